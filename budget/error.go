@@ -1,0 +1,98 @@
+// Package budget holds budgetlens' domain types (jurisdictions, fiscal years,
+// phases, classifications, line items, budget requests, performance measures,
+// import runs) and the error codes every other package uses. It depends on
+// nothing outside the standard library.
+package budget
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error codes, defined once. Front ends map them to exit statuses and HTTP
+// status codes in one place each.
+const (
+	EINVALID   = "invalid"   // the input is wrong; the message says how to fix it
+	ENOTFOUND  = "not_found" // the thing asked for does not exist
+	ECONFLICT  = "conflict"  // the request conflicts with what is stored
+	EINTERNAL  = "internal"  // a bug or an environment failure
+	EFORBIDDEN = "forbidden" // the caller's role does not allow it
+)
+
+// Error is an application error with a code and a message meant for the user.
+type Error struct {
+	Code    string
+	Message string
+	Err     error // optional cause
+}
+
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return e.Message + ": " + e.Err.Error()
+	}
+	return e.Message
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error or *InputError in err's
+// chain, EINTERNAL for any other non-nil error and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	var ie *InputError
+	if errors.As(err, &ie) {
+		return EINVALID
+	}
+	return EINTERNAL
+}
+
+// InputError locates a problem in an input file: which file, line (1-based,
+// counting the header as line 1), column (heading and 1-based index), field of
+// the domain model, the offending value, and what was expected instead.
+type InputError struct {
+	File     string
+	Line     int
+	Column   string // column heading as written in the file
+	ColIndex int    // 1-based column number; 0 when unknown
+	Field    string // domain field the column maps to
+	Value    string
+	Expected string // what would have been accepted, phrased as advice
+}
+
+func (e *InputError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.ColIndex > 0 {
+		fmt.Fprintf(&b, ":%d", e.ColIndex)
+	}
+	b.WriteString(":")
+	if e.Column != "" {
+		fmt.Fprintf(&b, " column %q", e.Column)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, " (field %s)", e.Field)
+	}
+	if e.Value != "" || e.Line > 0 {
+		fmt.Fprintf(&b, ": value %q", e.Value)
+	}
+	if e.Expected != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Expected)
+	}
+	return b.String()
+}

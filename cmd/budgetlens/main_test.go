@@ -1,0 +1,33 @@
+package main
+
+import (
+	"bytes"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// run executes the CLI in-process and returns its exit status and output.
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = execute(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// tempDB returns a store path in a fresh temporary directory.
+func tempDB(t *testing.T) string { return filepath.Join(t.TempDir(), "t.duckdb") }
+
+func TestVersion(t *testing.T) {
+	code, out, _ := run(t, "version")
+	if code != 0 || !strings.HasPrefix(out, "budgetlens ") {
+		t.Fatalf("code %d, out %q", code, out)
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	code, _, errOut := run(t, "no-such-command")
+	if code == 0 || !strings.Contains(errOut, "unknown command") {
+		t.Fatalf("code %d, stderr %q", code, errOut)
+	}
+}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs budgetlens' whole test suite on a fresh Debian machine that has Go, gcc
+# and apt. It installs what the tests compare against (PostGIS, PROJ's cs2cs,
+# Chromium, poppler), starts a throw-away PostgreSQL server on a private port,
+# then runs gofmt, go vet and go test. Everything it starts is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_pkgs=()
+[ -x /usr/lib/postgresql/15/bin/postgres ] || need_pkgs+=(postgresql-15)
+[ -d /usr/share/postgresql/15/extension ] && ls /usr/share/postgresql/15/extension/postgis.control >/dev/null 2>&1 || need_pkgs+=(postgresql-15-postgis-3)
+command -v cs2cs >/dev/null || need_pkgs+=(proj-bin)
+command -v chromium >/dev/null || need_pkgs+=(chromium)
+command -v pdftoppm >/dev/null || need_pkgs+=(poppler-utils)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "test.sh: installing ${need_pkgs[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+  else
+    echo "test.sh: missing ${need_pkgs[*]}; tests that need them will be skipped (run as root with apt to install them)"
+  fi
+fi
+
+# A private PostgreSQL + PostGIS server for the comparison tests.
+pgbin=/usr/lib/postgresql/15/bin
+if [ -x "$pgbin/postgres" ]; then
+  pgdir=$(mktemp -d /tmp/budgetlens-pg.XXXXXX)
+  chown postgres "$pgdir" 2>/dev/null || true
+  as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+  pgport=${BUDGETLENS_PG_PORT:-55432}
+  as_pg "$pgbin/initdb -D $pgdir/data -A trust -U postgres >/dev/null"
+  as_pg "$pgbin/pg_ctl -D $pgdir/data -o '-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off' -l $pgdir/log -w start >/dev/null"
+  trap 'as_pg "$pgbin/pg_ctl -D $pgdir/data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
+  export BUDGETLENS_TEST_PG="postgres://postgres@127.0.0.1:$pgport/postgres?sslmode=disable"
+  echo "test.sh: PostgreSQL on port $pgport"
+fi
+
+echo "test.sh: gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+echo "test.sh: go vet"
+go vet ./...
+echo "test.sh: go test"
+go test -count=1 -timeout 30m ./... 2>&1 | tee /tmp/budgetlens-test.log

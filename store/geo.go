@@ -1,0 +1,5 @@
+package store
+
+// GeoStore keeps the geo domain. Methods are added with the geo package.
+type GeoStore interface {
+}
