@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/ingest"
+	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newTotalsCmd) }
+
+// budgetFilterFlags are the flags that select stored budget rows.
+type budgetFilterFlags struct {
+	fy, phase, kind, jurisdiction, dept string
+}
+
+func (f *budgetFilterFlags) add(cmd *cobra.Command, defaultKind string) {
+	cmd.Flags().StringVar(&f.fy, "fy", "", "fiscal year: 2021-22 or FY2021-22")
+	cmd.Flags().StringVar(&f.phase, "phase", "", "phase: proposed, adopted, estimate or actual")
+	cmd.Flags().StringVar(&f.kind, "kind", defaultKind, "line-item kind: expenditure, revenue or positions ('' for all)")
+	cmd.Flags().StringVar(&f.jurisdiction, "jurisdiction", "", "jurisdiction id (la, oakland, boston, ...); default all")
+	cmd.Flags().StringVar(&f.dept, "department", "", "department code")
+}
+
+func (f *budgetFilterFlags) filter() (budget.Filter, error) {
+	out := budget.Filter{Jurisdiction: f.jurisdiction, Department: f.dept}
+	if f.fy != "" {
+		fy, err := budget.ParseFiscalYear(f.fy)
+		if err != nil {
+			return out, err
+		}
+		out.FiscalYear = &fy
+	}
+	if f.phase != "" {
+		ph, err := budget.ParsePhase(f.phase)
+		if err != nil {
+			return out, err
+		}
+		out.Phase = ph
+	}
+	switch budget.Kind(f.kind) {
+	case "", budget.Expenditure, budget.Revenue, budget.Positions:
+		out.Kind = budget.Kind(f.kind)
+	default:
+		return out, budget.Errorf(budget.EINVALID, "unknown kind %q: use expenditure, revenue or positions", f.kind)
+	}
+	return out, nil
+}
+
+// dollars renders cents as an exact JSON number in dollars (e.g. 758985.00).
+func dollars(c int64) json.RawMessage { return json.RawMessage(ingest.FormatCents(c)) }
+
+func newTotalsCmd() *cobra.Command {
+	var ff budgetFilterFlags
+	var by, format string
+	cmd := &cobra.Command{
+		Use:   "totals",
+		Short: "Sum the current line items by department, program, fund or account",
+		Long: `totals sums the current line items (the latest import of each dataset) of a fiscal
+year and phase by a classification level. Amounts are dollars, exact to the cent.
+JSON output is an array of objects {<level>, <level>_code, amount}.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := ff.filter()
+			if err != nil {
+				return err
+			}
+			level, err := budget.ParseLevel(by)
+			if err != nil {
+				return err
+			}
+			return withStore(func(s *duckdb.Store) error {
+				tot, err := s.Totals(context.Background(), f, level)
+				if err != nil {
+					return err
+				}
+				return writeTotals(cmd, format, string(level), tot)
+			})
+		},
+	}
+	ff.add(cmd, string(budget.Expenditure))
+	cmd.Flags().StringVar(&by, "by", "department", "level: department, org_unit, program, fund, source_fund, account or function")
+	addFormatFlag(cmd, &format)
+	return cmd
+}
+
+func writeTotals(cmd *cobra.Command, format, level string, tot []budget.Total) error {
+	w := cmd.OutOrStdout()
+	switch format {
+	case "json":
+		out := make([]map[string]any, 0, len(tot))
+		for _, t := range tot {
+			out = append(out, map[string]any{level: t.Name, level + "_code": t.Code, "amount": dollars(t.AmountCents)})
+		}
+		return writeJSON(w, out)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write([]string{level + "_code", level, "amount"})
+		for _, t := range tot {
+			cw.Write([]string{t.Code, t.Name, ingest.FormatCents(t.AmountCents)})
+		}
+		cw.Flush()
+		return cw.Error()
+	case "table":
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "code\t%s\tamount\t\n", level)
+		var sum int64
+		for _, t := range tot {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", t.Code, t.Name, ingest.FormatCents(t.AmountCents))
+			sum += t.AmountCents
+		}
+		fmt.Fprintf(tw, "\ttotal\t%s\t\n", ingest.FormatCents(sum))
+		return tw.Flush()
+	}
+	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+}

@@ -1,0 +1,210 @@
+package ingest
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"gopkg.in/yaml.v3"
+)
+
+// Profile is a saved, reusable column mapping: which heading holds which
+// field of the domain model, which constants come from the file name, which
+// pivoted columns are (fiscal year, phase) amounts. Profiles are YAML; the
+// LA, Oakland and generic ones ship embedded under profiles/, and users
+// write their own for any CSV or XLSX (see docs/budget.md).
+type Profile struct {
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	// Jurisdiction whose budget the file holds.
+	Jurisdiction struct {
+		ID         string `yaml:"id"`
+		Name       string `yaml:"name"`
+		StartMonth int    `yaml:"start_month"`
+	} `yaml:"jurisdiction"`
+	// Dataset names the series; "{section}" and "{file}" are replaced by the
+	// file name's section group and base name. Default "{jurisdiction}/{file}".
+	Dataset string `yaml:"dataset"`
+	// Record is what one row holds: line_items (default), requests,
+	// measures or descriptions.
+	Record string `yaml:"record"`
+	// Kind of line items: expenditure (default), revenue or positions;
+	// KindValues maps the values of a "kind" column to kinds.
+	Kind       string            `yaml:"kind"`
+	KindValues map[string]string `yaml:"kind_values"`
+	// Subject of description records: department, program, schedule, priority.
+	Subject string `yaml:"subject"`
+	// FileName is a regular expression on the file's base name whose named
+	// groups fy, phase and section become constants.
+	FileName string `yaml:"file_name"`
+	// FiscalYear and Phase are constants (overridden by the file name's
+	// groups, overridden in turn by the command line).
+	FiscalYear string `yaml:"fiscal_year"`
+	Phase      string `yaml:"phase"`
+	// Columns maps a field to the headings that may hold it (alternatives,
+	// matched case-insensitively after trimming; "re:" starts a regular
+	// expression).
+	Columns map[string][]string `yaml:"columns"`
+	// Pivot is a regular expression on headings whose named groups fy and
+	// phase turn each matching column into (fiscal year, phase) amounts.
+	// It also reads a "period" column in long files.
+	Pivot string `yaml:"pivot"`
+	// Required fields must be found for the profile to apply.
+	Required []string `yaml:"required"`
+	// Ignore lists headings that are known and deliberately not stored.
+	Ignore []string `yaml:"ignore"`
+	// Pad left-pads a code field with zeros to a width (files that lost
+	// their leading zeros: "2" -> "02").
+	Pad map[string]int `yaml:"pad"`
+	// TotalRow recognises grand-total rows (every classification cell empty,
+	// amounts present), reconciles them to the cent and never stores them.
+	TotalRow bool `yaml:"total_row"`
+	// Sheet is the XLSX sheet to read (default: the first).
+	Sheet string `yaml:"sheet"`
+	// Detect: false keeps a profile out of automatic detection.
+	Detect *bool `yaml:"detect"`
+
+	fileRE  *regexp.Regexp
+	pivotRE *regexp.Regexp
+	source  string
+}
+
+// Fields a profile may map.
+var knownFields = map[string]bool{
+	"department.code": true, "department.name": true, "org_unit.code": true, "org_unit.name": true,
+	"program.code": true, "program.name": true, "fund.code": true, "fund.name": true,
+	"source_fund.code": true, "source_fund.name": true, "account.code": true, "account.name": true,
+	"function.code": true, "function.name": true,
+	"amount": true, "proposed": true, "adopted": true, "description": true, "category": true, "recurrence": true,
+	"measure.code": true, "measure.name": true, "unit": true, "code": true, "name": true, "text": true,
+	"key": true, "fiscal_year": true, "phase": true, "period": true, "kind": true,
+}
+
+//go:embed profiles/*.yaml
+var embedded embed.FS
+
+// LoadProfile reads a user-written profile from a YAML file.
+func LoadProfile(path string) (*Profile, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, budget.Errorf(budget.EINVALID, "cannot read profile %s: %v", path, err)
+	}
+	return parseProfile(path, data)
+}
+
+func parseProfile(source string, data []byte) (*Profile, error) {
+	var p Profile
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&p); err != nil {
+		return nil, budget.Errorf(budget.EINVALID, "profile %s: %v: see docs/budget.md for the profile format", source, err)
+	}
+	p.source = source
+	if p.Name == "" {
+		p.Name = strings.TrimSuffix(filepath.Base(source), filepath.Ext(source))
+	}
+	if p.Jurisdiction.ID == "" {
+		return nil, budget.Errorf(budget.EINVALID, "profile %s: jurisdiction.id is missing: add e.g. `jurisdiction: {id: la, name: City of Los Angeles}`", source)
+	}
+	if p.Jurisdiction.StartMonth == 0 {
+		p.Jurisdiction.StartMonth = 7
+	}
+	if p.Record == "" {
+		p.Record = "line_items"
+	}
+	switch p.Record {
+	case "line_items", "requests", "measures", "descriptions":
+	default:
+		return nil, budget.Errorf(budget.EINVALID, "profile %s: record %q: use line_items, requests, measures or descriptions", source, p.Record)
+	}
+	if p.Kind == "" {
+		p.Kind = string(budget.Expenditure)
+	}
+	for field := range p.Columns {
+		if !knownFields[field] {
+			return nil, budget.Errorf(budget.EINVALID, "profile %s: unknown field %q in columns: use one of %s", source, field, strings.Join(sortedKeys(knownFields), ", "))
+		}
+	}
+	var err error
+	if p.FileName != "" {
+		if p.fileRE, err = regexp.Compile(p.FileName); err != nil {
+			return nil, budget.Errorf(budget.EINVALID, "profile %s: file_name: %v", source, err)
+		}
+	}
+	if p.Pivot != "" {
+		if p.pivotRE, err = regexp.Compile(p.Pivot); err != nil {
+			return nil, budget.Errorf(budget.EINVALID, "profile %s: pivot: %v", source, err)
+		}
+	}
+	return &p, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+var builtins []*Profile
+
+// Builtins returns the embedded profiles, by name.
+func Builtins() []*Profile {
+	if builtins != nil {
+		return builtins
+	}
+	names, _ := fs.Glob(embedded, "profiles/*.yaml")
+	sort.Strings(names)
+	for _, n := range names {
+		data, _ := embedded.ReadFile(n)
+		p, err := parseProfile(n, data)
+		if err != nil {
+			panic(fmt.Sprintf("ingest: embedded %v", err))
+		}
+		builtins = append(builtins, p)
+	}
+	return builtins
+}
+
+// BuiltinProfile returns the embedded profile of that name.
+func BuiltinProfile(name string) (*Profile, error) {
+	for _, p := range Builtins() {
+		if p.Name == name {
+			return p, nil
+		}
+	}
+	var names []string
+	for _, p := range Builtins() {
+		names = append(names, p.Name)
+	}
+	return nil, budget.Errorf(budget.EINVALID, "no built-in profile %q: use one of %s, or the path of a YAML profile", name, strings.Join(names, ", "))
+}
+
+// headingMatch reports whether heading h is one of the alternatives.
+func headingMatch(alts []string, h string) bool {
+	h = normHeading(h)
+	for _, a := range alts {
+		if strings.HasPrefix(a, "re:") {
+			if re, err := regexp.Compile(a[3:]); err == nil && re.MatchString(h) {
+				return true
+			}
+			continue
+		}
+		if normHeading(a) == h {
+			return true
+		}
+	}
+	return false
+}
+
+func normHeading(s string) string {
+	return strings.ToLower(strings.Join(strings.Fields(s), " "))
+}

@@ -1,0 +1,613 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/budgetlens/budgetlens/budget"
+)
+
+// rowSource yields the rows of a table: the header first, then each record
+// with its 1-based line number in the file (the header is line 1 in a
+// one-line-header CSV). Next returns io.EOF at the end.
+type rowSource interface {
+	Header() ([]string, error)
+	Next() (line int, cells []string, err error)
+}
+
+// binding is a profile applied to one file's header.
+type binding struct {
+	p           *Profile
+	file        string
+	header      []string
+	col         map[string]int // field -> 0-based column
+	colGroups   map[string]map[string]string
+	pivots      []pivotCol
+	unaccounted []string
+	missing     []string
+	mapped      int
+}
+
+type pivotCol struct {
+	idx   int
+	fy    budget.FiscalYear
+	phase budget.Phase
+}
+
+func bind(p *Profile, header []string, file string) (*binding, error) {
+	b := &binding{p: p, file: file, header: header, col: map[string]int{}, colGroups: map[string]map[string]string{}}
+	fields := sortedKeys(p.Columns)
+	for i, h := range header {
+		taken := false
+		for _, f := range fields {
+			if _, dup := b.col[f]; dup {
+				continue
+			}
+			if headingMatch(p.Columns[f], h) {
+				b.col[f] = i
+				b.mapped++
+				taken = true
+				b.colGroups[f] = headingGroups(p.Columns[f], h)
+				break
+			}
+		}
+		if taken {
+			continue
+		}
+		if p.pivotRE != nil {
+			if m := p.pivotRE.FindStringSubmatch(normHeading(h)); m != nil {
+				fy, ph, err := periodOf(p.pivotRE, m)
+				if err != nil {
+					return nil, &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "pivot column", Value: h,
+						Expected: "a heading such as \"2021-22 Adopted\" naming a fiscal year and a phase: " + err.Error()}
+				}
+				b.pivots = append(b.pivots, pivotCol{idx: i, fy: fy, phase: ph})
+				b.mapped++
+				continue
+			}
+		}
+		if headingMatch(p.Ignore, h) || strings.TrimSpace(h) == "" {
+			continue
+		}
+		b.unaccounted = append(b.unaccounted, h)
+	}
+	for _, f := range p.Required {
+		if _, ok := b.col[f]; !ok {
+			b.missing = append(b.missing, f)
+		}
+	}
+	return b, nil
+}
+
+// headingGroups returns the named groups of the regular expression
+// alternative that matched heading h.
+func headingGroups(alts []string, h string) map[string]string {
+	for _, a := range alts {
+		if !strings.HasPrefix(a, "re:") {
+			continue
+		}
+		re, err := compileCached(a[3:])
+		if err != nil {
+			continue
+		}
+		if m := re.FindStringSubmatch(normHeading(h)); m != nil {
+			g := map[string]string{}
+			for i, n := range re.SubexpNames() {
+				if n != "" {
+					g[n] = m[i]
+				}
+			}
+			return g
+		}
+	}
+	return nil
+}
+
+// periodOf reads the fy and phase groups of a pivot match.
+func periodOf(re interface{ SubexpNames() []string }, m []string) (budget.FiscalYear, budget.Phase, error) {
+	var fyS, phS string
+	for i, n := range re.SubexpNames() {
+		switch n {
+		case "fy":
+			fyS = m[i]
+		case "phase":
+			phS = m[i]
+		}
+	}
+	fy, err := budget.ParseFiscalYear(strings.ReplaceAll(fyS, "_", "-"))
+	if err != nil {
+		return fy, "", err
+	}
+	ph, err := budget.ParsePhase(strings.ReplaceAll(phS, "_", " "))
+	return fy, ph, err
+}
+
+// classFields are the fields that place a row; a row with all of them empty
+// and amounts present is a total row.
+var classFields = []string{"department.code", "department.name", "org_unit.code", "org_unit.name", "program.code", "program.name",
+	"fund.code", "fund.name", "source_fund.code", "source_fund.name", "account.code", "account.name", "function.code", "function.name",
+	"measure.code", "measure.name", "description", "category", "code", "name", "key"}
+
+// constants are the values a file contributes from its name and the command line.
+type constants struct {
+	fy      *budget.FiscalYear
+	phase   budget.Phase
+	section string
+}
+
+func fileConstants(p *Profile, file string, opt Options) (constants, error) {
+	var c constants
+	fyS, phS := p.FiscalYear, p.Phase
+	if p.fileRE != nil {
+		base := filepath.Base(file)
+		if m := p.fileRE.FindStringSubmatch(base); m != nil {
+			for i, n := range p.fileRE.SubexpNames() {
+				switch n {
+				case "fy":
+					fyS = m[i]
+				case "fyshort":
+					if len(m[i]) == 4 {
+						fyS = m[i][:2] + "-" + m[i][2:]
+					}
+				case "phase":
+					phS = m[i]
+				case "section":
+					c.section = m[i]
+				}
+			}
+		}
+	}
+	if opt.FiscalYear != "" {
+		fyS = opt.FiscalYear
+	}
+	if opt.Phase != "" {
+		phS = opt.Phase
+	}
+	if fyS != "" {
+		fy, err := budget.ParseFiscalYear(fyS)
+		if err != nil {
+			return c, fmt.Errorf("%s: fiscal year from the file name or --fy: %w", file, err)
+		}
+		c.fy = &fy
+	}
+	if phS != "" {
+		ph, err := budget.ParsePhase(phS)
+		if err != nil {
+			return c, fmt.Errorf("%s: phase from the file name or --phase: %w", file, err)
+		}
+		c.phase = ph
+	}
+	return c, nil
+}
+
+func datasetName(p *Profile, file string, c constants) string {
+	base := strings.ToLower(strings.TrimSuffix(filepath.Base(file), filepath.Ext(file)))
+	d := p.Dataset
+	if d == "" {
+		d = p.Jurisdiction.ID + "/{file}"
+	}
+	sec := "file-" + base
+	if c.section != "" {
+		sec = "sec" + c.section
+	}
+	d = strings.ReplaceAll(d, "{section}", sec)
+	d = strings.ReplaceAll(d, "{file}", base)
+	d = strings.ReplaceAll(d, "{jurisdiction}", p.Jurisdiction.ID)
+	return d
+}
+
+// Options adjust an import.
+type Options struct {
+	Profile    *Profile // nil: detect from the headers
+	FiscalYear string   // overrides the profile's and the file name's
+	Phase      string
+	// Progress, when set, is called now and then with bytes read and total.
+	Progress func(done, total int64)
+}
+
+// convert runs a bound profile over all rows of src into a batch.
+func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
+	p := b.p
+	batch := &budget.Batch{
+		Jurisdiction: budget.Jurisdiction{ID: p.Jurisdiction.ID, Name: p.Jurisdiction.Name, StartMonth: p.Jurisdiction.StartMonth},
+		Dataset:      datasetName(p, b.file, c),
+		SourceFile:   b.file,
+		Profile:      p.Name,
+		Phase:        c.phase,
+	}
+	if c.fy != nil {
+		batch.FiscalYear = *c.fy
+	}
+	if p.Record == "requests" && c.fy == nil {
+		if fyS := b.colGroups["proposed"]["fy"]; fyS != "" {
+			if fy, err := budget.ParseFiscalYear(fyS); err == nil {
+				batch.FiscalYear = fy
+			}
+		}
+	}
+	if p.Record == "requests" && batch.Phase == "" {
+		batch.Phase = budget.Proposed
+		if _, ok := b.col["adopted"]; ok {
+			batch.Phase = budget.Adopted
+		}
+	}
+	cv := &converter{b: b, batch: batch, c: c, seen: map[string]int{}, sums: map[int]int64{}, totals: map[int]int64{}}
+	cv.classIdx = cv.classIdx[:0]
+	for _, f := range classFields {
+		if i, ok := b.col[f]; ok {
+			cv.classIdx = append(cv.classIdx, i)
+		}
+	}
+	for _, f := range []string{"proposed", "adopted", "amount"} {
+		if i, ok := b.col[f]; ok {
+			cv.amountIdx = append(cv.amountIdx, i)
+		}
+	}
+	for _, pc := range b.pivots {
+		cv.amountIdx = append(cv.amountIdx, pc.idx)
+	}
+	for {
+		line, cells, err := src.Next()
+		if err != nil {
+			if errors.Is(err, errEOF) {
+				break
+			}
+			return nil, err
+		}
+		if err := cv.row(line, cells); err != nil {
+			return nil, err
+		}
+	}
+	if err := cv.reconcile(); err != nil {
+		return nil, err
+	}
+	if batch.Rows() == 0 {
+		return nil, budget.Errorf(budget.EINVALID, "%s: no rows to import (profile %s found no amounts): check that the file has data under its headings", b.file, p.Name)
+	}
+	return batch, nil
+}
+
+type converter struct {
+	b         *binding
+	batch     *budget.Batch
+	c         constants
+	seen      map[string]int
+	classIdx  []int
+	amountIdx []int
+	sums      map[int]int64 // column -> sum of line item cents
+	totals    map[int]int64 // column -> total row cents
+	totalLine int
+	totalSeen map[int]bool
+}
+
+func (cv *converter) cell(cells []string, field string) string {
+	i, ok := cv.b.col[field]
+	if !ok || i >= len(cells) {
+		return ""
+	}
+	v := strings.TrimSpace(cells[i])
+	if w, ok := cv.b.p.Pad[field]; ok && v != "" && len(v) < w && isDigits(v) {
+		v = strings.Repeat("0", w-len(v)) + v
+	}
+	return v
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func (cv *converter) inputErr(line, col int, field, value, expected string) error {
+	h := ""
+	if col >= 0 && col < len(cv.b.header) {
+		h = cv.b.header[col]
+	}
+	return &budget.InputError{File: cv.b.file, Line: line, Column: h, ColIndex: col + 1, Field: field, Value: value, Expected: expected}
+}
+
+const amountAdvice = "an amount such as 1234, -56.78, (12.50) or $8,650.00; leave the cell empty or write NA when there is no amount"
+
+func (cv *converter) classification(cells []string) budget.Classification {
+	c := func(f string) budget.Code { return budget.Code{Code: cv.cell(cells, f+".code"), Name: cv.cell(cells, f+".name")} }
+	return budget.Classification{Department: c("department"), OrgUnit: c("org_unit"), Program: c("program"), Fund: c("fund"),
+		SourceFund: c("source_fund"), Account: c("account"), Function: c("function")}
+}
+
+func (cv *converter) key(cells []string, cl budget.Classification, extra ...string) string {
+	if k := cv.cell(cells, "key"); k != "" {
+		return k
+	}
+	parts := []string{cv.batch.Dataset}
+	for _, x := range []budget.Code{cl.Department, cl.OrgUnit, cl.Program, cl.Fund, cl.SourceFund, cl.Account, cl.Function} {
+		parts = append(parts, x.Code, x.Name)
+	}
+	parts = append(parts, extra...)
+	k := budget.NaturalKey(parts...)
+	n := cv.seen[k]
+	cv.seen[k] = n + 1
+	if n > 0 {
+		k = budget.NaturalKey(k, strconv.Itoa(n))
+	}
+	return k
+}
+
+func (cv *converter) row(line int, cells []string) error {
+	blank := true
+	for _, v := range cells {
+		if strings.TrimSpace(v) != "" {
+			blank = false
+			break
+		}
+	}
+	if blank {
+		return nil
+	}
+	if cv.b.p.TotalRow {
+		classEmpty := true
+		for _, i := range cv.classIdx {
+			if i < len(cells) && strings.TrimSpace(cells[i]) != "" {
+				classEmpty = false
+				break
+			}
+		}
+		if classEmpty {
+			return cv.totalRow(line, cells)
+		}
+	}
+	switch cv.b.p.Record {
+	case "requests":
+		return cv.request(line, cells)
+	case "measures":
+		return cv.measures(line, cells)
+	case "descriptions":
+		d := budget.Description{Subject: cv.b.p.Subject, Code: cv.cell(cells, "code"), Name: cv.cell(cells, "name"), Text: cv.cell(cells, "text"), Line: line}
+		cv.batch.Descriptions = append(cv.batch.Descriptions, d)
+		return nil
+	}
+	return cv.lineItems(line, cells)
+}
+
+func (cv *converter) totalRow(line int, cells []string) error {
+	if cv.totalSeen == nil {
+		cv.totalSeen = map[int]bool{}
+	}
+	if cv.totalLine != 0 {
+		return cv.inputErr(line, -1, "total", strings.Join(cells, ","), fmt.Sprintf("one grand-total row; line %d is already one: remove the extra total row or fill in its classification", cv.totalLine))
+	}
+	cv.totalLine = line
+	if cv.b.p.Record == "measures" {
+		return nil // a sum of unlike measures is not reconciled
+	}
+	for _, i := range cv.amountIdx {
+		if i >= len(cells) {
+			continue
+		}
+		c, empty, err := ParseCents(cells[i])
+		if err != nil {
+			return cv.inputErr(line, i, "total", cells[i], amountAdvice)
+		}
+		if !empty {
+			cv.totals[i], cv.totalSeen[i] = c, true
+		}
+	}
+	return nil
+}
+
+func (cv *converter) reconcile() error {
+	for _, i := range cv.amountIdx {
+		if !cv.totalSeen[i] {
+			continue
+		}
+		tot, sum := cv.totals[i], cv.sums[i]
+		if tot != sum {
+			return cv.inputErr(cv.totalLine, i, "total", cells(cv.totals[i]),
+				fmt.Sprintf("the line items above add up to %s but the total row says %s (difference %s): correct the amounts or the total row",
+					FormatCents(sum), FormatCents(tot), FormatCents(tot-sum)))
+		}
+		cv.batch.Reconciled = append(cv.batch.Reconciled, budget.Reconciliation{Column: cv.b.header[i], Line: cv.totalLine, TotalCents: tot, SumCents: sum})
+	}
+	return nil
+}
+
+func cells(c int64) string { return FormatCents(c) }
+
+func (cv *converter) kind(line int, cells []string) (budget.Kind, error) {
+	p := cv.b.p
+	if i, ok := cv.b.col["kind"]; ok && len(p.KindValues) > 0 {
+		v := cv.cell(cells, "kind")
+		for k, kind := range p.KindValues {
+			if strings.EqualFold(k, v) {
+				return budget.Kind(kind), nil
+			}
+		}
+		return "", cv.inputErr(line, i, "kind", v, "one of "+strings.Join(sortedKeys(p.KindValues), ", "))
+	}
+	return budget.Kind(p.Kind), nil
+}
+
+// rowPeriod returns the fiscal year and phase of a long-format row.
+func (cv *converter) rowPeriod(line int, cells []string) (budget.FiscalYear, budget.Phase, error) {
+	var fy budget.FiscalYear
+	ph := cv.c.phase
+	if cv.c.fy != nil {
+		fy = *cv.c.fy
+	}
+	if i, ok := cv.b.col["period"]; ok {
+		v := cv.cell(cells, "period")
+		m := cv.b.p.pivotRE.FindStringSubmatch(normHeading(v))
+		if m == nil {
+			return fy, ph, cv.inputErr(line, i, "period", v, "a fiscal year and phase such as \"2014_15_actuals\" or \"2012-13 Actuals\"")
+		}
+		f, p, err := periodOf(cv.b.p.pivotRE, m)
+		if err != nil {
+			return fy, ph, cv.inputErr(line, i, "period", v, err.Error())
+		}
+		return f, p, nil
+	}
+	if i, ok := cv.b.col["fiscal_year"]; ok {
+		v := cv.cell(cells, "fiscal_year")
+		f, err := budget.ParseFiscalYear(v)
+		if err != nil {
+			return fy, ph, cv.inputErr(line, i, "fiscal_year", v, "a fiscal year such as 2021-22 or FY2021-22")
+		}
+		fy = f
+	}
+	if i, ok := cv.b.col["phase"]; ok {
+		v := cv.cell(cells, "phase")
+		p, err := budget.ParsePhase(v)
+		if err != nil {
+			return fy, ph, cv.inputErr(line, i, "phase", v, "proposed, adopted, estimate or actual")
+		}
+		ph = p
+	}
+	if fy.Start == 0 {
+		return fy, ph, budget.Errorf(budget.EINVALID, "%s: no fiscal year: the file name, its columns and the profile %s give none; pass --fy 2021-22", cv.b.file, cv.b.p.Name)
+	}
+	if ph == "" {
+		return fy, ph, budget.Errorf(budget.EINVALID, "%s: no budget phase: the file name, its columns and the profile %s give none; pass --phase adopted (or proposed, estimate, actual)", cv.b.file, cv.b.p.Name)
+	}
+	return fy, ph, nil
+}
+
+func (cv *converter) lineItems(line int, cells []string) error {
+	kind, err := cv.kind(line, cells)
+	if err != nil {
+		return err
+	}
+	cl := cv.classification(cells)
+	key := cv.key(cells, cl)
+	if len(cv.b.pivots) > 0 {
+		for _, pc := range cv.b.pivots {
+			if pc.idx >= len(cells) {
+				continue
+			}
+			c, empty, err := ParseCents(cells[pc.idx])
+			if err != nil {
+				return cv.inputErr(line, pc.idx, "amount ("+pc.fy.String()+" "+string(pc.phase)+")", cells[pc.idx], amountAdvice)
+			}
+			if empty {
+				continue
+			}
+			cv.sums[pc.idx] += c
+			cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: pc.fy, Phase: pc.phase,
+				Kind: kind, AmountCents: c, Key: key, Line: line})
+		}
+		return nil
+	}
+	i, ok := cv.b.col["amount"]
+	if !ok {
+		return budget.Errorf(budget.EINVALID, "%s: profile %s maps no amount column and no pivoted columns matched: map `amount` or set `pivot`", cv.b.file, cv.b.p.Name)
+	}
+	v := ""
+	if i < len(cells) {
+		v = cells[i]
+	}
+	c, empty, err := ParseCents(v)
+	if err != nil {
+		return cv.inputErr(line, i, "amount", v, amountAdvice)
+	}
+	if empty {
+		return nil
+	}
+	fy, ph, err := cv.rowPeriod(line, cells)
+	if err != nil {
+		return err
+	}
+	cv.sums[i] += c
+	cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: fy, Phase: ph, Kind: kind, AmountCents: c, Key: key, Line: line})
+	return nil
+}
+
+func (cv *converter) request(line int, cells []string) error {
+	cl := cv.classification(cells)
+	r := budget.Request{Classification: cl, FiscalYear: cv.batch.FiscalYear, Description: cv.cell(cells, "description"),
+		Category: cv.cell(cells, "category"), Recurrence: recurrence(cv.cell(cells, "recurrence")), Line: line}
+	for _, f := range []string{"proposed", "adopted"} {
+		i, ok := cv.b.col[f]
+		if !ok || i >= len(cells) {
+			continue
+		}
+		c, empty, err := ParseCents(cells[i])
+		if err != nil {
+			return cv.inputErr(line, i, f, cells[i], amountAdvice)
+		}
+		if empty {
+			continue
+		}
+		cv.sums[i] += c
+		c2 := c
+		if f == "proposed" {
+			r.ProposedCents = &c2
+		} else {
+			r.AdoptedCents = &c2
+		}
+	}
+	r.Key = cv.key(cells, cl, r.Description, r.Category)
+	cv.batch.Requests = append(cv.batch.Requests, r)
+	return nil
+}
+
+// recurrence names LA's one-time/ongoing codes: "BB" (base budget,
+// ongoing) and "OT" (one-time); other values are kept as written.
+func recurrence(v string) string {
+	switch strings.ToUpper(v) {
+	case "OT", "ONE-TIME", "ONE TIME", "ONETIME":
+		return "one-time"
+	case "BB", "ON-GOING", "ONGOING", "OG":
+		return "ongoing"
+	}
+	return v
+}
+
+func (cv *converter) measures(line int, cells []string) error {
+	base := budget.Measure{Department: budget.Code{Code: cv.cell(cells, "department.code"), Name: cv.cell(cells, "department.name")},
+		OrgUnit: budget.Code{Code: cv.cell(cells, "org_unit.code"), Name: cv.cell(cells, "org_unit.name")},
+		Program: budget.Code{Code: cv.cell(cells, "program.code"), Name: cv.cell(cells, "program.name")},
+		Measure: budget.Code{Code: cv.cell(cells, "measure.code"), Name: cv.cell(cells, "measure.name")},
+		Unit:    cv.cell(cells, "unit"), Line: line}
+	add := func(i int, fy budget.FiscalYear, ph budget.Phase) error {
+		if i >= len(cells) {
+			return nil
+		}
+		v, empty, err := ParseValue(cells[i])
+		if err != nil {
+			return cv.inputErr(line, i, "value", cells[i], "a number such as 1341733 or 97.5; leave the cell empty when there is no value")
+		}
+		if empty {
+			return nil
+		}
+		m := base
+		m.FiscalYear, m.Phase, m.Value = fy, ph, v
+		cv.batch.Measures = append(cv.batch.Measures, m)
+		return nil
+	}
+	if len(cv.b.pivots) > 0 {
+		for _, pc := range cv.b.pivots {
+			if err := add(pc.idx, pc.fy, pc.phase); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	i, ok := cv.b.col["amount"]
+	if !ok {
+		return budget.Errorf(budget.EINVALID, "%s: profile %s maps no value column", cv.b.file, cv.b.p.Name)
+	}
+	if i < len(cells) {
+		if _, empty, _ := ParseValue(cells[i]); empty {
+			return nil
+		}
+	}
+	fy, ph, err := cv.rowPeriod(line, cells)
+	if err != nil {
+		return err
+	}
+	return add(i, fy, ph)
+}
