@@ -1,0 +1,201 @@
+package geo
+
+import (
+	"math"
+	"sort"
+
+	"github.com/paulmach/orb"
+)
+
+// Overlap is a pair of areas of one layer that overlap.
+type Overlap struct {
+	A       string    `json:"a"`
+	B       string    `json:"b"`
+	AreaM2  float64   `json:"area_m2"`
+	Example orb.Point `json:"example"` // a point inside both
+}
+
+// Gap is a region enclosed by the layer (not reachable from outside the
+// layer's bounding box) that no area covers.
+type Gap struct {
+	AreaM2     float64   `json:"area_m2"`
+	Neighbours []string  `json:"neighbours"` // ids of the areas around it
+	Example    orb.Point `json:"example"`
+}
+
+// coverageSamples is the number of sample points CheckCoverage lays over
+// the layer's bounding box.
+const coverageSamples = 1 << 20
+
+// metresPerDegree is the length of one degree of latitude on the mean
+// Earth sphere (radius 6371008.8 m).
+const metresPerDegree = 6371008.8 * math.Pi / 180
+
+// CheckCoverage measures the overlaps and gaps of a layer by sampling it
+// on a regular lattice of about a million points over its bounding box
+// (each sample standing for one lattice cell, whose ground area is
+// computed at its latitude). Overlaps are the cells whose centre lies in
+// two or more areas, summed per pair; gaps are the connected groups of
+// cells in no area that cannot reach the edge of the lattice through other
+// such cells. Features smaller than a lattice cell (tens of metres for a
+// city) can be missed; the measured areas are estimates with that
+// resolution. Results are sorted by area, largest first.
+func CheckCoverage(l *Layer) ([]Overlap, []Gap) {
+	ix := NewIndex(l)
+	if ix.nx == 0 {
+		return nil, nil
+	}
+	w, h := ix.maxX-ix.minX, ix.maxY-ix.minY
+	midLat := (ix.minY + ix.maxY) / 2
+	aspect := w * math.Cos(midLat*deg) / h
+	nx := int(math.Max(2, math.Round(math.Sqrt(coverageSamples*aspect))))
+	ny := int(math.Max(2, math.Round(coverageSamples/float64(nx))))
+	dx, dy := w/float64(nx), h/float64(ny)
+	type pair struct{ a, b int }
+	over := map[pair]*Overlap{}
+	covered := make([]bool, nx*ny)
+	var hits []int
+	for j := 0; j < ny; j++ {
+		lat := ix.minY + (float64(j)+0.5)*dy
+		cellM2 := dx * math.Cos(lat*deg) * metresPerDegree * dy * metresPerDegree
+		for i := 0; i < nx; i++ {
+			lon := ix.minX + (float64(i)+0.5)*dx
+			hits = ix.appendAll(hits[:0], lon, lat)
+			covered[j*nx+i] = len(hits) > 0
+			for x := 0; x < len(hits); x++ {
+				for y := x + 1; y < len(hits); y++ {
+					k := pair{hits[x], hits[y]}
+					o := over[k]
+					if o == nil {
+						o = &Overlap{A: l.Areas[k.a].ID, B: l.Areas[k.b].ID, Example: orb.Point{lon, lat}}
+						over[k] = o
+					}
+					o.AreaM2 += cellM2
+				}
+			}
+		}
+	}
+	var overlaps []Overlap
+	for _, o := range over {
+		overlaps = append(overlaps, *o)
+	}
+	sort.Slice(overlaps, func(i, j int) bool {
+		if overlaps[i].AreaM2 != overlaps[j].AreaM2 {
+			return overlaps[i].AreaM2 > overlaps[j].AreaM2
+		}
+		return overlaps[i].A+"\x00"+overlaps[i].B < overlaps[j].A+"\x00"+overlaps[j].B
+	})
+	return overlaps, findGaps(ix, covered, nx, ny, dx, dy)
+}
+
+// findGaps flood-fills the uncovered lattice cells from the lattice's
+// border; the uncovered cells left are enclosed gaps, grouped by 4-way
+// connectivity.
+func findGaps(ix *Index, covered []bool, nx, ny int, dx, dy float64) []Gap {
+	const (
+		unseen = iota
+		outside
+		gap
+	)
+	state := make([]uint8, nx*ny)
+	var stack []int
+	push := func(c int, s uint8) {
+		if !covered[c] && state[c] == unseen {
+			state[c] = s
+			stack = append(stack, c)
+		}
+	}
+	neighbours := func(c int, fn func(int)) {
+		i, j := c%nx, c/nx
+		if i > 0 {
+			fn(c - 1)
+		}
+		if i+1 < nx {
+			fn(c + 1)
+		}
+		if j > 0 {
+			fn(c - nx)
+		}
+		if j+1 < ny {
+			fn(c + nx)
+		}
+	}
+	for i := 0; i < nx; i++ {
+		push(i, outside)
+		push((ny-1)*nx+i, outside)
+	}
+	for j := 0; j < ny; j++ {
+		push(j*nx, outside)
+		push(j*nx+nx-1, outside)
+	}
+	for len(stack) > 0 {
+		c := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		neighbours(c, func(n int) { push(n, outside) })
+	}
+	var gaps []Gap
+	var hits []int
+	for c0 := range state {
+		if covered[c0] || state[c0] != unseen {
+			continue
+		}
+		g := Gap{}
+		around := map[int]bool{}
+		push(c0, gap)
+		for len(stack) > 0 {
+			c := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			lat := ix.minY + (float64(c/nx)+0.5)*dy
+			lon := ix.minX + (float64(c%nx)+0.5)*dx
+			if g.AreaM2 == 0 {
+				g.Example = orb.Point{lon, lat}
+			}
+			g.AreaM2 += dx * math.Cos(lat*deg) * metresPerDegree * dy * metresPerDegree
+			neighbours(c, func(n int) {
+				if covered[n] {
+					nlat := ix.minY + (float64(n/nx)+0.5)*dy
+					nlon := ix.minX + (float64(n%nx)+0.5)*dx
+					hits = ix.appendAll(hits[:0], nlon, nlat)
+					for _, a := range hits {
+						around[a] = true
+					}
+				}
+				push(n, gap)
+			})
+		}
+		var ids []int
+		for a := range around {
+			ids = append(ids, a)
+		}
+		sort.Ints(ids)
+		for _, a := range ids {
+			g.Neighbours = append(g.Neighbours, ix.layer.Areas[a].ID)
+		}
+		gaps = append(gaps, g)
+	}
+	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].AreaM2 > gaps[j].AreaM2 })
+	return gaps
+}
+
+// appendAll appends every area holding the point to dst, in layer order.
+func (ix *Index) appendAll(dst []int, lon, lat float64) []int {
+	if !(lon >= ix.minX && lon < ix.maxX && lat >= ix.minY && lat < ix.maxY) {
+		return dst
+	}
+	i := min(int((lon-ix.minX)*ix.invW), ix.nx-1)
+	j := min(int((lat-ix.minY)*ix.invH), ix.ny-1)
+	v := ix.cells[j*ix.nx+i]
+	if v >= 0 {
+		return append(dst, int(v))
+	}
+	if v == -1 {
+		return dst
+	}
+	k := -(v + 2)
+	for _, c := range ix.cands[ix.start[k]:ix.start[k+1]] {
+		if c.full || crossingInside(c.edges, lon, lat) {
+			dst = append(dst, int(c.area))
+		}
+	}
+	return dst
+}

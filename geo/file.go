@@ -1,0 +1,150 @@
+package geo
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/paulmach/orb"
+)
+
+// ReadFile reads a layer file, choosing the reader by extension and
+// content: GeoJSON (.geojson, .json), zipped Shapefile (.zip, .shp.zip),
+// GeoPackage (.gpkg) and CSV (.csv, .tsv) with a WKT column or longitude
+// and latitude columns.
+func ReadFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, budget.Errorf(budget.EINVALID, "geo: unable to open %s: %v", path, err)
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	head, _ := br.Peek(16)
+	ext := strings.ToLower(filepath.Ext(path))
+	switch {
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return ReadShapefileZip(path, opt)
+	case bytes.HasPrefix(head, []byte("SQLite format 3")):
+		return ReadGeoPackage(path, opt)
+	case ext == ".csv" || ext == ".tsv" || ext == ".txt":
+		return ReadCSV(br, path, opt)
+	case ext == ".geojson" || ext == ".json" || bytes.HasPrefix(bytes.TrimSpace(head), []byte("{")):
+		return ReadGeoJSON(br, path, opt)
+	}
+	return nil, nil, &budget.InputError{File: path, Field: "format", Value: ext,
+		Expected: "a GeoJSON (.geojson), zipped Shapefile (.zip), GeoPackage (.gpkg) or CSV (.csv) file"}
+}
+
+var (
+	wktColumns = []string{"wkt", "geometry", "geom", "the_geom", "shape", "wkb_geometry"}
+	lonColumns = []string{"lon", "longitude", "lng", "long", "x", "intptlon", "intptlon20", "intptlon10"}
+	latColumns = []string{"lat", "latitude", "y", "intptlat", "intptlat20", "intptlat10"}
+)
+
+func findColumn(header []string, names []string) int {
+	for _, n := range names {
+		for i, h := range header {
+			if strings.EqualFold(strings.TrimSpace(h), n) {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+// ReadCSV reads areas from CSV: a geometry column in WKT (named wkt,
+// geometry, geom, the_geom, shape) or a pair of longitude and latitude
+// columns (lon/longitude/lng/x/INTPTLON20 and lat/latitude/y/INTPTLAT20),
+// which make point-only areas (an area known by its interior point, as the
+// census tracts of the CalEnviroScreen and DWR files). The other columns
+// become attributes; --id-field, --name-field and --population-field name
+// columns. A tab-separated file is read when the header has tabs and no
+// commas.
+func ReadCSV(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportReport, error) {
+	br := bufio.NewReader(r)
+	first, _ := br.Peek(4096)
+	cr := csv.NewReader(br)
+	if line, _, _ := bytes.Cut(first, []byte("\n")); bytes.Count(line, []byte("\t")) > 0 && bytes.Count(line, []byte(",")) == 0 {
+		cr.Comma = '\t'
+	}
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return nil, nil, &budget.InputError{File: name, Line: 1, Expected: "a header line naming the columns"}
+	}
+	if len(header) > 0 {
+		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	}
+	wc := findColumn(header, wktColumns)
+	xc, yc := findColumn(header, lonColumns), findColumn(header, latColumns)
+	if wc < 0 && (xc < 0 || yc < 0) {
+		return nil, nil, &budget.InputError{File: name, Line: 1, Field: "geometry", Value: strings.Join(header, ","),
+			Expected: "a WKT column (wkt, geometry, geom) or longitude and latitude columns (lon, lat)"}
+	}
+	var feats []feature
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, nil, &budget.InputError{File: name, Line: line, Expected: "well-formed CSV (" + err.Error() + ")"}
+		}
+		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+			continue
+		}
+		f := feature{props: map[string]any{}, line: line}
+		for i, h := range header {
+			if i < len(rec) && i != wc {
+				f.props[h] = rec[i]
+			}
+		}
+		cell := func(i int) string {
+			if i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		if wc >= 0 {
+			g, err := ParseWKT(cell(wc))
+			if err != nil {
+				return nil, nil, &budget.InputError{File: name, Line: line, Column: header[wc], ColIndex: wc + 1, Field: "geometry", Value: abbreviate(cell(wc)),
+					Expected: "a WKT geometry such as POLYGON((x y, ...)) (" + err.Error() + ")"}
+			}
+			f.geom = g
+		} else {
+			var pt orb.Point
+			for k, c := range []int{xc, yc} {
+				v, err := strconv.ParseFloat(cell(c), 64)
+				if err != nil {
+					return nil, nil, &budget.InputError{File: name, Line: line, Column: header[c], ColIndex: c + 1, Field: []string{"longitude", "latitude"}[k], Value: cell(c),
+						Expected: "a decimal number"}
+				}
+				pt[k] = v
+			}
+			f.geom = pt
+		}
+		feats = append(feats, f)
+	}
+	return buildLayer(name, feats, "", opt)
+}
+
+func abbreviate(s string) string {
+	if len(s) > 60 {
+		return s[:57] + "..."
+	}
+	return s
+}
+
+// ReadGeoPackage reads the first feature table of a GeoPackage.
+func ReadGeoPackage(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
+	return nil, nil, &budget.InputError{File: path, Field: "format", Value: "GeoPackage",
+		Expected: fmt.Sprintf("GeoPackage is not readable yet by this build; convert it with: ogr2ogr -f GeoJSON out.geojson %s", filepath.Base(path))}
+}

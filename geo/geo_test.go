@@ -1,0 +1,252 @@
+package geo
+
+import (
+	"math/rand"
+	"os"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/paulmach/orb"
+)
+
+func readFixture(t testing.TB, rel string, opt ImportOptions) (*Layer, *ImportReport) {
+	t.Helper()
+	path := fixture.Data(t, rel)
+	l, rep, err := ReadFile(path, opt)
+	if err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	return l, rep
+}
+
+func square(x0, y0, x1, y1 float64) orb.Polygon {
+	return orb.Polygon{orb.Ring{{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}}}
+}
+
+// grid returns an n×n lattice of unit squares, area id "i,j".
+func gridLayer(n int) *Layer {
+	l := &Layer{Name: "grid"}
+	for j := 0; j < n; j++ {
+		for i := 0; i < n; i++ {
+			l.Areas = append(l.Areas, Area{ID: string(rune('a'+i)) + string(rune('a'+j)), Geom: orb.MultiPolygon{square(float64(i), float64(j), float64(i+1), float64(j+1))}})
+		}
+	}
+	return l
+}
+
+func TestReadBoundaries(t *testing.T) {
+	cases := []struct {
+		file  string
+		idf   string
+		areas int
+	}{
+		{"la/boundaries/council_districts_2025.geojson", "District", 15},
+		{"la/boundaries/council_districts_2012.geojson", "name", 15},
+		{"la/boundaries/neighborhood_councils_2025.geojson", "Name", 99},
+		{"la/boundaries/neighborhood_councils_2019.geojson", "nc_id", 99},
+		{"la/boundaries/neighborhoods_latimes_city.geojson", "name", 114},
+		{"la/boundaries/neighborhoods_latimes_county.geojson", "name", 272},
+	}
+	for _, c := range cases {
+		t.Run(c.file, func(t *testing.T) {
+			l, rep := readFixture(t, c.file, ImportOptions{IDField: c.idf})
+			if len(l.Areas) != c.areas {
+				t.Fatalf("%d areas, want %d", len(l.Areas), c.areas)
+			}
+			b := l.Bound()
+			if b.Min[0] < -119.5 || b.Max[0] > -117 || b.Min[1] < 33 || b.Max[1] > 35.5 {
+				t.Errorf("bound %v is not Los Angeles", b)
+			}
+			t.Logf("%s: %d areas, %d repairs, %d warnings, %d overlapping pairs, %d gaps", c.file, len(l.Areas), len(rep.Repairs), len(rep.Warnings), len(rep.Overlaps), len(rep.Gaps))
+		})
+	}
+}
+
+// bruteLocate is the reference: every area's edges, first area wins.
+func bruteLocate(l *Layer, x, y float64) (int, bool) {
+	for i := range l.Areas {
+		if crossingInside(edgesOf(l.Areas[i].Geom), x, y) {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+func TestLocateMatchesBruteForce(t *testing.T) {
+	l, _ := readFixture(t, "la/boundaries/neighborhood_councils_2025.geojson", ImportOptions{IDField: "Name"})
+	ix := NewIndex(l)
+	edges := make([][]edge, len(l.Areas))
+	for i := range l.Areas {
+		edges[i] = edgesOf(l.Areas[i].Geom)
+	}
+	// Los Angeles' extent (the layer's own box is stretched by a stray part
+	// of Sunland-Tujunga reaching 117.66°W, 34.91°N).
+	b := orb.Bound{Min: orb.Point{-118.67, 33.70}, Max: orb.Point{-118.15, 34.34}}
+	rng := rand.New(rand.NewSource(1))
+	in := 0
+	for k := 0; k < 20000; k++ {
+		x := b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0])
+		y := b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])
+		want := -1
+		for i := range edges {
+			if crossingInside(edges[i], x, y) {
+				want = i
+				break
+			}
+		}
+		got, ok := ix.Locate(x, y)
+		if !ok {
+			got = -1
+		}
+		if got != want {
+			t.Fatalf("point (%v, %v): index says %d, brute force %d", x, y, got, want)
+		}
+		if ok {
+			in++
+		}
+	}
+	// Also every vertex of every area (the hardest points: exactly on boundaries).
+	for i := range l.Areas {
+		for _, p := range l.Areas[i].Geom {
+			for _, r := range p {
+				for _, v := range r {
+					want := -1
+					for a := range edges {
+						if crossingInside(edges[a], v[0], v[1]) {
+							want = a
+							break
+						}
+					}
+					got, ok := ix.Locate(v[0], v[1])
+					if !ok {
+						got = -1
+					}
+					if got != want {
+						t.Fatalf("vertex %v of %s: index %d, brute force %d", v, l.Areas[i].ID, got, want)
+					}
+				}
+			}
+		}
+	}
+	if in < 5000 {
+		t.Fatalf("only %d of 20000 points inside", in)
+	}
+}
+
+func TestHalfOpenRule(t *testing.T) {
+	l := gridLayer(3)
+	ix := NewIndex(l)
+	// Every point of a fine lattice including all edges and vertices lands
+	// in exactly one square, the one whose half-open box [i,i+1)×[j,j+1) holds it.
+	for y := 0.0; y <= 3; y += 0.25 {
+		for x := 0.0; x <= 3; x += 0.25 {
+			got, ok := ix.Locate(x, y)
+			want, wantOK := -1, x < 3 && y < 3
+			if wantOK {
+				want = int(y)*3 + int(x)
+			}
+			if ok != wantOK || (ok && got != want) {
+				t.Errorf("(%v,%v): got %d %v, want %d %v", x, y, got, ok, want, wantOK)
+			}
+			all := ix.LocateAll(x, y)
+			if len(all) > 1 {
+				t.Errorf("(%v,%v) in %d areas", x, y, len(all))
+			}
+		}
+	}
+}
+
+func TestHolesAndMultipolygons(t *testing.T) {
+	donut := orb.Polygon{
+		orb.Ring{{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}},
+		orb.Ring{{3, 3}, {3, 7}, {7, 7}, {7, 3}, {3, 3}},
+	}
+	l := &Layer{Name: "t", Areas: []Area{
+		{ID: "donut", Geom: orb.MultiPolygon{donut}},
+		{ID: "islands", Geom: orb.MultiPolygon{square(4, 4, 6, 6), square(20, 20, 21, 21)}},
+	}}
+	ix := NewIndex(l)
+	cases := []struct {
+		x, y float64
+		want int
+	}{
+		{1, 1, 0}, {5, 5, 1}, {3.5, 3.5, -1}, {20.5, 20.5, 1}, {15, 15, -1}, {3, 5, -1}, {7, 5, 0}, {-1, 5, -1},
+	}
+	for _, c := range cases {
+		got, ok := ix.Locate(c.x, c.y)
+		if !ok {
+			got = -1
+		}
+		if got != c.want {
+			t.Errorf("(%v,%v): got %d want %d", c.x, c.y, got, c.want)
+		}
+	}
+}
+
+func TestOverlapFirstWins(t *testing.T) {
+	l := &Layer{Name: "t", Areas: []Area{
+		{ID: "a", Geom: orb.MultiPolygon{square(0, 0, 2, 2)}},
+		{ID: "b", Geom: orb.MultiPolygon{square(1, 1, 3, 3)}},
+	}}
+	ix := NewIndex(l)
+	if a, _ := ix.Locate(1.5, 1.5); a != 0 {
+		t.Fatalf("overlap went to %d, want 0 (first)", a)
+	}
+	if got := ix.LocateAll(1.5, 1.5); len(got) != 2 {
+		t.Fatalf("LocateAll %v", got)
+	}
+	over, gaps := CheckCoverage(l)
+	if len(over) != 1 || over[0].A != "a" || over[0].B != "b" {
+		t.Fatalf("overlaps %+v", over)
+	}
+	if len(gaps) != 0 {
+		t.Fatalf("gaps %+v", gaps)
+	}
+}
+
+func TestGapDetected(t *testing.T) {
+	// A ring of 8 unit squares around an empty centre square.
+	l := &Layer{Name: "t"}
+	for j := 0; j < 3; j++ {
+		for i := 0; i < 3; i++ {
+			if i == 1 && j == 1 {
+				continue
+			}
+			l.Areas = append(l.Areas, Area{ID: string(rune('a' + len(l.Areas))), Geom: orb.MultiPolygon{square(float64(i)/100, float64(j)/100, float64(i+1)/100, float64(j+1)/100)}})
+		}
+	}
+	_, gaps := CheckCoverage(l)
+	if len(gaps) != 1 {
+		t.Fatalf("%d gaps, want 1", len(gaps))
+	}
+	// 0.01° × 0.01° at the equator ≈ 1.236e6 m².
+	if g := gaps[0].AreaM2; g < 1.2e6 || g > 1.27e6 {
+		t.Fatalf("gap area %v m²", g)
+	}
+	if len(gaps[0].Neighbours) != 4 { // the squares sharing an edge with it
+		t.Fatalf("neighbours %v", gaps[0].Neighbours)
+	}
+}
+
+func TestAdjacency(t *testing.T) {
+	l := gridLayer(3)
+	q := Adjacency(l, Queen)
+	r := Adjacency(l, Rook)
+	if len(q[4]) != 8 || len(r[4]) != 4 || len(q[0]) != 3 || len(r[0]) != 2 {
+		t.Fatalf("queen %v rook %v", q, r)
+	}
+	f, _ := os.CreateTemp(t.TempDir(), "*.gal")
+	if err := WriteGAL(f, l, q); err != nil {
+		t.Fatal(err)
+	}
+	f.Seek(0, 0)
+	back, err := ReadGAL(f, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range q {
+		if len(back[i]) != len(q[i]) {
+			t.Fatalf("GAL round trip %v vs %v", back, q)
+		}
+	}
+}

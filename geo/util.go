@@ -1,0 +1,5 @@
+package geo
+
+import "sort"
+
+func sortStrings(s []string) { sort.Strings(s) }
