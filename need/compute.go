@@ -203,16 +203,16 @@ func Normalise(raw []float64, n Normalisation, lower bool) []float64 {
 // effective weight within the component (indicator share of its domain x
 // domain share of the component), for each component its weight.
 type structure struct {
-	comp    []int       // indicator -> component (-1 unused)
-	domain  []int       // indicator -> global domain index
-	iw      []float64   // indicator weight inside its domain
-	dw      []float64   // domain weight inside its component
-	dcomp   []int       // domain -> component
-	cw      []float64   // component weights
-	members [][]int     // domain -> indicators
-	scale   []*Scaling  // component scaling
-	maxMiss []int       // component max missing (-1 = any)
-	eff     []float64   // effective weight of indicator within component (all present)
+	comp    []int      // indicator -> component (-1 unused)
+	domain  []int      // indicator -> global domain index
+	iw      []float64  // indicator weight inside its domain
+	dw      []float64  // domain weight inside its component
+	dcomp   []int      // domain -> component
+	cw      []float64  // component weights
+	members [][]int    // domain -> indicators
+	scale   []*Scaling // component scaling
+	maxMiss []int      // component max missing (-1 = any)
+	eff     []float64  // effective weight of indicator within component (all present)
 	combine string
 }
 

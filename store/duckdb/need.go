@@ -147,4 +147,3 @@ func (s *Store) Runs(ctx context.Context) ([]need.RunInfo, error) {
 	}
 	return out, rows.Err()
 }
-
