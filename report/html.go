@@ -1,0 +1,150 @@
+package report
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"strconv"
+)
+
+//go:embed templates/report.html.tmpl templates/report.css
+var templateFS embed.FS
+
+var pageTemplate = template.Must(template.New("report.html.tmpl").ParseFS(templateFS, "templates/report.html.tmpl"))
+
+var stylesheet = func() template.CSS {
+	b, err := templateFS.ReadFile("templates/report.css")
+	if err != nil {
+		panic(err)
+	}
+	return template.CSS(b)
+}()
+
+// page is what the template sees.
+type page struct {
+	*Document
+	CSS      template.CSS
+	Figures  []figureView
+	Sections []sectionView
+}
+
+type figureView struct {
+	Key, Label, Text, Raw, Note string
+}
+
+type sectionView struct {
+	ID, Title, Intro string
+	Blocks           []blockView
+}
+
+// blockView is one rendered block; exactly one of its parts is set.
+type blockView struct {
+	Paragraph string
+	Note      *Note
+	Table     *tableView
+	Figure    *figureBlock
+}
+
+type figureBlock struct {
+	ID, Title, Note string
+	Synthetic       bool
+	SVG             template.HTML
+	Data            *tableView
+}
+
+type tableView struct {
+	Title, Sheet, Workbook, Note string
+	Synthetic                    bool
+	Head                         []cellView
+	Rows                         [][]cellView
+}
+
+type cellView struct {
+	Text, Class string
+}
+
+// RenderHTML writes the document as one self-contained HTML page: embedded
+// CSS (with a print stylesheet), inline SVG charts, no script and no external
+// resource. The same Document always gives the same bytes.
+func RenderHTML(w io.Writer, d *Document) error {
+	if err := d.Validate(); err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := pageTemplate.Execute(&buf, buildPage(d)); err != nil {
+		return fmt.Errorf("report: rendering HTML: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func buildPage(d *Document) *page {
+	p := &page{Document: d, CSS: stylesheet}
+	for _, f := range d.Headline {
+		raw := ""
+		if !f.Missing {
+			raw = strconv.FormatFloat(f.Value, 'f', -1, 64)
+		}
+		p.Figures = append(p.Figures, figureView{Key: f.Key, Label: f.Label, Text: f.Text(), Raw: raw, Note: f.Note})
+	}
+	plan := sheetPlan(d)
+	next := 0
+	fig := 0
+	for _, s := range d.Sections {
+		sv := sectionView{ID: s.ID, Title: s.Title, Intro: s.Intro}
+		for _, b := range s.Blocks {
+			var bv blockView
+			switch x := b.(type) {
+			case *Paragraph:
+				bv.Paragraph = x.Text
+			case *Note:
+				bv.Note = x
+			case *Table:
+				bv.Table = newTableView(plan[next], d.Workbook)
+				next++
+			default:
+				fig++
+				id := fmt.Sprintf("fig%d", fig)
+				fb := &figureBlock{ID: id, Data: newTableView(plan[next], d.Workbook)}
+				next++
+				switch c := x.(type) {
+				case *Choropleth:
+					fb.Title, fb.Note, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Synthetic, c.SVG(id)
+				case *CurveChart:
+					fb.Title, fb.Note, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Synthetic, c.SVG(id)
+				case *BarChart:
+					fb.Title, fb.Note, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Synthetic, c.SVG(id)
+				}
+				bv.Figure = fb
+			}
+			sv.Blocks = append(sv.Blocks, bv)
+		}
+		p.Sections = append(p.Sections, sv)
+	}
+	return p
+}
+
+func newTableView(e sheetEntry, workbook string) *tableView {
+	t := e.table
+	tv := &tableView{Title: t.Title, Sheet: e.sheet, Workbook: workbook, Note: t.Note, Synthetic: t.Synthetic}
+	for _, c := range t.Columns {
+		tv.Head = append(tv.Head, cellView{Text: c.Label, Class: kindClass(c.Kind)})
+	}
+	for _, row := range t.Rows {
+		cells := make([]cellView, len(row))
+		for j, v := range row {
+			cells[j] = cellView{Text: cellText(v, t.Columns[j]), Class: kindClass(t.Columns[j].Kind)}
+		}
+		tv.Rows = append(tv.Rows, cells)
+	}
+	return tv
+}
+
+func kindClass(k Kind) string {
+	if k == KindText || k == "" {
+		return "t"
+	}
+	return "n"
+}

@@ -1,0 +1,408 @@
+package report
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/xuri/excelize/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+func render(t *testing.T, d *Document) (html, xlsx []byte) {
+	t.Helper()
+	var h, x bytes.Buffer
+	if err := RenderHTML(&h, d); err != nil {
+		t.Fatalf("RenderHTML: %v", err)
+	}
+	if err := RenderXLSX(&x, d); err != nil {
+		t.Fatalf("RenderXLSX: %v", err)
+	}
+	return h.Bytes(), x.Bytes()
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -run %s -update to create it)", err, t.Name())
+	}
+	if !bytes.Equal(got, want) {
+		i := 0
+		for i < len(got) && i < len(want) && got[i] == want[i] {
+			i++
+		}
+		lo := max(0, i-80)
+		t.Errorf("%s differs from the render at byte %d:\n got: %q\nwant: %q\n(inspect, then run with -update if the change is intended)",
+			path, i, got[lo:min(len(got), i+80)], want[lo:min(len(want), i+80)])
+	}
+}
+
+func TestGoldenHTML(t *testing.T) {
+	d := sampleDocument(t)
+	d.Workbook = "sample.xlsx"
+	html, _ := render(t, d)
+	golden(t, "sample.html", html)
+	if len(html) > 400_000 {
+		t.Errorf("sample HTML is %d bytes; geometry simplification should keep it well under 400 kB", len(html))
+	}
+}
+
+// TestGoldenSVG keeps each kind of chart in its own golden file, so a
+// change to one chart shows in one diff and the file opens in a viewer.
+func TestGoldenSVG(t *testing.T) {
+	d := sampleDocument(t)
+	for _, s := range d.Sections {
+		for _, b := range s.Blocks {
+			var name string
+			var svg string
+			switch x := b.(type) {
+			case *Choropleth:
+				if x.Palette != Diverging {
+					continue
+				}
+				name, svg = "gap-map.svg", string(x.SVG("g"))
+			case *CurveChart:
+				name, svg = "curves.svg", string(x.SVG("c"))
+			case *BarChart:
+				name, svg = "tiers.svg", string(x.SVG("b"))
+			default:
+				continue
+			}
+			golden(t, name, []byte(svg+"\n"))
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	h1, x1 := render(t, sampleDocument(t))
+	h2, x2 := render(t, sampleDocument(t))
+	if !bytes.Equal(h1, h2) {
+		t.Error("two renders of the same document gave different HTML")
+	}
+	if !bytes.Equal(x1, x2) {
+		t.Error("two renders of the same document gave different XLSX bytes")
+	}
+}
+
+var figureRE = regexp.MustCompile(`<div class="figure" data-key="([^"]*)" data-value="([^"]*)"><div class="value">([^<]*)</div>`)
+
+// TestHeadlineHTMLEqualsXLSX reads the headline figures back from both
+// files: the text shown and the raw value must agree for every figure.
+func TestHeadlineHTMLEqualsXLSX(t *testing.T) {
+	d := sampleDocument(t)
+	html, xlsx := render(t, d)
+	type fig struct{ raw, text string }
+	inHTML := map[string]fig{}
+	for _, m := range figureRE.FindAllStringSubmatch(string(html), -1) {
+		inHTML[m[1]] = fig{m[2], unescape(m[3])}
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(xlsx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(SummarySheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inXLSX := map[string]fig{}
+	for _, r := range rows[SummaryHeaderRow:] {
+		if len(r) < 4 || r[0] == "" || len(inXLSX) == len(d.Headline) {
+			break
+		}
+		inXLSX[r[0]] = fig{r[2], r[3]}
+	}
+	if len(inHTML) != len(d.Headline) || len(inXLSX) != len(d.Headline) {
+		t.Fatalf("found %d figures in HTML and %d in XLSX, want %d", len(inHTML), len(inXLSX), len(d.Headline))
+	}
+	for _, want := range d.Headline {
+		h, x := inHTML[want.Key], inXLSX[want.Key]
+		if h.text != x.text || h.text != want.Text() {
+			t.Errorf("figure %s: HTML shows %q, XLSX shows %q, want %q", want.Key, h.text, x.text, want.Text())
+		}
+		if want.Missing {
+			if h.raw != "" || x.raw != "" {
+				t.Errorf("figure %s is missing but has raw values %q / %q", want.Key, h.raw, x.raw)
+			}
+			continue
+		}
+		// Excel keeps 15 significant digits; the HTML keeps them all.
+		hv, err1 := strconv.ParseFloat(h.raw, 64)
+		xv, err2 := strconv.ParseFloat(x.raw, 64)
+		if err1 != nil || err2 != nil || hv != want.Value || math.Abs(xv-want.Value) > 1e-14*math.Abs(want.Value) {
+			t.Errorf("figure %s: raw HTML %q, XLSX %q, want %v", want.Key, h.raw, x.raw, want.Value)
+		}
+	}
+}
+
+func unescape(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'").Replace(s)
+}
+
+func TestXLSXSheets(t *testing.T) {
+	d := sampleDocument(t)
+	_, xlsx := render(t, d)
+	f, err := excelize.OpenReader(bytes.NewReader(xlsx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	want := []string{"Summary", "Map need", "Map spending per resident", "Map gap", "Curves", "Tiers", "Departments", "Sources"}
+	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("sheets %q, want %q", got, want)
+	}
+	rows, err := f.GetRows("Departments", excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0], "|"); got != "Department|Total|Total (exact)|Attributed|To highest-need tier|Requests" {
+		t.Errorf("header %q", got)
+	}
+	if rows[2][0] != "Recreation & Parks <Dept>" || rows[1][2] != "312512345" || rows[3][4] != "" {
+		t.Errorf("rows %q", rows[1:4])
+	}
+	shown, _ := f.GetCellValue("Departments", "D2")
+	if shown != "82.0%" {
+		t.Errorf("D2 shows %q, want 82.0%% (percent number format)", shown)
+	}
+	panes, err := f.GetPanes("Departments")
+	if err != nil || !panes.Freeze || panes.YSplit != 1 {
+		t.Errorf("header row not frozen: %+v %v", panes, err)
+	}
+	src, _ := f.GetRows("Sources")
+	if len(src) < 3 || src[2][5] != "SYNTHETIC" {
+		t.Errorf("Sources sheet %q does not label the synthetic source", src)
+	}
+	mapRows, _ := f.GetRows("Map spending per resident")
+	if len(mapRows) < 16 || mapRows[15][3] != "no data" {
+		t.Errorf("map data sheet rows %q: district 15 should be 'no data'", mapRows)
+	}
+}
+
+func TestHTMLContent(t *testing.T) {
+	d := sampleDocument(t)
+	html, _ := render(t, d)
+	s := string(html)
+	for _, want := range []string{
+		`<a href="#maps">Maps</a>`,
+		"Recreation &amp; Parks &lt;Dept&gt;", // escaped in the table
+		"Contains synthetic data.",
+		`class="tag-synthetic"`,
+		"Also in the workbook, sheet “Departments”.",
+		"District 15: no data",
+		"<title id=\"fig1-t\">Need score by council district (test values)</title>",
+		"Line of equality",
+		"Citywide: $300",
+		"$313 M", // compact money in tables, 312.5 rounded half away from zero
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("HTML lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "<script") {
+		t.Error("the report must not contain scripts")
+	}
+	if n := strings.Count(s, "<svg"); n != 5 {
+		t.Errorf("%d SVG charts, want 5", n)
+	}
+}
+
+func TestEscaping(t *testing.T) {
+	d := sampleDocument(t)
+	evil := `<script>alert("x")</script>`
+	d.Title = evil
+	d.Sections[0].Blocks[1].(*Choropleth).Areas[0].Name = evil
+	d.Sections[1].Blocks[0].(*CurveChart).Curves[0].Label = evil
+	html, _ := render(t, d)
+	if bytes.Contains(html, []byte(evil)) {
+		t.Error("unescaped text reached the HTML")
+	}
+}
+
+func TestMapSimplification(t *testing.T) {
+	areas := readDistricts(t)
+	vertices := 0
+	for _, a := range areas {
+		for _, p := range polygons(a.Geometry) {
+			for _, r := range p {
+				vertices += len(r)
+			}
+		}
+	}
+	c := &Choropleth{Title: "Districts", Areas: areas}
+	svg := string(c.SVG("m"))
+	drawn := strings.Count(svg, "l") // one relative lineto per vertex kept
+	if drawn*3 > vertices {
+		t.Errorf("kept %d of %d vertices; expected simplification to at most a third", drawn, vertices)
+	}
+	if len(svg) > 120_000 {
+		t.Errorf("district map SVG is %d bytes", len(svg))
+	}
+	if got := strings.Count(svg, "<path"); got != 15 {
+		t.Errorf("%d area paths, want 15", got)
+	}
+	t.Logf("vertices: %d in the source, about %d drawn; SVG %d bytes", vertices, drawn, len(svg))
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		modify func(d *Document)
+		want   string
+	}{
+		{"no title", func(d *Document) { d.Title = "" }, "no Title"},
+		{"duplicate key", func(d *Document) { d.Headline[1].Key = d.Headline[0].Key }, `Key "total" is empty or repeated`},
+		{"NaN figure", func(d *Document) { d.Headline[0].Value = nan() }, "not a finite number"},
+		{"bad section id", func(d *Document) { d.Sections[0].ID = "Maps!" }, `ID "Maps!"`},
+		{"reserved section id", func(d *Document) { d.Sections[0].ID = "sources" }, `ID "sources"`},
+		{"short row", func(d *Document) {
+			t := d.Sections[3].Blocks[0].(*Table)
+			t.Rows[1] = t.Rows[1][:3]
+		}, "row 2: 3 cells for 6 columns"},
+		{"text in number column", func(d *Document) {
+			d.Sections[3].Blocks[0].(*Table).Rows[0][1] = "lots"
+		}, `column "Total": value lots (string) is not a number`},
+		{"NaN cell", func(d *Document) { d.Sections[3].Blocks[0].(*Table).Rows[0][3] = nan() }, "give nil for a missing value"},
+		{"point geometry", func(d *Document) {
+			d.Sections[0].Blocks[1].(*Choropleth).Areas[2].Geometry = d.Sections[0].Blocks[1].(*Choropleth).Areas[2].Geometry.Bound().Center()
+		}, "orb.Point is not a Polygon"},
+		{"breaks not increasing", func(d *Document) {
+			c := d.Sections[0].Blocks[1].(*Choropleth)
+			c.Method, c.Breaks = ClassManual, []float64{5, 5}
+		}, "Breaks must increase"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := sampleDocument(t)
+			tc.modify(d)
+			err := RenderHTML(&bytes.Buffer{}, d)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want it to contain %q", err, tc.want)
+			}
+			if budget.ErrorCode(err) != budget.EINVALID {
+				t.Errorf("code %q, want invalid", budget.ErrorCode(err))
+			}
+			if err := RenderXLSX(&bytes.Buffer{}, d); err == nil {
+				t.Error("RenderXLSX accepted the invalid document")
+			}
+		})
+	}
+}
+
+func TestWriteFileExtension(t *testing.T) {
+	err := WriteFile(context.Background(), sampleDocument(t), filepath.Join(t.TempDir(), "r.docx"), PDFOptions{})
+	if budget.ErrorCode(err) != budget.EINVALID || !strings.Contains(err.Error(), "use .html, .pdf or .xlsx") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+// TestWriteAllWithoutChromium hides every browser: the HTML and XLSX must
+// still be written and the error must say how to get the PDF.
+func TestWriteAllWithoutChromium(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	t.Setenv("BUDGETLENS_CHROMIUM", "")
+	dir := t.TempDir()
+	w, err := WriteAll(context.Background(), sampleDocument(t), dir, "report", PDFOptions{})
+	var missing *ChromiumMissingError
+	if !errors.As(err, &missing) || !strings.Contains(err.Error(), "apt-get install chromium") {
+		t.Fatalf("error %v, want a ChromiumMissingError saying how to install it", err)
+	}
+	for _, p := range []string{w.HTML, w.XLSX} {
+		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
+			t.Errorf("%q not written: %v", p, err)
+		}
+	}
+	if w.PDF != "" {
+		t.Errorf("PDF path %q reported without a browser", w.PDF)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "report.pdf")); !os.IsNotExist(err) {
+		t.Errorf("a partial PDF exists: %v", err)
+	}
+	html, _ := os.ReadFile(w.HTML)
+	if !bytes.Contains(html, []byte(`<a href="report.xlsx">report.xlsx</a>`)) {
+		t.Error("the HTML does not link its tables to the workbook")
+	}
+}
+
+// TestPDF prints the sample with the installed Chromium (skipped without
+// one) and checks the PDF's pages and, with poppler-utils, its text.
+func TestPDF(t *testing.T) {
+	if testing.Short() {
+		t.Skip("PDF rendering starts a browser")
+	}
+	if _, err := FindChromium(); err != nil {
+		t.Skip(err)
+	}
+	d := sampleDocument(t)
+	dir := t.TempDir()
+	if keep := os.Getenv("BUDGETLENS_REPORT_SAMPLE_DIR"); keep != "" {
+		dir = keep
+	}
+	start := time.Now()
+	w, err := WriteAll(context.Background(), d, dir, "sample", PDFOptions{Timeout: 90 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("PDF printed in %v", time.Since(start).Round(time.Millisecond))
+	pdf, err := os.ReadFile(w.PDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 16)])
+	}
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Logf("pdftotext not installed; text of the PDF not checked")
+		return
+	}
+	out, err := exec.Command("pdfinfo", w.PDF).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`Pages:\s+(\d+)`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("pdfinfo: %s", out)
+	}
+	if pages, _ := strconv.Atoi(string(m[1])); pages < 5 {
+		t.Errorf("%d pages, want one per section (≥ 5)", pages)
+	}
+	text, err := exec.Command("pdftotext", "-layout", w.PDF, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := strings.Join(strings.Fields(string(text)), " ")
+	for _, f := range d.Headline {
+		// labels wrap (and lose hyphens) in the cards: check the numbers
+		if !strings.Contains(norm, f.Text()) {
+			t.Errorf("the PDF text lacks headline %q = %q", f.Label, f.Text())
+		}
+	}
+	for _, want := range []string{"Need score by council district", "Line of equality", "Citywide: $300", "SYNTHETIC"} {
+		if !strings.Contains(norm, want) {
+			t.Errorf("the PDF text lacks %q", want)
+		}
+	}
+}
+
+func nan() float64 { v := 0.0; return v / v }

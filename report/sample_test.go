@@ -1,0 +1,251 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strconv"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/paulmach/orb"
+)
+
+// readDistricts reads the real council district polygons (WGS84) of Los
+// Angeles from the shipped GeoJSON. The test parses the file itself so the
+// report package needs no GeoJSON dependency.
+func readDistricts(t testing.TB) []MapArea {
+	t.Helper()
+	path := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Properties struct {
+				District int    `json:"District"`
+				Name     string `json:"NAME"`
+			} `json:"properties"`
+			Geometry struct {
+				Type        string          `json:"type"`
+				Coordinates json.RawMessage `json:"coordinates"`
+			} `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.Unmarshal(raw, &fc); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var areas []MapArea
+	for _, f := range fc.Features {
+		var g orb.Geometry
+		switch f.Geometry.Type {
+		case "Polygon":
+			var c [][][2]float64
+			if err := json.Unmarshal(f.Geometry.Coordinates, &c); err != nil {
+				t.Fatal(err)
+			}
+			g = toPolygon(c)
+		case "MultiPolygon":
+			var c [][][][2]float64
+			if err := json.Unmarshal(f.Geometry.Coordinates, &c); err != nil {
+				t.Fatal(err)
+			}
+			var mp orb.MultiPolygon
+			for _, p := range c {
+				mp = append(mp, toPolygon(p))
+			}
+			g = mp
+		default:
+			t.Fatalf("%s: district %d has geometry %s", path, f.Properties.District, f.Geometry.Type)
+		}
+		areas = append(areas, MapArea{ID: strconv.Itoa(f.Properties.District), Name: fmt.Sprintf("District %d", f.Properties.District), Geometry: g})
+	}
+	sort.Slice(areas, func(i, j int) bool {
+		a, _ := strconv.Atoi(areas[i].ID)
+		b, _ := strconv.Atoi(areas[j].ID)
+		return a < b
+	})
+	if len(areas) != 15 {
+		t.Fatalf("%s: %d districts, want 15", path, len(areas))
+	}
+	return areas
+}
+
+func toPolygon(c [][][2]float64) orb.Polygon {
+	var p orb.Polygon
+	for _, r := range c {
+		ring := make(orb.Ring, len(r))
+		for i, pt := range r {
+			ring[i] = orb.Point{pt[0], pt[1]}
+		}
+		p = append(p, ring)
+	}
+	return p
+}
+
+// sampleDocument is a report on the real district geometry with MADE-UP
+// values (labelled as such in the document): they exercise every block type
+// and do not describe Los Angeles.
+func sampleDocument(t testing.TB) *Document {
+	districts := readDistricts(t)
+	need := make([]MapArea, len(districts))
+	spend := make([]MapArea, len(districts))
+	gap := make([]MapArea, len(districts))
+	pop := make([]float64, len(districts))
+	var needV, spendV []float64
+	for i, a := range districts {
+		d := float64(i + 1)
+		need[i], spend[i], gap[i] = a, a, a
+		need[i].Value = math.Mod(d*37, 15) / 14 * 100 // 0..100, a made-up need score
+		spend[i].Value = 180 + math.Mod(d*53, 15)*22.5
+		pop[i] = 250000 + math.Mod(d*29, 15)*1500
+		needV = append(needV, need[i].Value)
+		spendV = append(spendV, spend[i].Value)
+	}
+	spend[14].Missing = true // one district without data exercises the hatch
+	needRank, spendRank := ranks(needV), ranks(spendV)
+	for i := range gap {
+		gap[i].Value = (spendRank[i] - needRank[i]) / 14
+	}
+	gap[14].Missing = true
+
+	lorenz := Curve{Label: "Spending per resident (Lorenz)", Points: cumulative(spendV[:14], spendV[:14], pop[:14])}
+	conc := Curve{Label: "Spending ranked by need (concentration)", Points: cumulative(needV[:14], spendV[:14], pop[:14])}
+	ref := 300.0
+	totalSpend := 0.0
+	totalPop := 0.0
+	for i := 0; i < 14; i++ {
+		totalSpend += spendV[i] * pop[i]
+		totalPop += pop[i]
+	}
+	topShare := 0.0
+	topPop := 0.0
+	for i := 0; i < 14; i++ {
+		if needV[i] >= 70 {
+			topShare += spendV[i] * pop[i]
+			topPop += pop[i]
+		}
+	}
+	topShare /= totalSpend
+	topPop /= totalPop
+	attributed := totalSpend
+	unattributed := 1.234e9
+
+	return &Document{
+		Title:        "Equity assessment: report layout test",
+		Subtitle:     "Real council district boundaries with made-up values (test fixture)",
+		Jurisdiction: "City of Los Angeles (geometry only)",
+		FiscalYear:   "2021-22",
+		Phase:        "proposed",
+		Generated:    "Test document; values are invented for layout tests",
+		Version:      "test",
+		Headline: []Figure{
+			{Key: "total", Label: "Total of the phase", Value: attributed + unattributed, Kind: KindMoney},
+			{Key: "attributed_share", Label: "Share of dollars placed in areas", Value: attributed / (attributed + unattributed), Kind: KindPercent, Note: "Made-up test value"},
+			{Key: "top_tier_share", Label: "Share reaching the highest-need areas", Value: topShare, Kind: KindPercent, Note: fmt.Sprintf("Against %s of residents", Format(topPop, KindPercent, 0))},
+			{Key: "concentration_index", Label: "Concentration index (need-ranked)", Value: concentrationIndex(conc.Points), Kind: KindRatio, Digits: 3},
+			{Key: "districts", Label: "Council districts", Value: 15, Kind: KindInt},
+			{Key: "missing_figure", Label: "A figure without data", Missing: true, Kind: KindMoney},
+		},
+		Synthetic: []string{"Every value in this test document is invented; only the district boundaries are real."},
+		Sections: []Section{
+			{ID: "maps", Title: "Maps", Intro: "Need, spending per resident and the gap between them, by council district.", Blocks: []Block{
+				&Note{Kind: NoteSynthetic, Text: "The values on these maps are invented for the layout test."},
+				&Choropleth{Name: "Map need", Title: "Need score by council district (test values)", Areas: need, Kind: KindNumber, Digits: 1, Labels: true, Synthetic: true},
+				&Choropleth{Name: "Map spending per resident", Title: "Spending per resident (test values)", Areas: spend, Kind: KindDollars, Labels: true, Synthetic: true, Classes: 4},
+				&Choropleth{Name: "Map gap", Title: "Spending rank minus need rank (test values)", Areas: gap, Kind: KindRatio, Palette: Diverging, Labels: true, Synthetic: true,
+					Note: "Purple: spending ranks above need; orange: below."},
+			}},
+			{ID: "curves", Title: "Lorenz and concentration curves", Blocks: []Block{
+				&CurveChart{Name: "Curves", Title: "Cumulative share of spending against cumulative share of residents", Curves: []Curve{lorenz, conc}, Diagonal: true,
+					XLabel: "Cumulative share of residents", YLabel: "Cumulative share of spending", Synthetic: true},
+			}},
+			{ID: "tiers", Title: "Need tiers", Blocks: []Block{
+				&BarChart{Name: "Tiers", Title: "Spending per resident by need tier, with 95% intervals (test values)", Kind: KindDollars, Reference: &ref, ReferenceLabel: "Citywide",
+					ValueLabel: "Dollars per resident", Synthetic: true, Bars: []Bar{
+						{Label: "Tier 1 (lowest need)", Value: 260, Low: 240, High: 281, HasInterval: true},
+						{Label: "Tier 2", Value: 292, Low: 270, High: 310, HasInterval: true},
+						{Label: "Tier 3", Value: 318, Low: 301, High: 342, HasInterval: true},
+						{Label: "Tier 4 (highest need)", Value: 337, Low: 305, High: 369, HasInterval: true},
+						{Label: "Unknown tier", Missing: true},
+					}},
+			}},
+			{ID: "departments", Title: "Departments", Blocks: []Block{
+				&Table{Name: "Departments", Title: "Attributed share and share to high-need areas by department (test values)", Synthetic: true,
+					Columns: []Column{{Key: "department", Label: "Department", Kind: KindText}, {Key: "total", Label: "Total", Kind: KindMoney},
+						{Key: "total_exact", Label: "Total (exact)", Kind: KindDollars}, {Key: "attributed_share", Label: "Attributed", Kind: KindPercent},
+						{Key: "top_share", Label: "To highest-need tier", Kind: KindPercent}, {Key: "requests", Label: "Requests", Kind: KindInt}},
+					Rows: [][]any{
+						{"Street Services", 312.5e6, 312512345.0, 0.82, 0.31, 41},
+						{"Recreation & Parks <Dept>", 245.1e6, 245100000.0, 0.67, 0.27, 18},
+						{"Police", 1.7e9, 1700000000.0, 0.05, nil, 73},
+						{"Transportation", 198.25e6, 198250000.0, 0.91, 0.36, 29},
+					}, Note: "Invented numbers."},
+			}},
+			{ID: "methods", Title: "Methods", Blocks: []Block{
+				&Paragraph{Text: "Quantile classes; ties stay in one class. Gap = spending rank − need rank, scaled to [−1, 1]."},
+			}},
+		},
+		Sources: []Source{
+			{Name: "Council districts 2025", Version: "2021 lines", File: "testdata/la/boundaries/council_districts_2025.geojson", SHA256: "computed-by-the-caller", License: "City of Los Angeles"},
+			{Name: "Test values", Version: "n/a", Synthetic: true, Description: "Invented for this test"},
+		},
+		Caveats: []string{"A district has no spending value, to show how missing data looks."},
+	}
+}
+
+// ranks returns 0-based ranks (ties get the mean rank).
+func ranks(v []float64) []float64 {
+	idx := make([]int, len(v))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return v[idx[a]] < v[idx[b]] })
+	r := make([]float64, len(v))
+	for i := 0; i < len(idx); {
+		j := i
+		for j+1 < len(idx) && v[idx[j+1]] == v[idx[i]] {
+			j++
+		}
+		for k := i; k <= j; k++ {
+			r[idx[k]] = float64(i+j) / 2
+		}
+		i = j + 1
+	}
+	return r
+}
+
+// cumulative returns the curve of cumulative population share against
+// cumulative spending share, areas ranked by rankBy ascending.
+func cumulative(rankBy, perCapita, pop []float64) []Point {
+	idx := make([]int, len(rankBy))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return rankBy[idx[a]] < rankBy[idx[b]] })
+	var tp, ts float64
+	for i := range pop {
+		tp += pop[i]
+		ts += pop[i] * perCapita[i]
+	}
+	pts := []Point{{0, 0}}
+	var cp, cs float64
+	for _, i := range idx {
+		cp += pop[i]
+		cs += pop[i] * perCapita[i]
+		pts = append(pts, Point{cp / tp, cs / ts})
+	}
+	return pts
+}
+
+// concentrationIndex is 1 − 2 × (area under the curve), trapezoids.
+func concentrationIndex(pts []Point) float64 {
+	a := 0.0
+	for i := 1; i < len(pts); i++ {
+		a += (pts[i].X - pts[i-1].X) * (pts[i].Y + pts[i-1].Y) / 2
+	}
+	return 1 - 2*a
+}
