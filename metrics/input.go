@@ -1,0 +1,112 @@
+package metrics
+
+import (
+	"math"
+	"sort"
+
+	"github.com/budgetlens/budgetlens/budget"
+)
+
+// checkFinite returns an error naming the first non-finite element of x.
+func checkFinite(name string, x []float64) error {
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return budget.Errorf(budget.EINVALID, "metrics: %s[%d] is %v: every value must be a finite number (drop or impute missing rows first)", name, i, v)
+		}
+	}
+	return nil
+}
+
+// checkNonNegative returns an error naming the first negative element of x.
+func checkNonNegative(name string, x []float64) error {
+	for i, v := range x {
+		if v < 0 {
+			return budget.Errorf(budget.EINVALID, "metrics: %s[%d] is %v: this measure is defined for non-negative values only", name, i, v)
+		}
+	}
+	return nil
+}
+
+// normWeights validates x and w and returns the normalised weights f (summing
+// to 1). A nil w gives equal weights.
+func normWeights(x, w []float64) ([]float64, error) {
+	n := len(x)
+	if n == 0 {
+		return nil, budget.Errorf(budget.EINVALID, "metrics: no observations: give at least one value")
+	}
+	if err := checkFinite("x", x); err != nil {
+		return nil, err
+	}
+	f := make([]float64, n)
+	if w == nil {
+		for i := range f {
+			f[i] = 1 / float64(n)
+		}
+		return f, nil
+	}
+	if len(w) != n {
+		return nil, budget.Errorf(budget.EINVALID, "metrics: %d weights for %d values: give one weight per value", len(w), n)
+	}
+	if err := checkFinite("w", w); err != nil {
+		return nil, err
+	}
+	if err := checkNonNegative("w", w); err != nil {
+		return nil, err
+	}
+	var s float64
+	for _, v := range w {
+		s += v
+	}
+	if s <= 0 {
+		return nil, budget.Errorf(budget.EINVALID, "metrics: the weights sum to %v: at least one weight must be positive", s)
+	}
+	for i, v := range w {
+		f[i] = v / s
+	}
+	return f, nil
+}
+
+// wmean returns sum f_i x_i.
+func wmean(x, f []float64) float64 {
+	var m float64
+	for i, v := range x {
+		m += f[i] * v
+	}
+	return m
+}
+
+// sortedOrder returns the indices of key in ascending order (stable, so the
+// original order breaks ties).
+func sortedOrder(key []float64) []int {
+	idx := make([]int, len(key))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return key[idx[a]] < key[idx[b]] })
+	return idx
+}
+
+// fractionalRank returns, for each unit in its original position, the
+// midpoint fractional rank r_i = (F_before + F_block/2) where F_before is the
+// total normalised weight of units with a strictly smaller key and F_block the
+// total weight of the units whose key equals key_i. order is the ascending
+// order of key (as returned by sortedOrder).
+func fractionalRank(key, f []float64, order []int) []float64 {
+	r := make([]float64, len(key))
+	var before float64
+	for s := 0; s < len(order); {
+		e := s
+		var block float64
+		for e < len(order) && key[order[e]] == key[order[s]] {
+			block += f[order[e]]
+			e++
+		}
+		mid := before + block/2
+		for k := s; k < e; k++ {
+			r[order[k]] = mid
+		}
+		before += block
+		s = e
+	}
+	return r
+}

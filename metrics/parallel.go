@@ -1,0 +1,76 @@
+package metrics
+
+import (
+	"math/rand/v2"
+	"runtime"
+	"sync"
+)
+
+// chunkSize is the number of replicates (bootstrap draws or permutations)
+// that share one random generator. Chunk k uses PCG(seed, k+1), so the
+// replicate values depend only on the seed and never on scheduling or on the
+// number of CPUs.
+const chunkSize = 64
+
+// newChunkRand returns the generator of chunk k for the given seed.
+func newChunkRand(seed uint64, k int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, uint64(k)+1))
+}
+
+// forChunks calls fn(lo, hi, rng) for every chunk [lo, hi) of [0, total),
+// in parallel over GOMAXPROCS workers. fn must only write results indexed by
+// replicate number, so that the outcome is deterministic.
+func forChunks(total int, seed uint64, fn func(lo, hi int, rng *rand.Rand)) {
+	nChunks := (total + chunkSize - 1) / chunkSize
+	workers := runtime.GOMAXPROCS(0)
+	if workers > nChunks {
+		workers = nChunks
+	}
+	if workers <= 1 {
+		for k := 0; k < nChunks; k++ {
+			lo := k * chunkSize
+			fn(lo, min(lo+chunkSize, total), newChunkRand(seed, k))
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	next := make(chan int, nChunks)
+	for k := 0; k < nChunks; k++ {
+		next <- k
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range next {
+				lo := k * chunkSize
+				fn(lo, min(lo+chunkSize, total), newChunkRand(seed, k))
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// forRange calls fn(lo, hi) over contiguous blocks of [0, n) in parallel
+// (deterministic work that needs no random numbers).
+func forRange(n int, fn func(lo, hi int)) {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > n/256 {
+		workers = max(1, n/256)
+	}
+	if workers <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	step := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += step {
+		wg.Add(1)
+		go func(lo, hi int) {
+			defer wg.Done()
+			fn(lo, hi)
+		}(lo, min(lo+step, n))
+	}
+	wg.Wait()
+}
