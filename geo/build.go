@@ -76,7 +76,7 @@ func buildLayer(file string, feats []feature, crs string, opt ImportOptions) (*L
 				Expected: "coordinates look projected (feet or metres), not longitude/latitude; give their coordinate system with --crs (for example EPSG:2229 for California State Plane zone 5 in US feet)"}
 		}
 	}
-	l := &Layer{Name: rep.Layer, Areas: make([]Area, 0, len(feats))}
+	l := &Layer{Name: rep.Layer, Source: file, Areas: make([]Area, 0, len(feats))}
 	seen := map[string]int{}
 	for i, f := range feats {
 		pos := i + 1

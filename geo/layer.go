@@ -55,8 +55,9 @@ func (a *Area) PointOnly() bool { return len(a.Geom) == 0 }
 // The order of Areas is significant: it is the order of the input file and
 // decides which area a point in an overlap goes to (the first).
 type Layer struct {
-	Name  string
-	Areas []Area
+	Name   string
+	Source string // the file it was read from, when known
+	Areas  []Area
 }
 
 // Index returns the position of the area with the given id.
@@ -101,7 +102,7 @@ type LayerInfo struct {
 
 // Info returns the layer's summary.
 func (l *Layer) Info() LayerInfo {
-	info := LayerInfo{Layer: l.Name, Areas: len(l.Areas)}
+	info := LayerInfo{Layer: l.Name, Areas: len(l.Areas), Source: l.Source}
 	for i := range l.Areas {
 		info.Population += l.Areas[i].Population
 	}
