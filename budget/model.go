@@ -52,6 +52,7 @@ type Classification struct {
 // never used for money. Key is a stable natural key: the source's identifier
 // when it has one, otherwise NaturalKey of the classification codes.
 type LineItem struct {
+	Jurisdiction string `json:"jurisdiction"`
 	Classification
 	FiscalYear  FiscalYear `json:"-"`
 	Phase       Phase      `json:"phase"`
@@ -65,6 +66,7 @@ type LineItem struct {
 // adopted budget) with the change proposed and the change adopted, in cents.
 // A nil change means the source left it empty (not zero).
 type Request struct {
+	Jurisdiction string `json:"jurisdiction"`
 	Classification
 	FiscalYear    FiscalYear `json:"-"`
 	Description   string     `json:"description"`
@@ -80,15 +82,16 @@ type Request struct {
 // phase. Value is a float because measures are counts, rates and averages,
 // not money.
 type Measure struct {
-	Department Code       `json:"department"`
-	OrgUnit    Code       `json:"org_unit"`
-	Program    Code       `json:"program"`
-	Measure    Code       `json:"measure"`
-	Unit       string     `json:"unit"`
-	FiscalYear FiscalYear `json:"-"`
-	Phase      Phase      `json:"phase"`
-	Value      float64    `json:"value"`
-	Line       int        `json:"line"`
+	Jurisdiction string     `json:"jurisdiction"`
+	Department   Code       `json:"department"`
+	OrgUnit      Code       `json:"org_unit"`
+	Program      Code       `json:"program"`
+	Measure      Code       `json:"measure"`
+	Unit         string     `json:"unit"`
+	FiscalYear   FiscalYear `json:"-"`
+	Phase        Phase      `json:"phase"`
+	Value        float64    `json:"value"`
+	Line         int        `json:"line"`
 }
 
 // Description is a text published for a classification node: the

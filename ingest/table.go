@@ -315,7 +315,9 @@ func (cv *converter) inputErr(line, col int, field, value, expected string) erro
 const amountAdvice = "an amount such as 1234, -56.78, (12.50) or $8,650.00; leave the cell empty or write NA when there is no amount"
 
 func (cv *converter) classification(cells []string) budget.Classification {
-	c := func(f string) budget.Code { return budget.Code{Code: cv.cell(cells, f+".code"), Name: cv.cell(cells, f+".name")} }
+	c := func(f string) budget.Code {
+		return budget.Code{Code: cv.cell(cells, f+".code"), Name: cv.cell(cells, f+".name")}
+	}
 	return budget.Classification{Department: c("department"), OrgUnit: c("org_unit"), Program: c("program"), Fund: c("fund"),
 		SourceFund: c("source_fund"), Account: c("account"), Function: c("function")}
 }

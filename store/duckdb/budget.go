@@ -258,7 +258,7 @@ func where(f budget.Filter, hasPhase, hasKind, hasOrg bool) (string, []any) {
 // LineItems returns current line items matching f.
 func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineItem, error) {
 	w, args := where(f, true, true, true)
-	rows, err := s.db.QueryContext(ctx, `SELECT fy_start, phase, kind,
+	rows, err := s.db.QueryContext(ctx, `SELECT jurisdiction, fy_start, phase, kind,
 		coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
 		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line
@@ -271,7 +271,7 @@ func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineIt
 	for rows.Next() {
 		var l budget.LineItem
 		var phase, kind string
-		if err := rows.Scan(&l.FiscalYear.Start, &phase, &kind, &l.Department.Code, &l.Department.Name, &l.OrgUnit.Code, &l.OrgUnit.Name,
+		if err := rows.Scan(&l.Jurisdiction, &l.FiscalYear.Start, &phase, &kind, &l.Department.Code, &l.Department.Name, &l.OrgUnit.Code, &l.OrgUnit.Name,
 			&l.Program.Code, &l.Program.Name, &l.Fund.Code, &l.Fund.Name, &l.SourceFund.Code, &l.SourceFund.Name,
 			&l.Account.Code, &l.Account.Name, &l.Function.Code, &l.Function.Name, &l.AmountCents, &l.Key, &l.Line); err != nil {
 			return nil, err
@@ -344,7 +344,7 @@ func (s *Store) PhaseTotal(ctx context.Context, f budget.Filter) (int64, error) 
 // Requests returns current budget requests matching f.
 func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request, error) {
 	w, args := where(f, false, false, false)
-	rows, err := s.db.QueryContext(ctx, `SELECT fy_start, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
+	rows, err := s.db.QueryContext(ctx, `SELECT jurisdiction, fy_start, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
 		coalesce(description,''), coalesce(category,''), coalesce(recurrence,''), proposed_cents, adopted_cents, nat_key, line
 		FROM current_budget_requests`+w+` ORDER BY dept_code, prog_code, line`, args...)
@@ -356,7 +356,7 @@ func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request
 	for rows.Next() {
 		var r budget.Request
 		var p, a sql.NullInt64
-		if err := rows.Scan(&r.FiscalYear.Start, &r.Department.Code, &r.Department.Name, &r.Program.Code, &r.Program.Name,
+		if err := rows.Scan(&r.Jurisdiction, &r.FiscalYear.Start, &r.Department.Code, &r.Department.Name, &r.Program.Code, &r.Program.Name,
 			&r.Fund.Code, &r.Fund.Name, &r.SourceFund.Code, &r.SourceFund.Name, &r.Account.Code, &r.Account.Name,
 			&r.Description, &r.Category, &r.Recurrence, &p, &a, &r.Key, &r.Line); err != nil {
 			return nil, err
@@ -376,7 +376,7 @@ func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request
 // Measures returns current performance-measure values matching f.
 func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure, error) {
 	w, args := where(f, true, false, true)
-	rows, err := s.db.QueryContext(ctx, `SELECT fy_start, phase, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''),
+	rows, err := s.db.QueryContext(ctx, `SELECT jurisdiction, fy_start, phase, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''),
 		coalesce(prog_code,''), coalesce(prog_name,''), coalesce(measure_code,''), coalesce(measure_name,''), coalesce(unit,''), value, line
 		FROM current_performance_measures`+w+` ORDER BY dept_code, prog_code, measure_code, fy_start, phase, line`, args...)
 	if err != nil {
@@ -387,7 +387,7 @@ func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure
 	for rows.Next() {
 		var m budget.Measure
 		var phase string
-		if err := rows.Scan(&m.FiscalYear.Start, &phase, &m.Department.Code, &m.Department.Name, &m.OrgUnit.Code, &m.OrgUnit.Name,
+		if err := rows.Scan(&m.Jurisdiction, &m.FiscalYear.Start, &phase, &m.Department.Code, &m.Department.Name, &m.OrgUnit.Code, &m.OrgUnit.Name,
 			&m.Program.Code, &m.Program.Name, &m.Measure.Code, &m.Measure.Name, &m.Unit, &m.Value, &m.Line); err != nil {
 			return nil, err
 		}

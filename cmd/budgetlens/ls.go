@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/ingest"
+	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newLsCmd) }
+
+func newLsCmd() *cobra.Command {
+	var ff budgetFilterFlags
+	var format string
+	cmd := &cobra.Command{
+		Use:   "ls departments|programs|funds|accounts|requests|measures|runs",
+		Short: "List what the store holds",
+		Long: `ls lists the classification codes and names found in the current line items
+(departments, programs, funds, accounts), the budget requests, the performance
+measure values or the import runs. --format json gives an array of objects.`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: []string{"departments", "programs", "funds", "accounts", "requests", "measures", "runs"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := ff.filter()
+			if err != nil {
+				return err
+			}
+			if format != "table" && format != "json" && format != "csv" {
+				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+			}
+			return withStore(func(s *duckdb.Store) error {
+				ctx := context.Background()
+				var header []string
+				var rows [][]string
+				var js any
+				switch args[0] {
+				case "requests":
+					rs, err := s.Requests(ctx, f)
+					if err != nil {
+						return err
+					}
+					header = []string{"fiscal_year", "department_code", "department", "program_code", "program", "fund_code", "account_code", "description", "category", "recurrence", "proposed", "adopted"}
+					var out []map[string]any
+					for _, r := range rs {
+						rows = append(rows, []string{r.FiscalYear.Label(), r.Department.Code, r.Department.Name, r.Program.Code, r.Program.Name, r.Fund.Code, r.Account.Code,
+							r.Description, r.Category, r.Recurrence, optCents(r.ProposedCents), optCents(r.AdoptedCents)})
+						out = append(out, map[string]any{"fiscal_year": r.FiscalYear.Label(), "department_code": r.Department.Code, "department": r.Department.Name,
+							"program_code": r.Program.Code, "program": r.Program.Name, "fund_code": r.Fund.Code, "fund": r.Fund.Name,
+							"account_code": r.Account.Code, "account": r.Account.Name, "description": r.Description, "category": r.Category,
+							"recurrence": r.Recurrence, "proposed": optDollars(r.ProposedCents), "adopted": optDollars(r.AdoptedCents), "key": r.Key})
+					}
+					js = out
+				case "measures":
+					ms, err := s.Measures(ctx, f)
+					if err != nil {
+						return err
+					}
+					header = []string{"fiscal_year", "phase", "department_code", "program_code", "measure_code", "measure", "unit", "value"}
+					var out []map[string]any
+					for _, m := range ms {
+						v := strconv.FormatFloat(m.Value, 'f', -1, 64)
+						rows = append(rows, []string{m.FiscalYear.Label(), string(m.Phase), m.Department.Code, m.Program.Code, m.Measure.Code, m.Measure.Name, m.Unit, v})
+						out = append(out, map[string]any{"fiscal_year": m.FiscalYear.Label(), "phase": m.Phase, "department_code": m.Department.Code,
+							"department": m.Department.Name, "program_code": m.Program.Code, "program": m.Program.Name,
+							"measure_code": m.Measure.Code, "measure": m.Measure.Name, "unit": m.Unit, "value": m.Value})
+					}
+					js = out
+				case "runs":
+					runs, err := s.ImportRuns(ctx)
+					if err != nil {
+						return err
+					}
+					header = []string{"id", "dataset", "profile", "rows", "superseded", "source_file"}
+					for _, r := range runs {
+						rows = append(rows, []string{strconv.FormatInt(r.ID, 10), r.Dataset, r.Profile, strconv.FormatInt(r.Rows, 10), strconv.Itoa(r.Superseded), r.SourceFile})
+					}
+					js = runs
+				default:
+					level, err := budget.ParseLevel(args[0])
+					if err != nil {
+						return budget.Errorf(budget.EINVALID, "cannot list %q: use departments, programs, funds, accounts, requests, measures or runs", args[0])
+					}
+					tot, err := s.Totals(ctx, f, level)
+					if err != nil {
+						return err
+					}
+					header = []string{"code", "name", "line_items"}
+					out := make([]map[string]any, 0, len(tot))
+					for _, t := range tot {
+						rows = append(rows, []string{t.Code, t.Name, strconv.FormatInt(t.Items, 10)})
+						out = append(out, map[string]any{"code": t.Code, "name": t.Name, "line_items": t.Items})
+					}
+					js = out
+				}
+				return writeListing(cmd, format, header, rows, js)
+			})
+		},
+	}
+	ff.add(cmd, "")
+	addFormatFlag(cmd, &format)
+	return cmd
+}
+
+func optCents(c *int64) string {
+	if c == nil {
+		return ""
+	}
+	return ingest.FormatCents(*c)
+}
+
+func optDollars(c *int64) any {
+	if c == nil {
+		return nil
+	}
+	return dollars(*c)
+}
+
+func writeListing(cmd *cobra.Command, format string, header []string, rows [][]string, js any) error {
+	w := cmd.OutOrStdout()
+	switch format {
+	case "json":
+		if js == nil {
+			js = []any{}
+		}
+		return writeJSON(w, js)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(header)
+		cw.WriteAll(rows)
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for i, h := range header {
+		if i > 0 {
+			fmt.Fprint(tw, "\t")
+		}
+		fmt.Fprint(tw, h)
+	}
+	fmt.Fprintln(tw)
+	for _, r := range rows {
+		for i, c := range r {
+			if i > 0 {
+				fmt.Fprint(tw, "\t")
+			}
+			if len(c) > 60 {
+				c = c[:57] + "..."
+			}
+			fmt.Fprint(tw, c)
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
