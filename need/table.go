@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -95,15 +96,19 @@ func readCSV(path string, raw []byte) ([][]string, []int, error) {
 	var rows [][]string
 	var lines []int
 	for {
-		line, _ := r.FieldPos(0)
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.StartLine
+			}
 			return nil, nil, &budget.InputError{File: path, Line: line, Expected: "a well-formed CSV record (" + err.Error() + "); check the quoting on this line"}
 		}
-		line, _ = r.FieldPos(0)
+		line, _ := r.FieldPos(0)
 		rows = append(rows, rec)
 		lines = append(lines, line)
 	}
