@@ -508,26 +508,27 @@ func thresholds(spec *Spec, res *Result, raw, norm [][]float64, neighbours [][]i
 		ar.Flags["disadvantaged"] = base[a]
 		ar.Score = Num(count)
 	}
+	var share []float64
+	if adj := r.Adjacency; adj != nil {
+		if neighbours != nil {
+			gate := make([]bool, n)
+			for a := range res.Areas {
+				gate[a] = res.Areas[a].Flags[adj.Gate]
+			}
+			share, _ = AdjacencyRule(base, gate, neighbours, adj.MinShare)
+		} else {
+			share = nanSlice(n)
+			if adj.NeighbourShare != "" {
+				copy(share, raw[idx[adj.NeighbourShare]])
+			}
+		}
+	}
 	for a := range res.Areas {
 		ar := &res.Areas[a]
 		final := base[a]
 		if adj := r.Adjacency; adj != nil {
-			share := math.NaN()
-			if neighbours != nil {
-				if a < len(neighbours) && len(neighbours[a]) > 0 {
-					var d float64
-					for _, b := range neighbours[a] {
-						if base[b] {
-							d++
-						}
-					}
-					share = d / float64(len(neighbours[a]))
-				}
-			} else if adj.NeighbourShare != "" {
-				share = raw[idx[adj.NeighbourShare]][a]
-			}
-			ar.NeighbourShare = Num(share)
-			if !final && !math.IsNaN(share) && share >= adj.MinShare && ar.Flags[adj.Gate] {
+			ar.NeighbourShare = Num(share[a])
+			if !final && !math.IsNaN(share[a]) && share[a] >= adj.MinShare && ar.Flags[adj.Gate] {
 				final = true
 				ar.Flags["adjacency"] = true
 			}
@@ -535,6 +536,31 @@ func thresholds(spec *Spec, res *Result, raw, norm [][]float64, neighbours [][]i
 		ar.Flags["disadvantaged_with_adjacency"] = final
 	}
 	return nil
+}
+
+// AdjacencyRule applies CEJST's adjacency rule: share[i] is the share of
+// area i's neighbours that are designated (NaN without neighbours); an area
+// not designated whose share is at least minShare and which passes its gate
+// is designated. neighbours lists each area's neighbours by position.
+func AdjacencyRule(designated, gate []bool, neighbours [][]int, minShare float64) (share []float64, final []bool) {
+	share = nanSlice(len(designated))
+	final = append([]bool(nil), designated...)
+	for i := range designated {
+		if i >= len(neighbours) || len(neighbours[i]) == 0 {
+			continue
+		}
+		d := 0
+		for _, j := range neighbours[i] {
+			if designated[j] {
+				d++
+			}
+		}
+		share[i] = float64(d) / float64(len(neighbours[i]))
+		if !designated[i] && gate[i] && share[i] >= minShare {
+			final[i] = true
+		}
+	}
+	return share, final
 }
 
 // rankScores sets each area's percentile (average ties, 0-100) and rank (1

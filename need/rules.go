@@ -3,6 +3,7 @@ package need
 import (
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Rules are the threshold logic of CEJST-style and Metro-style
@@ -141,7 +142,10 @@ func (t Test) eval(get func(ind string, raw bool) float64, out *[]TestResult) bo
 	}
 	label := t.Label
 	if label == "" {
-		label = t.Indicator
+		label = strings.ReplaceAll(t.Indicator, "_", " ")
+		if !t.Raw {
+			label += " percentile"
+		}
 	}
 	*out = append(*out, TestResult{Label: label, Indicator: t.Indicator, Value: v, Op: t.Op, Threshold: t.Value, Met: met})
 	return met
