@@ -249,3 +249,11 @@ func concentrationIndex(pts []Point) float64 {
 	}
 	return 1 - 2*a
 }
+
+func toOrbPoints(pts [][2]float64) []orb.Point {
+	out := make([]orb.Point, len(pts))
+	for i, p := range pts {
+		out[i] = orb.Point{p[0], p[1]}
+	}
+	return out
+}

@@ -73,16 +73,16 @@ func niceTicks(lo, hi float64, n int) []float64 {
 			break
 		}
 	}
-	start := math.Floor(lo/step+1e-9) * step
+	// ticks are k·step, rounded to the decimals of step so that 3 × 0.2
+	// is 0.6 and not 0.6000000000000001
+	scale := math.Pow(10, math.Max(0, -math.Floor(math.Log10(step))))
+	tick := func(k float64) float64 { return math.Round(k*step*scale) / scale }
 	var ticks []float64
-	for v := start; v <= hi+step*1e-6 || len(ticks) < 2; v += step {
-		ticks = append(ticks, math.Round(v/step)*step)
+	for k := math.Floor(lo/step + 1e-9); len(ticks) < 2 || ticks[len(ticks)-1] < hi-step*1e-6; k++ {
+		ticks = append(ticks, tick(k))
 		if len(ticks) > 50 {
 			break
 		}
-	}
-	if ticks[len(ticks)-1] < hi-step*1e-6 {
-		ticks = append(ticks, ticks[len(ticks)-1]+step)
 	}
 	return ticks
 }
