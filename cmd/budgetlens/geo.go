@@ -1,0 +1,414 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newGeoCmd) }
+
+func newGeoCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "geo",
+		Short: "Area layers: import, list, assign points, crosswalks, adjacency, export",
+		Long: `geo manages area layers (tracts, neighbourhoods, council districts, ZIP codes):
+import them from GeoJSON, zipped Shapefile, GeoPackage or CSV, assign points to
+areas, build crosswalks and adjacency, and export GeoJSON.
+
+A point on the boundary between two areas belongs to the area east of it (north
+of it on an east-west edge); a point in an overlap belongs to the area listed
+first in the imported file.`,
+	}
+	cmd.AddCommand(newGeoImportCmd(), newGeoLsCmd(), newGeoAssignCmd(), newGeoExportCmd(),
+		newGeoAdjacencyCmd(), newGeoCheckCmd(), newGeoCrosswalkCmd(), newGeoTransformCmd())
+	return cmd
+}
+
+func writeGeoTable(cmd *cobra.Command, format string, header []string, rows [][]string, js any) error {
+	w := cmd.OutOrStdout()
+	switch format {
+	case "json":
+		return writeJSON(w, js)
+	case "csv":
+		cw := csv.NewWriter(w)
+		cw.Write(header)
+		cw.WriteAll(rows)
+		return cw.Error()
+	case "table", "":
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for i, h := range header {
+			if i > 0 {
+				fmt.Fprint(tw, "\t")
+			}
+			fmt.Fprint(tw, h)
+		}
+		fmt.Fprintln(tw)
+		for _, r := range rows {
+			for i, c := range r {
+				if i > 0 {
+					fmt.Fprint(tw, "\t")
+				}
+				fmt.Fprint(tw, c)
+			}
+			fmt.Fprintln(tw)
+		}
+		return tw.Flush()
+	}
+	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+}
+
+func newGeoImportCmd() *cobra.Command {
+	var opt geo.ImportOptions
+	var format string
+	cmd := &cobra.Command{
+		Use:   "import --layer NAME [--id-field F] [--name-field F] [--population-field F] [--crs EPSG:n] FILE",
+		Short: "Import an area layer (GeoJSON, zipped Shapefile, GeoPackage, CSV with WKT or lon/lat)",
+		Long: `import reads a layer file, validates and repairs its geometry (closes rings, drops
+empty parts, fixes winding; reports self-intersections), transforms it to WGS84,
+measures overlaps and gaps between its areas, and stores it under --layer,
+replacing a layer of that name, in one transaction.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			l, rep, err := geo.ReadFile(args[0], opt)
+			if err != nil {
+				return err
+			}
+			err = withStore(func(s *duckdb.Store) error { return s.SaveLayer(context.Background(), l) })
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return writeJSON(cmd.OutOrStdout(), rep)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "layer %s: %d areas from %s (%s)\n", l.Name, len(l.Areas), args[0], rep.CRS)
+			fmt.Fprintf(w, "repairs: %d, warnings: %d\n", len(rep.Repairs), len(rep.Warnings))
+			for i, x := range rep.Warnings {
+				if i == 10 {
+					fmt.Fprintf(w, "  ... %d more\n", len(rep.Warnings)-10)
+					break
+				}
+				fmt.Fprintf(w, "  warning: %s\n", x)
+			}
+			fmt.Fprintf(w, "overlapping pairs: %d (a point in an overlap goes to the area listed first)\n", len(rep.Overlaps))
+			for i, o := range rep.Overlaps {
+				if i == 10 {
+					fmt.Fprintf(w, "  ... %d more\n", len(rep.Overlaps)-10)
+					break
+				}
+				fmt.Fprintf(w, "  %s / %s: %.0f m² (e.g. %.6f,%.6f)\n", o.A, o.B, o.AreaM2, o.Example[0], o.Example[1])
+			}
+			fmt.Fprintf(w, "enclosed gaps: %d\n", len(rep.Gaps))
+			for i, g := range rep.Gaps {
+				if i == 10 {
+					fmt.Fprintf(w, "  ... %d more\n", len(rep.Gaps)-10)
+					break
+				}
+				fmt.Fprintf(w, "  %.0f m² at %.6f,%.6f between %v\n", g.AreaM2, g.Example[0], g.Example[1], g.Neighbours)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&opt.Layer, "layer", "", "layer name (default: the file's base name)")
+	f.StringVar(&opt.IDField, "id-field", "", "property that becomes the area id (default: feature id, else position)")
+	f.StringVar(&opt.NameField, "name-field", "", "property that becomes the area name (default: name/Name/NAME)")
+	f.StringVar(&opt.PopulationField, "population-field", "", "property holding the population")
+	f.StringVar(&opt.CRS, "crs", "", "coordinate system when the file does not name one, e.g. EPSG:2229")
+	f.StringVar(&format, "format", "table", "output format: table or json (the full import report)")
+	return cmd
+}
+
+func newGeoLsCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "ls",
+		Short: "List the stored layers",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return withStore(func(s *duckdb.Store) error {
+				infos, err := s.Layers(context.Background())
+				if err != nil {
+					return err
+				}
+				var rows [][]string
+				for _, li := range infos {
+					rows = append(rows, []string{li.Layer, strconv.Itoa(li.Areas), strconv.FormatFloat(li.Population, 'f', -1, 64), li.Source})
+				}
+				return writeGeoTable(cmd, format, []string{"layer", "areas", "population", "source"}, rows, infos)
+			})
+		},
+	}
+	addFormatFlag(cmd, &format)
+	return cmd
+}
+
+func loadLayer(name string) (*geo.Layer, error) {
+	if name == "" {
+		return nil, budget.Errorf(budget.EINVALID, "name a layer with --layer (list them with: budgetlens geo ls)")
+	}
+	var l *geo.Layer
+	err := withStore(func(s *duckdb.Store) error {
+		var err error
+		l, err = s.Layer(context.Background(), name)
+		return err
+	})
+	return l, err
+}
+
+// createOut opens path for writing ("-" or "" is stdout).
+func createOut(cmd *cobra.Command, path string) (io.Writer, func() error, error) {
+	if path == "" || path == "-" {
+		return cmd.OutOrStdout(), func() error { return nil }, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, nil, budget.Errorf(budget.EINVALID, "unable to create %s: %v", path, err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	return bw, func() error {
+		if err := bw.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}, nil
+}
+
+func newGeoAssignCmd() *cobra.Command {
+	var layer, in, out, crs string
+	var workers int
+	cmd := &cobra.Command{
+		Use:   "assign --layer NAME --in POINTS.csv --out OUT.csv",
+		Short: "Assign points (CSV id,lon,lat) to the areas of a layer",
+		Long: `assign streams POINTS.csv (a header with id, lon and lat, WGS84 unless --crs) and
+writes OUT.csv with header id,area_id and one row per point, in input order;
+area_id is empty for a point outside every area. A summary (points, assigned,
+outside with examples) goes to standard error.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if in == "" {
+				return budget.Errorf(budget.EINVALID, "name the points file with --in")
+			}
+			l, err := loadLayer(layer)
+			if err != nil {
+				return err
+			}
+			ix := geo.NewIndex(l)
+			var r io.Reader
+			if in == "-" {
+				r = cmd.InOrStdin()
+			} else {
+				f, err := os.Open(in)
+				if err != nil {
+					return budget.Errorf(budget.EINVALID, "unable to open %s: %v", in, err)
+				}
+				defer f.Close()
+				r = f
+			}
+			w, closeOut, err := createOut(cmd, out)
+			if err != nil {
+				return err
+			}
+			st, err := geo.AssignCSV(ix, r, w, geo.AssignOptions{Workers: workers, CRS: crs, File: in})
+			if cerr := closeOut(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			e := cmd.ErrOrStderr()
+			fmt.Fprintf(e, "%d points: %d assigned to %s, %d outside every area\n", st.Points, st.Assigned, layer, st.Outside)
+			for _, x := range st.Examples {
+				fmt.Fprintf(e, "  outside: line %d id %s at %.6f,%.6f\n", x.Line, x.ID, x.Lon, x.Lat)
+			}
+			return nil
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&layer, "layer", "", "layer to assign to")
+	f.StringVar(&in, "in", "", "points CSV with columns id, lon, lat (- for standard input)")
+	f.StringVar(&out, "out", "-", "output CSV (default standard output)")
+	f.StringVar(&crs, "crs", "", "coordinate system of the points (default WGS84), e.g. EPSG:2229")
+	f.IntVar(&workers, "workers", 0, "goroutines locating points (default: all cores)")
+	return cmd
+}
+
+func newGeoExportCmd() *cobra.Command {
+	var layer, out string
+	var tolerance float64
+	cmd := &cobra.Command{
+		Use:   "export --layer NAME [--simplify METRES] [--out FILE.geojson]",
+		Short: "Export a layer as GeoJSON (optionally simplified, topology preserved)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			l, err := loadLayer(layer)
+			if err != nil {
+				return err
+			}
+			if tolerance > 0 {
+				l = geo.Simplify(l, tolerance)
+			}
+			w, closeOut, err := createOut(cmd, out)
+			if err != nil {
+				return err
+			}
+			if err := geo.WriteGeoJSON(w, l); err != nil {
+				closeOut()
+				return err
+			}
+			return closeOut()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&layer, "layer", "", "layer to export")
+	f.StringVar(&out, "out", "-", "output file (default standard output)")
+	f.Float64Var(&tolerance, "simplify", 0, "simplification tolerance in metres (0: none)")
+	return cmd
+}
+
+func newGeoAdjacencyCmd() *cobra.Command {
+	var layer, out, rule string
+	cmd := &cobra.Command{
+		Use:   "adjacency --layer NAME [--rule queen|rook] [--out FILE.gal]",
+		Short: "Write the contiguity (queen or rook) of a layer's areas as GAL",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := geo.ParseContiguity(rule)
+			if err != nil {
+				return budget.Errorf(budget.EINVALID, "%v", err)
+			}
+			l, err := loadLayer(layer)
+			if err != nil {
+				return err
+			}
+			w, closeOut, err := createOut(cmd, out)
+			if err != nil {
+				return err
+			}
+			if err := geo.WriteGAL(w, l, geo.Adjacency(l, c)); err != nil {
+				closeOut()
+				return budget.Errorf(budget.EINVALID, "%v", err)
+			}
+			return closeOut()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&layer, "layer", "", "layer")
+	f.StringVar(&rule, "rule", "queen", "contiguity: queen (shared point) or rook (shared edge)")
+	f.StringVar(&out, "out", "-", "output GAL file (default standard output)")
+	return cmd
+}
+
+func newGeoCheckCmd() *cobra.Command {
+	var layer, format string
+	cmd := &cobra.Command{
+		Use:   "check --layer NAME",
+		Short: "Report the overlaps and enclosed gaps of a stored layer",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			l, err := loadLayer(layer)
+			if err != nil {
+				return err
+			}
+			over, gaps := geo.CheckCoverage(l)
+			var rows [][]string
+			for _, o := range over {
+				rows = append(rows, []string{"overlap", o.A + " / " + o.B, fmt.Sprintf("%.0f", o.AreaM2), fmt.Sprintf("%.6f,%.6f", o.Example[0], o.Example[1])})
+			}
+			for _, g := range gaps {
+				rows = append(rows, []string{"gap", fmt.Sprint(g.Neighbours), fmt.Sprintf("%.0f", g.AreaM2), fmt.Sprintf("%.6f,%.6f", g.Example[0], g.Example[1])})
+			}
+			return writeGeoTable(cmd, format, []string{"kind", "areas", "area_m2", "example"}, rows,
+				map[string]any{"overlaps": over, "gaps": gaps})
+		},
+	}
+	cmd.Flags().StringVar(&layer, "layer", "", "layer")
+	addFormatFlag(cmd, &format)
+	return cmd
+}
+
+func newGeoCrosswalkCmd() *cobra.Command {
+	var from, to, weight, out string
+	cmd := &cobra.Command{
+		Use:   "crosswalk --from LAYER --to LAYER [--weight area|population|centroid] [--out FILE.csv]",
+		Short: "Weights that apportion the areas of one layer to another",
+		Long: `crosswalk writes CSV from_id,to_id,weight: the share of each --from area that lies
+in each --to area. --weight area uses the overlapping area; population uses area
+times the --from area's population (the same shares, with a population column);
+centroid puts each --from area wholly in the --to area holding its point (the
+only choice for point-only areas such as tracts known by an interior point).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			lf, err := loadLayer(from)
+			if err != nil {
+				return err
+			}
+			lt, err := loadLayer(to)
+			if err != nil {
+				return err
+			}
+			m, err := geo.ParseWeighting(weight)
+			if err != nil {
+				return budget.Errorf(budget.EINVALID, "%v", err)
+			}
+			cw := geo.NewCrosswalk(lf, lt, m)
+			w, closeOut, err := createOut(cmd, out)
+			if err != nil {
+				return err
+			}
+			if err := cw.WriteCSV(w); err != nil {
+				closeOut()
+				return err
+			}
+			return closeOut()
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&from, "from", "", "source layer (e.g. tract)")
+	f.StringVar(&to, "to", "", "target layer (e.g. council_district)")
+	f.StringVar(&weight, "weight", "area", "area, population or centroid")
+	f.StringVar(&out, "out", "-", "output CSV (default standard output)")
+	return cmd
+}
+
+func newGeoTransformCmd() *cobra.Command {
+	var from string
+	cmd := &cobra.Command{
+		Use:   "transform --from EPSG:n",
+		Short: "Transform coordinates (x y per line on standard input) to WGS84 lon lat",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			tr, err := geo.ToWGS84(from)
+			if err != nil {
+				return budget.Errorf(budget.EINVALID, "%v", err)
+			}
+			sc := bufio.NewScanner(cmd.InOrStdin())
+			w := bufio.NewWriter(cmd.OutOrStdout())
+			line := 0
+			for sc.Scan() {
+				line++
+				var x, y float64
+				if _, err := fmt.Sscan(sc.Text(), &x, &y); err != nil {
+					return &budget.InputError{File: "stdin", Line: line, Value: sc.Text(), Expected: "two numbers: x y"}
+				}
+				p := tr([2]float64{x, y})
+				fmt.Fprintf(w, "%.10f %.10f\n", p[0], p[1])
+			}
+			return w.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&from, "from", "", "source coordinate system, e.g. EPSG:2229")
+	return cmd
+}
