@@ -320,7 +320,7 @@ var vectorHandlers = map[string]func(*testing.T, vector){
 		near(t, "top10/rest", must(ShareRatio(in.X, in.W, 0.1, 0.9)), decode[float64](t, v.Expected), v.tol(t, ""))
 		near(t, "equal shares", must(ShareRatio([]float64{1, 9}, []float64{9, 1}, 0.1, 0.9)), 1, 1e-12)
 	},
-	"palma_ratio_mean_ratio_variant":     accessibilityPalma,
+	"palma_ratio_mean_ratio_variant": accessibilityPalma,
 	"palma_s80s20_derived": func(t *testing.T, v vector) {
 		e := decode[map[string]float64](t, v.Expected)
 		tol := v.tol(t, "")
@@ -328,7 +328,7 @@ var vectorHandlers = map[string]func(*testing.T, vector){
 		near(t, "s80/s20", must(S80S20(ilocosX, nil)), e["s80_s20_share"], tol*e["s80_s20_share"])
 		near(t, "laeken qsr", must(QuintileShareRatioLaeken(ilocosX, nil)), e["laeken_qsr_style"], tol*e["laeken_qsr_style"])
 	},
-	"concentration_index_micro":        accessibilityConcentration,
+	"concentration_index_micro": accessibilityConcentration,
 	"concentration_index_tie_handling": func(t *testing.T, v vector) {
 		in := decode[struct{ Rankvar, Y []float64 }](t, v.Inputs)
 		e := decode[map[string]float64](t, v.Expected)

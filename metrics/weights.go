@@ -241,3 +241,42 @@ func ParseGAL(r io.Reader, name string) (*Weights, error) {
 	}
 	return WeightsFromAdjacency(ids, adj)
 }
+
+// Subset returns the weights restricted to the units with keep[i] true
+// (links to dropped units are removed; units left without neighbours become
+// islands). The transform is re-applied so row-standardised rows sum to 1.
+func (w *Weights) Subset(keep []bool) (*Weights, error) {
+	if len(keep) != w.N() {
+		return nil, budget.Errorf(budget.EINVALID, "metrics: %d keep flags for %d units", len(keep), w.N())
+	}
+	newIdx := make([]int, w.N())
+	var ids []string
+	for i, k := range keep {
+		newIdx[i] = -1
+		if k {
+			newIdx[i] = len(ids)
+			ids = append(ids, w.IDs[i])
+		}
+	}
+	adj := make([][]int, 0, len(ids))
+	for i, k := range keep {
+		if !k {
+			continue
+		}
+		var row []int
+		for m := w.Offsets[i]; m < w.Offsets[i+1]; m++ {
+			if j := newIdx[w.Neighbors[m]]; j >= 0 {
+				row = append(row, j)
+			}
+		}
+		adj = append(adj, row)
+	}
+	s, err := WeightsFromAdjacency(ids, adj)
+	if err != nil {
+		return nil, err
+	}
+	if w.Transform == "r" {
+		return s.Transformed("r")
+	}
+	return s, nil
+}
