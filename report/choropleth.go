@@ -164,6 +164,9 @@ func (p projection) project(pt orb.Point) (float64, float64) {
 	return p.padX + (pt[0]*p.kx-p.x0)*p.scale, p.padY + (p.y0-pt[1])*p.scale
 }
 
+// dotRadius is the radius in px of an area drawn as a point.
+const dotRadius = 2.6
+
 // minVertexDistance is the display tolerance: a vertex closer than this (in
 // px) to the last vertex kept is dropped.
 const minVertexDistance = 0.5
@@ -225,6 +228,11 @@ func (c *Choropleth) SVG(id string) template.HTML {
 			b = b.Union(a.Geometry.Bound())
 		}
 	}
+	for _, g := range c.Backdrop {
+		if g != nil {
+			b = b.Union(g.Bound())
+		}
+	}
 	if math.IsInf(b.Min[0], 0) {
 		b = orb.Bound{Max: orb.Point{1, 1}}
 	}
@@ -238,6 +246,22 @@ func (c *Choropleth) SVG(id string) template.HTML {
 	w := &svgWriter{id: id}
 	w.open(mapW+legendW, height, c.Title, c.altText(cl))
 	w.printf(`<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="%s"/><line x1="0" y1="0" x2="0" y2="6" stroke="#8c8c8c" stroke-width="2"/></pattern></defs>`, id, missingFill)
+	if len(c.Backdrop) > 0 {
+		w.printf(`<g fill="#f2f2f2" stroke="#9a9a9a" stroke-width="0.8" fill-rule="evenodd" aria-hidden="true">`)
+		for _, g := range c.Backdrop {
+			var d []byte
+			for _, poly := range polygons(g) {
+				for _, ring := range poly {
+					path, _ := p.ringPath(ring)
+					d = append(d, path...)
+				}
+			}
+			if len(d) > 0 {
+				w.printf(`<path d="%s"/>`, d)
+			}
+		}
+		w.printf(`</g>`)
+	}
 	w.printf(`<g stroke="#4d4d4d" stroke-width="0.6" stroke-linejoin="round" fill-rule="evenodd">`)
 	type label struct {
 		x, y float64
@@ -245,6 +269,7 @@ func (c *Choropleth) SVG(id string) template.HTML {
 		dark bool
 	}
 	var labels []label
+	var dots []string
 	for _, a := range c.Areas {
 		fill, valText := fmt.Sprintf("url(#%s-hatch)", id), "no data"
 		dark := false
@@ -266,12 +291,18 @@ func (c *Choropleth) SVG(id string) template.HTML {
 				}
 			}
 		}
-		if len(d) == 0 {
-			continue
-		}
 		name := a.Name
 		if name == "" {
 			name = a.ID
+		}
+		if pt, ok := a.Geometry.(orb.Point); ok {
+			x, y := p.project(pt)
+			dots = append(dots, fmt.Sprintf(`<circle cx="%s" cy="%s" r="%s" fill="%s"><title>%s: %s</title></circle>`,
+				num(x), num(y), num(dotRadius), fill, esc(name), esc(valText)))
+			continue
+		}
+		if len(d) == 0 {
+			continue
 		}
 		w.printf(`<path d="%s" fill="%s"><title>%s: %s</title></path>`, d, fill, esc(name), esc(valText))
 		if c.Labels && biggest != nil {
@@ -281,6 +312,13 @@ func (c *Choropleth) SVG(id string) template.HTML {
 		}
 	}
 	w.printf(`</g>`)
+	if len(dots) > 0 {
+		w.printf(`<g stroke="#4d4d4d" stroke-width="0.4">`)
+		for _, d := range dots {
+			w.b.WriteString(d)
+		}
+		w.printf(`</g>`)
+	}
 	for _, l := range labels {
 		fill := "#1a1a1a"
 		halo := "#ffffff"

@@ -197,8 +197,10 @@ type BarChart struct {
 	Synthetic      bool
 }
 
-// MapArea is one area of a choropleth. Geometry is a WGS84 (lon, lat)
-// orb.Polygon or orb.MultiPolygon.
+// MapArea is one area of a choropleth. Geometry is WGS84 (lon, lat): an
+// orb.Polygon or orb.MultiPolygon, or an orb.Point for areas known only by
+// an interior point (census tracts in the demo), drawn as a dot of the
+// class colour over the polygons.
 type MapArea struct {
 	ID       string
 	Name     string
@@ -241,7 +243,10 @@ type Choropleth struct {
 	Breaks      []float64   // upper bounds of all classes but the last, for ClassManual
 	Palette     PaletteKind // default sequential
 	Midpoint    float64     // centre of a diverging palette (usually 0)
-	Labels      bool        // write area names (IDs when names are long) on the map
+	Labels      bool        // write each area's Label (default ID) on the map
+	// Backdrop holds polygons drawn unfilled in grey under the areas, e.g.
+	// council districts under tract points. They extend the map's extent.
+	Backdrop []orb.Geometry
 	Note        string
 	Synthetic   bool
 }

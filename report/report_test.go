@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/paulmach/orb"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -285,8 +286,8 @@ func TestValidate(t *testing.T) {
 		}, `column "Total": value lots (string) is not a number`},
 		{"NaN cell", func(d *Document) { d.Sections[3].Blocks[0].(*Table).Rows[0][3] = nan() }, "give nil for a missing value"},
 		{"point geometry", func(d *Document) {
-			d.Sections[0].Blocks[1].(*Choropleth).Areas[2].Geometry = d.Sections[0].Blocks[1].(*Choropleth).Areas[2].Geometry.Bound().Center()
-		}, "orb.Point is not a Polygon"},
+			d.Sections[0].Blocks[1].(*Choropleth).Areas[2].Geometry = orb.LineString{{0, 0}, {1, 1}}
+		}, "orb.LineString is not a Polygon"},
 		{"breaks not increasing", func(d *Document) {
 			c := d.Sections[0].Blocks[1].(*Choropleth)
 			c.Method, c.Breaks = ClassManual, []float64{5, 5}
@@ -406,3 +407,34 @@ func TestPDF(t *testing.T) {
 }
 
 func nan() float64 { v := 0.0; return v / v }
+
+// TestPointMap draws the real tract interior points (median household
+// income, a real value) over the council districts.
+func TestPointMap(t *testing.T) {
+	districts := readDistricts(t)
+	var box orb.Bound
+	var backdrop []orb.Geometry
+	for i, a := range districts {
+		if i == 0 {
+			box = a.Geometry.Bound()
+		}
+		box = box.Union(a.Geometry.Bound())
+		backdrop = append(backdrop, a.Geometry)
+	}
+	tracts := readTractPoints(t, box)
+	if len(tracts) < 800 {
+		t.Fatalf("%d tract points in the city's bounding box, expected about a thousand or more", len(tracts))
+	}
+	c := &Choropleth{Name: "Tract income", Title: "Median household income by census tract, 2023", Areas: tracts, Kind: KindMoney, Backdrop: backdrop}
+	svg := string(c.SVG("p"))
+	if got := strings.Count(svg, "<circle"); got != len(tracts) {
+		t.Errorf("%d dots for %d tracts", got, len(tracts))
+	}
+	if got := strings.Count(svg, "<path"); got != 15 {
+		t.Errorf("%d backdrop paths, want 15", got)
+	}
+	if os.Getenv("BUDGETLENS_REPORT_SAMPLE_DIR") != "" {
+		os.WriteFile(filepath.Join(os.Getenv("BUDGETLENS_REPORT_SAMPLE_DIR"), "tracts.svg"), []byte(svg), 0o644)
+	}
+	t.Logf("%d tracts, SVG %d bytes", len(tracts), len(svg))
+}

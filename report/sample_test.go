@@ -1,12 +1,15 @@
 package report
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/budgetlens/budgetlens/internal/fixture"
@@ -254,6 +257,54 @@ func toOrbPoints(pts [][2]float64) []orb.Point {
 	out := make([]orb.Point, len(pts))
 	for i, p := range pts {
 		out[i] = orb.Point{p[0], p[1]}
+	}
+	return out
+}
+
+// readTractPoints reads the interior points and median household income of
+// the 2020 census tracts of Los Angeles County (county FIPS 37) whose point
+// falls in the bounding box of the city's council districts.
+func readTractPoints(t testing.TB, box orb.Bound) []MapArea {
+	t.Helper()
+	path := fixture.Data(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	head, err := r.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	var out []MapArea
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rec[col["COUNTYFP20"]] != "37" {
+			continue
+		}
+		lat, err1 := strconv.ParseFloat(rec[col["INTPTLAT20"]], 64)
+		lon, err2 := strconv.ParseFloat(rec[col["INTPTLON20"]], 64)
+		if err1 != nil || err2 != nil || !box.Contains(orb.Point{lon, lat}) {
+			continue
+		}
+		a := MapArea{ID: rec[col["GEOID20"]], Geometry: orb.Point{lon, lat}}
+		if v, err := strconv.ParseFloat(rec[col["MHI23"]], 64); err == nil && v > 0 {
+			a.Value = v
+		} else {
+			a.Missing = true
+		}
+		out = append(out, a)
 	}
 	return out
 }

@@ -108,9 +108,9 @@ func (t *Table) validate() error {
 func (c *Choropleth) validate() error {
 	for i, a := range c.Areas {
 		switch a.Geometry.(type) {
-		case orb.Polygon, orb.MultiPolygon:
+		case orb.Polygon, orb.MultiPolygon, orb.Point:
 		default:
-			return fmt.Errorf("map %q, area %d (%s): geometry %T is not a Polygon or MultiPolygon", c.Title, i+1, a.ID, a.Geometry)
+			return fmt.Errorf("map %q, area %d (%s): geometry %T is not a Polygon, MultiPolygon or Point", c.Title, i+1, a.ID, a.Geometry)
 		}
 		if !a.Missing && !finite(a.Value) {
 			return fmt.Errorf("map %q, area %s: value %v is not finite; set Missing instead", c.Title, a.ID, a.Value)
