@@ -246,9 +246,9 @@ type Choropleth struct {
 	Labels      bool        // write each area's Label (default ID) on the map
 	// Backdrop holds polygons drawn unfilled in grey under the areas, e.g.
 	// council districts under tract points. They extend the map's extent.
-	Backdrop []orb.Geometry
-	Note        string
-	Synthetic   bool
+	Backdrop  []orb.Geometry
+	Note      string
+	Synthetic bool
 }
 
 func (*Paragraph) block()  {}
