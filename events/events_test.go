@@ -1,0 +1,452 @@
+package events
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
+)
+
+// polyLocator is a plain point-in-polygon locator for the tests (the real
+// one is geo.Index): the first area whose polygon contains the point.
+type polyLocator struct {
+	ids   []string
+	geoms []orb.MultiPolygon
+	boxes []orb.Bound
+}
+
+func (l *polyLocator) Locate(lon, lat float64) (int, bool) {
+	p := orb.Point{lon, lat}
+	for i, g := range l.geoms {
+		if l.boxes[i].Contains(p) && planar.MultiPolygonContains(g, p) {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+// councilDistricts reads the 15 current LA council districts.
+func councilDistricts(t testing.TB) *polyLocator {
+	t.Helper()
+	data, err := os.ReadFile(fixture.Data(t, "la/boundaries/council_districts_2025.geojson"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fc struct {
+		Features []struct {
+			Properties map[string]any
+			Geometry   struct {
+				Type        string
+				Coordinates json.RawMessage
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
+		t.Fatal(err)
+	}
+	l := &polyLocator{}
+	for _, f := range fc.Features {
+		var mp orb.MultiPolygon
+		switch f.Geometry.Type {
+		case "Polygon":
+			var p [][][2]float64
+			if err := json.Unmarshal(f.Geometry.Coordinates, &p); err != nil {
+				t.Fatal(err)
+			}
+			mp = orb.MultiPolygon{toPolygon(p)}
+		case "MultiPolygon":
+			var m [][][][2]float64
+			if err := json.Unmarshal(f.Geometry.Coordinates, &m); err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range m {
+				mp = append(mp, toPolygon(p))
+			}
+		default:
+			t.Fatalf("district geometry %s", f.Geometry.Type)
+		}
+		l.ids = append(l.ids, fmt.Sprint(f.Properties["District"]))
+		l.geoms = append(l.geoms, mp)
+		l.boxes = append(l.boxes, mp.Bound())
+	}
+	return l
+}
+
+func toPolygon(p [][][2]float64) orb.Polygon {
+	var poly orb.Polygon
+	for _, r := range p {
+		var ring orb.Ring
+		for _, c := range r {
+			ring = append(ring, orb.Point{c[0], c[1]})
+		}
+		poly = append(poly, ring)
+	}
+	return poly
+}
+
+func (l *polyLocator) codes() map[string]int {
+	m := map[string]int{}
+	for i, id := range l.ids {
+		m[id] = i
+	}
+	return m
+}
+
+func TestSketchAccuracyAndMerge(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 2, 10, 1000, 20000} {
+		vals := make([]float64, n)
+		var all, a, b Sketch
+		for i := range vals {
+			vals[i] = 48 * math.Exp(1.2*rng.NormFloat64())
+			if i%7 == 0 {
+				vals[i] = 0 // closed in the same second
+			}
+			all.Add(vals[i])
+			if i%2 == 0 {
+				a.Add(vals[i])
+			} else {
+				b.Add(vals[i])
+			}
+		}
+		a.Merge(&b)
+		for _, q := range []float64{0, 0.1, 0.5, 0.9, 0.99, 1} {
+			exact, _ := ExactQuantile(vals, q)
+			got, ok := all.Quantile(q)
+			if !ok {
+				t.Fatalf("n=%d q=%v: empty", n, q)
+			}
+			if exact == 0 && got != 0 || exact > 0 && math.Abs(got-exact)/exact > SketchAccuracy+1e-12 {
+				t.Errorf("n=%d q=%v: sketch %v, exact %v (relative error %.4f > %v)", n, q, got, exact, math.Abs(got-exact)/exact, SketchAccuracy)
+			}
+			merged, _ := a.Quantile(q)
+			if merged != got {
+				t.Errorf("n=%d q=%v: merged halves give %v, whole gives %v", n, q, merged, got)
+			}
+		}
+	}
+	var empty Sketch
+	if _, ok := empty.Quantile(0.5); ok {
+		t.Error("empty sketch returned a quantile")
+	}
+}
+
+func TestExactQuantileNearestRank(t *testing.T) {
+	v := []float64{5, 1, 4, 2, 3}
+	for _, c := range []struct{ q, want float64 }{{0, 1}, {0.2, 1}, {0.21, 2}, {0.5, 3}, {0.9, 5}, {1, 5}} {
+		if got, _ := ExactQuantile(v, c.q); got != c.want {
+			t.Errorf("q=%v: %v, want %v", c.q, got, c.want)
+		}
+	}
+}
+
+// TestSummarizeRealSample runs the 100 real MyLA311 requests of 2016 through
+// the current council districts and checks every count and the response
+// times against a direct computation.
+func TestSummarizeRealSample(t *testing.T) {
+	path := fixture.Data(t, "la/services/myla311_sample_2016_100rows.csv")
+	loc := councilDistricts(t)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pop := make([]float64, len(loc.ids))
+	for i := range pop {
+		pop[i] = 260000
+	}
+	s, err := Summarize(f, path, Options{Locator: loc, AreaIDs: loc.ids, Population: pop, CodeColumn: ColCD, Codes: loc.codes()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Independent computation with encoding/csv.
+	raw, _ := os.ReadFile(path)
+	recs, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	var hours []float64
+	sameCD := 0
+	perArea := map[string]int{}
+	for _, r := range recs[1:] {
+		created, _ := parseTime(r[col["CreatedDate"]])
+		closed, _ := parseTime(r[col["ClosedDate"]])
+		if closed.IsZero() && r[col["Status"]] == "Closed" {
+			closed, _ = parseTime(r[col["UpdatedDate"]])
+		}
+		if !closed.IsZero() {
+			hours = append(hours, closed.Sub(created).Hours())
+		}
+		lat, _ := strconv.ParseFloat(r[col["Latitude"]], 64)
+		lon, _ := strconv.ParseFloat(r[col["Longitude"]], 64)
+		if a, ok := loc.Locate(lon, lat); ok {
+			perArea[loc.ids[a]]++
+			if loc.ids[a] == r[col["CD"]] {
+				sameCD++
+			}
+		}
+	}
+	if s.Rows != 100 || s.Located+s.ByCode+s.Unplaced+s.Bad != s.Rows || s.Total.Count != 100 {
+		t.Fatalf("rows %d located %d by code %d unplaced %d bad %d total %d", s.Rows, s.Located, s.ByCode, s.Unplaced, s.Bad, s.Total.Count)
+	}
+	if s.Total.Closed != len(hours) || s.Open != 100-len(hours) {
+		t.Errorf("closed %d open %d, want %d closed", s.Total.Closed, s.Open, len(hours))
+	}
+	for _, a := range s.Areas {
+		if want := perArea[a.AreaID]; a.Count != want && s.ByCode == 0 {
+			t.Errorf("district %s: %d requests, want %d", a.AreaID, a.Count, want)
+		}
+		if a.Count > 0 && math.Abs(*a.RatePer1000-float64(a.Count)/260) > 1e-12 {
+			t.Errorf("district %s: rate %v", a.AreaID, *a.RatePer1000)
+		}
+	}
+	for _, q := range []struct {
+		q   float64
+		got *float64
+	}{{0.5, s.Total.MedianHours}, {0.9, s.Total.P90Hours}} {
+		exact, _ := ExactQuantile(hours, q.q)
+		if q.got == nil || math.Abs(*q.got-exact)/exact > SketchAccuracy+1e-12 {
+			t.Errorf("q%v: %v, exact %v", q.q, q.got, exact)
+		}
+	}
+	types := 0
+	for _, ty := range s.Types {
+		types += ty.Count
+	}
+	if types != 100 || s.Types[0].Type != "Bulky Items" || s.Types[0].Count != 55 {
+		t.Errorf("types: %+v", s.Types[0])
+	}
+	t.Logf("100 real requests: %d located by point, %d by CD; %d closed (%d closing time from UpdatedDate); median %.1f h, p90 %.1f h; 2016 CD column equals the 2021 district of the point for %d of %d",
+		s.Located, s.ByCode, s.Total.Closed, s.ByEdit, *s.Total.MedianHours, *s.Total.P90Hours, sameCD, s.Located)
+}
+
+func TestSummarizeBadRows(t *testing.T) {
+	good := "SRNumber,CreatedDate,ClosedDate,RequestType,Latitude,Longitude,CD\n" +
+		"A1,2016-01-01 10:00:00,2016-01-02 10:00:00,Graffiti Removal,34.05,-118.25,14\n"
+	cases := []struct {
+		name, row, col string
+		line           int
+	}{
+		{"bad date", "A2,2016-13-01 10:00:00,,Bulky Items,34.05,-118.25,14\n", "CreatedDate", 3},
+		{"closed before created", "A2,2016-01-05 10:00:00,2016-01-02 10:00:00,Bulky Items,34.05,-118.25,14\n", "ClosedDate", 3},
+		{"bad latitude", "A2,2016-01-05 10:00:00,,Bulky Items,north,-118.25,14\n", "Latitude", 3},
+		{"no id", ",2016-01-05 10:00:00,,Bulky Items,34.05,-118.25,14\n", "SRNumber", 3},
+		{"short row", "A2,2016-01-05 10:00:00\n", "", 3},
+	}
+	loc := councilDistricts(t)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			in := good + c.row + good[strings.Index(good, "\n")+1:]
+			_, err := Summarize(strings.NewReader(in), "x.csv", Options{Locator: loc, AreaIDs: loc.ids})
+			var ie *budget.InputError
+			if !errors.As(err, &ie) {
+				t.Fatalf("error %v, want an InputError", err)
+			}
+			if ie.File != "x.csv" || ie.Line != c.line || ie.Column != c.col {
+				t.Errorf("error %v: file %q line %d column %q, want line %d column %q", err, ie.File, ie.Line, ie.Column, c.line, c.col)
+			}
+			s, err := Summarize(strings.NewReader(in), "x.csv", Options{Locator: loc, AreaIDs: loc.ids, Lenient: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Rows != 3 || s.Bad != 1 || s.Located != 2 || len(s.BadExamples) != 1 || !strings.Contains(s.BadExamples[0], "x.csv:3") {
+				t.Errorf("lenient: rows %d bad %d located %d examples %q", s.Rows, s.Bad, s.Located, s.BadExamples)
+			}
+		})
+	}
+	if _, err := Summarize(strings.NewReader("SRNumber,CreatedDate\n"), "y.csv", Options{}); err == nil || !strings.Contains(err.Error(), "RequestType") {
+		t.Errorf("missing column: %v", err)
+	}
+}
+
+// TestSummarizeBlocksAndWorkers checks that cutting the file into tiny
+// blocks (records spanning blocks, a quoted newline) and running several
+// workers give exactly the result of one worker reading one block.
+func TestSummarizeBlocksAndWorkers(t *testing.T) {
+	var buf bytes.Buffer
+	places := []Place{{Lon: -118.25, Lat: 34.05, Weight: 1, RadiusM: 20000, CD: "14"}}
+	if _, err := Generate(&buf, GenOptions{Rows: 3000, Seed: 7, Places: places, NoCoordsShare: 0.05}); err != nil {
+		t.Fatal(err)
+	}
+	data := buf.Bytes()
+	// A quoted field with a newline and a doubled quote in the last row's NCName.
+	data = append(data, []byte("0,SYN-x,2016-03-01 10:00:00,2016-03-01 10:00:00,,,\"Other\",Open,SYNTHETIC,,N,,,,N,Y,,,,,,,34.05,-118.25,,,,,,14,,1,\"A \"\"quoted\"\"\nname\",\n")...)
+	loc := councilDistricts(t)
+	opt := Options{Locator: loc, AreaIDs: loc.ids, CodeColumn: ColCD, Codes: loc.codes(), Workers: 1, BlockSize: 1 << 24}
+	one, err := Summarize(bytes.NewReader(data), "g.csv", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Workers, opt.BlockSize = 3, 97
+	many, err := Summarize(bytes.NewReader(data), "g.csv", opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.Rows != 3001 || one.Synthetic != 3001 || one.ByCode == 0 {
+		t.Fatalf("rows %d synthetic %d by code %d", one.Rows, one.Synthetic, one.ByCode)
+	}
+	a, b := fmt.Sprintf("%+v", jsonish(one)), fmt.Sprintf("%+v", jsonish(many))
+	if a != b {
+		t.Errorf("results differ:\n%s\n%s", a, b)
+	}
+}
+
+// jsonish flattens the parts of a summary that must not depend on blocks and workers.
+func jsonish(s *Summary) []string {
+	out := []string{fmt.Sprint(s.Rows, s.Located, s.ByCode, s.Unplaced, s.Open, *s.Total.MedianHours, *s.Total.P90Hours)}
+	for _, a := range s.Areas {
+		out = append(out, fmt.Sprint(a.AreaID, a.Count, a.Closed, a.MedianHours != nil, len(a.ByType)))
+	}
+	for _, ty := range s.Types {
+		out = append(out, fmt.Sprint(ty.Type, ty.Count, *ty.MedianHours))
+	}
+	return out
+}
+
+func TestGenerateDeterministicAndLabelled(t *testing.T) {
+	places, err := TractPlaces(fixture.Data(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"), "037")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(places) < 2400 {
+		t.Fatalf("%d LA County tracts", len(places))
+	}
+	gen := func(seed uint64) ([]byte, *GenReport) {
+		var b bytes.Buffer
+		rep, err := Generate(&b, GenOptions{Rows: 20000, Seed: seed, Places: places})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b.Bytes(), rep
+	}
+	a, rep := gen(42)
+	b, _ := gen(42)
+	c, _ := gen(43)
+	if sha256.Sum256(a) != sha256.Sum256(b) {
+		t.Error("same seed, different output")
+	}
+	if bytes.Equal(a, c) {
+		t.Error("different seeds, same output")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(a)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 20001 || strings.Join(recs[0], ",") != strings.Join(Header, ",") {
+		t.Fatalf("%d records, header %q", len(recs), recs[0])
+	}
+	for _, r := range recs[1:] {
+		if !strings.HasPrefix(r[1], SyntheticPrefix) || r[8] != SyntheticSource {
+			t.Fatalf("row not labelled synthetic: %q", r)
+		}
+	}
+	s, err := Summarize(bytes.NewReader(a), "gen.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Rows != 20000 || s.Synthetic != 20000 || s.Open != rep.Open {
+		t.Errorf("summary rows %d synthetic %d open %d, generator open %d", s.Rows, s.Synthetic, s.Open, rep.Open)
+	}
+	for _, ty := range s.Types {
+		if ty.Count != rep.ByType[ty.Type] {
+			t.Errorf("type %s: %d read, %d generated", ty.Type, ty.Count, rep.ByType[ty.Type])
+		}
+	}
+	// The bulky-items median should be near its 48-hour lognormal median.
+	for _, ty := range s.Types {
+		if ty.Type == "Bulky Items" && math.Abs(*ty.MedianHours-48)/48 > 0.05 {
+			t.Errorf("bulky items median %.1f h, want about 48", *ty.MedianHours)
+		}
+	}
+}
+
+func TestTierMerge(t *testing.T) {
+	var buf bytes.Buffer
+	places := []Place{{Lon: -118.25, Lat: 34.05, Weight: 1, RadiusM: 30000}}
+	if _, err := Generate(&buf, GenOptions{Rows: 5000, Seed: 3, Places: places}); err != nil {
+		t.Fatal(err)
+	}
+	loc := councilDistricts(t)
+	pop := make([]float64, len(loc.ids))
+	tiers := make([]int, len(loc.ids))
+	for i := range pop {
+		pop[i] = float64(100000 + 1000*i)
+		tiers[i] = 1 + i%3
+	}
+	s, err := Summarize(&buf, "g.csv", Options{Locator: loc, AreaIDs: loc.ids, Population: pop})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := s.ByTier(tiers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0
+	for _, tr := range ts {
+		var sk Sketch
+		n, p := 0, 0.0
+		for i, a := range s.Areas {
+			if tiers[i] == tr.Tier {
+				n += a.Count
+				p += a.Population
+				sk.Merge(&a.sketch)
+			}
+		}
+		m, _ := sk.Quantile(0.5)
+		if tr.Count != n || tr.Population != p || *tr.MedianHours != m || math.Abs(*tr.RatePer1000-float64(n)/p*1000) > 1e-9 {
+			t.Errorf("tier %d: %+v, want count %d pop %v median %v", tr.Tier, tr, n, p, m)
+		}
+		total += tr.Count
+	}
+	if total != s.Located {
+		t.Errorf("tiers hold %d events, %d located", total, s.Located)
+	}
+}
+
+func FuzzSummarize(f *testing.F) {
+	f.Add([]byte("SRNumber,CreatedDate,ClosedDate,RequestType,Latitude,Longitude,CD\nA,2016-01-01 10:00:00,,X,34,-118,5\n"))
+	f.Add([]byte("SRNumber,CreatedDate,RequestType\n\"a\nb\",2016-01-01 10:00:00,\"q\"\"\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Summarize(bytes.NewReader(data), "f.csv", Options{Lenient: true, BlockSize: 16, Workers: 2, AreaIDs: []string{"5"}, CodeColumn: ColCD, Codes: map[string]int{"5": 0}})
+		if err != nil {
+			return
+		}
+		if s.Located+s.ByCode+s.Unplaced+s.Bad != s.Rows {
+			t.Fatalf("rows %d != %d+%d+%d+%d", s.Rows, s.Located, s.ByCode, s.Unplaced, s.Bad)
+		}
+	})
+}
+
+func BenchmarkGenerateAndSummarize(b *testing.B) {
+	places, err := TractPlaces(fixture.Data(b, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"), "037")
+	if err != nil {
+		b.Fatal(err)
+	}
+	loc := councilDistricts(b)
+	for b.Loop() {
+		var buf bytes.Buffer
+		if _, err := Generate(&buf, GenOptions{Rows: 1000000, Seed: 1, Places: places}); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Summarize(&buf, "bench.csv", Options{Locator: loc, AreaIDs: loc.ids}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
