@@ -438,3 +438,25 @@ func TestPointMap(t *testing.T) {
 	}
 	t.Logf("%d tracts, SVG %d bytes", len(tracts), len(svg))
 }
+
+// TestEmptyBlocks renders blocks with no data: nothing may panic and both
+// outputs must still be written.
+func TestEmptyBlocks(t *testing.T) {
+	d := &Document{Title: "Empty", Sections: []Section{{ID: "s", Title: "S", Blocks: []Block{
+		&Table{Title: "No rows", Columns: []Column{{Label: "A"}}},
+		&Choropleth{Title: "No areas"},
+		&Choropleth{Title: "All missing", Areas: []MapArea{{ID: "x", Geometry: orb.Point{-118, 34}, Missing: true}}},
+		&CurveChart{Title: "No curves", Diagonal: true},
+		&CurveChart{Title: "Flat", Curves: []Curve{{Label: "c", Points: []Point{{1, 2}, {1, 2}}}}},
+		&BarChart{Title: "No bars"},
+		&BarChart{Title: "Missing bar", Bars: []Bar{{Label: "a", Missing: true}}},
+	}}}}
+	html, xlsx := render(t, d)
+	if !bytes.Contains(html, []byte("All missing")) || len(xlsx) == 0 {
+		t.Error("empty blocks were not rendered")
+	}
+	d.Sections[0].Blocks = append(d.Sections[0].Blocks, (*Table)(nil))
+	if err := RenderHTML(&bytes.Buffer{}, d); err == nil || !strings.Contains(err.Error(), "block 8: block is nil") {
+		t.Errorf("nil block: %v", err)
+	}
+}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -49,9 +50,10 @@ func invalid(format string, args ...any) error {
 }
 
 func validateBlock(b Block) error {
-	switch x := b.(type) {
-	case nil:
+	if b == nil || reflect.ValueOf(b).IsNil() {
 		return fmt.Errorf("block is nil")
+	}
+	switch x := b.(type) {
 	case *Table:
 		return x.validate()
 	case *Choropleth:
