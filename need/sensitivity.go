@@ -1,0 +1,580 @@
+package need
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/budgetlens/budgetlens/budget"
+)
+
+// SensitivityOptions control the Monte Carlo.
+type SensitivityOptions struct {
+	Runs int    // number of Monte Carlo runs (default 1000)
+	Seed uint64 // random seed (runs are reproducible for a seed)
+	// Concentration of the Dirichlet distributions around the spec's
+	// weights: each draw of a group of K weights with shares w has
+	// alpha_k = Concentration x K x w_k. Larger means closer to the spec
+	// (default 10).
+	Concentration float64
+	// Normalisations drawn uniformly per run (default: the spec's own
+	// only). Names as in Normalisation.Method.
+	Normalisations []string
+	// LeaveOneOut: each run leaves out one indicator drawn uniformly from
+	// "none" and each indicator.
+	LeaveOneOut bool
+	// Workers (default GOMAXPROCS).
+	Workers int
+}
+
+// AreaSensitivity is one area's rank distribution over the runs.
+type AreaSensitivity struct {
+	ID       string  `json:"id"`
+	BaseRank int     `json:"base_rank"`
+	P05      float64 `json:"rank_p05"`
+	Median   float64 `json:"rank_median"`
+	P95      float64 `json:"rank_p95"`
+	TopShare float64 `json:"p_top_tier"` // share of runs in which the area is in the top tier
+}
+
+// InputShare is one input's first-order share of the rank variance.
+type InputShare struct {
+	Input string  `json:"input"`
+	Share float64 `json:"share"`
+}
+
+// SensitivityResult is the outcome of a Monte Carlo.
+type SensitivityResult struct {
+	Runs    int               `json:"runs"`
+	TopTier string            `json:"top_tier"`
+	TopCut  float64           `json:"top_percentile_cut"`
+	Areas   []AreaSensitivity `json:"areas"`
+	Global  []InputShare      `json:"global"`
+}
+
+// SensitivityInput is what the Monte Carlo needs: the spec, the area ids,
+// raw values and the run's normalised values, both [indicator][area].
+type SensitivityInput struct {
+	Spec *Spec
+	IDs  []string
+	Raw  [][]float64
+	Norm [][]float64
+}
+
+// InputFromRun rebuilds the Monte Carlo input from a stored run.
+func InputFromRun(r *Run, spec *Spec) *SensitivityInput {
+	in := &SensitivityInput{Spec: spec}
+	k := len(r.Indicators)
+	in.Raw = make([][]float64, k)
+	in.Norm = make([][]float64, k)
+	for j := 0; j < k; j++ {
+		in.Raw[j] = make([]float64, len(r.Areas))
+		in.Norm[j] = make([]float64, len(r.Areas))
+	}
+	for a, ar := range r.Areas {
+		in.IDs = append(in.IDs, ar.ID)
+		for j := 0; j < k; j++ {
+			in.Raw[j][a] = float64(ar.Values[j])
+			in.Norm[j][a] = float64(ar.Normalised[j])
+		}
+	}
+	return in
+}
+
+// topCut is the percentile at or above which an area is in the top tier.
+func topCut(s *Spec) float64 {
+	switch s.Tiers.Method {
+	case "cuts":
+		if len(s.Tiers.Cuts) > 0 && (s.Tiers.On != "score" || s.Rerank) {
+			return s.Tiers.Cuts[len(s.Tiers.Cuts)-1]
+		}
+	case "quantiles":
+		n := len(s.TierLabels())
+		return float64(n-1) / float64(n) * 100
+	}
+	return 75
+}
+
+// Sensitivity runs the Monte Carlo: in each run the indicator weights
+// inside each domain and the domain weights inside each component are
+// drawn from Dirichlet distributions centred on the spec's weights, one
+// normalisation is drawn from opt.Normalisations and, with LeaveOneOut, one
+// indicator (or none) is left out. Each run ranks the areas (1 = most
+// need). Per area it reports the 5th, 50th and 95th percentiles of the rank
+// (nearest-rank) and the share of runs in which the area's percentile
+// (max-rank ties, 0-100) is above the top tier's cut. Globally it reports
+// each input's first-order share of the rank variance, Var(E[rank |
+// input]) / Var(rank) pooled over areas, estimated by binning continuous
+// inputs into 10 equal-count bins (shares of a non-additive model need not
+// sum to 1).
+func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResult, error) {
+	spec := in.Spec
+	if spec.Method != "composite" {
+		return nil, budget.Errorf(budget.EINVALID, "need: sensitivity needs a composite index (weights to vary); %s uses thresholds", spec.Name)
+	}
+	if opt.Runs <= 0 {
+		opt.Runs = 1000
+	}
+	if opt.Concentration <= 0 {
+		opt.Concentration = 10
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	norms := [][][]float64{in.Norm}
+	names := []string{"spec"}
+	for _, m := range opt.Normalisations {
+		if m == "" || m == spec.Normalise.Method {
+			continue
+		}
+		nm := Normalisation{Method: m, Ties: TiesAverage, Scale: 100}
+		if err := nm.validate(); err != nil {
+			return nil, budget.Errorf(budget.EINVALID, "need: sensitivity: %v", err)
+		}
+		mat := make([][]float64, len(in.Raw))
+		for k := range in.Raw {
+			src := in.Raw[k]
+			if allNaN(src) {
+				src = in.Norm[k]
+			}
+			ind := spec.Indicators[k]
+			mat[k] = Normalise(src, nm, ind.Direction == "lower")
+		}
+		norms = append(norms, mat)
+		names = append(names, m)
+	}
+	st := buildStructure(spec)
+	n, K := len(in.IDs), len(spec.Indicators)
+	nd := len(st.dw)
+	// ranks[a*runs+r]: area-major, so per-area summaries read sequentially
+	ranks := make([]int32, opt.Runs*n)
+	// area-major matrices for the inner loop
+	flat := make([][]float64, len(norms))
+	for m, mat := range norms {
+		flat[m] = make([]float64, n*K)
+		for k := 0; k < K; k++ {
+			for a := 0; a < n; a++ {
+				flat[m][a*K+k] = mat[k][a]
+			}
+		}
+	}
+	normChoice := make([]int, opt.Runs)
+	leftOut := make([]int, opt.Runs) // -1 none
+	iwDraw := make([]float64, opt.Runs*K)
+	dwDraw := make([]float64, opt.Runs*nd)
+	var wg sync.WaitGroup
+	next := make(chan int, opt.Runs)
+	for r := 0; r < opt.Runs; r++ {
+		next <- r
+	}
+	close(next)
+	for w := 0; w < opt.Workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			score := make([]float64, n)
+			order := make([]scored, n)
+			rk := make([]int32, n)
+			buf := make([]float64, len(st.cw))
+			iw := make([]float64, K)
+			dw := make([]float64, nd)
+			for r := range next {
+				rng := rand.New(rand.NewPCG(opt.Seed, uint64(r)))
+				drawWeights(rng, st, opt.Concentration, iw, dw)
+				lo := -1
+				if opt.LeaveOneOut {
+					lo = rng.IntN(K+1) - 1
+					if lo >= 0 {
+						iw[lo] = 0
+					}
+				}
+				m := rng.IntN(len(norms))
+				normChoice[r], leftOut[r] = m, lo
+				copy(iwDraw[r*K:], iw)
+				copy(dwDraw[r*nd:], dw)
+				mat := flat[m]
+				for a := 0; a < n; a++ {
+					st.componentValuesW(mat[a*K:(a+1)*K], iw, dw, buf)
+					score[a] = st.combineComponents(buf)
+				}
+				rankInto(score, order, rk)
+				for a, x := range rk {
+					ranks[a*opt.Runs+r] = x
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	res := &SensitivityResult{Runs: opt.Runs, TopTier: spec.TopTier(), TopCut: topCut(spec)}
+	nScored := 0
+	for a := 0; a < n; a++ {
+		if ranks[a*opt.Runs] > 0 {
+			nScored++
+		}
+	}
+	baseScores := make([]float64, n)
+	bbuf := make([]float64, len(st.cw))
+	for a := 0; a < n; a++ {
+		st.componentValuesW(flat[0][a*K:(a+1)*K], st.iw, st.dw, bbuf)
+		baseScores[a] = st.combineComponents(bbuf)
+	}
+	baseRank := make([]int32, n)
+	rankInto(baseScores, make([]scored, n), baseRank)
+	res.Areas = make([]AreaSensitivity, n)
+	parallel(n, opt.Workers, func(lo, hi int) {
+		col := make([]int32, opt.Runs)
+		for a := lo; a < hi; a++ {
+			as := AreaSensitivity{ID: in.IDs[a], BaseRank: int(baseRank[a])}
+			top, valid := 0, 0
+			for _, x := range ranks[a*opt.Runs : (a+1)*opt.Runs] {
+				if x == 0 {
+					continue
+				}
+				col[valid] = x
+				valid++
+				// percentile with max ties: (scored - rank + 1) / scored * 100
+				if float64(nScored-int(x)+1)/float64(nScored)*100 > res.TopCut {
+					top++
+				}
+			}
+			if valid == 0 {
+				as.P05, as.Median, as.P95 = math.NaN(), math.NaN(), math.NaN()
+			} else {
+				c := col[:valid]
+				slices.Sort(c)
+				as.P05, as.Median, as.P95 = nearestRank(c, 0.05), nearestRank(c, 0.50), nearestRank(c, 0.95)
+				as.TopShare = float64(top) / float64(valid)
+			}
+			res.Areas[a] = as
+		}
+	})
+	res.Global = globalShares(spec, st, ranks, n, opt.Runs, opt.Workers, names, normChoice, leftOut, iwDraw, dwDraw, opt.LeaveOneOut)
+	return res, nil
+}
+
+func allNaN(x []float64) bool {
+	for _, v := range x {
+		if !math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func nearestRank(sorted []int32, p float64) float64 {
+	i := int(math.Ceil(p*float64(len(sorted)))) - 1
+	if i < 0 {
+		i = 0
+	}
+	return float64(sorted[i])
+}
+
+// parallel splits [0, n) into chunks run on workers goroutines.
+func parallel(n, workers int, fn func(lo, hi int)) {
+	var wg sync.WaitGroup
+	step := (n + workers - 1) / workers
+	for lo := 0; lo < n; lo += step {
+		hi := min(lo+step, n)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(lo, hi)
+		}()
+	}
+	wg.Wait()
+}
+
+type scored struct {
+	s float64
+	a int32
+}
+
+// rankInto writes 1-based ranks (1 = highest score, ties share the best
+// rank) into out; areas without a score get 0.
+func rankInto(score []float64, order []scored, out []int32) {
+	m := 0
+	for a, s := range score {
+		if !math.IsNaN(s) {
+			order[m] = scored{s, int32(a)}
+			m++
+		} else {
+			out[a] = 0
+		}
+	}
+	o := order[:m]
+	slices.SortFunc(o, func(x, y scored) int {
+		switch {
+		case x.s > y.s:
+			return -1
+		case x.s < y.s:
+			return 1
+		}
+		return int(x.a - y.a)
+	})
+	for i, e := range o {
+		if i > 0 && e.s == o[i-1].s {
+			out[e.a] = out[o[i-1].a]
+		} else {
+			out[e.a] = int32(i + 1)
+		}
+	}
+}
+
+// gamma draws from Gamma(alpha, 1) (Marsaglia and Tsang; alpha < 1 by
+// boosting).
+func gamma(rng *rand.Rand, alpha float64) float64 {
+	if alpha < 1 {
+		return gamma(rng, alpha+1) * math.Pow(rng.Float64(), 1/alpha)
+	}
+	d := alpha - 1.0/3
+	c := 1 / math.Sqrt(9*d)
+	for {
+		x := rng.NormFloat64()
+		v := 1 + c*x
+		if v <= 0 {
+			continue
+		}
+		v = v * v * v
+		u := rng.Float64()
+		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
+			return d * v
+		}
+	}
+}
+
+// dirichlet fills out (same length as w) with a draw centred on the shares
+// of w, scaled back to w's total.
+func dirichlet(rng *rand.Rand, w []float64, conc float64, out []float64) {
+	var tot float64
+	for _, x := range w {
+		tot += x
+	}
+	if len(w) == 1 {
+		out[0] = w[0]
+		return
+	}
+	var s float64
+	for i, x := range w {
+		out[i] = gamma(rng, conc*float64(len(w))*x/tot)
+		s += out[i]
+	}
+	for i := range out {
+		out[i] = out[i] / s * tot
+	}
+}
+
+func drawWeights(rng *rand.Rand, st *structure, conc float64, iw, dw []float64) {
+	copy(iw, st.iw)
+	for _, m := range st.members {
+		w := make([]float64, len(m))
+		o := make([]float64, len(m))
+		for i, k := range m {
+			w[i] = st.iw[k]
+		}
+		dirichlet(rng, w, conc, o)
+		for i, k := range m {
+			iw[k] = o[i]
+		}
+	}
+	for c := range st.cw {
+		var idx []int
+		for d, dc := range st.dcomp {
+			if dc == c {
+				idx = append(idx, d)
+			}
+		}
+		w := make([]float64, len(idx))
+		o := make([]float64, len(idx))
+		for i, d := range idx {
+			w[i] = st.dw[d]
+		}
+		dirichlet(rng, w, conc, o)
+		for i, d := range idx {
+			dw[d] = o[i]
+		}
+	}
+}
+
+// componentValuesW is componentValues over a matrix with explicit domain
+// weights (the Monte Carlo's inner loop).
+func (st *structure) componentValuesW(row []float64, iw, dw, dst []float64) {
+	for c := range dst {
+		dst[c] = 0
+	}
+	var den [16]float64
+	var miss [16]int
+	dn := den[:0]
+	ms := miss[:0]
+	if len(dst) <= 16 {
+		dn, ms = den[:len(dst)], miss[:len(dst)]
+	} else {
+		dn, ms = make([]float64, len(dst)), make([]int, len(dst))
+	}
+	for d, m := range st.members {
+		var s, w float64
+		c := st.dcomp[d]
+		for _, k := range m {
+			v := row[k]
+			if math.IsNaN(v) {
+				ms[c]++
+				continue
+			}
+			s += iw[k] * v
+			w += iw[k]
+		}
+		if w > 0 {
+			dst[c] += dw[d] * s / w
+			dn[c] += dw[d]
+		}
+	}
+	for c := range dst {
+		if dn[c] == 0 || (st.maxMiss[c] >= 0 && ms[c] > st.maxMiss[c]) {
+			dst[c] = math.NaN()
+		} else {
+			dst[c] /= dn[c]
+		}
+	}
+}
+
+// globalShares estimates first-order variance shares of the ranks.
+func globalShares(spec *Spec, st *structure, ranks []int32, n, runs, workers int, names []string, normChoice, leftOut []int, iwDraw, dwDraw []float64, loo bool) []InputShare {
+	K, nd := len(st.iw), len(st.dw)
+	type factor struct {
+		name  string
+		level []int
+	}
+	var fs []factor
+	if len(names) > 1 {
+		fs = append(fs, factor{"normalisation", normChoice})
+	}
+	if loo {
+		lv := make([]int, runs)
+		for r := range lv {
+			lv[r] = leftOut[r] + 1
+		}
+		fs = append(fs, factor{"left-out indicator", lv})
+	}
+	bin := func(vals []float64) []int {
+		idx := make([]int, len(vals))
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(i, j int) bool { return vals[idx[i]] < vals[idx[j]] })
+		lv := make([]int, len(vals))
+		for p, i := range idx {
+			lv[i] = p * 10 / len(vals)
+		}
+		return lv
+	}
+	for k := 0; k < K; k++ {
+		if len(st.members[st.domain[k]]) < 2 {
+			continue
+		}
+		v := make([]float64, runs)
+		for r := range v {
+			v[r] = iwDraw[r*K+k]
+		}
+		fs = append(fs, factor{"weight " + spec.Indicators[k].Name, bin(v)})
+	}
+	for d := 0; d < nd; d++ {
+		same := 0
+		for _, c := range st.dcomp {
+			if c == st.dcomp[d] {
+				same++
+			}
+		}
+		if same < 2 {
+			continue
+		}
+		v := make([]float64, runs)
+		for r := range v {
+			v[r] = dwDraw[r*nd+d]
+		}
+		fs = append(fs, factor{fmt.Sprintf("weight domain %s", domainName(spec, d)), bin(v)})
+	}
+	maxLevel := 0
+	for _, fc := range fs {
+		for _, l := range fc.level {
+			if l+1 > maxLevel {
+				maxLevel = l + 1
+			}
+		}
+	}
+	var mu sync.Mutex
+	var total float64
+	explained := make([]float64, len(fs))
+	parallel(n, workers, func(lo, hi int) {
+		sum := make([]float64, maxLevel)
+		num := make([]float64, maxLevel)
+		var tot float64
+		expl := make([]float64, len(fs))
+		for a := lo; a < hi; a++ {
+			rs := ranks[a*runs : (a+1)*runs]
+			var s, ss, cnt float64
+			for _, x := range rs {
+				if x > 0 {
+					s += float64(x)
+					ss += float64(x) * float64(x)
+					cnt++
+				}
+			}
+			if cnt < 2 {
+				continue
+			}
+			mean := s / cnt
+			tot += ss/cnt - mean*mean
+			for f, fc := range fs {
+				for i := range sum {
+					sum[i], num[i] = 0, 0
+				}
+				for r, x := range rs {
+					if x > 0 {
+						sum[fc.level[r]] += float64(x)
+						num[fc.level[r]]++
+					}
+				}
+				var v float64
+				for l := range sum {
+					if num[l] > 0 {
+						d := sum[l]/num[l] - mean
+						v += num[l] / cnt * d * d
+					}
+				}
+				expl[f] += v
+			}
+		}
+		mu.Lock()
+		total += tot
+		for f := range expl {
+			explained[f] += expl[f]
+		}
+		mu.Unlock()
+	})
+	var out []InputShare
+	for f, fc := range fs {
+		sh := 0.0
+		if total > 0 {
+			sh = explained[f] / total
+		}
+		out = append(out, InputShare{fc.name, sh})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Share > out[j].Share })
+	return out
+}
+
+func domainName(spec *Spec, d int) string {
+	i := 0
+	for _, c := range spec.Components {
+		for _, dm := range c.Domains {
+			if i == d {
+				return dm.Name
+			}
+			i++
+		}
+	}
+	return fmt.Sprint(d)
+}
