@@ -84,8 +84,12 @@ func expandYear(s string, near int) int {
 	return y
 }
 
-// Label returns the canonical label, e.g. "2021-22".
+// Label returns the canonical label, e.g. "2021-22"; a fiscal year that
+// is the calendar year (StartMonth 1) is labelled by its year, "2015".
 func (fy FiscalYear) Label() string {
+	if fy.StartMonth == 1 {
+		return strconv.Itoa(fy.Start)
+	}
 	return fmt.Sprintf("%d-%02d", fy.Start, (fy.Start+1)%100)
 }
 

@@ -125,6 +125,9 @@ type Batch struct {
 	// Reconciled lists the totals rows found in the file and checked against
 	// the sum of its line items (informational; a mismatch never gets here).
 	Reconciled []Reconciliation
+	// Warnings are things the reader did not like but could resolve (for
+	// example a descriptor naming a column the data file calls otherwise).
+	Warnings []string
 }
 
 // Rows returns the number of records in the batch.

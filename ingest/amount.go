@@ -20,8 +20,7 @@ var errNotAmount = errors.New("not an amount")
 // float.
 func ParseCents(s string) (cents int64, empty bool, err error) {
 	s = strings.TrimSpace(s)
-	switch strings.ToUpper(s) {
-	case "", "NA", "N/A", "-", "NULL", "#N/A":
+	if isEmptyMarker(s) {
 		return 0, true, nil
 	}
 	neg := false
@@ -94,6 +93,17 @@ func ParseCents(s string) (cents int64, empty bool, err error) {
 	return cents, false, nil
 }
 
+// isEmptyMarker reports the ways files write "no amount": an empty cell,
+// NA, N/A, #N/A, null, a lone dash, ".." (statistical tables) and "nfp"
+// ("not for publication", Australia's budget papers).
+func isEmptyMarker(s string) bool {
+	switch strings.ToUpper(s) {
+	case "", "NA", "N/A", "#N/A", "-", "NULL", "..", "NFP":
+		return true
+	}
+	return false
+}
+
 // expandExponent rewrites mantissa×10^exp (as R and spreadsheets write
 // "4e+05") as a plain decimal string, exactly.
 func expandExponent(mant, exp string) (string, error) {
@@ -122,8 +132,7 @@ func expandExponent(mant, exp string) (string, error) {
 // same empty markers as ParseCents.
 func ParseValue(s string) (v float64, empty bool, err error) {
 	s = strings.TrimSpace(s)
-	switch strings.ToUpper(s) {
-	case "", "NA", "N/A", "-", "NULL", "#N/A":
+	if isEmptyMarker(s) {
 		return 0, true, nil
 	}
 	s = strings.TrimSuffix(strings.TrimPrefix(s, "$"), "%")

@@ -321,3 +321,5 @@ func (s *sliceSource) Next() (int, []string, error) {
 	s.i++
 	return s.i, s.rows[s.i-1], nil
 }
+
+func asErr(err error, target any) bool { return errors.As(err, target) }

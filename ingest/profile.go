@@ -55,6 +55,9 @@ type Profile struct {
 	// phase turn each matching column into (fiscal year, phase) amounts.
 	// It also reads a "period" column in long files.
 	Pivot string `yaml:"pivot"`
+	// Measures names amount columns one by one with their fiscal year and
+	// phase (an explicit pivot, for headings no regular expression fits).
+	Measures []MeasureColumn `yaml:"measures"`
 	// Required fields must be found for the profile to apply.
 	Required []string `yaml:"required"`
 	// Ignore lists headings that are known and deliberately not stored.
@@ -75,6 +78,15 @@ type Profile struct {
 	source  string
 }
 
+// MeasureColumn is one amount column of an explicit pivot. FiscalYear is
+// written as ParseFiscalYear accepts it ("2021-22"); a bare year is read by
+// the jurisdiction's convention (see yearToFiscal).
+type MeasureColumn struct {
+	Column     string `yaml:"column"`
+	FiscalYear string `yaml:"fiscal_year"`
+	Phase      string `yaml:"phase"`
+}
+
 // Fields a profile may map.
 var knownFields = map[string]bool{
 	"department.code": true, "department.name": true, "org_unit.code": true, "org_unit.name": true,
@@ -83,7 +95,7 @@ var knownFields = map[string]bool{
 	"function.code": true, "function.name": true,
 	"amount": true, "proposed": true, "adopted": true, "description": true, "category": true, "recurrence": true,
 	"measure.code": true, "measure.name": true, "unit": true, "code": true, "name": true, "text": true,
-	"key": true, "fiscal_year": true, "phase": true, "period": true, "kind": true,
+	"key": true, "fiscal_year": true, "year": true, "date": true, "phase": true, "period": true, "kind": true,
 }
 
 //go:embed profiles/*.yaml

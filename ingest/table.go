@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -41,6 +42,7 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 	b := &binding{p: p, file: file, header: header, col: map[string]int{}, colGroups: map[string]map[string]string{}}
 	fields := sortedKeys(p.Columns)
 	for i, h := range header {
+		// a heading may serve several fields (a name used as code too)
 		taken := false
 		for _, f := range fields {
 			if _, dup := b.col[f]; dup {
@@ -48,13 +50,21 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 			}
 			if headingMatch(p.Columns[f], h) {
 				b.col[f] = i
-				b.mapped++
 				taken = true
 				b.colGroups[f] = headingGroups(p.Columns[f], h)
-				break
 			}
 		}
 		if taken {
+			b.mapped++
+			continue
+		}
+		if mc, ok := explicitMeasure(p, h); ok {
+			fy, ph, err := measurePeriod(p, mc)
+			if err != nil {
+				return nil, &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "measure column", Value: h, Expected: err.Error()}
+			}
+			b.pivots = append(b.pivots, pivotCol{idx: i, fy: fy, phase: ph})
+			b.mapped++
 			continue
 		}
 		if p.pivotRE != nil {
@@ -80,6 +90,83 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 		}
 	}
 	return b, nil
+}
+
+func explicitMeasure(p *Profile, h string) (MeasureColumn, bool) {
+	for _, m := range p.Measures {
+		if normHeading(m.Column) == normHeading(h) {
+			return m, true
+		}
+	}
+	return MeasureColumn{}, false
+}
+
+// measurePeriod reads an explicit measure column's fiscal year and phase;
+// an empty phase takes the profile's.
+func measurePeriod(p *Profile, m MeasureColumn) (budget.FiscalYear, budget.Phase, error) {
+	fy, err := yearToFiscal(m.FiscalYear, p.Jurisdiction.StartMonth)
+	if err != nil {
+		return fy, "", err
+	}
+	phS := m.Phase
+	if phS == "" {
+		phS = p.Phase
+	}
+	ph, err := budget.ParsePhase(phS)
+	return fy, ph, err
+}
+
+// yearToFiscal reads a fiscal year written as "2021-22"/"FY2021-22", or as
+// a bare year: for a jurisdiction whose fiscal year starts in January the
+// year itself, otherwise the fiscal year ending in it (US usage: FY2022 =
+// 2021-22).
+func yearToFiscal(s string, startMonth int) (budget.FiscalYear, error) {
+	s = strings.TrimSpace(s)
+	if startMonth == 0 {
+		startMonth = 7
+	}
+	if len(s) == 4 && isDigits(s) {
+		y, _ := strconv.Atoi(s)
+		if startMonth == 1 {
+			return budget.FiscalYear{Start: y, StartMonth: 1}, nil
+		}
+		return budget.FiscalYear{Start: y - 1, StartMonth: startMonth}, nil
+	}
+	fy, err := budget.ParseFiscalYear(s)
+	fy.StartMonth = startMonth
+	return fy, err
+}
+
+var dateRE = regexp.MustCompile(`^(?:(\d{4})-(\d{1,2})-\d{1,2}|(\d{1,2})/\d{1,2}/(\d{4})|(\d{4}))(?:[T ].*)?$`)
+
+// dateToFiscal returns the fiscal year a date falls in: ISO dates
+// (2015-01-31), US dates (01/31/2015; the first number is the month) or a
+// bare year (the fiscal year of that name, as yearToFiscal).
+func dateToFiscal(s string, startMonth int) (budget.FiscalYear, bool) {
+	m := dateRE.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return budget.FiscalYear{}, false
+	}
+	if m[5] != "" {
+		fy, err := yearToFiscal(m[5], startMonth)
+		return fy, err == nil
+	}
+	ys, ms := m[1], m[2]
+	if ys == "" {
+		ys, ms = m[4], m[3]
+	}
+	y, _ := strconv.Atoi(ys)
+	mo, _ := strconv.Atoi(ms)
+	if mo < 1 || mo > 12 {
+		return budget.FiscalYear{}, false
+	}
+	if startMonth == 0 {
+		startMonth = 7
+	}
+	if mo < startMonth {
+		y--
+	}
+	return budget.FiscalYear{Start: y, StartMonth: startMonth}, true
 }
 
 // headingGroups returns the named groups of the regular expression
@@ -458,6 +545,22 @@ func (cv *converter) rowPeriod(line int, cells []string) (budget.FiscalYear, bud
 		f, err := budget.ParseFiscalYear(v)
 		if err != nil {
 			return fy, ph, cv.inputErr(line, i, "fiscal_year", v, "a fiscal year such as 2021-22 or FY2021-22")
+		}
+		fy = f
+	}
+	if i, ok := cv.b.col["year"]; ok {
+		v := cv.cell(cells, "year")
+		f, err := yearToFiscal(v, cv.b.p.Jurisdiction.StartMonth)
+		if err != nil {
+			return fy, ph, cv.inputErr(line, i, "year", v, "a year such as 2015 or a fiscal year such as 2014-15")
+		}
+		fy = f
+	}
+	if i, ok := cv.b.col["date"]; ok {
+		v := cv.cell(cells, "date")
+		f, ok := dateToFiscal(v, cv.b.p.Jurisdiction.StartMonth)
+		if !ok {
+			return fy, ph, cv.inputErr(line, i, "date", v, "a date such as 2015-01-31 or 01/31/2015, or a year")
 		}
 		fy = f
 	}

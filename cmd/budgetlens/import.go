@@ -54,6 +54,11 @@ nothing; a newer version of the same dataset supersedes the older one (kept as h
 				if err != nil {
 					return err
 				}
+				for _, b := range bs {
+					for _, w := range b.Warnings {
+						fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
+					}
+				}
 				batches = append(batches, bs...)
 			}
 			return withStore(func(s *duckdb.Store) error {

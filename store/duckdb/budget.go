@@ -308,7 +308,10 @@ func (s *Store) Totals(ctx context.Context, f budget.Filter, by budget.Level) ([
 		return nil, fmt.Errorf("store: unable to total line items: %w", err)
 	}
 	defer rows.Close()
+	// Codes group; rows without a code group by name (Oakland's
+	// departments have names only).
 	var out []budget.Total
+	pos := map[string]int{}
 	best := map[string]int64{} // items behind the chosen name
 	for rows.Next() {
 		var code, name string
@@ -316,16 +319,20 @@ func (s *Store) Totals(ctx context.Context, f budget.Filter, by budget.Level) ([
 		if err := rows.Scan(&code, &name, &sum, &n); err != nil {
 			return nil, err
 		}
-		if len(out) > 0 && out[len(out)-1].Code == code {
-			t := &out[len(out)-1]
+		k := code
+		if code == "" {
+			k = "\x00" + name
+		}
+		if i, ok := pos[k]; ok {
+			t := &out[i]
 			t.AmountCents += sum
 			t.Items += n
-			if n > best[code] {
-				t.Name, best[code] = name, n
+			if n > best[k] {
+				t.Name, best[k] = name, n
 			}
 			continue
 		}
-		best[code] = n
+		pos[k], best[k] = len(out), n
 		out = append(out, budget.Total{Code: code, Name: name, AmountCents: sum, Items: n})
 	}
 	return out, rows.Err()

@@ -1,0 +1,294 @@
+package ingest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/budgetlens/budgetlens/budget"
+)
+
+// Boston publishes its budget as one JSON document per department,
+// program and capital project (each wrapped in "---" lines for its web
+// site). budgetlens reads:
+//   - department files: the operating budget by program and the external
+//     funds budget by fund, as line items (four years: two actuals, the
+//     current budget and the adopted budget), each table reconciled to the
+//     cent against its own "total" row;
+//   - program files: performance measures (actuals and targets; a target
+//     is stored as the adopted phase of that year).
+// Boston's fiscal year runs July to June and is named by the year it ends:
+// "FY19" is 2018-19. Boston gives names, no codes.
+
+var bostonJurisdiction = budget.Jurisdiction{ID: "boston", Name: "City of Boston", StartMonth: 7}
+
+var bostonHeading = regexp.MustCompile(`^FY(\d{2}) (Actual|Budget|Appropriation|Adopted|Expenditure|Target)$`)
+
+var bostonCols = []string{"fy-2", "fy-1", "fy-0", "fy+1"}
+
+type bostonTable struct {
+	TableType   string                       `json:"table_type"`
+	TableHeader map[string]any               `json:"table_header"`
+	Data        []map[string]json.RawMessage `json:"data"`
+}
+
+type bostonDoc struct {
+	SectionType string       `json:"section_type"`
+	Name        string       `json:"name"`
+	Department  string       `json:"department"`
+	Cabinet     string       `json:"cabinet"`
+	SourceYear  string       `json:"source_year"`
+	Version     string       `json:"source_version"`
+	Operating   *bostonTable `json:"operating_budget"`
+	External    *bostonTable `json:"external_funds_budget"`
+	Strategies  []struct {
+		Measures []bostonTable `json:"performance_measures"`
+	} `json:"performance_strategies"`
+}
+
+// bostonPeriod reads a column heading such as "FY16 Actual".
+func bostonPeriod(h string) (budget.FiscalYear, budget.Phase, bool) {
+	m := bostonHeading.FindStringSubmatch(strings.TrimSpace(h))
+	if m == nil {
+		return budget.FiscalYear{}, "", false
+	}
+	y, _ := strconv.Atoi(m[1])
+	fy := budget.FiscalYear{Start: 2000 + y - 1, StartMonth: 7}
+	switch m[2] {
+	case "Actual", "Expenditure":
+		return fy, budget.Actual, true
+	}
+	return fy, budget.Adopted, true // Budget, Appropriation, Adopted, Target
+}
+
+// stripFrontMatter removes the "---" lines around the JSON.
+func stripFrontMatter(b []byte) []byte {
+	b = bytes.TrimSpace(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")))
+	b = bytes.TrimPrefix(b, []byte("---"))
+	b = bytes.TrimSuffix(bytes.TrimSpace(b), []byte("---"))
+	return b
+}
+
+// BostonFile reads one Boston budget JSON document into a batch.
+func BostonFile(path string, opt Options) (*budget.Batch, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, budget.Errorf(budget.EINVALID, "cannot read %s: %v", path, err)
+	}
+	return bostonBytes(path, raw, opt)
+}
+
+func bostonBytes(path string, raw []byte, opt Options) (*budget.Batch, error) {
+	var d bostonDoc
+	if err := json.Unmarshal(stripFrontMatter(raw), &d); err != nil {
+		return nil, &budget.InputError{File: path, Field: "JSON", Expected: "a Boston budget JSON document (" + err.Error() + ")"}
+	}
+	if d.SectionType == "" {
+		return nil, &budget.InputError{File: path, Field: "section_type", Expected: "a Boston budget document with a section_type (department, program, ...); for other JSON use a Fiscal Data Package"}
+	}
+	b := &budget.Batch{Jurisdiction: bostonJurisdiction, SourceFile: path, ContentHash: ContentHash(raw), Profile: "boston-json",
+		Dataset: "boston/" + d.SectionType + "/" + slug(d.Department) + "/" + slug(d.Name)}
+	if y, err := strconv.Atoi(d.SourceYear); err == nil {
+		b.FiscalYear = budget.FiscalYear{Start: 2000 + y - 1, StartMonth: 7}
+	}
+	b.Phase = budget.Adopted
+	if ph, err := budget.ParsePhase(d.Version); err == nil {
+		b.Phase = ph
+	}
+	dept := budget.Code{Name: d.Department}
+	if d.Department == "" {
+		dept.Name = d.Name
+	}
+	for _, t := range []*bostonTable{d.Operating, d.External} {
+		if t == nil {
+			continue
+		}
+		if err := bostonLineItems(path, b, dept, t); err != nil {
+			return nil, err
+		}
+	}
+	if d.SectionType == "program" {
+		for _, s := range d.Strategies {
+			for _, t := range s.Measures {
+				if err := bostonMeasures(path, b, dept, budget.Code{Name: d.Name}, t); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if b.Rows() == 0 {
+		return nil, budget.Errorf(budget.EINVALID, "%s: a Boston %s document with no operating budget, external funds or performance measures: nothing to import", path, d.SectionType)
+	}
+	return b, nil
+}
+
+func slug(s string) string {
+	var out []rune
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			out = append(out, r)
+			dash = false
+		} else if !dash && len(out) > 0 {
+			out = append(out, '-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(string(out), "-")
+}
+
+func bostonNumber(raw json.RawMessage) (string, bool) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", false
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s, true
+	}
+	return string(raw), true
+}
+
+func bostonLineItems(path string, b *budget.Batch, dept budget.Code, t *bostonTable) error {
+	type col struct {
+		key   string
+		fy    budget.FiscalYear
+		phase budget.Phase
+	}
+	var cols []col
+	for _, k := range bostonCols {
+		h, _ := t.TableHeader[k].(string)
+		fy, ph, ok := bostonPeriod(h)
+		if !ok {
+			return &budget.InputError{File: path, Column: k, Field: t.TableTitle(), Value: h, Expected: "a column heading such as \"FY19 Budget\" or \"FY16 Actual\""}
+		}
+		cols = append(cols, col{k, fy, ph})
+	}
+	sums := map[string]int64{}
+	for i, r := range t.Data {
+		var name, kind string
+		json.Unmarshal(r["name"], &name)
+		json.Unmarshal(r["line_type"], &kind)
+		for _, c := range cols {
+			v, ok := bostonNumber(r[c.key])
+			if !ok {
+				continue
+			}
+			cents, empty, err := ParseCents(v)
+			if err != nil {
+				return &budget.InputError{File: path, Line: i + 1, Column: c.key, Field: t.TableTitle() + " " + name, Value: v, Expected: amountAdvice}
+			}
+			if empty {
+				continue
+			}
+			if kind == "total" {
+				if cents != sums[c.key] {
+					return &budget.InputError{File: path, Line: i + 1, Column: c.key, Field: t.TableTitle() + " total", Value: v,
+						Expected: fmt.Sprintf("the rows above add up to %s but the total says %s (difference %s)", FormatCents(sums[c.key]), FormatCents(cents), FormatCents(cents-sums[c.key]))}
+				}
+				b.Reconciled = append(b.Reconciled, budget.Reconciliation{Column: t.TableTitle() + " " + c.fy.String() + " " + string(c.phase), Line: i + 1, TotalCents: cents, SumCents: sums[c.key]})
+				continue
+			}
+			if kind != "data" {
+				continue
+			}
+			sums[c.key] += cents
+			cl := budget.Classification{Department: dept}
+			if t.TableType == "External Funds" {
+				cl.Fund = budget.Code{Name: name}
+				cl.Program = budget.Code{Name: "External funds"}
+			} else {
+				cl.Fund = budget.Code{Name: "Operating Budget"}
+				cl.Program = budget.Code{Name: name}
+			}
+			b.LineItems = append(b.LineItems, budget.LineItem{Classification: cl, FiscalYear: c.fy, Phase: c.phase, Kind: budget.Expenditure,
+				AmountCents: cents, Key: budget.NaturalKey(b.Dataset, t.TableType, name), Line: i + 1})
+		}
+	}
+	return nil
+}
+
+// TableTitle names the table in messages.
+func (t *bostonTable) TableTitle() string {
+	if t.TableType != "" {
+		return t.TableType
+	}
+	return "table"
+}
+
+func bostonMeasures(path string, b *budget.Batch, dept, prog budget.Code, t bostonTable) error {
+	for i, r := range t.Data {
+		var name, kind string
+		json.Unmarshal(r["line_data"], &name)
+		json.Unmarshal(r["line_type"], &kind)
+		if kind != "data" {
+			continue
+		}
+		for _, k := range bostonCols {
+			h, _ := t.TableHeader[k].(string)
+			fy, ph, ok := bostonPeriod(h)
+			if !ok {
+				return &budget.InputError{File: path, Column: k, Field: "performance measures", Value: h, Expected: "a column heading such as \"FY18 Target\""}
+			}
+			v, ok := bostonNumber(r[k])
+			if !ok {
+				continue
+			}
+			x, empty, err := ParseValue(v)
+			if err != nil {
+				return &budget.InputError{File: path, Line: i + 1, Column: k, Field: "measure " + name, Value: v, Expected: "a number such as 10,187 or 95%"}
+			}
+			if empty {
+				continue
+			}
+			b.Measures = append(b.Measures, budget.Measure{Department: dept, Program: prog, Measure: budget.Code{Name: name},
+				FiscalYear: fy, Phase: ph, Value: x, Line: i + 1})
+		}
+	}
+	return nil
+}
+
+// BostonDir reads every department and program document under dir (in
+// path order) into one batch per document.
+func BostonDir(dir string, opt Options) ([]*budget.Batch, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !e.IsDir() && strings.HasSuffix(p, ".json") && (strings.Contains(p, "_departments") || strings.Contains(p, "_programs")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, budget.Errorf(budget.EINVALID, "cannot read %s: %v", dir, err)
+	}
+	if len(files) == 0 {
+		return nil, budget.Errorf(budget.EINVALID, "%s: no Boston _departments or _programs JSON files and no datapackage.json: import files one by one or point at a budget folder", dir)
+	}
+	sort.Strings(files)
+	var out []*budget.Batch
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		b, err := bostonBytes(f, raw, opt)
+		if err != nil {
+			var ie *budget.Error
+			if asErr(err, &ie) && strings.Contains(ie.Message, "nothing to import") {
+				continue // e.g. a program page without measures
+			}
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
