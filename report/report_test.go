@@ -169,7 +169,7 @@ func TestXLSXSheets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Map need", "Map spending per resident", "Map gap", "Curves", "Tiers", "Departments", "Sources"}
+	want := []string{"Summary", "Map need", "Map spending per resident", "Map gap", "Curves", "Tiers", "Departments", "Requests", "Sources"}
 	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
@@ -398,6 +398,10 @@ func TestPDF(t *testing.T) {
 		if !strings.Contains(norm, f.Text()) {
 			t.Errorf("the PDF text lacks headline %q = %q", f.Label, f.Text())
 		}
+	}
+	// the long requests table spans pages: its header must repeat
+	if n := strings.Count(norm, "Request Department Change Contribution to the share"); n < 2 {
+		t.Errorf("the requests table header appears %d times in the PDF; it should repeat on each page", n)
 	}
 	for _, want := range []string{"Need score by council district", "Line of equality", "Citywide: $300", "SYNTHETIC"} {
 		if !strings.Contains(norm, want) {

@@ -188,6 +188,7 @@ func sampleDocument(t testing.TB) *Document {
 						{"Transportation", 198.25e6, 198250000.0, 0.91, 0.36, 29},
 					}, Note: "Invented numbers."},
 			}},
+			{ID: "requests", Title: "Budget requests", Blocks: []Block{requestTable()}},
 			{ID: "methods", Title: "Methods", Blocks: []Block{
 				&Paragraph{Text: "Quantile classes; ties stay in one class. Gap = spending rank − need rank, scaled to [−1, 1]."},
 			}},
@@ -198,6 +199,21 @@ func sampleDocument(t testing.TB) *Document {
 		},
 		Caveats: []string{"A district has no spending value, to show how missing data looks."},
 	}
+}
+
+// requestTable is a long table (made-up rows) so that the PDF shows the
+// header repeated on every page.
+func requestTable() *Table {
+	t := &Table{Name: "Requests", Title: "Requests that moved the share to high-need areas (test values)", Synthetic: true,
+		Columns: []Column{{Key: "request", Label: "Request", Kind: KindText}, {Key: "department", Label: "Department", Kind: KindText},
+			{Key: "change", Label: "Change", Kind: KindMoney}, {Key: "contribution", Label: "Contribution to the share", Kind: KindPercent, Digits: 2}}}
+	depts := []string{"Street Services", "Recreation and Parks", "Transportation", "Library", "Fire"}
+	for i := 0; i < 60; i++ {
+		f := float64(i)
+		t.Rows = append(t.Rows, []any{fmt.Sprintf("Request %02d", i+1), depts[i%len(depts)],
+			math.Mod(f*7919, 97) * 113_000, (math.Mod(f*31, 23) - 11) / 2300})
+	}
+	return t
 }
 
 // ranks returns 0-based ranks (ties get the mean rank).
