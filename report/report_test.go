@@ -106,59 +106,38 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-var figureRE = regexp.MustCompile(`<div class="figure" data-key="([^"]*)" data-value="([^"]*)"><div class="value">([^<]*)</div>`)
-
 // TestHeadlineHTMLEqualsXLSX reads the headline figures back from both
 // files: the text shown and the raw value must agree for every figure.
 func TestHeadlineHTMLEqualsXLSX(t *testing.T) {
 	d := sampleDocument(t)
 	html, xlsx := render(t, d)
-	type fig struct{ raw, text string }
-	inHTML := map[string]fig{}
-	for _, m := range figureRE.FindAllStringSubmatch(string(html), -1) {
-		inHTML[m[1]] = fig{m[2], unescape(m[3])}
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(xlsx))
+	inHTML, err := HeadlineFromHTML(bytes.NewReader(html))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	rows, err := f.GetRows(SummarySheet, excelize.Options{RawCellValue: true})
+	inXLSX, err := HeadlineFromXLSX(bytes.NewReader(xlsx))
 	if err != nil {
 		t.Fatal(err)
-	}
-	inXLSX := map[string]fig{}
-	for _, r := range rows[SummaryHeaderRow:] {
-		if len(r) < 4 || r[0] == "" || len(inXLSX) == len(d.Headline) {
-			break
-		}
-		inXLSX[r[0]] = fig{r[2], r[3]}
 	}
 	if len(inHTML) != len(d.Headline) || len(inXLSX) != len(d.Headline) {
 		t.Fatalf("found %d figures in HTML and %d in XLSX, want %d", len(inHTML), len(inXLSX), len(d.Headline))
 	}
 	for _, want := range d.Headline {
 		h, x := inHTML[want.Key], inXLSX[want.Key]
-		if h.text != x.text || h.text != want.Text() {
-			t.Errorf("figure %s: HTML shows %q, XLSX shows %q, want %q", want.Key, h.text, x.text, want.Text())
+		if h.Text != x.Text || h.Text != want.Text() {
+			t.Errorf("figure %s: HTML shows %q, XLSX shows %q, want %q", want.Key, h.Text, x.Text, want.Text())
 		}
 		if want.Missing {
-			if h.raw != "" || x.raw != "" {
-				t.Errorf("figure %s is missing but has raw values %q / %q", want.Key, h.raw, x.raw)
+			if h.Raw != "" || x.Raw != "" {
+				t.Errorf("figure %s is missing but has raw values %q / %q", want.Key, h.Raw, x.Raw)
 			}
 			continue
 		}
 		// Excel keeps 15 significant digits; the HTML keeps them all.
-		hv, err1 := strconv.ParseFloat(h.raw, 64)
-		xv, err2 := strconv.ParseFloat(x.raw, 64)
-		if err1 != nil || err2 != nil || hv != want.Value || math.Abs(xv-want.Value) > 1e-14*math.Abs(want.Value) {
-			t.Errorf("figure %s: raw HTML %q, XLSX %q, want %v", want.Key, h.raw, x.raw, want.Value)
+		if h.Value != want.Value || math.Abs(x.Value-want.Value) > 1e-14*math.Abs(want.Value) {
+			t.Errorf("figure %s: raw HTML %q, XLSX %q, want %v", want.Key, h.Raw, x.Raw, want.Value)
 		}
 	}
-}
-
-func unescape(s string) string {
-	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'").Replace(s)
 }
 
 func TestXLSXSheets(t *testing.T) {
@@ -409,8 +388,6 @@ func TestPDF(t *testing.T) {
 		}
 	}
 }
-
-func nan() float64 { v := 0.0; return v / v }
 
 // TestPointMap draws the real tract interior points (median household
 // income, a real value) over the council districts.
