@@ -166,6 +166,9 @@ func (c *BarChart) SVG(id string) template.HTML {
 		p.h = rowH
 	}
 	p.xmin, p.xmax = 0, 0
+	if c.Dots {
+		p.xmin, p.xmax = math.Inf(1), math.Inf(-1)
+	}
 	for _, b := range c.Bars {
 		if b.Missing {
 			continue
@@ -177,6 +180,9 @@ func (c *BarChart) SVG(id string) template.HTML {
 	}
 	if c.Reference != nil {
 		p.xmin, p.xmax = math.Min(p.xmin, *c.Reference), math.Max(p.xmax, *c.Reference)
+	}
+	if math.IsInf(p.xmin, 0) {
+		p.xmin, p.xmax = 0, 1
 	}
 	xt := niceTicks(p.xmin, p.xmax, 5)
 	p.xmin, p.xmax = math.Min(p.xmin, xt[0]), math.Max(p.xmax, xt[len(xt)-1])
@@ -196,6 +202,10 @@ func (c *BarChart) SVG(id string) template.HTML {
 	w.text(p.x+p.w/2, p.y+p.h+32, "middle", "", c.ValueLabel)
 	w.printf(`</g>`)
 	zero := p.px(0)
+	if c.Dots {
+		zero = p.px(math.Max(p.xmin, math.Min(0, p.xmax)))
+	}
+	var values []string
 	for i, b := range c.Bars {
 		yy := p.y + float64(i)*rowH
 		w.text(labelW-8, yy+rowH/2+4, "end", "", truncate(b.Label, 30))
@@ -211,8 +221,13 @@ func (c *BarChart) SVG(id string) template.HTML {
 		if b.HasInterval {
 			tip += fmt.Sprintf(" (interval %s to %s)", Format(b.Low, c.Kind, c.Digits), Format(b.High, c.Kind, c.Digits))
 		}
-		w.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="#5b8db8"><title>%s</title></rect>`, num(x0), num(yy+5), num(math.Max(x1-x0, 0.5)), num(rowH-10), esc(tip))
+		if !c.Dots {
+			w.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="#5b8db8"><title>%s</title></rect>`, num(x0), num(yy+5), num(math.Max(x1-x0, 0.5)), num(rowH-10), esc(tip))
+		}
 		end := math.Max(p.px(b.Value), zero)
+		if c.Dots {
+			end = p.px(b.Value) + 4
+		}
 		if b.HasInterval {
 			lo, hi := p.px(b.Low), p.px(b.High)
 			mid := yy + rowH/2
@@ -220,14 +235,24 @@ func (c *BarChart) SVG(id string) template.HTML {
 				num(lo), num(mid), num(hi), num(lo), num(mid-5), num(mid+5), num(hi), num(mid-5), num(mid+5))
 			end = math.Max(end, math.Max(lo, hi))
 		}
-		w.text(end+5, yy+rowH/2+4, "start", "", Format(b.Value, c.Kind, c.Digits))
+		if c.Dots {
+			w.printf(`<circle cx="%s" cy="%s" r="4.5" fill="#1f4e79" stroke="#ffffff" stroke-width="1"><title>%s</title></circle>`, num(p.px(b.Value)), num(yy+rowH/2), esc(tip))
+		}
+		// drawn last, with a white halo, to stay readable over the lines
+		values = append(values, fmt.Sprintf(`<text x="%s" y="%s" stroke="#ffffff" stroke-width="3" paint-order="stroke">%s</text>`,
+			num(end+5), num(yy+rowH/2+4), esc(Format(b.Value, c.Kind, c.Digits))))
 	}
-	w.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#444"/>`, num(zero), num(p.y), num(zero), num(p.y+p.h))
+	if !c.Dots || (p.xmin <= 0 && p.xmax >= 0) {
+		w.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#444"/>`, num(zero), num(p.y), num(zero), num(p.y+p.h))
+	}
 	if c.Reference != nil {
 		x := p.px(*c.Reference)
 		w.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#D55E00" stroke-width="1.5" stroke-dasharray="5 3"/>`, num(x), num(p.y-4), num(x), num(p.y+p.h))
 		w.printf(`<text x="%s" y="%s" text-anchor="middle" fill="#A04000">%s</text>`, num(x), num(p.y-9),
 			esc(orDefault(c.ReferenceLabel, "Reference")+": "+Format(*c.Reference, c.Kind, c.Digits)))
+	}
+	for _, v := range values {
+		w.b.WriteString(v)
 	}
 	return w.close()
 }

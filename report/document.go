@@ -193,8 +193,11 @@ type BarChart struct {
 	Reference      *float64
 	ReferenceLabel string
 	ValueLabel     string // axis title
-	Note           string
-	Synthetic      bool
+	// Dots draws a dot per value instead of a bar from zero, and the axis
+	// covers the data only (for ratios around a reference such as 1).
+	Dots      bool
+	Note      string
+	Synthetic bool
 }
 
 // MapArea is one area of a choropleth. Geometry is WGS84 (lon, lat): an

@@ -414,9 +414,7 @@ func TestPointMap(t *testing.T) {
 	if got := strings.Count(svg, "<path"); got != 15 {
 		t.Errorf("%d backdrop paths, want 15", got)
 	}
-	if os.Getenv("BUDGETLENS_REPORT_SAMPLE_DIR") != "" {
-		os.WriteFile(filepath.Join(os.Getenv("BUDGETLENS_REPORT_SAMPLE_DIR"), "tracts.svg"), []byte(svg), 0o644)
-	}
+	keepSample(t, "tracts.svg", svg)
 	t.Logf("%d tracts, SVG %d bytes", len(tracts), len(svg))
 }
 
@@ -439,5 +437,35 @@ func TestEmptyBlocks(t *testing.T) {
 	d.Sections[0].Blocks = append(d.Sections[0].Blocks, (*Table)(nil))
 	if err := RenderHTML(&bytes.Buffer{}, d); err == nil || !strings.Contains(err.Error(), "block 8: block is nil") {
 		t.Errorf("nil block: %v", err)
+	}
+}
+
+func TestDotChart(t *testing.T) {
+	one := 1.0
+	c := &BarChart{Title: "Representation ratios", Kind: KindRatio, Dots: true, Reference: &one, ReferenceLabel: "Parity", Bars: []Bar{
+		{Label: "Hispanic or Latino residents", Value: 1.18, Low: 1.05, High: 1.31, HasInterval: true},
+		{Label: "Black residents", Value: 0.86, Low: 0.74, High: 0.97, HasInterval: true},
+		{Label: "Residents in poverty", Value: 1.02},
+	}}
+	svg := string(c.SVG("d"))
+	keepSample(t, "dots.svg", svg)
+	if strings.Count(svg, "<circle") != 3 || strings.Contains(svg, `fill="#5b8db8"`) {
+		t.Error("a dot chart must draw one dot per value and no bars")
+	}
+	if !strings.Contains(svg, ">0.8<") || strings.Contains(svg, ">0<") {
+		t.Errorf("a dot chart's axis should cover the data (0.74–1.31), not start at 0:\n%s", svg)
+	}
+	if !strings.Contains(svg, "Parity: 1.00") {
+		t.Error("reference line label missing")
+	}
+}
+
+// keepSample writes a rendered chart to $BUDGETLENS_REPORT_SAMPLE_DIR, when
+// set, to look at it.
+func keepSample(t *testing.T, name, data string) {
+	if dir := os.Getenv("BUDGETLENS_REPORT_SAMPLE_DIR"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
