@@ -1,0 +1,520 @@
+// Package attribute places every dollar of a budget in areas of a layer,
+// following a YAML rules file that says, per department, fund, program,
+// account or request, how: by the item's geometry, by the district codes on
+// the item, per capita, in proportion to service demand, in proportion to an
+// area attribute, or not at all (kept and reported as not attributable).
+//
+// Amounts are integer cents. Every item's cents are split among areas (and
+// the not-attributable remainder) by largest remainders, so that for every
+// item, every department and overall
+//
+//	attributed + not attributable = total
+//
+// holds to the cent.
+package attribute
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/budgetlens/budgetlens/geo"
+	"github.com/paulmach/orb"
+)
+
+// Item is one amount to place: a budget line item, a budget request or a
+// capital project. Codes and names are matched by the rules.
+type Item struct {
+	ID                       string
+	DeptCode, DeptName       string
+	FundCode, FundName       string
+	ProgramCode, ProgramName string
+	AccountCode, AccountName string
+	Request                  string // budget request id or description
+	Cents                    int64
+	// Geom is the item's location (point, line, polygon), nil when unknown.
+	Geom orb.Geometry
+	// AreaCodes are district codes as written on the row: "5", "5, 11",
+	// "1, 5, 9, 10, 11 & 14", "5:60, 11:40" (stated shares), "CW" (citywide).
+	AreaCodes string
+}
+
+func (it *Item) level(l int) (code, name string) {
+	switch l {
+	case 0:
+		return it.DeptCode, it.DeptName
+	case 1:
+		return it.FundCode, it.FundName
+	case 2:
+		return it.ProgramCode, it.ProgramName
+	case 3:
+		return it.AccountCode, it.AccountName
+	case 4:
+		return it.Request, ""
+	}
+	return "", ""
+}
+
+// Dept is the department key of the item: its code, else its name.
+func (it *Item) Dept() string {
+	if it.DeptCode != "" {
+		return it.DeptCode
+	}
+	return it.DeptName
+}
+
+// Areas is the layer the items are placed in, with what the methods weigh.
+type Areas struct {
+	Layer *geo.Layer
+	Index *geo.Index // for geometry; may be nil when no rule uses geometry
+	// Population per area (per_capita; area_codes "CW").
+	Population []float64
+	// Assets holds per_asset attributes per area by name. Missing names are
+	// read from the layer's area attributes (numbers; blank = 0); "area_km2"
+	// is computed from the geometry when no such attribute exists.
+	Assets map[string][]float64
+	// Demand holds service-event counts per area by request type (per_demand).
+	Demand map[string][]float64
+	// Codes maps a district code to the areas it covers with the fraction of
+	// the code's amount each gets (a crosswalk). NewAreas maps each area's id
+	// to itself, so a council-district layer needs nothing more.
+	Codes map[string][]geo.Share
+}
+
+// NewAreas prepares a layer: populations from the layer, and each area's id
+// (and the id without leading zeros) as a code for that area alone.
+func NewAreas(l *geo.Layer, ix *geo.Index) *Areas {
+	a := &Areas{Layer: l, Index: ix, Population: make([]float64, len(l.Areas)),
+		Assets: map[string][]float64{}, Demand: map[string][]float64{}, Codes: map[string][]geo.Share{}}
+	for i, ar := range l.Areas {
+		a.Population[i] = ar.Population
+		a.Codes[normCode(ar.ID)] = []geo.Share{{Area: i, Fraction: 1}}
+	}
+	return a
+}
+
+// normCode trims spaces, case and leading zeros of a code ("05" = "5").
+func normCode(c string) string {
+	c = strings.ToUpper(strings.TrimSpace(c))
+	t := strings.TrimLeft(c, "0")
+	if t == "" && c != "" {
+		return "0"
+	}
+	return t
+}
+
+// asset returns the weights of a per_asset attribute.
+func (a *Areas) asset(name string) ([]float64, error) {
+	if v, ok := a.Assets[name]; ok {
+		return v, nil
+	}
+	v := make([]float64, len(a.Layer.Areas))
+	found := false
+	for i, ar := range a.Layer.Areas {
+		s, ok := ar.Attrs[name]
+		if !ok {
+			continue
+		}
+		found = true
+		s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+		if s == "" {
+			continue
+		}
+		x, err := strconv.ParseFloat(s, 64)
+		if err != nil || x < 0 {
+			return nil, fmt.Errorf("area %s: attribute %s = %q is not a non-negative number", ar.ID, name, s)
+		}
+		v[i] = x
+	}
+	if !found && name == "area_km2" {
+		for i, ar := range a.Layer.Areas {
+			v[i] = areaKM2(ar.Geom)
+		}
+		found = true
+	}
+	if !found {
+		return nil, fmt.Errorf("no area of layer %s has attribute %q", a.Layer.Name, name)
+	}
+	if a.Assets == nil {
+		a.Assets = map[string][]float64{}
+	}
+	a.Assets[name] = v
+	return v, nil
+}
+
+// areaKM2 is the area of a WGS84 multipolygon in km², on a local
+// equirectangular plane per polygon (good to well under 1% at city scale).
+func areaKM2(mp orb.MultiPolygon) float64 {
+	const r = 6371.0088
+	var total float64
+	for _, p := range mp {
+		if len(p) == 0 || len(p[0]) == 0 {
+			continue
+		}
+		lat0 := p[0].Bound().Center()[1] * math.Pi / 180
+		kx, ky := r*math.Pi/180*math.Cos(lat0), r*math.Pi/180
+		for k, ring := range p {
+			var s float64
+			for i := 0; i+1 < len(ring); i++ {
+				s += ring[i][0]*kx*ring[i+1][1]*ky - ring[i+1][0]*kx*ring[i][1]*ky
+			}
+			s = math.Abs(s) / 2
+			if k == 0 {
+				total += s
+			} else {
+				total -= s
+			}
+		}
+	}
+	return total
+}
+
+// Placement is the part of an item placed in one area.
+type Placement struct {
+	Item   string `json:"item"`
+	Dept   string `json:"dept"`
+	Area   int    `json:"-"`
+	AreaID string `json:"area_id"`
+	Cents  int64  `json:"cents"`
+	Rule   string `json:"rule"`
+	Method string `json:"method"`
+}
+
+// Unattributed is the part of an item that no area receives, and why.
+type Unattributed struct {
+	Item   string `json:"item"`
+	Dept   string `json:"dept"`
+	Cents  int64  `json:"cents"`
+	Rule   string `json:"rule"`
+	Method string `json:"method"`
+	Reason string `json:"reason"`
+}
+
+// Totals is the accounting of a department or of everything.
+type Totals struct {
+	Dept         string `json:"dept,omitempty"`
+	Total        int64  `json:"total_cents"`
+	Attributed   int64  `json:"attributed_cents"`
+	Unattributed int64  `json:"unattributed_cents"`
+	// AttributedShare = Attributed / Total (0 when Total is 0); with negative
+	// items it can leave [0, 1].
+	AttributedShare float64 `json:"attributed_share"`
+	// ByMethod is the attributed cents per method actually used (a fallback
+	// counts under the fallback method).
+	ByMethod map[string]int64 `json:"by_method"`
+}
+
+func (t *Totals) finish() {
+	if t.Total != 0 {
+		t.AttributedShare = float64(t.Attributed) / float64(t.Total)
+	}
+}
+
+// Result is the attribution of a set of items.
+type Result struct {
+	Rules        string         `json:"rules"`
+	RulesVersion int            `json:"rules_version"`
+	RulesHash    string         `json:"rules_hash"`
+	Layer        string         `json:"layer"`
+	Placements   []Placement    `json:"placements"`
+	Unattributed []Unattributed `json:"unattributed"`
+	Departments  []Totals       `json:"departments"`
+	Total        Totals         `json:"total"`
+	// ByArea is the attributed cents per area, by position in the layer.
+	ByArea []int64 `json:"by_area"`
+}
+
+// Attribute places every item. It never drops an amount: what no area
+// receives is listed in Unattributed with the reason. Items of zero cents
+// produce nothing but are counted. The departments are sorted by key.
+func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
+	res := &Result{Rules: rules.Name, RulesVersion: rules.Version, RulesHash: rules.Hash, Layer: areas.Layer.Name,
+		ByArea: make([]int64, len(areas.Layer.Areas))}
+	depts := map[string]*Totals{}
+	res.Total.ByMethod = map[string]int64{}
+	for i := range items {
+		it := &items[i]
+		ru := rules.Select(it)
+		d := depts[it.Dept()]
+		if d == nil {
+			d = &Totals{Dept: it.Dept(), ByMethod: map[string]int64{}}
+			depts[it.Dept()] = d
+		}
+		d.Total += it.Cents
+		res.Total.Total += it.Cents
+		if it.Cents == 0 {
+			continue
+		}
+		pl, un, err := place(it, ru, areas)
+		if err != nil {
+			return nil, fmt.Errorf("attribute: item %s (rule %q): %w", it.ID, ru.Name, err)
+		}
+		for _, p := range pl {
+			res.Placements = append(res.Placements, p)
+			res.ByArea[p.Area] += p.Cents
+			d.Attributed += p.Cents
+			d.ByMethod[p.Method] += p.Cents
+			res.Total.Attributed += p.Cents
+			res.Total.ByMethod[p.Method] += p.Cents
+		}
+		for _, u := range un {
+			res.Unattributed = append(res.Unattributed, u)
+			d.Unattributed += u.Cents
+			res.Total.Unattributed += u.Cents
+		}
+	}
+	for _, d := range depts {
+		d.finish()
+		res.Departments = append(res.Departments, *d)
+	}
+	sort.Slice(res.Departments, func(i, j int) bool { return res.Departments[i].Dept < res.Departments[j].Dept })
+	res.Total.finish()
+	return res, nil
+}
+
+// place splits one item according to its rule.
+func place(it *Item, ru *Rule, areas *Areas) ([]Placement, []Unattributed, error) {
+	w, rest, restReason, method, reason, err := weights(it, ru, ru.Method, areas)
+	if err != nil {
+		return nil, nil, err
+	}
+	if w == nil && ru.Fallback != "" && method != NotAttributable {
+		why := reason
+		w, rest, restReason, method, reason, err = weights(it, ru, ru.Fallback, areas)
+		if err != nil {
+			return nil, nil, err
+		}
+		if w == nil && why != "" {
+			reason = why + "; fallback " + ru.Fallback + ": " + reason
+		}
+	}
+	if w == nil {
+		return nil, []Unattributed{{Item: it.ID, Dept: it.Dept(), Cents: it.Cents, Rule: ru.Name, Method: method, Reason: reason}}, nil
+	}
+	parts, restCents := SplitCents(it.Cents, w, rest)
+	var pl []Placement
+	for a, c := range parts {
+		if c != 0 {
+			pl = append(pl, Placement{Item: it.ID, Dept: it.Dept(), Area: a, AreaID: areas.Layer.Areas[a].ID, Cents: c, Rule: ru.Name, Method: method})
+		}
+	}
+	var un []Unattributed
+	if restCents != 0 {
+		un = append(un, Unattributed{Item: it.ID, Dept: it.Dept(), Cents: restCents, Rule: ru.Name, Method: method, Reason: restReason})
+	}
+	return pl, un, nil
+}
+
+// weights returns the area weights of a method for an item, and the weight
+// of the part that stays unattributed (rest) with its reason. w is nil when
+// the method cannot place any of the item; reason then says why.
+func weights(it *Item, ru *Rule, method string, areas *Areas) (w []float64, rest float64, restReason, used, reason string, err error) {
+	n := len(areas.Layer.Areas)
+	used = method
+	switch method {
+	case NotAttributable:
+		reason = ru.Reason
+		if reason == "" {
+			reason = "not attributable by rule " + ru.Name
+		}
+		return nil, 0, "", used, reason, nil
+	case PerCapita:
+		if positive(areas.Population) {
+			return areas.Population, 0, "", used, "", nil
+		}
+		return nil, 0, "", used, "no area has a population", nil
+	case PerAsset:
+		v, err := areas.asset(ru.Attribute)
+		if err != nil {
+			return nil, 0, "", used, err.Error(), nil
+		}
+		if positive(v) {
+			return v, 0, "", used, "", nil
+		}
+		return nil, 0, "", used, "attribute " + ru.Attribute + " is zero in every area", nil
+	case PerDemand:
+		v := make([]float64, n)
+		types := ru.EventTypes
+		if len(types) == 0 {
+			for t := range areas.Demand {
+				types = append(types, t)
+			}
+		}
+		for _, t := range types {
+			for i, c := range areas.Demand[t] {
+				if i < n {
+					v[i] += c
+				}
+			}
+		}
+		if positive(v) {
+			return v, 0, "", used, "", nil
+		}
+		return nil, 0, "", used, fmt.Sprintf("no service events of types %s in any area", strings.Join(types, ", ")), nil
+	case Geometry:
+		if it.Geom == nil {
+			return nil, 0, "", used, "the item has no geometry", nil
+		}
+		if areas.Index == nil {
+			return nil, 0, "", used, "no spatial index for layer " + areas.Layer.Name, nil
+		}
+		w = make([]float64, n)
+		var f float64
+		for _, s := range areas.Index.Apportion(it.Geom) {
+			w[s.Area] += s.Fraction
+			f += s.Fraction
+		}
+		if !(f > 0) {
+			if strings.TrimSpace(it.AreaCodes) != "" {
+				return weights(it, ru, AreaCodes, areas)
+			}
+			return nil, 0, "", used, "the geometry lies outside every area of layer " + areas.Layer.Name, nil
+		}
+		return w, math.Max(0, 1-f), "part of the geometry lies outside layer " + areas.Layer.Name, used, "", nil
+	case AreaCodes:
+		codes, err := ParseAreaCodes(it.AreaCodes)
+		if err != nil {
+			return nil, 0, "", used, err.Error(), nil
+		}
+		if len(codes) == 0 {
+			return nil, 0, "", used, "the item has no area codes", nil
+		}
+		if len(codes) == 1 && codes[0].Citywide {
+			w, _, _, _, reason, _ = weights(it, ru, PerCapita, areas)
+			return w, 0, "", AreaCodes, reason, nil
+		}
+		applyStatedShares(codes, ru.Shares)
+		w = make([]float64, n)
+		var unknown []string
+		for _, c := range codes {
+			if c.Citywide {
+				for i, p := range areas.Population {
+					w[i] += c.Share * p / sum(areas.Population)
+				}
+				continue
+			}
+			xs, ok := areas.Codes[normCode(c.Code)]
+			if !ok {
+				rest += c.Share
+				unknown = append(unknown, c.Code)
+				continue
+			}
+			for _, s := range xs {
+				w[s.Area] += c.Share * s.Fraction
+			}
+		}
+		if !positive(w) {
+			return nil, 0, "", used, fmt.Sprintf("no area of layer %s has code %s", areas.Layer.Name, strings.Join(unknown, ", ")), nil
+		}
+		if len(unknown) > 0 {
+			restReason = fmt.Sprintf("area code %s is not in layer %s", strings.Join(unknown, ", "), areas.Layer.Name)
+		}
+		return w, rest, restReason, used, "", nil
+	}
+	return nil, 0, "", used, "", fmt.Errorf("unknown method %q", method)
+}
+
+func positive(v []float64) bool {
+	for _, x := range v {
+		if x > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func sum(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
+	}
+	return s
+}
+
+// SplitCents divides cents among weights (w_i >= 0) and a remainder of
+// weight rest, by largest remainders (Hamilton's method): each part gets the
+// floor of its exact quota |cents| x w_i / W (W = sum w + rest); the cents
+// left over go one each to the largest fractional parts, ties to the lower
+// position and the remainder last. Negative amounts are split as their
+// absolute value and negated. The parts and the remainder always sum to
+// cents exactly. Weights that are negative or not finite count as 0.
+func SplitCents(cents int64, w []float64, rest float64) (parts []int64, restCents int64) {
+	parts = make([]int64, len(w))
+	sign := int64(1)
+	c := cents
+	if c < 0 {
+		sign, c = -1, -c
+	}
+	clean := func(x float64) float64 {
+		if x > 0 && !math.IsInf(x, 0) {
+			return x
+		}
+		return 0
+	}
+	total := clean(rest)
+	for _, x := range w {
+		total += clean(x)
+	}
+	if total == 0 {
+		return parts, cents
+	}
+	type rem struct {
+		pos  int
+		frac float64
+	}
+	rems := make([]rem, 0, len(w)+1)
+	var given int64
+	quota := func(pos int, x float64) {
+		q := float64(c) * (x / total)
+		f := math.Floor(q)
+		v := int64(f)
+		if v > c {
+			v = c
+		}
+		if pos < len(w) {
+			parts[pos] = v
+		} else {
+			restCents = v
+		}
+		given += v
+		rems = append(rems, rem{pos, q - f})
+	}
+	for i, x := range w {
+		quota(i, clean(x))
+	}
+	quota(len(w), clean(rest))
+	sort.SliceStable(rems, func(i, j int) bool { return rems[i].frac > rems[j].frac })
+	// Floating error can make the floors sum past c by a cent; take it back
+	// from the smallest remainders first.
+	for k := len(rems) - 1; given > c && k >= 0; k-- {
+		p := rems[k].pos
+		if p < len(w) && parts[p] > 0 {
+			parts[p]--
+			given--
+		} else if p == len(w) && restCents > 0 {
+			restCents--
+			given--
+		}
+	}
+	for k := 0; given < c; k = (k + 1) % len(rems) {
+		p := rems[k].pos
+		if p < len(w) {
+			if clean(w[p]) == 0 {
+				continue
+			}
+			parts[p]++
+		} else {
+			if clean(rest) == 0 {
+				continue
+			}
+			restCents++
+		}
+		given++
+	}
+	for i := range parts {
+		parts[i] *= sign
+	}
+	return parts, restCents * sign
+}

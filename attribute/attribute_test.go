@@ -1,0 +1,483 @@
+package attribute
+
+import (
+	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/events"
+	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/paulmach/orb"
+)
+
+func TestSplitCentsProperties(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for trial := range 20000 {
+		n := 1 + rng.IntN(12)
+		w := make([]float64, n)
+		for i := range w {
+			switch rng.IntN(4) {
+			case 0:
+				w[i] = 0
+			case 1:
+				w[i] = 1 // ties
+			default:
+				w[i] = rng.Float64() * math.Pow(10, float64(rng.IntN(8)))
+			}
+		}
+		rest := 0.0
+		if rng.IntN(3) == 0 {
+			rest = rng.Float64()
+		}
+		cents := rng.Int64N(1_000_000_000_000) - 300_000_000_000
+		if trial%7 == 0 {
+			cents = rng.Int64N(20) - 10
+		}
+		parts, rc := SplitCents(cents, w, rest)
+		var s int64
+		total := rest
+		for _, x := range w {
+			total += x
+		}
+		for i, p := range parts {
+			s += p
+			if w[i] == 0 && p != 0 {
+				t.Fatalf("zero weight got %d cents: w=%v cents=%d", p, w, cents)
+			}
+			if total > 0 {
+				exact := float64(cents) * w[i] / total
+				if math.Abs(float64(p)-exact) >= 1+1e-6*math.Abs(exact) {
+					t.Fatalf("part %d = %d, exact quota %v (w=%v, cents=%d)", i, p, exact, w, cents)
+				}
+			}
+		}
+		if s+rc != cents {
+			t.Fatalf("parts %v + rest %d = %d, want %d", parts, rc, s+rc, cents)
+		}
+		if rest == 0 && total > 0 && rc != 0 {
+			t.Fatalf("no rest weight but %d rest cents", rc)
+		}
+	}
+}
+
+func TestSplitCentsTies(t *testing.T) {
+	// 100 cents in three equal parts: 34, 33, 33 (ties go to the lower position).
+	parts, rest := SplitCents(100, []float64{1, 1, 1}, 0)
+	if parts[0] != 34 || parts[1] != 33 || parts[2] != 33 || rest != 0 {
+		t.Errorf("got %v rest %d", parts, rest)
+	}
+	parts, rest = SplitCents(-100, []float64{1, 1, 1}, 0)
+	if parts[0] != -34 || parts[1] != -33 || parts[2] != -33 || rest != 0 {
+		t.Errorf("negative: got %v rest %d", parts, rest)
+	}
+	// Half outside: 101 cents -> 51 inside, 50 rest (the rest bucket loses ties).
+	parts, rest = SplitCents(101, []float64{0.5}, 0.5)
+	if parts[0] != 51 || rest != 50 {
+		t.Errorf("rest: got %v rest %d", parts, rest)
+	}
+	parts, rest = SplitCents(7, []float64{0, 0}, 0)
+	if parts[0] != 0 || rest != 7 {
+		t.Errorf("no weight: got %v rest %d", parts, rest)
+	}
+}
+
+func TestParseAreaCodes(t *testing.T) {
+	cases := []struct {
+		in   string
+		want string // code:share percent, comma separated
+	}{
+		{"5", "5:100"},
+		{"5, 11", "5:50,11:50"},
+		{"8,9", "8:50,9:50"},
+		{"4,5, 14", "4:33.3,5:33.3,14:33.3"},
+		{"2,3,5,6,7,& 12", "2:16.7,3:16.7,5:16.7,6:16.7,7:16.7,12:16.7"},
+		{"1, 5, 9, 10, 11 & 14", "1:16.7,5:16.7,9:16.7,10:16.7,11:16.7,14:16.7"},
+		{"5:60, 11:40", "5:60,11:40"},
+		{"5=3, 11=1", "5:75,11:25"},
+		{"CW", "CW:100"},
+		{"citywide", "CW:100"},
+		{"5, 5", "5:100"},
+		{"", ""},
+		{"N", ""},
+	}
+	for _, c := range cases {
+		got, err := ParseAreaCodes(c.in)
+		if err != nil {
+			t.Errorf("%q: %v", c.in, err)
+			continue
+		}
+		var parts []string
+		for _, g := range got {
+			parts = append(parts, g.Code+":"+strings.TrimSuffix(strings.TrimSuffix(strconvF(g.Share*100), "0"), "."))
+		}
+		if s := strings.Join(parts, ","); s != c.want {
+			t.Errorf("%q: %s, want %s", c.in, s, c.want)
+		}
+	}
+	for _, bad := range []string{"5:60, 11", "5:-1", "5:x", ",,"} {
+		if got, err := ParseAreaCodes(bad); err == nil && len(got) > 0 {
+			t.Errorf("%q: no error (%v)", bad, got)
+		}
+	}
+}
+
+func strconvF(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64) }
+
+func TestParseRulesEmbedded(t *testing.T) {
+	r, err := LoadEmbedded("la_demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Version != 1 || len(r.Rules) < 10 || len(r.Hash) != 64 {
+		t.Fatalf("version %d, %d rules, hash %q", r.Version, len(r.Rules), r.Hash)
+	}
+	for _, c := range []struct {
+		it   Item
+		rule string
+	}{
+		{Item{DeptCode: "70", DeptName: "Police"}, "public-safety-per-capita"},
+		{Item{DeptName: "bureau of sanitation"}, "sanitation-by-demand"},
+		{Item{DeptCode: "94", ProgramCode: "LADOT-CAP"}, "ladot-capital-projects"},
+		{Item{DeptCode: "94", ProgramCode: "9405"}, "transportation-by-land-area"},
+		{Item{DeptCode: "ZZ"}, "default"},
+	} {
+		if got := r.Select(&c.it).Name; got != c.rule {
+			t.Errorf("%+v: rule %s, want %s", c.it, got, c.rule)
+		}
+	}
+}
+
+func TestRulePrecedence(t *testing.T) {
+	src := `version: 1
+name: t
+rules:
+  - name: dept
+    match: {department: "10"}
+    method: per_capita
+  - name: dept-and-fund
+    match: {department: "10", fund: "100"}
+    method: per_capita
+  - name: program
+    match: {program: "P1"}
+    method: per_capita
+  - name: program-again
+    match: {program: "P1"}
+    method: not_attributable
+  - name: account
+    match: {account: ["A1", "Salaries"]}
+    method: not_attributable
+  - name: request
+    match: {request: "R1"}
+    method: per_capita
+`
+	r, err := ParseRules([]byte(src), "t.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		it   Item
+		want string
+	}{
+		{Item{DeptCode: "10"}, "dept"},
+		{Item{DeptCode: "10", FundCode: "100"}, "dept-and-fund"},
+		{Item{DeptCode: "10", FundCode: "100", ProgramCode: "P1"}, "program"},
+		{Item{DeptCode: "10", ProgramCode: "P1", AccountName: "salaries"}, "account"},
+		{Item{DeptCode: "10", ProgramCode: "P1", AccountCode: "A1", Request: "R1"}, "request"},
+		{Item{DeptCode: "11"}, "default"},
+	} {
+		if got := r.Select(&c.it).Name; got != c.want {
+			t.Errorf("%+v: %s, want %s", c.it, got, c.want)
+		}
+	}
+}
+
+func TestParseRulesErrors(t *testing.T) {
+	cases := []struct{ src, field string }{
+		{"version: 2\nname: x\n", "version"},
+		{"version: 1\nrules:\n  - name: a\n    match: {department: x}\n    method: teleport\n", "method"},
+		{"version: 1\nrules:\n  - name: a\n    match: {division: x}\n    method: per_capita\n", "match"},
+		{"version: 1\nrules:\n  - name: a\n    method: per_capita\n", "match"},
+		{"version: 1\nrules:\n  - name: a\n    match: {department: x}\n    method: per_asset\n", "attribute"},
+		{"version: 1\nrules:\n  - name: a\n    match: {department: x}\n    method: per_capita\n  - name: a\n    match: {department: y}\n    method: per_capita\n", "name"},
+		{"version: 1\nrulez: []\n", ""},
+	}
+	for _, c := range cases {
+		_, err := ParseRules([]byte(c.src), "r.yaml")
+		ie, ok := err.(*budget.InputError)
+		if !ok {
+			t.Errorf("%q: error %v, want an InputError", c.src, err)
+			continue
+		}
+		if ie.File != "r.yaml" || ie.Field != c.field {
+			t.Errorf("%q: %v (field %q, want %q)", c.src, err, ie.Field, c.field)
+		}
+		if strings.Contains(c.src, "rules:\n  - name: a\n    match") && c.field != "name" && ie.Line != 3 {
+			t.Errorf("%q: line %d, want 3", c.src, ie.Line)
+		}
+	}
+}
+
+// laDistricts reads the 15 council districts with their 2023 populations
+// summed from the tracts whose interior points fall in them.
+func laDistricts(t testing.TB) *Areas {
+	t.Helper()
+	l, _, err := geo.ReadFile(fixture.Data(t, "la/boundaries/council_districts_2025.geojson"), geo.ImportOptions{Layer: "council_districts", IDField: "District"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := geo.NewIndex(l)
+	places, err := events.TractPlaces(fixture.Data(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"), "037")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range places {
+		if a, ok := ix.Locate(p.Lon, p.Lat); ok {
+			l.Areas[a].Population += p.Weight
+		}
+	}
+	return NewAreas(l, ix)
+}
+
+func checkIdentity(t *testing.T, items []Item, res *Result) {
+	t.Helper()
+	want := map[string]int64{}
+	var total int64
+	for _, it := range items {
+		want[it.Dept()] += it.Cents
+		total += it.Cents
+	}
+	if res.Total.Total != total || res.Total.Attributed+res.Total.Unattributed != total {
+		t.Fatalf("overall: total %d attributed %d + unattributed %d, items sum to %d", res.Total.Total, res.Total.Attributed, res.Total.Unattributed, total)
+	}
+	var placed, unplaced, byArea int64
+	for _, p := range res.Placements {
+		placed += p.Cents
+	}
+	for _, u := range res.Unattributed {
+		unplaced += u.Cents
+		if u.Reason == "" {
+			t.Errorf("unattributed %+v has no reason", u)
+		}
+	}
+	for _, c := range res.ByArea {
+		byArea += c
+	}
+	if placed != res.Total.Attributed || unplaced != res.Total.Unattributed || byArea != placed {
+		t.Fatalf("placements %d, by area %d, attributed %d; unattributed rows %d vs %d", placed, byArea, res.Total.Attributed, unplaced, res.Total.Unattributed)
+	}
+	for _, d := range res.Departments {
+		if d.Total != want[d.Dept] || d.Attributed+d.Unattributed != d.Total {
+			t.Errorf("dept %s: total %d (items %d), attributed %d + unattributed %d", d.Dept, d.Total, want[d.Dept], d.Attributed, d.Unattributed)
+		}
+	}
+}
+
+// TestLADOTProjects attributes the 136 funded LADOT projects to the
+// council districts by geometry and checks the accounting to the cent.
+func TestLADOTProjects(t *testing.T) {
+	ps, err := ReadProjects(fixture.Data(t, "la/projects/ladot_atd_projects_funded.csv"), fixture.Data(t, "la/projects/ladot_atd_projects_funded.geojson"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 136 {
+		t.Fatalf("%d projects", len(ps))
+	}
+	local, mega := ProjectItems(ps)
+	var megaTitles []string
+	var megaCents, allCents int64
+	for _, p := range ps {
+		allCents += p.Cents
+		if p.Mega {
+			megaTitles = append(megaTitles, p.Title)
+			megaCents += p.Cents
+		}
+	}
+	if len(mega) != 4 || len(local) != 132 {
+		t.Errorf("megaprojects %d (%q), local %d", len(mega), megaTitles, len(local))
+	}
+	rules, err := LoadEmbedded("la_demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	areas := laDistricts(t)
+	res, err := Attribute(local, rules, areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIdentity(t, local, res)
+	resMega, err := Attribute(mega, rules, areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIdentity(t, mega, resMega)
+	if res.Total.ByMethod[Geometry] == 0 {
+		t.Error("no dollars placed by geometry")
+	}
+	t.Logf("projects $%.1fM, megaprojects %d ($%.1fM, %.1f%%): %q", float64(allCents)/1e8, len(mega), float64(megaCents)/1e8, 100*float64(megaCents)/float64(allCents), megaTitles)
+	t.Logf("local projects: $%.2fM, attributed %.2f%% (by method %v), unattributed $%.2fM in %d parts", float64(res.Total.Total)/1e8, 100*res.Total.AttributedShare, res.Total.ByMethod, float64(res.Total.Unattributed)/1e8, len(res.Unattributed))
+	for _, u := range res.Unattributed {
+		t.Logf("  unattributed %s $%.2f: %s", u.Item, float64(u.Cents)/100, u.Reason)
+	}
+	// A project in one district by its point must land in that district.
+	agree, single := 0, 0
+	byItem := map[string][]Placement{}
+	for _, p := range res.Placements {
+		byItem[p.Item] = append(byItem[p.Item], p)
+	}
+	for _, it := range local {
+		codes, _ := ParseAreaCodes(it.AreaCodes)
+		if _, ok := it.Geom.(orb.Point); !ok || len(codes) != 1 || codes[0].Citywide {
+			continue
+		}
+		single++
+		if pl := byItem[it.ID]; len(pl) == 1 && pl[0].AreaID == codes[0].Code {
+			agree++
+		}
+	}
+	t.Logf("point projects with one stated district: %d of %d placed in that district", agree, single)
+	if single > 0 && agree*10 < single*8 {
+		t.Errorf("only %d of %d point projects fall in their stated district", agree, single)
+	}
+}
+
+// TestAttributeAllMethods runs random items through every method and checks
+// the identity to the cent, per department and overall.
+func TestAttributeAllMethods(t *testing.T) {
+	areas := laDistricts(t)
+	n := len(areas.Layer.Areas)
+	areas.Demand["Graffiti Removal"] = make([]float64, n)
+	areas.Demand["Bulky Items"] = make([]float64, n)
+	for i := range n {
+		areas.Demand["Graffiti Removal"][i] = float64(i * 10)
+		areas.Demand["Bulky Items"][i] = float64(100 - i)
+	}
+	src := `version: 1
+name: all
+rules:
+  - name: geom
+    match: {department: G}
+    method: geometry
+    fallback: per_capita
+  - name: codes
+    match: {department: C}
+    method: area_codes
+    shares: {"5": 3, "11": 1}
+  - name: cap
+    match: {department: P}
+    method: per_capita
+  - name: demand
+    match: {department: D}
+    method: per_demand
+    event_types: [Graffiti Removal]
+  - name: demand-none
+    match: {department: D, program: none}
+    method: per_demand
+    event_types: [No Such Type]
+  - name: asset
+    match: {department: A}
+    method: per_asset
+    attribute: area_km2
+  - name: asset-missing
+    match: {department: A, program: missing}
+    method: per_asset
+    attribute: park_acres
+    fallback: per_capita
+  - name: none
+    match: {department: N}
+    method: not_attributable
+    reason: test
+`
+	rules, err := ParseRules([]byte(src), "all.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	depts := []string{"G", "C", "P", "D", "A", "N", "X"}
+	codes := []string{"5", "5, 11", "CW", "1, 5, 9, 10, 11 & 14", "99", "5:70, 99:30", "", "2,3,& 12"}
+	var items []Item
+	for i := range 3000 {
+		it := Item{ID: "i" + string(rune('A'+i%26)) + string(rune('0'+i%10)), DeptCode: depts[rng.IntN(len(depts))], Cents: rng.Int64N(2_000_000_00) - 20_000_00}
+		switch rng.IntN(3) {
+		case 0:
+			it.Geom = orb.Point{-118.6 + 0.5*rng.Float64(), 33.7 + 0.6*rng.Float64()} // some outside the city
+		case 1:
+			it.Geom = orb.LineString{{-118.3, 34.0}, {-118.3 + 0.4*rng.Float64(), 34.0 + 0.3*rng.Float64()}}
+		}
+		it.AreaCodes = codes[rng.IntN(len(codes))]
+		if rng.IntN(4) == 0 {
+			it.ProgramCode = []string{"none", "missing"}[rng.IntN(2)]
+		}
+		items = append(items, it)
+	}
+	res, err := Attribute(items, rules, areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIdentity(t, items, res)
+	for _, m := range []string{Geometry, AreaCodes, PerCapita, PerDemand, PerAsset} {
+		if res.Total.ByMethod[m] == 0 {
+			t.Errorf("method %s placed nothing", m)
+		}
+	}
+	reasons := map[string]bool{}
+	for _, u := range res.Unattributed {
+		reasons[strings.SplitN(u.Reason, " ", 4)[0]+" "+u.Rule] = true
+	}
+	t.Logf("attributed %.1f%%; by method %v; %d unattributed parts; reasons %v", 100*res.Total.AttributedShare, res.Total.ByMethod, len(res.Unattributed), reasons)
+	// Stated shares 3:1 between districts 5 and 11.
+	one := []Item{{ID: "s", DeptCode: "C", Cents: 1000_01, AreaCodes: "5, 11"}}
+	r1, _ := Attribute(one, rules, areas)
+	got := map[string]int64{}
+	for _, p := range r1.Placements {
+		got[p.AreaID] = p.Cents
+	}
+	if got["5"] != 750_01 || got["11"] != 250_00 {
+		t.Errorf("stated shares: %v", got)
+	}
+}
+
+func FuzzParseAreaCodes(f *testing.F) {
+	for _, s := range []string{"5, 11", "CW", "5:60, 11:40", "2,3,5,6,7,& 12", "x=1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		cs, err := ParseAreaCodes(s)
+		if err != nil || len(cs) == 0 {
+			return
+		}
+		var sum float64
+		for _, c := range cs {
+			if !(c.Share > 0) {
+				t.Fatalf("%q: share %v", s, c.Share)
+			}
+			sum += c.Share
+		}
+		if math.Abs(sum-1) > 1e-9 {
+			t.Fatalf("%q: shares sum to %v", s, sum)
+		}
+	})
+}
+
+func FuzzParseRules(f *testing.F) {
+	data, err := os.ReadFile("rules/la_demo.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add([]byte("version: 1\nrules:\n  - match: {department: x}\n    method: per_capita\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := ParseRules(b, "f.yaml")
+		if err != nil {
+			return
+		}
+		it := Item{DeptCode: "70", DeptName: "Police"}
+		if r.Select(&it) == nil {
+			t.Fatal("no rule selected")
+		}
+	})
+}

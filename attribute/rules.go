@@ -1,0 +1,280 @@
+package attribute
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"gopkg.in/yaml.v3"
+)
+
+// Methods of attribution.
+const (
+	Geometry        = "geometry"         // the item's point, line or polygon, apportioned by the geography engine
+	AreaCodes       = "area_codes"       // district codes on the item ("5, 11", "CW")
+	PerCapita       = "per_capita"       // in proportion to population
+	PerDemand       = "per_demand"       // in proportion to service events of given types
+	PerAsset        = "per_asset"        // in proportion to an area attribute (street miles, park acres)
+	NotAttributable = "not_attributable" // kept and reported, never dropped
+)
+
+var methods = map[string]bool{Geometry: true, AreaCodes: true, PerCapita: true, PerDemand: true, PerAsset: true, NotAttributable: true}
+
+// RulesVersion is the version of the rules file format this package reads.
+const RulesVersion = 1
+
+// Match levels, from least to most specific. A rule's specificity is the
+// most specific level it names.
+var levels = []string{"department", "fund", "program", "account", "request"}
+
+// Rules is a parsed rules file.
+type Rules struct {
+	Version     int    `yaml:"version"`
+	Name        string `yaml:"name"`
+	Description string `yaml:"description"`
+	// Default applies to items no rule matches (not_attributable when absent).
+	Default Rule   `yaml:"default"`
+	Rules   []Rule `yaml:"rules"`
+	// Hash is the SHA-256 of the file's bytes, recorded with every result.
+	Hash string `yaml:"-"`
+	// File is where the rules were read from.
+	File string `yaml:"-"`
+}
+
+// Rule says how the items it matches are placed in areas.
+type Rule struct {
+	Name string `yaml:"name"`
+	// Match maps a level (department, fund, program, account, request) to the
+	// codes or names it accepts; an item matches when, for every level named,
+	// its code or its name equals one of the values (case-insensitive, spaces
+	// trimmed).
+	Match  map[string]StringList `yaml:"match"`
+	Method string                `yaml:"method"`
+	// EventTypes (per_demand): the service-request types whose counts weight
+	// the areas; empty means all types.
+	EventTypes []string `yaml:"event_types"`
+	// Attribute (per_asset): the area attribute whose values weight the areas.
+	Attribute string `yaml:"attribute"`
+	// Shares (area_codes): stated shares by code, used when the item's codes
+	// carry none ("5, 11" with shares {5: 60, 11: 40}).
+	Shares map[string]float64 `yaml:"shares"`
+	// Fallback is the method used when this one cannot place the item (no
+	// geometry, no codes, no weight in any area); not_attributable when empty.
+	Fallback string `yaml:"fallback"`
+	// Reason (not_attributable) says why, in the report.
+	Reason string `yaml:"reason"`
+
+	line, specificity, keys, order int
+}
+
+// StringList is a YAML scalar or a sequence of scalars.
+type StringList []string
+
+// UnmarshalYAML accepts "x" or ["x", "y"].
+func (s *StringList) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		*s = StringList{n.Value}
+		return nil
+	case yaml.SequenceNode:
+		var v []string
+		if err := n.Decode(&v); err != nil {
+			return err
+		}
+		*s = v
+		return nil
+	}
+	return fmt.Errorf("line %d: expected a code or name, or a list of them", n.Line)
+}
+
+//go:embed rules/*.yaml
+var embedded embed.FS
+
+// Embedded returns the names of the rules files built into budgetlens.
+func Embedded() []string {
+	ents, _ := embedded.ReadDir("rules")
+	var out []string
+	for _, e := range ents {
+		out = append(out, strings.TrimSuffix(e.Name(), ".yaml"))
+	}
+	return out
+}
+
+// LoadEmbedded parses a built-in rules file by name (see Embedded), such as "la_demo".
+func LoadEmbedded(name string) (*Rules, error) {
+	data, err := embedded.ReadFile("rules/" + name + ".yaml")
+	if err != nil {
+		return nil, budget.Errorf(budget.ENOTFOUND, "attribute: no built-in rules %q (have %s)", name, strings.Join(Embedded(), ", "))
+	}
+	return ParseRules(data, "embedded:"+name)
+}
+
+// ParseRules reads a rules file. Errors name the file, the line and the
+// field, and say what would be accepted.
+func ParseRules(data []byte, file string) (*Rules, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, &budget.InputError{File: file, Expected: "valid YAML: " + err.Error()}
+	}
+	r := &Rules{File: file}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(r); err != nil {
+		return nil, &budget.InputError{File: file, Expected: "a rules file (version, name, default, rules): " + err.Error()}
+	}
+	sum := sha256.Sum256(data)
+	r.Hash = hex.EncodeToString(sum[:])
+	if r.Version != RulesVersion {
+		return nil, &budget.InputError{File: file, Field: "version", Value: fmt.Sprint(r.Version), Expected: fmt.Sprintf("this budgetlens reads rules version %d; write version: %d", RulesVersion, RulesVersion)}
+	}
+	// Line numbers of the rules, from the node tree.
+	lines := ruleLines(&doc)
+	if r.Default.Method == "" {
+		r.Default.Method = NotAttributable
+		if r.Default.Reason == "" {
+			r.Default.Reason = "no rule matches"
+		}
+	}
+	if r.Default.Name == "" {
+		r.Default.Name = "default"
+	}
+	if len(r.Default.Match) > 0 {
+		return nil, &budget.InputError{File: file, Field: "default.match", Expected: "the default rule applies to everything; remove its match"}
+	}
+	if err := r.Default.check(file, 0); err != nil {
+		return nil, err
+	}
+	names := map[string]int{}
+	for i := range r.Rules {
+		ru := &r.Rules[i]
+		if i < len(lines) {
+			ru.line = lines[i]
+		}
+		ru.order = i
+		if ru.Name == "" {
+			ru.Name = fmt.Sprintf("rule %d", i+1)
+		}
+		if prev, ok := names[ru.Name]; ok {
+			return nil, &budget.InputError{File: file, Line: ru.line, Field: "name", Value: ru.Name, Expected: fmt.Sprintf("rule names must be unique (also used on line %d)", prev)}
+		}
+		names[ru.Name] = ru.line
+		if len(ru.Match) == 0 {
+			return nil, &budget.InputError{File: file, Line: ru.line, Field: "match", Expected: "every rule needs a match (department, fund, program, account or request); use default for the rest"}
+		}
+		for k, vals := range ru.Match {
+			lv := levelOf(k)
+			if lv < 0 {
+				return nil, &budget.InputError{File: file, Line: ru.line, Field: "match", Value: k, Expected: "match on department, fund, program, account or request"}
+			}
+			if len(vals) == 0 {
+				return nil, &budget.InputError{File: file, Line: ru.line, Field: "match." + k, Expected: "give at least one code or name"}
+			}
+			ru.specificity = max(ru.specificity, lv+1)
+			ru.keys++
+		}
+		if err := ru.check(file, ru.line); err != nil {
+			return nil, err
+		}
+	}
+	return r, nil
+}
+
+func levelOf(k string) int {
+	for i, l := range levels {
+		if strings.EqualFold(k, l) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (ru *Rule) check(file string, line int) error {
+	bad := func(field, value, expected string) error {
+		return &budget.InputError{File: file, Line: line, Field: field, Value: value, Expected: fmt.Sprintf("rule %q: %s", ru.Name, expected)}
+	}
+	if !methods[ru.Method] {
+		return bad("method", ru.Method, "method must be one of geometry, area_codes, per_capita, per_demand, per_asset, not_attributable")
+	}
+	if ru.Fallback != "" && (!methods[ru.Fallback] || ru.Fallback == Geometry || ru.Fallback == AreaCodes || ru.Fallback == ru.Method) {
+		return bad("fallback", ru.Fallback, "fallback must be per_capita, per_demand, per_asset or not_attributable, and differ from the method")
+	}
+	if (ru.Method == PerAsset || ru.Fallback == PerAsset) && ru.Attribute == "" {
+		return bad("attribute", "", "per_asset needs the area attribute that weights the areas (attribute: street_miles)")
+	}
+	for c, s := range ru.Shares {
+		if !(s > 0) {
+			return bad("shares."+c, fmt.Sprint(s), "stated shares must be positive")
+		}
+	}
+	return nil
+}
+
+// ruleLines returns the line of each entry of the top-level "rules" sequence.
+func ruleLines(doc *yaml.Node) []int {
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil
+	}
+	m := doc.Content[0]
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == "rules" && m.Content[i+1].Kind == yaml.SequenceNode {
+			var out []int
+			for _, n := range m.Content[i+1].Content {
+				out = append(out, n.Line)
+			}
+			return out
+		}
+	}
+	return nil
+}
+
+// matches reports whether the rule matches the item.
+func (ru *Rule) matches(it *Item) bool {
+	for k, vals := range ru.Match {
+		code, name := it.level(levelOf(k))
+		if !anyEqual(vals, code, name) {
+			return false
+		}
+	}
+	return true
+}
+
+func anyEqual(vals []string, code, name string) bool {
+	code, name = strings.TrimSpace(code), strings.TrimSpace(name)
+	for _, v := range vals {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			continue
+		}
+		if (code != "" && strings.EqualFold(v, code)) || (name != "" && strings.EqualFold(v, name)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Select returns the rule that applies to the item. Precedence: the most
+// specific matching rule wins, specificity being the most specific level the
+// rule names (request > account > program > fund > department); between
+// equally specific rules, the one naming more levels wins; then the one
+// written first. Items no rule matches get the default rule.
+func (r *Rules) Select(it *Item) *Rule {
+	var best *Rule
+	for i := range r.Rules {
+		ru := &r.Rules[i]
+		if !ru.matches(it) {
+			continue
+		}
+		if best == nil || ru.specificity > best.specificity ||
+			ru.specificity == best.specificity && ru.keys > best.keys {
+			best = ru
+		}
+	}
+	if best == nil {
+		return &r.Default
+	}
+	return best
+}
