@@ -20,8 +20,17 @@ type Kind string
 const (
 	Expenditure Kind = "expenditure" // money spent or appropriated, in cents
 	Revenue     Kind = "revenue"     // money received or expected, in cents
-	Positions   Kind = "positions"   // authorised positions, in hundredths of a position
+	Positions   Kind = "positions"   // authorised positions, in ten-thousandths of a position
 )
+
+// Places is the number of decimals a kind's amounts keep: 2 for money
+// (cents), 4 for positions (LA writes 0.4841 of a position).
+func (k Kind) Places() int {
+	if k == Positions {
+		return 4
+	}
+	return 2
+}
 
 // Code is one node of a classification tree: its code kept exactly as
 // written ("02", "0201": leading zeros are significant) and its name.
@@ -48,7 +57,8 @@ type Classification struct {
 }
 
 // LineItem is one amount of a budget in one fiscal year and phase. Amount is
-// in integer cents (hundredths of a position for Kind Positions); floats are
+// in integer cents (ten-thousandths of a position for Kind Positions, see
+// Kind.Places); floats are
 // never used for money. Key is a stable natural key: the source's identifier
 // when it has one, otherwise NaturalKey of the classification codes.
 type LineItem struct {

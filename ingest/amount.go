@@ -19,6 +19,12 @@ var errNotAmount = errors.New("not an amount")
 // means "no amount", which is not zero. The result never passes through a
 // float.
 func ParseCents(s string) (cents int64, empty bool, err error) {
+	return ParseFixed(s, 2)
+}
+
+// ParseFixed is ParseCents with places decimals kept instead of two
+// (positions are counted to 1/10,000: LA writes 0.4841 of a position).
+func ParseFixed(s string, places int) (units int64, empty bool, err error) {
 	s = strings.TrimSpace(s)
 	if isEmptyMarker(s) {
 		return 0, true, nil
@@ -62,11 +68,15 @@ func ParseCents(s string) (cents int64, empty bool, err error) {
 		return 0, false, errNotAmount
 	}
 	var whole int64
+	scale := int64(1)
+	for i := 0; i < places; i++ {
+		scale *= 10
+	}
 	for _, c := range intPart {
 		if c < '0' || c > '9' {
 			return 0, false, errNotAmount
 		}
-		if whole > (math.MaxInt64-9)/10/100 {
+		if whole > (math.MaxInt64-9)/10/scale {
 			return 0, false, errNotAmount
 		}
 		whole = whole*10 + int64(c-'0')
@@ -77,14 +87,14 @@ func ParseCents(s string) (cents int64, empty bool, err error) {
 		}
 	}
 	var fc int64
-	for i := 0; i < 2; i++ {
+	for i := 0; i < places; i++ {
 		fc *= 10
 		if i < len(frac) {
 			fc += int64(frac[i] - '0')
 		}
 	}
-	cents = whole*100 + fc
-	if len(frac) > 2 && frac[2] >= '5' {
+	cents := whole*scale + fc
+	if len(frac) > places && frac[places] >= '5' {
 		cents++
 	}
 	if neg {
@@ -145,11 +155,22 @@ func ParseValue(s string) (v float64, empty bool, err error) {
 }
 
 // FormatCents writes cents as dollars with two decimals, e.g. "-1234.50".
-func FormatCents(c int64) string {
+func FormatCents(c int64) string { return FormatFixed(c, 2) }
+
+// FormatFixed writes units of 10^-places with all places decimals.
+func FormatFixed(c int64, places int) string {
 	sign := ""
 	u := uint64(c)
 	if c < 0 {
 		sign, u = "-", uint64(-c)
 	}
-	return sign + strconv.FormatUint(u/100, 10) + "." + strconv.FormatUint(u%100/10, 10) + strconv.FormatUint(u%10, 10)
+	scale := uint64(1)
+	for i := 0; i < places; i++ {
+		scale *= 10
+	}
+	if places == 0 {
+		return sign + strconv.FormatUint(u, 10)
+	}
+	frac := strconv.FormatUint(u%scale, 10)
+	return sign + strconv.FormatUint(u/scale, 10) + "." + strings.Repeat("0", places-len(frac)) + frac
 }

@@ -478,7 +478,7 @@ func (cv *converter) totalRow(line int, cells []string) error {
 		if i >= len(cells) {
 			continue
 		}
-		c, empty, err := ParseCents(cells[i])
+		c, empty, err := ParseFixed(cells[i], budget.Kind(cv.b.p.Kind).Places())
 		if err != nil {
 			return cv.inputErr(line, i, "total", cells[i], amountAdvice)
 		}
@@ -496,16 +496,15 @@ func (cv *converter) reconcile() error {
 		}
 		tot, sum := cv.totals[i], cv.sums[i]
 		if tot != sum {
-			return cv.inputErr(cv.totalLine, i, "total", cells(cv.totals[i]),
+			pl := budget.Kind(cv.b.p.Kind).Places()
+			return cv.inputErr(cv.totalLine, i, "total", FormatFixed(tot, pl),
 				fmt.Sprintf("the line items above add up to %s but the total row says %s (difference %s): correct the amounts or the total row",
-					FormatCents(sum), FormatCents(tot), FormatCents(tot-sum)))
+					FormatFixed(sum, pl), FormatFixed(tot, pl), FormatFixed(tot-sum, pl)))
 		}
 		cv.batch.Reconciled = append(cv.batch.Reconciled, budget.Reconciliation{Column: cv.b.header[i], Line: cv.totalLine, TotalCents: tot, SumCents: sum})
 	}
 	return nil
 }
-
-func cells(c int64) string { return FormatCents(c) }
 
 func (cv *converter) kind(line int, cells []string) (budget.Kind, error) {
 	p := cv.b.p
@@ -593,7 +592,7 @@ func (cv *converter) lineItems(line int, cells []string) error {
 			if pc.idx >= len(cells) {
 				continue
 			}
-			c, empty, err := ParseCents(cells[pc.idx])
+			c, empty, err := ParseFixed(cells[pc.idx], kind.Places())
 			if err != nil {
 				return cv.inputErr(line, pc.idx, "amount ("+pc.fy.String()+" "+string(pc.phase)+")", cells[pc.idx], amountAdvice)
 			}
@@ -614,7 +613,7 @@ func (cv *converter) lineItems(line int, cells []string) error {
 	if i < len(cells) {
 		v = cells[i]
 	}
-	c, empty, err := ParseCents(v)
+	c, empty, err := ParseFixed(v, kind.Places())
 	if err != nil {
 		return cv.inputErr(line, i, "amount", v, amountAdvice)
 	}

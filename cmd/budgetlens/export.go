@@ -73,7 +73,7 @@ from --format or from the file's extension (.csv, .xlsx, .parquet).`,
 func exportRow(l budget.LineItem) []string {
 	return []string{l.Jurisdiction, l.FiscalYear.Label(), string(l.Phase), string(l.Kind), l.Department.Code, l.Department.Name, l.OrgUnit.Code, l.OrgUnit.Name,
 		l.Program.Code, l.Program.Name, l.Fund.Code, l.Fund.Name, l.SourceFund.Code, l.SourceFund.Name, l.Account.Code, l.Account.Name,
-		l.Function.Code, l.Function.Name, ingest.FormatCents(l.AmountCents), l.Key}
+		l.Function.Code, l.Function.Name, ingest.FormatFixed(l.AmountCents, l.Kind.Places()), l.Key}
 }
 
 func exportCSV(path string, rows [][]string) error {
@@ -153,7 +153,7 @@ func exportParquet(s *duckdb.Store, f budget.Filter, path string) error {
 		dept_code AS department_code, dept_name AS department, org_code AS org_unit_code, org_name AS org_unit,
 		prog_code AS program_code, prog_name AS program, fund_code, fund_name AS fund, sfund_code AS source_fund_code, sfund_name AS source_fund,
 		account_code, account_name AS account, function_code, function_name AS function,
-		CAST(amount_cents AS DECIMAL(18,0)) / 100 AS amount, nat_key AS key
+		CASE WHEN kind = 'positions' THEN CAST(amount_cents AS DECIMAL(18,4)) / 10000 ELSE CAST(amount_cents AS DECIMAL(18,2)) / 100 END AS amount, nat_key AS key
 		FROM current_line_items` + where + ` ORDER BY dept_code, prog_code, fund_code, account_code, fy_start, phase, line) TO '` +
 		strings.ReplaceAll(path, "'", "''") + `' (FORMAT parquet)`
 	_, err := s.DB().ExecContext(context.Background(), q, args...)

@@ -80,7 +80,7 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 				if err != nil {
 					return err
 				}
-				return writeTotals(cmd, format, string(level), tot)
+				return writeTotals(cmd, format, string(level), f.Kind.Places(), tot)
 			})
 		},
 	}
@@ -90,20 +90,21 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 	return cmd
 }
 
-func writeTotals(cmd *cobra.Command, format, level string, tot []budget.Total) error {
+// writeTotals prints totals; places is the kind's decimals (2 for money).
+func writeTotals(cmd *cobra.Command, format, level string, places int, tot []budget.Total) error {
 	w := cmd.OutOrStdout()
 	switch format {
 	case "json":
 		out := make([]map[string]any, 0, len(tot))
 		for _, t := range tot {
-			out = append(out, map[string]any{level: t.Name, level + "_code": t.Code, "amount": dollars(t.AmountCents)})
+			out = append(out, map[string]any{level: t.Name, level + "_code": t.Code, "amount": json.RawMessage(ingest.FormatFixed(t.AmountCents, places))})
 		}
 		return writeJSON(w, out)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{level + "_code", level, "amount"})
 		for _, t := range tot {
-			cw.Write([]string{t.Code, t.Name, ingest.FormatCents(t.AmountCents)})
+			cw.Write([]string{t.Code, t.Name, ingest.FormatFixed(t.AmountCents, places)})
 		}
 		cw.Flush()
 		return cw.Error()
@@ -112,10 +113,10 @@ func writeTotals(cmd *cobra.Command, format, level string, tot []budget.Total) e
 		fmt.Fprintf(tw, "code\t%s\tamount\t\n", level)
 		var sum int64
 		for _, t := range tot {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", t.Code, t.Name, ingest.FormatCents(t.AmountCents))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", t.Code, t.Name, ingest.FormatFixed(t.AmountCents, places))
 			sum += t.AmountCents
 		}
-		fmt.Fprintf(tw, "\ttotal\t%s\t\n", ingest.FormatCents(sum))
+		fmt.Fprintf(tw, "\ttotal\t%s\t\n", ingest.FormatFixed(sum, places))
 		return tw.Flush()
 	}
 	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
