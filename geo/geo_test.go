@@ -250,3 +250,5 @@ func TestAdjacency(t *testing.T) {
 		}
 	}
 }
+
+func readFixturePath(t testing.TB, rel string) string { return fixture.Data(t, rel) }
