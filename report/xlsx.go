@@ -14,7 +14,8 @@ const fixedTimestamp = "2000-01-01T00:00:00Z"
 
 // RenderXLSX writes the document as a workbook: a "Summary" sheet with the
 // title block, the headline figures (raw value with a number format, and the
-// text the HTML shows), caveats and synthetic-data labels; then one sheet per
+// text the HTML shows), caveats, synthetic-data labels and an index of the
+// sheets; then one sheet per
 // table and per map or chart (its data), in document order, each with a bold
 // frozen header row, an autofilter, number formats by column kind and
 // column widths fitted to the content; then a "Sources" sheet. The output
@@ -197,6 +198,18 @@ func (x *xlsxWriter) summary(d *Document) error {
 		return err
 	}
 	if err := notes("Synthetic data", syn); err != nil {
+		return err
+	}
+	var index []string
+	for _, e := range sheetPlan(d) {
+		entry := e.sheet + ": " + e.table.Title
+		if e.table.Synthetic {
+			entry += " (SYNTHETIC)"
+		}
+		index = append(index, entry)
+	}
+	index = append(index, SourcesSheet+": inputs with versions and SHA-256 hashes")
+	if err := notes("Sheets", index); err != nil {
 		return err
 	}
 	widths[0] = min(widths[0], 24)
