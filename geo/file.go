@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -141,10 +140,4 @@ func abbreviate(s string) string {
 		return s[:57] + "..."
 	}
 	return s
-}
-
-// ReadGeoPackage reads the first feature table of a GeoPackage.
-func ReadGeoPackage(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
-	return nil, nil, &budget.InputError{File: path, Field: "format", Value: "GeoPackage",
-		Expected: fmt.Sprintf("GeoPackage is not readable yet by this build; convert it with: ogr2ogr -f GeoJSON out.geojson %s", filepath.Base(path))}
 }
