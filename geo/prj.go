@@ -200,4 +200,3 @@ func prjTransform(prj string) (func(orb.Point) orb.Point, string, error) {
 	}
 	return nil, "", fmt.Errorf("projection %q of %q is not supported (supported: Lambert conformal conic, transverse Mercator, web Mercator); reproject to EPSG:4326", proj, name)
 }
-
