@@ -1,0 +1,273 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/events"
+	"github.com/budgetlens/budgetlens/geo"
+	"github.com/spf13/cobra"
+)
+
+func init() { register(newEventsCmd) }
+
+func newEventsCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "events",
+		Short: "Service events (MyLA311 requests): generate a synthetic set, summarise by area",
+		Long: `events works with service requests in the MyLA311 schema (SRNumber, CreatedDate,
+UpdatedDate, ClosedDate, RequestType, Status, RequestSource, Latitude, Longitude,
+CD, NC, ...): it places each request in an area of a stored layer and reports
+counts, rates per 1,000 residents and response-time median and 90th percentile,
+and it generates a deterministic synthetic set, labelled as such, for demos.`,
+	}
+	cmd.AddCommand(newEventsGenerateCmd(), newEventsSummarizeCmd())
+	return cmd
+}
+
+func newEventsGenerateCmd() *cobra.Command {
+	var out, tracts, county, layer, codesLayer string
+	var rows int
+	var seed uint64
+	var noCoords float64
+	cmd := &cobra.Command{
+		Use:   "generate --out FILE --rows N --seed S (--tracts POINTS.csv | --layer NAME) [--codes-layer NAME]",
+		Short: "Write a deterministic synthetic set of service requests (labelled SYNTHETIC)",
+		Long: `generate writes --rows synthetic requests with the MyLA311 header to --out. Each
+request is placed near a tract chosen with probability proportional to its
+population: the tract interior points of --tracts (the DWR file
+ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv, --county 037 = Los Angeles
+County), or the areas of a stored --layer (their representative points and
+populations). With --codes-layer (e.g. council_districts) only places inside
+that layer are used and the CD column is filled with the area id; a share
+--no-coords of those rows is written without coordinates.
+
+The same options and seed give the same file byte for byte. Every row is
+labelled synthetic: SRNumber starts with SYN- and RequestSource is SYNTHETIC.
+Request types and response times follow the table in docs/attribution.md.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if out == "" {
+				return budget.Errorf(budget.EINVALID, "name the output file with --out")
+			}
+			if rows <= 0 {
+				return budget.Errorf(budget.EINVALID, "--rows %d: give a positive number of rows", rows)
+			}
+			if noCoords < 0 || noCoords > 1 {
+				return budget.Errorf(budget.EINVALID, "--no-coords %v: give a share between 0 and 1", noCoords)
+			}
+			places, err := generatorPlaces(tracts, county, layer)
+			if err != nil {
+				return err
+			}
+			if codesLayer != "" {
+				if places, err = withCodes(places, codesLayer); err != nil {
+					return err
+				}
+			}
+			w, done, err := createOut(cmd, out)
+			if err != nil {
+				return err
+			}
+			rep, err := events.Generate(w, events.GenOptions{Rows: rows, Seed: seed, Places: places, NoCoordsShare: noCoords})
+			if cerr := done(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d SYNTHETIC requests (seed %d, %d places, %d open, %d without coordinates) to %s\n",
+				rep.Rows, rep.Seed, rep.Places, rep.Open, rep.NoCoords, out)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&out, "out", "", "output CSV file (- for standard output)")
+	cmd.Flags().IntVar(&rows, "rows", 1000000, "number of requests")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
+	cmd.Flags().StringVar(&tracts, "tracts", "", "tract interior points with population (DWR CSV)")
+	cmd.Flags().StringVar(&county, "county", "037", "county FIPS code of the tracts to use (empty for all)")
+	cmd.Flags().StringVar(&layer, "layer", "", "stored layer whose areas (with population) are the places, instead of --tracts")
+	cmd.Flags().StringVar(&codesLayer, "codes-layer", "", "stored layer whose area ids fill the CD column; places outside it are left out")
+	cmd.Flags().Float64Var(&noCoords, "no-coords", 0.01, "share of rows with a CD code written without coordinates (with --codes-layer)")
+	return cmd
+}
+
+// generatorPlaces reads the places from the tract file or a stored layer.
+func generatorPlaces(tracts, county, layer string) ([]events.Place, error) {
+	switch {
+	case tracts != "" && layer != "":
+		return nil, budget.Errorf(budget.EINVALID, "give --tracts or --layer, not both")
+	case tracts != "":
+		ps, err := events.TractPlaces(tracts, county)
+		if err != nil {
+			return nil, err
+		}
+		if len(ps) == 0 {
+			return nil, budget.Errorf(budget.EINVALID, "%s has no tract of county %q; check --county", tracts, county)
+		}
+		return ps, nil
+	case layer != "":
+		l, err := loadLayer(layer)
+		if err != nil {
+			return nil, err
+		}
+		var ps []events.Place
+		for i := range l.Areas {
+			a := &l.Areas[i]
+			p := geo.RepresentativePoint(a)
+			r := 300.0
+			if !a.PointOnly() {
+				// Radius of a disc of half the area's size, as for tracts.
+				r = math.Sqrt(areaM2(a) / 2 / math.Pi)
+			}
+			ps = append(ps, events.Place{ID: a.ID, Lon: p[0], Lat: p[1], Weight: a.Population, RadiusM: r})
+		}
+		return ps, nil
+	}
+	return nil, budget.Errorf(budget.EINVALID, "give the places with --tracts FILE (tract points with population) or --layer NAME")
+}
+
+// areaM2 is the area of a layer area in square metres (local plane).
+func areaM2(a *geo.Area) float64 {
+	var total float64
+	for _, p := range a.Geom {
+		if len(p) == 0 {
+			continue
+		}
+		lat := p[0].Bound().Center()[1] * math.Pi / 180
+		kx, ky := 111320*math.Cos(lat), 110540.0
+		for k, r := range p {
+			var s float64
+			for i := 0; i+1 < len(r); i++ {
+				s += r[i][0]*kx*r[i+1][1]*ky - r[i+1][0]*kx*r[i][1]*ky
+			}
+			if k == 0 {
+				total += math.Abs(s) / 2
+			} else {
+				total -= math.Abs(s) / 2
+			}
+		}
+	}
+	return total
+}
+
+// withCodes keeps the places inside the codes layer and fills their CD.
+func withCodes(ps []events.Place, name string) ([]events.Place, error) {
+	l, err := loadLayer(name)
+	if err != nil {
+		return nil, err
+	}
+	ix := geo.NewIndex(l)
+	var out []events.Place
+	for _, p := range ps {
+		if a, ok := ix.Locate(p.Lon, p.Lat); ok {
+			p.CD = l.Areas[a].ID
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return nil, budget.Errorf(budget.EINVALID, "no place lies inside layer %s; check that the tracts and the layer cover the same city", name)
+	}
+	return out, nil
+}
+
+func newEventsSummarizeCmd() *cobra.Command {
+	var layer, in, format, codeCol string
+	var lenient bool
+	cmd := &cobra.Command{
+		Use:   "summarize --layer NAME --in FILE [--format table|json|csv] [--lenient]",
+		Short: "Count service requests per area: rates per 1,000 residents, response-time median and p90",
+		Long: `summarize streams a MyLA311-style CSV (on all cores, in bounded memory), places
+each request in an area of the stored layer by its coordinates (falling back to
+its CD code, matched to the area ids, when coordinates are missing or outside
+the layer; --code-column NC to use NC codes instead, or "" for none), and prints
+per area: requests, rate per 1,000 residents, closed requests, and the median
+and 90th percentile of the response time in hours (closed - created; closing
+time from UpdatedDate when ClosedDate is empty on a closed request).
+
+Quantiles are nearest-rank (the value of rank ceil(q n)) from a mergeable
+sketch with relative error at most 0.5%. A bad row stops the run with its file,
+line, column and value; --lenient counts bad rows, lists the first ones and goes
+on. The totals (rows, located, by code, unplaced, bad, synthetic) go to standard
+error, or into the JSON.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if in == "" {
+				return budget.Errorf(budget.EINVALID, "name the requests file with --in")
+			}
+			l, err := loadLayer(layer)
+			if err != nil {
+				return err
+			}
+			f, err := os.Open(in)
+			if err != nil {
+				return budget.Errorf(budget.EINVALID, "unable to open %s: %v", in, err)
+			}
+			defer f.Close()
+			opt := events.Options{Locator: geo.NewIndex(l), CodeColumn: codeCol, Codes: map[string]int{}, Lenient: lenient}
+			for i, a := range l.Areas {
+				opt.AreaIDs = append(opt.AreaIDs, a.ID)
+				opt.Population = append(opt.Population, a.Population)
+				opt.Codes[a.ID] = i
+				if t := trimZeros(a.ID); t != a.ID {
+					opt.Codes[t] = i
+				}
+			}
+			s, err := events.Summarize(f, in, opt)
+			if err != nil {
+				return err
+			}
+			return writeEventsSummary(cmd, format, l.Name, s)
+		},
+	}
+	cmd.Flags().StringVar(&layer, "layer", "", "stored area layer")
+	cmd.Flags().StringVar(&in, "in", "", "service requests CSV (MyLA311 schema)")
+	cmd.Flags().StringVar(&codeCol, "code-column", "CD", "column used when coordinates are missing: CD, NC or empty for none")
+	cmd.Flags().BoolVar(&lenient, "lenient", false, "count and report bad rows instead of stopping at the first")
+	addFormatFlag(cmd, &format)
+	return cmd
+}
+
+func trimZeros(s string) string {
+	for len(s) > 1 && s[0] == '0' {
+		s = s[1:]
+	}
+	return s
+}
+
+func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summary) error {
+	if format == "json" {
+		return writeJSON(cmd.OutOrStdout(), struct {
+			Layer string `json:"layer"`
+			*events.Summary
+		}{layer, s})
+	}
+	opt := func(p *float64, prec int) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', prec, 64)
+	}
+	header := []string{"area_id", "population", "requests", "rate_per_1000", "closed", "median_hours", "p90_hours"}
+	var rows [][]string
+	for _, a := range s.Areas {
+		rows = append(rows, []string{a.AreaID, strconv.FormatFloat(a.Population, 'f', -1, 64), strconv.Itoa(a.Count),
+			opt(a.RatePer1000, 2), strconv.Itoa(a.Closed), opt(a.MedianHours, 1), opt(a.P90Hours, 1)})
+	}
+	if err := writeGeoTable(cmd, format, header, rows, nil); err != nil {
+		return err
+	}
+	e := cmd.ErrOrStderr()
+	fmt.Fprintf(e, "%s: %d rows; %d placed by coordinates, %d by district code, %d not placed in layer %s, %d bad\n",
+		s.File, s.Rows, s.Located, s.ByCode, s.Unplaced, layer, s.Bad)
+	if s.Synthetic > 0 {
+		fmt.Fprintf(e, "SYNTHETIC DATA: %d of %d rows are synthetic (RequestSource SYNTHETIC), not real service requests\n", s.Synthetic, s.Rows)
+	}
+	for _, b := range s.BadExamples {
+		fmt.Fprintf(e, "bad row: %s\n", b)
+	}
+	return nil
+}

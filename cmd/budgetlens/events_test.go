@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/internal/fixture"
+)
+
+func TestEventsGenerateAndSummarize(t *testing.T) {
+	db := tempDB(t)
+	dir := t.TempDir()
+	districts := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
+	tracts := fixture.Data(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv")
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "council_districts", "--id-field", "District", districts); code != 0 {
+		t.Fatalf("geo import: %d %s", code, errOut)
+	}
+	out := filepath.Join(dir, "req.csv")
+	args := []string{"--db", db, "events", "generate", "--out", out, "--rows", "20000", "--seed", "9", "--tracts", tracts, "--codes-layer", "council_districts"}
+	if code, _, errOut := run(t, args...); code != 0 || !strings.Contains(errOut, "SYNTHETIC") {
+		t.Fatalf("generate: %d %s", code, errOut)
+	}
+	first, _ := os.ReadFile(out)
+	if code, _, _ := run(t, args...); code != 0 {
+		t.Fatal("second generate failed")
+	}
+	if second, _ := os.ReadFile(out); string(first) != string(second) {
+		t.Error("same seed gave different files")
+	}
+	code, stdout, errOut := run(t, "--db", db, "events", "summarize", "--layer", "council_districts", "--in", out, "--format", "json")
+	if code != 0 {
+		t.Fatalf("summarize: %d %s", code, errOut)
+	}
+	var s struct {
+		Layer     string
+		Rows      int
+		Located   int
+		ByCode    int `json:"by_code"`
+		Unplaced  int
+		Synthetic int
+		Areas     []struct {
+			AreaID string `json:"area_id"`
+			Count  int
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, a := range s.Areas {
+		sum += a.Count
+	}
+	if s.Layer != "council_districts" || s.Rows != 20000 || s.Synthetic != 20000 || len(s.Areas) != 15 || sum != s.Located+s.ByCode || s.Unplaced != 0 || s.ByCode == 0 {
+		t.Errorf("summary: %+v (areas sum %d)", s, sum)
+	}
+	code, stdout, errOut = run(t, "--db", db, "events", "summarize", "--layer", "council_districts", "--in", out)
+	if code != 0 || !strings.Contains(stdout, "median_hours") || !strings.Contains(errOut, "SYNTHETIC DATA") {
+		t.Errorf("table: %d %q %q", code, stdout[:min(200, len(stdout))], errOut)
+	}
+}
+
+func TestEventsSummarizeBadInput(t *testing.T) {
+	db := tempDB(t)
+	districts := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "council_districts", "--id-field", "District", districts); code != 0 {
+		t.Fatalf("geo import: %d %s", code, errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("SRNumber,CreatedDate,ClosedDate,RequestType,Latitude,Longitude,CD\n"+
+		"A1,2016-01-01 10:00:00,,Graffiti Removal,34.05,-118.25,14\n"+
+		"A2,yesterday,,Graffiti Removal,34.05,-118.25,14\n"), 0o644)
+	code, _, errOut := run(t, "--db", db, "events", "summarize", "--layer", "council_districts", "--in", bad)
+	if code != 2 || !strings.Contains(errOut, "bad.csv:3:2") || !strings.Contains(errOut, "CreatedDate") || !strings.Contains(errOut, "yesterday") {
+		t.Errorf("strict: exit %d, %q", code, errOut)
+	}
+	code, stdout, errOut := run(t, "--db", db, "events", "summarize", "--layer", "council_districts", "--in", bad, "--lenient", "--format", "csv")
+	if code != 0 || !strings.Contains(errOut, "1 bad") || !strings.Contains(errOut, "bad.csv:3") || !strings.HasPrefix(stdout, "area_id,") {
+		t.Errorf("lenient: exit %d, %q %q", code, stdout, errOut)
+	}
+	if code, _, _ := run(t, "--db", db, "events", "summarize", "--layer", "nope", "--in", bad); code == 0 {
+		t.Error("missing layer accepted")
+	}
+	if code, _, _ := run(t, "events", "generate", "--out", bad, "--rows", "10"); code != 2 {
+		t.Errorf("generate without places: exit %d, want 2", code)
+	}
+}
