@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/paulmach/orb"
 )
@@ -222,20 +223,7 @@ func polygons(g orb.Geometry) []orb.Polygon {
 // SVG renders the map with its legend. id must be unique in the HTML page.
 func (c *Choropleth) SVG(id string) template.HTML {
 	const mapW, maxH, legendW = 520.0, 600.0, 210.0
-	b := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
-	for _, a := range c.Areas {
-		if a.Geometry != nil {
-			b = b.Union(a.Geometry.Bound())
-		}
-	}
-	for _, g := range c.Backdrop {
-		if g != nil {
-			b = b.Union(g.Bound())
-		}
-	}
-	if math.IsInf(b.Min[0], 0) {
-		b = orb.Bound{Max: orb.Point{1, 1}}
-	}
+	b, detached := c.extent()
 	p, h := newProjection(b, mapW-20, maxH)
 	p.padX += 10
 	p.padY = 10
@@ -243,14 +231,24 @@ func (c *Choropleth) SVG(id string) template.HTML {
 	nLegend := len(cl.colors) + 1
 	height := math.Max(h+20, float64(nLegend)*22+60)
 
+	if len(detached) > 0 {
+		height += 16
+	}
 	w := &svgWriter{id: id}
-	w.open(mapW+legendW, height, c.Title, c.altText(cl))
+	alt := c.altText(cl)
+	if len(detached) > 0 {
+		alt += " " + detachedText(detached)
+	}
+	w.open(mapW+legendW, height, c.Title, alt)
 	w.printf(`<defs><pattern id="%s-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="%s"/><line x1="0" y1="0" x2="0" y2="6" stroke="#8c8c8c" stroke-width="2"/></pattern></defs>`, id, missingFill)
 	if len(c.Backdrop) > 0 {
 		w.printf(`<g fill="#f2f2f2" stroke="#9a9a9a" stroke-width="0.8" fill-rule="evenodd" aria-hidden="true">`)
 		for _, g := range c.Backdrop {
 			var d []byte
 			for _, poly := range polygons(g) {
+				if !poly.Bound().Intersects(b) {
+					continue
+				}
 				for _, ring := range poly {
 					path, _ := p.ringPath(ring)
 					d = append(d, path...)
@@ -281,6 +279,9 @@ func (c *Choropleth) SVG(id string) template.HTML {
 		var biggest []orb.Point
 		bigArea := 0.0
 		for _, poly := range polygons(a.Geometry) {
+			if !poly.Bound().Intersects(b) {
+				continue // a detached part far from the map (named under it)
+			}
 			for ri, ring := range poly {
 				path, pts := p.ringPath(ring)
 				d = append(d, path...)
@@ -329,7 +330,96 @@ func (c *Choropleth) SVG(id string) template.HTML {
 			num(l.x), num(l.y), fill, halo, esc(l.text))
 	}
 	c.legend(w, cl, mapW+10, 20)
+	if len(detached) > 0 {
+		w.printf(`<text x="10" y="%s" font-size="10" fill="#555">%s</text>`, num(height-6), esc(detachedText(detached)))
+	}
 	return w.close()
+}
+
+// extent returns the part of the world the map shows and the names of the
+// areas with a part left out. The core is the union of every area's and
+// backdrop geometry's largest polygon (or the whole geometry for a polygon
+// or point); another part of a multipolygon is shown when its bounds meet
+// the core grown by 10% on each side, and left out otherwise, so that a
+// stray fragment far away (the 2025 Sunland-Tujunga council has one 70 km
+// away) does not shrink the city to a corner. An explicit Extent wins.
+func (c *Choropleth) extent() (orb.Bound, []string) {
+	empty := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
+	if c.Extent != nil {
+		return *c.Extent, c.outside(*c.Extent)
+	}
+	geoms := make([]orb.Geometry, 0, len(c.Areas)+len(c.Backdrop))
+	for _, a := range c.Areas {
+		geoms = append(geoms, a.Geometry)
+	}
+	geoms = append(geoms, c.Backdrop...)
+	core := empty
+	for _, g := range geoms {
+		if mp, ok := g.(orb.MultiPolygon); ok && len(mp) > 0 {
+			big, bigArea := mp[0], -1.0
+			for _, poly := range mp {
+				if ar := math.Abs(lonLatArea(poly)); ar > bigArea {
+					big, bigArea = poly, ar
+				}
+			}
+			core = core.Union(big.Bound())
+		} else if g != nil {
+			core = core.Union(g.Bound())
+		}
+	}
+	if math.IsInf(core.Min[0], 0) {
+		return orb.Bound{Max: orb.Point{1, 1}}, nil
+	}
+	dx, dy := (core.Max[0]-core.Min[0])*0.1, (core.Max[1]-core.Min[1])*0.1
+	grown := orb.Bound{Min: orb.Point{core.Min[0] - dx, core.Min[1] - dy}, Max: orb.Point{core.Max[0] + dx, core.Max[1] + dy}}
+	b := core
+	for _, g := range geoms {
+		for _, poly := range polygons(g) {
+			if pb := poly.Bound(); pb.Intersects(grown) {
+				b = b.Union(pb)
+			}
+		}
+	}
+	return b, c.outside(b)
+}
+
+// outside names the areas with a polygon entirely outside b.
+func (c *Choropleth) outside(b orb.Bound) []string {
+	var names []string
+	for i := range c.Areas {
+		for _, poly := range polygons(c.Areas[i].Geometry) {
+			if !poly.Bound().Intersects(b) {
+				names = append(names, areaName(&c.Areas[i]))
+				break
+			}
+		}
+	}
+	return names
+}
+
+func detachedText(names []string) string {
+	return fmt.Sprintf("Not shown: %s of %s, outside the map frame.", plural(len(names), "a detached part", "detached parts"), strings.Join(names, ", "))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// lonLatArea is the planar area of a polygon in square degrees (outer ring
+// minus holes), enough to pick the largest part.
+func lonLatArea(p orb.Polygon) float64 {
+	a := 0.0
+	for i, r := range p {
+		ar := math.Abs(ringArea(r))
+		if i > 0 {
+			ar = -ar
+		}
+		a += ar
+	}
+	return a
 }
 
 func (c *Choropleth) legend(w *svgWriter, cl classes, x, y float64) {

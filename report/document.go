@@ -247,6 +247,9 @@ type Choropleth struct {
 	Palette     PaletteKind // default sequential
 	Midpoint    float64     // centre of a diverging palette (usually 0)
 	Labels      bool        // write each area's Label (default ID) on the map
+	// Extent, when set, is the lon/lat box the map shows; by default it is
+	// found from the areas, leaving out far-away fragments (see extent).
+	Extent *orb.Bound
 	// Backdrop holds polygons drawn unfilled in grey under the areas, e.g.
 	// council districts under tract points. They extend the map's extent.
 	Backdrop  []orb.Geometry

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"math"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -468,4 +470,65 @@ func keepSample(t *testing.T, name, data string) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestNeighbourhoodCouncilMap maps a real quantity on the 99 neighbourhood
+// councils: the 2023 population of the census tracts whose interior point
+// falls in each council (point in polygon, test-side), with the councils
+// holding no tract point shown as missing.
+func TestNeighbourhoodCouncilMap(t *testing.T) {
+	ncs := readGeoJSON(t, "la/boundaries/neighborhood_councils_2025.geojson", func(p map[string]any) (string, string) {
+		return fmt.Sprint(p["FID"]), fmt.Sprint(p["Name"])
+	})
+	if len(ncs) != 99 {
+		t.Fatalf("%d neighbourhood councils, want 99", len(ncs))
+	}
+	var box orb.Bound
+	for i, a := range ncs {
+		if i == 0 {
+			box = a.Geometry.Bound()
+		}
+		box = box.Union(a.Geometry.Bound())
+	}
+	tracts := readTracts(t, box)
+	placed := 0
+	for i := range ncs {
+		ncs[i].Missing = true
+		for _, tp := range tracts {
+			if contains(ncs[i].Geometry, tp.pt) {
+				ncs[i].Value += tp.pop
+				ncs[i].Missing = false
+				placed++
+			}
+		}
+	}
+	c := &Choropleth{Name: "NC population", Title: "Residents by neighbourhood council, 2023 (tracts by interior point)", Areas: ncs, Kind: KindInt}
+	svg := string(c.SVG("nc"))
+	keepSample(t, "ncs.svg", svg)
+	if got := strings.Count(svg, "<path"); got != 99 {
+		t.Errorf("%d paths, want 99", got)
+	}
+	// The 2025 file has a fragment of Sunland-Tujunga about 70 km north-east
+	// of the city; it must not shrink the map, and the map must say so.
+	if !strings.Contains(svg, "Not shown: a detached part of Sunland-Tujunga, outside the map frame.") {
+		t.Error("the detached fragment is not named under the map")
+	}
+	if b, _ := c.extent(); b.Max[1] > 34.4 || b.Max[0] > -118.1 {
+		t.Errorf("map extent %v reaches the fragment", b)
+	}
+	cl := c.classify()
+	if len(cl.colors) != 5 {
+		t.Errorf("%d classes, want 5", len(cl.colors))
+	}
+	t.Logf("%d tract points placed in councils; SVG %d bytes", placed, len(svg))
+}
+
+func contains(g orb.Geometry, pt orb.Point) bool {
+	switch x := g.(type) {
+	case orb.Polygon:
+		return planar.PolygonContains(x, pt)
+	case orb.MultiPolygon:
+		return planar.MultiPolygonContains(x, pt)
+	}
+	return false
 }

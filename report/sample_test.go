@@ -21,18 +21,34 @@ import (
 // report package needs no GeoJSON dependency.
 func readDistricts(t testing.TB) []MapArea {
 	t.Helper()
-	path := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
+	areas := readGeoJSON(t, "la/boundaries/council_districts_2025.geojson", func(p map[string]any) (string, string) {
+		d := int(p["District"].(float64))
+		return strconv.Itoa(d), fmt.Sprintf("District %d", d)
+	})
+	sort.Slice(areas, func(i, j int) bool {
+		a, _ := strconv.Atoi(areas[i].ID)
+		b, _ := strconv.Atoi(areas[j].ID)
+		return a < b
+	})
+	if len(areas) != 15 {
+		t.Fatalf("%d districts, want 15", len(areas))
+	}
+	return areas
+}
+
+// readGeoJSON reads the polygons of a shipped GeoJSON file; id gives each
+// feature's ID and name from its properties.
+func readGeoJSON(t testing.TB, rel string, id func(map[string]any) (string, string)) []MapArea {
+	t.Helper()
+	path := fixture.Data(t, rel)
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var fc struct {
 		Features []struct {
-			Properties struct {
-				District int    `json:"District"`
-				Name     string `json:"NAME"`
-			} `json:"properties"`
-			Geometry struct {
+			Properties map[string]any `json:"properties"`
+			Geometry   struct {
 				Type        string          `json:"type"`
 				Coordinates json.RawMessage `json:"coordinates"`
 			} `json:"geometry"`
@@ -62,17 +78,10 @@ func readDistricts(t testing.TB) []MapArea {
 			}
 			g = mp
 		default:
-			t.Fatalf("%s: district %d has geometry %s", path, f.Properties.District, f.Geometry.Type)
+			t.Fatalf("%s: feature %v has geometry %s", path, f.Properties, f.Geometry.Type)
 		}
-		areas = append(areas, MapArea{ID: strconv.Itoa(f.Properties.District), Name: fmt.Sprintf("District %d", f.Properties.District), Geometry: g})
-	}
-	sort.Slice(areas, func(i, j int) bool {
-		a, _ := strconv.Atoi(areas[i].ID)
-		b, _ := strconv.Atoi(areas[j].ID)
-		return a < b
-	})
-	if len(areas) != 15 {
-		t.Fatalf("%s: %d districts, want 15", path, len(areas))
+		i, n := id(f.Properties)
+		areas = append(areas, MapArea{ID: i, Name: n, Geometry: g})
 	}
 	return areas
 }
@@ -277,10 +286,18 @@ func toOrbPoints(pts [][2]float64) []orb.Point {
 	return out
 }
 
-// readTractPoints reads the interior points and median household income of
-// the 2020 census tracts of Los Angeles County (county FIPS 37) whose point
-// falls in the bounding box of the city's council districts.
-func readTractPoints(t testing.TB, box orb.Bound) []MapArea {
+// tract is a 2020 census tract of the DWR file: interior point, 2023
+// population and median household income (0 when not published).
+type tract struct {
+	id  string
+	pt  orb.Point
+	pop float64
+	mhi float64
+}
+
+// readTracts reads the 2020 census tracts of Los Angeles County (county
+// FIPS 37) whose interior point falls in box.
+func readTracts(t testing.TB, box orb.Bound) []tract {
 	t.Helper()
 	path := fixture.Data(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv")
 	f, err := os.Open(path)
@@ -297,7 +314,7 @@ func readTractPoints(t testing.TB, box orb.Bound) []MapArea {
 	for i, h := range head {
 		col[strings.TrimPrefix(h, "\ufeff")] = i
 	}
-	var out []MapArea
+	var out []tract
 	for {
 		rec, err := r.Read()
 		if err == io.EOF {
@@ -314,13 +331,20 @@ func readTractPoints(t testing.TB, box orb.Bound) []MapArea {
 		if err1 != nil || err2 != nil || !box.Contains(orb.Point{lon, lat}) {
 			continue
 		}
-		a := MapArea{ID: rec[col["GEOID20"]], Geometry: orb.Point{lon, lat}}
-		if v, err := strconv.ParseFloat(rec[col["MHI23"]], 64); err == nil && v > 0 {
-			a.Value = v
-		} else {
-			a.Missing = true
-		}
-		out = append(out, a)
+		tr := tract{id: rec[col["GEOID20"]], pt: orb.Point{lon, lat}}
+		tr.pop, _ = strconv.ParseFloat(rec[col["Pop23"]], 64)
+		tr.mhi, _ = strconv.ParseFloat(rec[col["MHI23"]], 64)
+		out = append(out, tr)
+	}
+	return out
+}
+
+// readTractPoints returns the tracts in box as point areas valued by median
+// household income (missing when not published).
+func readTractPoints(t testing.TB, box orb.Bound) []MapArea {
+	var out []MapArea
+	for _, tr := range readTracts(t, box) {
+		out = append(out, MapArea{ID: tr.id, Geometry: tr.pt, Value: tr.mhi, Missing: tr.mhi <= 0})
 	}
 	return out
 }
