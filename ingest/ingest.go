@@ -140,6 +140,9 @@ func table(name string, src rowSource, opt Options) (*budget.Batch, error) {
 	} else if b, err = detect(name, header); err != nil {
 		return nil, err
 	}
+	if b.pivotErr != nil {
+		return nil, b.pivotErr
+	}
 	c, err := fileConstants(b.p, name, opt)
 	if err != nil {
 		return nil, budget.Errorf(budget.EINVALID, "%v", err)
@@ -204,6 +207,7 @@ type csvSource struct {
 	total    int64
 	progress func(done, total int64)
 	n        int
+	data     []byte
 }
 
 type countReader struct {
@@ -222,7 +226,35 @@ func newCSVSource(name string, data []byte, progress func(done, total int64)) *c
 	r := csv.NewReader(cr)
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	return &csvSource{name: name, r: r, cr: cr, total: int64(len(data)), progress: progress}
+	return &csvSource{name: name, r: r, cr: cr, total: int64(len(data)), progress: progress, data: data}
+}
+
+// fieldAt turns encoding/csv's error position (line, 1-based byte) into
+// the 1-based field number on that line, counting commas outside quotes.
+func fieldAt(data []byte, line, col int) int {
+	for l := 1; l < line; l++ {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return 0
+		}
+		data = data[i+1:]
+	}
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		data = data[:i]
+	}
+	if col-1 < len(data) {
+		data = data[:col-1]
+	}
+	field, quoted := 1, false
+	for _, c := range data {
+		switch {
+		case c == '"':
+			quoted = !quoted
+		case c == ',' && !quoted:
+			field++
+		}
+	}
+	return field
 }
 
 func (s *csvSource) Header() ([]string, error) {
@@ -247,7 +279,7 @@ func (s *csvSource) Next() (int, []string, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return 0, nil, &budget.InputError{File: s.name, Line: pe.Line, ColIndex: pe.Column, Field: "CSV syntax",
+			return 0, nil, &budget.InputError{File: s.name, Line: pe.Line, ColIndex: fieldAt(s.data, pe.Line, pe.Column), Field: "CSV syntax",
 				Expected: pe.Err.Error() + ": quote fields that contain commas, quotes or line breaks, and double any quote inside them"}
 		}
 		return 0, nil, budget.Errorf(budget.EINVALID, "%s: %v", s.name, err)

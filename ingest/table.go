@@ -30,6 +30,7 @@ type binding struct {
 	unaccounted []string
 	missing     []string
 	mapped      int
+	pivotErr    error // a heading the pivot pattern matched but could not read
 }
 
 type pivotCol struct {
@@ -71,8 +72,12 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 			if m := p.pivotRE.FindStringSubmatch(normHeading(h)); m != nil {
 				fy, ph, err := periodOf(p.pivotRE, m)
 				if err != nil {
-					return nil, &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "pivot column", Value: h,
-						Expected: "a heading such as \"2021-22 Adopted\" naming a fiscal year and a phase: " + err.Error()}
+					if b.pivotErr == nil {
+						b.pivotErr = &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "pivot column", Value: h,
+							Expected: "a heading such as \"2021-22 Adopted\" naming a fiscal year and a phase: " + err.Error()}
+					}
+					b.mapped++
+					continue
 				}
 				b.pivots = append(b.pivots, pivotCol{idx: i, fy: fy, phase: ph})
 				b.mapped++
