@@ -481,3 +481,74 @@ func FuzzParseRules(f *testing.F) {
 		}
 	})
 }
+
+// TestTractsWithDistrictCodes places district-coded items on a tract layer
+// (interior points) through the containment crosswalk, with demand from
+// service events, and checks the identity and that each district's dollars
+// stay in its tracts.
+func TestTractsWithDistrictCodes(t *testing.T) {
+	districts := laDistricts(t)
+	places, err := events.TractPlaces(fixture.Data(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"), "037")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tl := &geo.Layer{Name: "tracts"}
+	for _, p := range places {
+		if _, ok := districts.Index.Locate(p.Lon, p.Lat); ok {
+			tl.Areas = append(tl.Areas, geo.Area{ID: p.ID, Point: orb.Point{p.Lon, p.Lat}, Population: p.Weight})
+		}
+	}
+	areas := NewAreas(tl, nil)
+	areas.CodesByContainment(districts.Layer)
+	if len(areas.Codes) != len(tl.Areas)+15 {
+		t.Fatalf("%d codes for %d tracts + 15 districts", len(areas.Codes), len(tl.Areas))
+	}
+	// Demand: 100 graffiti requests at the first tract's point.
+	var sum events.Summary
+	for i, a := range tl.Areas {
+		as := events.AreaSummary{AreaID: a.ID, ByType: map[string]int{}}
+		if i == 0 {
+			as.ByType["Graffiti Removal"] = 100
+		}
+		sum.Areas = append(sum.Areas, as)
+	}
+	if !areas.AddDemand(&sum) {
+		t.Fatal("AddDemand refused a summary of the same layer")
+	}
+	rules, _ := ParseRules([]byte("version: 1\nname: t\nrules:\n  - name: c\n    match: {department: C}\n    method: area_codes\n  - name: d\n    match: {department: D}\n    method: per_demand\n"), "t.yaml")
+	items := []Item{{ID: "a", DeptCode: "C", Cents: 123456789, AreaCodes: "5, 11"}, {ID: "b", DeptCode: "C", Cents: 1000, AreaCodes: "CW"},
+		{ID: "c", DeptCode: "D", Cents: 555}, {ID: "d", DeptCode: "C", Cents: 999, AreaCodes: "77"}}
+	res, err := Attribute(items, rules, areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIdentity(t, items, res)
+	d5, _ := districts.Layer.Index("5")
+	d11, _ := districts.Layer.Index("11")
+	var in5, in11 int64
+	for _, p := range res.Placements {
+		if p.Item != "a" {
+			continue
+		}
+		pt := tl.Areas[p.Area].Point
+		switch a, _ := districts.Index.Locate(pt[0], pt[1]); a {
+		case d5:
+			in5 += p.Cents
+		case d11:
+			in11 += p.Cents
+		default:
+			t.Errorf("item a placed in tract %s outside districts 5 and 11", p.AreaID)
+		}
+	}
+	if in5+in11 != 123456789 || in5 < 61728394-1 || in5 > 61728395 {
+		t.Errorf("district 5 got %d, district 11 %d", in5, in11)
+	}
+	for _, p := range res.Placements {
+		if p.Item == "c" && (p.Area != 0 || p.Cents != 555) {
+			t.Errorf("demand item placed %+v", p)
+		}
+	}
+	if len(res.Unattributed) != 1 || res.Unattributed[0].Item != "d" {
+		t.Errorf("unattributed %+v", res.Unattributed)
+	}
+}
