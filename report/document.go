@@ -56,6 +56,9 @@ type Figure struct {
 	Digits  int // digits after the point; 0 for the kind's default, NoDigits for none
 	Missing bool
 	Note    string
+	// Synthetic marks a figure computed from synthetic data (e.g. the
+	// demo's service requests); it carries the SYNTHETIC label.
+	Synthetic bool
 }
 
 // Text returns the figure formatted for people, as both HTML and XLSX show it.

@@ -32,6 +32,7 @@ type page struct {
 
 type figureView struct {
 	Key, Label, Text, Raw, Note string
+	Synthetic                   bool
 }
 
 type sectionView struct {
@@ -87,7 +88,7 @@ func buildPage(d *Document) *page {
 		if !f.Missing {
 			raw = strconv.FormatFloat(f.Value, 'f', -1, 64)
 		}
-		p.Figures = append(p.Figures, figureView{Key: f.Key, Label: f.Label, Text: f.Text(), Raw: raw, Note: f.Note})
+		p.Figures = append(p.Figures, figureView{Key: f.Key, Label: f.Label, Text: f.Text(), Raw: raw, Note: f.Note, Synthetic: f.Synthetic})
 	}
 	plan := sheetPlan(d)
 	next := 0

@@ -172,6 +172,10 @@ func TestXLSXSheets(t *testing.T) {
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("header row not frozen: %+v %v", panes, err)
 	}
+	sum, _ := f.GetRows(SummarySheet)
+	if r := sum[SummaryHeaderRow+5]; r[0] != "median_response_days" || r[3] != "3.3" || r[5] != "SYNTHETIC" {
+		t.Errorf("summary row %q does not label the synthetic figure", r)
+	}
 	src, _ := f.GetRows("Sources")
 	if len(src) < 3 || src[2][5] != "SYNTHETIC" {
 		t.Errorf("Sources sheet %q does not label the synthetic source", src)

@@ -160,6 +160,7 @@ func sampleDocument(t testing.TB) *Document {
 			{Key: "top_tier_share", Label: "Share reaching the highest-need areas", Value: topShare, Kind: KindPercent, Note: fmt.Sprintf("Against %s of residents", Format(topPop, KindPercent, 0))},
 			{Key: "concentration_index", Label: "Concentration index (need-ranked)", Value: concentrationIndex(conc.Points), Kind: KindRatio, Digits: 3},
 			{Key: "districts", Label: "Council districts", Value: 15, Kind: KindInt},
+			{Key: "median_response_days", Label: "Median days to close a service request", Value: 3.25, Kind: KindNumber, Digits: 1, Synthetic: true, Note: "Synthetic service requests"},
 			{Key: "missing_figure", Label: "A figure without data", Missing: true, Kind: KindMoney},
 		},
 		Synthetic: []string{"Every value in this test document is invented; only the district boundaries are real."},

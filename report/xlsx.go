@@ -140,13 +140,13 @@ func (x *xlsxWriter) summary(d *Document) error {
 			return err
 		}
 	}
-	hdr := []string{"Key", "Figure", "Value", "As shown", "Note"}
+	hdr := []string{"Key", "Figure", "Value", "As shown", "Note", "Synthetic"}
 	for j, h := range hdr {
 		if err := x.set(s, j+1, SummaryHeaderRow, h, x.header); err != nil {
 			return err
 		}
 	}
-	widths := []int{10, 12, 10, 10, 10}
+	widths := []int{10, 12, 10, 10, 10, 9}
 	for i, fig := range d.Headline {
 		r := SummaryHeaderRow + 1 + i
 		var val any
@@ -158,12 +158,16 @@ func (x *xlsxWriter) summary(d *Document) error {
 				return err
 			}
 		}
-		for j, v := range []any{fig.Key, fig.Label, val, fig.Text(), fig.Note} {
+		syn := ""
+		if fig.Synthetic {
+			syn = "SYNTHETIC"
+		}
+		for j, v := range []any{fig.Key, fig.Label, val, fig.Text(), fig.Note, syn} {
 			st := 0
 			if j == 2 {
 				st = style
 			}
-			if v == nil {
+			if v == nil || v == "" {
 				continue
 			}
 			if err := x.set(s, j+1, r, v, st); err != nil {
