@@ -251,11 +251,13 @@ func (ix *Index) apportionPolygon(P orb.MultiPolygon, acc map[int]float64) float
 		aSegs := segmentsOf(A, b)
 		aEdges := edgesOf(A)
 		aPieces := map[seg]bool{}
+		var aOrder []seg // deterministic summation order
 		var sum float64
 		for _, s := range aSegs {
 			pts := splitAt(s.p, s.q, pSegs)
 			for i := 0; i+1 < len(pts); i++ {
 				aPieces[seg{pts[i], pts[i+1]}] = true
+				aOrder = append(aOrder, seg{pts[i], pts[i+1]})
 			}
 		}
 		pPieces := map[seg]bool{}
@@ -276,7 +278,7 @@ func (ix *Index) apportionPolygon(P orb.MultiPolygon, acc map[int]float64) float
 				}
 			}
 		}
-		for piece := range aPieces {
+		for _, piece := range aOrder {
 			u, v := piece.p, piece.q
 			if pPieces[seg{u, v}] || pPieces[seg{v, u}] {
 				continue

@@ -3,6 +3,8 @@ package geo
 import (
 	"math/rand"
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/budgetlens/budgetlens/internal/fixture"
@@ -252,3 +254,5 @@ func TestAdjacency(t *testing.T) {
 }
 
 func readFixturePath(t testing.TB, rel string) string { return fixture.Data(t, rel) }
+
+func parseFloatRef(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }

@@ -199,8 +199,12 @@ func (ix *Index) build() {
 			m := marks[j]
 			c := cand{area: m.area, full: m.full}
 			if !m.full {
-				r := int(cell) / ix.nx
-				c.edges = ix.rows[m.area][r-ix.row0[m.area]]
+				// The margin of markEdge can reach a row just outside the
+				// area's rows; the area has no edge there, so no point of
+				// that row is in it (empty edge list).
+				if r := int(cell)/ix.nx - ix.row0[m.area]; r >= 0 && r < len(ix.rows[m.area]) {
+					c.edges = ix.rows[m.area][r]
+				}
 				ix.BoundaryCells++
 			}
 			cs = append(cs, c)
