@@ -259,7 +259,7 @@ func fileConstants(p *Profile, file string, opt Options) (constants, error) {
 		phS = opt.Phase
 	}
 	if fyS != "" {
-		fy, err := budget.ParseFiscalYear(fyS)
+		fy, err := yearToFiscal(fyS, p.Jurisdiction.StartMonth)
 		if err != nil {
 			return c, fmt.Errorf("%s: fiscal year from the file name or --fy: %w", file, err)
 		}
