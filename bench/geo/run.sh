@@ -54,8 +54,11 @@ pg() { psql "$PG" -X -q -v ON_ERROR_STOP=1 "$@"; }
 pg -c "CREATE EXTENSION IF NOT EXISTS postgis" >/dev/null
 chmod 755 "$work"
 
+# Debian's python3-geopandas lives in /usr/bin/python3 (a pyenv python3 on
+# PATH may not see it).
+PY=${PYTHON:-/usr/bin/python3}
 have_gpd=0
-python3 -c "import geopandas" 2>/dev/null && have_gpd=1
+"$PY" -c "import geopandas" 2>/dev/null && have_gpd=1
 
 # ms from psql \timing output ("Time: 123.456 ms" lines): the last one.
 last_ms() { grep -o 'Time: [0-9.]*' | tail -1 | awk '{print $2}'; }
@@ -112,7 +115,7 @@ SQL
     printf "| %s | %d | PostGIS | 2 | %s | %s | server |\n" "$lname" "$n" "$(ns "$(awk -v m="$pj2" 'BEGIN{print m/1000}')" "$n")" "$(ns "$pe2" "$n")"
     gline=""
     if [ "$have_gpd" = 1 ] && [ "$n" -le "$GEOPANDAS_MAX" ]; then
-      read -r ge gm <<<"$(timed python3 bench/geo/geopandas_assign.py "$lfile" "$lid" "$pts" "$work/out-gpd.csv")"
+      read -r ge gm <<<"$(timed "$PY" bench/geo/geopandas_assign.py "$lfile" "$lid" "$pts" "$work/out-gpd.csv")"
       printf "| %s | %d | geopandas | 1 | - | %s | %d |\n" "$lname" "$n" "$(ns "$ge" "$n")" $((gm/1024))
       gline=", geopandas end to end $(ratio "$ge" "$be1")x slower than budgetlens (1 core)"
     fi
@@ -120,6 +123,7 @@ SQL
 "
   done
 done
+[ "$have_gpd" = 1 ] || echo "(geopandas not installed: apt-get install python3-geopandas)"
 echo
 echo "Ratios (higher is better for budgetlens):"
 printf "%s" "$summary"
