@@ -49,6 +49,27 @@ func (r *recordReader) next() (line int, ok bool, err error) {
 	r.scratch = r.scratch[:0]
 	d := r.data
 	i := r.pos
+	// Fast path: a line without quotes is split at its commas.
+	end := bytes.IndexByte(d[i:], '\n')
+	if end < 0 {
+		end = len(d)
+	} else {
+		end += i
+	}
+	if ln := d[i:end]; bytes.IndexByte(ln, '"') < 0 {
+		ln = bytes.TrimSuffix(ln, cr)
+		for {
+			j := bytes.IndexByte(ln, ',')
+			if j < 0 {
+				r.fields = append(r.fields, ln)
+				break
+			}
+			r.fields = append(r.fields, ln[:j])
+			ln = ln[j+1:]
+		}
+		r.endRecord(end)
+		return line, true, nil
+	}
 	for {
 		if i < len(d) && d[i] == '"' {
 			// Quoted field.

@@ -13,8 +13,10 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/internal/fixture"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
@@ -434,19 +436,52 @@ func FuzzSummarize(f *testing.F) {
 	})
 }
 
+// BenchmarkGenerateAndSummarize generates 1,000,000 synthetic requests and
+// summarises them by the 99 neighbourhood councils through geo.Index, the
+// demo's path. Run: go test ./events -run XXX -bench . -benchtime 1x
 func BenchmarkGenerateAndSummarize(b *testing.B) {
 	places, err := TractPlaces(fixture.Data(b, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"), "037")
 	if err != nil {
 		b.Fatal(err)
 	}
-	loc := councilDistricts(b)
+	l, _, err := geo.ReadFile(fixture.Data(b, "la/boundaries/neighborhood_councils_2025.geojson"), geo.ImportOptions{Layer: "neighborhood_councils"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix := geo.NewIndex(l)
+	ids := make([]string, len(l.Areas))
+	for i, a := range l.Areas {
+		ids[i] = a.ID
+	}
 	for b.Loop() {
 		var buf bytes.Buffer
+		buf.Grow(180 << 20)
+		t0 := time.Now()
 		if _, err := Generate(&buf, GenOptions{Rows: 1000000, Seed: 1, Places: places}); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Summarize(&buf, "bench.csv", Options{Locator: loc, AreaIDs: loc.ids}); err != nil {
+		t1 := time.Now()
+		s, err := Summarize(&buf, "bench.csv", Options{Locator: ix, AreaIDs: ids})
+		if err != nil {
 			b.Fatal(err)
+		}
+		b.ReportMetric(t1.Sub(t0).Seconds(), "generate-s")
+		b.ReportMetric(time.Since(t1).Seconds(), "summarize-s")
+		b.ReportMetric(float64(s.Located), "located")
+	}
+}
+
+func TestParseCoordMatchesStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	cases := []string{"0", "-0", "34", "34.", ".5", "-118.208735", "33.7328808871", "1e3", "", "-", "12.34.5", "0x1p3", "+7.25", "123456789012345", "1234567890123456.7"}
+	for range 20000 {
+		cases = append(cases, strconv.FormatFloat((rng.Float64()-0.5)*360, 'f', rng.IntN(13), 64))
+	}
+	for _, c := range cases {
+		got, gerr := parseCoord([]byte(c))
+		want, werr := strconv.ParseFloat(c, 64)
+		if (gerr == nil) != (werr == nil) || gerr == nil && got != want {
+			t.Errorf("%q: %v %v, strconv %v %v", c, got, gerr, want, werr)
 		}
 	}
 }

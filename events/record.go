@@ -37,16 +37,33 @@ const (
 	ColNCName    = "NCName"
 )
 
+// cols are the columns read, in the order of the k* keys below.
+var cols = []string{ColID, ColCreated, ColUpdated, ColClosed, ColType, ColStatus, ColSource, ColLatitude, ColLongitude, ColCD, ColNC}
+
+const (
+	kID = iota
+	kCreated
+	kUpdated
+	kClosed
+	kType
+	kStatus
+	kSource
+	kLatitude
+	kLongitude
+	kCD
+	kNC
+	nCols
+)
+
 // required are the columns without which a file is rejected.
 var required = []string{ColID, ColCreated, ColType}
 
 // Event is one service request as read from a file.
 type Event struct {
-	ID      string
-	Type    string
-	Status  string
-	Source  string
-	Created time.Time
+	ID        string
+	Type      string
+	Synthetic bool // RequestSource is SyntheticSource
+	Created   time.Time
 	// Closed is the closing time: ClosedDate when present, otherwise
 	// UpdatedDate when Status is "Closed" (MyLA311 leaves ClosedDate empty on
 	// many closed requests); zero while the request is open.
@@ -54,9 +71,8 @@ type Event struct {
 	ClosedByEdit bool // Closed was taken from UpdatedDate
 	Lon, Lat     float64
 	HasPoint     bool   // coordinates present and not (0, 0)
-	CD, NC       string // district codes as written ("" when absent)
-	NCName       string
-	Line         int // line of the record in its file (header = 1)
+	CD, NC       []byte // district codes as written (empty when absent); valid until the next record
+	Line         int    // line of the record in its file (header = 1)
 }
 
 // Hours returns the response time closed - created in hours; ok is false for
@@ -72,6 +88,7 @@ func (e *Event) Hours() (h float64, ok bool) {
 type header struct {
 	file string
 	idx  map[string]int // column name -> 0-based index, -1 when absent
+	pos  [nCols]int     // index of each k* column, -1 when absent
 	name []string       // headings as written
 }
 
@@ -81,12 +98,13 @@ func newHeader(file string, rec []string) (*header, error) {
 	for i, c := range rec {
 		byLower[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(c, "\ufeff")))] = i
 	}
-	for _, c := range []string{ColID, ColCreated, ColUpdated, ColClosed, ColType, ColStatus, ColSource, ColLatitude, ColLongitude, ColCD, ColNC, ColNCName} {
+	for k, c := range cols {
 		i, ok := byLower[strings.ToLower(c)]
 		if !ok {
 			i = -1
 		}
 		h.idx[c] = i
+		h.pos[k] = i
 	}
 	for _, c := range required {
 		if h.idx[c] < 0 {
@@ -97,16 +115,17 @@ func newHeader(file string, rec []string) (*header, error) {
 	return h, nil
 }
 
-// fieldOf returns the trimmed field of col in rec, nil when absent.
-func (h *header) fieldOf(rec [][]byte, col string) []byte {
-	i := h.idx[col]
+// fieldOf returns the trimmed field of column k in rec, nil when absent.
+func (h *header) fieldOf(rec [][]byte, k int) []byte {
+	i := h.pos[k]
 	if i < 0 || i >= len(rec) {
 		return nil
 	}
 	return bytes.TrimSpace(rec[i])
 }
 
-func (h *header) fail(line int, col string, value []byte, expected string) error {
+func (h *header) fail(line int, k int, value []byte, expected string) error {
+	col := cols[k]
 	e := &budget.InputError{File: h.file, Line: line, Column: col, Field: "events." + col, Value: string(value), Expected: expected}
 	if i := h.idx[col]; i >= 0 {
 		e.Column, e.ColIndex = h.name[i], i+1
@@ -129,55 +148,58 @@ func (in interner) get(b []byte) string {
 	return s
 }
 
+var (
+	syntheticSource = []byte(SyntheticSource)
+	closedStatus    = []byte("Closed")
+)
+
 const dateAdvice = "expected a date such as 2016-09-14 15:37:57 or 09/15/2016 03:19:09 PM"
 
 // parse converts one record. line is the record's line in the file.
 func (h *header) parse(rec [][]byte, line int, e *Event, in interner) error {
 	*e = Event{Line: line}
-	v := h.fieldOf(rec, ColID)
+	v := h.fieldOf(rec, kID)
 	if len(v) == 0 {
-		return h.fail(line, ColID, v, "every request needs an SRNumber")
+		return h.fail(line, kID, v, "every request needs an SRNumber")
 	}
 	e.ID = string(v)
-	v = h.fieldOf(rec, ColType)
+	v = h.fieldOf(rec, kType)
 	if len(v) == 0 {
-		return h.fail(line, ColType, v, "every request needs a RequestType")
+		return h.fail(line, kType, v, "every request needs a RequestType")
 	}
 	e.Type = in.get(v)
-	e.Status = in.get(h.fieldOf(rec, ColStatus))
-	e.Source = in.get(h.fieldOf(rec, ColSource))
+	e.Synthetic = bytes.Equal(h.fieldOf(rec, kSource), syntheticSource)
 	var err error
-	v = h.fieldOf(rec, ColCreated)
+	v = h.fieldOf(rec, kCreated)
 	if e.Created, err = parseTimeBytes(v); err != nil || e.Created.IsZero() {
-		return h.fail(line, ColCreated, v, dateAdvice)
+		return h.fail(line, kCreated, v, dateAdvice)
 	}
-	v = h.fieldOf(rec, ColClosed)
+	v = h.fieldOf(rec, kClosed)
 	if e.Closed, err = parseTimeBytes(v); err != nil {
-		return h.fail(line, ColClosed, v, dateAdvice+", or an empty cell for an open request")
+		return h.fail(line, kClosed, v, dateAdvice+", or an empty cell for an open request")
 	}
-	if e.Closed.IsZero() && strings.EqualFold(e.Status, "Closed") {
-		v = h.fieldOf(rec, ColUpdated)
+	if e.Closed.IsZero() && bytes.EqualFold(h.fieldOf(rec, kStatus), closedStatus) {
+		v = h.fieldOf(rec, kUpdated)
 		if e.Closed, err = parseTimeBytes(v); err != nil {
-			return h.fail(line, ColUpdated, v, dateAdvice)
+			return h.fail(line, kUpdated, v, dateAdvice)
 		}
 		e.ClosedByEdit = !e.Closed.IsZero()
 	}
 	if !e.Closed.IsZero() && e.Closed.Before(e.Created) {
-		return h.fail(line, ColClosed, h.fieldOf(rec, ColClosed), "the request closes before it was created ("+e.Created.Format(time.DateTime)+"); correct the dates")
+		return h.fail(line, kClosed, h.fieldOf(rec, kClosed), "the request closes before it was created ("+e.Created.Format(time.DateTime)+"); correct the dates")
 	}
-	lat, lon := h.fieldOf(rec, ColLatitude), h.fieldOf(rec, ColLongitude)
+	lat, lon := h.fieldOf(rec, kLatitude), h.fieldOf(rec, kLongitude)
 	if len(lat) > 0 || len(lon) > 0 {
-		if e.Lat, err = strconv.ParseFloat(string(lat), 64); err != nil || e.Lat < -90 || e.Lat > 90 {
-			return h.fail(line, ColLatitude, lat, "expected a latitude in decimal degrees (-90 to 90) or an empty cell")
+		if e.Lat, err = parseCoord(lat); err != nil || e.Lat < -90 || e.Lat > 90 {
+			return h.fail(line, kLatitude, lat, "expected a latitude in decimal degrees (-90 to 90) or an empty cell")
 		}
-		if e.Lon, err = strconv.ParseFloat(string(lon), 64); err != nil || e.Lon < -180 || e.Lon > 180 {
-			return h.fail(line, ColLongitude, lon, "expected a longitude in decimal degrees (-180 to 180) or an empty cell")
+		if e.Lon, err = parseCoord(lon); err != nil || e.Lon < -180 || e.Lon > 180 {
+			return h.fail(line, kLongitude, lon, "expected a longitude in decimal degrees (-180 to 180) or an empty cell")
 		}
 		e.HasPoint = e.Lat != 0 || e.Lon != 0
 	}
-	e.CD = in.get(h.fieldOf(rec, ColCD))
-	e.NC = in.get(h.fieldOf(rec, ColNC))
-	e.NCName = in.get(h.fieldOf(rec, ColNCName))
+	e.CD = h.fieldOf(rec, kCD)
+	e.NC = h.fieldOf(rec, kNC)
 	return nil
 }
 
@@ -245,4 +267,44 @@ func fastTime(s []byte) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return t, true
+}
+
+// pow10 holds the exactly representable powers of ten.
+var pow10 = [...]float64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// parseCoord reads a decimal number such as -118.208735. Plain decimals of
+// up to 15 significant digits are read as integer / 10^k, one correctly
+// rounded division, so the result equals strconv.ParseFloat's; anything else
+// goes to strconv.ParseFloat.
+func parseCoord(b []byte) (float64, error) {
+	i, neg := 0, false
+	if len(b) > 0 && (b[0] == '-' || b[0] == '+') {
+		neg = b[0] == '-'
+		i++
+	}
+	var n uint64
+	digits, frac, dot := 0, 0, false
+	for ; i < len(b); i++ {
+		c := b[i]
+		switch {
+		case c >= '0' && c <= '9':
+			n = n*10 + uint64(c-'0')
+			digits++
+			if dot {
+				frac++
+			}
+		case c == '.' && !dot:
+			dot = true
+		default:
+			return strconv.ParseFloat(string(b), 64)
+		}
+	}
+	if digits == 0 || digits > 15 || frac >= len(pow10) {
+		return strconv.ParseFloat(string(b), 64)
+	}
+	v := float64(n) / pow10[frac]
+	if neg {
+		v = -v
+	}
+	return v, nil
 }

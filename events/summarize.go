@@ -381,7 +381,7 @@ func (p *partial) chunk(h *header, c chunk, opt *Options) error {
 
 func (p *partial) add(e *Event, opt *Options) {
 	p.rows++
-	if e.Source == SyntheticSource {
+	if e.Synthetic {
 		p.synthetic++
 	}
 	area, placed := -1, false
@@ -396,7 +396,7 @@ func (p *partial) add(e *Event, opt *Options) {
 		if opt.CodeColumn == ColNC {
 			code = e.NC
 		}
-		if a, ok := opt.Codes[code]; ok && code != "" {
+		if a, ok := opt.Codes[string(code)]; ok && len(code) > 0 {
 			area, placed = a, true
 			p.byCode++
 		}
