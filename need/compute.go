@@ -134,6 +134,15 @@ func Compute(spec *Spec, t *Table, opt Options) (*Result, error) {
 		}
 	}
 	rankScores(res)
+	if opt.UsePublished && spec.PublishedPercentile != "" && t.Has(spec.PublishedPercentile) {
+		p, err := t.Numbers(spec.PublishedPercentile)
+		if err != nil {
+			return nil, err
+		}
+		for a := range res.Areas {
+			res.Areas[a].Percentile = Num(p[a])
+		}
+	}
 	assignTiers(spec, res)
 	return res, nil
 }

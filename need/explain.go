@@ -30,6 +30,8 @@ type Explanation struct {
 	Tests      []TestResult    `json:"tests,omitempty"`
 	Flags      map[string]bool `json:"flags,omitempty"`
 	Sentence   string          `json:"sentence"`
+
+	componentOrder []string
 }
 
 // Explain explains area a of a result.
@@ -61,6 +63,7 @@ func explain(spec *Spec, inds, comps []string, weights []float64, ar *AreaResult
 			}
 		}
 	}
+	e.componentOrder = comps
 	if len(comps) > 0 {
 		e.Components = map[string]Num{}
 		for c, name := range comps {
@@ -93,10 +96,7 @@ func fmtNum(v float64) string {
 	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
 		return fmt.Sprintf("%.0f", v)
 	}
-	if math.Abs(v) < 10 {
-		return fmt.Sprintf("%.2f", v)
-	}
-	return fmt.Sprintf("%.1f", v)
+	return fmt.Sprintf("%.2f", v)
 }
 
 func sentence(spec *Spec, e *Explanation, ar *AreaResult) string {
@@ -105,19 +105,19 @@ func sentence(spec *Spec, e *Explanation, ar *AreaResult) string {
 	}
 	// composite: the three largest contributions
 	type c struct {
-		name string
-		v, p float64
+		name, comp string
+		v, p       float64
 	}
 	var cs []c
 	for _, l := range e.Indicators {
 		if !l.Contribution.Missing() {
-			cs = append(cs, c{l.Name, float64(l.Contribution), float64(l.Normalised)})
+			cs = append(cs, c{l.Name, l.Component, float64(l.Contribution), float64(l.Normalised)})
 		}
 	}
 	sort.SliceStable(cs, func(i, j int) bool { return cs[i].v > cs[j].v })
 	var parts []string
 	for i := 0; i < len(cs) && i < 3; i++ {
-		parts = append(parts, fmt.Sprintf("%s %s (contribution %s)", cs[i].name, fmtNum(cs[i].p), fmtNum(cs[i].v)))
+		parts = append(parts, fmt.Sprintf("%s %s (%s of %s)", cs[i].name, fmtNum(cs[i].p), fmtNum(cs[i].v), cs[i].comp))
 	}
 	tier := ar.Tier
 	if tier == "" {
@@ -126,12 +126,24 @@ func sentence(spec *Spec, e *Explanation, ar *AreaResult) string {
 	if ar.Score.Missing() {
 		return fmt.Sprintf("%s: no score (too many indicators missing)", ar.ID)
 	}
-	return fmt.Sprintf("%s: %s, score %s (percentile %s, rank %d); largest contributions: %s",
-		ar.ID, tier, fmtNum(float64(ar.Score)), fmtNum(float64(ar.Percentile)), ar.Rank, strings.Join(parts, ", "))
+	var comps []string
+	for c, name := range e.componentOrder {
+		comps = append(comps, fmt.Sprintf("%s %s", name, fmtNum(float64(ar.ComponentScaled[c]))))
+	}
+	join := " x "
+	if spec.Combine != "product" {
+		join = ", "
+	}
+	compText := ""
+	if len(comps) > 1 {
+		compText = " from " + strings.Join(comps, join)
+	}
+	return fmt.Sprintf("%s: %s, score %s%s (percentile %s, rank %d); largest contributions: %s",
+		ar.ID, tier, fmtNum(float64(ar.Score)), compText, fmtNum(float64(ar.Percentile)), ar.Rank, strings.Join(parts, ", "))
 }
 
 func testText(t TestResult) string {
-	return fmt.Sprintf("%s %s %s %s", t.Label, fmtNum(t.Value), t.Op, fmtNum(t.Threshold))
+	return fmt.Sprintf("%s %s %s %s", t.Label, fmtNum(float64(t.Value)), t.Op, fmtNum(t.Threshold))
 }
 
 func negate(op string) string {
@@ -179,9 +191,9 @@ func thresholdSentence(spec *Spec, ar *AreaResult) string {
 				continue
 			}
 			for _, t := range ts {
-				if !t.Met && !math.IsNaN(t.Value) && math.Abs(t.Threshold-t.Value) < bestGap {
-					bestGap = math.Abs(t.Threshold - t.Value)
-					best = fmt.Sprintf("%s %s %s %s", t.Label, fmtNum(t.Value), negate(t.Op), fmtNum(t.Threshold))
+				if !t.Met && !t.Value.Missing() && math.Abs(t.Threshold-float64(t.Value)) < bestGap {
+					bestGap = math.Abs(t.Threshold - float64(t.Value))
+					best = fmt.Sprintf("%s %s %s %s", t.Label, fmtNum(float64(t.Value)), negate(t.Op), fmtNum(t.Threshold))
 				}
 			}
 		}
@@ -191,7 +203,7 @@ func thresholdSentence(spec *Spec, ar *AreaResult) string {
 			if !g.Met {
 				op = negate(op)
 			}
-			gate = fmt.Sprintf("%s %s %s %s", g.Label, fmtNum(g.Value), op, fmtNum(g.Threshold))
+			gate = fmt.Sprintf("%s %s %s %s", g.Label, fmtNum(float64(g.Value)), op, fmtNum(g.Threshold))
 		}
 		switch {
 		case ar.Flags[c.Name]:
@@ -223,7 +235,7 @@ func gateText(ts []TestResult) string {
 		if !g.Met {
 			op = negate(op)
 		}
-		p = append(p, fmt.Sprintf("%s %s %s %s", g.Label, fmtNum(g.Value), op, fmtNum(g.Threshold)))
+		p = append(p, fmt.Sprintf("%s %s %s %s", g.Label, fmtNum(float64(g.Value)), op, fmtNum(g.Threshold)))
 	}
 	return strings.Join(p, " and ")
 }

@@ -108,7 +108,7 @@ func (t Test) validate(inds map[string]bool) error {
 type TestResult struct {
 	Label     string  `json:"label"`
 	Indicator string  `json:"indicator"`
-	Value     float64 `json:"value"`
+	Value     Num     `json:"value"`
 	Op        string  `json:"op"`
 	Threshold float64 `json:"threshold"`
 	Met       bool    `json:"met"`
@@ -147,6 +147,6 @@ func (t Test) eval(get func(ind string, raw bool) float64, out *[]TestResult) bo
 			label += " percentile"
 		}
 	}
-	*out = append(*out, TestResult{Label: label, Indicator: t.Indicator, Value: v, Op: t.Op, Threshold: t.Value, Met: met})
+	*out = append(*out, TestResult{Label: label, Indicator: t.Indicator, Value: Num(v), Op: t.Op, Threshold: t.Value, Met: met})
 	return met
 }

@@ -39,6 +39,11 @@ type Spec struct {
 	// Rules (thresholds method).
 	Rules *Rules `yaml:"rules,omitempty"`
 	Tiers Tiers  `yaml:"tiers,omitempty"`
+	// PublishedPercentile names a column with the published percentile of
+	// the score (statewide, for example); with published percentiles it
+	// replaces the percentile computed among the run's areas, so a run
+	// over a subset (the SB 535 list) is tiered as published.
+	PublishedPercentile string `yaml:"published_percentile,omitempty"`
 }
 
 // Normalisation turns an indicator's raw values into comparable values.
