@@ -387,16 +387,16 @@ func TestTierMerge(t *testing.T) {
 	}
 	loc := councilDistricts(t)
 	pop := make([]float64, len(loc.ids))
-	tiers := make([]int, len(loc.ids))
+	tiers := make([]string, len(loc.ids))
 	for i := range pop {
 		pop[i] = float64(100000 + 1000*i)
-		tiers[i] = 1 + i%3
+		tiers[i] = []string{"low", "mid", "high", ""}[i%4]
 	}
 	s, err := Summarize(&buf, "g.csv", Options{Locator: loc, AreaIDs: loc.ids, Population: pop})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts, err := s.ByTier(tiers)
+	ts, err := s.ByTier(tiers, []string{"low", "mid", "high"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -413,12 +413,18 @@ func TestTierMerge(t *testing.T) {
 		}
 		m, _ := sk.Quantile(0.5)
 		if tr.Count != n || tr.Population != p || *tr.MedianHours != m || math.Abs(*tr.RatePer1000-float64(n)/p*1000) > 1e-9 {
-			t.Errorf("tier %d: %+v, want count %d pop %v median %v", tr.Tier, tr, n, p, m)
+			t.Errorf("tier %s: %+v, want count %d pop %v median %v", tr.Tier, tr, n, p, m)
 		}
 		total += tr.Count
 	}
-	if total != s.Located {
-		t.Errorf("tiers hold %d events, %d located", total, s.Located)
+	inTiers := 0
+	for i, a := range s.Areas {
+		if tiers[i] != "" {
+			inTiers += a.Count
+		}
+	}
+	if total != inTiers || len(ts) != 3 || ts[0].Tier != "low" || ts[2].Tier != "high" {
+		t.Errorf("tiers hold %d events, areas with a tier %d; order %v", total, inTiers, ts)
 	}
 }
 

@@ -87,7 +87,7 @@ type TypeSummary struct {
 
 // TierSummary is the summary of the areas of one need tier.
 type TierSummary struct {
-	Tier        int      `json:"tier"`
+	Tier        string   `json:"tier"`
 	Areas       int      `json:"areas"`
 	Population  float64  `json:"population"`
 	RatePer1000 *float64 `json:"rate_per_1000"`
@@ -513,19 +513,20 @@ func rate(count int, pop float64) *float64 {
 	return &r
 }
 
-// ByTier groups the areas by need tier: tier[i] is the tier of area i (areas
-// with tier 0 or below are left out). Counts and populations are summed,
-// response-time sketches merged (so the tier's median and 90th percentile
-// are those of all its closed requests, not an average of area medians),
-// and the rate is the tier's count per 1,000 of its population. The result
-// is stored in s.Tiers, ordered by tier, and returned.
-func (s *Summary) ByTier(tier []int) ([]TierSummary, error) {
+// ByTier groups the areas by need tier: tier[i] is the tier label of area i
+// ("" leaves the area out). Counts and populations are summed, response-time
+// sketches merged (so the tier's median and 90th percentile are those of all
+// its closed requests, not an average of area medians), and the rate is the
+// tier's count per 1,000 of its population. Tiers come in the given order
+// (labels from lowest to highest need, say), then any other labels sorted.
+// The result is stored in s.Tiers and returned.
+func (s *Summary) ByTier(tier []string, order []string) ([]TierSummary, error) {
 	if len(tier) != len(s.Areas) {
 		return nil, budget.Errorf(budget.EINVALID, "events: %d tiers for %d areas", len(tier), len(s.Areas))
 	}
-	by := map[int]*TierSummary{}
+	by := map[string]*TierSummary{}
 	for i, t := range tier {
-		if t <= 0 {
+		if t == "" {
 			continue
 		}
 		ts := by[t]
@@ -537,12 +538,28 @@ func (s *Summary) ByTier(tier []int) ([]TierSummary, error) {
 		ts.Population += s.Areas[i].Population
 		ts.merge(&s.Areas[i].Stats)
 	}
+	rank := map[string]int{}
+	for i, t := range order {
+		if _, ok := rank[t]; !ok {
+			rank[t] = i
+		}
+	}
 	s.Tiers = s.Tiers[:0]
 	for _, ts := range by {
 		ts.RatePer1000 = rate(ts.Count, ts.Population)
 		ts.finish()
 		s.Tiers = append(s.Tiers, *ts)
 	}
-	sort.Slice(s.Tiers, func(i, j int) bool { return s.Tiers[i].Tier < s.Tiers[j].Tier })
+	sort.Slice(s.Tiers, func(i, j int) bool {
+		ri, iok := rank[s.Tiers[i].Tier]
+		rj, jok := rank[s.Tiers[j].Tier]
+		if iok != jok {
+			return iok
+		}
+		if iok && ri != rj {
+			return ri < rj
+		}
+		return s.Tiers[i].Tier < s.Tiers[j].Tier
+	})
 	return s.Tiers, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/events"
 	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/need"
+	"github.com/budgetlens/budgetlens/store/duckdb"
 	"github.com/spf13/cobra"
 )
 
@@ -175,7 +178,7 @@ func withCodes(ps []events.Place, name string) ([]events.Place, error) {
 }
 
 func newEventsSummarizeCmd() *cobra.Command {
-	var layer, in, format, codeCol string
+	var layer, in, format, codeCol, needRun string
 	var lenient bool
 	cmd := &cobra.Command{
 		Use:   "summarize --layer NAME --in FILE [--format table|json|csv] [--lenient]",
@@ -216,17 +219,29 @@ error, or into the JSON.`,
 					opt.Codes[t] = i
 				}
 			}
+			var tiers []string
+			if needRun != "" {
+				if tiers, err = needTiers(l, needRun); err != nil {
+					return err
+				}
+			}
 			s, err := events.Summarize(f, in, opt)
 			if err != nil {
 				return err
 			}
-			return writeEventsSummary(cmd, format, l.Name, s)
+			if tiers != nil {
+				if _, err := s.ByTier(tiers, nil); err != nil {
+					return err
+				}
+			}
+			return writeEventsSummary(cmd, format, l.Name, s, tiers)
 		},
 	}
 	cmd.Flags().StringVar(&layer, "layer", "", "stored area layer")
 	cmd.Flags().StringVar(&in, "in", "", "service requests CSV (MyLA311 schema)")
 	cmd.Flags().StringVar(&codeCol, "code-column", "CD", "column used when coordinates are missing: CD, NC or empty for none")
 	cmd.Flags().BoolVar(&lenient, "lenient", false, "count and report bad rows instead of stopping at the first")
+	cmd.Flags().StringVar(&needRun, "need-run", "", "need-index run (id, or latest) over the same layer: adds each area's tier and a summary per tier")
 	addFormatFlag(cmd, &format)
 	return cmd
 }
@@ -238,7 +253,41 @@ func trimZeros(s string) string {
 	return s
 }
 
-func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summary) error {
+// needTiers returns the tier of each area of l from a stored need run ("latest"
+// for the most recent run over the layer).
+func needTiers(l *geo.Layer, run string) ([]string, error) {
+	var r *need.Run
+	err := withStore(func(st *duckdb.Store) error {
+		var err error
+		if run == "latest" {
+			r, err = st.LatestRunForLayer(context.Background(), l.Name)
+			return err
+		}
+		id, perr := strconv.ParseInt(run, 10, 64)
+		if perr != nil {
+			return budget.Errorf(budget.EINVALID, "--need-run %q: give a run id or latest (list them with budgetlens need ls)", run)
+		}
+		r, err = st.Run(context.Background(), id)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if r.Layer != l.Name {
+		return nil, budget.Errorf(budget.EINVALID, "need run %d is over layer %s, not %s; compute one over %s or pick another run", r.ID, r.Layer, l.Name, l.Name)
+	}
+	byID := map[string]string{}
+	for _, a := range r.Areas {
+		byID[a.ID] = a.Tier
+	}
+	tiers := make([]string, len(l.Areas))
+	for i, a := range l.Areas {
+		tiers[i] = byID[a.ID]
+	}
+	return tiers, nil
+}
+
+func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summary, tiers []string) error {
 	if format == "json" {
 		return writeJSON(cmd.OutOrStdout(), struct {
 			Layer string `json:"layer"`
@@ -252,13 +301,31 @@ func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summ
 		return strconv.FormatFloat(*p, 'f', prec, 64)
 	}
 	header := []string{"area_id", "population", "requests", "rate_per_1000", "closed", "median_hours", "p90_hours"}
+	if tiers != nil {
+		header = append(header, "need_tier")
+	}
 	var rows [][]string
-	for _, a := range s.Areas {
-		rows = append(rows, []string{a.AreaID, strconv.FormatFloat(a.Population, 'f', -1, 64), strconv.Itoa(a.Count),
-			opt(a.RatePer1000, 2), strconv.Itoa(a.Closed), opt(a.MedianHours, 1), opt(a.P90Hours, 1)})
+	for i, a := range s.Areas {
+		row := []string{a.AreaID, strconv.FormatFloat(a.Population, 'f', -1, 64), strconv.Itoa(a.Count),
+			opt(a.RatePer1000, 2), strconv.Itoa(a.Closed), opt(a.MedianHours, 1), opt(a.P90Hours, 1)}
+		if tiers != nil {
+			row = append(row, tiers[i])
+		}
+		rows = append(rows, row)
 	}
 	if err := writeGeoTable(cmd, format, header, rows, nil); err != nil {
 		return err
+	}
+	if tiers != nil && format != "csv" {
+		var trows [][]string
+		for _, t := range s.Tiers {
+			trows = append(trows, []string{t.Tier, strconv.Itoa(t.Areas), strconv.FormatFloat(t.Population, 'f', -1, 64), strconv.Itoa(t.Count),
+				opt(t.RatePer1000, 2), strconv.Itoa(t.Closed), opt(t.MedianHours, 1), opt(t.P90Hours, 1)})
+		}
+		fmt.Fprintln(cmd.OutOrStdout())
+		if err := writeGeoTable(cmd, format, []string{"need_tier", "areas", "population", "requests", "rate_per_1000", "closed", "median_hours", "p90_hours"}, trows, nil); err != nil {
+			return err
+		}
 	}
 	e := cmd.ErrOrStderr()
 	fmt.Fprintf(e, "%s: %d rows; %d placed by coordinates, %d by district code, %d not placed in layer %s, %d bad\n",

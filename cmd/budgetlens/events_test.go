@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/budgetlens/budgetlens/need"
+	"github.com/budgetlens/budgetlens/store/duckdb"
 )
 
 func TestEventsGenerateAndSummarize(t *testing.T) {
@@ -85,5 +90,66 @@ func TestEventsSummarizeBadInput(t *testing.T) {
 	}
 	if code, _, _ := run(t, "events", "generate", "--out", bad, "--rows", "10"); code != 2 {
 		t.Errorf("generate without places: exit %d, want 2", code)
+	}
+}
+
+// TestEventsSummarizeByNeedTier stores a need run over the districts (tiers
+// by district number, for the test) and checks the per-tier summary.
+func TestEventsSummarizeByNeedTier(t *testing.T) {
+	db := tempDB(t)
+	districts := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "council_districts", "--id-field", "District", districts); code != 0 {
+		t.Fatalf("geo import: %d %s", code, errOut)
+	}
+	st, err := duckdb.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &need.Run{Spec: "test", SpecVersion: "1", Layer: "council_districts", CreatedAt: time.Now().UTC()}
+	for i := 1; i <= 15; i++ {
+		r.Areas = append(r.Areas, need.AreaResult{ID: strconv.Itoa(i), Tier: []string{"low", "high"}[i%2]})
+	}
+	if _, err := st.SaveRun(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	in := fixture.Data(t, "la/services/myla311_sample_2016_100rows.csv")
+	code, stdout, errOut := run(t, "--db", db, "events", "summarize", "--layer", "council_districts", "--in", in, "--need-run", "latest", "--format", "json")
+	if code != 0 {
+		t.Fatalf("summarize: %d %s", code, errOut)
+	}
+	var s struct {
+		Areas []struct {
+			AreaID string `json:"area_id"`
+			Count  int
+		}
+		Tiers []struct {
+			Tier  string
+			Areas int
+			Count int
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &s); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for _, a := range s.Areas {
+		n, _ := strconv.Atoi(a.AreaID)
+		want[[]string{"low", "high"}[n%2]] += a.Count
+	}
+	if len(s.Tiers) != 2 {
+		t.Fatalf("tiers %+v", s.Tiers)
+	}
+	for _, tr := range s.Tiers {
+		if tr.Count != want[tr.Tier] || tr.Areas != map[string]int{"low": 7, "high": 8}[tr.Tier] {
+			t.Errorf("tier %+v, want %d requests", tr, want[tr.Tier])
+		}
+	}
+	if want["low"]+want["high"] != 100 {
+		t.Errorf("areas hold %v", want)
+	}
+	code, stdout, _ = run(t, "--db", db, "events", "summarize", "--layer", "council_districts", "--in", in, "--need-run", "latest")
+	if code != 0 || !strings.Contains(stdout, "need_tier") {
+		t.Errorf("table: %d %s", code, stdout)
 	}
 }
