@@ -205,3 +205,31 @@ func countEqual(xs []float64, v float64) int {
 	}
 	return n
 }
+
+func TestLACountyTractIndex(t *testing.T) {
+	r, err := LACountyTractIndex(fixture.Data(t, "la/need/ces3_results_all_ca_tracts.csv"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Areas) != 2343 || r.Layer != LACountyLayer || r.Spec != "percentile-average" {
+		t.Fatalf("%d areas, layer %q, spec %q", len(r.Areas), r.Layer, r.Spec)
+	}
+	ranks := map[int]bool{}
+	tiers := map[string]int{}
+	for _, a := range r.Areas {
+		if !strings.HasPrefix(a.ID, "6037") {
+			t.Fatalf("tract %s is not in LA County", a.ID)
+		}
+		if a.Rank > 0 {
+			ranks[a.Rank] = true
+		}
+		tiers[a.Tier]++
+	}
+	if !ranks[1] || len(ranks) < 2300 {
+		t.Fatalf("%d distinct ranks", len(ranks))
+	}
+	t.Logf("LA County tracts by tier: %v", tiers)
+	if tiers["very high need"] == 0 || tiers["lower priority"] == 0 {
+		t.Fatalf("tiers %v", tiers)
+	}
+}

@@ -63,7 +63,7 @@ func fileHash(path string) string {
 }
 
 func newIndexRunCmd() *cobra.Command {
-	var preset, specFile, indicators, idCol, out, neighbours, neighbourID, layer, format string
+	var preset, specFile, indicators, idCol, out, neighbours, neighbourID, layer, format, subset string
 	var published bool
 	cmd := &cobra.Command{
 		Use:   "run --preset NAME | --spec FILE --indicators FILE",
@@ -105,6 +105,28 @@ is used.`,
 			if err != nil {
 				return err
 			}
+			if subset != "" {
+				col, val, ok := strings.Cut(subset, "=")
+				if !ok {
+					return budget.Errorf(budget.EINVALID, "--subset %q: use COLUMN=VALUE, e.g. \"California County=Los Angeles\"", subset)
+				}
+				cells, err := tab.Text(col)
+				if err != nil {
+					return err
+				}
+				keep := make([]bool, len(cells))
+				n := 0
+				for a, c := range cells {
+					keep[a] = strings.TrimSpace(c) == strings.TrimSpace(val)
+					if keep[a] {
+						n++
+					}
+				}
+				if n == 0 {
+					return budget.Errorf(budget.EINVALID, "--subset %q: no area has %q in column %q", subset, val, col)
+				}
+				need.Subset(res, keep)
+			}
 			run := need.NewRun(res, inputs, layer, published)
 			err = withStore(func(s *duckdb.Store) error {
 				_, err := s.SaveRun(context.Background(), run)
@@ -133,6 +155,7 @@ is used.`,
 	cmd.Flags().StringVar(&out, "out", "", "write the run to FILE (.csv, .xlsx or .geojson)")
 	cmd.Flags().StringVar(&neighbours, "neighbours", "", "polygons (GeoJSON, shapefile zip, GeoPackage) for the adjacency rule")
 	cmd.Flags().StringVar(&neighbourID, "neighbour-id", "", "id property of the polygons (default: detected)")
+	cmd.Flags().StringVar(&subset, "subset", "", "keep only areas with COLUMN=VALUE after computing over all (statewide percentiles, county ranks)")
 	cmd.Flags().StringVar(&layer, "layer", "", "name of the geography the area ids belong to (e.g. tracts2010)")
 	addFormatFlag(cmd, &format)
 	return cmd
