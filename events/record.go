@@ -38,7 +38,7 @@ const (
 )
 
 // cols are the columns read, in the order of the k* keys below.
-var cols = []string{ColID, ColCreated, ColUpdated, ColClosed, ColType, ColStatus, ColSource, ColLatitude, ColLongitude, ColCD, ColNC}
+var cols = []string{ColID, ColCreated, ColUpdated, ColClosed, ColType, ColStatus, ColSource, ColLatitude, ColLongitude, ColCD, ColNC, ColNCName}
 
 const (
 	kID = iota
@@ -52,6 +52,7 @@ const (
 	kLongitude
 	kCD
 	kNC
+	kNCName
 	nCols
 )
 
@@ -72,6 +73,7 @@ type Event struct {
 	Lon, Lat     float64
 	HasPoint     bool   // coordinates present and not (0, 0)
 	CD, NC       []byte // district codes as written (empty when absent); valid until the next record
+	NCName       []byte // neighbourhood council name as written; valid until the next record
 	Line         int    // line of the record in its file (header = 1)
 }
 
@@ -200,6 +202,7 @@ func (h *header) parse(rec [][]byte, line int, e *Event, in interner) error {
 	}
 	e.CD = h.fieldOf(rec, kCD)
 	e.NC = h.fieldOf(rec, kNC)
+	e.NCName = h.fieldOf(rec, kNCName)
 	return nil
 }
 
@@ -307,4 +310,24 @@ func parseCoord(b []byte) (float64, error) {
 		v = -v
 	}
 	return v, nil
+}
+
+// NormalizeName reduces an area name for matching the NCName column with
+// the names of a neighbourhood-council layer: upper case, without the words
+// "NC", "Neighborhood Council", "CC", "Community Council", and without
+// anything but letters and digits ("ARLETA NC" and "Arleta" both give
+// "ARLETA"). Names changed since the data was recorded do not match; those
+// requests stay unplaced unless their coordinates place them.
+func NormalizeName(s string) string {
+	u := " " + strings.ToUpper(s) + " "
+	for _, w := range []string{" NEIGHBORHOOD COUNCIL ", " COMMUNITY COUNCIL ", " NC ", " CC "} {
+		u = strings.ReplaceAll(u, w, " ")
+	}
+	var b strings.Builder
+	for _, r := range u {
+		if r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

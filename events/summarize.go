@@ -29,9 +29,10 @@ type Options struct {
 	// position; Population[i] = 0 means unknown (no rate is given).
 	AreaIDs    []string
 	Population []float64
-	// CodeColumn ("CD" or "NC") names the column used to place an event whose
-	// coordinates are missing or fall outside every area; Codes maps its values
-	// to area positions. Empty: no fallback.
+	// CodeColumn ("CD", "NC" or "NCName") names the column used to place an
+	// event whose coordinates are missing or fall outside every area; Codes
+	// maps its values to area positions (for NCName, keyed by NormalizeName of
+	// the layer's names). Empty: no fallback.
 	CodeColumn string
 	Codes      map[string]int
 	// Lenient counts and reports bad rows instead of stopping at the first.
@@ -132,8 +133,8 @@ func Summarize(r io.Reader, name string, opt Options) (*Summary, error) {
 	if len(opt.Population) != 0 && len(opt.Population) != len(opt.AreaIDs) {
 		return nil, budget.Errorf(budget.EINVALID, "events: %d populations for %d areas", len(opt.Population), len(opt.AreaIDs))
 	}
-	if opt.CodeColumn != "" && opt.CodeColumn != ColCD && opt.CodeColumn != ColNC {
-		return nil, budget.Errorf(budget.EINVALID, "events: code column %q: use CD or NC", opt.CodeColumn)
+	if opt.CodeColumn != "" && opt.CodeColumn != ColCD && opt.CodeColumn != ColNC && opt.CodeColumn != ColNCName {
+		return nil, budget.Errorf(budget.EINVALID, "events: code column %q: use CD, NC or NCName", opt.CodeColumn)
 	}
 	sp := &splitter{r: r, block: opt.BlockSize}
 	hdrBytes, err := sp.header()
@@ -393,8 +394,11 @@ func (p *partial) add(e *Event, opt *Options) {
 	}
 	if !placed && opt.CodeColumn != "" {
 		code := e.CD
-		if opt.CodeColumn == ColNC {
+		switch opt.CodeColumn {
+		case ColNC:
 			code = e.NC
+		case ColNCName:
+			code = []byte(NormalizeName(string(e.NCName)))
 		}
 		if a, ok := opt.Codes[string(code)]; ok && len(code) > 0 {
 			area, placed = a, true

@@ -186,7 +186,8 @@ func newEventsSummarizeCmd() *cobra.Command {
 		Long: `summarize streams a MyLA311-style CSV (on all cores, in bounded memory), places
 each request in an area of the stored layer by its coordinates (falling back to
 its CD code, matched to the area ids, when coordinates are missing or outside
-the layer; --code-column NC to use NC codes instead, or "" for none), and prints
+the layer; --code-column NC to use NC codes, NCName to match neighbourhood
+council names with the layer's area names, or "" for none), and prints
 per area: requests, rate per 1,000 residents, closed requests, and the median
 and 90th percentile of the response time in hours (closed - created; closing
 time from UpdatedDate when ClosedDate is empty on a closed request).
@@ -214,6 +215,10 @@ error, or into the JSON.`,
 			for i, a := range l.Areas {
 				opt.AreaIDs = append(opt.AreaIDs, a.ID)
 				opt.Population = append(opt.Population, a.Population)
+				if codeCol == events.ColNCName {
+					opt.Codes[events.NormalizeName(a.Name)] = i
+					continue
+				}
 				opt.Codes[a.ID] = i
 				if t := trimZeros(a.ID); t != a.ID {
 					opt.Codes[t] = i
@@ -239,7 +244,7 @@ error, or into the JSON.`,
 	}
 	cmd.Flags().StringVar(&layer, "layer", "", "stored area layer")
 	cmd.Flags().StringVar(&in, "in", "", "service requests CSV (MyLA311 schema)")
-	cmd.Flags().StringVar(&codeCol, "code-column", "CD", "column used when coordinates are missing: CD, NC or empty for none")
+	cmd.Flags().StringVar(&codeCol, "code-column", "CD", "column used when coordinates are missing: CD, NC, NCName or empty for none")
 	cmd.Flags().BoolVar(&lenient, "lenient", false, "count and report bad rows instead of stopping at the first")
 	cmd.Flags().StringVar(&needRun, "need-run", "", "need-index run (id, or latest) over the same layer: adds each area's tier and a summary per tier")
 	addFormatFlag(cmd, &format)
