@@ -73,7 +73,8 @@ type Areas struct {
 	Population []float64
 	// Assets holds per_asset attributes per area by name. Missing names are
 	// read from the layer's area attributes (numbers; blank = 0); "area_km2"
-	// is computed from the geometry when no such attribute exists.
+	// is computed from the geometry (or, for point-only areas, from their
+	// land-area attribute) when no such attribute exists.
 	Assets map[string][]float64
 	// Demand holds service-event counts per area by request type (per_demand).
 	Demand map[string][]float64
@@ -129,8 +130,8 @@ func (a *Areas) asset(name string) ([]float64, error) {
 		v[i] = x
 	}
 	if !found && name == "area_km2" {
-		for i, ar := range a.Layer.Areas {
-			v[i] = areaKM2(ar.Geom)
+		for i := range a.Layer.Areas {
+			v[i] = landKM2(&a.Layer.Areas[i])
 		}
 		found = true
 	}
@@ -142,6 +143,26 @@ func (a *Areas) asset(name string) ([]float64, error) {
 	}
 	a.Assets[name] = v
 	return v, nil
+}
+
+// landKM2 is an area's size in km²: from its polygon, or, for an area known
+// only by its point (a tract interior point), from its land-area attribute
+// (ALAND20 or ALAND in m², LandSqMile in square miles, land_km2); 0 when none.
+func landKM2(ar *geo.Area) float64 {
+	if len(ar.Geom) > 0 {
+		return areaKM2(ar.Geom)
+	}
+	for _, c := range []struct {
+		key    string
+		factor float64
+	}{{"ALAND20", 1e-6}, {"ALAND", 1e-6}, {"LandSqMile", 2.589988110336}, {"land_km2", 1}} {
+		if s, ok := ar.Attrs[c.key]; ok {
+			if x, err := strconv.ParseFloat(strings.ReplaceAll(strings.TrimSpace(s), ",", ""), 64); err == nil && x >= 0 {
+				return x * c.factor
+			}
+		}
+	}
+	return 0
 }
 
 // areaKM2 is the area of a WGS84 multipolygon in km², on a local

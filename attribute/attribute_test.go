@@ -552,3 +552,26 @@ func TestTractsWithDistrictCodes(t *testing.T) {
 		t.Errorf("unattributed %+v", res.Unattributed)
 	}
 }
+
+func TestAreaKM2(t *testing.T) {
+	areas := laDistricts(t)
+	v, err := areas.asset("area_km2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := sum(v)
+	// The City of Los Angeles covers about 1,302 km² of land and water (469 sq mi).
+	if total < 1200 || total > 1320 {
+		t.Errorf("council districts cover %.0f km²", total)
+	}
+	pt := &geo.Layer{Name: "p", Areas: []geo.Area{{ID: "a", Point: orb.Point{-118, 34}, Attrs: map[string]string{"ALAND20": "2,500,000"}},
+		{ID: "b", Point: orb.Point{-118, 34}, Attrs: map[string]string{"LandSqMile": "1"}}, {ID: "c", Point: orb.Point{-118, 34}}}}
+	pv, err := NewAreas(pt, nil).asset("area_km2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv[0] != 2.5 || math.Abs(pv[1]-2.589988) > 1e-6 || pv[2] != 0 {
+		t.Errorf("point areas: %v", pv)
+	}
+	t.Logf("council districts: %.1f km² in total", total)
+}
