@@ -525,3 +525,41 @@ func TestSummarizeByNCName(t *testing.T) {
 	}
 	t.Logf("100 real requests placed by NCName in the 2025 councils: %d (the others name councils renamed since 2016)", s.ByCode)
 }
+
+func TestNearestPointMatchesBruteForce(t *testing.T) {
+	places, err := TractPlaces(fixture.Data(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"), "037")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pts := make([]orb.Point, len(places))
+	for i, p := range places {
+		pts[i] = orb.Point{p.Lon, p.Lat}
+	}
+	const maxM = 3000
+	np := NewNearestPoint(pts, maxM)
+	kx, ky := np.kx, np.ky
+	rng := rand.New(rand.NewPCG(8, 9))
+	none := 0
+	for range 3000 {
+		lon, lat := -118.95+0.9*rng.Float64(), 33.7+0.8*rng.Float64()
+		want, wantD := -1, math.Inf(1)
+		for i, p := range pts {
+			d := math.Hypot((p[0]-lon)*kx, (p[1]-lat)*ky)
+			if d < wantD {
+				want, wantD = i, d
+			}
+		}
+		if wantD > maxM {
+			want = -1
+		}
+		got, ok := np.Locate(lon, lat)
+		if !ok {
+			got = -1
+			none++
+		}
+		if got != want {
+			t.Fatalf("(%v, %v): %d, brute force %d at %.0f m", lon, lat, got, want, wantD)
+		}
+	}
+	t.Logf("3000 random points: %d farther than %d m from every tract point", none, maxM)
+}

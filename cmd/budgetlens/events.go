@@ -12,6 +12,7 @@ import (
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/need"
 	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/paulmach/orb"
 	"github.com/spf13/cobra"
 )
 
@@ -180,6 +181,7 @@ func withCodes(ps []events.Place, name string) ([]events.Place, error) {
 func newEventsSummarizeCmd() *cobra.Command {
 	var layer, in, format, codeCol, needRun string
 	var lenient bool
+	var maxDist float64
 	cmd := &cobra.Command{
 		Use:   "summarize --layer NAME --in FILE [--format table|json|csv] [--lenient]",
 		Short: "Count service requests per area: rates per 1,000 residents, response-time median and p90",
@@ -190,7 +192,9 @@ the layer; --code-column NC to use NC codes, NCName to match neighbourhood
 council names with the layer's area names, or "" for none), and prints
 per area: requests, rate per 1,000 residents, closed requests, and the median
 and 90th percentile of the response time in hours (closed - created; closing
-time from UpdatedDate when ClosedDate is empty on a closed request).
+time from UpdatedDate when ClosedDate is empty on a closed request). On a layer
+known only by points (tract interior points), a request goes to the nearest
+point within --max-distance metres.
 
 Quantiles are nearest-rank (the value of rank ceil(q n)) from a mergeable
 sketch with relative error at most 0.5%. A bad row stops the run with its file,
@@ -211,7 +215,7 @@ error, or into the JSON.`,
 				return budget.Errorf(budget.EINVALID, "unable to open %s: %v", in, err)
 			}
 			defer f.Close()
-			opt := events.Options{Locator: geo.NewIndex(l), CodeColumn: codeCol, Codes: map[string]int{}, Lenient: lenient}
+			opt := events.Options{Locator: layerLocator(l, maxDist), CodeColumn: codeCol, Codes: map[string]int{}, Lenient: lenient}
 			for i, a := range l.Areas {
 				opt.AreaIDs = append(opt.AreaIDs, a.ID)
 				opt.Population = append(opt.Population, a.Population)
@@ -246,6 +250,7 @@ error, or into the JSON.`,
 	cmd.Flags().StringVar(&in, "in", "", "service requests CSV (MyLA311 schema)")
 	cmd.Flags().StringVar(&codeCol, "code-column", "CD", "column used when coordinates are missing: CD, NC, NCName or empty for none")
 	cmd.Flags().BoolVar(&lenient, "lenient", false, "count and report bad rows instead of stopping at the first")
+	cmd.Flags().Float64Var(&maxDist, "max-distance", 3000, "for a layer of points (tract interior points): farthest distance in metres to the nearest point")
 	cmd.Flags().StringVar(&needRun, "need-run", "", "need-index run (id, or latest) over the same layer: adds each area's tier and a summary per tier")
 	addFormatFlag(cmd, &format)
 	return cmd
@@ -256,6 +261,19 @@ func trimZeros(s string) string {
 		s = s[1:]
 	}
 	return s
+}
+
+// layerLocator returns the point-in-polygon index of a layer, or, for a
+// layer whose areas are all known only by points, a nearest-point locator.
+func layerLocator(l *geo.Layer, maxMeters float64) events.Locator {
+	var pts []orb.Point
+	for i := range l.Areas {
+		if !l.Areas[i].PointOnly() {
+			return geo.NewIndex(l)
+		}
+		pts = append(pts, l.Areas[i].Point)
+	}
+	return events.NewNearestPoint(pts, maxMeters)
 }
 
 // needTiers returns the tier of each area of l from a stored need run ("latest"

@@ -153,3 +153,29 @@ func TestEventsSummarizeByNeedTier(t *testing.T) {
 		t.Errorf("table: %d %s", code, stdout)
 	}
 }
+
+// TestEventsSummarizePointLayer summarises the real sample on a layer of
+// points (nearest point within --max-distance).
+func TestEventsSummarizePointLayer(t *testing.T) {
+	db := tempDB(t)
+	pts := filepath.Join(t.TempDir(), "pts.csv")
+	// Two points: central San Pedro (near sample row 1) and Van Nuys (rows 2-3).
+	os.WriteFile(pts, []byte("id,lon,lat,pop\nsp,-118.2856,33.7329,1000\nvn,-118.456,34.188,2000\n"), 0o644)
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "pts", "--id-field", "id", "--population-field", "pop", pts); code != 0 {
+		t.Fatalf("geo import: %d %s", code, errOut)
+	}
+	in := fixture.Data(t, "la/services/myla311_sample_2016_100rows.csv")
+	code, stdout, errOut := run(t, "--db", db, "events", "summarize", "--layer", "pts", "--in", in, "--max-distance", "1500", "--code-column", "", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("summarize: %d %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "sp,1000,") || !strings.HasPrefix(lines[2], "vn,2000,") {
+		t.Fatalf("output %q", stdout)
+	}
+	sp, _ := strconv.Atoi(strings.Split(lines[1], ",")[2])
+	vn, _ := strconv.Atoi(strings.Split(lines[2], ",")[2])
+	if sp < 1 || vn < 2 || !strings.Contains(errOut, "not placed") {
+		t.Errorf("san pedro %d, van nuys %d; %s", sp, vn, errOut)
+	}
+}
