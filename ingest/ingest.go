@@ -292,6 +292,21 @@ func (s *csvSource) Next() (int, []string, error) {
 	return line, rec, nil
 }
 
+// all reads the remaining records (copies).
+func (s *csvSource) all() ([][]string, error) {
+	var out [][]string
+	for {
+		_, rec, err := s.Next()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		out = append(out, append([]string(nil), rec...))
+	}
+}
+
 // XLSX reads one sheet of a spreadsheet (the profile's sheet, else the
 // first) with the given or detected profile. Line numbers are sheet rows.
 func XLSX(path string, opt Options) (*budget.Batch, error) {

@@ -1,0 +1,154 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/xuri/excelize/v2"
+)
+
+// realSeeds returns the head (first lines, cut at a line end) of each real
+// CSV export; whole files would make every fuzz step slow.
+func realSeeds(t testing.TB) map[string][]byte {
+	out := map[string][]byte{}
+	for _, rel := range []string{
+		"la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv",
+		"la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv",
+		"la/budget/FY21-22/Budget_Requests_Detail_Sec4_2122_Adopted.csv",
+		"la/budget/FY21-22/Performance_Measures_2122_Adopted.csv",
+		"la/budget/FY21-22/Positions_2122_Adopted.csv",
+		"la/budget/FY21-22/QRY_Department_Name_Text_2122_Adopted.csv",
+		"la/budget/FY18-19/pm_new.csv",
+		"la/budget/FY17-18/final_actuals_budget_la_2014_2018_wide.csv",
+		"oakland/FY22-23__adopted.csv",
+	} {
+		p := fixture.Data(t, rel)
+		data, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if len(data) > 4000 {
+			cut := bytes.LastIndexByte(data[:4000], '\n')
+			data = data[:cut+1]
+		}
+		out[filepath.Base(rel)] = data
+		// the tail holds the total and blank rows
+		full, _ := os.ReadFile(p)
+		if len(full) > 3000 {
+			hdr := full[:bytes.IndexByte(full, '\n')+1]
+			tail := full[len(full)-1500:]
+			tail = tail[bytes.IndexByte(tail, '\n')+1:]
+			out[filepath.Base(rel)+"#tail"] = append(append([]byte(nil), hdr...), tail...)
+		}
+	}
+	return out
+}
+
+// checkBatchOrError asserts the reader's contract: an error is an input
+// error or an invalid-code error, never a panic; a batch's line items
+// have a phase and a key.
+func checkBatchOrError(t *testing.T, b *budget.Batch, err error) {
+	if err != nil {
+		var ie *budget.InputError
+		if !errors.As(err, &ie) && budget.ErrorCode(err) != budget.EINVALID {
+			t.Fatalf("error is not an input error: %v", err)
+		}
+		return
+	}
+	for _, l := range b.LineItems {
+		if l.Phase == "" || l.Key == "" || l.Line < 2 {
+			t.Fatalf("incomplete line item %+v", l)
+		}
+	}
+}
+
+// FuzzCSV feeds CSV readers (detection, every embedded profile) with
+// mutations of the real exports, keeping each seed's file name since
+// constants come from it.
+func FuzzCSV(f *testing.F) {
+	for name, data := range realSeeds(f) {
+		f.Add(name, data)
+	}
+	f.Fuzz(func(t *testing.T, name string, data []byte) {
+		if filepath.Base(name) != name || name == "" {
+			return
+		}
+		b, err := CSV(name, data, Options{})
+		checkBatchOrError(t, b, err)
+	})
+}
+
+// FuzzXLSX feeds the spreadsheet reader with workbooks built from the real
+// exports' first rows, and their mutations.
+func FuzzXLSX(f *testing.F) {
+	for name, data := range realSeeds(f) {
+		if bytes.Contains([]byte(name), []byte("#")) {
+			continue
+		}
+		recs, _ := newCSVSource(name, bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")), nil).all()
+		if len(recs) > 20 {
+			recs = recs[:20]
+		}
+		x := excelize.NewFile()
+		for i, r := range recs {
+			cell, _ := excelize.CoordinatesToCellName(1, i+1)
+			row := make([]any, len(r))
+			for j, v := range r {
+				row[j] = v
+			}
+			x.SetSheetRow("Sheet1", cell, &row)
+		}
+		var buf bytes.Buffer
+		x.Write(&buf)
+		f.Add(buf.Bytes())
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := XLSXBytes("Expenditures_Sec2_for_2122_Adopted.xlsx", data, Options{})
+		checkBatchOrError(t, b, err)
+	})
+}
+
+// FuzzFiscalDataPackage mutates the descriptors and data of the FDP
+// examples and packages.
+func FuzzFiscalDataPackage(f *testing.F) {
+	for _, dir := range []string{"fdp/examples/minimal", "fdp/examples/entities-normalized", "fdp/examples/labels-and-hierarchies", "fdp/examples/transform-needed", "fdp/eu-allocations-per-ms-2014-2020", "fdp/al-treasury-spending"} {
+		desc, err := os.ReadFile(fixture.Data(f, dir+"/datapackage.json"))
+		if err != nil {
+			continue
+		}
+		csvs, _ := filepath.Glob(filepath.Join(filepath.Dir(fixture.Data(f, dir+"/datapackage.json")), "*.csv"))
+		more, _ := filepath.Glob(filepath.Join(filepath.Dir(fixture.Data(f, dir+"/datapackage.json")), "data", "*.csv"))
+		csvs = append(csvs, more...)
+		if len(csvs) == 0 {
+			continue
+		}
+		data, _ := os.ReadFile(csvs[0])
+		if len(data) > 3000 {
+			data = data[:bytes.LastIndexByte(data[:3000], '\n')+1]
+		}
+		rel, _ := filepath.Rel(filepath.Dir(fixture.Data(f, dir+"/datapackage.json")), csvs[0])
+		f.Add(desc, rel, data)
+	}
+	f.Fuzz(func(t *testing.T, desc []byte, rel string, data []byte) {
+		if !filepath.IsLocal(rel) || rel == "" {
+			return
+		}
+		dir := t.TempDir()
+		os.MkdirAll(filepath.Dir(filepath.Join(dir, rel)), 0o755)
+		os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+		os.WriteFile(filepath.Join(dir, "datapackage.json"), desc, 0o644)
+		bs, err := FiscalDataPackage(filepath.Join(dir, "datapackage.json"), Options{})
+		if err != nil {
+			checkBatchOrError(t, nil, err)
+			return
+		}
+		for _, b := range bs {
+			checkBatchOrError(t, b, nil)
+		}
+	})
+}
