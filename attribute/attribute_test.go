@@ -575,3 +575,29 @@ func TestAreaKM2(t *testing.T) {
 	}
 	t.Logf("council districts: %.1f km² in total", total)
 }
+
+func FuzzParseDollars(f *testing.F) {
+	for _, s := range []string{"1320000", "   $ 783,000", "    1,500,000", "960000.0", "", "NA", "-5"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := parseDollars(s)
+		if err == nil && strings.TrimSpace(s) == "" && c != 0 {
+			t.Fatalf("%q: %d", s, c)
+		}
+	})
+}
+
+func TestParseDollars(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int64
+	}{{"1320000", 132000000}, {"   $ 783,000", 78300000}, {"    1,500,000", 150000000}, {"960000.0", 96000000}, {"0.105", 11}, {"", 0}, {"NA", 0}} {
+		if got, err := parseDollars(c.in); err != nil || got != c.want {
+			t.Errorf("%q: %d %v, want %d", c.in, got, err, c.want)
+		}
+	}
+	if _, err := parseDollars("Fed SRTS Cycle3"); err == nil {
+		t.Error("text accepted as an amount")
+	}
+}

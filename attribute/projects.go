@@ -146,7 +146,7 @@ func parseDollars(s string) (int64, error) {
 		return 0, nil
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e15 {
 		return 0, fmt.Errorf("not an amount: %q", s)
 	}
 	return int64(math.Round(v * 100)), nil

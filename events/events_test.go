@@ -563,3 +563,21 @@ func TestNearestPointMatchesBruteForce(t *testing.T) {
 	}
 	t.Logf("3000 random points: %d farther than %d m from every tract point", none, maxM)
 }
+
+func TestSummarizeBOMAndCRLF(t *testing.T) {
+	in := "\ufeffSRNumber,CreatedDate,ClosedDate,RequestType,Status,Latitude,Longitude\r\n" +
+		"A1,2016-01-01 10:00:00,2016-01-01 12:00:00,Graffiti Removal,Closed,34.05,-118.25\r\n" +
+		"\"A2\",2016-01-01 10:00:00,01/01/2016 02:00:00 PM,\"Bulky Items\",Closed,34.05,-118.25\r\n" +
+		"A3,2016-01-01 10:00:00,,Bulky Items,Open,,\r\n"
+	loc := councilDistricts(t)
+	s, err := Summarize(strings.NewReader(in), "crlf.csv", Options{Locator: loc, AreaIDs: loc.ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Rows != 3 || s.Located != 2 || s.Unplaced != 1 || s.Open != 1 || s.Total.Closed != 2 {
+		t.Fatalf("%+v", s)
+	}
+	if m := *s.Total.P90Hours; math.Abs(m-4)/4 > SketchAccuracy {
+		t.Errorf("p90 %v h, want 4", m)
+	}
+}
