@@ -149,11 +149,18 @@ func exportParquet(s *duckdb.Store, f budget.Filter, path string) error {
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
 	}
+	// exact decimals: money has 2 places, positions 4; a mixed export uses 4
+	amountSQL := "(amount_cents::DECIMAL(18,0) * 0.01::DECIMAL(3,2))::DECIMAL(18,2)"
+	if f.Kind == "" {
+		amountSQL = "(CASE WHEN kind = 'positions' THEN amount_cents::DECIMAL(18,0) * 0.0001::DECIMAL(5,4) ELSE amount_cents::DECIMAL(18,0) * 0.01::DECIMAL(3,2) END)::DECIMAL(18,4)"
+	} else if f.Kind == budget.Positions {
+		amountSQL = "(amount_cents::DECIMAL(18,0) * 0.0001::DECIMAL(5,4))::DECIMAL(18,4)"
+	}
 	q := `COPY (SELECT jurisdiction, printf('%d-%02d', fy_start, (fy_start + 1) % 100) AS fiscal_year, phase, kind,
 		dept_code AS department_code, dept_name AS department, org_code AS org_unit_code, org_name AS org_unit,
 		prog_code AS program_code, prog_name AS program, fund_code, fund_name AS fund, sfund_code AS source_fund_code, sfund_name AS source_fund,
 		account_code, account_name AS account, function_code, function_name AS function,
-		CASE WHEN kind = 'positions' THEN CAST(amount_cents AS DECIMAL(18,4)) / 10000 ELSE CAST(amount_cents AS DECIMAL(18,2)) / 100 END AS amount, nat_key AS key
+		` + amountSQL + ` AS amount, nat_key AS key
 		FROM current_line_items` + where + ` ORDER BY dept_code, prog_code, fund_code, account_code, fy_start, phase, line) TO '` +
 		strings.ReplaceAll(path, "'", "''") + `' (FORMAT parquet)`
 	_, err := s.DB().ExecContext(context.Background(), q, args...)
