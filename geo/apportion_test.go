@@ -291,3 +291,17 @@ func FuzzAssignCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestAssignCSVLongLine(t *testing.T) {
+	ix := NewIndex(gridLayer(2))
+	long := strings.Repeat("x", chunkSize+chunkSize/2)
+	in := "id,lon,lat\n" + long + ",0.5,0.5\nb,1.5,0.5\n"
+	var out bytes.Buffer
+	st, err := AssignCSV(ix, strings.NewReader(in), &out, AssignOptions{Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Points != 2 || out.String() != "id,area_id\n"+long+",aa\nb,ba\n" {
+		t.Fatalf("%d points, output %.40q...", st.Points, out.String())
+	}
+}

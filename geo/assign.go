@@ -144,7 +144,11 @@ func AssignCSV(ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignSt
 		for {
 			buf := pool.Get().([]byte)[:0]
 			buf = append(buf, carry...)
-			n, err := io.ReadFull(r, buf[len(buf):chunkSize])
+			want := len(buf) + chunkSize
+			if cap(buf) < want {
+				buf = append(make([]byte, 0, want), buf...)
+			}
+			n, err := io.ReadFull(r, buf[len(buf):want])
 			buf = buf[:len(buf)+n]
 			eof := err == io.EOF || err == io.ErrUnexpectedEOF
 			if err != nil && !eof {
@@ -155,7 +159,9 @@ func AssignCSV(ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignSt
 			if !eof {
 				cut = bytes.LastIndexByte(buf, '\n') + 1
 				if cut == 0 {
-					cut = len(buf) // a line longer than a block; handled whole
+					// A line longer than a block: keep reading until it ends.
+					carry = append(carry[:0], buf...)
+					continue
 				}
 			}
 			carry = append(carry[:0], buf[cut:]...)

@@ -3,6 +3,8 @@ package geo
 import (
 	"math"
 	"math/rand"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -133,4 +135,39 @@ func TestRealTractPoints(t *testing.T) {
 		t.Fatalf("%d tracts in LA's council districts", len(cw.Rows))
 	}
 	t.Logf("%d of %d tracts placed in a council district by their interior point", len(cw.Rows), len(l.Areas))
+}
+
+// TestTractPopulationByDistrict sums the 2023 population of California's
+// tracts (placed by interior point) in the 2012 council districts and
+// compares with the hand-compiled 2012 population table (2010 census):
+// every district within 12 %, the city within 3 %.
+func TestTractPopulationByDistrict(t *testing.T) {
+	tracts, _, err := ReadFile(readFixturePath(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"), ImportOptions{IDField: "GEOID20", PopulationField: "Pop23"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cd, _ := readFixture(t, "la/boundaries/council_districts_2012.geojson", ImportOptions{IDField: "name"})
+	table, err := os.ReadFile(readFixturePath(t, "la/boundaries/council_districts_2012_population.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]float64{}
+	for _, r := range NewCrosswalk(tracts, cd, Centroid).Rows {
+		got[r.To] += r.Population
+	}
+	var sumGot, sumWant float64
+	for _, line := range strings.Split(strings.TrimSpace(string(table)), "\n")[1:] {
+		f := strings.Split(line, ",")
+		want, _ := strconv.ParseFloat(f[2], 64)
+		ratio := got[f[0]] / want
+		if ratio < 0.88 || ratio > 1.12 {
+			t.Errorf("district %s: %.0f from tracts, table %.0f (ratio %.3f)", f[0], got[f[0]], want, ratio)
+		}
+		sumGot += got[f[0]]
+		sumWant += want
+	}
+	if r := sumGot / sumWant; r < 0.97 || r > 1.03 {
+		t.Errorf("city: %.0f from tracts, table %.0f", sumGot, sumWant)
+	}
+	t.Logf("city population from tracts %.0f, 2012 table %.0f", sumGot, sumWant)
 }

@@ -340,14 +340,14 @@ func newGeoCheckCmd() *cobra.Command {
 }
 
 func newGeoCrosswalkCmd() *cobra.Command {
-	var from, to, weight, out string
+	var from, to, weight, out, popLayer string
 	cmd := &cobra.Command{
-		Use:   "crosswalk --from LAYER --to LAYER [--weight area|population|centroid] [--out FILE.csv]",
+		Use:   "crosswalk --from LAYER --to LAYER [--weight area|population|centroid] [--population-layer LAYER] [--out FILE.csv]",
 		Short: "Weights that apportion the areas of one layer to another",
 		Long: `crosswalk writes CSV from_id,to_id,weight: the share of each --from area that lies
-in each --to area. --weight area uses the overlapping area; population uses area
-times the --from area's population (the same shares, with a population column);
-centroid puts each --from area wholly in the --to area holding its point (the
+in each --to area. --weight area uses the overlapping area; population uses the
+population of a finer --population-layer (e.g. tract interior points with their
+population) found in both areas, or area shares when none is given; centroid puts each --from area wholly in the --to area holding its point (the
 only choice for point-only areas such as tracts known by an interior point).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -363,7 +363,13 @@ only choice for point-only areas such as tracts known by an interior point).`,
 			if err != nil {
 				return budget.Errorf(budget.EINVALID, "%v", err)
 			}
-			cw := geo.NewCrosswalk(lf, lt, m)
+			var pop *geo.Layer
+			if popLayer != "" {
+				if pop, err = loadLayer(popLayer); err != nil {
+					return err
+				}
+			}
+			cw := geo.NewCrosswalk(lf, lt, m, pop)
 			w, closeOut, err := createOut(cmd, out)
 			if err != nil {
 				return err
@@ -379,6 +385,7 @@ only choice for point-only areas such as tracts known by an interior point).`,
 	f.StringVar(&from, "from", "", "source layer (e.g. tract)")
 	f.StringVar(&to, "to", "", "target layer (e.g. council_district)")
 	f.StringVar(&weight, "weight", "area", "area, population or centroid")
+	f.StringVar(&popLayer, "population-layer", "", "finer layer with population for --weight population")
 	f.StringVar(&out, "out", "-", "output CSV (default standard output)")
 	return cmd
 }
