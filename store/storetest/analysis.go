@@ -23,8 +23,8 @@ func analysisSuite(t *testing.T, newStore Factory) {
 	}
 	mk := func(phase string, amt int64) *analysis.Record {
 		r := &analysis.Result{FiscalYear: "2021-22", Phase: phase, Layer: "council_districts", Tiers: 5,
-			Totals: analysis.Totals{PhaseTotal: analysis.Dollars(amt + 1), Attributed: analysis.Dollars(amt), Unattributed: 1},
-			Areas: []analysis.AreaRow{{AreaID: "1", Amount: analysis.Dollars(amt), PerCapita: analysis.Num(math.NaN()), NeedTier: 5}},
+			Totals:     analysis.Totals{PhaseTotal: analysis.Dollars(amt + 1), Attributed: analysis.Dollars(amt), Unattributed: 1},
+			Areas:      []analysis.AreaRow{{AreaID: "1", Amount: analysis.Dollars(amt), PerCapita: analysis.Num(math.NaN()), NeedTier: 5}},
 			Provenance: analysis.Provenance{Version: budget.Version, NeedRun: 3}}
 		return analysis.NewRecord(r)
 	}
