@@ -14,7 +14,7 @@ import (
 )
 
 // readCSV reads a whole CSV file into a header index and rows.
-func readCSV(t *testing.T, path string) (map[string]int, [][]string) {
+func sedtReadCSV(t *testing.T, path string) (map[string]int, [][]string) {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -32,7 +32,7 @@ func readCSV(t *testing.T, path string) (map[string]int, [][]string) {
 	return col, rows[1:]
 }
 
-func num(t *testing.T, s string) float64 {
+func sedtNum(t *testing.T, s string) float64 {
 	t.Helper()
 	v, err := strconv.ParseFloat(s, 64)
 	if err != nil {
@@ -45,17 +45,17 @@ func num(t *testing.T, s string) float64 {
 // (capacity as weight), the 116 tracts with their group shares, and the
 // expected per-tract results.
 func sedtFixture(t *testing.T) ([]SEDTTract, []SEDTResource, map[string]int, [][]string) {
-	rcol, rrows := readCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_resource.csv"))
+	rcol, rrows := sedtReadCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_resource.csv"))
 	var res []SEDTResource
 	for _, r := range rrows {
 		res = append(res, SEDTResource{
 			ID:     r[rcol["station_id"]],
-			Lon:    num(t, r[rcol["lon"]]),
-			Lat:    num(t, r[rcol["lat"]]),
-			Weight: num(t, r[rcol["capacity"]]),
+			Lon:    sedtNum(t, r[rcol["lon"]]),
+			Lat:    sedtNum(t, r[rcol["lat"]]),
+			Weight: sedtNum(t, r[rcol["capacity"]]),
 		})
 	}
-	gcol, grows := readCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_geo.csv"))
+	gcol, grows := sedtReadCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_geo.csv"))
 	var tracts []SEDTTract
 	for _, r := range grows {
 		g, err := wkt.Unmarshal(r[gcol["geometry"]])
@@ -74,7 +74,7 @@ func sedtFixture(t *testing.T) ([]SEDTTract, []SEDTResource, map[string]int, [][
 		tr := SEDTTract{GEOID: r[gcol["GEOID"]], Geom: mp, PropGroup: map[string]float64{}}
 		for h, i := range gcol {
 			if grp, ok := strings.CutPrefix(h, "prop_"); ok {
-				tr.PropGroup[grp] = num(t, r[i])
+				tr.PropGroup[grp] = sedtNum(t, r[i])
 			}
 		}
 		tracts = append(tracts, tr)
@@ -104,19 +104,19 @@ func TestSEDTMinneapolisGeographic(t *testing.T) {
 	exact, published, maxProp, maxDiff := 0, 0, 0.0, 0.0
 	for i, r := range grows {
 		tr := got.Tracts[i]
-		want := num(t, r[gcol["weighted_counts"]])
+		want := sedtNum(t, r[gcol["weighted_counts"]])
 		if tr.WeightedCount != want {
 			t.Errorf("tract %s: weighted_counts %v, want %v", tr.GEOID, tr.WeightedCount, want)
 		} else {
 			exact++
 		}
-		d := math.Abs(tr.DataProp - num(t, r[gcol["data_prop"]]))
+		d := math.Abs(tr.DataProp - sedtNum(t, r[gcol["data_prop"]]))
 		maxProp = math.Max(maxProp, d)
 		if d > 0.001 {
 			t.Errorf("tract %s: data_prop %v, want %s", tr.GEOID, tr.DataProp, r[gcol["data_prop"]])
 		}
 		for _, g := range groups {
-			want := num(t, r[gcol["diff_"+g]])
+			want := sedtNum(t, r[gcol["diff_"+g]])
 			if math.Abs(tr.Published[g]-want) > 1e-12 {
 				t.Errorf("tract %s: published diff_%s %v, want %v", tr.GEOID, g, tr.Published[g], want)
 			} else {
@@ -155,11 +155,11 @@ var sedtDemGroups = map[string]string{
 // percentages cannot be derived from the fixture; the test logs them.
 func TestSEDTMinneapolisDemographic(t *testing.T) {
 	tracts, res, _, _ := sedtFixture(t)
-	dcol, drows := readCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_dem.csv"))
+	dcol, drows := sedtReadCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_dem.csv"))
 	type want struct{ value, city, diff float64 }
 	wants := map[string]want{}
 	for _, r := range drows {
-		wants[r[dcol["census_var"]]] = want{num(t, r[dcol["data_value"]]), num(t, r[dcol["summary_value"]]), num(t, r[dcol["diff_data_city"]])}
+		wants[r[dcol["census_var"]]] = want{sedtNum(t, r[dcol["data_value"]]), sedtNum(t, r[dcol["summary_value"]]), sedtNum(t, r[dcol["diff_data_city"]])}
 	}
 	city := map[string]float64{}
 	for g, v := range sedtDemGroups {
