@@ -131,10 +131,10 @@ func GeographicDisparity(tracts []SEDTTract, res []SEDTResource) (*SEDTGeographi
 // by up to 0.001. Checked against all 812 differences of the Minneapolis
 // example, which it reproduces exactly.
 func PublishedDiff(dataProp, prop float64) float64 {
-	return round3(dataProp) - round3(prop)
+	return sedtRound3(dataProp) - sedtRound3(prop)
 }
 
-func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
+func sedtRound3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // SEDTDemographic is the demographic disparity of one group.
 type SEDTDemographic struct {
