@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/internal/fixture"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
@@ -198,5 +199,36 @@ func TestSEDTMinneapolisDemographic(t *testing.T) {
 			}
 		}
 		t.Logf("%-28s data_value %8.4f want %8.4f (diff %+8.4f, want %+8.4f) %s", sedtDemGroups[d.Group], d.DataValue, w.value, d.Diff, w.diff, status)
+	}
+}
+
+// TestSEDTWithGeoIndex checks that the project's geography engine (geo.Index,
+// half-open boundary rule) puts every station in the same tract as the
+// SEDT join, so the reproduction holds whichever is used.
+func TestSEDTWithGeoIndex(t *testing.T) {
+	tracts, res, gcol, grows := sedtFixture(t)
+	l := &geo.Layer{Name: "minneapolis_tracts"}
+	for _, tr := range tracts {
+		l.Areas = append(l.Areas, geo.Area{ID: tr.GEOID, Geom: tr.Geom})
+	}
+	ix := geo.NewIndex(l)
+	want := LocateInTracts(tracts, res)
+	counts := make([]float64, len(tracts))
+	for j, r := range res {
+		a, ok := ix.Locate(r.Lon, r.Lat)
+		if !ok {
+			a = -1
+		}
+		if a != want[j] {
+			t.Errorf("station %s: geo.Index tract %d, SEDT join %d", r.ID, a, want[j])
+		}
+		if ok {
+			counts[a] += r.Weight
+		}
+	}
+	for i, r := range grows {
+		if w := sedtNum(t, r[gcol["weighted_counts"]]); counts[i] != w {
+			t.Errorf("tract %s: %v, want %v", tracts[i].GEOID, counts[i], w)
+		}
 	}
 }
