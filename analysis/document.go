@@ -92,7 +92,7 @@ func Document(r *Result, opt DocOptions) *report.Document {
 	}
 	d.Headline[8].Digits = 3
 	// summary
-	sum := report.Section{ID: "executive-summary", Title: "Executive summary"}
+	sum := report.Section{ID: "findings", Title: "Findings"}
 	sum.Blocks = append(sum.Blocks, &report.Paragraph{Text: fmt.Sprintf(
 		"Of the %s in the %s %s budget, %s (%s) can be placed in the %d %s of the city by the attribution rules (%s); %s are not attributable and are listed with their reasons. "+
 			"The placed dollars come to %s per resident.",

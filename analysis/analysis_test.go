@@ -1,0 +1,254 @@
+package analysis
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/attribute"
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/budgetlens/budgetlens/need"
+	"github.com/paulmach/orb"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// grid returns a 3 x 2 layer of 0.01-degree squares with populations
+// 100..600 (ids a..f, row by row).
+func grid() *geo.Layer {
+	l := &geo.Layer{Name: "grid"}
+	for k := 0; k < 6; k++ {
+		x, y := -118.3+float64(k%3)*0.01, 34.0+float64(k/3)*0.01
+		ring := orb.Ring{{x, y}, {x + 0.01, y}, {x + 0.01, y + 0.01}, {x, y + 0.01}, {x, y}}
+		l.Areas = append(l.Areas, geo.Area{ID: string(rune('a' + k)), Name: "Area " + string(rune('A'+k)), Geom: orb.MultiPolygon{{ring}}, Population: float64(100 * (k + 1))})
+	}
+	return l
+}
+
+func gridRun(scores ...float64) *need.Run {
+	r := &need.Run{ID: 7, Spec: "test", SpecVersion: "1", SpecHash: "spechash", Layer: "grid", TopTier: "high"}
+	for i, s := range scores {
+		tier := "low"
+		if s >= 40 {
+			tier = "high"
+		}
+		r.Areas = append(r.Areas, need.AreaResult{ID: string(rune('a' + i)), Score: need.Num(s), Population: need.NaN, Tier: tier})
+	}
+	return r
+}
+
+const testRules = `version: 1
+name: test
+default: {method: not_attributable, reason: no rule}
+rules:
+  - {name: people, match: {department: "A"}, method: per_capita}
+  - {name: land, match: {department: "C"}, method: per_asset, attribute: area_km2}
+  - {name: admin, match: {department: "B"}, method: not_attributable, reason: central administration}
+`
+
+func li(dept string, cents int64, line int) budget.LineItem {
+	return budget.LineItem{Classification: budget.Classification{Department: budget.Code{Code: dept, Name: "Dept " + dept},
+		Program: budget.Code{Code: dept + "1", Name: "Program " + dept}}, AmountCents: cents, Key: "k" + dept, Line: line, Kind: budget.Expenditure}
+}
+
+func smallInput(t *testing.T) *Input {
+	rules, err := attribute.ParseRules([]byte(testRules), "test.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := []budget.LineItem{li("A", 1_000_000_01, 2), li("B", 250_000_00, 3), li("C", 333_333_33, 4), li("D", 7, 5)}
+	var tot int64
+	for _, x := range items {
+		tot += x.AmountCents
+	}
+	p := int64(50_000_00)
+	a := int64(-20_000_00)
+	reqs := []budget.Request{
+		{Classification: budget.Classification{Department: budget.Code{Code: "A", Name: "Dept A"}, Program: budget.Code{Name: "Program A"}}, Description: "More people", ProposedCents: &p, AdoptedCents: &p, Key: "r1", Line: 2},
+		{Classification: budget.Classification{Department: budget.Code{Code: "C", Name: "Dept C"}, Program: budget.Code{Name: "Program C"}}, Description: "Less land", ProposedCents: &a, AdoptedCents: &a, Key: "r2", Line: 3},
+	}
+	l := grid()
+	return &Input{FiscalYear: budget.FiscalYear{Start: 2021}, Phase: budget.Proposed, Items: items, PhaseTotal: tot, Requests: reqs,
+		Layer: l, Run: gridRun(10, 20, 30, 40, 50, 60), Rules: rules, Tiers: 3, Reps: 99, Perms: 99, Seed: 1}
+}
+
+func TestAnalyzeSmallGolden(t *testing.T) {
+	res, err := Analyze(smallInput(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the accounting identity, to the cent
+	if res.Totals.Attributed+res.Totals.Unattributed != res.Totals.PhaseTotal {
+		t.Fatalf("identity: %d + %d != %d", res.Totals.Attributed, res.Totals.Unattributed, res.Totals.PhaseTotal)
+	}
+	var sum Dollars
+	for _, a := range res.Areas {
+		sum += a.Amount
+	}
+	if sum != res.Totals.Attributed {
+		t.Fatalf("areas sum to %d, attributed %d", sum, res.Totals.Attributed)
+	}
+	if res.Totals.UnattributedReasons["central administration"] != 250_000_00 || res.Totals.UnattributedReasons["no rule"] != 7 {
+		t.Fatalf("reasons: %v", res.Totals.UnattributedReasons)
+	}
+	// per capita spending of dept A is equal everywhere: A's cents per area follow population
+	if res.Requests == nil || len(res.Requests.Rows) != 2 {
+		t.Fatalf("requests: %+v", res.Requests)
+	}
+	var c float64
+	for _, r := range res.Requests.Rows {
+		c += float64(r.Contribution)
+	}
+	if math.Abs(c-float64(res.Requests.ShareChange)) > 1e-12 {
+		t.Fatalf("contributions sum to %v, change %v", c, res.Requests.ShareChange)
+	}
+	got, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "small.golden.json")
+	if *update {
+		if err := os.WriteFile(golden, append(got, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./analysis -run Golden -update)", err)
+	}
+	if !bytes.Equal(append(got, '\n'), want) {
+		t.Errorf("result differs from %s; if intended, rerun with -update:\n%s", golden, got)
+	}
+	// determinism: a second run gives the same bytes
+	res2, _ := Analyze(smallInput(t))
+	got2, _ := json.MarshalIndent(res2, "", "  ")
+	if !bytes.Equal(got, got2) {
+		t.Fatal("two runs differ")
+	}
+	// the document renders
+	if err := Document(res, DocOptions{Layer: grid()}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAnalyzeErrors(t *testing.T) {
+	in := smallInput(t)
+	in.PhaseTotal++
+	if _, err := Analyze(in); err == nil {
+		t.Fatal("a phase total that the items do not sum to must fail")
+	}
+	in = smallInput(t)
+	in.Run = nil
+	if _, err := Analyze(in); budget.ErrorCode(err) != budget.EINVALID {
+		t.Fatalf("no run: %v", err)
+	}
+}
+
+func TestAssignTiers(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name  string
+		score []float64
+		n     int
+		want  []int
+	}{
+		{"quintiles of 10", []float64{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 5, []int{1, 1, 2, 2, 3, 3, 4, 4, 5, 5}},
+		{"order free", []float64{10, 1, 5}, 3, []int{3, 1, 2}},
+		{"ties share the higher tier", []float64{1, 2, 2, 3}, 2, []int{1, 2, 2, 2}},
+		{"missing scores get 0", []float64{nan, 1, 2}, 2, []int{0, 1, 2}},
+		{"fewer areas than tiers", []float64{1, 2}, 5, []int{3, 5}},
+		{"all tied", []float64{4, 4, 4}, 3, []int{3, 3, 3}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := AssignTiers(tc.score, tc.n)
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Fatalf("got %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+}
+
+func TestDollars(t *testing.T) {
+	for _, tc := range []struct {
+		c    int64
+		want string
+	}{{0, "0.00"}, {5, "0.05"}, {-5, "-0.05"}, {123456, "1234.56"}, {-100, "-1.00"}, {1199615640500, "11996156405.00"}} {
+		b, _ := json.Marshal(Dollars(tc.c))
+		if string(b) != tc.want {
+			t.Errorf("%d: %s, want %s", tc.c, b, tc.want)
+		}
+		var d Dollars
+		if err := json.Unmarshal(b, &d); err != nil || int64(d) != tc.c {
+			t.Errorf("round trip %s: %d %v", b, d, err)
+		}
+	}
+	var n Num
+	if err := json.Unmarshal([]byte("null"), &n); err != nil || !n.Missing() {
+		t.Fatal("null must read as missing")
+	}
+	if b, _ := json.Marshal(Num(math.NaN())); string(b) != "null" {
+		t.Fatalf("NaN: %s", b)
+	}
+}
+
+// TestFrameRealTracts places the CES 3.0 Los Angeles tracts in the 2025
+// council districts by their points: every tract in the city lands in one
+// district, and district populations sum to the tracts' population.
+func TestFrameRealTracts(t *testing.T) {
+	ces := fixture.Data(t, "la/need/ces3_results_all_ca_tracts.csv")
+	cd, _, err := geo.ReadFile(fixture.Data(t, "la/boundaries/council_districts_2025.geojson"), geo.ImportOptions{Layer: "council_districts", IDField: "District"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := geo.NewIndex(cd)
+	county, err := TractPoints(ces, "tracts", "Los Angeles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(county.Areas) != 2343 {
+		t.Fatalf("LA County tracts: %d, want 2343 (data README)", len(county.Areas))
+	}
+	city := Within(county, ix, "tracts")
+	run := &need.Run{Layer: "tracts", TopTier: "top"}
+	var pop float64
+	for i, a := range city.Areas {
+		tier := ""
+		if i%4 == 0 {
+			tier = "top"
+		}
+		run.Areas = append(run.Areas, need.AreaResult{ID: a.ID, Score: need.Num(i % 7), Population: need.Num(a.Population), Tier: tier})
+		pop += a.Population
+	}
+	fr, err := BuildFrame(cd, ix, run, city, nil, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got float64
+	n := 0
+	for i := range fr.Population {
+		got += fr.Population[i]
+		n += fr.SmallAreas[i]
+	}
+	if fr.Unplaced != 0 || n != len(city.Areas) || math.Abs(got-pop) > 1e-6 {
+		t.Fatalf("placed %d of %d tracts, population %v vs %v, unplaced %d", n, len(city.Areas), got, pop, fr.Unplaced)
+	}
+	if len(city.Areas) < 900 || len(city.Areas) > 1200 || pop < 3.5e6 || pop > 4.2e6 {
+		t.Fatalf("LA city: %d tracts, %v residents: implausible", len(city.Areas), pop)
+	}
+	t.Logf("LA city: %d CES 3.0 tracts, %.0f residents", len(city.Areas), pop)
+	g, err := ReadGroupCounts(fixture.Data(t, "la/acs/acs2019_race_poverty_gini_all_ca_tracts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(g.Total) < 8000 || g.Counts["Latino"]["6001400100"] != 118 {
+		t.Fatalf("ACS groups: %d tracts, Latino in 6001400100 = %v", len(g.Total), g.Counts["Latino"]["6001400100"])
+	}
+}
