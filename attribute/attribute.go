@@ -245,6 +245,19 @@ type Result struct {
 	Total        Totals         `json:"total"`
 	// ByArea is the attributed cents per area, by position in the layer.
 	ByArea []int64 `json:"by_area"`
+	// Fallbacks lists, per rule and reason, the items a rule placed with its
+	// fallback method because its own could not (sorted by rule, reason).
+	Fallbacks []Fallback `json:"fallbacks"`
+}
+
+// Fallback says that a rule's fallback placed some items, and why.
+type Fallback struct {
+	Rule     string `json:"rule"`
+	Method   string `json:"method"`
+	Fallback string `json:"fallback"`
+	Reason   string `json:"reason"`
+	Items    int    `json:"items"`
+	Cents    int64  `json:"cents"`
 }
 
 // Attribute places every item. It never drops an amount: what no area
@@ -254,6 +267,7 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 	res := &Result{Rules: rules.Name, RulesVersion: rules.Version, RulesHash: rules.Hash, Layer: areas.Layer.Name,
 		ByArea: make([]int64, len(areas.Layer.Areas))}
 	depts := map[string]*Totals{}
+	fallbacks := map[string]*Fallback{}
 	res.Total.ByMethod = map[string]int64{}
 	for i := range items {
 		it := &items[i]
@@ -268,9 +282,19 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 		if it.Cents == 0 {
 			continue
 		}
-		pl, un, err := place(it, ru, areas)
+		pl, un, why, err := place(it, ru, areas)
 		if err != nil {
 			return nil, fmt.Errorf("attribute: item %s (rule %q): %w", it.ID, ru.Name, err)
+		}
+		if why != "" {
+			k := ru.Name + "\x00" + why
+			fb := fallbacks[k]
+			if fb == nil {
+				fb = &Fallback{Rule: ru.Name, Method: ru.Method, Fallback: ru.Fallback, Reason: why}
+				fallbacks[k] = fb
+			}
+			fb.Items++
+			fb.Cents += it.Cents
 		}
 		for _, p := range pl {
 			res.Placements = append(res.Placements, p)
@@ -291,41 +315,55 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 		res.Departments = append(res.Departments, *d)
 	}
 	sort.Slice(res.Departments, func(i, j int) bool { return res.Departments[i].Dept < res.Departments[j].Dept })
+	res.Fallbacks = []Fallback{}
+	for _, fb := range fallbacks {
+		res.Fallbacks = append(res.Fallbacks, *fb)
+	}
+	sort.Slice(res.Fallbacks, func(i, j int) bool {
+		a, b := res.Fallbacks[i], res.Fallbacks[j]
+		if a.Rule != b.Rule {
+			return a.Rule < b.Rule
+		}
+		return a.Reason < b.Reason
+	})
 	res.Total.finish()
 	return res, nil
 }
 
 // place splits one item according to its rule.
-func place(it *Item, ru *Rule, areas *Areas) ([]Placement, []Unattributed, error) {
+// why, when not empty, says why the rule's own method gave way to its
+// fallback (the fallback placed the item).
+func place(it *Item, ru *Rule, areas *Areas) (pl []Placement, un []Unattributed, why string, err error) {
 	w, rest, restReason, method, reason, err := weights(it, ru, ru.Method, areas)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	if w == nil && ru.Fallback != "" && method != NotAttributable {
-		why := reason
+		why = reason
 		w, rest, restReason, method, reason, err = weights(it, ru, ru.Fallback, areas)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, "", err
 		}
-		if w == nil && why != "" {
-			reason = why + "; fallback " + ru.Fallback + ": " + reason
+		if w == nil {
+			if why != "" {
+				reason = why + "; fallback " + ru.Fallback + ": " + reason
+			}
+			why = ""
 		}
 	}
 	if w == nil {
-		return nil, []Unattributed{{Item: it.ID, Dept: it.Dept(), Cents: it.Cents, Rule: ru.Name, Method: method, Reason: reason}}, nil
+		return nil, []Unattributed{{Item: it.ID, Dept: it.Dept(), Cents: it.Cents, Rule: ru.Name, Method: method, Reason: reason}}, "", nil
 	}
 	parts, restCents := SplitCents(it.Cents, w, rest)
-	var pl []Placement
 	for a, c := range parts {
 		if c != 0 {
 			pl = append(pl, Placement{Item: it.ID, Dept: it.Dept(), Area: a, AreaID: areas.Layer.Areas[a].ID, Cents: c, Rule: ru.Name, Method: method})
 		}
 	}
-	var un []Unattributed
 	if restCents != 0 {
 		un = append(un, Unattributed{Item: it.ID, Dept: it.Dept(), Cents: restCents, Rule: ru.Name, Method: method, Reason: restReason})
 	}
-	return pl, un, nil
+	return pl, un, why, nil
 }
 
 // weights returns the area weights of a method for an item, and the weight

@@ -1,6 +1,8 @@
 package attribute
 
 import (
+	"bytes"
+	"encoding/csv"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -600,4 +602,86 @@ func TestParseDollars(t *testing.T) {
 	if _, err := parseDollars("Fed SRTS Cycle3"); err == nil {
 		t.Error("text accepted as an amount")
 	}
+}
+
+// TestLADemoRulesOnAdoptedBudget runs the embedded demo rules over every
+// line of the real FY2021-22 adopted Section 2 budget, with service demand
+// from a synthetic set of requests, on the council districts. Every
+// department must be named by a rule, and the accounting must hold to the cent.
+func TestLADemoRulesOnAdoptedBudget(t *testing.T) {
+	path := fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	var items []Item
+	for n, r := range recs[1:] {
+		if r[col["Dept Code"]] == "" {
+			continue // the file's grand-total row
+		}
+		cents, err := parseDollars(r[col["2021-22 Adopted"]])
+		if err != nil {
+			t.Fatalf("line %d: %v", n+2, err)
+		}
+		items = append(items, Item{ID: strconv.Itoa(n + 2), DeptCode: r[col["Dept Code"]], DeptName: r[col["Dept Name"]],
+			ProgramCode: r[col["Prog Code"]], ProgramName: r[col["Prog Name"]], FundCode: r[col["Fund Code"]], FundName: r[col["Fund Name"]],
+			AccountCode: r[col["Account Code"]], AccountName: r[col["Account Name"]], Cents: cents})
+	}
+	areas := laDistricts(t)
+	places, _ := events.TractPlaces(fixture.Data(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"), "037")
+	var buf bytes.Buffer
+	if _, err := events.Generate(&buf, events.GenOptions{Rows: 50000, Seed: 1, Places: places}); err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(areas.Layer.Areas))
+	for i, a := range areas.Layer.Areas {
+		ids[i] = a.ID
+	}
+	sum, err := events.Summarize(&buf, "synthetic.csv", events.Options{Locator: areas.Index, AreaIDs: ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !areas.AddDemand(sum) {
+		t.Fatal("AddDemand refused the summary")
+	}
+	rules, _ := LoadEmbedded("la_demo")
+	res, err := Attribute(items, rules, areas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkIdentity(t, items, res)
+	unnamed := map[string]bool{}
+	for i := range items {
+		if rules.Select(&items[i]).Name == "default" {
+			unnamed[items[i].DeptCode+" "+items[i].DeptName] = true
+		}
+	}
+	if len(unnamed) > 0 {
+		t.Errorf("departments no demo rule names: %v", unnamed)
+	}
+	for _, m := range []string{PerCapita, PerDemand, PerAsset} {
+		if res.Total.ByMethod[m] <= 0 {
+			t.Errorf("no dollars placed %s", m)
+		}
+	}
+	parks := false
+	for _, fb := range res.Fallbacks {
+		t.Logf("fallback: rule %s placed %d items ($%.1f M) by %s: %s", fb.Rule, fb.Items, float64(fb.Cents)/1e8, fb.Fallback, fb.Reason)
+		parks = parks || fb.Rule == "parks-by-acres" && fb.Fallback == PerCapita && strings.Contains(fb.Reason, "park_acres")
+	}
+	if !parks {
+		t.Error("the parks rule's fallback (no park_acres attribute) is not reported")
+	}
+	t.Logf("%d line items, $%.1f M; attributed %.1f%% ($%.1f M); by method (M$): capita %.1f demand %.1f asset %.1f",
+		len(items), float64(res.Total.Total)/1e8, 100*res.Total.AttributedShare, float64(res.Total.Attributed)/1e8,
+		float64(res.Total.ByMethod[PerCapita])/1e8, float64(res.Total.ByMethod[PerDemand])/1e8, float64(res.Total.ByMethod[PerAsset])/1e8)
 }
