@@ -581,3 +581,25 @@ func TestSummarizeBOMAndCRLF(t *testing.T) {
 		t.Errorf("p90 %v h, want 4", m)
 	}
 }
+
+// TestSummarizeFirstErrorInFileOrder puts bad rows at several places of a
+// file cut into many blocks and checks that the strict run always reports
+// the first, whichever worker meets which error first.
+func TestSummarizeFirstErrorInFileOrder(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("SRNumber,CreatedDate,ClosedDate,RequestType\n")
+	for i := 2; i <= 3000; i++ {
+		if i == 1234 || i == 2000 || i == 2999 {
+			fmt.Fprintf(&b, "R%d,not a date,,Bulky Items\n", i)
+			continue
+		}
+		fmt.Fprintf(&b, "R%d,2016-01-01 10:00:00,,Bulky Items\n", i)
+	}
+	for range 20 {
+		_, err := Summarize(strings.NewReader(b.String()), "e.csv", Options{Workers: 4, BlockSize: 512})
+		var ie *budget.InputError
+		if !errors.As(err, &ie) || ie.Line != 1234 {
+			t.Fatalf("error %v, want line 1234", err)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"runtime"
 	"sort"
 	"sync"
@@ -151,7 +152,9 @@ func Summarize(r io.Reader, name string, opt Options) (*Summary, error) {
 	}
 
 	chunks := make(chan chunk, opt.Workers*2)
-	var stop atomic.Bool
+	var stop atomic.Bool // stops the splitter after an error
+	var errLine atomic.Int64
+	errLine.Store(math.MaxInt64)
 	var readErr error
 	go func() {
 		defer close(chunks)
@@ -165,10 +168,18 @@ func Summarize(r io.Reader, name string, opt Options) (*Summary, error) {
 		go func(p *partial) {
 			defer wg.Done()
 			for c := range chunks {
-				if stop.Load() {
+				// After an error (strict mode) only blocks before it still
+				// matter: one of them may hold an earlier error.
+				if int64(c.firstLine) > errLine.Load() {
 					continue // drain
 				}
 				if err := p.chunk(h, c, &opt); err != nil && !opt.Lenient {
+					for {
+						cur := errLine.Load()
+						if int64(p.firstErr.line) >= cur || errLine.CompareAndSwap(cur, int64(p.firstErr.line)) {
+							break
+						}
+					}
 					stop.Store(true)
 				}
 			}
