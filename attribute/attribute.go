@@ -449,8 +449,13 @@ func weights(it *Item, ru *Rule, method string, areas *Areas) (w []float64, rest
 		var unknown []string
 		for _, c := range codes {
 			if c.Citywide {
-				for i, p := range areas.Population {
-					w[i] += c.Share * p / sum(areas.Population)
+				if tp := sum(areas.Population); tp > 0 {
+					for i, p := range areas.Population {
+						w[i] += c.Share * p / tp
+					}
+				} else {
+					rest += c.Share
+					unknown = append(unknown, "CW (no area has a population)")
 				}
 				continue
 			}
