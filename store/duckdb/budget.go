@@ -1,11 +1,14 @@
 package duckdb
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -134,13 +137,24 @@ func (s *Store) importTx(ctx context.Context, conn *sql.Conn, b *budget.Batch) (
 		ids[k] = id
 	}
 
+	if len(b.LineItems) >= bulkThreshold {
+		if err := bulkLineItems(ctx, conn, j.ID, b.LineItems, func(l *budget.LineItem) int64 {
+			return ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}]
+		}); err != nil {
+			return run, err
+		}
+	}
 	err := conn.Raw(func(dc any) error {
 		c, ok := dc.(driver.Conn)
 		if !ok {
 			return fmt.Errorf("store: unexpected driver connection %T", dc)
 		}
-		if err := appendAll(c, "line_items", len(b.LineItems), func(i int) []driver.Value {
-			l := &b.LineItems[i]
+		items := b.LineItems
+		if len(items) >= bulkThreshold {
+			items = nil
+		}
+		if err := appendAll(c, "line_items", len(items), func(i int) []driver.Value {
+			l := &items[i]
 			return []driver.Value{ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}], j.ID, int32(l.FiscalYear.Start), string(l.Phase), string(l.Kind),
 				l.Department.Code, l.Department.Name, l.OrgUnit.Code, l.OrgUnit.Name, l.Program.Code, l.Program.Name,
 				l.Fund.Code, l.Fund.Name, l.SourceFund.Code, l.SourceFund.Name, l.Account.Code, l.Account.Name,
@@ -178,6 +192,81 @@ func nullInt(p *int64) driver.Value {
 		return nil
 	}
 	return *p
+}
+
+// bulkThreshold is the number of line items from which they are written
+// to a temporary CSV file and loaded with DuckDB's read_csv inside the
+// import's transaction: DuckDB's appender pays one cgo call per value,
+// read_csv parses in parallel without them.
+const bulkThreshold = 20000
+
+var lineItemColumns = `{'slice_id': 'BIGINT', 'jurisdiction': 'VARCHAR', 'fy_start': 'INTEGER', 'phase': 'VARCHAR', 'kind': 'VARCHAR',
+	'dept_code': 'VARCHAR', 'dept_name': 'VARCHAR', 'org_code': 'VARCHAR', 'org_name': 'VARCHAR', 'prog_code': 'VARCHAR', 'prog_name': 'VARCHAR',
+	'fund_code': 'VARCHAR', 'fund_name': 'VARCHAR', 'sfund_code': 'VARCHAR', 'sfund_name': 'VARCHAR', 'account_code': 'VARCHAR', 'account_name': 'VARCHAR',
+	'function_code': 'VARCHAR', 'function_name': 'VARCHAR', 'amount_cents': 'BIGINT', 'nat_key': 'VARCHAR', 'line': 'INTEGER'}`
+
+// bulkLineItems writes items to a temporary CSV and inserts them with
+// read_csv on conn (inside the caller's transaction).
+func bulkLineItems(ctx context.Context, conn *sql.Conn, jurisdiction string, items []budget.LineItem, slice func(*budget.LineItem) int64) error {
+	f, err := os.CreateTemp("", "budgetlens-items-*.csv")
+	if err != nil {
+		return fmt.Errorf("store: unable to create a temporary file: %w", err)
+	}
+	defer os.Remove(f.Name())
+	w := bufio.NewWriterSize(f, 1<<20)
+	buf := make([]byte, 0, 512)
+	for i := range items {
+		l := &items[i]
+		buf = buf[:0]
+		buf = strconv.AppendInt(buf, slice(l), 10)
+		buf = appendCSVField(buf, jurisdiction)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(l.FiscalYear.Start), 10)
+		for _, v := range [...]string{string(l.Phase), string(l.Kind), l.Department.Code, l.Department.Name, l.OrgUnit.Code, l.OrgUnit.Name,
+			l.Program.Code, l.Program.Name, l.Fund.Code, l.Fund.Name, l.SourceFund.Code, l.SourceFund.Name,
+			l.Account.Code, l.Account.Name, l.Function.Code, l.Function.Name} {
+			buf = appendCSVField(buf, v)
+		}
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, l.AmountCents, 10)
+		buf = appendCSVField(buf, l.Key)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, int64(l.Line), 10)
+		buf = append(buf, '\n')
+		w.Write(buf)
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("store: unable to write a temporary file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	q := `INSERT INTO line_items SELECT * FROM read_csv(?, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ` + lineItemColumns + `)`
+	if _, err := conn.ExecContext(ctx, q, f.Name()); err != nil {
+		return fmt.Errorf("store: unable to load line items: %w", err)
+	}
+	return nil
+}
+
+// appendCSVField appends ",v", quoting v when it holds a comma, quote,
+// line break or surrounding space.
+func appendCSVField(buf []byte, v string) []byte {
+	buf = append(buf, ',')
+	if v == "" {
+		return buf
+	}
+	if !strings.ContainsAny(v, ",\"\r\n") && v[0] != ' ' && v[len(v)-1] != ' ' {
+		return append(buf, v...)
+	}
+	buf = append(buf, '"')
+	for i := 0; i < len(v); i++ {
+		if v[i] == '"' {
+			buf = append(buf, '"')
+		}
+		buf = append(buf, v[i])
+	}
+	return append(buf, '"')
 }
 
 // appendAll appends n rows to table with DuckDB's appender.

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -122,6 +123,34 @@ func budgetSuite(t *testing.T, newStore Factory) {
 		runs, _ := s.ImportRuns(ctx)
 		if len(runs) != 3 || runs[2].Superseded != 1 {
 			t.Fatalf("runs %+v", runs)
+		}
+	})
+
+	t.Run("large batch round-trips text exactly", func(t *testing.T) {
+		s := newStore(t)
+		names := []string{"Salaries, As-Needed", `Say "hi"`, "two\nlines", " padded ", "", "Ñandú €", "a\r\nb"}
+		var items []budget.LineItem
+		var want int64
+		for i := 0; i < 25000; i++ {
+			it := item("02", "0201", "100", fmt.Sprintf("%06d", i), fy21, budget.Adopted, int64(i-12000))
+			it.Account.Name = names[i%len(names)]
+			it.Line = i + 2
+			items = append(items, it)
+			want += int64(i - 12000)
+		}
+		mustImport(t, s, batch("tc/big", "big", items...))
+		if n := adopted21(t, s); n != want {
+			t.Fatalf("total %d, want %d", n, want)
+		}
+		got, err := s.LineItems(ctx, budget.Filter{Jurisdiction: "tc"})
+		if err != nil || len(got) != len(items) {
+			t.Fatalf("%d items, %v", len(got), err)
+		}
+		for _, g := range got {
+			i := g.Line - 2
+			if g.Account.Name != names[i%len(names)] || g.Account.Code != fmt.Sprintf("%06d", i) || g.AmountCents != int64(i-12000) || g.Key != items[i].Key {
+				t.Fatalf("item %d came back as %+v", i, g)
+			}
 		}
 	})
 

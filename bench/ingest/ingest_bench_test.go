@@ -1,0 +1,114 @@
+// Package ingest_bench measures budget imports against DuckDB's own
+// read_csv on the same files in the same run. Run it with
+// bench/ingest/run.sh, which also generates the synthetic 1,000,000-row file.
+package ingest_bench
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/budgetlens/budgetlens/ingest"
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/budgetlens/budgetlens/store/duckdb"
+)
+
+// importFiles reads and stores files into a fresh store; it returns the
+// number of data rows read (line items, requests, measures, texts).
+func importFiles(b *testing.B, files []string) int {
+	s, err := duckdb.Open(filepath.Join(b.TempDir(), "bench.duckdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	rows := 0
+	for _, f := range files {
+		bs, err := ingest.File(f, ingest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, batch := range bs {
+			if _, err := s.ImportBatch(context.Background(), batch); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	for _, f := range files {
+		rows += countLines(b, f) - 1
+	}
+	return rows
+}
+
+func countLines(b *testing.B, path string) int {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := 0
+	for _, c := range data {
+		if c == '\n' {
+			n++
+		}
+	}
+	return n
+}
+
+// readCSV loads the file with DuckDB's read_csv into a table of a fresh
+// in-file store: the peer's rate for the same bytes.
+func readCSV(b *testing.B, path string) {
+	s, err := duckdb.Open(filepath.Join(b.TempDir(), "peer.duckdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.DB().Exec(`CREATE TABLE t AS SELECT * FROM read_csv(?, header = true, all_varchar = true)`, path); err != nil {
+		b.Fatal(err)
+	}
+}
+
+func BenchmarkImportLAFY2122(b *testing.B) {
+	dir := filepath.Dir(fixture.Data(b, "la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
+	b.ResetTimer()
+	var rows int
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		rows = importFiles(b, files)
+	}
+	el := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(float64(rows)/el, "rows/s")
+	b.ReportMetric(el, "s/set")
+	b.StopTimer()
+	start = time.Now()
+	for i := 0; i < b.N; i++ {
+		for _, f := range files {
+			readCSV(b, f)
+		}
+	}
+	peer := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(float64(rows)/peer, "read_csv-rows/s")
+}
+
+func BenchmarkImport1M(b *testing.B) {
+	path := os.Getenv("BUDGETLENS_BENCH_1M")
+	if path == "" {
+		b.Skip("set BUDGETLENS_BENCH_1M to the synthetic file (bench/ingest/run.sh generates it)")
+	}
+	var rows int
+	start := time.Now()
+	for i := 0; i < b.N; i++ {
+		rows = importFiles(b, []string{path})
+	}
+	ours := time.Since(start).Seconds() / float64(b.N)
+	b.StopTimer()
+	start = time.Now()
+	for i := 0; i < b.N; i++ {
+		readCSV(b, path)
+	}
+	peer := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(float64(rows)/ours, "rows/s")
+	b.ReportMetric(float64(rows)/peer, "read_csv-rows/s")
+	b.ReportMetric(ours/peer, "x-read_csv-time")
+}
