@@ -603,3 +603,19 @@ func TestSummarizeFirstErrorInFileOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestEmbeddedTractsMatchSource(t *testing.T) {
+	want, err := TractPlaces(fixture.Data(t, "la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"), "037")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := LACountyTracts()
+	if len(got) != 2498 || len(got) != len(want) {
+		t.Fatalf("%d embedded tracts, %d in the source", len(got), len(want))
+	}
+	for i := range got {
+		if got[i] != want[i] {
+			t.Fatalf("tract %d: embedded %+v, source %+v", i, got[i], want[i])
+		}
+	}
+}

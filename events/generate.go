@@ -2,6 +2,8 @@ package events
 
 import (
 	"bufio"
+	"bytes"
+	_ "embed"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -380,7 +382,27 @@ func TractPlaces(path, county string) ([]Place, error) {
 		return nil, err
 	}
 	defer f.Close()
-	cr := csv.NewReader(f)
+	return ReadTractPlaces(f, path, county)
+}
+
+//go:embed data/la_county_tracts2020_points.csv
+var laCountyTracts []byte
+
+// LACountyTracts returns the 2,498 Los Angeles County tracts of the DWR
+// tract points file (2020 tracts, interior points, 2023 population, land
+// area), embedded in budgetlens so that the generator works offline with no
+// input; events/data/README.md says where the extract comes from.
+func LACountyTracts() []Place {
+	ps, err := ReadTractPlaces(bytes.NewReader(laCountyTracts), "embedded:la_county_tracts2020_points.csv", "037")
+	if err != nil {
+		panic("events: embedded tract points: " + err.Error())
+	}
+	return ps
+}
+
+// ReadTractPlaces is TractPlaces on a reader; name is used in errors.
+func ReadTractPlaces(r io.Reader, path, county string) ([]Place, error) {
+	cr := csv.NewReader(r)
 	hdr, err := cr.Read()
 	if err != nil {
 		return nil, &budget.InputError{File: path, Line: 1, Expected: "a CSV header (" + err.Error() + ")"}

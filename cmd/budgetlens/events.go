@@ -38,13 +38,15 @@ func newEventsGenerateCmd() *cobra.Command {
 	var seed uint64
 	var noCoords float64
 	cmd := &cobra.Command{
-		Use:   "generate --out FILE --rows N --seed S (--tracts POINTS.csv | --layer NAME) [--codes-layer NAME]",
+		Use:   "generate --out FILE --rows N --seed S [--tracts POINTS.csv | --layer NAME] [--codes-layer NAME]",
 		Short: "Write a deterministic synthetic set of service requests (labelled SYNTHETIC)",
 		Long: `generate writes --rows synthetic requests with the MyLA311 header to --out. Each
 request is placed near a tract chosen with probability proportional to its
-population: the tract interior points of --tracts (the DWR file
+population: by default the 2,498 Los Angeles County 2020 tracts built into
+budgetlens (interior points and 2023 population from the California DWR tract
+file); or the tract interior points of --tracts (that DWR file,
 ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv, --county 037 = Los Angeles
-County), or the areas of a stored --layer (their representative points and
+County); or the areas of a stored --layer (their representative points and
 populations). With --codes-layer (e.g. council_districts) only places inside
 that layer are used and the CD column is filled with the area id; a share
 --no-coords of those rows is written without coordinates.
@@ -91,7 +93,7 @@ Request types and response times follow the table in docs/attribution.md.`,
 	cmd.Flags().StringVar(&out, "out", "", "output CSV file (- for standard output)")
 	cmd.Flags().IntVar(&rows, "rows", 1000000, "number of requests")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
-	cmd.Flags().StringVar(&tracts, "tracts", "", "tract interior points with population (DWR CSV)")
+	cmd.Flags().StringVar(&tracts, "tracts", "", "tract interior points with population (DWR CSV); default: the built-in LA County tracts")
 	cmd.Flags().StringVar(&county, "county", "037", "county FIPS code of the tracts to use (empty for all)")
 	cmd.Flags().StringVar(&layer, "layer", "", "stored layer whose areas (with population) are the places, instead of --tracts")
 	cmd.Flags().StringVar(&codesLayer, "codes-layer", "", "stored layer whose area ids fill the CD column; places outside it are left out")
@@ -131,7 +133,10 @@ func generatorPlaces(tracts, county, layer string) ([]events.Place, error) {
 		}
 		return ps, nil
 	}
-	return nil, budget.Errorf(budget.EINVALID, "give the places with --tracts FILE (tract points with population) or --layer NAME")
+	if county != "037" && county != "37" {
+		return nil, budget.Errorf(budget.EINVALID, "the built-in tracts are Los Angeles County's (037); for county %q give --tracts FILE", county)
+	}
+	return events.LACountyTracts(), nil
 }
 
 // areaM2 is the area of a layer area in square metres (local plane).

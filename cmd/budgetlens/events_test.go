@@ -88,8 +88,16 @@ func TestEventsSummarizeBadInput(t *testing.T) {
 	if code, _, _ := run(t, "--db", db, "events", "summarize", "--layer", "nope", "--in", bad); code == 0 {
 		t.Error("missing layer accepted")
 	}
-	if code, _, _ := run(t, "events", "generate", "--out", bad, "--rows", "10"); code != 2 {
-		t.Errorf("generate without places: exit %d, want 2", code)
+	if code, _, _ := run(t, "events", "generate", "--out", bad, "--rows", "10", "--county", "059"); code != 2 {
+		t.Errorf("generate for another county without --tracts: exit %d, want 2", code)
+	}
+	if code, _, _ := run(t, "events", "generate", "--out", bad, "--rows", "0"); code != 2 {
+		t.Errorf("generate 0 rows: exit %d, want 2", code)
+	}
+	// The brief's plain form works offline with the built-in tracts.
+	plain := filepath.Join(t.TempDir(), "plain.csv")
+	if code, _, errOut := run(t, "events", "generate", "--out", plain, "--rows", "1000", "--seed", "3"); code != 0 || !strings.Contains(errOut, "2498 places") {
+		t.Errorf("plain generate: exit %d, %s", code, errOut)
 	}
 }
 
