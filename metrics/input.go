@@ -1,8 +1,9 @@
 package metrics
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 
 	"github.com/budgetlens/budgetlens/budget"
 )
@@ -82,7 +83,7 @@ func sortedOrder(key []float64) []int {
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return key[idx[a]] < key[idx[b]] })
+	slices.SortStableFunc(idx, func(a, b int) int { return cmp.Compare(key[a], key[b]) })
 	return idx
 }
 
