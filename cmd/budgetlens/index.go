@@ -33,7 +33,7 @@ stored with its spec hash and input hashes; explain, sensitivity, compare and
 aggregate work on stored runs.`,
 	}
 	cmd.AddCommand(newIndexRunCmd(), newIndexExplainCmd(), newIndexSensitivityCmd(), newIndexCompareCmd(),
-		newIndexRunsCmd(), newIndexPresetsCmd(), newIndexSpecCmd(), newIndexAggregateCmd())
+		newIndexRunsCmd(), newIndexPresetsCmd(), newIndexSpecCmd(), newIndexAggregateCmd(), newIndexImportCmd())
 	return cmd
 }
 
@@ -63,7 +63,7 @@ func fileHash(path string) string {
 }
 
 func newIndexRunCmd() *cobra.Command {
-	var preset, specFile, indicators, idCol, out, neighbours, neighbourID, layer, format, subset string
+	var preset, specFile, indicators, idCol, out, neighbours, neighbourID, layer, format, subset, period string
 	var published bool
 	cmd := &cobra.Command{
 		Use:   "run --preset NAME | --spec FILE --indicators FILE",
@@ -82,15 +82,23 @@ is used.`,
 			if err != nil {
 				return err
 			}
-			if indicators == "" {
-				return budget.Errorf(budget.EINVALID, "index run needs --indicators FILE (CSV or XLSX)")
+			var tab *need.Table
+			switch {
+			case indicators != "":
+				tab, err = need.ReadTable(indicators, need.ReadOptions{IDColumn: idCol})
+			case layer != "":
+				err = withStore(func(s *duckdb.Store) error {
+					tab, err = s.Indicators(context.Background(), layer, period)
+					return err
+				})
+			default:
+				return budget.Errorf(budget.EINVALID, "index run needs --indicators FILE (CSV or XLSX), or --layer and --period of imported indicators")
 			}
-			tab, err := need.ReadTable(indicators, need.ReadOptions{IDColumn: idCol})
 			if err != nil {
 				return err
 			}
 			opt := need.Options{UsePublished: published}
-			inputs := []need.Input{{Role: "indicators", File: indicators, Hash: tab.Hash}}
+			inputs := []need.Input{{Role: "indicators", File: tab.File, Hash: tab.Hash}}
 			var polys map[string]orb.Geometry
 			if neighbours != "" {
 				l, _, err := geo.ReadFile(neighbours, geo.ImportOptions{IDField: neighbourID})
@@ -156,6 +164,7 @@ is used.`,
 	cmd.Flags().StringVar(&neighbours, "neighbours", "", "polygons (GeoJSON, shapefile zip, GeoPackage) for the adjacency rule")
 	cmd.Flags().StringVar(&neighbourID, "neighbour-id", "", "id property of the polygons (default: detected)")
 	cmd.Flags().StringVar(&subset, "subset", "", "keep only areas with COLUMN=VALUE after computing over all (statewide percentiles, county ranks)")
+	cmd.Flags().StringVar(&period, "period", "current", "period of imported indicators (with --layer and no --indicators)")
 	cmd.Flags().StringVar(&layer, "layer", "", "name of the geography the area ids belong to (e.g. tracts2010)")
 	addFormatFlag(cmd, &format)
 	return cmd
@@ -726,4 +735,55 @@ func readCrosswalk(path, from, to, frac string) (map[string][]need.Link, error) 
 		out[id] = append(out[id], need.Link{Target: strings.TrimSpace(rec[ti]), Fraction: x})
 	}
 	return out, nil
+}
+
+func newIndexImportCmd() *cobra.Command {
+	var layer, period, idCol, meta, columns string
+	cmd := &cobra.Command{
+		Use:   "import FILE --layer NAME [--period P]",
+		Short: "Import indicators (wide or long CSV/XLSX) with metadata into the store",
+		Long: `import stores the numeric columns of an indicator table (wide: one row per area;
+long: area_id, indicator, value[, moe]) for one layer and period in one
+transaction, replacing earlier values of the same layer, period, area and
+indicator. --meta FILE gives per indicator: indicator, domain, direction
+(higher or lower means more need), unit, source, year. Text columns are
+skipped unless named in --columns, where any non-number is an error.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			tab, err := need.ReadTable(args[0], need.ReadOptions{IDColumn: idCol})
+			if err != nil {
+				return err
+			}
+			var cols []string
+			if columns != "" {
+				cols = strings.Split(columns, ",")
+			}
+			set, skipped, err := need.IndicatorSetFromTable(tab, layer, period, cols)
+			if err != nil {
+				return err
+			}
+			if meta != "" {
+				if set.Meta, err = need.ReadMeta(meta); err != nil {
+					return err
+				}
+			}
+			return withStore(func(s *duckdb.Store) error {
+				id, err := s.SaveIndicators(context.Background(), set)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "import %d: %d values for %d areas of layer %s, period %s (sha256 %s)\n", id, len(set.Values), len(tab.Areas), layer, period, tab.Hash[:12])
+				if len(skipped) > 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "skipped %d text columns: %s\n", len(skipped), strings.Join(skipped, ", "))
+				}
+				return nil
+			})
+		},
+	}
+	cmd.Flags().StringVar(&layer, "layer", "", "geography of the area ids (e.g. tracts2010)")
+	cmd.Flags().StringVar(&period, "period", "current", "period label (e.g. 2019 or 2015-2019)")
+	cmd.Flags().StringVar(&idCol, "id-column", "", "area id column")
+	cmd.Flags().StringVar(&meta, "meta", "", "indicator metadata CSV (indicator, domain, direction, unit, source, year)")
+	cmd.Flags().StringVar(&columns, "columns", "", "comma-separated columns to import (default: every numeric column)")
+	return cmd
 }

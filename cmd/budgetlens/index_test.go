@@ -149,3 +149,33 @@ func TestIndexBadInput(t *testing.T) {
 		t.Fatalf("explain without runs: %d %q", code, stderr)
 	}
 }
+
+// TestIndexImportRoundTrip: indicators imported into the store give the
+// same index as the file itself.
+func TestIndexImportRoundTrip(t *testing.T) {
+	in := fixture.Data(t, "la/need/ces4_sb535_dac_2022.csv")
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.duckdb")
+	meta := filepath.Join(dir, "meta.csv")
+	os.WriteFile(meta, []byte("indicator,domain,direction,unit,source,year\nOzone,exposures,higher,ppm,CARB,2019\nPoverty,socioeconomic,higher,%,ACS,2019\n"), 0o644)
+	code, stdout, stderr := run(t, "--db", db, "index", "import", in, "--layer", "tracts2010", "--period", "ces4", "--meta", meta)
+	if code != 0 || !strings.Contains(stdout, "2284 areas") {
+		t.Fatalf("import: %d %q %q", code, stdout, stderr)
+	}
+	if code, _, stderr = run(t, "--db", db, "index", "run", "--preset", "ces4", "--layer", "tracts2010", "--period", "ces4", "--use-published-percentiles"); code != 0 {
+		t.Fatalf("run from store: %s", stderr)
+	}
+	if code, _, stderr = run(t, "--db", db, "index", "run", "--preset", "ces4", "--indicators", in, "--use-published-percentiles"); code != 0 {
+		t.Fatalf("run from file: %s", stderr)
+	}
+	code, stdout, _ = run(t, "--db", db, "index", "compare", "1", "2", "--format", "json")
+	if code != 0 || !strings.Contains(stdout, `"common_areas": 2284`) || !strings.Contains(stdout, `"spearman_rho": 1,`) || !strings.Contains(stdout, `"tier_moves": null`) {
+		t.Fatalf("compare: %q", stdout)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	os.WriteFile(bad, []byte("GEOID,poverty\n1,0.2\n2,x\n"), 0o644)
+	code, _, stderr = run(t, "--db", db, "index", "import", bad, "--layer", "t", "--columns", "poverty")
+	if code != 2 || !strings.Contains(stderr, "bad.csv:3:2") {
+		t.Fatalf("bad import: %d %q", code, stderr)
+	}
+}

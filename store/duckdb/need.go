@@ -3,13 +3,16 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/need"
+	duck "github.com/duckdb/duckdb-go/v2"
 )
 
 type runMeta struct {
@@ -154,6 +157,142 @@ func (s *Store) Runs(ctx context.Context) ([]need.RunInfo, error) {
 			return nil, err
 		}
 		out = append(out, i)
+	}
+	return out, rows.Err()
+}
+
+func nullableF(x float64) any {
+	if math.IsNaN(x) {
+		return nil
+	}
+	return x
+}
+
+// SaveIndicators stores an indicator import in one transaction: the
+// values of each indicator in the set replace that indicator's values for
+// the same layer and period; metadata is upserted. Values are written with
+// DuckDB's appender.
+func (s *Store) SaveIndicators(ctx context.Context, set *need.IndicatorSet) (int64, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store: unable to get a connection: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return 0, fmt.Errorf("store: unable to begin transaction: %w", err)
+	}
+	id, err := saveIndicatorsTx(ctx, conn, set)
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "COMMIT")
+	}
+	if err != nil {
+		conn.ExecContext(context.Background(), "ROLLBACK")
+		return 0, err
+	}
+	return id, nil
+}
+
+func saveIndicatorsTx(ctx context.Context, conn *sql.Conn, set *need.IndicatorSet) (int64, error) {
+	var id int64
+	if err := conn.QueryRowContext(ctx, `SELECT nextval('import_run_ids')`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: unable to allocate an import id: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO import_runs(id, kind, source_file, content_hash, rows, version) VALUES (?, 'indicators', ?, ?, ?, ?)`,
+		id, set.File, set.Hash, len(set.Values), budget.Version); err != nil {
+		return 0, fmt.Errorf("store: unable to record the indicator import: %w", err)
+	}
+	for _, m := range set.Meta {
+		if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO need_indicator_meta(name, domain, direction, unit, source, year) VALUES (?, ?, ?, ?, ?, ?)`,
+			m.Name, m.Domain, m.Direction, m.Unit, m.Source, m.Year); err != nil {
+			return 0, fmt.Errorf("store: unable to save indicator metadata %s: %w", m.Name, err)
+		}
+	}
+	seen := map[string]bool{}
+	args := []any{set.Layer, set.Period}
+	var marks []string
+	for _, v := range set.Values {
+		if !seen[v.Indicator] {
+			seen[v.Indicator] = true
+			args = append(args, v.Indicator)
+			marks = append(marks, "?")
+		}
+	}
+	if len(marks) > 0 {
+		if _, err := conn.ExecContext(ctx, `DELETE FROM need_indicator_values WHERE layer = ? AND period = ? AND indicator IN (`+strings.Join(marks, ", ")+`)`, args...); err != nil {
+			return 0, fmt.Errorf("store: unable to replace the indicators: %w", err)
+		}
+	}
+	err := conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("store: unexpected driver connection %T", dc)
+		}
+		a, err := duck.NewAppenderFromConn(c, "", "need_indicator_values")
+		if err != nil {
+			return fmt.Errorf("store: unable to append indicator values: %w", err)
+		}
+		for _, v := range set.Values {
+			if err := a.AppendRow(set.Layer, set.Period, v.Area, v.Indicator, nullableF(v.Value), nullableF(v.MOE), id); err != nil {
+				a.Close()
+				return fmt.Errorf("store: unable to append indicator %s of area %s: %w", v.Indicator, v.Area, err)
+			}
+		}
+		if err := a.Close(); err != nil {
+			return fmt.Errorf("store: unable to append indicator values: %w", err)
+		}
+		return nil
+	})
+	return id, err
+}
+
+// Indicators returns the stored indicators of a layer and period.
+func (s *Store) Indicators(ctx context.Context, layer, period string) (*need.Table, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT area_id, indicator, value, moe FROM need_indicator_values
+		WHERE layer = ? AND period = ? ORDER BY area_id, indicator`, layer, period)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read indicators: %w", err)
+	}
+	defer rows.Close()
+	var vals []need.IndicatorValue
+	for rows.Next() {
+		var v need.IndicatorValue
+		var x, m sql.NullFloat64
+		if err := rows.Scan(&v.Area, &v.Indicator, &x, &m); err != nil {
+			return nil, err
+		}
+		v.Value, v.MOE = math.NaN(), math.NaN()
+		if x.Valid {
+			v.Value = x.Float64
+		}
+		if m.Valid {
+			v.MOE = m.Float64
+		}
+		vals = append(vals, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(vals) == 0 {
+		return nil, budget.Errorf(budget.ENOTFOUND, "no indicators stored for layer %q period %q (import them with: budgetlens index import FILE --layer %s --period %s)", layer, period, layer, period)
+	}
+	t := need.TableFromValues(fmt.Sprintf("store:%s/%s", layer, period), vals)
+	return t, nil
+}
+
+// IndicatorMeta lists the stored indicator metadata.
+func (s *Store) IndicatorMeta(ctx context.Context) ([]need.IndicatorMeta, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name, domain, direction, unit, source, year FROM need_indicator_meta ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read indicator metadata: %w", err)
+	}
+	defer rows.Close()
+	var out []need.IndicatorMeta
+	for rows.Next() {
+		var m need.IndicatorMeta
+		if err := rows.Scan(&m.Name, &m.Domain, &m.Direction, &m.Unit, &m.Source, &m.Year); err != nil {
+			return nil, err
+		}
+		out = append(out, m)
 	}
 	return out, rows.Err()
 }

@@ -10,7 +10,10 @@ import (
 	"github.com/budgetlens/budgetlens/need"
 )
 
-func init() { register("need", needSuite) }
+func init() {
+	register("need", needSuite)
+	register("need-indicators", indicatorSuite)
+}
 
 func needRun(spec string, scores ...float64) *need.Run {
 	r := &need.Run{Spec: spec, SpecVersion: "1", SpecHash: "h-" + spec, SpecYAML: "name: " + spec, Layer: "tracts",
@@ -71,5 +74,48 @@ func needSuite(t *testing.T, newStore Factory) {
 	}
 	if _, err := s.Run(ctx, 999); budget.ErrorCode(err) != budget.ENOTFOUND {
 		t.Fatalf("missing run: %v", err)
+	}
+}
+
+// indicatorSuite checks indicator imports: values and margins round trip,
+// re-import replaces, periods are separate, metadata upserts.
+func indicatorSuite(t *testing.T, newStore Factory) {
+	ctx := context.Background()
+	s := newStore(t)
+	defer s.Close()
+	nan := math.NaN()
+	set := &need.IndicatorSet{Layer: "tracts", Period: "2019", File: "a.csv", Hash: "h1",
+		Meta: []need.IndicatorMeta{{Name: "poverty", Domain: "economic", Direction: "higher", Unit: "%", Source: "ACS", Year: 2019}},
+		Values: []need.IndicatorValue{{Area: "1", Indicator: "poverty", Value: 0.2, MOE: 0.05}, {Area: "2", Indicator: "poverty", Value: nan, MOE: nan},
+			{Area: "1", Indicator: "income", Value: 50000, MOE: nan}}}
+	if _, err := s.SaveIndicators(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	tab, err := s.Indicators(ctx, "tracts", "2019")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pov, err := tab.Numbers("poverty")
+	if err != nil || len(tab.Areas) != 2 || pov[0] != 0.2 || !math.IsNaN(pov[1]) {
+		t.Fatalf("poverty %v %v areas %v", pov, err, tab.Areas)
+	}
+	if moe, _ := tab.Numbers("poverty MOE"); moe[0] != 0.05 {
+		t.Fatalf("moe %v", moe)
+	}
+	set.Values = []need.IndicatorValue{{Area: "1", Indicator: "poverty", Value: 0.3, MOE: nan}}
+	set.Meta[0].Unit = "share"
+	if _, err := s.SaveIndicators(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	tab, _ = s.Indicators(ctx, "tracts", "2019")
+	if pov, _ := tab.Numbers("poverty"); pov[0] != 0.3 {
+		t.Fatalf("re-import did not replace: %v", pov)
+	}
+	if _, err := s.Indicators(ctx, "tracts", "2020"); budget.ErrorCode(err) != budget.ENOTFOUND {
+		t.Fatalf("other period: %v", err)
+	}
+	meta, err := s.IndicatorMeta(ctx)
+	if err != nil || len(meta) != 1 || meta[0].Unit != "share" || meta[0].Year != 2019 {
+		t.Fatalf("meta %+v %v", meta, err)
 	}
 }
