@@ -614,8 +614,35 @@ func TestEmbeddedTractsMatchSource(t *testing.T) {
 		t.Fatalf("%d embedded tracts, %d in the source", len(got), len(want))
 	}
 	for i := range got {
-		if got[i] != want[i] {
+		g, w := got[i], want[i]
+		if g.ID != w.ID || g.Lon != w.Lon || g.Lat != w.Lat || g.Weight != w.Weight || g.RadiusM != w.RadiusM {
 			t.Fatalf("tract %d: embedded %+v, source %+v", i, got[i], want[i])
+		}
+	}
+}
+
+func TestGenerateInsidePolygons(t *testing.T) {
+	loc := councilDistricts(t)
+	var places []Place
+	for i, g := range loc.geoms {
+		places = append(places, Place{ID: loc.ids[i], Weight: float64(1 + i), Geom: g, CD: loc.ids[i]})
+	}
+	var buf bytes.Buffer
+	if _, err := Generate(&buf, GenOptions{Rows: 5000, Seed: 2, Places: places}); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Summarize(&buf, "p.csv", Options{Locator: loc, AreaIDs: loc.ids})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Located != 5000 {
+		t.Errorf("%d of 5000 points inside the districts", s.Located)
+	}
+	// District i has weight i+1 of 120: its share of requests should be near that.
+	for i, a := range s.Areas {
+		want := 5000 * float64(i+1) / 120
+		if math.Abs(float64(a.Count)-want) > 5*math.Sqrt(want) {
+			t.Errorf("district %s: %d requests, expected about %.0f", a.AreaID, a.Count, want)
 		}
 	}
 }

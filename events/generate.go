@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/planar"
 )
 
 // Every synthetic request is labelled twice: its RequestSource is
@@ -72,6 +74,10 @@ type Place struct {
 	Weight   float64
 	RadiusM  float64
 	CD, NC   string
+	// Geom, when set, is the area the points are drawn from, uniformly (by
+	// rejection within its bounding box, at most 64 tries, then the disc).
+	Geom orb.MultiPolygon
+	box  orb.Bound
 }
 
 // GenOptions configure Generate.
@@ -122,6 +128,12 @@ func Generate(w io.Writer, opt GenOptions) (*GenReport, error) {
 	kindCum, err := cumulative(len(kinds), func(i int) float64 { return kinds[i].Share })
 	if err != nil {
 		return nil, fmt.Errorf("events: request kinds: %w", err)
+	}
+	opt.Places = append([]Place(nil), opt.Places...)
+	for i := range opt.Places {
+		if len(opt.Places[i].Geom) > 0 {
+			opt.Places[i].box = opt.Places[i].Geom.Bound()
+		}
 	}
 	g := &generator{opt: opt, kinds: kinds, placeCum: placeCum, kindCum: kindCum,
 		start: time.Date(opt.Year, 1, 1, 0, 0, 0, 0, time.UTC), width: len(strconv.Itoa(opt.Rows))}
@@ -232,11 +244,7 @@ func (g *generator) block(blk int) genOut {
 		} else {
 			out.open++
 		}
-		// Uniform in a disc: radius sqrt(u) R, angle uniform.
-		r := pl.RadiusM * math.Sqrt(rng.Float64())
-		sin, cos := math.Sincos(2 * math.Pi * rng.Float64())
-		lat := pl.Lat + r*sin/111320
-		lon := pl.Lon + r*cos/(111320*math.Cos(pl.Lat*math.Pi/180))
+		lon, lat := g.point(pl, rng)
 		noCoords := pl.CD != "" && rng.Float64() < opt.NoCoordsShare
 		if noCoords {
 			out.noCoords++
@@ -286,6 +294,23 @@ func (g *generator) block(blk int) genOut {
 	}
 	out.data = b
 	return out
+}
+
+// point draws a point of the place: uniform in its polygon when it has one,
+// else uniform in its disc (radius sqrt(u) R, angle uniform).
+func (g *generator) point(pl *Place, rng *rand.Rand) (lon, lat float64) {
+	if len(pl.Geom) > 0 {
+		b := pl.box
+		for range 64 {
+			p := orb.Point{b.Min[0] + rng.Float64()*(b.Max[0]-b.Min[0]), b.Min[1] + rng.Float64()*(b.Max[1]-b.Min[1])}
+			if planar.MultiPolygonContains(pl.Geom, p) {
+				return p[0], p[1]
+			}
+		}
+	}
+	r := pl.RadiusM * math.Sqrt(rng.Float64())
+	sin, cos := math.Sincos(2 * math.Pi * rng.Float64())
+	return pl.Lon + r*cos/(111320*math.Cos(pl.Lat*math.Pi/180)), pl.Lat + r*sin/111320
 }
 
 // appendCoord appends x with six decimals (about 0.1 m), rounded half away

@@ -46,8 +46,8 @@ population: by default the 2,498 Los Angeles County 2020 tracts built into
 budgetlens (interior points and 2023 population from the California DWR tract
 file); or the tract interior points of --tracts (that DWR file,
 ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv, --county 037 = Los Angeles
-County); or the areas of a stored --layer (their representative points and
-populations). With --codes-layer (e.g. council_districts) only places inside
+County); or the areas of a stored --layer (weighted by population; points
+uniform inside each polygon, or around the point of a point-only area). With --codes-layer (e.g. council_districts) only places inside
 that layer are used and the CD column is filled with the area id; a share
 --no-coords of those rows is written without coordinates.
 
@@ -129,7 +129,7 @@ func generatorPlaces(tracts, county, layer string) ([]events.Place, error) {
 				// Radius of a disc of half the area's size, as for tracts.
 				r = math.Sqrt(areaM2(a) / 2 / math.Pi)
 			}
-			ps = append(ps, events.Place{ID: a.ID, Lon: p[0], Lat: p[1], Weight: a.Population, RadiusM: r})
+			ps = append(ps, events.Place{ID: a.ID, Lon: p[0], Lat: p[1], Weight: a.Population, RadiusM: r, Geom: a.Geom})
 		}
 		return ps, nil
 	}
