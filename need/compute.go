@@ -134,6 +134,16 @@ func Compute(spec *Spec, t *Table, opt Options) (*Result, error) {
 		}
 	}
 	rankScores(res)
+	if spec.PopulationWeighted {
+		s := make([]float64, len(res.Areas))
+		w := make([]float64, len(res.Areas))
+		for a := range res.Areas {
+			s[a], w[a] = float64(res.Areas[a].Score), float64(res.Areas[a].Population)
+		}
+		for a, p := range WeightedPercentile(s, w) {
+			res.Areas[a].Percentile = Num(p)
+		}
+	}
 	if opt.UsePublished && spec.PublishedPercentile != "" && t.Has(spec.PublishedPercentile) {
 		p, err := t.Numbers(spec.PublishedPercentile)
 		if err != nil {

@@ -233,3 +233,37 @@ func FuzzReadTable(f *testing.F) {
 		}
 	})
 }
+
+func TestWeightedPercentile(t *testing.T) {
+	p := WeightedPercentile([]float64{1, 2, 2, 3, math.NaN()}, []float64{10, 20, 30, 40, 5})
+	// below/ties: 1 -> 5/100; 2 -> (10+25)/100; 3 -> (60+20)/100
+	want := []float64{5, 35, 35, 80}
+	for i, w := range want {
+		if math.Abs(p[i]-w) > 1e-12 {
+			t.Fatalf("got %v, want %v", p, want)
+		}
+	}
+	if !math.IsNaN(p[4]) {
+		t.Fatal("missing value ranked")
+	}
+	// quantile tiers by population: an area is in the tier holding the
+	// midpoint of its population (a 5, b 15, c 25, d 65)
+	spec := &Spec{Name: "w", Version: "1", Method: "composite", Normalise: Normalisation{Method: "none"}, Population: "pop", PopulationWeighted: true,
+		Indicators: []IndicatorSpec{{Name: "x"}}, Components: []Component{{Name: "c", Domains: []Domain{{Name: "d", Indicators: []string{"x"}}}}},
+		Tiers: Tiers{Method: "quantiles", N: 4}}
+	tab, err := ReadTable(writeFile(t, "w.csv", "GEOID,pop,x\na,10,1\nb,10,2\nc,10,3\nd,70,4\n"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Compute(spec, tab, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := []string{}
+	for _, a := range res.Areas {
+		got = append(got, a.Tier)
+	}
+	if strings.Join(got, ",") != "Q1,Q1,Q1,Q3" {
+		t.Fatalf("tiers %v", got)
+	}
+}

@@ -146,3 +146,39 @@ func MinMax(values []float64, descending bool) []float64 {
 	}
 	return out
 }
+
+// WeightedPercentile returns the population-weighted fractional rank of
+// every value, 0-100: (weight of the values below + half the weight of the
+// tied block) / total weight x 100 (the fractional rank of METHODS.md).
+// Values or weights that are missing, and weights <= 0, get NaN and do not
+// count in the total.
+func WeightedPercentile(values, weights []float64) []float64 {
+	out := make([]float64, len(values))
+	idx := make([]int, 0, len(values))
+	var total float64
+	for i, v := range values {
+		w := weights[i]
+		if math.IsNaN(v) || math.IsNaN(w) || w <= 0 {
+			out[i] = math.NaN()
+			continue
+		}
+		idx = append(idx, i)
+		total += w
+	}
+	sort.Slice(idx, func(a, b int) bool { return values[idx[a]] < values[idx[b]] })
+	var below float64
+	for lo := 0; lo < len(idx); {
+		hi := lo + 1
+		block := weights[idx[lo]]
+		for hi < len(idx) && values[idx[hi]] == values[idx[lo]] {
+			block += weights[idx[hi]]
+			hi++
+		}
+		for _, i := range idx[lo:hi] {
+			out[i] = (below + block/2) / total * 100
+		}
+		below += block
+		lo = hi
+	}
+	return out
+}

@@ -44,6 +44,10 @@ type Spec struct {
 	// replaces the percentile computed among the run's areas, so a run
 	// over a subset (the SB 535 list) is tiered as published.
 	PublishedPercentile string `yaml:"published_percentile,omitempty"`
+	// PopulationWeighted makes the score's percentile a population-weighted
+	// fractional rank, so quantile tiers hold equal shares of the
+	// population rather than equal numbers of areas.
+	PopulationWeighted bool `yaml:"population_weighted,omitempty"`
 }
 
 // Normalisation turns an indicator's raw values into comparable values.
