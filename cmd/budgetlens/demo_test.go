@@ -1,0 +1,302 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/budgetlens/budgetlens/report"
+	"github.com/xuri/excelize/v2"
+)
+
+var (
+	demoOnce sync.Once
+	demoDir  string
+	demoOut  string
+	demoCode int
+	demoErr  string
+)
+
+// demoArgs keep the tests fast: 50,000 synthetic requests and 99
+// bootstrap replicates instead of 1,000,000 and 999.
+var demoArgs = []string{"--requests", "50000", "--reps", "99", "--no-serve"}
+
+// sharedDemo runs the demo once for all tests of the package.
+func sharedDemo(t *testing.T) string {
+	t.Helper()
+	demoOnce.Do(func() {
+		d, err := os.MkdirTemp("", "budgetlens-demo-test-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		demoDir = filepath.Join(d, "budgetlens-demo")
+		var out, errb bytes.Buffer
+		demoCode = execute(append([]string{"demo", "--dir", demoDir}, demoArgs...), &out, &errb)
+		demoOut, demoErr = out.String(), errb.String()
+	})
+	if demoCode != 0 {
+		t.Fatalf("demo: exit %d\n%s\n%s", demoCode, demoOut, demoErr)
+	}
+	return demoDir
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoDir != "" {
+		os.RemoveAll(filepath.Dir(demoDir))
+	}
+	os.Exit(code)
+}
+
+// TestDemoEndToEnd: the files exist, the PDF when Chromium exists, the
+// headline numbers of the HTML equal those of the XLSX, and the output
+// prints the headline and the paths.
+func TestDemoEndToEnd(t *testing.T) {
+	dir := sharedDemo(t)
+	for _, f := range []string{"budgetlens.duckdb", "report.html", "report.xlsx"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Fatalf("%s: %v", f, err)
+		}
+	}
+	if _, err := report.FindChromium(); err == nil {
+		if st, err := os.Stat(filepath.Join(dir, "report.pdf")); err != nil || st.Size() < 10000 {
+			t.Fatalf("chromium is installed but report.pdf is missing or tiny: %v", err)
+		}
+	} else if !strings.Contains(demoOut, "PDF not written") {
+		t.Fatalf("without chromium the demo must say how to get the PDF:\n%s", demoOut)
+	}
+	for _, want := range []string{"Share of dollars placed in areas", "SYNTHETIC", "wrote " + filepath.Join(dir, "report.html")} {
+		if !strings.Contains(demoOut, want) {
+			t.Fatalf("demo output lacks %q:\n%s", want, demoOut)
+		}
+	}
+	hf, err := os.Open(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer hf.Close()
+	html, err := report.HeadlineFromHTML(hf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	xf, err := os.Open(filepath.Join(dir, "report.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer xf.Close()
+	xl, err := report.HeadlineFromXLSX(xf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(html) < 8 || len(html) != len(xl) {
+		t.Fatalf("headline figures: %d in HTML, %d in XLSX", len(html), len(xl))
+	}
+	for k, h := range html {
+		x, ok := xl[k]
+		if !ok || h.Text != x.Text || (math.Abs(h.Value-x.Value) > 1e-9*math.Max(1, math.Abs(h.Value)) && !(math.IsNaN(h.Value) && math.IsNaN(x.Value))) {
+			t.Errorf("%s: HTML %q %v, XLSX %q %v", k, h.Text, h.Value, x.Text, x.Value)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "report.html"))
+	for _, want := range []string{"<svg", "SYNTHETIC", "Theil", "Budget requests", "sha256"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}
+
+// dollarCents reads a JSON number of dollars with two decimals as integer cents.
+func dollarCents(t *testing.T, n json.Number) int64 {
+	t.Helper()
+	s := n.String()
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	frac = (frac + "00")[:2]
+	w, err1 := strconv.ParseInt(whole, 10, 64)
+	f, err2 := strconv.ParseInt(frac, 10, 64)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("not a dollar amount: %s", n)
+	}
+	if neg {
+		return -(w*100 + f)
+	}
+	return w*100 + f
+}
+
+// TestAnalyzeTotalsMatchPhaseTotal: attributed + unattributed of analyze
+// equals the sum of budgetlens totals for the phase, to the cent, and the
+// areas sum to the attributed amount.
+func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
+	db := filepath.Join(sharedDemo(t), "budgetlens.duckdb")
+	for _, phase := range []string{"adopted", "proposed"} {
+		code, out, errOut := run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", phase, "--layer", "council_districts", "--format", "json", "--reps", "0")
+		if code != 0 {
+			t.Fatalf("analyze: %d %s", code, errOut)
+		}
+		var res struct {
+			Areas []struct {
+				AreaID     string      `json:"area_id"`
+				Population float64     `json:"population"`
+				Amount     json.Number `json:"amount"`
+				PerCapita  *float64    `json:"per_capita"`
+				NeedTier   *int        `json:"need_tier"`
+			} `json:"areas"`
+			Totals struct {
+				Attributed   json.Number `json:"attributed"`
+				Unattributed json.Number `json:"unattributed"`
+			} `json:"totals"`
+		}
+		dec := json.NewDecoder(strings.NewReader(out))
+		dec.UseNumber()
+		if err := dec.Decode(&res); err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Areas) != 15 {
+			t.Fatalf("%d areas, want the 15 council districts", len(res.Areas))
+		}
+		var areaSum int64
+		for _, a := range res.Areas {
+			if a.AreaID == "" || a.Population <= 0 || a.PerCapita == nil || a.NeedTier == nil || *a.NeedTier < 1 || *a.NeedTier > 5 {
+				t.Fatalf("area row: %+v", a)
+			}
+			areaSum += dollarCents(t, a.Amount)
+		}
+		att, un := dollarCents(t, res.Totals.Attributed), dollarCents(t, res.Totals.Unattributed)
+		if areaSum != att {
+			t.Fatalf("%s: areas sum to %d cents, attributed %d", phase, areaSum, att)
+		}
+		code, tot, errOut := run(t, "--db", db, "totals", "--fy", "2021-22", "--phase", phase, "--format", "json")
+		if code != 0 {
+			t.Fatal(errOut)
+		}
+		var rows []map[string]any
+		dec = json.NewDecoder(strings.NewReader(tot))
+		dec.UseNumber()
+		if err := dec.Decode(&rows); err != nil {
+			t.Fatal(err)
+		}
+		var phaseTotal int64
+		for _, r := range rows {
+			n, ok := r["amount"].(json.Number)
+			if !ok {
+				t.Fatalf("totals row without an amount: %v", r)
+			}
+			phaseTotal += dollarCents(t, n)
+		}
+		if att+un != phaseTotal || phaseTotal == 0 {
+			t.Fatalf("%s: attributed %d + unattributed %d = %d cents, totals say %d", phase, att, un, att+un, phaseTotal)
+		}
+		t.Logf("%s: phase total %d cents = %d attributed + %d unattributed", phase, phaseTotal, att, un)
+	}
+	// table and CSV formats
+	code, out, _ := run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--format", "csv", "--reps", "0")
+	if code != 0 || !strings.HasPrefix(out, "area_id,name,population,amount,per_capita,need_score,need_tier") || strings.Count(out, "\n") != 19 {
+		t.Fatalf("csv: %d\n%s", code, out)
+	}
+	code, out, _ = run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--reps", "0")
+	if code != 0 || !strings.Contains(out, "phase total") || !strings.Contains(out, "concentration index") {
+		t.Fatalf("table: %d\n%s", code, out)
+	}
+}
+
+// TestDemoDeterministic: a second demo run gives the same CSV and the same
+// XLSX content.
+func TestDemoDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the demo a second time")
+	}
+	first := sharedDemo(t)
+	second := filepath.Join(t.TempDir(), "again")
+	code, out, errOut := run(t, append([]string{"demo", "--dir", second, "--no-pdf"}, demoArgs...)...)
+	if code != 0 {
+		t.Fatalf("second demo: %d %s %s", code, out, errOut)
+	}
+	a, b := xlsxCells(t, filepath.Join(first, "report.xlsx")), xlsxCells(t, filepath.Join(second, "report.xlsx"))
+	if a != b {
+		t.Fatal("the two demo runs wrote different XLSX content")
+	}
+	ha, _ := os.ReadFile(filepath.Join(first, "report.html"))
+	hb, _ := os.ReadFile(filepath.Join(second, "report.html"))
+	if !bytes.Equal(ha, hb) {
+		t.Fatal("the two demo runs wrote different HTML")
+	}
+	args := []string{"analyze", "--fy", "2021-22", "--phase", "proposed", "--format", "csv", "--reps", "99"}
+	_, c1, _ := run(t, append([]string{"--db", filepath.Join(first, "budgetlens.duckdb")}, args...)...)
+	_, c2, _ := run(t, append([]string{"--db", filepath.Join(second, "budgetlens.duckdb")}, args...)...)
+	if c1 != c2 || c1 == "" {
+		t.Fatal("analyze CSV differs between the two demo stores")
+	}
+}
+
+// xlsxCells returns every cell of every sheet as text.
+func xlsxCells(t *testing.T, path string) string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var sb strings.Builder
+	for _, sh := range f.GetSheetList() {
+		rows, err := f.GetRows(sh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb.WriteString("## " + sh + "\n")
+		for _, r := range rows {
+			sb.WriteString(strings.Join(r, "\t") + "\n")
+		}
+	}
+	return sb.String()
+}
+
+// TestAnalyzeSaysWhatIsMissing: on a store with a budget and districts but
+// no need run, analyze exits 2 and says how to build one.
+func TestAnalyzeSaysWhatIsMissing(t *testing.T) {
+	db := tempDB(t)
+	if code, _, e := run(t, "--db", db, "import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv")); code != 0 {
+		t.Fatal(e)
+	}
+	code, _, e := run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted")
+	if code != 2 || !strings.Contains(e, `no layer "council_districts"`) || !strings.Contains(e, "geo import") {
+		t.Fatalf("no layer: %d %s", code, e)
+	}
+	if code, _, e := run(t, "--db", db, "geo", "import", fixture.Data(t, "la/boundaries/council_districts_2025.geojson"), "--layer", "council_districts", "--id-field", "District"); code != 0 {
+		t.Fatal(e)
+	}
+	code, _, e = run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted")
+	if code != 2 || !strings.Contains(e, "index run") {
+		t.Fatalf("no need run: %d %s", code, e)
+	}
+	code, _, e = run(t, "--db", db, "report", "--fy", "2021-22", "--out", filepath.Join(t.TempDir(), "r.txt"))
+	if code != 2 || !strings.Contains(e, ".html, .pdf or .xlsx") {
+		t.Fatalf("bad extension: %d %s", code, e)
+	}
+}
+
+// TestReportCommand writes the XLSX report of the demo store.
+func TestReportCommand(t *testing.T) {
+	db := filepath.Join(sharedDemo(t), "budgetlens.duckdb")
+	out := filepath.Join(t.TempDir(), "r.xlsx")
+	code, stdout, e := run(t, "--db", db, "report", "--fy", "2021-22", "--phase", "proposed", "--reps", "99", "--out", out)
+	if code != 0 || !strings.Contains(stdout, "wrote") {
+		t.Fatalf("report: %d %s %s", code, stdout, e)
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	h, err := report.HeadlineFromXLSX(f)
+	if err != nil || h["attributed_share"].Text == "" {
+		t.Fatalf("headline: %v %v", h, err)
+	}
+}
