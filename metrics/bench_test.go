@@ -26,9 +26,10 @@ var benchSizes = []int{2500, 1_000_000}
 
 func benchEach(b *testing.B, fn func(b *testing.B, y, rank, w []float64, W *Weights)) {
 	for _, n := range benchSizes {
-		y, rank, w, W := benchData(n)
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			y, rank, w, W := benchData(n)
 			b.ReportAllocs()
+			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
 				fn(b, y, rank, w, W)
 			}

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -104,12 +103,12 @@ func BootstrapCI(y, rankBy, w []float64, reps int, seed uint64, level float64) (
 		}
 	}
 	out := make([]float64, reps)
-	forChunks(reps, seed, func(lo, hi int, rng *rand.Rand) {
+	forChunks(reps, seed, func(lo, hi int, rng *fastRand) {
 		counts := make([]int32, n)
 		for b := lo; b < hi; b++ {
 			clear(counts)
 			for j := 0; j < n; j++ {
-				counts[rng.IntN(n)]++
+				counts[rng.intN(n)]++
 			}
 			out[b] = resampledC(ys, ws, counts, blockEnd)
 		}
@@ -119,18 +118,10 @@ func BootstrapCI(y, rankBy, w []float64, reps int, seed uint64, level float64) (
 
 // resampledC computes C for units in rank order with multiplicities counts.
 func resampledC(ys, ws []float64, counts []int32, blockEnd []int32) float64 {
-	var W, S float64
-	for k, c := range counts {
-		if c != 0 {
-			wk := ws[k] * float64(c)
-			W += wk
-			S += wk * ys[k]
-		}
-	}
-	if W == 0 || S == 0 {
-		return math.NaN()
-	}
-	var before, acc float64
+	// One pass: with unnormalised cumulative weight B before each block,
+	// C = 2 sum_blocks Y_b (B + W_b/2) / (W S) - 1, W = total weight and
+	// S = total weighted outcome.
+	var W, S, acc float64
 	start := int32(0)
 	for _, end := range blockEnd {
 		var bw, by float64
@@ -141,10 +132,13 @@ func resampledC(ys, ws []float64, counts []int32, blockEnd []int32) float64 {
 				by += wk * ys[k]
 			}
 		}
-		acc += by * (before + bw/2)
-		before += bw
+		acc += by * (W + bw/2)
+		W += bw
+		S += by
 		start = end
 	}
-	// C = 2 sum f y (r - 1/2)/mu with f = w/W, r = cumulative/W, mu = S/W.
+	if W == 0 || S == 0 {
+		return math.NaN()
+	}
 	return 2*acc/(W*S) - 1
 }

@@ -93,7 +93,7 @@ func Lorenz(x, w []float64) (Curve, error) {
 	if mu <= 0 {
 		return Curve{}, budget.Errorf(budget.EINVALID, "metrics: Lorenz curve needs a positive total, got mean %v", mu)
 	}
-	order := sortedOrder(x)
+	order := stableOrder(x)
 	c := Curve{P: make([]float64, len(x)+1), L: make([]float64, len(x)+1)}
 	var p, l float64
 	for k, i := range order {

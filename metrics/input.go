@@ -76,9 +76,37 @@ func wmean(x, f []float64) float64 {
 	return m
 }
 
-// sortedOrder returns the indices of key in ascending order (stable, so the
-// original order breaks ties).
+// sortedOrder returns the indices of key in ascending order of key. The
+// order among equal keys is unspecified: every caller treats a tie block as
+// one unit (or the tied values are equal), so it cannot change a result.
 func sortedOrder(key []float64) []int {
+	type pair struct {
+		k float64
+		i int
+	}
+	p := make([]pair, len(key))
+	for i, k := range key {
+		p[i] = pair{k, i}
+	}
+	slices.SortFunc(p, func(a, b pair) int { // keys are finite (checked)
+		switch {
+		case a.k < b.k:
+			return -1
+		case a.k > b.k:
+			return 1
+		}
+		return 0
+	})
+	idx := make([]int, len(key))
+	for j := range p {
+		idx[j] = p[j].i
+	}
+	return idx
+}
+
+// stableOrder is sortedOrder with ties kept in input order (for curves whose
+// interior points are reported per unit).
+func stableOrder(key []float64) []int {
 	idx := make([]int, len(key))
 	for i := range idx {
 		idx[i] = i

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -198,7 +197,7 @@ func localMoments(z []float64, ss float64, W *Weights) (ei, vi, eic, vic []float
 // localPermutations fills p with the folded conditional-permutation p-values.
 func localPermutations(z []float64, W *Weights, scale float64, obs, p []float64, perms int, seed uint64) {
 	n := len(z)
-	forChunks(n, seed, func(lo, hi int, rng *rand.Rand) {
+	forChunks(n, seed, func(lo, hi int, rng *fastRand) {
 		var pick []int
 		for i := lo; i < hi; i++ {
 			off, k := W.Offsets[i], W.Cardinality(i)
@@ -224,7 +223,7 @@ func localPermutations(z []float64, W *Weights, scale float64, obs, p []float64,
 			for b := 0; b < perms; b++ {
 				if pool != nil {
 					for a := 0; a < k; a++ {
-						c := a + rng.IntN(len(pool)-a)
+						c := a + rng.intN(len(pool)-a)
 						pool[a], pool[c] = pool[c], pool[a]
 						pick[a] = pool[a]
 					}
@@ -250,10 +249,10 @@ func localPermutations(z []float64, W *Weights, scale float64, obs, p []float64,
 
 // drawDistinct fills pick with distinct indices from {0..n}\{skip}
 // (uniformly, without replacement; m = n is the size of the pool).
-func drawDistinct(rng *rand.Rand, pick []int, m, skip int) {
+func drawDistinct(rng *fastRand, pick []int, m, skip int) {
 	for a := range pick {
 	again:
-		j := rng.IntN(m)
+		j := rng.intN(m)
 		if j >= skip {
 			j++
 		}

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -207,11 +206,11 @@ func MoranI(x []float64, W *Weights, perms int, seed uint64) (MoranResult, error
 // moranPermutations returns z'Wz for perms random permutations of z.
 func moranPermutations(z []float64, W *Weights, perms int, seed uint64) []float64 {
 	out := make([]float64, perms)
-	forChunks(perms, seed, func(lo, hi int, rng *rand.Rand) {
+	forChunks(perms, seed, func(lo, hi int, rng *fastRand) {
 		p := append([]float64(nil), z...)
 		for b := lo; b < hi; b++ {
 			for i := len(p) - 1; i > 0; i-- {
-				j := rng.IntN(i + 1)
+				j := rng.intN(i + 1)
 				p[i], p[j] = p[j], p[i]
 			}
 			var s float64

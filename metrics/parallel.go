@@ -1,7 +1,6 @@
 package metrics
 
 import (
-	"math/rand/v2"
 	"runtime"
 	"sync"
 )
@@ -12,15 +11,10 @@ import (
 // number of CPUs.
 const chunkSize = 64
 
-// newChunkRand returns the generator of chunk k for the given seed.
-func newChunkRand(seed uint64, k int) *rand.Rand {
-	return rand.New(rand.NewPCG(seed, uint64(k)+1))
-}
-
 // forChunks calls fn(lo, hi, rng) for every chunk [lo, hi) of [0, total),
 // in parallel over GOMAXPROCS workers. fn must only write results indexed by
 // replicate number, so that the outcome is deterministic.
-func forChunks(total int, seed uint64, fn func(lo, hi int, rng *rand.Rand)) {
+func forChunks(total int, seed uint64, fn func(lo, hi int, rng *fastRand)) {
 	nChunks := (total + chunkSize - 1) / chunkSize
 	workers := runtime.GOMAXPROCS(0)
 	if workers > nChunks {
@@ -29,7 +23,7 @@ func forChunks(total int, seed uint64, fn func(lo, hi int, rng *rand.Rand)) {
 	if workers <= 1 {
 		for k := 0; k < nChunks; k++ {
 			lo := k * chunkSize
-			fn(lo, min(lo+chunkSize, total), newChunkRand(seed, k))
+			fn(lo, min(lo+chunkSize, total), newFastRand(seed, k))
 		}
 		return
 	}
@@ -45,7 +39,7 @@ func forChunks(total int, seed uint64, fn func(lo, hi int, rng *rand.Rand)) {
 			defer wg.Done()
 			for k := range next {
 				lo := k * chunkSize
-				fn(lo, min(lo+chunkSize, total), newChunkRand(seed, k))
+				fn(lo, min(lo+chunkSize, total), newFastRand(seed, k))
 			}
 		}()
 	}

@@ -381,3 +381,32 @@ func TestErrorsNameTheProblem(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestFastRandUniform: chi-square check of intN for a few bounds.
+func TestFastRandUniform(t *testing.T) {
+	r := newFastRand(99, 0)
+	for _, n := range []int{2, 7, 1000, 3_000_000} {
+		bins := 10
+		if n < bins {
+			bins = n
+		}
+		counts := make([]float64, bins)
+		const draws = 200000
+		for i := 0; i < draws; i++ {
+			v := r.intN(n)
+			if v < 0 || v >= n {
+				t.Fatalf("intN(%d) = %d", n, v)
+			}
+			counts[v*bins/n]++
+		}
+		var chi float64
+		for b := range counts {
+			lo, hi := (b*n+bins-1)/bins, ((b+1)*n+bins-1)/bins
+			exp := draws * float64(hi-lo) / float64(n)
+			chi += (counts[b] - exp) * (counts[b] - exp) / exp
+		}
+		if chi > 35 { // df <= 9: P(chi2 > 35) < 1e-4
+			t.Errorf("intN(%d): chi-square %v over %d bins", n, chi, bins)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -119,12 +118,12 @@ func RepresentationRatios(groups []string, pop, spend, need []float64, opt Repre
 	G := len(labels)
 	rp := make([]float64, opt.Reps*G)
 	rn := make([]float64, opt.Reps*G)
-	forChunks(opt.Reps, opt.Seed, func(lo, hi int, rng *rand.Rand) {
+	forChunks(opt.Reps, opt.Seed, func(lo, hi int, rng *fastRand) {
 		mult := make([]float64, n)
 		for b := lo; b < hi; b++ {
 			clear(mult)
 			for j := 0; j < n; j++ {
-				mult[rng.IntN(n)]++
+				mult[rng.intN(n)]++
 			}
 			r := repRatios(G, gi, pop, spend, need, mult)
 			for g := range r {

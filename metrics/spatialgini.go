@@ -2,7 +2,6 @@ package metrics
 
 import (
 	"math"
-	"math/rand/v2"
 	"sort"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -48,11 +47,11 @@ func SpatialGini(x []float64, W *Weights, perms int, seed uint64) (SpatialGiniRe
 	r := SpatialGiniResult{Gini: g, WG: wg, WCG: total - wg, Permutations: perms}
 	if perms > 0 {
 		sims := make([]float64, perms)
-		forChunks(perms, seed, func(lo, hi int, rng *rand.Rand) {
+		forChunks(perms, seed, func(lo, hi int, rng *fastRand) {
 			p := append([]float64(nil), x...)
 			for b := lo; b < hi; b++ {
 				for i := len(p) - 1; i > 0; i-- {
-					j := rng.IntN(i + 1)
+					j := rng.intN(i + 1)
 					p[i], p[j] = p[j], p[i]
 				}
 				sims[b] = total - neighbourAbsDiff(p, W)

@@ -26,6 +26,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/budgetlens/budgetlens/metrics"
@@ -120,16 +121,29 @@ func (d data) write(dir string) error {
 	return g.Close()
 }
 
-// timeMedian runs fn runs times and returns the median wall time.
-func timeMedian(runs int, fn func()) time.Duration {
+// cpuTime returns the process's user+system CPU time.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// timeMedian runs fn runs times and returns the median wall time and the
+// median CPU time (all threads), which does not depend on how busy the
+// machine is.
+func timeMedian(runs int, fn func()) (wall, cpu time.Duration) {
 	ts := make([]time.Duration, runs)
+	cs := make([]time.Duration, runs)
 	for i := range ts {
-		t0 := time.Now()
+		c0, t0 := cpuTime(), time.Now()
 		fn()
-		ts[i] = time.Since(t0)
+		ts[i], cs[i] = time.Since(t0), cpuTime()-c0
 	}
 	sort.Slice(ts, func(a, b int) bool { return ts[a] < ts[b] })
-	return ts[runs/2]
+	sort.Slice(cs, func(a, b int) bool { return cs[a] < cs[b] })
+	return ts[runs/2], cs[runs/2]
 }
 
 type goCase struct {
@@ -190,34 +204,41 @@ func main() {
 		panic(err)
 	}
 	fmt.Printf("n = %d areas (%dx%d rook grid), GOMAXPROCS = %d, %s\n", side*side, side, side, runtime.GOMAXPROCS(0), runtime.Version())
-	goTimes := map[string]time.Duration{}
+	type times struct{ wall, cpu time.Duration }
+	goTimes := map[string]times{}
 	for _, c := range cases {
 		c.fn(d) // warm up
-		goTimes[c.peer+"|"+c.name] = timeMedian(*runs, func() { c.fn(d) })
+		w, cp := timeMedian(*runs, func() { c.fn(d) })
+		goTimes[c.name] = times{w, cp}
 	}
 	peer := runPeer(*rscript, dir)
-	fmt.Printf("%-34s %12s %12s %8s\n", "metric", "Go", "R peer", "R/Go")
+	fmt.Printf("\n%-34s %11s %11s %11s %11s %8s %8s\n", "metric", "Go wall", "Go CPU", "R wall", "R CPU", "wall R/Go", "CPU R/Go")
 	for _, c := range cases {
-		g := goTimes[c.peer+"|"+c.name]
+		g := goTimes[c.name]
 		r, ok := peer[c.peer]
 		if c.peer == "" || !ok {
-			fmt.Printf("%-34s %12s %12s %8s\n", c.name, g.Round(time.Microsecond), "-", "-")
+			fmt.Printf("%-34s %11s %11s\n", c.name, g.wall.Round(time.Microsecond), g.cpu.Round(time.Microsecond))
 			continue
 		}
-		fmt.Printf("%-34s %12s %12s %8.1f  (%s)\n", c.name, g.Round(time.Microsecond), r.Round(time.Millisecond), float64(r)/float64(g), c.peer)
+		fmt.Printf("%-34s %11s %11s %11s %11s %8.1f %8.1f  (%s)\n", c.name, g.wall.Round(time.Microsecond), g.cpu.Round(time.Microsecond),
+			r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), float64(r.wall)/float64(g.wall), float64(r.cpu)/float64(max(g.cpu, time.Microsecond)), c.peer)
 	}
+	fmt.Println("\nGo CPU counts both cores; on an idle 2-core machine Go wall ~ Go CPU / 2 for the parallel permutation and bootstrap loops.")
 	if *large {
 		ld := makeData(1000)
 		fmt.Printf("\nn = 1,000,000 (Go only, 1 run each)\n")
 		for _, c := range cases {
-			fmt.Printf("%-34s %12s\n", c.name, timeMedian(1, func() { c.fn(ld) }).Round(time.Millisecond))
+			w, cp := timeMedian(1, func() { c.fn(ld) })
+			fmt.Printf("%-34s wall %10s  CPU %10s\n", c.name, w.Round(time.Millisecond), cp.Round(time.Millisecond))
 		}
 	}
 }
 
-// runPeer runs peer.R and parses "name\tseconds\tvalue" lines.
-func runPeer(rscript, dir string) map[string]time.Duration {
-	out := map[string]time.Duration{}
+type peerTime struct{ wall, cpu time.Duration }
+
+// runPeer runs peer.R and parses "name\telapsed\tcpu\tvalue" lines.
+func runPeer(rscript, dir string) map[string]peerTime {
+	out := map[string]peerTime{}
 	_, self, _, _ := runtime.Caller(0)
 	script := filepath.Join(filepath.Dir(self), "peer.R")
 	cmd := exec.Command(rscript, script, dir)
@@ -229,13 +250,14 @@ func runPeer(rscript, dir string) map[string]time.Duration {
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
 		f := strings.Split(line, "\t")
-		if len(f) < 2 {
+		if len(f) < 4 {
 			continue
 		}
-		s, err := strconv.ParseFloat(strings.TrimSpace(f[1]), 64)
-		if err == nil {
-			out[f[0]] = time.Duration(s * float64(time.Second))
-			fmt.Printf("R %-22s %8.3f s  statistic %s\n", f[0], s, strings.TrimSpace(strings.Join(f[2:], " ")))
+		s, err1 := strconv.ParseFloat(strings.TrimSpace(f[1]), 64)
+		c, err2 := strconv.ParseFloat(strings.TrimSpace(f[2]), 64)
+		if err1 == nil && err2 == nil {
+			out[f[0]] = peerTime{time.Duration(s * float64(time.Second)), time.Duration(c * float64(time.Second))}
+			fmt.Printf("R %-22s %8.3f s wall %8.3f s CPU  statistic %s\n", f[0], s, c, strings.TrimSpace(f[3]))
 		}
 	}
 	return out

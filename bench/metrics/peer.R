@@ -2,7 +2,7 @@
 # boot (1,000 bootstrap replicates of a weighted concentration index),
 # spdep moran.mc (999 permutations), spdep localmoran_perm (999), laeken gini.
 # Usage: Rscript peer.R DIR   (DIR holds data.csv and weights.gal)
-# Prints one line per peer: name<TAB>seconds<TAB>statistic
+# Prints one line per peer: name<TAB>elapsed s<TAB>CPU s (user+system)<TAB>statistic
 args <- commandArgs(trailingOnly = TRUE)
 dir <- args[1]
 suppressMessages({ library(boot); library(spdep) })
@@ -10,8 +10,8 @@ d <- read.csv(file.path(dir, "data.csv"))
 nb <- read.gal(file.path(dir, "weights.gal"), override.id = TRUE)
 lw <- nb2listw(nb, style = "W")
 timeit <- function(name, expr) {
-  t <- system.time(v <- force(expr))[["elapsed"]]
-  cat(name, "\t", t, "\t", v, "\n", sep = "")
+  t <- system.time(v <- force(expr))
+  cat(name, "\t", t[["elapsed"]], "\t", t[["user.self"]] + t[["sys.self"]], "\t", v[[1]], "\n", sep = "")
 }
 # Weighted concentration index with midpoint fractional rank (no ties in
 # continuous data), the same statistic as metrics.ConcentrationIndex.
