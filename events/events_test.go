@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -205,6 +206,9 @@ func TestSummarizeRealSample(t *testing.T) {
 			}
 		}
 	}
+	if sum := sha256.Sum256(raw); s.InputSHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("input hash %s", s.InputSHA256)
+	}
 	if s.Rows != 100 || s.Located+s.ByCode+s.Unplaced+s.Bad != s.Rows || s.Total.Count != 100 {
 		t.Fatalf("rows %d located %d by code %d unplaced %d bad %d total %d", s.Rows, s.Located, s.ByCode, s.Unplaced, s.Bad, s.Total.Count)
 	}
@@ -343,6 +347,9 @@ func TestGenerateDeterministicAndLabelled(t *testing.T) {
 	c, _ := gen(43)
 	if sha256.Sum256(a) != sha256.Sum256(b) {
 		t.Error("same seed, different output")
+	}
+	if h := sha256.Sum256(a); rep.SHA256 != hex.EncodeToString(h[:]) {
+		t.Errorf("report hash %s", rep.SHA256)
 	}
 	if bytes.Equal(a, c) {
 		t.Error("different seeds, same output")

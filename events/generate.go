@@ -3,8 +3,10 @@ package events
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	_ "embed"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -102,6 +104,7 @@ type GenReport struct {
 	Open     int            `json:"open"`
 	NoCoords int            `json:"no_coordinates"`
 	ByType   map[string]int `json:"by_type"`
+	SHA256   string         `json:"sha256"` // of the bytes written
 }
 
 // Generate writes opt.Rows synthetic MyLA311 requests to w, deterministically
@@ -140,7 +143,8 @@ func Generate(w io.Writer, opt GenOptions) (*GenReport, error) {
 	g.yearSecs = time.Date(opt.Year+1, 1, 1, 0, 0, 0, 0, time.UTC).Sub(g.start).Seconds()
 	rep := &GenReport{Rows: opt.Rows, Seed: opt.Seed, Places: len(opt.Places), ByType: map[string]int{}}
 
-	bw := bufio.NewWriterSize(w, 1<<20)
+	sum := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 1<<20)
 	cw := csv.NewWriter(bw)
 	if err := cw.Write(Header); err != nil {
 		return nil, err
@@ -202,7 +206,11 @@ func Generate(w io.Writer, opt GenOptions) (*GenReport, error) {
 	if werr != nil {
 		return nil, werr
 	}
-	return rep, bw.Flush()
+	if err := bw.Flush(); err != nil {
+		return nil, err
+	}
+	rep.SHA256 = hex.EncodeToString(sum.Sum(nil))
+	return rep, nil
 }
 
 // genBlock is the number of rows per generated block.

@@ -2,9 +2,12 @@ package events
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"math"
 	"runtime"
@@ -99,14 +102,16 @@ type TierSummary struct {
 // Summary is the result of Summarize. Every row read is in exactly one of
 // Located, ByCode, Unplaced or Bad.
 type Summary struct {
-	File     string `json:"file"`
-	Rows     int    `json:"rows"`             // data rows read
-	Located  int    `json:"located"`          // placed by their coordinates
-	ByCode   int    `json:"by_code"`          // placed by CodeColumn (no usable coordinates)
-	Unplaced int    `json:"unplaced"`         // neither coordinates in an area nor a known code
-	Bad      int    `json:"bad_rows"`         // rejected rows (Lenient only)
-	Open     int    `json:"open"`             // requests without a closing time
-	ByEdit   int    `json:"closed_by_update"` // closing time taken from UpdatedDate
+	File string `json:"file"`
+	// InputSHA256 is the SHA-256 of the bytes read, for provenance.
+	InputSHA256 string `json:"input_sha256"`
+	Rows        int    `json:"rows"`             // data rows read
+	Located     int    `json:"located"`          // placed by their coordinates
+	ByCode      int    `json:"by_code"`          // placed by CodeColumn (no usable coordinates)
+	Unplaced    int    `json:"unplaced"`         // neither coordinates in an area nor a known code
+	Bad         int    `json:"bad_rows"`         // rejected rows (Lenient only)
+	Open        int    `json:"open"`             // requests without a closing time
+	ByEdit      int    `json:"closed_by_update"` // closing time taken from UpdatedDate
 	// BadExamples are the first errors of rejected rows (at most 20), in file order.
 	BadExamples []string      `json:"bad_examples,omitempty"`
 	Total       Stats         `json:"total"`
@@ -137,7 +142,7 @@ func Summarize(r io.Reader, name string, opt Options) (*Summary, error) {
 	if opt.CodeColumn != "" && opt.CodeColumn != ColCD && opt.CodeColumn != ColNC && opt.CodeColumn != ColNCName {
 		return nil, budget.Errorf(budget.EINVALID, "events: code column %q: use CD, NC or NCName", opt.CodeColumn)
 	}
-	sp := &splitter{r: r, block: opt.BlockSize}
+	sp := &splitter{r: r, block: opt.BlockSize, sum: sha256.New()}
 	hdrBytes, err := sp.header()
 	if err != nil {
 		return nil, fmt.Errorf("events: %s: %w", name, err)
@@ -201,7 +206,9 @@ func Summarize(r io.Reader, name string, opt Options) (*Summary, error) {
 			return nil, first.err
 		}
 	}
-	return merge(name, parts, &opt), nil
+	out := merge(name, parts, &opt)
+	out.InputSHA256 = hex.EncodeToString(sp.sum.Sum(nil))
+	return out, nil
 }
 
 // rowError is an error of one row with its line, for ordering.
@@ -220,6 +227,7 @@ type chunk struct {
 // newline outside quotes (in CSV a doubled quote inside a quoted field toggles
 // the state twice, so counting quotes is enough).
 type splitter struct {
+	sum   hash.Hash // SHA-256 of every byte read
 	r     io.Reader
 	block int
 	buf   []byte // bytes read but not yet sent
@@ -239,6 +247,7 @@ func (s *splitter) fill() error {
 	}
 	n, err := io.ReadFull(s.r, s.buf[start:start+s.block])
 	s.buf = s.buf[:start+n]
+	s.sum.Write(s.buf[start:])
 	if err == io.EOF || err == io.ErrUnexpectedEOF {
 		s.eof = true
 		return nil

@@ -85,8 +85,8 @@ Request types and response times follow the table in docs/attribution.md.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d SYNTHETIC requests (seed %d, %d places, %d open, %d without coordinates) to %s\n",
-				rep.Rows, rep.Seed, rep.Places, rep.Open, rep.NoCoords, out)
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %d SYNTHETIC requests (seed %d, %d places, %d open, %d without coordinates) to %s, sha256 %s\n",
+				rep.Rows, rep.Seed, rep.Places, rep.Open, rep.NoCoords, out, rep.SHA256)
 			return nil
 		},
 	}
@@ -356,8 +356,8 @@ func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summ
 		}
 	}
 	e := cmd.ErrOrStderr()
-	fmt.Fprintf(e, "%s: %d rows; %d placed by coordinates, %d by district code, %d not placed in layer %s, %d bad\n",
-		s.File, s.Rows, s.Located, s.ByCode, s.Unplaced, layer, s.Bad)
+	fmt.Fprintf(e, "%s (sha256 %s): %d rows; %d placed by coordinates, %d by district code, %d not placed in layer %s, %d bad\n",
+		s.File, s.InputSHA256, s.Rows, s.Located, s.ByCode, s.Unplaced, layer, s.Bad)
 	if s.Synthetic > 0 {
 		fmt.Fprintf(e, "SYNTHETIC DATA: %d of %d rows are synthetic (RequestSource SYNTHETIC), not real service requests\n", s.Synthetic, s.Rows)
 	}
