@@ -223,6 +223,18 @@ func main() {
 		fmt.Printf("%-34s %11s %11s %11s %11s %8.1f %8.1f  (%s)\n", c.name, g.wall.Round(time.Microsecond), g.cpu.Round(time.Microsecond),
 			r.wall.Round(time.Millisecond), r.cpu.Round(time.Millisecond), float64(r.wall)/float64(g.wall), float64(r.cpu)/float64(max(g.cpu, time.Microsecond)), c.peer)
 	}
+	// The same statistics from Go, for agreement with the R lines above.
+	m := check(metrics.MoranI(d.y, d.W, 0, 0))
+	l := check(metrics.LocalMoran(d.y, d.W, metrics.LocalOptions{}))
+	var sumI float64
+	for _, v := range l.I {
+		sumI += v
+	}
+	nf := float64(len(d.y))
+	c := check(metrics.ConcentrationIndex(d.y, d.rank, d.w))
+	iv := check(metrics.BootstrapCI(d.y, d.rank, d.w, 1000, 1, 0.95))
+	fmt.Printf("\nGo statistics: Moran I %.7f; sum of local I (spdep scaling n/(n-1)) %.3f; weighted Gini %.7f; C %.7f, bootstrap 97.5%% %.7f\n",
+		m.I, sumI*nf/(nf-1), check(metrics.Gini(d.y, d.w, metrics.GiniOptions{})), c.Index, iv.High)
 	fmt.Println("\nGo CPU counts both cores; on an idle 2-core machine Go wall ~ Go CPU / 2 for the parallel permutation and bootstrap loops.")
 	if *large {
 		ld := makeData(1000)
