@@ -177,7 +177,7 @@ func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResu
 		go func() {
 			defer wg.Done()
 			score := make([]float64, n)
-			order := make([]scored, n)
+			order := make([]scored, 2*n)
 			rk := make([]int32, n)
 			buf := make([]float64, len(st.cw))
 			iw := make([]float64, K)
@@ -223,7 +223,7 @@ func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResu
 		baseScores[a] = st.combineComponents(bbuf)
 	}
 	baseRank := make([]int32, n)
-	rankInto(baseScores, make([]scored, n), baseRank)
+	rankInto(baseScores, make([]scored, 2*n), baseRank)
 	res.Areas = make([]AreaSensitivity, n)
 	parallel(n, opt.Workers, func(lo, hi int) {
 		col := make([]int32, opt.Runs)
@@ -289,34 +289,70 @@ func parallel(n, workers int, fn func(lo, hi int)) {
 }
 
 type scored struct {
-	s float64
-	a int32
+	key uint64 // order-preserving bits of -score (ascending key = descending score)
+	a   int32
+}
+
+// sortKey maps a float64 to a uint64 whose unsigned order is the float's
+// order reversed (so an ascending sort puts the highest score first).
+func sortKey(f float64) uint64 {
+	b := math.Float64bits(f)
+	if b>>63 == 1 {
+		b = ^b
+	} else {
+		b |= 1 << 63
+	}
+	return ^b
+}
+
+// radixSort sorts by key (LSD, 8 bits a pass, skipping passes where every
+// key has the same byte); tmp has the same length as o.
+func radixSort(o, tmp []scored) []scored {
+	var count [256]int
+	for shift := uint(0); shift < 64; shift += 8 {
+		for i := range count {
+			count[i] = 0
+		}
+		for _, e := range o {
+			count[byte(e.key>>shift)]++
+		}
+		if count[byte(o[0].key>>shift)] == len(o) {
+			continue
+		}
+		pos := 0
+		for i, c := range count {
+			count[i] = pos
+			pos += c
+		}
+		for _, e := range o {
+			b := byte(e.key >> shift)
+			tmp[count[b]] = e
+			count[b]++
+		}
+		o, tmp = tmp, o
+	}
+	return o
 }
 
 // rankInto writes 1-based ranks (1 = highest score, ties share the best
-// rank) into out; areas without a score get 0.
+// rank) into out; areas without a score get 0. order needs room for
+// 2 x len(score) entries.
 func rankInto(score []float64, order []scored, out []int32) {
 	m := 0
 	for a, s := range score {
 		if !math.IsNaN(s) {
-			order[m] = scored{s, int32(a)}
+			order[m] = scored{sortKey(s), int32(a)}
 			m++
 		} else {
 			out[a] = 0
 		}
 	}
-	o := order[:m]
-	slices.SortFunc(o, func(x, y scored) int {
-		switch {
-		case x.s > y.s:
-			return -1
-		case x.s < y.s:
-			return 1
-		}
-		return int(x.a - y.a)
-	})
+	if m == 0 {
+		return
+	}
+	o := radixSort(order[:m], order[len(score):len(score)+m])
 	for i, e := range o {
-		if i > 0 && e.s == o[i-1].s {
+		if i > 0 && e.key == o[i-1].key {
 			out[e.a] = out[o[i-1].a]
 		} else {
 			out[e.a] = int32(i + 1)
@@ -507,40 +543,61 @@ func globalShares(spec *Spec, st *structure, ranks []int32, n, runs, workers int
 	var mu sync.Mutex
 	var total float64
 	explained := make([]float64, len(fs))
+	// counts per factor level over all runs (used for areas scored in
+	// every run, which is the usual case)
+	allNum := make([][]float64, len(fs))
+	for f, fc := range fs {
+		allNum[f] = make([]float64, maxLevel)
+		for _, l := range fc.level {
+			allNum[f][l]++
+		}
+	}
 	parallel(n, workers, func(lo, hi int) {
-		sum := make([]float64, maxLevel)
+		sum := make([]int64, maxLevel)
 		num := make([]float64, maxLevel)
 		var tot float64
 		expl := make([]float64, len(fs))
 		for a := lo; a < hi; a++ {
 			rs := ranks[a*runs : (a+1)*runs]
-			var s, ss, cnt float64
+			var s, ss int64
+			var cnt float64
 			for _, x := range rs {
 				if x > 0 {
-					s += float64(x)
-					ss += float64(x) * float64(x)
+					s += int64(x)
+					ss += int64(x) * int64(x)
 					cnt++
 				}
 			}
 			if cnt < 2 {
 				continue
 			}
-			mean := s / cnt
-			tot += ss/cnt - mean*mean
+			mean := float64(s) / cnt
+			tot += float64(ss)/cnt - mean*mean
+			complete := int(cnt) == runs
 			for f, fc := range fs {
 				for i := range sum {
-					sum[i], num[i] = 0, 0
+					sum[i] = 0
 				}
-				for r, x := range rs {
-					if x > 0 {
-						sum[fc.level[r]] += float64(x)
-						num[fc.level[r]]++
+				if complete {
+					for r, x := range rs {
+						sum[fc.level[r]] += int64(x)
+					}
+					copy(num, allNum[f])
+				} else {
+					for i := range num {
+						num[i] = 0
+					}
+					for r, x := range rs {
+						if x > 0 {
+							sum[fc.level[r]] += int64(x)
+							num[fc.level[r]]++
+						}
 					}
 				}
 				var v float64
 				for l := range sum {
 					if num[l] > 0 {
-						d := sum[l]/num[l] - mean
+						d := float64(sum[l])/num[l] - mean
 						v += num[l] / cnt * d * d
 					}
 				}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"syscall"
 	"testing"
 )
 
@@ -123,9 +124,18 @@ func TestDirichletMean(t *testing.T) {
 func BenchmarkSensitivity(b *testing.B) {
 	_, in := synthetic(2500, 20, 9)
 	b.ResetTimer()
+	c0 := cpuSeconds()
 	for i := 0; i < b.N; i++ {
 		if _, err := Sensitivity(in, SensitivityOptions{Runs: 1000, Seed: uint64(i), Normalisations: []string{"zscore", "minmax"}, LeaveOneOut: true}); err != nil {
 			b.Fatal(err)
 		}
 	}
+	// CPU time per op, meaningful when the shared machine is busy
+	b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }

@@ -17,7 +17,7 @@ norms <- list(
   apply(raw, 2, function(x) (x - min(x)) / (max(x) - min(x)))
 )
 rdirichlet <- function(alpha) { g <- rgamma(length(alpha), alpha); g / sum(g) }
-t0 <- proc.time()[["elapsed"]]
+t0 <- proc.time()
 ranks <- matrix(0L, n, runs)
 for (r in 1:runs) {
   iw <- numeric(K)
@@ -35,5 +35,6 @@ for (r in 1:runs) {
 }
 q <- t(apply(ranks, 1, quantile, probs = c(0.05, 0.5, 0.95), type = 1))
 ptop <- rowMeans(ranks <= n / 5)
-el <- proc.time()[["elapsed"]] - t0
-cat(sprintf("R: %d runs x %d areas x %d indicators: %.3f s\n", runs, n, K, el))
+el <- proc.time() - t0
+cat(sprintf("R: %d runs x %d areas x %d indicators: %.3f s cpu %.3f s\n", runs, n, K,
+            el[["elapsed"]], el[["user.self"]] + el[["sys.self"]]))
