@@ -68,6 +68,12 @@ func TractPoints(path, name, county string) (*geo.Layer, error) {
 	if err != nil {
 		return nil, err
 	}
+	return TractPointsTable(t, name, county)
+}
+
+// TractPointsTable is TractPoints on a table already read.
+func TractPointsTable(t *need.Table, name, county string) (*geo.Layer, error) {
+	path := t.File
 	lon, err := t.Numbers("Longitude")
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"time"
 
 	"github.com/budgetlens/budgetlens"
@@ -35,6 +36,7 @@ type demoOpts struct {
 	noPDF   bool
 	reps    int
 	timings bool
+	cpuProf string
 }
 
 func newDemoCmd() *cobra.Command {
@@ -53,6 +55,17 @@ report.html, report.xlsx and (with Chromium) report.pdf. There is no dashboard
 yet: --no-serve is accepted and the command stops after the files.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.cpuProf != "" {
+				f, err := os.Create(o.cpuProf)
+				if err != nil {
+					return err
+				}
+				defer f.Close()
+				if err := pprof.StartCPUProfile(f); err != nil {
+					return err
+				}
+				defer pprof.StopCPUProfile()
+			}
 			_, err := runDemo(context.Background(), cmd.OutOrStdout(), &o)
 			return err
 		},
@@ -64,6 +77,8 @@ yet: --no-serve is accepted and the command stops after the files.`,
 	cmd.Flags().BoolVar(&o.noPDF, "no-pdf", false, "skip the PDF")
 	cmd.Flags().IntVar(&o.reps, "reps", 999, "bootstrap replicates and LISA permutations")
 	cmd.Flags().BoolVar(&o.timings, "timings", false, "print the time of each stage")
+	cmd.Flags().StringVar(&o.cpuProf, "cpuprofile", "", "write a CPU profile to FILE")
+	cmd.Flags().MarkHidden("cpuprofile")
 	return cmd
 }
 
@@ -144,7 +159,11 @@ func runDemo(ctx context.Context, w io.Writer, o *demoOpts) (*demoResult, error)
 		return nil, err
 	}
 	cdIx, ncIx := geo.NewIndex(cd), geo.NewIndex(nc)
-	county, err := analysis.TractPoints(path[budgetlens.DemoCES3], "tracts", "Los Angeles")
+	tab, err := need.ReadTable(path[budgetlens.DemoCES3], need.ReadOptions{})
+	if err != nil {
+		return nil, err
+	}
+	county, err := analysis.TractPointsTable(tab, "tracts", "Los Angeles")
 	if err != nil {
 		return nil, err
 	}
@@ -156,10 +175,6 @@ func runDemo(ctx context.Context, w io.Writer, o *demoOpts) (*demoResult, error)
 	}
 	mark("import geography")
 	// need: CES 3.0 recomputed from the raw indicators over all California tracts
-	tab, err := need.ReadTable(path[budgetlens.DemoCES3], need.ReadOptions{})
-	if err != nil {
-		return nil, err
-	}
 	spec, err := need.Preset("ces3")
 	if err != nil {
 		return nil, err
@@ -169,6 +184,18 @@ func runDemo(ctx context.Context, w io.Writer, o *demoOpts) (*demoResult, error)
 		return nil, err
 	}
 	run := need.NewRun(nres, []need.Input{{Role: "indicators", File: filepath.Base(path[budgetlens.DemoCES3]), Hash: tab.Hash}}, "tracts", false)
+	// percentiles are statewide; only the city's tracts are kept
+	inCity := map[string]bool{}
+	for _, a := range tracts.Areas {
+		inCity[a.ID] = true
+	}
+	kept := run.Areas[:0]
+	for _, a := range run.Areas {
+		if inCity[a.ID] {
+			kept = append(kept, a)
+		}
+	}
+	run.Areas = kept
 	if _, err := s.SaveRun(ctx, run); err != nil {
 		return nil, err
 	}
@@ -224,7 +251,7 @@ func runDemo(ctx context.Context, w io.Writer, o *demoOpts) (*demoResult, error)
 		return nil, err
 	}
 	mark("attribution and metrics")
-	cmp, err := comparisons(ctx, s, ao, res)
+	cmp, err := comparisons(ctx, s, in, res)
 	if err != nil {
 		return nil, err
 	}
@@ -268,10 +295,11 @@ func demoDocOptions(cd *geo.Layer, cmp []analysis.CompareRow) analysis.DocOption
 }
 
 // comparisons analyses the other phases of the year and last year's
-// adopted budget on the same layer (no intervals), in time order.
-func comparisons(ctx context.Context, s *duckdb.Store, ao *analyzeOpts, main *analysis.Result) ([]analysis.CompareRow, error) {
-	fy, _ := budget.ParseFiscalYear(main.FiscalYear)
-	sl, err := s.FiscalYearsPhases(ctx, ao.jurisdiction)
+// adopted budget with the main analysis' layer, need run, rules and demand
+// (no intervals, no requests), in time order.
+func comparisons(ctx context.Context, s *duckdb.Store, base *analysis.Input, main *analysis.Result) ([]analysis.CompareRow, error) {
+	fy := base.FiscalYear
+	sl, err := s.FiscalYearsPhases(ctx, base.Jurisdiction)
 	if err != nil {
 		return nil, err
 	}
@@ -293,15 +321,22 @@ func comparisons(ctx context.Context, s *duckdb.Store, ao *analyzeOpts, main *an
 			rs = append(rs, main)
 			continue
 		}
-		o := *ao
-		o.fy, o.phase, o.reps = x.FiscalYear.String(), string(x.Phase), 0
-		in, err := prepareAnalysis(ctx, s, &o)
-		if err != nil {
+		in := *base
+		xfy := x.FiscalYear
+		f := budget.Filter{Jurisdiction: base.Jurisdiction, FiscalYear: &xfy, Phase: x.Phase, Kind: budget.Expenditure}
+		if in.Items, err = s.LineItems(ctx, f); err != nil {
 			return nil, err
 		}
-		in.Requests = nil
-		in.Units, in.Districts = nil, nil
-		r, err := analysis.Analyze(in)
+		if in.PhaseTotal, err = s.PhaseTotal(ctx, f); err != nil {
+			return nil, err
+		}
+		in.FiscalYear, in.Phase = x.FiscalYear, x.Phase
+		in.Requests, in.Units, in.Districts, in.Events = nil, nil, nil, nil
+		in.Reps, in.Perms = -1, -1
+		if in.Demand == nil && base.Events != nil {
+			in.Demand = analysis.DemandOf(base.Events, base.Layer)
+		}
+		r, err := analysis.Analyze(&in)
 		if err != nil {
 			return nil, err
 		}

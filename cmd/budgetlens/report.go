@@ -49,7 +49,7 @@ message says how to get the PDF.`,
 				if err != nil {
 					return err
 				}
-				cmp, err := comparisons(ctx, s, &o, res)
+				cmp, err := comparisons(ctx, s, in, res)
 				if err != nil {
 					return err
 				}
