@@ -257,6 +257,10 @@ func fieldAt(data []byte, line, col int) int {
 	return field
 }
 
+// EstimateRows is the number of lines in the file, an upper bound of its
+// records (used to size the batch once).
+func (s *csvSource) EstimateRows() int { return bytes.Count(s.data, []byte{'\n'}) + 1 }
+
 func (s *csvSource) Header() ([]string, error) {
 	_, h, err := s.Next()
 	if err == io.EOF {

@@ -86,6 +86,12 @@ func TestLATraits(t *testing.T) {
 	if strings.Join(phases, ",") != "2019-20 actual,2020-21 estimate" {
 		t.Errorf("line 3 amounts: %v", phases)
 	}
+	// the natural key is NaturalKey over the dataset and the codes and names
+	c := first.Classification
+	if want := budget.NaturalKey("la/expenditures/sec2", c.Department.Code, c.Department.Name, c.OrgUnit.Code, c.OrgUnit.Name, c.Program.Code, c.Program.Name,
+		c.Fund.Code, c.Fund.Name, c.SourceFund.Code, c.SourceFund.Name, c.Account.Code, c.Account.Name, "", ""); first.Key != want {
+		t.Errorf("key %s, want %s", first.Key, want)
+	}
 	var sum int64
 	for _, l := range b.LineItems {
 		if l.FiscalYear.Start == 2021 && l.Phase == budget.Adopted {

@@ -205,7 +205,7 @@ func headingMatch(alts []string, h string) bool {
 	h = normHeading(h)
 	for _, a := range alts {
 		if strings.HasPrefix(a, "re:") {
-			if re, err := regexp.Compile(a[3:]); err == nil && re.MatchString(h) {
+			if re, err := compileCached(a[3:]); err == nil && re.MatchString(h) {
 				return true
 			}
 			continue

@@ -1,8 +1,12 @@
 package ingest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -326,7 +330,7 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 			batch.Phase = budget.Adopted
 		}
 	}
-	cv := &converter{b: b, batch: batch, c: c, seen: map[string]int{}, sums: map[int]int64{}, totals: map[int]int64{}}
+	cv := &converter{b: b, batch: batch, c: c, sums: map[int]int64{}, totals: map[int]int64{}}
 	cv.classIdx = cv.classIdx[:0]
 	for _, f := range classFields {
 		if i, ok := b.col[f]; ok {
@@ -340,6 +344,20 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 	}
 	for _, pc := range b.pivots {
 		cv.amountIdx = append(cv.amountIdx, pc.idx)
+	}
+	for i, f := range keyFields {
+		cv.keyIdx[i] = -1
+		if c, ok := b.col[f]; ok {
+			cv.keyIdx[i] = c
+			cv.keyPad[i] = p.Pad[f]
+		}
+	}
+	if e, ok := src.(interface{ EstimateRows() int }); ok && p.Record == "line_items" {
+		per := len(b.pivots)
+		if per == 0 {
+			per = 1
+		}
+		cv.batch.LineItems = make([]budget.LineItem, 0, e.EstimateRows()*per)
 	}
 	for {
 		line, cells, err := src.Next()
@@ -366,13 +384,35 @@ type converter struct {
 	b         *binding
 	batch     *budget.Batch
 	c         constants
-	seen      map[string]int
 	classIdx  []int
 	amountIdx []int
 	sums      map[int]int64 // column -> sum of line item cents
 	totals    map[int]int64 // column -> total row cents
 	totalLine int
 	totalSeen map[int]bool
+	keyIdx    [len(keyFields)]int // column of each classification field, -1 if absent
+	keyPad    [len(keyFields)]int
+	hasher    hash.Hash
+	sum       [sha256.Size]byte
+	seenKeys  map[[16]byte]uint32
+}
+
+// keyFields are the classification fields in the order their codes and
+// names enter the natural key.
+var keyFields = [...]string{"department.code", "department.name", "org_unit.code", "org_unit.name", "program.code", "program.name",
+	"fund.code", "fund.name", "source_fund.code", "source_fund.name", "account.code", "account.name", "function.code", "function.name"}
+
+// at returns field i of keyFields in a row, trimmed and padded.
+func (cv *converter) at(cells []string, i int) string {
+	c := cv.keyIdx[i]
+	if c < 0 || c >= len(cells) {
+		return ""
+	}
+	v := strings.TrimSpace(cells[c])
+	if w := cv.keyPad[i]; w > 0 && v != "" && len(v) < w && isDigits(v) {
+		v = strings.Repeat("0", w-len(v)) + v
+	}
+	return v
 }
 
 func (cv *converter) cell(cells []string, field string) string {
@@ -407,27 +447,49 @@ func (cv *converter) inputErr(line, col int, field, value, expected string) erro
 const amountAdvice = "an amount such as 1234, -56.78, (12.50) or $8,650.00; leave the cell empty or write NA when there is no amount"
 
 func (cv *converter) classification(cells []string) budget.Classification {
-	c := func(f string) budget.Code {
-		return budget.Code{Code: cv.cell(cells, f+".code"), Name: cv.cell(cells, f+".name")}
+	return budget.Classification{
+		Department: budget.Code{Code: cv.at(cells, 0), Name: cv.at(cells, 1)},
+		OrgUnit:    budget.Code{Code: cv.at(cells, 2), Name: cv.at(cells, 3)},
+		Program:    budget.Code{Code: cv.at(cells, 4), Name: cv.at(cells, 5)},
+		Fund:       budget.Code{Code: cv.at(cells, 6), Name: cv.at(cells, 7)},
+		SourceFund: budget.Code{Code: cv.at(cells, 8), Name: cv.at(cells, 9)},
+		Account:    budget.Code{Code: cv.at(cells, 10), Name: cv.at(cells, 11)},
+		Function:   budget.Code{Code: cv.at(cells, 12), Name: cv.at(cells, 13)},
 	}
-	return budget.Classification{Department: c("department"), OrgUnit: c("org_unit"), Program: c("program"), Fund: c("fund"),
-		SourceFund: c("source_fund"), Account: c("account"), Function: c("function")}
 }
 
+// key returns the row's identifier: the mapped key column, else the
+// natural key budget.NaturalKey(dataset, codes and names..., extra...),
+// with the occurrence number appended (NaturalKey(key, "1"), ...) when the
+// same classification repeats in the file.
 func (cv *converter) key(cells []string, cl budget.Classification, extra ...string) string {
 	if k := cv.cell(cells, "key"); k != "" {
 		return k
 	}
-	parts := []string{cv.batch.Dataset}
-	for _, x := range []budget.Code{cl.Department, cl.OrgUnit, cl.Program, cl.Fund, cl.SourceFund, cl.Account, cl.Function} {
-		parts = append(parts, x.Code, x.Name)
+	if cv.hasher == nil {
+		cv.hasher = sha256.New()
+		cv.seenKeys = map[[16]byte]uint32{}
 	}
-	parts = append(parts, extra...)
-	k := budget.NaturalKey(parts...)
-	n := cv.seen[k]
-	cv.seen[k] = n + 1
+	h := cv.hasher
+	h.Reset()
+	io.WriteString(h, cv.batch.Dataset)
+	for _, x := range [...]*budget.Code{&cl.Department, &cl.OrgUnit, &cl.Program, &cl.Fund, &cl.SourceFund, &cl.Account, &cl.Function} {
+		h.Write([]byte{0x1f})
+		io.WriteString(h, x.Code)
+		h.Write([]byte{0x1f})
+		io.WriteString(h, x.Name)
+	}
+	for _, e := range extra {
+		h.Write([]byte{0x1f})
+		io.WriteString(h, e)
+	}
+	var id [16]byte
+	copy(id[:], h.Sum(cv.sum[:0]))
+	k := hex.EncodeToString(id[:])
+	n := cv.seenKeys[id]
+	cv.seenKeys[id] = n + 1
 	if n > 0 {
-		k = budget.NaturalKey(k, strconv.Itoa(n))
+		k = budget.NaturalKey(k, strconv.Itoa(int(n)))
 	}
 	return k
 }
