@@ -5,6 +5,7 @@ package ingest_bench
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -55,16 +56,19 @@ func countLines(b *testing.B, path string) int {
 	return n
 }
 
-// readCSV loads the file with DuckDB's read_csv into a table of a fresh
-// in-file store: the peer's rate for the same bytes.
-func readCSV(b *testing.B, path string) {
+// readCSV loads each file with DuckDB's read_csv into a table of one
+// fresh store file: the peer's rate for the same bytes (it parses, it
+// does not validate, reconcile or key the rows).
+func readCSV(b *testing.B, paths ...string) {
 	s, err := duckdb.Open(filepath.Join(b.TempDir(), "peer.duckdb"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.DB().Exec(`CREATE TABLE t AS SELECT * FROM read_csv(?, header = true, all_varchar = true)`, path); err != nil {
-		b.Fatal(err)
+	for i, p := range paths {
+		if _, err := s.DB().Exec(fmt.Sprintf(`CREATE TABLE t%d AS SELECT * FROM read_csv(?, header = true, all_varchar = true)`, i), p); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 
@@ -83,12 +87,11 @@ func BenchmarkImportLAFY2122(b *testing.B) {
 	b.StopTimer()
 	start = time.Now()
 	for i := 0; i < b.N; i++ {
-		for _, f := range files {
-			readCSV(b, f)
-		}
+		readCSV(b, files...)
 	}
 	peer := time.Since(start).Seconds() / float64(b.N)
 	b.ReportMetric(float64(rows)/peer, "read_csv-rows/s")
+	b.ReportMetric(el/peer, "x-read_csv-time")
 }
 
 func BenchmarkImport1M(b *testing.B) {
