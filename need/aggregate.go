@@ -3,6 +3,8 @@ package need
 import (
 	"math"
 	"sort"
+
+	"github.com/budgetlens/budgetlens/geo"
 )
 
 // Link sends a fraction of a small area's population to a larger area (a
@@ -80,4 +82,27 @@ func AggregateRun(r *Run, crosswalk map[string][]Link) ([]Aggregate, []string) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, missing
+}
+
+// CrosswalkFromLayers builds a crosswalk from small areas to large ones by
+// geometry: each small area's polygon is apportioned over the large layer
+// by area (geo.Index.Apportion), so a tract split by a district boundary
+// sends its population in proportion to its land on each side (population
+// assumed even within the tract). Small areas given as points go wholly to
+// the area holding the point. Parts outside every large area are dropped.
+func CrosswalkFromLayers(small, large *geo.Layer) map[string][]Link {
+	ix := geo.NewIndex(large)
+	out := map[string][]Link{}
+	for _, a := range small.Areas {
+		var shares []geo.Share
+		if len(a.Geom) > 0 {
+			shares = ix.Apportion(a.Geom)
+		}
+		for _, s := range shares {
+			if s.Fraction > 0 {
+				out[a.ID] = append(out[a.ID], Link{Target: large.Areas[s.Area].ID, Fraction: s.Fraction})
+			}
+		}
+	}
+	return out
 }

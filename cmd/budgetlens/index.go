@@ -178,14 +178,12 @@ func neighboursFor(tab *need.Table, l *geo.Layer, adj [][]int) ([][]int, map[str
 	}
 	out := make([][]int, len(tab.Areas))
 	polys := map[string]orb.Geometry{}
+	byID := map[string]int{}
+	for i, a := range l.Areas {
+		byID[strings.TrimLeft(a.ID, "0")] = i
+	}
 	for a, id := range tab.Areas {
-		i, ok := l.Index(id)
-		if !ok {
-			i, ok = l.Index(strings.TrimLeft(id, "0"))
-		}
-		if !ok {
-			i, ok = l.Index("0" + id)
-		}
+		i, ok := byID[strings.TrimLeft(id, "0")]
 		if ok {
 			pos[i] = a
 			polys[id] = l.Areas[i].Geom
@@ -642,19 +640,32 @@ func newIndexSpecCmd() *cobra.Command {
 
 func newIndexAggregateCmd() *cobra.Command {
 	var runID int64
-	var crosswalk, from, to, frac, format string
+	var crosswalk, from, to, frac, format, smallLayer, smallID, largeLayer, largeID string
 	cmd := &cobra.Command{
-		Use:   "aggregate --crosswalk FILE",
+		Use:   "aggregate --crosswalk FILE | --from-layer FILE --to-layer FILE",
 		Short: "Population-weighted index of larger areas through a crosswalk",
 		Long: `aggregate rolls the run's area scores up to larger areas (council districts,
 ZIP codes, 2020 tracts) through a crosswalk CSV with one row per (small area,
 larger area) and the share of the small area's population in the larger one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if crosswalk == "" {
-				return budget.Errorf(budget.EINVALID, "aggregate needs --crosswalk FILE (columns: %s, %s, %s)", from, to, frac)
+			var cw map[string][]need.Link
+			var err error
+			switch {
+			case crosswalk != "":
+				cw, err = readCrosswalk(crosswalk, from, to, frac)
+			case smallLayer != "" && largeLayer != "":
+				var sl, ll *geo.Layer
+				if sl, _, err = geo.ReadFile(smallLayer, geo.ImportOptions{IDField: smallID}); err != nil {
+					return err
+				}
+				if ll, _, err = geo.ReadFile(largeLayer, geo.ImportOptions{IDField: largeID}); err != nil {
+					return err
+				}
+				cw = need.CrosswalkFromLayers(sl, ll)
+			default:
+				return budget.Errorf(budget.EINVALID, "aggregate needs --crosswalk FILE (columns: %s, %s, %s), or --from-layer and --to-layer polygon files", from, to, frac)
 			}
-			cw, err := readCrosswalk(crosswalk, from, to, frac)
 			if err != nil {
 				return err
 			}
@@ -690,6 +701,10 @@ larger area) and the share of the small area's population in the larger one.`,
 	cmd.Flags().StringVar(&from, "from", "area_id", "column of the run's area ids")
 	cmd.Flags().StringVar(&to, "to", "target", "column of the larger areas' ids")
 	cmd.Flags().StringVar(&frac, "fraction", "fraction", "column of the population share (0-1); missing column: 1")
+	cmd.Flags().StringVar(&smallLayer, "from-layer", "", "polygons of the run's areas (apportioned by area to --to-layer)")
+	cmd.Flags().StringVar(&smallID, "from-id", "", "id property of --from-layer")
+	cmd.Flags().StringVar(&largeLayer, "to-layer", "", "polygons of the larger areas")
+	cmd.Flags().StringVar(&largeID, "to-id", "", "id property of --to-layer")
 	addFormatFlag(cmd, &format)
 	return cmd
 }
