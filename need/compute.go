@@ -53,6 +53,7 @@ type AreaResult struct {
 	// contribution (effective weight x normalised value, in the units of
 	// the component).
 	Values        []Num `json:"values"`
+	MOE           []Num `json:"moe,omitempty"`
 	Normalised    []Num `json:"normalised"`
 	Contributions []Num `json:"contributions,omitempty"`
 	// Per component (composite): the component's value before and after
@@ -88,6 +89,27 @@ func Compute(spec *Spec, t *Table, opt Options) (*Result, error) {
 	}
 	raw := make([][]float64, len(spec.Indicators))
 	norm := make([][]float64, len(spec.Indicators))
+	moe := make([][]float64, len(spec.Indicators))
+	anyMOE := false
+	for k, ind := range spec.Indicators {
+		col := ind.MOE
+		if col == "" {
+			col = ind.Column
+			if col == "" {
+				col = ind.Name
+			}
+			col += " MOE"
+		}
+		if t.Has(col) {
+			m, err := t.Numbers(col)
+			if err != nil {
+				return nil, err
+			}
+			moe[k], anyMOE = m, true
+		} else if ind.MOE != "" {
+			return nil, &budget.InputError{File: t.File, Line: 1, Column: ind.MOE, Expected: "the margin-of-error column named by indicator " + ind.Name}
+		}
+	}
 	for k, ind := range spec.Indicators {
 		res.Indicators = append(res.Indicators, ind.Name)
 		col := ind.Column
@@ -122,6 +144,15 @@ func Compute(spec *Spec, t *Table, opt Options) (*Result, error) {
 		for k := range raw {
 			ar.Values[k] = Num(raw[k][a])
 			ar.Normalised[k] = Num(norm[k][a])
+		}
+		if anyMOE {
+			ar.MOE = make([]Num, len(raw))
+			for k := range raw {
+				ar.MOE[k] = NaN
+				if moe[k] != nil {
+					ar.MOE[k] = Num(moe[k][a])
+				}
+			}
 		}
 		ar.NeighbourShare = NaN
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/fixture"
 )
 
 func TestPercentileRules(t *testing.T) {
@@ -265,5 +266,53 @@ func TestWeightedPercentile(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "Q1,Q1,Q1,Q3" {
 		t.Fatalf("tiers %v", got)
+	}
+}
+
+func TestReadACS(t *testing.T) {
+	tab, err := ReadTable(fixture.Data(t, "la/acs/ca_tract_median_hh_income_acs2018_B19013.csv"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.Areas) != 8057 || tab.Areas[0] != "06001400100" {
+		t.Fatalf("%d areas, first %q", len(tab.Areas), tab.Areas[0])
+	}
+	inc, err := tab.Numbers("B19013_001E")
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, missing := 0, 0
+	for _, v := range inc {
+		if v == 250000 {
+			top++
+		}
+		if math.IsNaN(v) {
+			missing++
+		}
+	}
+	if top == 0 || missing == 0 {
+		t.Fatalf("top-coded %d, missing %d", top, missing)
+	}
+	// a median-income index with margins: lower income is more need
+	spec := &Spec{Name: "income", Version: "1", Method: "composite", Normalise: Normalisation{Method: "percentile", Scale: 100},
+		Indicators: []IndicatorSpec{{Name: "income", Column: "B19013_001E", MOE: "B19013_001M", Direction: "lower"}},
+		Components: []Component{{Name: "c", Domains: []Domain{{Name: "d", Indicators: []string{"income"}}}}}}
+	res, err := Compute(spec, tab, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr, err := Sensitivity(InputFromRun(NewRun(res, nil, "", false), spec), SensitivityOptions{Runs: 100, MOE: true, LeaveOneOut: false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wide := 0
+	for _, a := range sr.Areas {
+		if a.P95-a.P05 > 100 {
+			wide++
+		}
+	}
+	t.Logf("%d of %d tracts have a 5-95%% rank interval wider than 100 ranks from income margins alone", wide, len(sr.Areas))
+	if wide == 0 {
+		t.Fatal("margins had no effect")
 	}
 }

@@ -27,6 +27,10 @@ type SensitivityOptions struct {
 	// LeaveOneOut: each run leaves out one indicator drawn uniformly from
 	// "none" and each indicator.
 	LeaveOneOut bool
+	// MOE: in each run, indicators with margins of error get values drawn
+	// from Normal(value, (MOE / 1.645)^2) (the ACS publishes 90% margins)
+	// and are normalised again with the spec's normalisation.
+	MOE bool
 	// Workers (default GOMAXPROCS).
 	Workers int
 }
@@ -63,6 +67,7 @@ type SensitivityInput struct {
 	IDs  []string
 	Raw  [][]float64
 	Norm [][]float64
+	MOE  [][]float64 // nil, or margins [indicator][area] (NaN: none)
 }
 
 // InputFromRun rebuilds the Monte Carlo input from a stored run.
@@ -80,6 +85,17 @@ func InputFromRun(r *Run, spec *Spec) *SensitivityInput {
 		for j := 0; j < k; j++ {
 			in.Raw[j][a] = float64(ar.Values[j])
 			in.Norm[j][a] = float64(ar.Normalised[j])
+		}
+		if len(ar.MOE) == k {
+			if in.MOE == nil {
+				in.MOE = make([][]float64, k)
+				for j := range in.MOE {
+					in.MOE[j] = nanSlice(len(r.Areas))
+				}
+			}
+			for j := 0; j < k; j++ {
+				in.MOE[j][a] = float64(ar.MOE[j])
+			}
 		}
 	}
 	return in
@@ -166,6 +182,15 @@ func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResu
 	leftOut := make([]int, opt.Runs) // -1 none
 	iwDraw := make([]float64, opt.Runs*K)
 	dwDraw := make([]float64, opt.Runs*nd)
+	// indicators whose values are perturbed by their margins of error
+	var moeInd []int
+	if opt.MOE && in.MOE != nil {
+		for k := range in.MOE {
+			if !allNaN(in.MOE[k]) {
+				moeInd = append(moeInd, k)
+			}
+		}
+	}
 	var wg sync.WaitGroup
 	next := make(chan int, opt.Runs)
 	for r := 0; r < opt.Runs; r++ {
@@ -182,6 +207,11 @@ func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResu
 			buf := make([]float64, len(st.cw))
 			iw := make([]float64, K)
 			dw := make([]float64, nd)
+			var own []float64 // this worker's copy of a matrix, for MOE draws
+			pert := make([]float64, n)
+			if len(moeInd) > 0 {
+				own = make([]float64, n*K)
+			}
 			for r := range next {
 				rng := rand.New(rand.NewPCG(opt.Seed, uint64(r)))
 				drawWeights(rng, st, opt.Concentration, iw, dw)
@@ -197,6 +227,26 @@ func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResu
 				copy(iwDraw[r*K:], iw)
 				copy(dwDraw[r*nd:], dw)
 				mat := flat[m]
+				if len(moeInd) > 0 {
+					copy(own, mat)
+					for _, k := range moeInd {
+						for a := 0; a < n; a++ {
+							pert[a] = in.Raw[k][a]
+							if e := in.MOE[k][a]; !math.IsNaN(e) && !math.IsNaN(pert[a]) {
+								pert[a] += rng.NormFloat64() * e / 1.645
+							}
+						}
+						nm := spec.normalisationOf(&spec.Indicators[k])
+						if m > 0 {
+							nm = Normalisation{Method: names[m], Ties: TiesAverage, Scale: 100}
+						}
+						col := Normalise(pert, nm, spec.Indicators[k].Direction == "lower")
+						for a := 0; a < n; a++ {
+							own[a*K+k] = col[a]
+						}
+					}
+					mat = own
+				}
 				for a := 0; a < n; a++ {
 					st.componentValuesW(mat[a*K:(a+1)*K], iw, dw, buf)
 					score[a] = st.combineComponents(buf)

@@ -139,3 +139,36 @@ func cpuSeconds() float64 {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
+
+// TestSensitivityMOE: margins of error widen the rank intervals; without
+// them (or with MOE off) the draws are only over weights.
+func TestSensitivityMOE(t *testing.T) {
+	_, in := synthetic(200, 4, 5)
+	width := func(res *SensitivityResult) float64 {
+		var w float64
+		for _, a := range res.Areas {
+			w += a.P95 - a.P05
+		}
+		return w / float64(len(res.Areas))
+	}
+	base, err := Sensitivity(in, SensitivityOptions{Runs: 300, Seed: 1, Concentration: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.MOE = make([][]float64, 4)
+	for k := range in.MOE {
+		in.MOE[k] = make([]float64, 200)
+		for a := range in.MOE[k] {
+			in.MOE[k][a] = 2 // the indicators' sd is about 1.4
+		}
+	}
+	off, _ := Sensitivity(in, SensitivityOptions{Runs: 300, Seed: 1, Concentration: 1000})
+	on, _ := Sensitivity(in, SensitivityOptions{Runs: 300, Seed: 1, Concentration: 1000, MOE: true})
+	if width(off) != width(base) {
+		t.Fatalf("MOE off changed the result: %v vs %v", width(off), width(base))
+	}
+	if width(on) < 3*width(base) {
+		t.Fatalf("MOE did not widen intervals: %v vs %v", width(on), width(base))
+	}
+	t.Logf("mean 5-95%% rank interval width: %.1f without margins, %.1f with", width(base), width(on))
+}

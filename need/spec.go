@@ -76,6 +76,9 @@ type IndicatorSpec struct {
 	// Published is the heading of a published percentile for the same
 	// indicator, used instead of recomputing when the run asks for it.
 	Published string `yaml:"published,omitempty"`
+	// MOE is the heading of the margin of error (90%, as the ACS publishes
+	// it); default "<column> MOE" when the table has it.
+	MOE string `yaml:"moe,omitempty"`
 	// Direction: "higher" (default; higher means more need) or "lower"
 	// (assets such as income or life expectancy: ranked in reverse).
 	Direction string         `yaml:"direction,omitempty"`

@@ -42,7 +42,7 @@ type ReadOptions struct {
 	Sheet string
 }
 
-var idCandidates = []string{"area_id", "census tract", "geoid10_tract", "geoid", "geoid10", "tract", "id"}
+var idCandidates = []string{"area_id", "census tract", "geoid10_tract", "geoid", "geoid10", "geo_id", "tract", "id"}
 
 // NormaliseHeading collapses runs of white space (including the newlines
 // some published headers contain) to one space and trims the ends.
@@ -184,6 +184,10 @@ func tableFromRows(path string, rows [][]string, lines []int, opt ReadOptions) (
 		if idc < len(rec) {
 			id = strings.TrimSpace(rec[idc])
 		}
+		if r == 1 && censusLabelRow(id) {
+			continue // data.census.gov tables repeat the header as labels
+		}
+		id = censusGeoID(id)
 		if id == "" {
 			return nil, &budget.InputError{File: path, Line: lines[r], Column: head[idc], ColIndex: idc + 1, Field: "area_id", Expected: "an area id on every row; remove the row or fill in the id"}
 		}
@@ -281,10 +285,37 @@ func (t *Table) Text(col string) ([]string, error) {
 	return out, nil
 }
 
-// missingCell reports whether a cell means "no value".
+// censusLabelRow reports whether the id cell of the first data row is the
+// label row of a data.census.gov table ("id", "Geography", "GEO_ID").
+func censusLabelRow(id string) bool {
+	switch strings.ToLower(id) {
+	case "id", "geography", "geo_id", "geographic area name":
+		return true
+	}
+	return false
+}
+
+// censusGeoID strips the summary-level prefix of a Census GEO_ID
+// ("1400000US06001400100" -> "06001400100"); other ids are unchanged.
+func censusGeoID(id string) string {
+	i := strings.Index(id, "US")
+	if i < 1 || i+2 >= len(id) {
+		return id
+	}
+	for _, c := range id[:i] + id[i+2:] {
+		if c < '0' || c > '9' {
+			return id
+		}
+	}
+	return id[i+2:]
+}
+
+// missingCell reports whether a cell means "no value" (including the
+// American Community Survey's annotations "-", "N", "(X)" and "**", "***",
+// "*****" for margins that do not apply).
 func missingCell(s string) bool {
 	switch strings.ToLower(s) {
-	case "", "na", "n/a", "nan", "null", "-", "none", "..":
+	case "", "na", "n/a", "nan", "null", "-", "none", "..", "n", "(x)", "**", "***", "*****":
 		return true
 	}
 	return false
@@ -319,6 +350,11 @@ func parseNumber(s string) (float64, bool) {
 		return 1, true
 	case "false", "no":
 		return 0, true
+	}
+	// ACS top- and bottom-coded values ("250,000+", "2,500-") are taken at
+	// the coding limit
+	if len(s) > 1 && (strings.HasSuffix(s, "+") || strings.HasSuffix(s, "-")) {
+		s = s[:len(s)-1]
 	}
 	s = strings.ReplaceAll(strings.TrimSuffix(s, "%"), ",", "")
 	v, err := strconv.ParseFloat(s, 64)

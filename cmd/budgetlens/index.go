@@ -371,7 +371,7 @@ func newIndexSensitivityCmd() *cobra.Command {
 	var seed uint64
 	var conc float64
 	var norms, format, out string
-	var loo bool
+	var loo, moe bool
 	cmd := &cobra.Command{
 		Use:   "sensitivity [--runs N]",
 		Short: "Monte Carlo over weights, normalisation and left-out indicators",
@@ -397,7 +397,7 @@ input explains.`,
 				} else {
 					alts = strings.Split(norms, ",")
 				}
-				res, err := need.Sensitivity(need.InputFromRun(r, spec), need.SensitivityOptions{Runs: runs, Seed: seed, Concentration: conc, Normalisations: alts, LeaveOneOut: loo})
+				res, err := need.Sensitivity(need.InputFromRun(r, spec), need.SensitivityOptions{Runs: runs, Seed: seed, Concentration: conc, Normalisations: alts, LeaveOneOut: loo, MOE: moe})
 				if err != nil {
 					return err
 				}
@@ -416,6 +416,7 @@ input explains.`,
 	cmd.Flags().Float64Var(&conc, "concentration", 10, "Dirichlet concentration (higher: weights closer to the spec)")
 	cmd.Flags().StringVar(&norms, "normalisations", "", "comma-separated normalisations to draw from (default percentile,zscore,minmax; percentile,minmax,rank for product indices)")
 	cmd.Flags().BoolVar(&loo, "leave-one-out", true, "leave out one indicator (or none) per run")
+	cmd.Flags().BoolVar(&moe, "moe", false, "also draw indicator values from their margins of error (90%, ACS-style)")
 	cmd.Flags().IntVar(&show, "show", 20, "areas to print (highest need first); 0 for all")
 	cmd.Flags().StringVar(&out, "out", "", "also write every area's interval to this CSV file")
 	addFormatFlag(cmd, &format)
