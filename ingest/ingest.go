@@ -47,10 +47,12 @@ func compileCached(expr string) (*regexp.Regexp, error) {
 	return re, nil
 }
 
-// File reads one file into batches (a Boston folder or a Fiscal Data
-// Package may give several). Which reader applies is decided by the path:
-// a directory or .json file is a Fiscal Data Package (datapackage.json) or
-// Boston's budget JSON; .xlsx is a spreadsheet; anything else is CSV.
+// File reads one file into batches (a folder may give several). Which
+// reader applies is decided by the path: a folder holding datapackage.json
+// is a Fiscal Data Package; a folder holding CSV or XLSX files gives each of
+// them (not recursively); any other folder is read as Boston's budget JSON;
+// datapackage.json is a Fiscal Data Package, another .json Boston's; .xlsx
+// is a spreadsheet; anything else is CSV.
 func File(path string, opt Options) ([]*budget.Batch, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -59,6 +61,17 @@ func File(path string, opt Options) ([]*budget.Batch, error) {
 	if fi.IsDir() {
 		if _, err := os.Stat(filepath.Join(path, "datapackage.json")); err == nil {
 			return FiscalDataPackage(filepath.Join(path, "datapackage.json"), opt)
+		}
+		if tables := tableFiles(path); len(tables) > 0 {
+			var out []*budget.Batch
+			for _, f := range tables {
+				bs, err := File(f, opt)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, bs...)
+			}
+			return out, nil
 		}
 		return BostonDir(path, opt)
 	}
@@ -88,6 +101,17 @@ func File(path string, opt Options) ([]*budget.Batch, error) {
 		return nil, err
 	}
 	return []*budget.Batch{b}, nil
+}
+
+// tableFiles lists the CSV and XLSX files directly inside dir, by name.
+func tableFiles(dir string) []string {
+	var out []string
+	for _, pat := range []string{"*.csv", "*.CSV", "*.xlsx"} {
+		m, _ := filepath.Glob(filepath.Join(dir, pat))
+		out = append(out, m...)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // ContentHash is the hex SHA-256 of data.

@@ -32,6 +32,22 @@ func laStore(t *testing.T) string {
 	return db
 }
 
+func TestInitAndFolderImport(t *testing.T) {
+	db := tempDB(t)
+	if code, out, _ := run(t, "--db", db, "init"); code != 0 || !strings.Contains(out, "store ready") {
+		t.Fatalf("init: %d %q", code, out)
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Fatal(err)
+	}
+	// a folder of exports imports each file
+	dir := filepath.Dir(fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv"))
+	code, out, errOut := run(t, "--db", db, "import", dir)
+	if code != 0 || strings.Count(out, "profile la-") != 10 {
+		t.Fatalf("folder import: %d\n%s\n%s", code, out, errOut)
+	}
+}
+
 func TestLsJSON(t *testing.T) {
 	db := laStore(t)
 	for _, tc := range []struct {
