@@ -45,26 +45,3 @@ func forChunks(total int, seed uint64, fn func(lo, hi int, rng *fastRand)) {
 	}
 	wg.Wait()
 }
-
-// forRange calls fn(lo, hi) over contiguous blocks of [0, n) in parallel
-// (deterministic work that needs no random numbers).
-func forRange(n int, fn func(lo, hi int)) {
-	workers := runtime.GOMAXPROCS(0)
-	if workers > n/256 {
-		workers = max(1, n/256)
-	}
-	if workers <= 1 {
-		fn(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	step := (n + workers - 1) / workers
-	for lo := 0; lo < n; lo += step {
-		wg.Add(1)
-		go func(lo, hi int) {
-			defer wg.Done()
-			fn(lo, hi)
-		}(lo, min(lo+step, n))
-	}
-	wg.Wait()
-}
