@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
@@ -54,12 +56,14 @@ func loadSpec(preset, file string) (*need.Spec, error) {
 	return nil, budget.Errorf(budget.EINVALID, "give --preset NAME (one of %s) or --spec FILE.yaml", strings.Join(need.Presets(), ", "))
 }
 
+// fileHash is the sha256 of a file's bytes ("" when unreadable).
 func fileHash(path string) string {
-	t, err := need.ReadTable(path, need.ReadOptions{})
+	b, err := os.ReadFile(path)
 	if err != nil {
 		return ""
 	}
-	return t.Hash
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
 }
 
 func newIndexRunCmd() *cobra.Command {

@@ -179,3 +179,31 @@ func TestIndexImportRoundTrip(t *testing.T) {
 		t.Fatalf("bad import: %d %q", code, stderr)
 	}
 }
+
+// TestIndexCEJSTNeighbours: --neighbours builds the adjacency from polygons
+// and the run records the polygons' hash; without a burden input every
+// tract keeps its flags and the neighbour share is computed.
+func TestIndexCEJSTNeighbours(t *testing.T) {
+	poly := fixture.Shared(t, "reference/cejst/us.geojson")
+	dir := t.TempDir()
+	// one tract of us.geojson with the fixture's second tract's inputs
+	in := fixture.Shared(t, "reference/cejst/score_data_initial.csv")
+	b, _ := os.ReadFile(in)
+	lines := strings.SplitN(string(b), "\n", 4)
+	row := strings.Replace(lines[2], "01073001400", "24027603004", 1)
+	f := filepath.Join(dir, "one.csv")
+	os.WriteFile(f, []byte(lines[0]+"\n"+row+"\n"), 0o644)
+	db := tempDB(t)
+	code, _, stderr := run(t, "--db", db, "index", "run", "--preset", "cejst", "--indicators", f, "--neighbours", poly, "--neighbour-id", "GEOID10", "--out", filepath.Join(dir, "o.geojson"))
+	if code != 0 {
+		t.Fatalf("%d %s", code, stderr)
+	}
+	code, stdout, _ := run(t, "--db", db, "index", "runs", "--format", "json")
+	if code != 0 || !strings.Contains(stdout, `"spec": "cejst"`) {
+		t.Fatalf("runs %q", stdout)
+	}
+	g, err := os.ReadFile(filepath.Join(dir, "o.geojson"))
+	if err != nil || !strings.Contains(string(g), `"MultiPolygon"`) || !strings.Contains(string(g), `"disadvantaged":true`) {
+		t.Fatalf("geojson: %v %.300s", err, g)
+	}
+}
