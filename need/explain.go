@@ -123,6 +123,9 @@ func sentence(spec *Spec, e *Explanation, ar *AreaResult) string {
 	if tier == "" {
 		tier = "no tier"
 	}
+	if why := tierReason(spec, ar); why != "" {
+		tier += " (" + why + ")"
+	}
 	if ar.Score.Missing() {
 		return fmt.Sprintf("%s: no score (too many indicators missing)", ar.ID)
 	}
@@ -250,4 +253,29 @@ func countTests(ts []Test) int {
 		}
 	}
 	return n
+}
+
+// tierReason says which cut point put the area in its tier, e.g.
+// "percentile 99.97 >= 75" or "score 58.20 < 60".
+func tierReason(spec *Spec, ar *AreaResult) string {
+	if spec.Tiers.Method != "cuts" || len(spec.Tiers.Cuts) == 0 {
+		return ""
+	}
+	what, v := "percentile", float64(ar.Percentile)
+	if spec.Tiers.On == "score" {
+		what, v = "score", float64(ar.Score)
+	}
+	if math.IsNaN(v) {
+		return ""
+	}
+	cuts := spec.Tiers.Cuts
+	for i := len(cuts) - 1; i >= 0; i-- {
+		if v >= cuts[i] {
+			if i+1 < len(cuts) {
+				return fmt.Sprintf("%s %s >= %s and < %s", what, fmtNum(v), fmtNum(cuts[i]), fmtNum(cuts[i+1]))
+			}
+			return fmt.Sprintf("%s %s >= %s", what, fmtNum(v), fmtNum(cuts[i]))
+		}
+	}
+	return fmt.Sprintf("%s %s < %s", what, fmtNum(v), fmtNum(cuts[0]))
 }

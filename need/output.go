@@ -67,7 +67,7 @@ func numText(n Num) string {
 	if n.Missing() {
 		return ""
 	}
-	return strconv.FormatFloat(float64(n), 'g', 10, 64)
+	return strconv.FormatFloat(float64(n), 'g', -1, 64)
 }
 
 // WriteCSV writes the run's rows as CSV.
