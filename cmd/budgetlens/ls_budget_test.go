@@ -81,6 +81,10 @@ func TestLsJSON(t *testing.T) {
 	if sum != 4769493000 {
 		t.Errorf("Sec4 requests adopted = %d cents, want 4769493000", sum)
 	}
+	code, _, errOut := run(t, "--db", db, "totals")
+	if code != 2 || !strings.Contains(errOut, "totals needs --fy and --phase (stored: 2019-20 actual, 2020-21 adopted, 2020-21 estimate, 2021-22 adopted, 2021-22 proposed)") {
+		t.Errorf("totals without --fy: %d %q", code, errOut)
+	}
 	if code, _, _ := run(t, "--db", db, "ls", "things"); code != 2 {
 		t.Errorf("ls things: exit %d, want 2", code)
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -76,6 +77,21 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 				return err
 			}
 			return withStore(func(s *duckdb.Store) error {
+				if f.FiscalYear == nil || f.Phase == "" {
+					// summing across years or phases means nothing: say what exists
+					sl, err := s.FiscalYearsPhases(context.Background(), f.Jurisdiction)
+					if err != nil {
+						return err
+					}
+					var have []string
+					for _, x := range sl {
+						have = append(have, x.FiscalYear.Label()+" "+string(x.Phase))
+					}
+					if len(have) == 0 {
+						have = []string{"none: import a budget first"}
+					}
+					return budget.Errorf(budget.EINVALID, "totals needs --fy and --phase (stored: %s)", strings.Join(have, ", "))
+				}
 				tot, err := s.Totals(context.Background(), f, level)
 				if err != nil {
 					return err
