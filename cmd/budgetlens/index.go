@@ -498,10 +498,10 @@ func printSensitivity(w io.Writer, r *need.Run, res *need.SensitivityResult, for
 }
 
 func newIndexCompareCmd() *cobra.Command {
-	var format string
+	var format, area string
 	var show int
 	cmd := &cobra.Command{
-		Use:   "compare RUN_A RUN_B",
+		Use:   "compare RUN_A RUN_B [--area ID]",
 		Short: "Compare two runs: tier moves, population affected, rank changes",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -514,13 +514,16 @@ func newIndexCompareCmd() *cobra.Command {
 				ids[i] = v
 			}
 			return withStore(func(s *duckdb.Store) error {
-				a, _, err := runFor(s, ids[0])
+				a, sa, err := runFor(s, ids[0])
 				if err != nil {
 					return err
 				}
-				b, _, err := runFor(s, ids[1])
+				b, sb, err := runFor(s, ids[1])
 				if err != nil {
 					return err
+				}
+				if area != "" {
+					return compareArea(cmd.OutOrStdout(), a, sa, b, sb, area)
 				}
 				c := need.Compare(a, b)
 				return printComparison(cmd.OutOrStdout(), a, b, c, format, show)
@@ -528,6 +531,7 @@ func newIndexCompareCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVar(&show, "show", 10, "largest rank changes to print")
+	cmd.Flags().StringVar(&area, "area", "", "explain what changed for one area between the runs")
 	addFormatFlag(cmd, &format)
 	return cmd
 }
@@ -806,4 +810,50 @@ skipped unless named in --columns, where any non-number is an error.`,
 	cmd.Flags().StringVar(&meta, "meta", "", "indicator metadata CSV (indicator, domain, direction, unit, source, year)")
 	cmd.Flags().StringVar(&columns, "columns", "", "comma-separated columns to import (default: every numeric column)")
 	return cmd
+}
+
+// compareArea prints one area's explanation in both runs and, for the
+// indicators both runs have, the value and normalised value in each.
+func compareArea(w io.Writer, a *need.Run, sa *need.Spec, b *need.Run, sb *need.Spec, id string) error {
+	ea, okA := need.ExplainRun(a, sa, id)
+	eb, okB := need.ExplainRun(b, sb, id)
+	if !okA && !okB {
+		return budget.Errorf(budget.ENOTFOUND, "area %q is in neither run %d nor run %d", id, a.ID, b.ID)
+	}
+	for _, x := range []struct {
+		r  *need.Run
+		e  need.Explanation
+		ok bool
+	}{{a, ea, okA}, {b, eb, okB}} {
+		if x.ok {
+			fmt.Fprintf(w, "run %d (%s %s): %s\n", x.r.ID, x.r.Spec, x.r.SpecVersion, x.e.Sentence)
+		} else {
+			fmt.Fprintf(w, "run %d (%s %s): area not in this run\n", x.r.ID, x.r.Spec, x.r.SpecVersion)
+		}
+	}
+	if !okA || !okB {
+		return nil
+	}
+	fmt.Fprintf(w, "\nrank %d -> %d, tier %q -> %q\n\n", ea.Rank, eb.Rank, ea.Tier, eb.Tier)
+	inB := map[string]need.IndicatorLine{}
+	for _, l := range eb.Indicators {
+		inB[l.Name] = l
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "indicator\tvalue A\tvalue B\tnormalised A\tnormalised B\tcontribution A\tcontribution B")
+	for _, l := range ea.Indicators {
+		m, ok := inB[l.Name]
+		if !ok {
+			fmt.Fprintf(tw, "%s\t%s\t(not in B)\t%s\t\t%s\t\n", l.Name, fmtN(l.Value), fmtN(l.Normalised), fmtN(l.Contribution))
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", l.Name, fmtN(l.Value), fmtN(m.Value), fmtN(l.Normalised), fmtN(m.Normalised), fmtN(l.Contribution), fmtN(m.Contribution))
+		delete(inB, l.Name)
+	}
+	for _, l := range eb.Indicators {
+		if _, ok := inB[l.Name]; ok {
+			fmt.Fprintf(tw, "%s\t(not in A)\t%s\t\t%s\t\t%s\n", l.Name, fmtN(l.Value), fmtN(l.Normalised), fmtN(l.Contribution))
+		}
+	}
+	return tw.Flush()
 }

@@ -128,6 +128,10 @@ func TestIndexCES3(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "8035 areas in both") || !strings.Contains(stdout, "Spearman") {
 		t.Fatalf("compare: %q", stdout)
 	}
+	code, stdout, _ = run(t, "--db", db, "index", "compare", "1", "2", "--area", "6037204920")
+	if code != 0 || !strings.Contains(stdout, "run 1 (ces3 3.0): 6037204920: SB 535") || !strings.Contains(stdout, "run 2 (percentile-average 1): 6037204920:") || !strings.Contains(stdout, "normalised A") {
+		t.Fatalf("compare --area: %q", stdout)
+	}
 }
 
 func TestIndexBadInput(t *testing.T) {
