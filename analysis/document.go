@@ -45,6 +45,14 @@ type CompareRow struct {
 
 // Compare summarises results for a comparison table, in the given order.
 func Compare(rs ...*Result) []CompareRow {
+	rs = append([]*Result{}, rs...)
+	order := map[string]int{"proposed": 0, "adopted": 1, "estimate": 2, "actual": 3}
+	sort.SliceStable(rs, func(i, j int) bool {
+		if rs[i].FiscalYear != rs[j].FiscalYear {
+			return rs[i].FiscalYear < rs[j].FiscalYear
+		}
+		return order[rs[i].Phase] < order[rs[j].Phase]
+	})
 	var out []CompareRow
 	for _, r := range rs {
 		out = append(out, CompareRow{FiscalYear: r.FiscalYear, Phase: r.Phase, PhaseTotal: r.Totals.PhaseTotal, Attributed: r.Totals.Attributed,
@@ -189,7 +197,7 @@ func mapsSection(r *Result, opt DocOptions) report.Section {
 		func(a AreaRow) Num { return a.NeedScore }, report.Sequential)
 	pc := mk("Map per capita", "Placed dollars per resident", "Attributed dollars of the phase divided by the area's residents.", report.KindDollars,
 		func(a AreaRow) Num { return a.PerCapita }, report.Sequential)
-	gap := mk("Map gap", "Gap: per-resident dollars minus the citywide amount", "Positive (green) areas receive more per resident than the city as a whole; negative less.", report.KindDollars,
+	gap := mk("Map gap", "Gap: per-resident dollars minus the citywide amount", "Areas above zero receive more per resident than the city as a whole, areas below zero less (see the legend).", report.KindDollars,
 		func(a AreaRow) Num { return a.PerCapitaGap }, report.Diverging)
 	gap.Midpoint = 0
 	return report.Section{ID: "maps", Title: "Maps of need, spending and the gap", Blocks: []report.Block{need, pc, gap}}
@@ -265,10 +273,11 @@ func curveChart(r *Result) *report.CurveChart {
 
 func deptSection(r *Result) report.Section {
 	tab := &report.Table{Name: "Departments", Title: "Departments: dollars placed and their reach",
-		Columns: []report.Column{{Key: "dept", Label: "Code", Kind: report.KindText}, {Key: "name", Label: "Department", Kind: report.KindText},
+		Note: "Requests' effect: the change in the highest-need tier's share of placed dollars (percentage points) made by the department's budget requests.",
+		Columns: []report.Column{{Key: "name", Label: "Department", Kind: report.KindText},
 			{Key: "total", Label: "Total", Kind: report.KindMoney}, {Key: "att", Label: "Placed", Kind: report.KindMoney},
-			{Key: "share", Label: "Placed share", Kind: report.KindPercent}, {Key: "top", Label: "Share to highest-need tier", Kind: report.KindPercent},
-			{Key: "req", Label: "Requests' change to the tier share (points)", Kind: report.KindNumber, Digits: 3}, {Key: "rules", Label: "Rules", Kind: report.KindText}}}
+			{Key: "share", Label: "Placed share", Kind: report.KindPercent}, {Key: "top", Label: "To highest-need tier", Kind: report.KindPercent},
+			{Key: "req", Label: "Requests' effect (pts)", Kind: report.KindNumber, Digits: 3}, {Key: "how", Label: "How placed", Kind: report.KindText}}}
 	rows := append([]DeptRow{}, r.Depts...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Total > rows[j].Total })
 	for _, d := range rows {
@@ -276,9 +285,40 @@ func deptSection(r *Result) report.Section {
 		if !d.RequestChange.Missing() {
 			req = float64(d.RequestChange) * 100
 		}
-		tab.Rows = append(tab.Rows, []any{d.Dept, d.Name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(d.Rules, ", ")})
+		var how []string
+		for m := range d.Methods {
+			how = append(how, MethodLabel(m))
+		}
+		sort.Strings(how)
+		if d.Unattributed != 0 {
+			how = append(how, "not attributable")
+		}
+		name := d.Name
+		if name == "" {
+			name = d.Dept
+		}
+		tab.Rows = append(tab.Rows, []any{name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", ")})
 	}
 	return report.Section{ID: "departments", Title: "Departments", Intro: "Every department's dollars, the share placed in areas and the share of those reaching the highest-need tier.", Blocks: []report.Block{tab}}
+}
+
+// MethodLabel names an attribution method for people.
+func MethodLabel(m string) string {
+	switch m {
+	case "per_capita":
+		return "per resident"
+	case "per_demand":
+		return "by service demand"
+	case "per_asset":
+		return "by land area or asset"
+	case "geometry":
+		return "by project location"
+	case "area_codes":
+		return "by district code"
+	case "not_attributable", "":
+		return "not attributable"
+	}
+	return strings.ReplaceAll(m, "_", " ")
 }
 
 func requestSection(r *Result) report.Section {
@@ -287,14 +327,14 @@ func requestSection(r *Result) report.Section {
 		Note: "Contribution = (request's dollars in the highest-need tier - share without requests x its placed dollars) / all placed dollars; the contributions of all requests sum to the change.",
 		Columns: []report.Column{{Key: "dept", Label: "Department", Kind: report.KindText}, {Key: "prog", Label: "Program", Kind: report.KindText},
 			{Key: "desc", Label: "Request", Kind: report.KindText}, {Key: "chg", Label: "Change", Kind: report.KindMoney},
-			{Key: "top", Label: "In highest-need tier", Kind: report.KindMoney}, {Key: "method", Label: "Method", Kind: report.KindText},
+			{Key: "top", Label: "In highest-need tier", Kind: report.KindMoney}, {Key: "method", Label: "How placed", Kind: report.KindText},
 			{Key: "c", Label: "Contribution (points)", Kind: report.KindNumber, Digits: 4}}}
 	n := min(25, len(q.Rows))
 	for _, x := range q.Rows[:n] {
-		tab.Rows = append(tab.Rows, []any{x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), x.Method, float64(x.Contribution) * 100})
+		tab.Rows = append(tab.Rows, []any{x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), MethodLabel(x.Method), float64(x.Contribution) * 100})
 	}
 	return report.Section{ID: "requests", Title: "Budget requests", Intro: fmt.Sprintf("%d requests of the %s phase, %s in all; the share of placed dollars in the highest-need tier is %s without them and %s with them.",
-		q.Count, q.Phase, report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 0), report.Format(float64(q.NewShare), report.KindPercent, 0)),
+		q.Count, q.Phase, report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 2), report.Format(float64(q.NewShare), report.KindPercent, 2)),
 		Blocks: []report.Block{tab}}
 }
 
@@ -321,7 +361,8 @@ func eventsSection(r *Result) report.Section {
 	for _, t := range e.Tiers {
 		tab.Rows = append(tab.Rows, []any{t.Label, math.Round(t.Population), t.Count, f64(t.Rate), f64(t.MedianHours), f64(t.P90Hours)})
 	}
-	s := report.Section{ID: "services", Title: "Service requests (MyLA311 schema)", Intro: fmt.Sprintf("%d requests read, %d placed by coordinates, %d by district code, %d outside every area.", e.Rows, e.Located, e.ByCode, e.Unplaced)}
+	s := report.Section{ID: "services", Title: "Service requests (MyLA311 schema)", Intro: fmt.Sprintf("%s requests read, %s placed by coordinates, %s by district code, %s outside every area of the layer.",
+		report.Format(float64(e.Rows), report.KindInt, 0), report.Format(float64(e.Located), report.KindInt, 0), report.Format(float64(e.ByCode), report.KindInt, 0), report.Format(float64(e.Unplaced), report.KindInt, 0))}
 	if e.Synthetic {
 		s.Blocks = append(s.Blocks, &report.Note{Kind: report.NoteSynthetic, Text: "These service requests are SYNTHETIC, generated for the demo with the MyLA311 schema, weighted by tract population; they are not City data. Response times are illustrative."})
 	}
