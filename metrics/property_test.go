@@ -410,3 +410,68 @@ func TestFastRandUniform(t *testing.T) {
 		}
 	}
 }
+
+func TestRepresentationIntervals(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	n := 200
+	groups, pop, spend, need := make([]string, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range groups {
+		groups[i] = []string{"north", "south", "east"}[i%3]
+		pop[i] = 500 + float64(rng.IntN(3000))
+		need[i] = 0.05 + 0.3*rng.Float64()
+		spend[i] = pop[i] * (1 + float64(i%3)) * (0.5 + rng.Float64())
+	}
+	opt := RepresentationOptions{Reps: 400, Seed: 5, Level: 0.9}
+	r := must(RepresentationRatios(groups, pop, spend, need, opt))
+	r2 := must(RepresentationRatios(groups, pop, spend, need, opt))
+	var popShares, spendShares float64
+	for g := range r {
+		popShares += r[g].PopShare
+		spendShares += r[g].SpendShare
+		for _, iv := range []struct {
+			est float64
+			ci  [2]float64
+		}{{r[g].RatioPop, r[g].RatioPopCI}, {r[g].RatioNeed, r[g].RatioNeedCI}} {
+			if !(iv.ci[0] < iv.est && iv.est < iv.ci[1]) {
+				t.Errorf("%s: interval %v misses %v", r[g].Group, iv.ci, iv.est)
+			}
+		}
+		if r[g].RatioPopCI != r2[g].RatioPopCI {
+			t.Errorf("intervals not reproducible")
+		}
+	}
+	near(t, "population shares", popShares, 1, 1e-12)
+	near(t, "spending shares", spendShares, 1, 1e-12)
+	// Spending per person is 1x (north), 2x (south), 3x (east); labels are
+	// reported in lexical order: east, north, south.
+	if !(r[1].RatioPop < r[2].RatioPop && r[2].RatioPop < r[0].RatioPop) {
+		t.Errorf("ratios %v %v %v not in the constructed order", r[0].RatioPop, r[1].RatioPop, r[2].RatioPop)
+	}
+}
+
+// TestGroupedSEApproximatesMicro: with the within-group variance term, the
+// grouped-data SE is close to the micro-data delta SE.
+func TestGroupedSEApproximatesMicro(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	const groups, per = 10, 300
+	var y, r []float64
+	means, pops, vars := make([]float64, groups), make([]float64, groups), make([]float64, groups)
+	for g := 0; g < groups; g++ {
+		var s, ss float64
+		for k := 0; k < per; k++ {
+			v := math.Exp(0.1*float64(g) + 0.5*rng.NormFloat64())
+			y = append(y, v)
+			r = append(r, float64(g))
+			s += v
+			ss += v * v
+		}
+		means[g], pops[g] = s/per, per
+		vars[g] = ss/per - means[g]*means[g]
+	}
+	micro := must(ConcentrationIndex(y, r, nil))
+	grouped := must(ConcentrationIndexGrouped(means, pops, vars, groups*per))
+	near(t, "C", grouped.Index, micro.Index, 1e-12)
+	if q := grouped.SE / micro.SEDelta; q < 0.9 || q > 1.1 {
+		t.Errorf("grouped SE %v vs micro %v", grouped.SE, micro.SEDelta)
+	}
+}
