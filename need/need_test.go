@@ -95,6 +95,17 @@ func TestReadLongAndErrors(t *testing.T) {
 	if moe, _ := tab.Numbers("rent MOE"); moe[1] != 0.1 {
 		t.Fatalf("moe %v", moe)
 	}
+	multi := writeFile(t, "multi.csv", "area_id,period,indicator,value\n1,2019,rent,0.3\n1,2020,rent,0.4\n")
+	if _, err := ReadTable(multi, ReadOptions{}); err == nil || !strings.Contains(err.Error(), "2019, 2020") {
+		t.Fatalf("several periods without a choice: %v", err)
+	}
+	tab, err = ReadTable(multi, ReadOptions{Period: "2020"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rent, _ := tab.Numbers("rent"); len(rent) != 1 || rent[0] != 0.4 {
+		t.Fatalf("period 2020: %v", rent)
+	}
 	bad := writeFile(t, "bad.csv", "GEOID,poverty\n1,0.2\n2,lots\n")
 	tab, err = ReadTable(bad, ReadOptions{})
 	if err != nil {

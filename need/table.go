@@ -11,6 +11,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -40,6 +41,9 @@ type ReadOptions struct {
 	IDColumn string
 	// Sheet of an XLSX workbook (default: the first).
 	Sheet string
+	// Period selects the rows of a long table with a period column (year,
+	// survey span); required when the column holds several periods.
+	Period string
 }
 
 var idCandidates = []string{"area_id", "census tract", "geoid10_tract", "geoid", "geoid10", "geo_id", "tract", "id"}
@@ -166,7 +170,7 @@ func tableFromRows(path string, rows [][]string, lines []int, opt ReadOptions) (
 	_, hasInd := lower["indicator"]
 	_, hasVal := lower["value"]
 	if hasInd && hasVal {
-		return longTable(path, head, lower, idc, rows, lines)
+		return longTable(path, head, lower, idc, rows, lines, opt.Period)
 	}
 	t := &Table{File: path, IDCol: head[idc], Columns: head, index: map[string]int{}}
 	for i, h := range head {
@@ -204,8 +208,26 @@ func tableFromRows(path string, rows [][]string, lines []int, opt ReadOptions) (
 	return t, nil
 }
 
-func longTable(path string, head []string, lower map[string]int, idc int, rows [][]string, lines []int) (*Table, error) {
+func longTable(path string, head []string, lower map[string]int, idc int, rows [][]string, lines []int, period string) (*Table, error) {
 	ic, vc := lower["indicator"], lower["value"]
+	pc, hasPeriod := lower["period"]
+	if hasPeriod && period == "" {
+		periods := map[string]bool{}
+		for r := 1; r < len(rows); r++ {
+			if pc < len(rows[r]) && strings.TrimSpace(rows[r][pc]) != "" {
+				periods[strings.TrimSpace(rows[r][pc])] = true
+			}
+		}
+		if len(periods) > 1 {
+			var ps []string
+			for p := range periods {
+				ps = append(ps, p)
+			}
+			sort.Strings(ps)
+			return nil, &budget.InputError{File: path, Line: 1, Column: head[pc], ColIndex: pc + 1, Field: "period",
+				Expected: "one period at a time: the file has " + strings.Join(ps, ", ") + "; choose one with --period"}
+		}
+	}
 	mc, hasMOE := lower["moe"]
 	if !hasMOE {
 		mc, hasMOE = lower["margin of error"]
@@ -235,6 +257,9 @@ func longTable(path string, head []string, lower map[string]int, idc int, rows [
 		rec := rows[r]
 		id, ind := get(rec, idc), NormaliseHeading(get(rec, ic))
 		if id == "" && ind == "" {
+			continue
+		}
+		if hasPeriod && period != "" && get(rec, pc) != period {
 			continue
 		}
 		if id == "" || ind == "" {

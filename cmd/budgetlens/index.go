@@ -774,7 +774,7 @@ indicator. --meta FILE gives per indicator: indicator, domain, direction
 skipped unless named in --columns, where any non-number is an error.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tab, err := need.ReadTable(args[0], need.ReadOptions{IDColumn: idCol})
+			tab, err := need.ReadTable(args[0], need.ReadOptions{IDColumn: idCol, Period: periodFilter(cmd, period)})
 			if err != nil {
 				return err
 			}
@@ -856,4 +856,13 @@ func compareArea(w io.Writer, a *need.Run, sa *need.Spec, b *need.Run, sb *need.
 		}
 	}
 	return tw.Flush()
+}
+
+// periodFilter passes --period to the reader only when the user gave it, so
+// a long file with one period imports under the default label.
+func periodFilter(cmd *cobra.Command, period string) string {
+	if cmd.Flags().Changed("period") {
+		return period
+	}
+	return ""
 }
