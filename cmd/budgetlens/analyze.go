@@ -53,7 +53,7 @@ func (o *analyzeOpts) add(cmd *cobra.Command, defaultPhase string) {
 func newAnalyzeCmd() *cobra.Command {
 	var o analyzeOpts
 	var format string
-	var save bool
+	var save, list bool
 	cmd := &cobra.Command{
 		Use:   "analyze",
 		Short: "Measure whether a budget phase's spending reaches need, area by area",
@@ -69,6 +69,21 @@ requests, provenance with input hashes).`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return withStore(func(s *duckdb.Store) error {
 				ctx := context.Background()
+				if list {
+					infos, err := s.Analyses(ctx)
+					if err != nil {
+						return err
+					}
+					if format == "json" {
+						return writeJSON(cmd.OutOrStdout(), infos)
+					}
+					tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+					fmt.Fprintln(tw, "id\tfiscal year\tphase\tlayer\tneed run\tinputs sha256")
+					for _, a := range infos {
+						fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", a.ID, a.FiscalYear, a.Phase, a.Layer, a.NeedRun, a.InputsHash)
+					}
+					return tw.Flush()
+				}
 				in, err := prepareAnalysis(ctx, s, &o)
 				if err != nil {
 					return err
@@ -88,6 +103,7 @@ requests, provenance with input hashes).`,
 	}
 	o.add(cmd, "adopted")
 	cmd.Flags().BoolVar(&save, "save", false, "store the result (with its input hashes) in the store")
+	cmd.Flags().BoolVar(&list, "list", false, "list the stored analyses instead")
 	addFormatFlag(cmd, &format)
 	return cmd
 }

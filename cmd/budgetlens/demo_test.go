@@ -299,4 +299,9 @@ func TestReportCommand(t *testing.T) {
 	if err != nil || h["attributed_share"].Text == "" {
 		t.Fatalf("headline: %v %v", h, err)
 	}
+	// the demo stored its analysis with the inputs hash
+	code, stdout, e = run(t, "--db", db, "analyze", "--list", "--format", "json")
+	if code != 0 || !strings.Contains(stdout, `"phase": "proposed"`) || !strings.Contains(stdout, `"inputs_hash"`) {
+		t.Fatalf("analyze --list: %d %s %s", code, stdout, e)
+	}
 }
