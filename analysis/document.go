@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/need"
 	"github.com/budgetlens/budgetlens/report"
 	"github.com/paulmach/orb"
 )
@@ -28,6 +29,30 @@ type DocOptions struct {
 	Sources []report.Source
 	// Megaprojects lists regional megaprojects reported apart.
 	Megaprojects []string
+	// NeedPoints, when set, is drawn as a map of the small areas' need
+	// (tract points) over the layer's outlines.
+	NeedPoints []report.MapArea
+	// SyntheticDemand marks every block that depends on where dollars were
+	// placed, because some dollars are placed by synthetic service demand.
+	SyntheticDemand bool
+}
+
+// NeedPointsMap returns the need scores of the run's small areas at their
+// representative points (tracts known by interior points).
+func NeedPointsMap(run *need.Run, small *geo.Layer) []report.MapArea {
+	if run == nil || small == nil {
+		return nil
+	}
+	var out []report.MapArea
+	for i := range small.Areas {
+		a := &small.Areas[i]
+		ar, ok := run.Area(a.ID)
+		if !ok || ar.Score.Missing() {
+			continue
+		}
+		out = append(out, report.MapArea{ID: a.ID, Name: a.Name, Geometry: geo.RepresentativePoint(a), Value: float64(ar.Score)})
+	}
+	return out
 }
 
 // CompareRow is the headline of one phase and year on the same layer.
@@ -144,6 +169,24 @@ func Document(r *Result, opt DocOptions) *report.Document {
 		d.Sections = append(d.Sections, theilSection(r))
 	}
 	d.Sections = append(d.Sections, areaSection(r), methodsSection(r))
+	if opt.SyntheticDemand {
+		for _, sec := range d.Sections {
+			for _, b := range sec.Blocks {
+				switch x := b.(type) {
+				case *report.Choropleth:
+					if !strings.HasPrefix(x.Name, "Map need") {
+						x.Synthetic = true
+					}
+				case *report.BarChart:
+					x.Synthetic = true
+				case *report.CurveChart:
+					x.Synthetic = true
+				case *report.Table:
+					x.Synthetic = true
+				}
+			}
+		}
+	}
 	d.Sources = sources(r, opt)
 	d.Caveats = caveats(r, opt)
 	return d
@@ -193,14 +236,30 @@ func mapsSection(r *Result, opt DocOptions) report.Section {
 		}
 		return c
 	}
-	need := mk("Map need", "Need score", "Population-weighted mean need score of each area's census tracts (higher = more need).", report.KindNumber,
+	nd := mk("Map need", "Need score", "Population-weighted mean need score of each area's census tracts (higher = more need).", report.KindNumber,
 		func(a AreaRow) Num { return a.NeedScore }, report.Sequential)
 	pc := mk("Map per capita", "Placed dollars per resident", "Attributed dollars of the phase divided by the area's residents.", report.KindDollars,
 		func(a AreaRow) Num { return a.PerCapita }, report.Sequential)
 	gap := mk("Map gap", "Gap: per-resident dollars minus the citywide amount", "Areas above zero receive more per resident than the city as a whole, areas below zero less (see the legend).", report.KindDollars,
 		func(a AreaRow) Num { return a.PerCapitaGap }, report.Diverging)
 	gap.Midpoint = 0
-	return report.Section{ID: "maps", Title: "Maps of need, spending and the gap", Blocks: []report.Block{need, pc, gap}}
+	blocks := []report.Block{nd}
+	if len(opt.NeedPoints) > 0 {
+		var outl []orb.Geometry
+		for _, a := range r.Areas {
+			if g[a.AreaID] != nil {
+				outl = append(outl, g[a.AreaID])
+			}
+		}
+		blocks = append(blocks, &report.Choropleth{Name: "Map need tracts", Title: "Need score of each census tract",
+			Description: "Each dot is a census tract at its interior point, shaded by its need score; outlines are the areas of the analysis.",
+			Kind:        report.KindNumber, Areas: opt.NeedPoints, Backdrop: outl})
+	}
+	blocks = append(blocks, pc, gap)
+	if opt.SyntheticDemand {
+		blocks = append(blocks, &report.Note{Kind: report.NoteSynthetic, Text: "Dollars placed by service demand use the synthetic service requests; the spending and gap maps depend on them."})
+	}
+	return report.Section{ID: "maps", Title: "Maps of need, spending and the gap", Blocks: blocks}
 }
 
 func tiersSection(r *Result) report.Section {

@@ -256,7 +256,9 @@ func runDemo(ctx context.Context, w io.Writer, o *demoOpts) (*demoResult, error)
 		return nil, err
 	}
 	mark("comparisons (proposed, adopted, last year)")
-	doc := analysis.Document(res, demoDocOptions(cd, cmp))
+	dopt := demoDocOptions(cd, cmp)
+	dopt.NeedPoints, dopt.SyntheticDemand = analysis.NeedPointsMap(in.Run, in.Small), true
+	doc := analysis.Document(res, dopt)
 	written, err := writeReports(ctx, w, doc, o.dir, "report", o.noPDF)
 	if err != nil {
 		return nil, err

@@ -63,6 +63,7 @@ message says how to get the PDF.`,
 						opt.Synthetic = nil
 					}
 				}
+				opt.NeedPoints, opt.SyntheticDemand = analysis.NeedPointsMap(in.Run, in.Small), in.EventsSynthetic
 				doc := analysis.Document(res, opt)
 				w := cmd.OutOrStdout()
 				err = report.WriteFile(ctx, doc, out, report.PDFOptions{})
