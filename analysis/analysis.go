@@ -628,7 +628,7 @@ func deptRows(att *attribute.Result, items []attribute.Item, top []bool) []DeptR
 	for _, d := range att.Departments {
 		r := DeptRow{Dept: d.Dept, Name: names[d.Dept], Total: Dollars(d.Total), Attributed: Dollars(d.Attributed), Unattributed: Dollars(d.Unattributed),
 			AttributedShare: ratio(float64(d.Attributed), float64(d.Total)), TopTierShare: ratio(float64(topC[d.Dept]), float64(d.Attributed)),
-			Methods: map[string]Dollars{}, RequestChange: Num(math.NaN())}
+			Methods: map[string]Dollars{}, RequestChange: Num(math.NaN()), TopRequestContribution: Num(math.NaN())}
 		for m, c := range d.ByMethod {
 			r.Methods[m] = Dollars(c)
 		}
@@ -725,9 +725,22 @@ func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Resu
 		}
 		return out.Rows[i].Key < out.Rows[j].Key
 	})
+	topRow := map[string]RequestRow{}
+	for _, row := range out.Rows { // largest contribution first
+		if _, ok := topRow[row.Dept]; !ok {
+			topRow[row.Dept] = row
+		}
+	}
 	for i := range depts {
 		if v, ok := byDept[depts[i].Dept]; ok {
 			depts[i].RequestChange = Num(v)
+		}
+		if row, ok := topRow[depts[i].Dept]; ok {
+			depts[i].TopRequest = row.Description
+			if row.Program != "" {
+				depts[i].TopRequest = row.Program + ": " + row.Description
+			}
+			depts[i].TopRequestContribution = row.Contribution
 		}
 	}
 	return out, nil

@@ -336,7 +336,8 @@ func deptSection(r *Result) report.Section {
 		Columns: []report.Column{{Key: "name", Label: "Department", Kind: report.KindText},
 			{Key: "total", Label: "Total", Kind: report.KindMoney}, {Key: "att", Label: "Placed", Kind: report.KindMoney},
 			{Key: "share", Label: "Placed share", Kind: report.KindPercent}, {Key: "top", Label: "To highest-need tier", Kind: report.KindPercent},
-			{Key: "req", Label: "Requests' effect (pts)", Kind: report.KindNumber, Digits: 3}, {Key: "how", Label: "How placed", Kind: report.KindText}}}
+			{Key: "req", Label: "Requests' effect (pts)", Kind: report.KindNumber, Digits: 3}, {Key: "how", Label: "How placed", Kind: report.KindText},
+			{Key: "topreq", Label: "Request that moved it most", Kind: report.KindText}}}
 	rows := append([]DeptRow{}, r.Depts...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Total > rows[j].Total })
 	for _, d := range rows {
@@ -356,7 +357,11 @@ func deptSection(r *Result) report.Section {
 		if name == "" {
 			name = d.Dept
 		}
-		tab.Rows = append(tab.Rows, []any{name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", ")})
+		var topReq any
+		if d.TopRequest != "" && !d.TopRequestContribution.Missing() {
+			topReq = fmt.Sprintf("%s (%+.4f)", d.TopRequest, float64(d.TopRequestContribution)*100)
+		}
+		tab.Rows = append(tab.Rows, []any{name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", "), topReq})
 	}
 	return report.Section{ID: "departments", Title: "Departments", Intro: "Every department's dollars, the share placed in areas and the share of those reaching the highest-need tier.", Blocks: []report.Block{tab}}
 }
@@ -451,12 +456,21 @@ func areaSection(r *Result) report.Section {
 			{Key: "pc", Label: "Per resident", Kind: report.KindDollars}, {Key: "need", Label: "Need score", Kind: report.KindNumber, Digits: 1},
 			{Key: "tier", Label: "Tier", Kind: report.KindInt}, {Key: "gap", Label: "Dollar share - resident share (points)", Kind: report.KindNumber, Digits: 2},
 			{Key: "lisa", Label: "LISA cluster", Kind: report.KindText}}}
+	if r.Events != nil {
+		tab.Columns = append(tab.Columns, report.Column{Key: "rate", Label: "Requests per 1,000", Kind: report.KindNumber, Digits: 1},
+			report.Column{Key: "med", Label: "Median response (h)", Kind: report.KindNumber, Digits: 1},
+			report.Column{Key: "p90", Label: "90th pct response (h)", Kind: report.KindNumber, Digits: 1})
+	}
 	for _, a := range r.Areas {
 		var gap any
 		if !a.Gap.Missing() {
 			gap = float64(a.Gap) * 100
 		}
-		tab.Rows = append(tab.Rows, []any{a.AreaID, a.Name, math.Round(a.Population), a.Amount.Float(), f64(a.PerCapita), f64(a.NeedScore), a.NeedTier, gap, a.LISA})
+		row := []any{a.AreaID, a.Name, math.Round(a.Population), a.Amount.Float(), f64(a.PerCapita), f64(a.NeedScore), a.NeedTier, gap, a.LISA}
+		if r.Events != nil {
+			row = append(row, f64(a.EventRate), f64(a.MedianHours), f64(a.P90Hours))
+		}
+		tab.Rows = append(tab.Rows, row)
 	}
 	return report.Section{ID: "areas", Title: "Areas", Blocks: []report.Block{tab}}
 }

@@ -314,6 +314,10 @@ type DeptRow struct {
 	// RequestChange is the share change contributed by the department's
 	// requests (sum of their contributions).
 	RequestChange Num `json:"request_contribution"`
+	// TopRequest is the department's request with the largest contribution
+	// in absolute value, and that contribution.
+	TopRequest             string `json:"top_request,omitempty"`
+	TopRequestContribution Num    `json:"top_request_contribution"`
 }
 
 // RequestsRes decomposes the change in the top tier's share of attributed
