@@ -233,3 +233,33 @@ func TestLACountyTractIndex(t *testing.T) {
 		t.Fatalf("tiers %v", tiers)
 	}
 }
+
+// TestCES3PublishedPercentiles: from the published percentiles the ces3
+// preset gives every published CES 3.0 score within 0.01 (the structure,
+// missing-value rule and statewide scaling are right; only the recomputed
+// percentiles differ).
+func TestCES3PublishedPercentiles(t *testing.T) {
+	tab, err := ReadTable(fixture.Data(t, "la/need/ces3_results_all_ca_tracts.csv"), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := Preset("ces3")
+	res, err := Compute(spec, tab, Options{UsePublished: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, _ := tab.Numbers("CES 3.0 Score")
+	n := 0
+	for a, ar := range res.Areas {
+		if math.IsNaN(pub[a]) {
+			continue
+		}
+		n++
+		if math.Abs(float64(ar.Score)-pub[a]) > 0.01 {
+			t.Errorf("tract %s: %.4f, published %.2f", ar.ID, float64(ar.Score), pub[a])
+		}
+	}
+	if n != 7929 {
+		t.Fatalf("%d published scores", n)
+	}
+}
