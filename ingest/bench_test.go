@@ -22,3 +22,22 @@ func BenchmarkParseSec2(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkParseSynthetic reads the synthetic 1,000,000-row file that
+// bench/ingest/run.sh generates (skipped when BUDGETLENS_BENCH_1M is unset).
+func BenchmarkParseSynthetic(b *testing.B) {
+	path := os.Getenv("BUDGETLENS_BENCH_1M")
+	if path == "" {
+		b.Skip("set BUDGETLENS_BENCH_1M")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for i := 0; i < b.N; i++ {
+		if _, err := CSV("synthetic.csv", data, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -285,3 +285,22 @@ func TestProfileErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestNaturalKeysRepeat checks the keys of repeated classifications: the
+// first keeps the natural key, the n-th repeat is NaturalKey(key, "n"),
+// and rows without amounts still count.
+func TestNaturalKeysRepeat(t *testing.T) {
+	data := "Dept Code,Dept Name,Org Level 5 Code,Org Level 5 Name,Prog Code,Prog Name,Fund Code,Fund Name,Source Fund Code,Source Fund Name,Account Code,Account Name,2021-22 Adopted\n" +
+		"02,Aging,02LVL5,Aging,0201,Senior,100,GF,100,GF,001010,Salaries,5\n" +
+		"02,Aging,02LVL5,Aging,0201,Senior,100,GF,100,GF,001010,Salaries,\n" +
+		"03,Other,03LVL5,Other,0301,X,100,GF,100,GF,001010,Salaries,7\n" +
+		"02,Aging,02LVL5,Aging,0201,Senior,100,GF,100,GF,001010,Salaries,9\n"
+	b, err := CSV("Expenditures_Sec2_for_2122_Adopted.csv", []byte(data), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := budget.NaturalKey("la/expenditures/sec2", "02", "Aging", "02LVL5", "Aging", "0201", "Senior", "100", "GF", "100", "GF", "001010", "Salaries", "", "")
+	if len(b.LineItems) != 3 || b.LineItems[0].Key != base || b.LineItems[2].Key != budget.NaturalKey(base, "2") || b.LineItems[1].Key == base {
+		t.Errorf("keys %s %s %s; base %s", b.LineItems[0].Key, b.LineItems[1].Key, b.LineItems[2].Key, base)
+	}
+}

@@ -2,13 +2,13 @@ package ingest
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
-	"io"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -358,6 +358,14 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 			per = 1
 		}
 		cv.batch.LineItems = make([]budget.LineItem, 0, e.EstimateRows()*per)
+		cv.keyed = make([]keyedRow, 0, e.EstimateRows())
+	}
+	cv.keyCol, cv.kindCol = -1, -1
+	if c, ok := b.col["key"]; ok {
+		cv.keyCol = c
+	}
+	if c, ok := b.col["kind"]; ok && len(p.KindValues) > 0 {
+		cv.kindCol = c
 	}
 	for {
 		line, cells, err := src.Next()
@@ -371,6 +379,7 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 			return nil, err
 		}
 	}
+	cv.finishKeys()
 	if err := cv.reconcile(); err != nil {
 		return nil, err
 	}
@@ -392,9 +401,12 @@ type converter struct {
 	totalSeen map[int]bool
 	keyIdx    [len(keyFields)]int // column of each classification field, -1 if absent
 	keyPad    [len(keyFields)]int
-	hasher    hash.Hash
+	keyBuf    []byte
 	sum       [sha256.Size]byte
-	seenKeys  map[[16]byte]uint32
+	keyed     []keyedRow
+	lastKeyed int
+	keyCol    int // column of a mapped key, -1 if none
+	kindCol   int // column of a mapped kind, -1 if none
 }
 
 // keyFields are the classification fields in the order their codes and
@@ -459,39 +471,117 @@ func (cv *converter) classification(cells []string) budget.Classification {
 }
 
 // key returns the row's identifier: the mapped key column, else the
-// natural key budget.NaturalKey(dataset, codes and names..., extra...),
-// with the occurrence number appended (NaturalKey(key, "1"), ...) when the
-// same classification repeats in the file.
-func (cv *converter) key(cells []string, cl budget.Classification, extra ...string) string {
-	if k := cv.cell(cells, "key"); k != "" {
-		return k
+// natural key budget.NaturalKey(dataset, codes and names..., extra...).
+// When the same classification repeats in the file, finishKeys later gives
+// the n-th repeat (n >= 1) NaturalKey(key, "n"). The row is recorded in
+// cv.keyed; the caller sets its item count once the items are appended.
+func (cv *converter) key(cells []string, cl budget.Classification, requests bool, extra ...string) string {
+	if cv.keyCol >= 0 && cv.keyCol < len(cells) {
+		if k := strings.TrimSpace(cells[cv.keyCol]); k != "" {
+			cv.lastKeyed = -1
+			return k
+		}
 	}
-	if cv.hasher == nil {
-		cv.hasher = sha256.New()
-		cv.seenKeys = map[[16]byte]uint32{}
-	}
-	h := cv.hasher
-	h.Reset()
-	io.WriteString(h, cv.batch.Dataset)
+	buf := append(cv.keyBuf[:0], cv.batch.Dataset...)
 	for _, x := range [...]*budget.Code{&cl.Department, &cl.OrgUnit, &cl.Program, &cl.Fund, &cl.SourceFund, &cl.Account, &cl.Function} {
-		h.Write([]byte{0x1f})
-		io.WriteString(h, x.Code)
-		h.Write([]byte{0x1f})
-		io.WriteString(h, x.Name)
+		buf = append(buf, 0x1f)
+		buf = append(buf, x.Code...)
+		buf = append(buf, 0x1f)
+		buf = append(buf, x.Name...)
 	}
 	for _, e := range extra {
-		h.Write([]byte{0x1f})
-		io.WriteString(h, e)
+		buf = append(buf, 0x1f)
+		buf = append(buf, e...)
 	}
-	var id [16]byte
-	copy(id[:], h.Sum(cv.sum[:0]))
-	k := hex.EncodeToString(id[:])
-	n := cv.seenKeys[id]
-	cv.seenKeys[id] = n + 1
-	if n > 0 {
-		k = budget.NaturalKey(k, strconv.Itoa(int(n)))
+	cv.keyBuf = buf
+	cv.sum = sha256.Sum256(buf)
+	kr := keyedRow{requests: requests}
+	copy(kr.id[:], cv.sum[:16])
+	if requests {
+		kr.first = int32(len(cv.batch.Requests))
+	} else {
+		kr.first = int32(len(cv.batch.LineItems))
 	}
-	return k
+	cv.lastKeyed = len(cv.keyed)
+	cv.keyed = append(cv.keyed, kr)
+	var hx [32]byte
+	hex.Encode(hx[:], kr.id[:])
+	return string(hx[:])
+}
+
+// keyedRow is a row whose key is a natural key: the records it produced
+// are items (or requests) [first, first+count).
+type keyedRow struct {
+	id       [16]byte
+	first    int32
+	count    int32
+	requests bool
+}
+
+// setCount records how many records the last keyed row produced.
+func (cv *converter) setCount() {
+	if cv.lastKeyed < 0 {
+		return
+	}
+	kr := &cv.keyed[cv.lastKeyed]
+	if kr.requests {
+		kr.count = int32(len(cv.batch.Requests)) - kr.first
+	} else {
+		kr.count = int32(len(cv.batch.LineItems)) - kr.first
+	}
+}
+
+// finishKeys numbers repeated natural keys in file order: the first
+// occurrence keeps its key, the n-th repeat gets NaturalKey(key, "n").
+// Rows without records count as occurrences too.
+func (cv *converter) finishKeys() {
+	rows := cv.keyed
+	// sort row numbers by the first 8 bytes of their id (cheap integer
+	// compares), then check whole ids within runs of equal prefixes
+	type hs struct {
+		h   uint64
+		seq int32
+	}
+	ord := make([]hs, len(rows))
+	for i := range rows {
+		ord[i] = hs{binary.BigEndian.Uint64(rows[i].id[:8]), int32(i)}
+	}
+	slices.SortFunc(ord, func(a, b hs) int {
+		switch {
+		case a.h < b.h:
+			return -1
+		case a.h > b.h:
+			return 1
+		}
+		return int(a.seq - b.seq)
+	})
+	for i := 0; i < len(ord); {
+		j := i + 1
+		for j < len(ord) && ord[j].h == ord[i].h {
+			j++
+		}
+		if j-i > 1 {
+			// within the run (file order), number repeats of each whole id
+			seen := map[[16]byte]int{}
+			for _, o := range ord[i:j] {
+				r := rows[o.seq]
+				n := seen[r.id]
+				seen[r.id] = n + 1
+				if n == 0 {
+					continue
+				}
+				k := budget.NaturalKey(hex.EncodeToString(r.id[:]), strconv.Itoa(n))
+				for x := r.first; x < r.first+r.count; x++ {
+					if r.requests {
+						cv.batch.Requests[x].Key = k
+					} else {
+						cv.batch.LineItems[x].Key = k
+					}
+				}
+			}
+		}
+		i = j
+	}
 }
 
 func (cv *converter) row(line int, cells []string) error {
@@ -575,7 +665,7 @@ func (cv *converter) reconcile() error {
 
 func (cv *converter) kind(line int, cells []string) (budget.Kind, error) {
 	p := cv.b.p
-	if i, ok := cv.b.col["kind"]; ok && len(p.KindValues) > 0 {
+	if i := cv.kindCol; i >= 0 {
 		v := cv.cell(cells, "kind")
 		for k, kind := range p.KindValues {
 			if strings.EqualFold(k, v) {
@@ -653,7 +743,8 @@ func (cv *converter) lineItems(line int, cells []string) error {
 		return err
 	}
 	cl := cv.classification(cells)
-	key := cv.key(cells, cl)
+	key := cv.key(cells, cl, false)
+	defer cv.setCount()
 	if len(cv.b.pivots) > 0 {
 		for _, pc := range cv.b.pivots {
 			if pc.idx >= len(cells) {
@@ -720,8 +811,9 @@ func (cv *converter) request(line int, cells []string) error {
 			r.AdoptedCents = &c2
 		}
 	}
-	r.Key = cv.key(cells, cl, r.Description, r.Category)
+	r.Key = cv.key(cells, cl, true, r.Description, r.Category)
 	cv.batch.Requests = append(cv.batch.Requests, r)
+	cv.setCount()
 	return nil
 }
 
