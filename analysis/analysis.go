@@ -66,6 +66,10 @@ type Input struct {
 	EventsSynthetic bool
 	EventsSource    string
 
+	// Projects is a capital-project database placed apart (optional).
+	Projects       []attribute.Project
+	ProjectsSource string
+
 	// Groups are population-group counts per small area (optional).
 	Groups *GroupCounts
 
@@ -164,6 +168,11 @@ func Analyze(in *Input) (*Result, error) {
 	}
 	if in.Events != nil {
 		res.Events = eventsResult(in, fr, res.Areas)
+	}
+	if len(in.Projects) > 0 {
+		if res.Projects, err = projects(in, areas, fr); err != nil {
+			return nil, err
+		}
 	}
 	if fr.Unplaced > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d small areas of the need run lie outside every area of layer %s and are left out", fr.Unplaced, in.Layer.Name))
@@ -876,4 +885,41 @@ func numPtr(p *float64) Num {
 		return Num(math.NaN())
 	}
 	return Num(*p)
+}
+
+// projects places the local projects with the rules (by geometry, else as
+// the rules fall back) and sums them by need tier; megaprojects are listed.
+func projects(in *Input, areas *attribute.Areas, fr *Frame) (*ProjectsRes, error) {
+	local, mega := attribute.ProjectItems(in.Projects)
+	out := &ProjectsRes{Source: in.ProjectsSource, Count: len(local), ByMethod: map[string]Dollars{}}
+	att, err := attribute.Attribute(local, in.Rules, areas)
+	if err != nil {
+		return nil, err
+	}
+	out.Total, out.Attributed = Dollars(att.Total.Total), Dollars(att.Total.Attributed)
+	for m, c := range att.Total.ByMethod {
+		out.ByMethod[m] = Dollars(c)
+	}
+	byTier := map[int]int64{}
+	popTier := map[int]float64{}
+	for i, t := range fr.Tier {
+		byTier[t] += att.ByArea[i]
+		popTier[t] += fr.Population[i]
+	}
+	for t := 1; t <= fr.Tiers; t++ {
+		out.Tiers = append(out.Tiers, ProjectTier{Tier: t, Label: TierLabel(t, fr.Tiers), Population: popTier[t], Amount: Dollars(byTier[t]),
+			PerCapita: ratio(float64(byTier[t])/100, popTier[t]), Share: ratio(float64(byTier[t]), float64(att.Total.Attributed))})
+	}
+	out.TopTierShare = ratio(float64(byTier[fr.Tiers]), float64(att.Total.Attributed))
+	byID := map[string]attribute.Project{}
+	for _, p := range in.Projects {
+		byID[p.ID] = p
+	}
+	for _, m := range mega {
+		p := byID[m.ID]
+		out.Mega = append(out.Mega, Megaproject{Title: p.Title, Amount: Dollars(m.Cents), CD: p.CD})
+		out.MegaTotal += Dollars(m.Cents)
+	}
+	sort.SliceStable(out.Mega, func(i, j int) bool { return out.Mega[i].Amount > out.Mega[j].Amount })
+	return out, nil
 }

@@ -165,12 +165,23 @@ func Document(r *Result, opt DocOptions) *report.Document {
 	if r.Events != nil {
 		d.Sections = append(d.Sections, eventsSection(r))
 	}
+	if r.Projects != nil {
+		d.Sections = append(d.Sections, projectsSection(r))
+		for _, m := range r.Projects.Mega {
+			opt.Megaprojects = append(opt.Megaprojects, fmt.Sprintf("%s (%s, council district %s)", m.Title, report.Format(m.Amount.Float(), report.KindMoney, 0), m.CD))
+		}
+	}
 	if r.Theil != nil {
 		d.Sections = append(d.Sections, theilSection(r))
 	}
 	d.Sections = append(d.Sections, areaSection(r), methodsSection(r))
 	if opt.SyntheticDemand {
+		// everything placed with the line items depends on the demand;
+		// need maps and the capital projects do not
 		for _, sec := range d.Sections {
+			if sec.ID == "capital-projects" {
+				continue
+			}
 			for _, b := range sec.Blocks {
 				switch x := b.(type) {
 				case *report.Choropleth:
@@ -541,4 +552,41 @@ func caveats(r *Result, opt DocOptions) []string {
 		out = append(out, "Regional megaprojects are reported apart and not in any per-resident figure: "+strings.Join(opt.Megaprojects, "; ")+".")
 	}
 	return out
+}
+
+func projectsSection(r *Result) report.Section {
+	p := r.Projects
+	bc := &report.BarChart{Name: "Projects per capita", Title: "Capital project dollars per resident by need tier", Kind: report.KindDollars,
+		Description: "Local projects placed by their geometry (points, lines, polygons) in the areas; megaprojects excluded.", ValueLabel: "dollars per resident"}
+	tab := &report.Table{Name: "Megaprojects", Title: "Regional megaprojects reported apart (not placed)",
+		Columns: []report.Column{{Key: "t", Label: "Project", Kind: report.KindText}, {Key: "cd", Label: "Council districts", Kind: report.KindText},
+			{Key: "a", Label: "Budget", Kind: report.KindMoney}}}
+	for _, t := range p.Tiers {
+		bc.Bars = append(bc.Bars, report.Bar{Label: t.Label, Value: float64(t.PerCapita), Missing: t.PerCapita.Missing()})
+	}
+	for _, m := range p.Mega {
+		tab.Rows = append(tab.Rows, []any{m.Title, m.CD, m.Amount.Float()})
+	}
+	var parts []string
+	for _, k := range sortedKeys(p.ByMethod) {
+		parts = append(parts, fmt.Sprintf("%s %s", MethodLabel(k), report.Format(p.ByMethod[k].Float(), report.KindMoney, 0)))
+	}
+	intro := fmt.Sprintf("%d local projects of %s (%s), %s placed (%s); %s of the placed dollars lie in the highest-need tier. "+
+		"These are capital projects from the LADOT active-transportation database (2016), not part of the phase's line items.",
+		p.Count, p.Source, report.Format(p.Total.Float(), report.KindMoney, 0), report.Format(p.Attributed.Float(), report.KindMoney, 0), strings.Join(parts, ", "),
+		report.Format(float64(p.TopTierShare), report.KindPercent, 0))
+	blocks := []report.Block{bc}
+	if len(p.Mega) > 0 {
+		blocks = append(blocks, tab)
+	}
+	return report.Section{ID: "capital-projects", Title: "Capital projects by location", Intro: intro, Blocks: blocks}
+}
+
+func sortedKeys(m map[string]Dollars) []string {
+	var k []string
+	for x := range m {
+		k = append(k, x)
+	}
+	sort.Strings(k)
+	return k
 }

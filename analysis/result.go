@@ -123,6 +123,7 @@ type Result struct {
 	Depts      []DeptRow    `json:"departments"`
 	Requests   *RequestsRes `json:"requests,omitempty"`
 	Events     *EventsRes   `json:"events,omitempty"`
+	Projects   *ProjectsRes `json:"capital_projects,omitempty"`
 	Notes      []string     `json:"notes"`
 	Provenance Provenance   `json:"provenance"`
 }
@@ -401,4 +402,36 @@ type Source struct {
 	Name      string `json:"name"`
 	SHA256    string `json:"sha256"`
 	Synthetic bool   `json:"synthetic,omitempty"`
+}
+
+// ProjectsRes places a capital-project database (LADOT's funded projects)
+// in the areas by geometry, apart from the phase's line items; regional
+// megaprojects are listed, not placed.
+type ProjectsRes struct {
+	Source       string             `json:"source"`
+	Count        int                `json:"count"`
+	Total        Dollars            `json:"total"`
+	Attributed   Dollars            `json:"attributed"`
+	ByMethod     map[string]Dollars `json:"by_method"`
+	TopTierShare Num                `json:"top_tier_share"`
+	Tiers        []ProjectTier      `json:"tiers"`
+	Mega         []Megaproject      `json:"megaprojects"`
+	MegaTotal    Dollars            `json:"megaprojects_total"`
+}
+
+// ProjectTier is the project dollars of one need tier.
+type ProjectTier struct {
+	Tier       int     `json:"tier"`
+	Label      string  `json:"label"`
+	Population float64 `json:"population"`
+	Amount     Dollars `json:"amount"`
+	PerCapita  Num     `json:"per_capita"`
+	Share      Num     `json:"share"`
+}
+
+// Megaproject is one regional project reported apart.
+type Megaproject struct {
+	Title  string  `json:"title"`
+	Amount Dollars `json:"amount"`
+	CD     string  `json:"cd"`
 }

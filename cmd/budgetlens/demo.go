@@ -15,6 +15,7 @@ import (
 
 	"github.com/budgetlens/budgetlens"
 	"github.com/budgetlens/budgetlens/analysis"
+	"github.com/budgetlens/budgetlens/attribute"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/events"
 	"github.com/budgetlens/budgetlens/geo"
@@ -98,6 +99,7 @@ type stage struct {
 var demoFiles = []string{
 	budgetlens.DemoExpendituresSec2, budgetlens.DemoExpendituresSec4, budgetlens.DemoRequestsSec2, budgetlens.DemoRequestsSec4,
 	budgetlens.DemoCouncilDistricts, budgetlens.DemoNeighborhoods, budgetlens.DemoCES3, budgetlens.DemoACSRace, budgetlens.DemoTractPoints,
+	budgetlens.DemoProjectsCSV, budgetlens.DemoProjectsGeoJSON,
 }
 
 func runDemo(ctx context.Context, w io.Writer, o *demoOpts) (*demoResult, error) {
@@ -238,6 +240,13 @@ func runDemo(ctx context.Context, w io.Writer, o *demoOpts) (*demoResult, error)
 		return nil, err
 	}
 	in.Events, in.EventsSource, in.EventsSynthetic = evs[0], evSource, true
+	projects, err := attribute.ReadProjects(path[budgetlens.DemoProjectsCSV], path[budgetlens.DemoProjectsGeoJSON], 0)
+	if err != nil {
+		return nil, err
+	}
+	in.Projects, in.ProjectsSource = projects, "the LADOT funded-projects database"
+	in.Inputs = append(in.Inputs, analysis.Source{Role: "capital projects", Name: filepath.Base(path[budgetlens.DemoProjectsCSV]), SHA256: hashes[budgetlens.DemoProjectsCSV]},
+		analysis.Source{Role: "capital projects", Name: filepath.Base(path[budgetlens.DemoProjectsGeoJSON]), SHA256: hashes[budgetlens.DemoProjectsGeoJSON]})
 	for i := range in.Inputs {
 		if in.Inputs[i].Role == "service demand" {
 			in.Inputs[i].Role = "service requests"
@@ -282,7 +291,7 @@ func demoDocOptions(cd *geo.Layer, cmp []analysis.CompareRow) analysis.DocOption
 		Caveats: []string{
 			"Need is CalEnviroScreen 3.0 (2018) recomputed statewide from its published indicators; tracts are the 2010 census tracts whose CES point lies in a council district, with CES's population.",
 			"No street-mile or park-acre layer ships with the demo: land area stands in for street miles and parks fall back to population (see the rules).",
-			"The LADOT active-transportation project database (2016) is not part of the FY2021-22 line items; its four regional megaprojects (95% of its $8.1 billion, Metro-led) would swamp any per-resident figure and are not included.",
+			"The LADOT active-transportation project database (2016) is not part of the FY2021-22 line items; it is placed apart, by project location, and its regional megaprojects (Metro-led, 95% of its dollars) are listed, not placed, because they would swamp any per-resident figure.",
 		},
 		Sources: []report.Source{
 			{File: "Expenditures_Sec2_for_2122_Adopted.csv", Name: "LA FY2021-22 expenditures (Section 2)", Version: "FY2021-22", License: "City of Los Angeles open data"},
@@ -333,7 +342,7 @@ func comparisons(ctx context.Context, s *duckdb.Store, base *analysis.Input, mai
 			return nil, err
 		}
 		in.FiscalYear, in.Phase = x.FiscalYear, x.Phase
-		in.Requests, in.Units, in.Districts, in.Events = nil, nil, nil, nil
+		in.Requests, in.Units, in.Districts, in.Events, in.Projects = nil, nil, nil, nil, nil
 		in.Reps, in.Perms = -1, -1
 		if in.Demand == nil && base.Events != nil {
 			in.Demand = analysis.DemandOf(base.Events, base.Layer)
