@@ -312,8 +312,24 @@ func newIndexExplainCmd() *cobra.Command {
 					return err
 				}
 				e, ok := need.ExplainRun(r, spec, area)
+				if !ok && runID == 0 {
+					// not in the latest run: the most recent run that has it
+					latest := r
+					if runs, err := s.Runs(context.Background()); err == nil {
+						for i := len(runs) - 2; i >= 0 && !ok; i-- {
+							if r2, s2, err := runFor(s, runs[i].ID); err == nil {
+								if e, ok = need.ExplainRun(r2, s2, area); ok {
+									r = r2
+								}
+							}
+						}
+					}
+					if ok {
+						fmt.Fprintf(cmd.ErrOrStderr(), "area %s is not in the latest run %d (%s); explaining run %d (%s)\n", area, latest.ID, latest.Spec, r.ID, r.Spec)
+					}
+				}
 				if !ok {
-					return budget.Errorf(budget.ENOTFOUND, "area %q is not in run %d (%s); check the id (tract GEOIDs, leading zeros optional)", area, r.ID, r.Spec)
+					return budget.Errorf(budget.ENOTFOUND, "area %q is not in run %d (%s) nor any earlier run; check the id (tract GEOIDs, leading zeros optional)", area, r.ID, r.Spec)
 				}
 				return printExplanation(cmd.OutOrStdout(), r, e, format)
 			})
@@ -391,6 +407,14 @@ input explains.`,
 				r, spec, err := runFor(s, runID)
 				if err != nil {
 					return err
+				}
+				if runID == 0 && spec.Method != "composite" {
+					// thresholds have no weights to vary: use the latest
+					// composite run instead, and say so
+					if r2, s2, ok := latestComposite(s); ok {
+						fmt.Fprintf(cmd.ErrOrStderr(), "latest run %d (%s) uses thresholds; analysing run %d (%s), the latest composite index\n", r.ID, r.Spec, r2.ID, r2.Spec)
+						r, spec = r2, s2
+					}
 				}
 				var alts []string
 				if norms == "" {
@@ -865,4 +889,19 @@ func periodFilter(cmd *cobra.Command, period string) string {
 		return period
 	}
 	return ""
+}
+
+// latestComposite finds the most recent run of a composite index.
+func latestComposite(s *duckdb.Store) (*need.Run, *need.Spec, bool) {
+	runs, err := s.Runs(context.Background())
+	if err != nil {
+		return nil, nil, false
+	}
+	for i := len(runs) - 1; i >= 0; i-- {
+		r, spec, err := runFor(s, runs[i].ID)
+		if err == nil && spec.Method == "composite" {
+			return r, spec, true
+		}
+	}
+	return nil, nil, false
 }

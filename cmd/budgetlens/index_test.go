@@ -65,16 +65,26 @@ func TestIndexCES4(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, "6037204920: SB 535 disadvantaged") || !strings.Contains(stdout, "pollution_burden 9.48 x pop_char 8.69") {
 		t.Fatalf("explain: %d %q", code, stdout)
 	}
+	if code, _, stderr = run(t, "--db", db, "index", "run", "--preset", "cejst", "--indicators", fixture.Shared(t, "reference/cejst/score_data_initial.csv")); code != 0 {
+		t.Fatalf("cejst run: %s", stderr)
+	}
 	code, stdout, stderr = run(t, "--db", db, "index", "sensitivity", "--runs", "1000", "--show", "5")
+	if !strings.Contains(stderr, "analysing run 1 (ces4)") {
+		t.Fatalf("sensitivity after a thresholds run: %q", stderr)
+	}
 	if code != 0 || !strings.Contains(stdout, "1000 Monte Carlo runs") || !strings.Contains(stdout, "rank 5-95%") || !strings.Contains(stdout, "share of rank variance") {
 		t.Fatalf("sensitivity: %d %q %s", code, stdout, stderr)
+	}
+	code, stdout, stderr = run(t, "--db", db, "index", "explain", "--area", "6037204920")
+	if code != 0 || !strings.Contains(stderr, "explaining run 1 (ces4)") || !strings.Contains(stdout, "6037204920: SB 535 disadvantaged") {
+		t.Fatalf("explain after a cejst run: %d %q %q", code, stdout, stderr)
 	}
 	code, stdout, _ = run(t, "--db", db, "index", "explain", "--area", "999")
 	if code == 0 {
 		t.Fatalf("unknown area accepted: %q", stdout)
 	}
 	code, stdout, _ = run(t, "--db", db, "index", "runs", "--format", "csv")
-	if code != 0 || !strings.Contains(stdout, "1,ces4,4.0,") {
+	if code != 0 || !strings.Contains(stdout, "1,ces4,4.0,") || !strings.Contains(stdout, "2,cejst,1.0,") {
 		t.Fatalf("runs: %q", stdout)
 	}
 }
