@@ -296,3 +296,49 @@ func TestFrameRealTracts(t *testing.T) {
 		t.Fatalf("ACS groups: %d tracts, Latino in 6001400100 = %v", len(g.Total), g.Counts["Latino"]["6001400100"])
 	}
 }
+
+// TestProjectsReal places the LADOT funded projects in the council districts
+// by geometry: the megaprojects are listed apart, and the local projects'
+// placed dollars never exceed their total.
+func TestProjectsReal(t *testing.T) {
+	ps, err := attribute.ReadProjects(fixture.Data(t, "la/projects/ladot_atd_projects_funded.csv"), fixture.Data(t, "la/projects/ladot_atd_projects_funded.geojson"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cd, _, err := geo.ReadFile(fixture.Data(t, "la/boundaries/council_districts_2025.geojson"), geo.ImportOptions{Layer: "council_districts", IDField: "District"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range cd.Areas {
+		cd.Areas[i].Population = float64(1000 * (i + 1))
+	}
+	run := &need.Run{Layer: "council_districts", TopTier: "top"}
+	for i, a := range cd.Areas {
+		run.Areas = append(run.Areas, need.AreaResult{ID: a.ID, Score: need.Num(i), Population: need.NaN})
+	}
+	rules, err := attribute.LoadEmbedded("la_demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &Input{FiscalYear: budget.FiscalYear{Start: 2021}, Phase: budget.Adopted, Items: []budget.LineItem{li("70", 100, 2)}, PhaseTotal: 100,
+		Layer: cd, Run: run, Rules: rules, Projects: ps, ProjectsSource: "LADOT", Reps: -1, Perms: -1}
+	res, err := Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Projects
+	if p == nil || len(p.Mega) != 4 || p.Count+len(p.Mega) != len(ps) {
+		t.Fatalf("projects: %+v", p)
+	}
+	var sum Dollars
+	for _, tr := range p.Tiers {
+		sum += tr.Amount
+	}
+	if sum != p.Attributed || p.Attributed > p.Total || p.Attributed <= 0 || p.ByMethod["geometry"] <= 0 {
+		t.Fatalf("tiers sum %d, attributed %d of %d, by method %v", sum, p.Attributed, p.Total, p.ByMethod)
+	}
+	if p.Mega[0].Amount < p.Mega[1].Amount || p.MegaTotal < 100_000_000_00*4 {
+		t.Fatalf("megaprojects: %+v", p.Mega)
+	}
+	t.Logf("%d local projects, $%s of $%s placed; %d megaprojects $%s", p.Count, FormatCents(int64(p.Attributed)), FormatCents(int64(p.Total)), len(p.Mega), FormatCents(int64(p.MegaTotal)))
+}
