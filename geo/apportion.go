@@ -1,9 +1,14 @@
 package geo
 
 import (
+	"encoding/csv"
+	"io"
 	"math"
 	"sort"
+	"strconv"
+	"strings"
 
+	"github.com/budgetlens/budgetlens/budget"
 	"github.com/paulmach/orb"
 )
 
@@ -295,4 +300,56 @@ func (ix *Index) apportionPolygon(P orb.MultiPolygon, acc map[int]float64) float
 		}
 	}
 	return total / 2
+}
+
+// ApportionCSV reads CSV rows with an id column and a WKT column (wkt,
+// geometry, geom, the_geom, shape) and writes id,area_id,fraction for each
+// share of each geometry (Index.Apportion), in input order. crs names the
+// coordinate system of the geometries ("" for WGS84).
+func ApportionCSV(ix *Index, r io.Reader, w io.Writer, file, crs string) error {
+	var tr func(orb.Point) orb.Point
+	if crs != "" {
+		t, _, err := transformTo84(crs)
+		if err != nil {
+			return &budget.InputError{File: file, Field: "crs", Value: crs, Expected: err.Error()}
+		}
+		tr = t
+	}
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		return &budget.InputError{File: file, Line: 1, Expected: "a header with id and wkt columns"}
+	}
+	idc, wc := findColumn(header, []string{"id"}), findColumn(header, wktColumns)
+	if idc < 0 || wc < 0 {
+		return &budget.InputError{File: file, Line: 1, Value: strings.Join(header, ","), Expected: "a header with an id column and a WKT column (wkt, geometry, geom)"}
+	}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "area_id", "fraction"})
+	for line := 2; ; line++ {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return &budget.InputError{File: file, Line: line, Expected: "well-formed CSV (" + err.Error() + ")"}
+		}
+		if idc >= len(rec) || wc >= len(rec) {
+			return &budget.InputError{File: file, Line: line, Expected: "an id and a WKT value on every row"}
+		}
+		g, err := ParseWKT(rec[wc])
+		if err != nil {
+			return &budget.InputError{File: file, Line: line, Column: header[wc], ColIndex: wc + 1, Field: "geometry", Value: abbreviate(rec[wc]), Expected: "a WKT geometry (" + err.Error() + ")"}
+		}
+		shares := ix.Apportion(transformGeometry(g, tr))
+		if shares == nil {
+			return &budget.InputError{File: file, Line: line, Column: header[wc], ColIndex: wc + 1, Field: "geometry", Value: abbreviate(rec[wc]), Expected: "a point, line or polygon"}
+		}
+		for _, s := range shares {
+			cw.Write([]string{rec[idc], ix.layer.Areas[s.Area].ID, strconv.FormatFloat(s.Fraction, 'f', 9, 64)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
 }

@@ -31,7 +31,7 @@ of it on an east-west edge); a point in an overlap belongs to the area listed
 first in the imported file.`,
 	}
 	cmd.AddCommand(newGeoImportCmd(), newGeoLsCmd(), newGeoAssignCmd(), newGeoExportCmd(),
-		newGeoAdjacencyCmd(), newGeoCheckCmd(), newGeoCrosswalkCmd(), newGeoTransformCmd())
+		newGeoAdjacencyCmd(), newGeoCheckCmd(), newGeoCrosswalkCmd(), newGeoTransformCmd(), newGeoApportionCmd())
 	return cmd
 }
 
@@ -417,5 +417,44 @@ func newGeoTransformCmd() *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&from, "from", "", "source coordinate system, e.g. EPSG:2229")
+	return cmd
+}
+
+func newGeoApportionCmd() *cobra.Command {
+	var layer, in, out, crs string
+	cmd := &cobra.Command{
+		Use:   "apportion --layer NAME --in GEOMS.csv --out OUT.csv",
+		Short: "Divide lines and polygons (CSV id,wkt) among the areas of a layer",
+		Long: `apportion reads GEOMS.csv (a header with id and a WKT column: wkt, geometry or geom)
+and writes OUT.csv with header id,area_id,fraction: points by count, lines (street
+segments) by length share, polygons (parcels, parks) by area share. Fractions of one
+geometry sum to at most 1; the rest lies outside every area.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			l, err := loadLayer(layer)
+			if err != nil {
+				return err
+			}
+			f, err := os.Open(in)
+			if err != nil {
+				return budget.Errorf(budget.EINVALID, "unable to open %s: %v", in, err)
+			}
+			defer f.Close()
+			w, closeOut, err := createOut(cmd, out)
+			if err != nil {
+				return err
+			}
+			err = geo.ApportionCSV(geo.NewIndex(l), f, w, in, crs)
+			if cerr := closeOut(); err == nil {
+				err = cerr
+			}
+			return err
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&layer, "layer", "", "layer")
+	fl.StringVar(&in, "in", "", "CSV with id and WKT columns")
+	fl.StringVar(&out, "out", "-", "output CSV (default standard output)")
+	fl.StringVar(&crs, "crs", "", "coordinate system of the geometries (default WGS84)")
 	return cmd
 }

@@ -170,3 +170,30 @@ func TestGeoExportAdjacencyCrosswalk(t *testing.T) {
 		t.Fatalf("crosswalk: %d %s %.100s", code, e, out)
 	}
 }
+
+func TestGeoApportion(t *testing.T) {
+	db := tempDB(t)
+	cd := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
+	run(t, "--db", db, "geo", "import", "--layer", "cd", "--id-field", "District", cd)
+	in := filepath.Join(t.TempDir(), "g.csv")
+	// A street segment along 34.05°N across downtown, a park-sized square and
+	// a point far away.
+	os.WriteFile(in, []byte("id,wkt\n"+
+		"street,\"LINESTRING(-118.30 34.05, -118.20 34.05)\"\n"+
+		"park,\"POLYGON((-118.29 34.06, -118.28 34.06, -118.28 34.07, -118.29 34.07, -118.29 34.06))\"\n"+
+		"far,POINT(0 0)\n"), 0o644)
+	code, out, e := run(t, "--db", db, "geo", "apportion", "--layer", "cd", "--in", in)
+	if code != 0 {
+		t.Fatal(e)
+	}
+	sums := map[string]float64{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n")[1:] {
+		f := strings.Split(l, ",")
+		var v float64
+		fmt.Sscan(f[2], &v)
+		sums[f[0]] += v
+	}
+	if sums["street"] < 0.5 || sums["street"] > 1+1e-9 || sums["park"] < 0.99 || sums["park"] > 1+1e-9 || sums["far"] != 0 {
+		t.Fatalf("sums %v\n%s", sums, out)
+	}
+}
