@@ -31,6 +31,7 @@ func init() { register(newAnalyzeCmd) }
 // analyzeOpts are the flags shared by analyze and report.
 type analyzeOpts struct {
 	fy, phase, layer, jurisdiction, rules, eventsFile, groupsFile string
+	projectsCSV, projectsGeoJSON                                  string
 	run                                                           int64
 	tiers, reps                                                   int
 	seed                                                          uint64
@@ -45,6 +46,8 @@ func (o *analyzeOpts) add(cmd *cobra.Command, defaultPhase string) {
 	cmd.Flags().Int64Var(&o.run, "run", 0, "need-index run id (default: the latest run whose areas can be placed in the layer)")
 	cmd.Flags().StringVar(&o.eventsFile, "events", "", "MyLA311-style service-request CSV to summarise per area (optional)")
 	cmd.Flags().StringVar(&o.groupsFile, "groups", "", "ACS race/ethnicity/poverty tract table for population groups (optional)")
+	cmd.Flags().StringVar(&o.projectsCSV, "projects", "", "capital projects CSV (LADOT funded-projects layout) to place by location (optional)")
+	cmd.Flags().StringVar(&o.projectsGeoJSON, "projects-geojson", "", "their geometries (default: the CSV's name with .geojson)")
 	cmd.Flags().IntVar(&o.tiers, "tiers", 5, "number of need tiers")
 	cmd.Flags().IntVar(&o.reps, "reps", 999, "bootstrap replicates and LISA permutations (0 = none)")
 	cmd.Flags().Uint64Var(&o.seed, "seed", analysis.DefaultSeed, "seed of the bootstraps and permutations")
@@ -224,6 +227,23 @@ func prepareAnalysis(ctx context.Context, s *duckdb.Store, o *analyzeOpts) (*ana
 		}
 		in.Groups = &g
 	}
+	if o.projectsCSV != "" {
+		gj := o.projectsGeoJSON
+		if gj == "" {
+			gj = strings.TrimSuffix(o.projectsCSV, filepath.Ext(o.projectsCSV)) + ".geojson"
+		}
+		if in.Projects, err = attribute.ReadProjects(o.projectsCSV, gj, 0); err != nil {
+			return nil, err
+		}
+		in.ProjectsSource = filepath.Base(o.projectsCSV)
+		for _, f := range []string{o.projectsCSV, gj} {
+			h, err := fileSHA256(f)
+			if err != nil {
+				return nil, err
+			}
+			in.Inputs = append(in.Inputs, analysis.Source{Role: "capital projects", Name: filepath.Base(f), SHA256: h})
+		}
+	}
 	if layer.Name != "tracts" && (small == nil || small.Name != layer.Name) {
 		units, e1 := s.Layer(ctx, "neighborhood_councils")
 		dists, e2 := s.Layer(ctx, "council_districts")
@@ -377,3 +397,16 @@ type hasher struct{ h hash.Hash }
 func newHasher() *hasher                      { return &hasher{sha256.New()} }
 func (h *hasher) Write(p []byte) (int, error) { return h.h.Write(p) }
 func (h *hasher) sum() string                 { return hex.EncodeToString(h.h.Sum(nil)) }
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", budget.Errorf(budget.EINVALID, "unable to open %s: %v", path, err)
+	}
+	defer f.Close()
+	h := newHasher()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return h.sum(), nil
+}

@@ -57,7 +57,7 @@ message says how to get the PDF.`,
 				if in.EventsSynthetic {
 					opt.Synthetic = []string{"the service requests (" + in.EventsSource + ") are synthetic, not City data; their counts place the demand-based dollars"}
 				}
-				if in.Layer.Name == "council_districts" && title == "" {
+				if in.Layer.Name == "council_districts" && title == "" && in.EventsSynthetic {
 					opt = demoDocOptions(in.Layer, cmp)
 					if !in.EventsSynthetic {
 						opt.Synthetic = nil
