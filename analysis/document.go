@@ -103,7 +103,7 @@ func Document(r *Result, opt DocOptions) *report.Document {
 	phase := strings.ToUpper(r.Phase[:1]) + r.Phase[1:]
 	d := &report.Document{
 		Title:        fmt.Sprintf("Equity assessment of the %s %s Budget", r.FiscalYear, phase),
-		Subtitle:     fmt.Sprintf("Where the dollars go, by %s, against need (%s %s)", strings.ReplaceAll(r.Layer, "_", " "), r.Provenance.NeedSpec, r.Provenance.NeedVersion),
+		Subtitle:     fmt.Sprintf("Where the dollars go, by %s, against need (%s)", strings.ReplaceAll(r.Layer, "_", " "), specLabel(r.Provenance.NeedSpec, r.Provenance.NeedVersion)),
 		Jurisdiction: opt.Jurisdiction, FiscalYear: r.FiscalYear, Phase: r.Phase, Version: r.Provenance.Version,
 		Generated: fmt.Sprintf("inputs sha256 %s; budgetlens %s; seed %d", InputsHash(r)[:16], r.Provenance.Version, r.Provenance.Seed),
 		Synthetic: opt.Synthetic,
@@ -120,7 +120,7 @@ func Document(r *Result, opt DocOptions) *report.Document {
 		fig("top_to_bottom", "Per-resident spending, highest vs lowest need tier", h.PerCapitaTopToBottom, report.KindRatio, "1.00 = equal"),
 		fig("concentration_index", "Concentration index of per-resident spending by need", h.Concentration, report.KindRatio,
 			fmt.Sprintf("95%% interval %s to %s; above 0 = more per resident where need is higher", report.Format(float64(h.ConcentrationLow), report.KindRatio, 3), report.Format(float64(h.ConcentrationHigh), report.KindRatio, 3))),
-		fig("designated_spend_share", "Share of placed dollars reaching residents of "+r.Provenance.NeedSpec+" designated tracts", h.DesignatedSpendShare, report.KindPercent,
+		fig("designated_spend_share", "Share of placed dollars reaching residents of "+specLabel(r.Provenance.NeedSpec, r.Provenance.NeedVersion)+" designated tracts", h.DesignatedSpendShare, report.KindPercent,
 			fmt.Sprintf("they are %s of residents", report.Format(float64(h.DesignatedPopShare), report.KindPercent, 0))),
 	}
 	d.Headline[8].Digits = 3
@@ -133,20 +133,20 @@ func Document(r *Result, opt DocOptions) *report.Document {
 		report.Format(float64(t.AttributedShare), report.KindPercent, 0), len(r.Areas), strings.ReplaceAll(r.Layer, "_", " "), r.Provenance.Rules,
 		report.Format(t.Unattributed.Float(), report.KindMoney, 0), report.Format(float64(h.PerCapita), report.KindDollars, 0))})
 	sum.Blocks = append(sum.Blocks, &report.Paragraph{Text: fmt.Sprintf(
-		"Areas are ranked by need (%s %s, population-weighted from census tracts) and cut into %d tiers of equal numbers of areas. "+
+		"Areas are ranked by need (%s, population-weighted from census tracts) and cut into %d tiers of equal numbers of areas. "+
 			"The highest-need tier holds %s of residents and receives %s of the placed dollars. The concentration index of per-resident spending ranked by need is %s (95%% interval %s to %s): %s.",
-		r.Provenance.NeedSpec, r.Provenance.NeedVersion, r.Tiers, report.Format(float64(h.TopTierPopShare), report.KindPercent, 0),
+		specLabel(r.Provenance.NeedSpec, r.Provenance.NeedVersion), r.Tiers, report.Format(float64(h.TopTierPopShare), report.KindPercent, 0),
 		report.Format(float64(h.TopTierSpendShare), report.KindPercent, 0), report.Format(float64(h.Concentration), report.KindRatio, 3),
 		report.Format(float64(h.ConcentrationLow), report.KindRatio, 3), report.Format(float64(h.ConcentrationHigh), report.KindRatio, 3), concText(r))})
 	if r.Requests != nil && r.Requests.Count > 0 {
 		q := r.Requests
 		sum.Blocks = append(sum.Blocks, &report.Paragraph{Text: fmt.Sprintf(
-			"The %d budget requests of this phase change spending by %s. Without them the highest-need tier would receive %s of the placed dollars; with them %s (a change of %s percentage points). The requests that moved it most are listed under Budget requests.",
-			q.Count, report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 0),
-			report.Format(float64(q.NewShare), report.KindPercent, 0), report.Format(float64(q.ShareChange)*100, report.KindNumber, 3))})
+			"The %s budget requests of this phase change spending by %s. Without them the highest-need tier would receive %s of the placed dollars; with them %s (a change of %s percentage points). The requests that moved it most are listed under Budget requests.",
+			report.Format(float64(q.Count), report.KindInt, 0), report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 2),
+			report.Format(float64(q.NewShare), report.KindPercent, 2), report.Format(float64(q.ShareChange)*100, report.KindNumber, 3))})
 	}
 	if len(opt.Synthetic) > 0 {
-		sum.Blocks = append(sum.Blocks, &report.Note{Kind: report.NoteSynthetic, Text: "Synthetic data: " + strings.Join(opt.Synthetic, "; ")})
+		sum.Blocks = append(sum.Blocks, &report.Note{Kind: report.NoteSynthetic, Text: strings.ToUpper(opt.Synthetic[0][:1]) + strings.Join(opt.Synthetic, "; ")[1:] + "."})
 	}
 	d.Sections = append(d.Sections, sum)
 	d.Sections = append(d.Sections, mapsSection(r, opt))
@@ -589,4 +589,16 @@ func sortedKeys(m map[string]Dollars) []string {
 	}
 	sort.Strings(k)
 	return k
+}
+
+// specLabel names a need index for people: "CalEnviroScreen 3.0".
+func specLabel(spec, version string) string {
+	name := map[string]string{"ces3": "CalEnviroScreen", "ces4": "CalEnviroScreen", "cejst": "CEJST", "metro-efc": "LA Metro Equity Focus Communities"}[spec]
+	if name == "" {
+		name = spec
+	}
+	if version != "" {
+		return name + " " + version
+	}
+	return name
 }
