@@ -78,6 +78,9 @@ type Input struct {
 	// unit's representative point. Units may be Layer itself.
 	Units     *geo.Layer
 	Districts *geo.Layer
+	// UnitsDemand is the service demand by position in Units (optional;
+	// without it demand rules fall back over the units).
+	UnitsDemand map[string][]float64
 
 	Tiers  int    // default 5
 	Reps   int    // bootstrap replicates (default 999; negative: none)
@@ -774,6 +777,8 @@ func theil(in *Input, items []attribute.Item) (*TheilResult, error) {
 	ua.Population = fr.Population
 	if units.Name == in.Layer.Name {
 		ua.Demand = demand(in)
+	} else {
+		ua.Demand = in.UnitsDemand
 	}
 	att, err := attribute.Attribute(items, in.Rules, ua)
 	if err != nil {

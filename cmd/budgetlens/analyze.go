@@ -249,6 +249,15 @@ func prepareAnalysis(ctx context.Context, s *duckdb.Store, o *analyzeOpts) (*ana
 		dists, e2 := s.Layer(ctx, "council_districts")
 		if e1 == nil && e2 == nil {
 			in.Units, in.Districts = units, dists
+			if d, err := s.Dataset(ctx, "demand", units.Name); err == nil {
+				ids := make([]string, len(units.Areas))
+				for i, a := range units.Areas {
+					ids[i] = a.ID
+				}
+				if in.UnitsDemand, err = d.Demand(ids); err != nil {
+					return nil, err
+				}
+			}
 		}
 	}
 	return in, nil
