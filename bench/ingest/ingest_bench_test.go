@@ -16,15 +16,13 @@ import (
 	"github.com/budgetlens/budgetlens/store/duckdb"
 )
 
-// importFiles reads and stores files into a fresh store; it returns the
-// number of data rows read (line items, requests, measures, texts).
-func importFiles(b *testing.B, files []string) int {
+// importFiles reads and stores files into a fresh store file.
+func importFiles(b *testing.B, files []string) {
 	s, err := duckdb.Open(filepath.Join(b.TempDir(), "bench.duckdb"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	rows := 0
 	for _, f := range files {
 		bs, err := ingest.File(f, ingest.Options{})
 		if err != nil {
@@ -36,10 +34,6 @@ func importFiles(b *testing.B, files []string) int {
 			}
 		}
 	}
-	for _, f := range files {
-		rows += countLines(b, f) - 1
-	}
-	return rows
 }
 
 func countLines(b *testing.B, path string) int {
@@ -72,46 +66,63 @@ func readCSV(b *testing.B, paths ...string) {
 	}
 }
 
+// BenchmarkImportLAFY2122 imports the ten LA FY2021-22 exports (about
+// 16,000 data lines) into a fresh store, alternating with read_csv of the
+// same files, best of three each.
 func BenchmarkImportLAFY2122(b *testing.B) {
 	dir := filepath.Dir(fixture.Data(b, "la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv"))
 	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
-	b.ResetTimer()
-	var rows int
-	start := time.Now()
-	for i := 0; i < b.N; i++ {
-		rows = importFiles(b, files)
+	rows := 0
+	for _, f := range files {
+		rows += countLines(b, f) - 1
 	}
-	el := time.Since(start).Seconds() / float64(b.N)
-	b.ReportMetric(float64(rows)/el, "rows/s")
-	b.ReportMetric(el, "s/set")
-	b.StopTimer()
-	start = time.Now()
-	for i := 0; i < b.N; i++ {
+	var ours, peer float64
+	for i := 0; i < b.N*3; i++ {
+		start := time.Now()
+		importFiles(b, files)
+		if d := time.Since(start).Seconds(); ours == 0 || d < ours {
+			ours = d
+		}
+		start = time.Now()
 		readCSV(b, files...)
+		if d := time.Since(start).Seconds(); peer == 0 || d < peer {
+			peer = d
+		}
 	}
-	peer := time.Since(start).Seconds() / float64(b.N)
+	b.ReportMetric(ours, "s/set")
+	b.ReportMetric(float64(rows)/ours, "rows/s")
 	b.ReportMetric(float64(rows)/peer, "read_csv-rows/s")
-	b.ReportMetric(el/peer, "x-read_csv-time")
+	b.ReportMetric(ours/peer, "x-read_csv-time")
 }
 
+// BenchmarkImport1M alternates our import and the peer's read_csv three
+// times on the same file and reports the best of each, so that a burst of
+// load from other processes on the shared machine hits both alike.
 func BenchmarkImport1M(b *testing.B) {
 	path := os.Getenv("BUDGETLENS_BENCH_1M")
 	if path == "" {
 		b.Skip("set BUDGETLENS_BENCH_1M to the synthetic file (bench/ingest/run.sh generates it)")
 	}
-	var rows int
-	start := time.Now()
-	for i := 0; i < b.N; i++ {
-		rows = importFiles(b, []string{path})
+	rows := countLines(b, path) - 2 // header and total row
+	rounds := 3
+	if r := os.Getenv("BUDGETLENS_BENCH_ROUNDS"); r != "" {
+		fmt.Sscan(r, &rounds)
 	}
-	ours := time.Since(start).Seconds() / float64(b.N)
-	b.StopTimer()
-	start = time.Now()
-	for i := 0; i < b.N; i++ {
+	var ours, peer float64
+	for i := 0; i < b.N*rounds; i++ {
+		start := time.Now()
+		importFiles(b, []string{path})
+		if d := time.Since(start).Seconds(); ours == 0 || d < ours {
+			ours = d
+		}
+		start = time.Now()
 		readCSV(b, path)
+		if d := time.Since(start).Seconds(); peer == 0 || d < peer {
+			peer = d
+		}
 	}
-	peer := time.Since(start).Seconds() / float64(b.N)
 	b.ReportMetric(float64(rows)/ours, "rows/s")
 	b.ReportMetric(float64(rows)/peer, "read_csv-rows/s")
 	b.ReportMetric(ours/peer, "x-read_csv-time")
+	b.ReportMetric((float64(rows)/ours)/(float64(rows)/peer), "rate-vs-read_csv")
 }
