@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -303,5 +304,79 @@ func TestReportCommand(t *testing.T) {
 	code, stdout, e = run(t, "--db", db, "analyze", "--list", "--format", "json")
 	if code != 0 || !strings.Contains(stdout, `"phase": "proposed"`) || !strings.Contains(stdout, `"inputs_hash"`) {
 		t.Fatalf("analyze --list: %d %s %s", code, stdout, e)
+	}
+}
+
+// TestAnalyzeHandBuiltStore: a store built with the ordinary commands
+// (import, geo import, index run) is analysed with the defaults: embedded
+// rules, the latest need run over a stored tract layer, populations from the
+// tracts. The CES 3.0 table is cut to its first 300 Los Angeles County rows to
+// keep the test fast.
+func TestAnalyzeHandBuiltStore(t *testing.T) {
+	src, err := os.ReadFile(fixture.Data(t, "la/need/ces3_results_all_ca_tracts.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := csv.NewReader(bytes.NewReader(src))
+	r.LazyQuotes = true
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub := [][]string{recs[0]}
+	for _, rec := range recs[1:] {
+		if strings.TrimSpace(rec[2]) == "Los Angeles" && len(sub) <= 300 {
+			sub = append(sub, rec)
+		}
+	}
+	dir := t.TempDir()
+	ces := filepath.Join(dir, "ces3_la300.csv")
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.WriteAll(sub)
+	if err := os.WriteFile(ces, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "hand.duckdb")
+	steps := [][]string{
+		{"import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv")},
+		{"geo", "import", fixture.Data(t, "la/boundaries/council_districts_2025.geojson"), "--layer", "council_districts", "--id-field", "District"},
+		{"geo", "import", ces, "--layer", "tracts", "--id-field", "Census Tract", "--population-field", "Total Population"},
+		{"index", "run", "--preset", "ces3", "--indicators", ces, "--layer", "tracts"},
+	}
+	for _, s := range steps {
+		if code, _, e := run(t, append([]string{"--db", db}, s...)...); code != 0 {
+			t.Fatalf("%v: %s", s, e)
+		}
+	}
+	code, out, e := run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--format", "json", "--reps", "0")
+	if code != 0 {
+		t.Fatalf("analyze: %d %s", code, e)
+	}
+	var res struct {
+		Areas []struct {
+			Population float64 `json:"population"`
+		} `json:"areas"`
+		Totals struct {
+			PhaseTotal   json.Number `json:"phase_total"`
+			Attributed   json.Number `json:"attributed"`
+			Unattributed json.Number `json:"unattributed"`
+		} `json:"totals"`
+		Provenance struct {
+			PopSource string `json:"population_source"`
+			NeedLayer string `json:"need_layer"`
+			Rules     string `json:"rules"`
+		} `json:"provenance"`
+	}
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.UseNumber()
+	if err := dec.Decode(&res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Areas) != 15 || res.Provenance.NeedLayer != "tracts" || res.Provenance.Rules != "la_demo" || res.Provenance.PopSource != "need run areas" {
+		t.Fatalf("result: %d areas, provenance %+v", len(res.Areas), res.Provenance)
+	}
+	if dollarCents(t, res.Totals.Attributed)+dollarCents(t, res.Totals.Unattributed) != dollarCents(t, res.Totals.PhaseTotal) {
+		t.Fatalf("totals: %+v", res.Totals)
 	}
 }
