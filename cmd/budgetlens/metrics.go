@@ -45,7 +45,6 @@ func readMetricsCSV(path string) (*metricsTable, error) {
 		if err == io.EOF {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -53,6 +52,7 @@ func readMetricsCSV(path string) (*metricsTable, error) {
 			}
 			return nil, err
 		}
+		line, _ := r.FieldPos(0)
 		for i := range rec {
 			rec[i] = strings.TrimSpace(rec[i])
 		}
