@@ -483,7 +483,16 @@ func areaSection(r *Result) report.Section {
 		}
 		tab.Rows = append(tab.Rows, row)
 	}
-	return report.Section{ID: "areas", Title: "Areas", Blocks: []report.Block{tab}}
+	sec := report.Section{ID: "areas", Title: "Areas", Blocks: []report.Block{tab}}
+	if l := r.LISA; l != nil {
+		var parts []string
+		for _, k := range sortedIntKeys(l.Counts) {
+			parts = append(parts, fmt.Sprintf("%s %d", k, l.Counts[k]))
+		}
+		sec.Intro = fmt.Sprintf("Hot and cold spots of per-resident dollars (local Moran's I, %d permutations, 5%%): %s. High-high is a hot spot (high among high neighbours), low-low a cold spot.",
+			l.Perms, strings.Join(parts, ", "))
+	}
+	return sec
 }
 
 func methodsSection(r *Result) report.Section {
@@ -601,4 +610,13 @@ func specLabel(spec, version string) string {
 		return name + " " + version
 	}
 	return name
+}
+
+func sortedIntKeys(m map[string]int) []string {
+	var k []string
+	for x := range m {
+		k = append(k, x)
+	}
+	sort.Strings(k)
+	return k
 }
