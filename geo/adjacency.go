@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/paulmach/orb"
@@ -121,27 +122,38 @@ func Adjacency(l *Layer, c Contiguity) [][]int {
 
 // WriteGAL writes adjacency in the GAL format read by GeoDa and PySAL: a
 // header line "0 n layer id", then for each area a line "id k" and a line
-// with its k neighbours' ids. Ids must not contain white space.
+// with its k neighbours' ids. GAL ids cannot contain white space; for such
+// layers use WriteGALPositions.
 func WriteGAL(w io.Writer, l *Layer, adj [][]int) error {
-	if len(adj) != len(l.Areas) {
-		return fmt.Errorf("geo: adjacency has %d rows for %d areas", len(adj), len(l.Areas))
-	}
 	for i := range l.Areas {
 		if strings.ContainsAny(l.Areas[i].ID, " \t\r\n") || l.Areas[i].ID == "" {
-			return fmt.Errorf("geo: area id %q cannot be written to GAL (empty or contains white space)", l.Areas[i].ID)
+			return fmt.Errorf("geo: area id %q cannot be written to GAL (empty or contains white space); write positions instead (--key pos)", l.Areas[i].ID)
 		}
+	}
+	return writeGAL(w, l, adj, "id", func(i int) string { return l.Areas[i].ID })
+}
+
+// WriteGALPositions writes GAL keyed by each area's 1-based position in the
+// layer (the order of geo export), header "0 n layer pos".
+func WriteGALPositions(w io.Writer, l *Layer, adj [][]int) error {
+	return writeGAL(w, l, adj, "pos", func(i int) string { return strconv.Itoa(i + 1) })
+}
+
+func writeGAL(w io.Writer, l *Layer, adj [][]int, keyName string, key func(int) string) error {
+	if len(adj) != len(l.Areas) {
+		return fmt.Errorf("geo: adjacency has %d rows for %d areas", len(adj), len(l.Areas))
 	}
 	bw := bufio.NewWriter(w)
 	name := strings.Join(strings.Fields(l.Name), "_")
 	if name == "" {
 		name = "layer"
 	}
-	fmt.Fprintf(bw, "0 %d %s id\n", len(l.Areas), name)
+	fmt.Fprintf(bw, "0 %d %s %s\n", len(l.Areas), name, keyName)
 	for i, nb := range adj {
-		fmt.Fprintf(bw, "%s %d\n", l.Areas[i].ID, len(nb))
+		fmt.Fprintf(bw, "%s %d\n", key(i), len(nb))
 		ids := make([]string, len(nb))
 		for k, j := range nb {
-			ids[k] = l.Areas[j].ID
+			ids[k] = key(j)
 		}
 		fmt.Fprintln(bw, strings.Join(ids, " "))
 	}

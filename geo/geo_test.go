@@ -256,3 +256,60 @@ func TestAdjacency(t *testing.T) {
 func readFixturePath(t testing.TB, rel string) string { return fixture.Data(t, rel) }
 
 func parseFloatRef(s string) (float64, error) { return strconv.ParseFloat(strings.TrimSpace(s), 64) }
+
+func TestAdjacencyWithin(t *testing.T) {
+	// Two squares 1 m apart (about 9e-6 degrees of longitude at the equator).
+	gap := 1 / metresPerDegree
+	l := &Layer{Name: "t", Areas: []Area{
+		{ID: "a", Geom: orb.MultiPolygon{square(0, 0, 0.001, 0.001)}},
+		{ID: "b", Geom: orb.MultiPolygon{square(0.001+gap, 0, 0.002, 0.001)}},
+	}}
+	for _, c := range []Contiguity{Queen, Rook} {
+		if adj := AdjacencyWithin(l, c, 0); len(adj[0]) != 0 {
+			t.Fatalf("%v tol 0: %v", c, adj)
+		}
+		if adj := AdjacencyWithin(l, c, 0.5); len(adj[0]) != 0 {
+			t.Fatalf("%v tol 0.5 m: %v", c, adj)
+		}
+		if adj := AdjacencyWithin(l, c, 2); len(adj[0]) != 1 || len(adj[1]) != 1 {
+			t.Fatalf("%v tol 2 m: %v", c, adj)
+		}
+	}
+	// Only a corner within tolerance: queen but not rook.
+	l.Areas[1].Geom = orb.MultiPolygon{square(0.001+gap, 0.001+gap, 0.002, 0.002)}
+	if q, r := AdjacencyWithin(l, Queen, 2), AdjacencyWithin(l, Rook, 2); len(q[0]) != 1 || len(r[0]) != 0 {
+		t.Fatalf("corner: queen %v rook %v", q, r)
+	}
+}
+
+func TestAdjacencyRealSeparatelyDigitised(t *testing.T) {
+	l, _ := readFixture(t, "la/boundaries/neighborhood_councils_2019.geojson", ImportOptions{IDField: "nc_id"})
+	exact, fuzzy := AdjacencyWithin(l, Rook, 0), AdjacencyWithin(l, Rook, 5)
+	isolated := func(adj [][]int) (n int) {
+		for i, nb := range adj {
+			if len(nb) == 0 {
+				n++
+			}
+			for _, j := range nb {
+				if !containsInt(adj[j], i) {
+					t.Fatalf("not symmetric: %d-%d", i, j)
+				}
+			}
+		}
+		return n
+	}
+	ie, iF := isolated(exact), isolated(fuzzy)
+	if iF != 0 || ie <= iF {
+		t.Fatalf("isolated councils: %d with shared vertices, %d within 5 m", ie, iF)
+	}
+	t.Logf("rook: %d councils without neighbours by shared vertices, %d within 5 m", ie, iF)
+}
+
+func containsInt(s []int, v int) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

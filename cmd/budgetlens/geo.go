@@ -279,10 +279,16 @@ func newGeoExportCmd() *cobra.Command {
 }
 
 func newGeoAdjacencyCmd() *cobra.Command {
-	var layer, out, rule string
+	var layer, out, rule, key string
+	var tol float64
 	cmd := &cobra.Command{
-		Use:   "adjacency --layer NAME [--rule queen|rook] [--out FILE.gal]",
+		Use:   "adjacency --layer NAME [--rule queen|rook] [--tolerance METRES] [--key id|pos] [--out FILE.gal]",
 		Short: "Write the contiguity (queen or rook) of a layer's areas as GAL",
+		Long: `adjacency writes the neighbours of every area in GAL (GeoDa/PySAL). queen: the areas
+share a boundary point; rook: they share a stretch of boundary. With --tolerance 0
+(default) boundaries must share vertices (to 1e-7 degrees), as PySAL does; a positive
+tolerance in metres accepts boundaries digitised separately that run within that
+distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based positions.`,
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := geo.ParseContiguity(rule)
@@ -297,7 +303,15 @@ func newGeoAdjacencyCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := geo.WriteGAL(w, l, geo.Adjacency(l, c)); err != nil {
+			adj := geo.AdjacencyWithin(l, c, tol)
+			write := geo.WriteGAL
+			if key == "pos" {
+				write = geo.WriteGALPositions
+			} else if key != "id" {
+				closeOut()
+				return budget.Errorf(budget.EINVALID, "--key %q: use id or pos", key)
+			}
+			if err := write(w, l, adj); err != nil {
 				closeOut()
 				return budget.Errorf(budget.EINVALID, "%v", err)
 			}
@@ -307,6 +321,8 @@ func newGeoAdjacencyCmd() *cobra.Command {
 	f := cmd.Flags()
 	f.StringVar(&layer, "layer", "", "layer")
 	f.StringVar(&rule, "rule", "queen", "contiguity: queen (shared point) or rook (shared edge)")
+	f.Float64Var(&tol, "tolerance", 0, "metres within which boundaries count as shared (0: shared vertices)")
+	f.StringVar(&key, "key", "id", "GAL key: id (area ids) or pos (1-based positions)")
 	f.StringVar(&out, "out", "-", "output GAL file (default standard output)")
 	return cmd
 }
