@@ -289,7 +289,7 @@ share a boundary point; rook: they share a stretch of boundary. With --tolerance
 (default) boundaries must share vertices (to 1e-7 degrees), as PySAL does; a positive
 tolerance in metres accepts boundaries digitised separately that run within that
 distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based positions.`,
-		Args:  cobra.NoArgs,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := geo.ParseContiguity(rule)
 			if err != nil {
