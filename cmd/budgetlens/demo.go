@@ -388,7 +388,7 @@ func writeReports(ctx context.Context, w io.Writer, doc *report.Document, dir, b
 		var cm *report.ChromiumMissingError
 		if wr.HTML != "" && wr.XLSX != "" {
 			if errors.As(err, &cm) {
-				fmt.Fprintf(w, "PDF not written: %v\nInstall Chromium (Debian: apt-get install chromium, or set BUDGETLENS_CHROMIUM) and run the command again; the HTML prints to PDF from any browser too.\n", err)
+				fmt.Fprintf(w, "PDF not written: %v\n", err)
 			} else {
 				fmt.Fprintf(w, "PDF not written: %v\n", err)
 			}
@@ -402,7 +402,7 @@ func writeReports(ctx context.Context, w io.Writer, doc *report.Document, dir, b
 func printHeadline(w io.Writer, doc *report.Document, wr report.Written) {
 	fmt.Fprintf(w, "%s\n", doc.Title)
 	for _, f := range doc.Headline {
-		fmt.Fprintf(w, "  %-70s %s\n", f.Label, f.Text())
+		fmt.Fprintf(w, "  %-84s %s\n", f.Label, f.Text())
 	}
 	if len(doc.Synthetic) > 0 {
 		fmt.Fprintln(w, "  (service requests are SYNTHETIC, generated for the demo)")

@@ -71,10 +71,11 @@ message says how to get the PDF.`,
 				if errors.As(err, &cm) {
 					base := strings.TrimSuffix(out, filepath.Ext(out))
 					dir, name := filepath.Dir(base), filepath.Base(base)
+					fmt.Fprintf(w, "PDF not written: %v\n", cm)
 					if _, err := writeReports(ctx, w, doc, dir, name, true); err != nil {
 						return err
 					}
-					fmt.Fprintf(w, "PDF not written: %v\nWrote %s.html and %s.xlsx instead. Install Chromium (Debian: apt-get install chromium, or set BUDGETLENS_CHROMIUM) and run the command again, or print the HTML to PDF from a browser.\n", cm, base, base)
+					fmt.Fprintf(w, "wrote %s.html and %s.xlsx instead of the PDF\n", base, base)
 					return nil
 				}
 				if err != nil {
