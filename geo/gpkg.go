@@ -34,13 +34,28 @@ func ReadGeoPackage(path string, opt ImportOptions) (*Layer, *ImportReport, erro
 	if err != nil {
 		return nil, nil, bad("%v", err)
 	}
+	var feats []feature
+	var crs string
+	if _, err := safeDecode(func() (any, error) {
+		var err error
+		feats, crs, err = gpkgFeatures(db, opt)
+		return nil, err
+	}); err != nil {
+		return nil, nil, bad("%v", err)
+	}
+	return buildLayer(path, feats, crs, opt)
+}
+
+// gpkgFeatures reads the first feature table of the GeoPackage db.
+func gpkgFeatures(db *sqliteFile, opt ImportOptions) ([]feature, string, error) {
+	bad := func(format string, args ...any) error { return fmt.Errorf(format, args...) }
 	tables, err := db.tables()
 	if err != nil {
-		return nil, nil, bad("unreadable schema: %v", err)
+		return nil, "", bad("unreadable schema: %v", err)
 	}
 	gc := tables["gpkg_geometry_columns"]
 	if gc == nil {
-		return nil, nil, bad("no gpkg_geometry_columns table: not a GeoPackage with features")
+		return nil, "", bad("no gpkg_geometry_columns table: not a GeoPackage with features")
 	}
 	type geomCol struct {
 		table, column string
@@ -54,15 +69,15 @@ func ReadGeoPackage(path string, opt ImportOptions) (*Layer, *ImportReport, erro
 		cols = append(cols, geomCol{t, c, srs})
 		return nil
 	}); err != nil {
-		return nil, nil, bad("%v", err)
+		return nil, "", bad("%v", err)
 	}
 	if len(cols) == 0 {
-		return nil, nil, bad("no feature table")
+		return nil, "", bad("no feature table")
 	}
 	gcol := cols[0]
 	ft := tables[strings.ToLower(gcol.table)]
 	if ft == nil {
-		return nil, nil, bad("feature table %q is missing", gcol.table)
+		return nil, "", bad("feature table %q is missing", gcol.table)
 	}
 	crs := opt.CRS
 	if crs == "" {
@@ -101,9 +116,9 @@ func ReadGeoPackage(path string, opt ImportOptions) (*Layer, *ImportReport, erro
 		return nil
 	})
 	if err != nil {
-		return nil, nil, bad("table %s: %v", gcol.table, err)
+		return nil, "", bad("table %s: %v", gcol.table, err)
 	}
-	return buildLayer(path, feats, crs, opt)
+	return feats, crs, nil
 }
 
 // gpkgGeometry decodes GeoPackage binary geometry.

@@ -60,11 +60,21 @@ func ReadShapefileZip(file string, opt ImportOptions) (*Layer, *ImportReport, er
 	if dbf == nil {
 		return nil, nil, &budget.InputError{File: file, Field: "format", Value: base + ".dbf", Expected: "the .dbf attribute file beside " + base + ".shp"}
 	}
-	geoms, err := readSHP(shp)
+	var geoms []orb.Geometry
+	_, err = safeDecode(func() (any, error) {
+		var err error
+		geoms, err = readSHP(shp)
+		return nil, err
+	})
 	if err != nil {
 		return nil, nil, &budget.InputError{File: file + ":" + base + ".shp", Expected: err.Error()}
 	}
-	recs, err := readDBF(dbf)
+	var recs []map[string]any
+	_, err = safeDecode(func() (any, error) {
+		var err error
+		recs, err = readDBF(dbf)
+		return nil, err
+	})
 	if err != nil {
 		return nil, nil, &budget.InputError{File: file + ":" + base + ".dbf", Expected: err.Error()}
 	}
@@ -209,7 +219,10 @@ func readDBF(b []byte) ([]map[string]any, error) {
 	}
 	var fields []field
 	off := 1
-	for p := 32; p+32 <= hlen && p < len(b) && b[p] != 0x0D; p += 32 {
+	if rlen < 1 {
+		return nil, fmt.Errorf("record length %d: not a dBase table", rlen)
+	}
+	for p := 32; p+32 <= hlen && p+32 <= len(b) && b[p] != 0x0D; p += 32 {
 		name := string(bytes.TrimRight(b[p:p+11], "\x00 "))
 		f := field{name: name, typ: b[p+11], off: off, size: int(b[p+16])}
 		off += f.size

@@ -76,13 +76,29 @@ func (s *sqliteFile) walk(pn, depth int, fn func(sqliteRow) error) error {
 	if pn == 1 {
 		h = 100
 	}
+	if len(p) < h+12 {
+		return fmt.Errorf("page %d is too short", pn)
+	}
 	typ := p[h]
 	ncells := int(binary.BigEndian.Uint16(p[h+3 : h+5]))
+	cellAt := func(ptrs, i, need int) (int, error) {
+		if ptrs+2*i+2 > len(p) {
+			return 0, fmt.Errorf("page %d: cell pointer %d outside the page", pn, i)
+		}
+		off := int(binary.BigEndian.Uint16(p[ptrs+2*i:]))
+		if off+need > len(p) {
+			return 0, fmt.Errorf("page %d: cell %d outside the page", pn, i)
+		}
+		return off, nil
+	}
 	switch typ {
 	case 0x05: // interior table page
 		ptrs := h + 12
 		for i := 0; i < ncells; i++ {
-			off := int(binary.BigEndian.Uint16(p[ptrs+2*i:]))
+			off, err := cellAt(ptrs, i, 4)
+			if err != nil {
+				return err
+			}
 			child := int(binary.BigEndian.Uint32(p[off:]))
 			if err := s.walk(child, depth+1, fn); err != nil {
 				return err
@@ -92,8 +108,14 @@ func (s *sqliteFile) walk(pn, depth int, fn func(sqliteRow) error) error {
 	case 0x0D: // leaf table page
 		ptrs := h + 8
 		for i := 0; i < ncells; i++ {
-			off := int(binary.BigEndian.Uint16(p[ptrs+2*i:]))
+			off, err := cellAt(ptrs, i, 1)
+			if err != nil {
+				return err
+			}
 			plen, n1 := sqliteVarint(p[off:])
+			if off+n1 >= len(p) || plen < 0 {
+				return fmt.Errorf("page %d: cell %d is corrupt", pn, i)
+			}
 			rowid, n2 := sqliteVarint(p[off+n1:])
 			payload, err := s.payload(p, off+n1+n2, int(plen))
 			if err != nil {
@@ -115,6 +137,9 @@ func (s *sqliteFile) walk(pn, depth int, fn func(sqliteRow) error) error {
 // payload returns a cell's whole payload, following overflow pages.
 func (s *sqliteFile) payload(p []byte, off, plen int) ([]byte, error) {
 	u := s.usable
+	if plen > len(s.b) || u < 480 {
+		return nil, fmt.Errorf("payload of %d bytes cannot fit the file", plen)
+	}
 	x := u - 35
 	if plen <= x {
 		if off+plen > len(p) {
@@ -151,7 +176,7 @@ func (s *sqliteFile) payload(p []byte, off, plen int) ([]byte, error) {
 
 func sqliteRecord(b []byte) ([]any, error) {
 	hlen, n := sqliteVarint(b)
-	if int(hlen) > len(b) {
+	if hlen < int64(n) || hlen > int64(len(b)) {
 		return nil, fmt.Errorf("record header longer than the record")
 	}
 	var types []int64
@@ -186,7 +211,7 @@ func sqliteRecord(b []byte) ([]any, error) {
 		default:
 			return nil, fmt.Errorf("reserved serial type %d", t)
 		}
-		if pos+size > len(b) {
+		if size < 0 || size > len(b) || pos+size > len(b) {
 			return nil, fmt.Errorf("record value runs past the record")
 		}
 		switch {
@@ -317,4 +342,16 @@ func (s *sqliteFile) rows(t *sqliteTable, fn func(map[string]any) error) error {
 		}
 		return fn(m)
 	})
+}
+
+// safeDecode runs a decoder of a binary file format and turns a panic (an
+// index out of range on a corrupt file that the checks missed) into an
+// error, so that a damaged upload is reported, never a crash.
+func safeDecode(fn func() (any, error)) (v any, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			v, err = nil, fmt.Errorf("corrupt or unsupported file (%v)", r)
+		}
+	}()
+	return fn()
 }
