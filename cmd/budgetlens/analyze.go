@@ -192,11 +192,18 @@ func prepareAnalysis(ctx context.Context, s *duckdb.Store, o *analyzeOpts) (*ana
 			in.Inputs = append(in.Inputs, analysis.Source{Role: "budget " + r.Dataset, Name: filepath.Base(r.SourceFile), SHA256: r.ContentHash})
 		}
 	}
-	for _, l := range []*geo.Layer{layer, small} {
-		if l != nil {
-			in.Inputs = append(in.Inputs, analysis.Source{Role: "layer " + l.Name, Name: filepath.Base(l.Source), SHA256: layerHash(l)})
+	addLayer := func(l *geo.Layer) {
+		if l == nil {
+			return
 		}
+		name := "stored layer " + l.Name
+		if l.Source != "" {
+			name += " (from " + filepath.Base(l.Source) + ")"
+		}
+		in.Inputs = append(in.Inputs, analysis.Source{Role: "area layer (sha256 of its GeoJSON)", Name: name, SHA256: layerHash(l)})
 	}
+	addLayer(layer)
+	addLayer(small)
 	if o.eventsFile != "" {
 		sum, hash, err := summarizeEvents(o.eventsFile, layer, ix)
 		if err != nil {
@@ -249,6 +256,11 @@ func prepareAnalysis(ctx context.Context, s *duckdb.Store, o *analyzeOpts) (*ana
 		dists, e2 := s.Layer(ctx, "council_districts")
 		if e1 == nil && e2 == nil {
 			in.Units, in.Districts = units, dists
+			for _, l := range []*geo.Layer{units, dists} {
+				if l.Name != layer.Name {
+					addLayer(l)
+				}
+			}
 			if d, err := s.Dataset(ctx, "demand", units.Name); err == nil {
 				ids := make([]string, len(units.Areas))
 				for i, a := range units.Areas {
