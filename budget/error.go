@@ -60,7 +60,10 @@ func ErrorCode(err error) string {
 
 // InputError locates a problem in an input file: which file, line (1-based,
 // counting the header as line 1), column (heading and 1-based index), field of
-// the domain model, the offending value, and what was expected instead.
+// the domain model, the offending value, and what was expected instead. The
+// message starts file:line:column: and repeats the place in words, e.g.
+//
+//	x.csv:1234:17: line 1234, column 17 "2021-22 Adopted" (field amount): value "12x4": an amount such as ...
 type InputError struct {
 	File     string
 	Line     int
@@ -81,8 +84,23 @@ func (e *InputError) Error() string {
 		fmt.Fprintf(&b, ":%d", e.ColIndex)
 	}
 	b.WriteString(":")
-	if e.Column != "" {
-		fmt.Fprintf(&b, " column %q", e.Column)
+	// the place again in words, for readers who do not parse file:line:col
+	var loc []string
+	if e.Line > 0 {
+		loc = append(loc, fmt.Sprintf("line %d", e.Line))
+	}
+	if e.ColIndex > 0 || e.Column != "" {
+		c := "column"
+		if e.ColIndex > 0 {
+			c += fmt.Sprintf(" %d", e.ColIndex)
+		}
+		if e.Column != "" {
+			c += fmt.Sprintf(" %q", e.Column)
+		}
+		loc = append(loc, c)
+	}
+	if len(loc) > 0 {
+		b.WriteString(" " + strings.Join(loc, ", "))
 	}
 	if e.Field != "" {
 		fmt.Fprintf(&b, " (field %s)", e.Field)

@@ -254,31 +254,30 @@ func newCSVSource(name string, data []byte, progress func(done, total int64)) *c
 }
 
 // fieldAt turns encoding/csv's error position (line, 1-based byte) into
-// the 1-based field number on that line, counting commas outside quotes.
-func fieldAt(data []byte, line, col int) int {
+// the 1-based field number on that line, counting commas outside quotes,
+// and that field's text up to and including the offending byte.
+func fieldAt(data []byte, line, col int) (int, string) {
 	for l := 1; l < line; l++ {
 		i := bytes.IndexByte(data, '\n')
 		if i < 0 {
-			return 0
+			return 0, ""
 		}
 		data = data[i+1:]
 	}
 	if i := bytes.IndexByte(data, '\n'); i >= 0 {
 		data = data[:i]
 	}
-	if col-1 < len(data) {
-		data = data[:col-1]
-	}
-	field, quoted := 1, false
-	for _, c := range data {
+	end := min(max(col, 0), len(data)) // bytes up to and including the error
+	field, quoted, start := 1, false, 0
+	for i, c := range data[:max(end-1, 0)] {
 		switch {
 		case c == '"':
 			quoted = !quoted
 		case c == ',' && !quoted:
-			field++
+			field, start = field+1, i+1
 		}
 	}
-	return field
+	return field, string(data[start:end])
 }
 
 // EstimateRows is the number of lines in the file, an upper bound of its
@@ -307,7 +306,8 @@ func (s *csvSource) Next() (int, []string, error) {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			return 0, nil, &budget.InputError{File: s.name, Line: pe.Line, ColIndex: fieldAt(s.data, pe.Line, pe.Column), Field: "CSV syntax",
+			field, text := fieldAt(s.data, pe.Line, pe.Column)
+			return 0, nil, &budget.InputError{File: s.name, Line: pe.Line, ColIndex: field, Value: text, Field: "CSV syntax",
 				Expected: pe.Err.Error() + ": quote fields that contain commas, quotes or line breaks, and double any quote inside them"}
 		}
 		return 0, nil, budget.Errorf(budget.EINVALID, "%s: %v", s.name, err)

@@ -203,7 +203,7 @@ func TestBrokenAmountFailsAndLeavesStore(t *testing.T) {
 	if code != 2 {
 		t.Errorf("exit %d, want 2", code)
 	}
-	for _, want := range []string{"broken.csv:1234:17", `column "2021-22 Adopted"`, `"12x4"`} {
+	for _, want := range []string{"broken.csv:1234:17", "line 1234", `column 17 "2021-22 Adopted"`, `"12x4"`} {
 		if !strings.Contains(errOut, want) {
 			t.Errorf("error %q does not contain %q", errOut, want)
 		}
