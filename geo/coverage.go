@@ -9,10 +9,42 @@ import (
 
 // Overlap is a pair of areas of one layer that overlap.
 type Overlap struct {
-	A       string    `json:"a"`
-	B       string    `json:"b"`
-	AreaM2  float64   `json:"area_m2"`
-	Example orb.Point `json:"example"` // a point inside both
+	A      string  `json:"a"`
+	B      string  `json:"b"`
+	AreaM2 float64 `json:"area_m2"`
+	// Exact says AreaM2 is the exact area of A ∩ B (Green's theorem, as in
+	// Index.Apportion); otherwise it is the sampled estimate (very large
+	// pairs). SampledM2 is the lattice estimate that found the pair.
+	Exact     bool      `json:"exact"`
+	SampledM2 float64   `json:"sampled_m2"`
+	Example   orb.Point `json:"example"` // a point inside both
+}
+
+// exactWork bounds the exact overlap computation (segment pairs).
+const exactWork = 20_000_000
+
+// exactOverlap returns the ground area of areas a ∩ b in m², computed
+// exactly from the boundaries, unless the pair is too large to compute
+// quickly.
+func exactOverlap(l *Layer, a, b int) (float64, bool) {
+	A, B := &l.Areas[a], &l.Areas[b]
+	box := A.Geom.Bound()
+	if !box.Intersects(B.Geom.Bound()) {
+		return 0, true
+	}
+	na, nb := len(segmentsOf(A.Geom, B.Geom.Bound())), len(segmentsOf(B.Geom, box))
+	if na*nb > exactWork {
+		return 0, false
+	}
+	ix := NewIndex(&Layer{Areas: []Area{*B}})
+	acc := map[int]float64{}
+	total := ix.apportionPolygon(A.Geom, acc)
+	if total <= 0 {
+		return 0, false
+	}
+	// apportionPolygon works in degrees² with longitude scaled by the
+	// cosine of A's middle latitude; convert to m².
+	return acc[0] * metresPerDegree * metresPerDegree, true
 }
 
 // Gap is a region enclosed by the layer (not reachable from outside the
@@ -76,7 +108,11 @@ func CheckCoverage(l *Layer) ([]Overlap, []Gap) {
 		}
 	}
 	var overlaps []Overlap
-	for _, o := range over {
+	for k, o := range over {
+		o.SampledM2 = o.AreaM2
+		if m2, ok := exactOverlap(l, k.a, k.b); ok {
+			o.AreaM2, o.Exact = m2, true
+		}
 		overlaps = append(overlaps, *o)
 	}
 	sort.Slice(overlaps, func(i, j int) bool {

@@ -313,3 +313,25 @@ func containsInt(s []int, v int) bool {
 	}
 	return false
 }
+
+// TestOverlapAreasExact: on the real councils, the exact overlap areas
+// (Green's theorem) agree with the independent lattice estimates for the
+// large overlaps, within 5 %.
+func TestOverlapAreasExact(t *testing.T) {
+	_, rep := readFixture(t, "la/boundaries/neighborhood_councils_2025.geojson", ImportOptions{IDField: "Name"})
+	checked := 0
+	for _, o := range rep.Overlaps {
+		if !o.Exact {
+			t.Errorf("%s/%s not computed exactly", o.A, o.B)
+		}
+		if o.SampledM2 > 1e6 {
+			if r := o.AreaM2 / o.SampledM2; r < 0.95 || r > 1.05 {
+				t.Errorf("%s/%s: exact %.0f m², sampled %.0f m²", o.A, o.B, o.AreaM2, o.SampledM2)
+			}
+			checked++
+		}
+	}
+	if checked < 5 {
+		t.Fatalf("only %d large overlaps", checked)
+	}
+}
