@@ -148,8 +148,8 @@ func writeListing(cmd *cobra.Command, format string, header []string, rows [][]s
 			if i > 0 {
 				fmt.Fprint(tw, "\t")
 			}
-			if len(c) > 60 {
-				c = c[:57] + "..."
+			if r := []rune(c); len(r) > 60 {
+				c = string(r[:57]) + "..."
 			}
 			fmt.Fprint(tw, c)
 		}
