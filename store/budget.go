@@ -15,9 +15,10 @@ import (
 // superseded (kept, never deleted) and the reads below stop returning them.
 // Different datasets (LA Sec2 and Sec4) add to each other.
 type BudgetStore interface {
-	// ImportBatch stores one parsed file in one transaction. When a run with
-	// the same content hash and dataset is already stored it changes nothing
-	// and returns that run with Unchanged set.
+	// ImportBatch stores one parsed file in one transaction. When a run of
+	// the same jurisdiction with the same content hash still has current
+	// rows (whatever the file is called now) it changes nothing and returns
+	// that run with Unchanged set.
 	ImportBatch(ctx context.Context, b *budget.Batch) (budget.ImportRun, error)
 
 	// ImportRuns lists the budget import runs, oldest first.

@@ -29,17 +29,19 @@ func (s *Store) ImportBatch(ctx context.Context, b *budget.Batch) (budget.Import
 	}
 	defer conn.Close()
 
-	// Same content as the dataset's latest run: nothing to do.
+	// Same content as a run whose rows are still current (whatever the
+	// file is called now): nothing to do.
 	var prev budget.ImportRun
-	err = conn.QueryRowContext(ctx, `SELECT r.id, r.source_file, r.content_hash, r.rows, r.started_at
+	err = conn.QueryRowContext(ctx, `SELECT r.id, r.source_file, r.content_hash, r.rows, r.started_at, b.dataset
 		FROM import_runs r JOIN budget_runs b ON b.run_id = r.id
-		WHERE b.dataset = ? AND b.jurisdiction = ?
-		ORDER BY r.id DESC LIMIT 1`, b.Dataset, b.Jurisdiction.ID).Scan(&prev.ID, &prev.SourceFile, &prev.ContentHash, &prev.Rows, &prev.StartedAt)
+		WHERE r.content_hash = ? AND b.jurisdiction = ?
+		  AND EXISTS (SELECT 1 FROM budget_slices s WHERE s.run_id = r.id AND s.superseded_by IS NULL)
+		ORDER BY r.id DESC LIMIT 1`, b.ContentHash, b.Jurisdiction.ID).Scan(&prev.ID, &prev.SourceFile, &prev.ContentHash, &prev.Rows, &prev.StartedAt, &prev.Dataset)
 	if err != nil && err != sql.ErrNoRows {
 		return budget.ImportRun{}, fmt.Errorf("store: unable to read import runs: %w", err)
 	}
-	if err == nil && prev.ContentHash == b.ContentHash {
-		prev.Unchanged, prev.Kind, prev.Dataset, prev.Jurisdiction, prev.Profile = true, "budget", b.Dataset, b.Jurisdiction.ID, b.Profile
+	if err == nil {
+		prev.Unchanged, prev.Kind, prev.Jurisdiction, prev.Profile = true, "budget", b.Jurisdiction.ID, b.Profile
 		return prev, nil
 	}
 

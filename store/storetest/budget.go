@@ -95,9 +95,27 @@ func budgetSuite(t *testing.T, newStore Factory) {
 		if err != nil || !run.Unchanged {
 			t.Fatalf("second import: %+v %v", run, err)
 		}
+		// the same bytes under another name (another dataset) add nothing either
+		renamed := *b
+		renamed.Dataset, renamed.SourceFile = "tc/exp/file-copy", "copy.csv"
+		run, err = s.ImportBatch(ctx, &renamed)
+		if err != nil || !run.Unchanged || run.Dataset != "tc/exp/sec2" {
+			t.Fatalf("renamed copy: %+v %v", run, err)
+		}
 		runs, _ := s.ImportRuns(ctx)
 		if n := adopted21(t, s); n != 700 || len(runs) != 1 {
 			t.Fatalf("total %d runs %d", n, len(runs))
+		}
+	})
+
+	t.Run("an older version imported again becomes current again", func(t *testing.T) {
+		s := newStore(t)
+		v1 := batch("tc/exp/sec2", "v1", item("02", "0201", "100", "1", fy21, budget.Adopted, 100))
+		mustImport(t, s, v1)
+		mustImport(t, s, batch("tc/exp/sec2", "v2", item("02", "0201", "100", "1", fy21, budget.Adopted, 200)))
+		run := mustImport(t, s, v1)
+		if run.Unchanged || adopted21(t, s) != 100 {
+			t.Fatalf("re-importing v1: %+v, total %d", run, adopted21(t, s))
 		}
 	})
 
