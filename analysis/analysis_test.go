@@ -14,6 +14,7 @@ import (
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/internal/fixture"
 	"github.com/budgetlens/budgetlens/need"
+	"github.com/budgetlens/budgetlens/report"
 	"github.com/paulmach/orb"
 )
 
@@ -341,4 +342,78 @@ func TestProjectsReal(t *testing.T) {
 		t.Fatalf("megaprojects: %+v", p.Mega)
 	}
 	t.Logf("%d local projects, $%s of $%s placed; %d megaprojects $%s", p.Count, FormatCents(int64(p.Attributed)), FormatCents(int64(p.Total)), len(p.Mega), FormatCents(int64(p.MegaTotal)))
+}
+
+// TestDocumentGolden renders the small case's report (without metrics'
+// random draws) and compares the HTML with testdata/small-report.golden.html.
+func TestDocumentGolden(t *testing.T) {
+	res, err := Analyze(smallInput(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := Document(withoutMetricsDraws(res), DocOptions{Jurisdiction: "Test city", Layer: grid(),
+		Comparisons: Compare(res), Synthetic: []string{"nothing here is real"}, SyntheticDemand: true})
+	if err := doc.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := report.RenderHTML(&buf, doc); err != nil {
+		t.Fatal(err)
+	}
+	golden := filepath.Join("testdata", "small-report.golden.html")
+	if *update {
+		if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test ./analysis -run DocumentGolden -update)", err)
+	}
+	if !bytes.Equal(buf.Bytes(), want) {
+		t.Errorf("report HTML differs from %s; if intended, rerun with -update", golden)
+	}
+	for _, want := range []string{"Findings", "Test city", "nothing here is real", "Requests", "Departments"} {
+		if !bytes.Contains(buf.Bytes(), []byte(want)) {
+			t.Errorf("report lacks %q", want)
+		}
+	}
+}
+
+// FuzzDollars: any amount of cents survives JSON in dollars exactly.
+func FuzzDollars(f *testing.F) {
+	for _, c := range []int64{0, 1, -1, 99, -100, 123456789, math.MaxInt64 / 2} {
+		f.Add(c)
+	}
+	f.Fuzz(func(t *testing.T, c int64) {
+		if c == math.MinInt64 {
+			return
+		}
+		b, err := json.Marshal(Dollars(c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var d Dollars
+		if err := json.Unmarshal(b, &d); err != nil || int64(d) != c {
+			t.Fatalf("%d -> %s -> %d (%v)", c, b, d, err)
+		}
+	})
+}
+
+func TestLabels(t *testing.T) {
+	for _, tc := range []struct{ got, want string }{
+		{specLabel("ces3", "3.0"), "CalEnviroScreen 3.0"},
+		{specLabel("custom", ""), "custom"},
+		{MethodLabel("per_capita"), "per resident"},
+		{MethodLabel("not_attributable"), "not attributable"},
+		{MethodLabel("new_method"), "new method"},
+		{TierLabel(5, 5), "Tier 5 (highest need)"},
+		{TierLabel(1, 5), "Tier 1 (lowest need)"},
+		{TierLabel(0, 5), "no need score"},
+		{TierLabel(3, 5), "Tier 3"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
 }
