@@ -64,6 +64,9 @@ nothing; a newer version of the same dataset supersedes the older one (kept as h
 			return withStore(func(s *duckdb.Store) error {
 				var runs []budget.ImportRun
 				for _, b := range batches {
+					if b.Rows() >= 100000 && isTerminal(os.Stderr) {
+						fmt.Fprintf(os.Stderr, "storing %d rows of %s in one transaction...\n", b.Rows(), filepath.Base(b.SourceFile))
+					}
 					run, err := s.ImportBatch(context.Background(), b)
 					if err != nil {
 						return err
