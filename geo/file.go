@@ -3,7 +3,9 @@ package geo
 import (
 	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,6 +21,17 @@ import (
 // GeoPackage (.gpkg) and CSV (.csv, .tsv) with a WKT column or longitude
 // and latitude columns.
 func ReadFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
+	l, rep, err := readFile(path, opt)
+	if err == nil && l != nil {
+		if b, rerr := os.ReadFile(path); rerr == nil {
+			sum := sha256.Sum256(b)
+			l.SourceHash = hex.EncodeToString(sum[:])
+		}
+	}
+	return l, rep, err
+}
+
+func readFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, budget.Errorf(budget.EINVALID, "geo: unable to open %s: %v", path, err)

@@ -55,9 +55,10 @@ func (a *Area) PointOnly() bool { return len(a.Geom) == 0 }
 // The order of Areas is significant: it is the order of the input file and
 // decides which area a point in an overlap goes to (the first).
 type Layer struct {
-	Name   string
-	Source string // the file it was read from, when known
-	Areas  []Area
+	Name       string
+	Source     string // the file it was read from, when known
+	SourceHash string // sha256 (hex) of that file's bytes, when known
+	Areas      []Area
 }
 
 // Index returns the position of the area with the given id.
@@ -98,11 +99,12 @@ type LayerInfo struct {
 	Areas      int     `json:"areas"`
 	Population float64 `json:"population"`
 	Source     string  `json:"source,omitempty"`
+	SourceHash string  `json:"source_sha256,omitempty"`
 }
 
 // Info returns the layer's summary.
 func (l *Layer) Info() LayerInfo {
-	info := LayerInfo{Layer: l.Name, Areas: len(l.Areas), Source: l.Source}
+	info := LayerInfo{Layer: l.Name, Areas: len(l.Areas), Source: l.Source, SourceHash: l.SourceHash}
 	for i := range l.Areas {
 		info.Population += l.Areas[i].Population
 	}

@@ -25,7 +25,16 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM geo_layers WHERE name = ?`, l.Name); err != nil {
 			return fmt.Errorf("store: unable to replace layer %s: %w", l.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO geo_layers(name, source, areas) VALUES (?, ?, ?)`, l.Name, l.Source, len(l.Areas)); err != nil {
+		var run int64
+		if err := tx.QueryRowContext(ctx, `SELECT nextval('import_run_ids')`).Scan(&run); err != nil {
+			return fmt.Errorf("store: unable to allocate an import run: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO import_runs(id, kind, source_file, content_hash, rows, version) VALUES (?, 'geo', ?, ?, ?, ?)`,
+			run, l.Source, l.SourceHash, len(l.Areas), budget.Version); err != nil {
+			return fmt.Errorf("store: unable to record the import of layer %s: %w", l.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO geo_layers(name, source, areas, content_hash, import_run) VALUES (?, ?, ?, ?, ?)`,
+			l.Name, l.Source, len(l.Areas), l.SourceHash, run); err != nil {
 			return fmt.Errorf("store: unable to save layer %s: %w", l.Name, err)
 		}
 		st, err := tx.PrepareContext(ctx, `INSERT INTO geo_areas(layer, pos, id, name, population, geom, lon, lat, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -64,7 +73,7 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 // Layer returns the stored layer name with its areas in order.
 func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 	l := &geo.Layer{Name: name}
-	err := s.db.QueryRowContext(ctx, `SELECT source FROM geo_layers WHERE name = ?`, name).Scan(&l.Source)
+	err := s.db.QueryRowContext(ctx, `SELECT source, coalesce(content_hash, '') FROM geo_layers WHERE name = ?`, name).Scan(&l.Source, &l.SourceHash)
 	if err == sql.ErrNoRows {
 		return nil, budget.Errorf(budget.ENOTFOUND, "geo: no layer %q (list them with: budgetlens geo ls)", name)
 	}
@@ -108,7 +117,7 @@ func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 
 // Layers lists the stored layers by name.
 func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT l.name, l.source, l.areas, coalesce((SELECT sum(population) FROM geo_areas a WHERE a.layer = l.name), 0)
+	rows, err := s.db.QueryContext(ctx, `SELECT l.name, l.source, coalesce(l.content_hash, ''), l.areas, coalesce((SELECT sum(population) FROM geo_areas a WHERE a.layer = l.name), 0)
 		FROM geo_layers l ORDER BY l.name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list layers: %w", err)
@@ -117,7 +126,7 @@ func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
 	out := []geo.LayerInfo{}
 	for rows.Next() {
 		var li geo.LayerInfo
-		if err := rows.Scan(&li.Layer, &li.Source, &li.Areas, &li.Population); err != nil {
+		if err := rows.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas, &li.Population); err != nil {
 			return nil, fmt.Errorf("store: unable to list layers: %w", err)
 		}
 		out = append(out, li)

@@ -13,7 +13,7 @@ import (
 func init() { register("geo", geoSuite) }
 
 func testLayer(name string, n int) *geo.Layer {
-	l := &geo.Layer{Name: name, Source: "test.geojson"}
+	l := &geo.Layer{Name: name, Source: "test.geojson", SourceHash: "abc123"}
 	for i := 0; i < n; i++ {
 		x := float64(i)
 		l.Areas = append(l.Areas, geo.Area{
@@ -56,7 +56,7 @@ func geoSuite(t *testing.T, newStore Factory) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []geo.LayerInfo{{Layer: "district", Areas: 2, Population: 100, Source: "test.geojson"}, {Layer: "tract", Areas: 3, Population: 300, Source: "test.geojson"}}
+	want := []geo.LayerInfo{{Layer: "district", Areas: 2, Population: 100, Source: "test.geojson", SourceHash: "abc123"}, {Layer: "tract", Areas: 3, Population: 300, Source: "test.geojson", SourceHash: "abc123"}}
 	if !reflect.DeepEqual(infos, want) {
 		t.Fatalf("layers %+v, want %+v", infos, want)
 	}
