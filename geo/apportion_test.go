@@ -279,6 +279,7 @@ func FuzzParseWKT(f *testing.F) {
 func FuzzAssignCSV(f *testing.F) {
 	f.Add("id,lon,lat\n1,0.5,0.5\n2,\"1.5\",0.5\n")
 	f.Add("id,lat,lon\r\na,0.1,0.2\r\n")
+	f.Add("\"id\",\"lon\",\"lat\"\n\"a\",0.5,1.5\n")
 	ix := NewIndex(gridLayer(2))
 	f.Fuzz(func(t *testing.T, s string) {
 		var out bytes.Buffer
@@ -303,5 +304,14 @@ func TestAssignCSVLongLine(t *testing.T) {
 	}
 	if st.Points != 2 || out.String() != "id,area_id\n"+long+",aa\nb,ba\n" {
 		t.Fatalf("%d points, output %.40q...", st.Points, out.String())
+	}
+}
+
+func TestAssignCSVQuotedHeader(t *testing.T) {
+	ix := NewIndex(gridLayer(2))
+	var out bytes.Buffer
+	st, err := AssignCSV(ix, strings.NewReader("\ufeff\"id\",\"lon\",\"lat\"\n\"a\",0.5,1.5\n"), &out, AssignOptions{})
+	if err != nil || st.Points != 1 || out.String() != "id,area_id\na,ab\n" {
+		t.Fatalf("%v %+v %q", err, st, out.String())
 	}
 }

@@ -100,6 +100,9 @@ func AssignCSV(ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignSt
 		}
 	}
 	header := strings.Split(strings.TrimRight(strings.TrimPrefix(string(headBuf), "\ufeff"), "\r"), ",")
+	for i, h := range header {
+		header[i] = strings.Trim(strings.TrimSpace(h), `"`)
+	}
 	idc := findColumn(header, []string{"id"})
 	xc := findColumn(header, []string{"lon", "longitude", "lng", "x"})
 	yc := findColumn(header, []string{"lat", "latitude", "y"})
