@@ -105,90 +105,148 @@ var demoFiles = []string{
 func runDemo(ctx context.Context, w io.Writer, o *demoOpts) (*demoResult, error) {
 	out := &demoResult{}
 	t0 := time.Now()
-	mark := func(name string) {
+	b := &demoBuild{ctx: ctx, o: o}
+	defer b.close()
+	for _, st := range []struct {
+		name string
+		run  func() error
+	}{
+		{"import budget", func() error { return b.extractAndImport() }},
+		{"import geography", b.geography},
+		{"need index", b.needIndex},
+		{"synthetic service requests (generate + locate)", b.serviceRequests},
+		{"attribution and metrics", b.analyse},
+		{"comparisons (proposed, adopted, last year)", b.compare},
+		{"report (HTML, XLSX, PDF)", func() error { return b.writeReport(w) }},
+	} {
+		if err := st.run(); err != nil {
+			return nil, err
+		}
 		now := time.Now()
-		out.Stages = append(out.Stages, stage{name, now.Sub(t0).Seconds()})
+		out.Stages = append(out.Stages, stage{st.name, now.Sub(t0).Seconds()})
 		t0 = now
 	}
-	dataDir := filepath.Join(o.dir, "data")
-	if err := os.MkdirAll(dataDir, 0o755); err != nil {
-		return nil, err
+	out.Written, out.Result = b.written, b.res
+	printHeadline(w, b.doc, b.written)
+	if o.timings {
+		for _, st := range out.Stages {
+			fmt.Fprintf(w, "stage %-50s %6.2f s\n", st.Name, st.Seconds)
+		}
 	}
-	dbPath := filepath.Join(o.dir, "budgetlens.duckdb")
+	return out, nil
+}
+
+// demoBuild holds what the demo's stages hand to each other.
+type demoBuild struct {
+	ctx          context.Context
+	o            *demoOpts
+	s            *duckdb.Store
+	path, hashes map[string]string // embedded name -> extracted path, sha256
+	cd, nc       *geo.Layer
+	cdIx, ncIx   *geo.Index
+	tracts       *geo.Layer
+	ces          *need.Table
+	evs          []*events.Summary
+	evSource     string
+	in           *analysis.Input
+	res          *analysis.Result
+	cmp          []analysis.CompareRow
+	doc          *report.Document
+	written      report.Written
+}
+
+func (b *demoBuild) close() {
+	if b.s != nil {
+		b.s.Close()
+	}
+}
+
+// extractAndImport writes the embedded files to DIR/data, creates the store
+// from scratch and imports the budget files.
+func (b *demoBuild) extractAndImport() error {
+	dataDir := filepath.Join(b.o.dir, "data")
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return err
+	}
+	dbPath := filepath.Join(b.o.dir, "budgetlens.duckdb")
 	for _, p := range []string{dbPath, dbPath + ".wal"} {
 		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return nil, err
+			return err
 		}
 	}
-	path := map[string]string{}
-	hashes := map[string]string{}
+	b.path, b.hashes = map[string]string{}, map[string]string{}
 	for _, f := range demoFiles {
-		b, err := budgetlens.DemoFS.ReadFile(f)
+		data, err := budgetlens.DemoFS.ReadFile(f)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		p := filepath.Join(dataDir, filepath.Base(f))
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			return nil, err
+		if err := os.WriteFile(p, data, 0o644); err != nil {
+			return err
 		}
-		path[f] = p
-		h := sha256.Sum256(b)
-		hashes[f] = hex.EncodeToString(h[:])
+		h := sha256.Sum256(data)
+		b.path[f], b.hashes[f] = p, hex.EncodeToString(h[:])
 	}
 	s, err := duckdb.Open(dbPath)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer s.Close()
-	// budget
+	b.s = s
 	for _, f := range demoFiles[:4] {
-		b, _ := budgetlens.DemoFS.ReadFile(f)
-		batch, err := ingest.CSV(path[f], b, ingest.Options{})
+		data, _ := budgetlens.DemoFS.ReadFile(f)
+		batch, err := ingest.CSV(b.path[f], data, ingest.Options{})
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if _, err := s.ImportBatch(ctx, batch); err != nil {
-			return nil, err
-		}
-	}
-	mark("import budget")
-	cd, _, err := geo.ReadFile(path[budgetlens.DemoCouncilDistricts], geo.ImportOptions{Layer: "council_districts", IDField: "District", NameField: "District_Name"})
-	if err != nil {
-		return nil, err
-	}
-	nc, _, err := geo.ReadFile(path[budgetlens.DemoNeighborhoods], geo.ImportOptions{Layer: "neighborhood_councils", IDField: "Name", NameField: "Name"})
-	if err != nil {
-		return nil, err
-	}
-	cdIx, ncIx := geo.NewIndex(cd), geo.NewIndex(nc)
-	tab, err := need.ReadTable(path[budgetlens.DemoCES3], need.ReadOptions{})
-	if err != nil {
-		return nil, err
-	}
-	county, err := analysis.TractPointsTable(tab, "tracts", "Los Angeles")
-	if err != nil {
-		return nil, err
-	}
-	tracts := analysis.Within(county, cdIx, "tracts")
-	for _, l := range []*geo.Layer{cd, nc, tracts} {
-		if err := s.SaveLayer(ctx, l); err != nil {
-			return nil, err
+		if _, err := s.ImportBatch(b.ctx, batch); err != nil {
+			return err
 		}
 	}
-	mark("import geography")
-	// need: CES 3.0 recomputed from the raw indicators over all California tracts
+	return nil
+}
+
+// geography stores the districts, the neighbourhood councils and the CES
+// 3.0 tracts whose point lies in a district.
+func (b *demoBuild) geography() error {
+	var err error
+	if b.cd, _, err = geo.ReadFile(b.path[budgetlens.DemoCouncilDistricts], geo.ImportOptions{Layer: "council_districts", IDField: "District", NameField: "District_Name"}); err != nil {
+		return err
+	}
+	if b.nc, _, err = geo.ReadFile(b.path[budgetlens.DemoNeighborhoods], geo.ImportOptions{Layer: "neighborhood_councils", IDField: "Name", NameField: "Name"}); err != nil {
+		return err
+	}
+	b.cdIx, b.ncIx = geo.NewIndex(b.cd), geo.NewIndex(b.nc)
+	if b.ces, err = need.ReadTable(b.path[budgetlens.DemoCES3], need.ReadOptions{}); err != nil {
+		return err
+	}
+	county, err := analysis.TractPointsTable(b.ces, "tracts", "Los Angeles")
+	if err != nil {
+		return err
+	}
+	b.tracts = analysis.Within(county, b.cdIx, "tracts")
+	for _, l := range []*geo.Layer{b.cd, b.nc, b.tracts} {
+		if err := b.s.SaveLayer(b.ctx, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// needIndex recomputes CES 3.0 from the raw indicators over all California
+// tracts (statewide percentiles), stores the run for the city's tracts, and
+// stores the ACS population groups.
+func (b *demoBuild) needIndex() error {
 	spec, err := need.Preset("ces3")
 	if err != nil {
-		return nil, err
+		return err
 	}
-	nres, err := need.Compute(spec, tab, need.Options{})
+	nres, err := need.Compute(spec, b.ces, need.Options{})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	run := need.NewRun(nres, []need.Input{{Role: "indicators", File: filepath.Base(path[budgetlens.DemoCES3]), Hash: tab.Hash}}, "tracts", false)
-	// percentiles are statewide; only the city's tracts are kept
+	run := need.NewRun(nres, []need.Input{{Role: "indicators", File: filepath.Base(b.path[budgetlens.DemoCES3]), Hash: b.ces.Hash}}, "tracts", false)
 	inCity := map[string]bool{}
-	for _, a := range tracts.Areas {
+	for _, a := range b.tracts.Areas {
 		inCity[a.ID] = true
 	}
 	kept := run.Areas[:0]
@@ -198,89 +256,89 @@ func runDemo(ctx context.Context, w io.Writer, o *demoOpts) (*demoResult, error)
 		}
 	}
 	run.Areas = kept
-	if _, err := s.SaveRun(ctx, run); err != nil {
-		return nil, err
+	if _, err := b.s.SaveRun(b.ctx, run); err != nil {
+		return err
 	}
-	groups, err := analysis.ReadGroupCounts(path[budgetlens.DemoACSRace])
+	groups, err := analysis.ReadGroupCounts(b.path[budgetlens.DemoACSRace])
 	if err != nil {
-		return nil, err
+		return err
 	}
 	groups.Source = filepath.Base(groups.Source)
-	gb, _ := json.Marshal(groups)
-	if err := s.SaveDataset(ctx, &analysis.Dataset{Kind: "groups", Name: "acs", Source: groups.Source, SHA256: groups.Hash, Body: gb}); err != nil {
-		return nil, err
-	}
-	mark("need index")
-	// synthetic service requests, streamed through both layers at once
-	evs, evHash, err := demoEvents(path[budgetlens.DemoTractPoints], cd, nc, cdIx, ncIx, o.rows, o.seed)
+	gb, err := json.Marshal(groups)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	evSource := fmt.Sprintf("SYNTHETIC MyLA311 requests (%d rows, seed %d)", o.rows, o.seed)
-	for _, x := range []struct {
-		l *geo.Layer
-		s *events.Summary
-	}{{cd, evs[0]}, {nc, evs[1]}} {
-		ids := make([]string, len(x.l.Areas))
-		for i, a := range x.l.Areas {
+	return b.s.SaveDataset(b.ctx, &analysis.Dataset{Kind: "groups", Name: "acs", Source: groups.Source, SHA256: groups.Hash, Body: gb})
+}
+
+// serviceRequests generates the synthetic requests, locates them in both
+// layers at once and stores the demand per layer.
+func (b *demoBuild) serviceRequests() error {
+	evs, evHash, err := demoEvents(b.path[budgetlens.DemoTractPoints], b.cd, b.nc, b.cdIx, b.ncIx, b.o.rows, b.o.seed)
+	if err != nil {
+		return err
+	}
+	b.evs = evs
+	b.evSource = fmt.Sprintf("SYNTHETIC MyLA311 requests (%d rows, seed %d)", b.o.rows, b.o.seed)
+	for k, l := range []*geo.Layer{b.cd, b.nc} {
+		ids := make([]string, len(l.Areas))
+		for i, a := range l.Areas {
 			ids[i] = a.ID
 		}
-		ds, err := analysis.DemandDataset(x.l.Name, ids, analysis.DemandOf(x.s, x.l), evSource, evHash, true)
+		ds, err := analysis.DemandDataset(l.Name, ids, analysis.DemandOf(evs[k], l), b.evSource, evHash, true)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		if err := s.SaveDataset(ctx, ds); err != nil {
-			return nil, err
+		if err := b.s.SaveDataset(b.ctx, ds); err != nil {
+			return err
 		}
 	}
-	mark("synthetic service requests (generate + locate)")
-	ao := &analyzeOpts{fy: "2021-22", phase: "proposed", layer: "council_districts", tiers: 5, reps: o.reps, seed: analysis.DefaultSeed}
-	in, err := prepareAnalysis(ctx, s, ao)
+	return nil
+}
+
+// analyse runs the analysis of the proposed budget by council district
+// with the requests, the projects and the live event summary, and stores it.
+func (b *demoBuild) analyse() error {
+	ao := &analyzeOpts{fy: "2021-22", phase: "proposed", layer: "council_districts", tiers: 5, reps: b.o.reps, seed: analysis.DefaultSeed}
+	in, err := prepareAnalysis(b.ctx, b.s, ao)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	in.Events, in.EventsSource, in.EventsSynthetic = evs[0], evSource, true
-	projects, err := attribute.ReadProjects(path[budgetlens.DemoProjectsCSV], path[budgetlens.DemoProjectsGeoJSON], 0)
+	in.Events, in.EventsSource, in.EventsSynthetic = b.evs[0], b.evSource, true
+	projects, err := attribute.ReadProjects(b.path[budgetlens.DemoProjectsCSV], b.path[budgetlens.DemoProjectsGeoJSON], 0)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	in.Projects, in.ProjectsSource = projects, "the LADOT funded-projects database"
-	in.Inputs = append(in.Inputs, analysis.Source{Role: "capital projects", Name: filepath.Base(path[budgetlens.DemoProjectsCSV]), SHA256: hashes[budgetlens.DemoProjectsCSV]},
-		analysis.Source{Role: "capital projects", Name: filepath.Base(path[budgetlens.DemoProjectsGeoJSON]), SHA256: hashes[budgetlens.DemoProjectsGeoJSON]})
+	for _, f := range []string{budgetlens.DemoProjectsCSV, budgetlens.DemoProjectsGeoJSON} {
+		in.Inputs = append(in.Inputs, analysis.Source{Role: "capital projects", Name: filepath.Base(b.path[f]), SHA256: b.hashes[f]})
+	}
 	for i := range in.Inputs {
 		if in.Inputs[i].Role == "service demand" {
 			in.Inputs[i].Role = "service requests"
 		}
 	}
-	res, err := analysis.Analyze(in)
-	if err != nil {
-		return nil, err
+	if b.res, err = analysis.Analyze(in); err != nil {
+		return err
 	}
-	if _, err := s.SaveAnalysis(ctx, analysis.NewRecord(res)); err != nil {
-		return nil, err
-	}
-	mark("attribution and metrics")
-	cmp, err := comparisons(ctx, s, in, res)
-	if err != nil {
-		return nil, err
-	}
-	mark("comparisons (proposed, adopted, last year)")
-	dopt := demoDocOptions(cd, cmp)
-	dopt.NeedPoints, dopt.SyntheticDemand = analysis.NeedPointsMap(in.Run, in.Small), true
-	doc := analysis.Document(res, dopt)
-	written, err := writeReports(ctx, w, doc, o.dir, "report", o.noPDF)
-	if err != nil {
-		return nil, err
-	}
-	out.Written, out.Result = written, res
-	mark("report (HTML, XLSX, PDF)")
-	printHeadline(w, doc, written)
-	if o.timings {
-		for _, st := range out.Stages {
-			fmt.Fprintf(w, "stage %-50s %6.2f s\n", st.Name, st.Seconds)
-		}
-	}
-	return out, nil
+	b.in = in
+	_, err = b.s.SaveAnalysis(b.ctx, analysis.NewRecord(b.res))
+	return err
+}
+
+func (b *demoBuild) compare() error {
+	var err error
+	b.cmp, err = comparisons(b.ctx, b.s, b.in, b.res)
+	return err
+}
+
+func (b *demoBuild) writeReport(w io.Writer) error {
+	dopt := demoDocOptions(b.cd, b.cmp)
+	dopt.NeedPoints, dopt.SyntheticDemand = analysis.NeedPointsMap(b.in.Run, b.in.Small), true
+	b.doc = analysis.Document(b.res, dopt)
+	var err error
+	b.written, err = writeReports(b.ctx, w, b.doc, b.o.dir, "report", b.o.noPDF)
+	return err
 }
 
 // demoDocOptions describe the demo's inputs for the report.
