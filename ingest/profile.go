@@ -80,7 +80,8 @@ type Profile struct {
 
 // MeasureColumn is one amount column of an explicit pivot. FiscalYear is
 // written as ParseFiscalYear accepts it ("2021-22"); a bare year is read by
-// the jurisdiction's convention (see yearToFiscal).
+// the jurisdiction's convention (see yearToFiscal). Without a FiscalYear
+// the row's own (its fiscal_year, year or date column) is used.
 type MeasureColumn struct {
 	Column     string `yaml:"column"`
 	FiscalYear string `yaml:"fiscal_year"`

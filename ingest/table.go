@@ -41,6 +41,7 @@ type pivotCol struct {
 	idx   int
 	fy    budget.FiscalYear
 	phase budget.Phase
+	rowFY bool // the fiscal year comes from the row (a measure column without one)
 }
 
 func bind(p *Profile, header []string, file string) (*binding, error) {
@@ -60,6 +61,15 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 			}
 		}
 		if taken {
+			b.mapped++
+			continue
+		}
+		if mc, ok := explicitMeasure(p, h); ok && mc.FiscalYear == "" {
+			ph, err := budget.ParsePhase(mc.Phase)
+			if err != nil {
+				return nil, &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "measure column", Value: h, Expected: err.Error()}
+			}
+			b.pivots = append(b.pivots, pivotCol{idx: i, phase: ph, rowFY: true})
 			b.mapped++
 			continue
 		}
@@ -679,6 +689,12 @@ func (cv *converter) kind(line int, cells []string) (budget.Kind, error) {
 
 // rowPeriod returns the fiscal year and phase of a long-format row.
 func (cv *converter) rowPeriod(line int, cells []string) (budget.FiscalYear, budget.Phase, error) {
+	return cv.rowPeriodNeed(line, cells, true)
+}
+
+// rowPeriodNeed is rowPeriod; needPhase false accepts a row without a
+// phase (explicit measure columns carry their own).
+func (cv *converter) rowPeriodNeed(line int, cells []string, needPhase bool) (budget.FiscalYear, budget.Phase, error) {
 	var fy budget.FiscalYear
 	ph := cv.c.phase
 	if cv.c.fy != nil {
@@ -731,7 +747,7 @@ func (cv *converter) rowPeriod(line int, cells []string) (budget.FiscalYear, bud
 	if fy.Start == 0 {
 		return fy, ph, budget.Errorf(budget.EINVALID, "%s: no fiscal year: the file name, its columns and the profile %s give none; pass --fy 2021-22", cv.b.file, cv.b.p.Name)
 	}
-	if ph == "" {
+	if ph == "" && needPhase {
 		return fy, ph, budget.Errorf(budget.EINVALID, "%s: no budget phase: the file name, its columns and the profile %s give none; pass --phase adopted (or proposed, estimate, actual)", cv.b.file, cv.b.p.Name)
 	}
 	return fy, ph, nil
@@ -749,6 +765,13 @@ func (cv *converter) lineItems(line int, cells []string) error {
 		for _, pc := range cv.b.pivots {
 			if pc.idx >= len(cells) {
 				continue
+			}
+			if pc.rowFY {
+				fy, _, err := cv.rowPeriodNeed(line, cells, false)
+				if err != nil {
+					return err
+				}
+				pc.fy = fy
 			}
 			c, empty, err := ParseFixed(cells[pc.idx], kind.Places())
 			if err != nil {

@@ -91,14 +91,15 @@ func csvSumsWhere(t *testing.T, path, deptCol, amountCol, whereCol, whereVal str
 		if wi >= 0 && rec[wi] != whereVal {
 			continue
 		}
-		v, ok := new(big.Rat).SetString(rec[ai])
+		v, ok := new(big.Rat).SetString(strings.TrimPrefix(rec[ai], "$"))
 		if !ok {
 			t.Fatalf("%s: cannot read %q", path, rec[ai])
 		}
-		if out[rec[di]] == nil {
-			out[rec[di]] = new(big.Rat)
+		k := strings.TrimSpace(rec[di]) // budgetlens trims cells
+		if out[k] == nil {
+			out[k] = new(big.Rat)
 		}
-		out[rec[di]].Add(out[rec[di]], v)
+		out[k].Add(out[k], v)
 	}
 	return out
 }
