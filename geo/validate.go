@@ -75,7 +75,7 @@ func cleanPolygonal(g orb.Geometry, feature int, id string) (orb.MultiPolygon, [
 				add(&repairs, "unclosed_ring", "polygon %d ring %d: closed the ring by repeating its first point", pi+1, ri+1)
 			}
 			a := signedArea(r)
-			if len(r) < 4 || a == 0 {
+			if len(r) < 4 || collinear(r) {
 				add(&repairs, "empty_part", "polygon %d ring %d: dropped a ring with %d distinct points and area %g", pi+1, ri+1, max(len(r)-1, 0), math.Abs(a))
 				if ri == 0 {
 					break // without its outer ring the polygon (and its holes) is dropped
@@ -83,7 +83,7 @@ func cleanPolygonal(g orb.Geometry, feature int, id string) (orb.MultiPolygon, [
 				continue
 			}
 			wantCCW := ri == 0
-			if (a > 0) != wantCCW {
+			if a != 0 && (a > 0) != wantCCW { // a self-crossing ring can have no net winding: left alone
 				r = reverseRing(r)
 				which := "outer ring made counter-clockwise"
 				if !wantCCW {
@@ -91,8 +91,8 @@ func cleanPolygonal(g orb.Geometry, feature int, id string) (orb.MultiPolygon, [
 				}
 				add(&repairs, "winding", "polygon %d ring %d: %s", pi+1, ri+1, which)
 			}
-			if n := selfIntersections(r); n > 0 {
-				add(&warnings, "self_intersection", "polygon %d ring %d crosses itself at %d places; kept, read with the even-odd rule", pi+1, ri+1, n)
+			if n, at := selfIntersections(r); n > 0 {
+				add(&warnings, "self_intersection", "polygon %d ring %d crosses or touches itself at %d places (first near %.7f,%.7f); kept, read with the even-odd rule", pi+1, ri+1, n, at[0], at[1])
 			}
 			np = append(np, r)
 		}
@@ -104,6 +104,16 @@ func cleanPolygonal(g orb.Geometry, feature int, id string) (orb.MultiPolygon, [
 		return nil, repairs, warnings, fmt.Errorf("no polygon with an area is left after dropping empty parts; the area's geometry is empty or degenerate")
 	}
 	return out, repairs, warnings, nil
+}
+
+// collinear reports whether every point of r lies on one line (no area).
+func collinear(r orb.Ring) bool {
+	for i := 2; i < len(r); i++ {
+		if orient(r[0], r[1], r[i]) != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 func dedupe(r orb.Ring) (orb.Ring, int) {
@@ -144,10 +154,11 @@ func reverseRing(r orb.Ring) orb.Ring {
 // selfIntersections counts pairs of non-adjacent edges of a closed ring
 // that touch or cross, with a sweep over the edges sorted by their western
 // end.
-func selfIntersections(r orb.Ring) int {
+func selfIntersections(r orb.Ring) (int, orb.Point) {
+	var first orb.Point
 	n := len(r) - 1
 	if n < 4 {
-		return 0
+		return 0, first
 	}
 	idx := make([]int, n)
 	for i := range idx {
@@ -168,11 +179,14 @@ func selfIntersections(r orb.Ring) int {
 				continue
 			}
 			if segmentsTouch(r[i], r[i+1], r[j], r[j+1]) {
+				if count == 0 {
+					first = r[j] // a vertex of the second edge, close to the crossing
+				}
 				count++
 			}
 		}
 	}
-	return count
+	return count, first
 }
 
 func orient(a, b, c orb.Point) float64 {
