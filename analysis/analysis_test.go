@@ -75,8 +75,17 @@ func smallInput(t *testing.T) *Input {
 		{Classification: budget.Classification{Department: budget.Code{Code: "C", Name: "Dept C"}, Program: budget.Code{Name: "Program C"}}, Description: "Less land", ProposedCents: &a, AdoptedCents: &a, Key: "r2", Line: 3},
 	}
 	l := grid()
+	// two districts: the left column and the two right columns of the grid
+	rect := func(x0, x1 float64) orb.MultiPolygon {
+		return orb.MultiPolygon{{{{x0, 33.99}, {x1, 33.99}, {x1, 34.03}, {x0, 34.03}, {x0, 33.99}}}}
+	}
+	dists := &geo.Layer{Name: "districts", Areas: []geo.Area{{ID: "west", Geom: rect(-118.31, -118.29)}, {ID: "east", Geom: rect(-118.29, -118.26)}}}
+	groups := &GroupCounts{Source: "groups.csv", Hash: "g", Groups: []string{"blue", "green"},
+		Counts: map[string]map[string]float64{"blue": {"a": 50, "b": 20, "c": 0, "d": 300, "e": 100, "f": 60}, "green": {"a": 50, "b": 180, "c": 300, "d": 100, "e": 400, "f": 540}},
+		Total:  map[string]float64{"a": 100, "b": 200, "c": 300, "d": 400, "e": 500, "f": 600}}
 	return &Input{FiscalYear: budget.FiscalYear{Start: 2021}, Phase: budget.Proposed, Items: items, PhaseTotal: tot, Requests: reqs,
-		Layer: l, Run: gridRun(10, 20, 30, 40, 50, 60), Rules: rules, Tiers: 3, Reps: 99, Perms: 99, Seed: 1}
+		Layer: l, Run: gridRun(10, 20, 30, 40, 50, 60), Rules: rules, Tiers: 3, Reps: 99, Perms: 99, Seed: 1,
+		Units: l, Districts: dists, Groups: groups}
 }
 
 func TestAnalyzeSmallGolden(t *testing.T) {
@@ -110,6 +119,19 @@ func TestAnalyzeSmallGolden(t *testing.T) {
 		t.Fatalf("contributions sum to %v, change %v", c, res.Requests.ShareChange)
 	}
 	checkIntervals(t, res)
+	th := res.Theil
+	if th == nil || th.N != 6 || len(th.Groups) != 2 || math.Abs(float64(th.Total-th.Between-th.Within)) > 1e-12 {
+		t.Fatalf("theil: %+v", th)
+	}
+	if len(res.GroupRep) != 2 {
+		t.Fatalf("groups: %+v", res.GroupRep)
+	}
+	for _, g := range res.GroupRep {
+		// the ratio is the group's dollars per member over the citywide per-capita amount
+		if math.Abs(float64(g.Ratio)-float64(g.PerCapita)/float64(res.Headline.PerCapita)) > 1e-9 {
+			t.Fatalf("group %s: ratio %v, per capita %v / %v", g.Group, g.Ratio, g.PerCapita, res.Headline.PerCapita)
+		}
+	}
 	got, err := json.MarshalIndent(withoutMetricsDraws(res), "", "  ")
 	if err != nil {
 		t.Fatal(err)
