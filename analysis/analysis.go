@@ -717,13 +717,13 @@ func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Resu
 		out.Change += Dollars(it.Cents)
 	}
 	out.Attributed = Dollars(sa)
-	s0 := float64(T-st) / float64(A-sa)
+	s0 := float64(ratio(float64(T-st), float64(A-sa)))
 	out.BaseShare = Num(s0)
 	out.NewShare = ratio(float64(T), float64(A))
 	out.ShareChange = out.NewShare - out.BaseShare
 	byDept := map[string]float64{}
 	for i, it := range items {
-		c := (float64(topC[it.ID]) - s0*float64(attC[it.ID])) / float64(A)
+		c := float64(ratio(float64(topC[it.ID])-s0*float64(attC[it.ID]), float64(A)))
 		r := reqs[i]
 		out.Rows = append(out.Rows, RequestRow{Key: it.ID, Dept: it.Dept(), DeptName: r.Department.Name, Program: r.Program.Name,
 			Description: strings.TrimSpace(r.Description), Change: Dollars(it.Cents), Attributed: Dollars(attC[it.ID]), TopTier: Dollars(topC[it.ID]),

@@ -439,3 +439,24 @@ func TestLabels(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzeNothingPlaced: when no dollar can be placed, every share is
+// missing (null in JSON), nothing panics and the identity still holds.
+func TestAnalyzeNothingPlaced(t *testing.T) {
+	in := smallInput(t)
+	in.Items = []budget.LineItem{li("B", 500, 2), li("Z", 7, 3)}
+	in.PhaseTotal = 507
+	res, err := Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Totals.Attributed != 0 || res.Totals.Unattributed != 507 || !res.Headline.TopTierSpendShare.Missing() || res.Concentr != nil {
+		t.Fatalf("totals %+v headline %+v", res.Totals, res.Headline)
+	}
+	if _, err := json.Marshal(res); err != nil {
+		t.Fatal(err)
+	}
+	if err := Document(res, DocOptions{Layer: grid()}).Validate(); err != nil {
+		t.Fatal(err)
+	}
+}

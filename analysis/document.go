@@ -352,10 +352,7 @@ func deptSection(r *Result) report.Section {
 	rows := append([]DeptRow{}, r.Depts...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Total > rows[j].Total })
 	for _, d := range rows {
-		var req any
-		if !d.RequestChange.Missing() {
-			req = float64(d.RequestChange) * 100
-		}
+		req := f64(d.RequestChange * 100)
 		var how []string
 		for m := range d.Methods {
 			how = append(how, MethodLabel(m))
@@ -406,7 +403,7 @@ func requestSection(r *Result) report.Section {
 			{Key: "c", Label: "Contribution (points)", Kind: report.KindNumber, Digits: 4}}}
 	n := min(25, len(q.Rows))
 	for _, x := range q.Rows[:n] {
-		tab.Rows = append(tab.Rows, []any{x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), MethodLabel(x.Method), float64(x.Contribution) * 100})
+		tab.Rows = append(tab.Rows, []any{x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), MethodLabel(x.Method), f64(x.Contribution * 100)})
 	}
 	return report.Section{ID: "requests", Title: "Budget requests", Intro: fmt.Sprintf("%d requests of the %s phase, %s in all; the share of placed dollars in the highest-need tier is %s without them and %s with them.",
 		q.Count, q.Phase, report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 2), report.Format(float64(q.NewShare), report.KindPercent, 2)),
