@@ -42,6 +42,7 @@ from --format or from the file's extension (.csv, .xlsx, .parquet).`,
 				format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
 			}
 			return withStore(func(s *duckdb.Store) error {
+				ff.calendarYear(s, &f)
 				switch format {
 				case "parquet":
 					return exportParquet(s, f, out)

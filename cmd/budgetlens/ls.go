@@ -35,6 +35,7 @@ measure values or the import runs. --format json gives an array of objects.`,
 				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 			}
 			return withStore(func(s *duckdb.Store) error {
+				ff.calendarYear(s, &f)
 				ctx := context.Background()
 				var header []string
 				var rows [][]string

@@ -206,3 +206,16 @@ func TestNewerVersionSupersedes(t *testing.T) {
 		t.Errorf("runs %v", rs)
 	}
 }
+
+// TestCalendarYearJurisdiction: for Madrid (fiscal year = calendar year)
+// --fy 2012 with --jurisdiction selects 2012.
+func TestCalendarYearJurisdiction(t *testing.T) {
+	db := tempDB(t)
+	if code, _, e := run(t, "--db", db, "import", fixture.Data(t, "fdp/madrid-municipal-gastos/datapackage.json")); code != 0 {
+		t.Fatal(e)
+	}
+	code, out, errOut := run(t, "--db", db, "totals", "--jurisdiction", "madrid-municipal-gastos", "--fy", "2012", "--phase", "adopted", "--format", "csv")
+	if code != 0 || strings.Count(out, "\n") < 3 {
+		t.Fatalf("%d %q %q", code, out, errOut)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -54,6 +55,24 @@ func (f *budgetFilterFlags) filter() (budget.Filter, error) {
 	return out, nil
 }
 
+// calendarYear re-reads a bare --fy year for a jurisdiction whose fiscal
+// year is the calendar year (start month 1, as FDP packages with a January
+// fiscalPeriod): there "--fy 2015" means 2015, not FY2014-15.
+func (f *budgetFilterFlags) calendarYear(s *duckdb.Store, out *budget.Filter) error {
+	y := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(f.fy)), "FY")
+	if f.jurisdiction == "" || out.FiscalYear == nil || len(y) != 4 {
+		return nil
+	}
+	var month int
+	err := s.DB().QueryRow(`SELECT start_month FROM budget_jurisdictions WHERE id = ?`, f.jurisdiction).Scan(&month)
+	if err != nil || month != 1 {
+		return nil // unknown jurisdiction or July-June: keep the US reading
+	}
+	start, _ := strconv.Atoi(y)
+	out.FiscalYear = &budget.FiscalYear{Start: start, StartMonth: 1}
+	return nil
+}
+
 // dollars renders cents as an exact JSON number in dollars (e.g. 758985.00).
 func dollars(c int64) json.RawMessage { return json.RawMessage(ingest.FormatCents(c)) }
 
@@ -77,6 +96,7 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 				return err
 			}
 			return withStore(func(s *duckdb.Store) error {
+				ff.calendarYear(s, &f)
 				if f.FiscalYear == nil || f.Phase == "" {
 					// summing across years or phases means nothing: say what exists
 					sl, err := s.FiscalYearsPhases(context.Background(), f.Jurisdiction)
