@@ -110,22 +110,25 @@ type Result struct {
 	Layer        string `json:"layer"`
 	Tiers        int    `json:"tiers"`
 
-	Totals     Totals       `json:"totals"`
-	Headline   Headline     `json:"headline"`
-	Areas      []AreaRow    `json:"areas"`
-	TierRows   []TierRow    `json:"tier_summary"`
-	Concentr   *ConcResult  `json:"concentration,omitempty"`
-	Curves     *Curves      `json:"curves,omitempty"`
-	Theil      *TheilResult `json:"theil,omitempty"`
-	Represent  []RepRow     `json:"representation,omitempty"`
-	GroupRep   []GroupRow   `json:"group_representation,omitempty"`
-	LISA       *LISAResult  `json:"lisa,omitempty"`
-	Depts      []DeptRow    `json:"departments"`
-	Requests   *RequestsRes `json:"requests,omitempty"`
-	Events     *EventsRes   `json:"events,omitempty"`
-	Projects   *ProjectsRes `json:"capital_projects,omitempty"`
-	Notes      []string     `json:"notes"`
-	Provenance Provenance   `json:"provenance"`
+	Totals    Totals       `json:"totals"`
+	Headline  Headline     `json:"headline"`
+	Areas     []AreaRow    `json:"areas"`
+	TierRows  []TierRow    `json:"tier_summary"`
+	Concentr  *ConcResult  `json:"concentration,omitempty"`
+	Curves    *Curves      `json:"curves,omitempty"`
+	Theil     *TheilResult `json:"theil,omitempty"`
+	Represent []RepRow     `json:"representation,omitempty"`
+	GroupRep  []GroupRow   `json:"group_representation,omitempty"`
+	LISA      *LISAResult  `json:"lisa,omitempty"`
+	Depts     []DeptRow    `json:"departments"`
+	Requests  *RequestsRes `json:"requests,omitempty"`
+	Events    *EventsRes   `json:"events,omitempty"`
+	Projects  *ProjectsRes `json:"capital_projects,omitempty"`
+	// Comparisons holds the other phase of the year and last year's
+	// adopted budget on the same layer, rules and need (set by the caller).
+	Comparisons []CompareRow `json:"comparisons,omitempty"`
+	Notes       []string     `json:"notes"`
+	Provenance  Provenance   `json:"provenance"`
 }
 
 // Totals is the accounting identity: attributed + unattributed = phase total.

@@ -56,7 +56,7 @@ func (o *analyzeOpts) add(cmd *cobra.Command, defaultPhase string) {
 func newAnalyzeCmd() *cobra.Command {
 	var o analyzeOpts
 	var format string
-	var save, list bool
+	var save, list, compare bool
 	cmd := &cobra.Command{
 		Use:   "analyze",
 		Short: "Measure whether a budget phase's spending reaches need, area by area",
@@ -95,6 +95,11 @@ requests, provenance with input hashes).`,
 				if err != nil {
 					return err
 				}
+				if compare {
+					if res.Comparisons, err = comparisons(ctx, s, in, res); err != nil {
+						return err
+					}
+				}
 				if save {
 					if _, err := s.SaveAnalysis(ctx, analysis.NewRecord(res)); err != nil {
 						return err
@@ -107,6 +112,7 @@ requests, provenance with input hashes).`,
 	o.add(cmd, "adopted")
 	cmd.Flags().BoolVar(&save, "save", false, "store the result (with its input hashes) in the store")
 	cmd.Flags().BoolVar(&list, "list", false, "list the stored analyses instead")
+	cmd.Flags().BoolVar(&compare, "compare", false, "add the other phase of the year and last year's adopted budget (comparisons)")
 	addFormatFlag(cmd, &format)
 	return cmd
 }
@@ -402,8 +408,16 @@ func writeAnalysis(w io.Writer, format string, r *analysis.Result) error {
 		fmt.Fprintf(w, "\nattributed   %s (%s%%)\nunattributed %s\nphase total  %s\n", analysis.FormatCents(int64(t.Attributed)),
 			anum(t.AttributedShare*100, 1), analysis.FormatCents(int64(t.Unattributed)), analysis.FormatCents(int64(t.PhaseTotal)))
 		h := r.Headline
-		fmt.Fprintf(w, "top need tier: %s%% of attributed dollars, %s%% of residents; concentration index %s [%s, %s]\n",
-			anum(h.TopTierSpendShare*100, 1), anum(h.TopTierPopShare*100, 1), anum(h.Concentration, 3), anum(h.ConcentrationLow, 3), anum(h.ConcentrationHigh, 3))
+		ci := ""
+		if !h.ConcentrationLow.Missing() && !h.ConcentrationHigh.Missing() {
+			ci = fmt.Sprintf(" [95%% interval %s, %s]", anum(h.ConcentrationLow, 3), anum(h.ConcentrationHigh, 3))
+		}
+		fmt.Fprintf(w, "top need tier: %s%% of attributed dollars, %s%% of residents; concentration index %s%s\n",
+			anum(h.TopTierSpendShare*100, 1), anum(h.TopTierPopShare*100, 1), anum(h.Concentration, 3), ci)
+		for _, c := range r.Comparisons {
+			fmt.Fprintf(w, "%s %-8s total %s, attributed %s%%, top tier %s%% of dollars, concentration %s\n", c.FiscalYear, c.Phase,
+				analysis.FormatCents(int64(c.PhaseTotal)), anum(c.AttributedShare*100, 1), anum(c.TopTierSpendShare*100, 1), anum(c.Concentration, 3))
+		}
 		for _, n := range r.Notes {
 			fmt.Fprintln(w, "note:", n)
 		}

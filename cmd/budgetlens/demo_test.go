@@ -202,8 +202,9 @@ func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "area_id,name,population,amount,per_capita,need_score,need_tier") || strings.Count(out, "\n") != 19 {
 		t.Fatalf("csv: %d\n%s", code, out)
 	}
-	code, out, _ = run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--reps", "0")
-	if code != 0 || !strings.Contains(out, "phase total") || !strings.Contains(out, "concentration index") {
+	code, out, _ = run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--reps", "0", "--compare")
+	if code != 0 || !strings.Contains(out, "phase total") || !strings.Contains(out, "concentration index") ||
+		!strings.Contains(out, "FY2020-21 adopted") || !strings.Contains(out, "FY2021-22 proposed") {
 		t.Fatalf("table: %d\n%s", code, out)
 	}
 }
