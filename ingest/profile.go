@@ -86,6 +86,10 @@ type MeasureColumn struct {
 	Column     string `yaml:"column"`
 	FiscalYear string `yaml:"fiscal_year"`
 	Phase      string `yaml:"phase"`
+	// Measure and Unit name the performance measure a column holds, for
+	// measure files with one column per measure.
+	Measure string `yaml:"measure"`
+	Unit    string `yaml:"unit"`
 }
 
 // Fields a profile may map.

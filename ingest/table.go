@@ -38,10 +38,12 @@ type binding struct {
 }
 
 type pivotCol struct {
-	idx   int
-	fy    budget.FiscalYear
-	phase budget.Phase
-	rowFY bool // the fiscal year comes from the row (a measure column without one)
+	idx     int
+	fy      budget.FiscalYear
+	phase   budget.Phase
+	rowFY   bool   // the fiscal year comes from the row (a measure column without one)
+	measure string // the performance measure the column holds, if named
+	unit    string
 }
 
 func bind(p *Profile, header []string, file string) (*binding, error) {
@@ -69,7 +71,7 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 			if err != nil {
 				return nil, &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "measure column", Value: h, Expected: err.Error()}
 			}
-			b.pivots = append(b.pivots, pivotCol{idx: i, phase: ph, rowFY: true})
+			b.pivots = append(b.pivots, pivotCol{idx: i, phase: ph, rowFY: true, measure: mc.Measure, unit: mc.Unit})
 			b.mapped++
 			continue
 		}
@@ -78,7 +80,7 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 			if err != nil {
 				return nil, &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "measure column", Value: h, Expected: err.Error()}
 			}
-			b.pivots = append(b.pivots, pivotCol{idx: i, fy: fy, phase: ph})
+			b.pivots = append(b.pivots, pivotCol{idx: i, fy: fy, phase: ph, measure: mc.Measure, unit: mc.Unit})
 			b.mapped++
 			continue
 		}
@@ -858,7 +860,7 @@ func (cv *converter) measures(line int, cells []string) error {
 		Program: budget.Code{Code: cv.cell(cells, "program.code"), Name: cv.cell(cells, "program.name")},
 		Measure: budget.Code{Code: cv.cell(cells, "measure.code"), Name: cv.cell(cells, "measure.name")},
 		Unit:    cv.cell(cells, "unit"), Line: line}
-	add := func(i int, fy budget.FiscalYear, ph budget.Phase) error {
+	add := func(i int, fy budget.FiscalYear, ph budget.Phase, pc *pivotCol) error {
 		if i >= len(cells) {
 			return nil
 		}
@@ -871,12 +873,24 @@ func (cv *converter) measures(line int, cells []string) error {
 		}
 		m := base
 		m.FiscalYear, m.Phase, m.Value = fy, ph, v
+		if pc != nil && pc.measure != "" {
+			m.Measure = budget.Code{Code: pc.measure, Name: pc.measure}
+			m.Unit = pc.unit
+		}
 		cv.batch.Measures = append(cv.batch.Measures, m)
 		return nil
 	}
 	if len(cv.b.pivots) > 0 {
-		for _, pc := range cv.b.pivots {
-			if err := add(pc.idx, pc.fy, pc.phase); err != nil {
+		for i := range cv.b.pivots {
+			pc := cv.b.pivots[i]
+			if pc.rowFY {
+				fy, _, err := cv.rowPeriodNeed(line, cells, false)
+				if err != nil {
+					return err
+				}
+				pc.fy = fy
+			}
+			if err := add(pc.idx, pc.fy, pc.phase, &pc); err != nil {
 				return err
 			}
 		}
@@ -895,5 +909,5 @@ func (cv *converter) measures(line int, cells []string) error {
 	if err != nil {
 		return err
 	}
-	return add(i, fy, ph)
+	return add(i, fy, ph, nil)
 }

@@ -74,7 +74,7 @@ func TestBrokenFiles(t *testing.T) {
 		{"unquoted quote", edit(sec4Path, "x.csv", replaceIn(10, "Library,", `Lib"rary,`)), nil,
 			`x.csv:10:2: line 10, column 2 (field CSV syntax): value "Lib\"": bare " in non-quoted-field: quote fields that contain commas, quotes or line breaks, and double any quote inside them`},
 		{"unknown layout", literal("x.csv", "Foo,Bar\n1,2\n"), nil,
-			`x.csv:1: line 1 (field header): value "Foo,Bar": the headings of a known export (profiles la-actuals-long, la-actuals-wide, la-expenditures, la-history-expenditures, la-history-revenue, la-measures-history, la-measures, la-neighborhood-councils, la-positions, la-program-priorities, la-requests, la-revenue, la-text-department, la-text-program, la-text-schedule, oakland); for any other file write a profile and pass --profile FILE.yaml (see docs/budget.md)`},
+			`x.csv:1: line 1 (field header): value "Foo,Bar": the headings of a known export (profiles la-actuals-long, la-actuals-wide, la-available-balances, la-expenditures, la-history-expenditures, la-history-revenue, la-measures-history, la-measures, la-neighborhood-councils, la-positions, la-program-priorities, la-requests, la-reserves, la-revenue-sources, la-revenue, la-text-department, la-text-program, la-text-schedule, oakland); for any other file write a profile and pass --profile FILE.yaml (see docs/budget.md)`},
 		{"empty file", literal("x.csv", ""), nil,
 			`x.csv:1: line 1 (field header): value "": a header row naming the columns; the file is empty`},
 		{"Oakland file without a phase in its name", edit(oak, "oakland.csv", func(l []string) []string { return l[:5] }), nil,

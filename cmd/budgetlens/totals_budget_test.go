@@ -17,7 +17,7 @@ func TestTotalsEveryRealFile(t *testing.T) {
 		{"2020-21 Estimates", "2020-21", "estimate"}, {"2021-22 Proposed Budget", "2021-22", "proposed"}, {"2021-22 Adopted", "2021-22", "adopted"}}
 	cases := []struct {
 		file, kind, juris, deptCol, whereCol, whereVal string
-		byName                                         bool
+		byName, byAccount                              bool
 		cols                                           []col
 	}{
 		{file: "la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv", kind: "expenditure", juris: "la", deptCol: "Dept Code", cols: la5},
@@ -33,6 +33,8 @@ func TestTotalsEveryRealFile(t *testing.T) {
 			cols: []col{{"ADOPTED BUDGET AMOUNT", "2013-14", "adopted"}, {"TOTAL BUDGET", "2013-14", "estimate"}, {"TOTAL EXPENDITURES", "2013-14", "actual"}}},
 		{file: "la/history2014/Neighborhood_Council_Expenditures.csv", kind: "expenditure", juris: "la", deptCol: "Neighborhood Council", whereCol: "BFY", whereVal: "2014", byName: true,
 			cols: []col{{"Expenditure", "2013-14", "actual"}}},
+		{file: "la/budget/FY18-19/revenues.csv", kind: "revenue", juris: "la", deptCol: "Revenue.Source", whereCol: "Fiscal.Year", whereVal: "2018-2019", byAccount: true,
+			cols: []col{{"Amount", "2018-19", "adopted"}}},
 		{file: "oakland/FY22-23__adopted.csv", kind: "expenditure", juris: "oakland", deptCol: "department", whereCol: "account_type", whereVal: "Expense", byName: true,
 			cols: []col{{"amount", "2022-23", "adopted"}}},
 		{file: "oakland/FY18-19__proposed.csv", kind: "revenue", juris: "oakland", deptCol: "department", whereCol: "account_type", whereVal: "Revenue", byName: true,
@@ -53,21 +55,26 @@ func TestTotalsEveryRealFile(t *testing.T) {
 			}
 			for _, c := range tc.cols {
 				want := csvSumsWhere(t, path, tc.deptCol, c.heading, tc.whereCol, tc.whereVal)
-				code, out, errOut := run(t, "--db", db, "totals", "--jurisdiction", tc.juris, "--fy", c.fy, "--phase", c.phase, "--kind", tc.kind, "--format", "json")
+				by := "department"
+				if tc.byAccount {
+					by = "account"
+				}
+				code, out, errOut := run(t, "--db", db, "totals", "--jurisdiction", tc.juris, "--fy", c.fy, "--phase", c.phase, "--kind", tc.kind, "--by", by, "--format", "json")
 				if code != 0 {
 					t.Fatalf("totals: %s", errOut)
 				}
-				var rows []deptTotal
+				var rows []map[string]json.RawMessage
 				if err := json.Unmarshal([]byte(out), &rows); err != nil {
 					t.Fatal(err)
 				}
 				got := map[string]string{}
 				for _, r := range rows {
-					k := r.DepartmentCode
-					if tc.byName {
-						k = r.Department
+					var k string
+					json.Unmarshal(r[by+"_code"], &k)
+					if tc.byName || tc.byAccount {
+						json.Unmarshal(r[by], &k)
 					}
-					got[k] = string(r.Amount)
+					got[k] = string(r["amount"])
 				}
 				checked := 0
 				for k, w := range want {
@@ -78,7 +85,7 @@ func TestTotalsEveryRealFile(t *testing.T) {
 				}
 				// departments whose cells are all empty in this column have no line items
 				for k := range got {
-					if _, ok := want[k]; !ok && !(tc.byName && k == "") {
+					if _, ok := want[k]; !ok && !((tc.byName || tc.byAccount) && k == "") {
 						t.Errorf("%s %s: department %q in totals but not in the column", c.fy, c.phase, k)
 					}
 				}
