@@ -171,6 +171,8 @@ func Analyze(in *Input) (*Result, error) {
 	}
 	if in.Events != nil {
 		res.Events = eventsResult(in, fr, res.Areas)
+	} else if in.Demand != nil {
+		res.Events = demandResult(in, fr, res.Areas)
 	}
 	if len(in.Projects) > 0 {
 		if res.Projects, err = projects(in, areas, fr); err != nil {
@@ -927,4 +929,46 @@ func projects(in *Input, areas *attribute.Areas, fr *Frame) (*ProjectsRes, error
 	}
 	sort.SliceStable(out.Mega, func(i, j int) bool { return out.Mega[i].Amount > out.Mega[j].Amount })
 	return out, nil
+}
+
+// demandResult summarises stored demand counts (no response times: those
+// need the requests themselves) per area and per tier.
+func demandResult(in *Input, fr *Frame, rows []AreaRow) *EventsRes {
+	out := &EventsRes{Source: in.EventsSource, Synthetic: in.EventsSynthetic}
+	count := make([]int, len(rows))
+	types := map[string]int{}
+	for t, v := range in.Demand {
+		for i, c := range v {
+			count[i] += int(c)
+			types[t] += int(c)
+		}
+	}
+	byTier := map[int]int{}
+	for i := range rows {
+		c := count[i]
+		rows[i].Events = &c
+		rows[i].EventRate = ratio(float64(c)*1000, fr.Population[i])
+		byTier[fr.Tier[i]] += c
+		out.Located += c
+	}
+	out.Rows = out.Located
+	for t := 1; t <= fr.Tiers; t++ {
+		var pop float64
+		for i, x := range fr.Tier {
+			if x == t {
+				pop += fr.Population[i]
+			}
+		}
+		out.Tiers = append(out.Tiers, EvTier{Tier: t, Label: TierLabel(t, fr.Tiers), Population: pop, Count: byTier[t],
+			Rate: ratio(float64(byTier[t])*1000, pop), MedianHours: Num(math.NaN()), P90Hours: Num(math.NaN())})
+	}
+	var names []string
+	for t := range types {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	for _, t := range names {
+		out.Types = append(out.Types, EvType{Type: t, Count: types[t], MedianHours: Num(math.NaN()), P90Hours: Num(math.NaN())})
+	}
+	return out
 }

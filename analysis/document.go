@@ -435,6 +435,10 @@ func eventsSection(r *Result) report.Section {
 	}
 	s := report.Section{ID: "services", Title: "Service requests (MyLA311 schema)", Intro: fmt.Sprintf("%s requests read, %s placed by coordinates, %s by district code, %s outside every area of the layer.",
 		report.Format(float64(e.Rows), report.KindInt, 0), report.Format(float64(e.Located), report.KindInt, 0), report.Format(float64(e.ByCode), report.KindInt, 0), report.Format(float64(e.Unplaced), report.KindInt, 0))}
+	if e.Rows > 0 && len(e.Tiers) > 0 && e.Tiers[0].MedianHours.Missing() && e.ByCode == 0 && e.Unplaced == 0 {
+		s.Intro = fmt.Sprintf("%s requests placed in the areas, from the stored demand counts of %s.", report.Format(float64(e.Located), report.KindInt, 0), e.Source)
+		s.Blocks = append(s.Blocks, &report.Note{Kind: report.NoteInfo, Text: "Response times need the requests themselves: run analyze or report with --events FILE."})
+	}
 	if e.Synthetic {
 		s.Blocks = append(s.Blocks, &report.Note{Kind: report.NoteSynthetic, Text: "These service requests are SYNTHETIC, generated for the demo with the MyLA311 schema, weighted by tract population; they are not City data. Response times are illustrative."})
 	}
