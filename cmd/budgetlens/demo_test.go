@@ -149,6 +149,7 @@ func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
 				Amount     json.Number `json:"amount"`
 				PerCapita  *float64    `json:"per_capita"`
 				NeedTier   *int        `json:"need_tier"`
+				Requests   *int        `json:"service_requests"`
 			} `json:"areas"`
 			Totals struct {
 				Attributed   json.Number `json:"attributed"`
@@ -165,7 +166,8 @@ func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
 		}
 		var areaSum int64
 		for _, a := range res.Areas {
-			if a.AreaID == "" || a.Population <= 0 || a.PerCapita == nil || a.NeedTier == nil || *a.NeedTier < 1 || *a.NeedTier > 5 {
+			if a.AreaID == "" || a.Population <= 0 || a.PerCapita == nil || a.NeedTier == nil || *a.NeedTier < 1 || *a.NeedTier > 5 ||
+				a.Requests == nil || *a.Requests <= 0 {
 				t.Fatalf("area row: %+v", a)
 			}
 			areaSum += dollarCents(t, a.Amount)
