@@ -2,8 +2,9 @@ package analysis
 
 import (
 	"encoding/json"
-	"math"
 	"strconv"
+
+	"github.com/budgetlens/budgetlens/budget"
 )
 
 // Dollars is an amount in integer cents that marshals to JSON as an exact
@@ -75,32 +76,8 @@ func parseCents(s string) (int64, error) {
 	return c, nil
 }
 
-// Num is a float that marshals NaN and infinities as JSON null.
-type Num float64
-
-// MarshalJSON writes null for a missing value and otherwise the shortest
-// decimal that reads back as the same float.
-func (n Num) MarshalJSON() ([]byte, error) {
-	f := float64(n)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
-}
-
-// UnmarshalJSON reads null as NaN.
-func (n *Num) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*n = Num(math.NaN())
-		return nil
-	}
-	f, err := strconv.ParseFloat(string(b), 64)
-	*n = Num(f)
-	return err
-}
-
-// Missing reports whether n is NaN or infinite.
-func (n Num) Missing() bool { return math.IsNaN(float64(n)) || math.IsInf(float64(n), 0) }
+// Num is a float that marshals NaN and infinities as JSON null; see budget.Num.
+type Num = budget.Num
 
 // Result is one equity assessment of a budget phase over an area layer.
 type Result struct {
