@@ -31,3 +31,13 @@ func TestUnknownCommand(t *testing.T) {
 		t.Fatalf("code %d, stderr %q", code, errOut)
 	}
 }
+
+func TestEmptyListingIsJSONArray(t *testing.T) {
+	db := tempDB(t)
+	for _, what := range []string{"requests", "departments", "measures"} {
+		code, out, errOut := run(t, "--db", db, "ls", what, "--format", "json")
+		if code != 0 || strings.TrimSpace(out) != "[]" {
+			t.Errorf("ls %s on an empty store: code %d, stdout %q, stderr %q; want []", what, code, out, errOut)
+		}
+	}
+}

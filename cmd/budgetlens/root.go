@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/store/duckdb"
@@ -83,8 +84,12 @@ func addFormatFlag(cmd *cobra.Command, dst *string) {
 	cmd.Flags().StringVar(dst, "format", "table", "output format: table, json or csv")
 }
 
-// writeJSON writes v as indented JSON followed by a newline.
+// writeJSON writes v as indented JSON followed by a newline. An empty
+// listing is written as [] (never null), so that consumers can always iterate.
 func writeJSON(w io.Writer, v any) error {
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
+		v = []any{}
+	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(v)
