@@ -395,7 +395,7 @@ func TestDocumentGolden(t *testing.T) {
 	if !bytes.Equal(buf.Bytes(), want) {
 		t.Errorf("report HTML differs from %s; if intended, rerun with -update", golden)
 	}
-	for _, want := range []string{"Findings", "Test city", "nothing here is real", "Requests", "Departments"} {
+	for _, want := range []string{"Findings", "Test city", "Nothing here is real.", "Requests", "Departments", "class=\"verdict\""} {
 		if !bytes.Contains(buf.Bytes(), []byte(want)) {
 			t.Errorf("report lacks %q", want)
 		}

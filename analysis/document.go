@@ -107,6 +107,7 @@ func Document(r *Result, opt DocOptions) *report.Document {
 		Jurisdiction: opt.Jurisdiction, FiscalYear: r.FiscalYear, Phase: r.Phase, Version: r.Provenance.Version,
 		Generated: fmt.Sprintf("inputs sha256 %s; budgetlens %s; seed %d", InputsHash(r)[:16], r.Provenance.Version, r.Provenance.Seed),
 		Synthetic: opt.Synthetic,
+		Summary:   Verdict(r, opt.SyntheticDemand),
 	}
 	t, h := r.Totals, r.Headline
 	d.Headline = []report.Figure{
@@ -152,7 +153,7 @@ func Document(r *Result, opt DocOptions) *report.Document {
 	d.Sections = append(d.Sections, mapsSection(r, opt))
 	d.Sections = append(d.Sections, tiersSection(r))
 	if r.Curves != nil {
-		d.Sections = append(d.Sections, report.Section{ID: "curves", Title: "Lorenz and concentration curves", Intro: "Residents on the horizontal axis, placed dollars on the vertical.",
+		d.Sections = append(d.Sections, report.Section{ID: "curves", Title: "Lorenz and concentration curves", Intro: "Residents on the horizontal axis, placed dollars on the vertical. The further the Lorenz curve sags below the diagonal, the more unequal the dollars per resident; a concentration curve above the diagonal (negative index) means lower-need residents receive more than their share, below it (positive index) higher-need residents do.",
 			Blocks: []report.Block{curveChart(r)}})
 	}
 	d.Sections = append(d.Sections, deptSection(r))
@@ -283,8 +284,8 @@ func tiersSection(r *Result) report.Section {
 	tab := &report.Table{Name: "Tiers", Title: "Need tiers", Columns: []report.Column{
 		{Key: "tier", Label: "Tier", Kind: report.KindText}, {Key: "areas", Label: "Areas", Kind: report.KindInt},
 		{Key: "pop", Label: "Residents", Kind: report.KindInt}, {Key: "amount", Label: "Placed dollars", Kind: report.KindMoney},
-		{Key: "pc", Label: "Per resident", Kind: report.KindDollars}, {Key: "lo", Label: "Interval low", Kind: report.KindDollars},
-		{Key: "hi", Label: "Interval high", Kind: report.KindDollars}, {Key: "ss", Label: "Share of dollars", Kind: report.KindPercent},
+		{Key: "pc", Label: "Per resident", Kind: report.KindDollars}, {Key: "lo", Label: "95% interval low", Kind: report.KindDollars},
+		{Key: "hi", Label: "95% interval high", Kind: report.KindDollars}, {Key: "ss", Label: "Share of dollars", Kind: report.KindPercent},
 		{Key: "ps", Label: "Share of residents", Kind: report.KindPercent}, {Key: "score", Label: "Mean need score", Kind: report.KindNumber}}}
 	for _, t := range r.TierRows {
 		b := report.Bar{Label: t.Label, Value: float64(t.PerCapita), Missing: t.PerCapita.Missing()}
@@ -343,11 +344,11 @@ func curveChart(r *Result) *report.CurveChart {
 
 func deptSection(r *Result) report.Section {
 	tab := &report.Table{Name: "Departments", Title: "Departments: dollars placed and their reach",
-		Note: "Requests' effect: the change in the highest-need tier's share of placed dollars (percentage points) made by the department's budget requests.",
+		Note: "Requests' effect: the change, in percentage points, in the highest-need tier's share of all placed dollars made by the department's budget requests (– when the department has no requests); the request that moved it most is shown with its own contribution in the same unit, and omitted when no request moved the share by 0.0001 points or more.",
 		Columns: []report.Column{{Key: "name", Label: "Department", Kind: report.KindText},
 			{Key: "total", Label: "Total", Kind: report.KindMoney}, {Key: "att", Label: "Placed", Kind: report.KindMoney},
 			{Key: "share", Label: "Placed share", Kind: report.KindPercent}, {Key: "top", Label: "To highest-need tier", Kind: report.KindPercent},
-			{Key: "req", Label: "Requests' effect (pts)", Kind: report.KindNumber, Digits: 3}, {Key: "how", Label: "How placed", Kind: report.KindText},
+			{Key: "req", Label: "Requests' effect (pts)", Kind: report.KindNumber, Digits: 4}, {Key: "how", Label: "How placed", Kind: report.KindText},
 			{Key: "topreq", Label: "Request that moved it most", Kind: report.KindText}}}
 	rows := append([]DeptRow{}, r.Depts...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Total > rows[j].Total })
@@ -366,8 +367,12 @@ func deptSection(r *Result) report.Section {
 			name = d.Dept
 		}
 		var topReq any
-		if d.TopRequest != "" && !d.TopRequestContribution.Missing() {
-			topReq = fmt.Sprintf("%s (%+.4f)", d.TopRequest, float64(d.TopRequestContribution)*100)
+		if c := float64(d.TopRequestContribution) * 100; d.TopRequest != "" && !d.TopRequestContribution.Missing() && math.Abs(c) >= 0.00005 {
+			sign := ""
+			if c > 0 {
+				sign = "+"
+			}
+			topReq = fmt.Sprintf("%s (%s%s pts)", d.TopRequest, sign, report.Format(c, report.KindNumber, 4))
 		}
 		tab.Rows = append(tab.Rows, []any{name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", "), topReq})
 	}
@@ -405,8 +410,8 @@ func requestSection(r *Result) report.Section {
 	for _, x := range q.Rows[:n] {
 		tab.Rows = append(tab.Rows, []any{x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), MethodLabel(x.Method), f64(x.Contribution * 100)})
 	}
-	return report.Section{ID: "requests", Title: "Budget requests", Intro: fmt.Sprintf("%d requests of the %s phase, %s in all; the share of placed dollars in the highest-need tier is %s without them and %s with them.",
-		q.Count, q.Phase, report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 2), report.Format(float64(q.NewShare), report.KindPercent, 2)),
+	return report.Section{ID: "requests", Title: "Budget requests", Intro: fmt.Sprintf("%s requests of the %s phase, %s in all; the share of placed dollars in the highest-need tier is %s without them and %s with them. The table lists the %d requests with the largest contributions to that change, in percentage points.",
+		report.Format(float64(q.Count), report.KindInt, 0), q.Phase, report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 2), report.Format(float64(q.NewShare), report.KindPercent, 2), n),
 		Blocks: []report.Block{tab}}
 }
 
@@ -449,14 +454,14 @@ func eventsSection(r *Result) report.Section {
 func theilSection(r *Result) report.Section {
 	th := r.Theil
 	tab := &report.Table{Name: "Theil", Title: fmt.Sprintf("Theil T of per-resident dollars across %d %s, by %s", th.N, strings.ReplaceAll(th.Units, "_", " "), strings.ReplaceAll(th.GroupedBy, "_", " ")),
-		Columns: []report.Column{{Key: "g", Label: "District", Kind: report.KindText}, {Key: "u", Label: "Units", Kind: report.KindInt},
+		Columns: []report.Column{{Key: "g", Label: "District", Kind: report.KindText}, {Key: "u", Label: unitsLabel(th.Units), Kind: report.KindInt},
 			{Key: "ps", Label: "Share of residents", Kind: report.KindPercent}, {Key: "ss", Label: "Share of dollars", Kind: report.KindPercent},
 			{Key: "pc", Label: "Per resident", Kind: report.KindDollars}, {Key: "t", Label: "Theil within", Kind: report.KindNumber, Digits: 4}}}
 	for _, g := range th.Groups {
 		tab.Rows = append(tab.Rows, []any{g.Group, g.Units, f64(g.PopShare), f64(g.Share), f64(g.PerCapita), f64(g.Index)})
 	}
 	return report.Section{ID: "theil", Title: "Inequality between and within council districts", Intro: fmt.Sprintf(
-		"Theil T = %s, of which %s between districts (%s) and %s within them.", report.Format(float64(th.Total), report.KindNumber, 4),
+		"Theil T = %s, of which %s between districts (%s) and %s within them. Theil T is 0 when every resident receives the same placed dollars and grows as dollars concentrate; with every unit's dollars per resident within 10%% of the city's it stays below about 0.005; the between share says how much of the inequality lies between districts rather than inside them.", report.Format(float64(th.Total), report.KindNumber, 4),
 		report.Format(float64(th.Between), report.KindNumber, 4), report.Format(float64(th.BetweenPct), report.KindPercent, 0), report.Format(float64(th.Within), report.KindNumber, 4)),
 		Blocks: []report.Block{tab}}
 }
@@ -620,4 +625,14 @@ func sortedIntKeys(m map[string]int) []string {
 	}
 	sort.Strings(k)
 	return k
+}
+
+// unitsLabel names the units of a Theil decomposition for a column header:
+// "neighborhood_councils" -> "Neighborhood councils".
+func unitsLabel(u string) string {
+	u = strings.ReplaceAll(u, "_", " ")
+	if u == "" {
+		return "Units"
+	}
+	return strings.ToUpper(u[:1]) + u[1:]
 }

@@ -33,6 +33,10 @@ type Document struct {
 	Generated string
 	Version   string // budgetlens version that produced the numbers
 
+	// Summary is the executive summary in plain sentences, shown before the
+	// headline numbers: the first says whether spending reaches need and how
+	// sure the result is; the rest say what limits it.
+	Summary   []string
 	Headline  []Figure  // executive-summary numbers, shown first and on the XLSX Summary sheet
 	Sections  []Section // ordered: summary, maps, curves, tiers, departments, requests, methods, caveats
 	Sources   []Source  // inputs with versions and hashes (HTML methods section and XLSX Sources sheet)

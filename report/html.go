@@ -7,12 +7,37 @@ import (
 	"html/template"
 	"io"
 	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 //go:embed templates/report.html.tmpl templates/report.css
 var templateFS embed.FS
 
-var pageTemplate = template.Must(template.New("report.html.tmpl").ParseFS(templateFS, "templates/report.html.tmpl"))
+var pageTemplate = template.Must(template.New("report.html.tmpl").Funcs(template.FuncMap{"sentence": sentence}).ParseFS(templateFS, "templates/report.html.tmpl"))
+
+// sentence starts s with a capital letter and ends it with a full stop
+// unless it already ends with one (or with "?", "!", ":" or a closing
+// bracket or quote after a stop), so that list items and banner parts
+// written as clauses read as sentences.
+func sentence(s string) string {
+	t := strings.TrimRight(s, " ")
+	if t == "" {
+		return t
+	}
+	if r, n := utf8.DecodeRuneInString(t); unicode.IsLower(r) {
+		t = string(unicode.ToUpper(r)) + t[n:]
+	}
+	switch t[len(t)-1] {
+	case '.', '?', '!', ':':
+		return t
+	}
+	if strings.HasSuffix(t, ".)") || strings.HasSuffix(t, ".”") {
+		return t
+	}
+	return t + "."
+}
 
 var stylesheet = func() template.CSS {
 	b, err := templateFS.ReadFile("templates/report.css")
@@ -49,15 +74,16 @@ type blockView struct {
 }
 
 type figureBlock struct {
-	ID, Title, Note string
-	Synthetic       bool
-	SVG             template.HTML
-	Data            *tableView
+	ID, Title, Note, Description string
+	Synthetic                    bool
+	SVG                          template.HTML
+	Data                         *tableView
 }
 
 type tableView struct {
 	Title, Sheet, Workbook, Note string
 	Synthetic                    bool
+	Wide                         bool // many columns: set smaller in print
 	Head                         []cellView
 	Rows                         [][]cellView
 }
@@ -112,11 +138,11 @@ func buildPage(d *Document) *page {
 				next++
 				switch c := x.(type) {
 				case *Choropleth:
-					fb.Title, fb.Note, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Synthetic, c.SVG(id)
+					fb.Title, fb.Note, fb.Description, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Description, c.Synthetic, c.SVG(id)
 				case *CurveChart:
-					fb.Title, fb.Note, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Synthetic, c.SVG(id)
+					fb.Title, fb.Note, fb.Description, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Description, c.Synthetic, c.SVG(id)
 				case *BarChart:
-					fb.Title, fb.Note, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Synthetic, c.SVG(id)
+					fb.Title, fb.Note, fb.Description, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Description, c.Synthetic, c.SVG(id)
 				}
 				bv.Figure = fb
 			}
@@ -129,7 +155,7 @@ func buildPage(d *Document) *page {
 
 func newTableView(e sheetEntry, workbook string) *tableView {
 	t := e.table
-	tv := &tableView{Title: t.Title, Sheet: e.sheet, Workbook: workbook, Note: t.Note, Synthetic: t.Synthetic}
+	tv := &tableView{Title: t.Title, Sheet: e.sheet, Workbook: workbook, Note: t.Note, Synthetic: t.Synthetic, Wide: len(t.Columns) >= 9}
 	for _, c := range t.Columns {
 		tv.Head = append(tv.Head, cellView{Text: c.Label, Class: kindClass(c.Kind)})
 	}

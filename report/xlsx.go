@@ -198,6 +198,9 @@ func (x *xlsxWriter) summary(d *Document) error {
 	for i, v := range d.Synthetic {
 		syn[i] = "SYNTHETIC: " + v
 	}
+	if err := notes("In plain words", d.Summary); err != nil {
+		return err
+	}
 	if err := notes("Caveats", d.Caveats); err != nil {
 		return err
 	}
