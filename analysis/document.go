@@ -111,7 +111,7 @@ func Document(r *Result, opt DocOptions) *report.Document {
 	}
 	t, h := r.Totals, r.Headline
 	d.Headline = []report.Figure{
-		fig("phase_total", "Total spending of the phase", Num(t.PhaseTotal.Float()), report.KindMoney, fmt.Sprintf("%d expenditure line items", t.LineItems)),
+		fig("phase_total", "Total spending of the phase", Num(t.PhaseTotal.Float()), report.KindMoney, report.Format(float64(t.LineItems), report.KindInt, 0)+" expenditure line items"),
 		fig("attributed", "Placed in areas", Num(t.Attributed.Float()), report.KindMoney, "by the attribution rules"),
 		fig("attributed_share", "Share of dollars placed in areas", t.AttributedShare, report.KindPercent, "the rest is listed as not attributable"),
 		fig("unattributed", "Not attributable", Num(t.Unattributed.Float()), report.KindMoney, "central administration, debt, benefits, reserves"),

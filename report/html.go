@@ -84,6 +84,7 @@ type tableView struct {
 	Title, Sheet, Workbook, Note string
 	Synthetic                    bool
 	Wide                         bool // many columns: set smaller in print
+	Short                        bool // few rows: kept on one page with its caption
 	Head                         []cellView
 	Rows                         [][]cellView
 }
@@ -155,7 +156,7 @@ func buildPage(d *Document) *page {
 
 func newTableView(e sheetEntry, workbook string) *tableView {
 	t := e.table
-	tv := &tableView{Title: t.Title, Sheet: e.sheet, Workbook: workbook, Note: t.Note, Synthetic: t.Synthetic, Wide: len(t.Columns) >= 9}
+	tv := &tableView{Title: t.Title, Sheet: e.sheet, Workbook: workbook, Note: t.Note, Synthetic: t.Synthetic, Wide: len(t.Columns) >= 9, Short: len(t.Rows) <= 16}
 	for _, c := range t.Columns {
 		tv.Head = append(tv.Head, cellView{Text: c.Label, Class: kindClass(c.Kind)})
 	}

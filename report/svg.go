@@ -100,6 +100,11 @@ func axisFormat(v float64, k Kind, step float64) string {
 		}
 		return Format(v, KindPercent, d)
 	case KindMoney, KindDollars:
+		// whole dollars below $100,000 ("$1,500", not "$1.50 K"), so that
+		// per-resident axes read like the tables; scaled above
+		if math.Abs(v) < 100_000 && step >= 1 {
+			return Format(v, KindDollars, 0)
+		}
 		return Format(v, KindMoney, 0)
 	}
 	d := 0
