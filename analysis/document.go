@@ -119,12 +119,21 @@ func Document(r *Result, opt DocOptions) *report.Document {
 		fig("top_tier_spend_share", "Share of placed dollars in the highest-need tier", h.TopTierSpendShare, report.KindPercent, ""),
 		fig("top_tier_pop_share", "Highest-need tier's share of residents", h.TopTierPopShare, report.KindPercent, ""),
 		fig("top_to_bottom", "Per-resident spending, highest vs lowest need tier", h.PerCapitaTopToBottom, report.KindRatio, "1.00 = equal"),
-		fig("concentration_index", "Concentration index of per-resident spending by need", h.Concentration, report.KindRatio,
-			fmt.Sprintf("95%% interval %s to %s; above 0 = more per resident where need is higher", report.Format(float64(h.ConcentrationLow), report.KindRatio, 3), report.Format(float64(h.ConcentrationHigh), report.KindRatio, 3))),
+		fig("concentration_index", "Concentration index of per-resident spending by need", h.Concentration, report.KindRatio, concNote(h)),
 		fig("designated_spend_share", "Share of placed dollars reaching residents of "+specLabel(r.Provenance.NeedSpec, r.Provenance.NeedVersion)+" designated tracts", h.DesignatedSpendShare, report.KindPercent,
 			fmt.Sprintf("they are %s of residents", report.Format(float64(h.DesignatedPopShare), report.KindPercent, 0))),
 	}
 	d.Headline[8].Digits = 3
+	if opt.SyntheticDemand {
+		// where the placed dollars fall depends on the synthetic demand;
+		// how many dollars are placed does not
+		for i := range d.Headline {
+			switch d.Headline[i].Key {
+			case "top_tier_spend_share", "top_to_bottom", "concentration_index", "designated_spend_share":
+				d.Headline[i].Synthetic = true
+			}
+		}
+	}
 	// summary
 	sum := report.Section{ID: "findings", Title: "Findings"}
 	sum.Blocks = append(sum.Blocks, &report.Paragraph{Text: fmt.Sprintf(
@@ -202,6 +211,16 @@ func Document(r *Result, opt DocOptions) *report.Document {
 	d.Sources = sources(r, opt)
 	d.Caveats = caveats(r, opt)
 	return d
+}
+
+// concNote explains the concentration index under its headline figure,
+// with its interval when one was computed.
+func concNote(h Headline) string {
+	const sign = "above 0 = more per resident where need is higher"
+	if h.ConcentrationLow.Missing() || h.ConcentrationHigh.Missing() {
+		return "no interval computed; " + sign
+	}
+	return fmt.Sprintf("95%% interval %s to %s; %s", report.Format(float64(h.ConcentrationLow), report.KindRatio, 3), report.Format(float64(h.ConcentrationHigh), report.KindRatio, 3), sign)
 }
 
 func concText(r *Result) string {
@@ -303,7 +322,12 @@ func tiersSection(r *Result) report.Section {
 		one := 1.0
 		rc.Reference, rc.ReferenceLabel = &one, "proportional"
 		for _, x := range r.Represent {
-			b := report.Bar{Label: x.Group, Value: float64(x.RatioPop), Missing: x.RatioPop.Missing()}
+			label := x.Group
+			var tn int
+			if _, err := fmt.Sscanf(x.Group, "tier %d", &tn); err == nil {
+				label = TierLabel(tn, r.Tiers)
+			}
+			b := report.Bar{Label: label, Value: float64(x.RatioPop), Missing: x.RatioPop.Missing()}
 			if !x.RatioPopLo.Missing() && !x.RatioPopHi.Missing() {
 				b.Low, b.High, b.HasInterval = float64(x.RatioPopLo), float64(x.RatioPopHi), true
 			}
@@ -561,6 +585,10 @@ func caveats(r *Result, opt DocOptions) []string {
 		parts = append(parts, fmt.Sprintf("%s %s", strings.ReplaceAll(k, "_", " "), report.Format(t.ByMethod[k].Float(), report.KindMoney, 0)))
 	}
 	out = append(out, "Placed dollars by method: "+strings.Join(parts, ", ")+". Placement by method is an estimate of where services are delivered, not an accounting of where they were spent.")
+	if p := r.Provenance; p.NeedLayer != "" && p.NeedLayer != r.Layer {
+		out = append(out, fmt.Sprintf("Each area takes its need and residents from whole units of the need layer %q: each unit counts entirely in the area holding its interior point, so a unit cut by an area boundary is not split, and the units' boundaries may be drawn for another census than the areas' (see Sources for the vintages).",
+			p.NeedLayer))
+	}
 	out = append(out, opt.Caveats...)
 	out = append(out, r.Notes...)
 	if len(opt.Megaprojects) > 0 {
