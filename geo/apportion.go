@@ -321,6 +321,7 @@ func ApportionCSV(ix *Index, r io.Reader, w io.Writer, file, crs string) error {
 	if err != nil {
 		return &budget.InputError{File: file, Line: 1, Expected: "a header with id and wkt columns"}
 	}
+	header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	idc, wc := findColumn(header, []string{"id"}), findColumn(header, wktColumns)
 	if idc < 0 || wc < 0 {
 		return &budget.InputError{File: file, Line: 1, Value: strings.Join(header, ","), Expected: "a header with an id column and a WKT column (wkt, geometry, geom)"}

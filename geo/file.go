@@ -76,8 +76,9 @@ func findColumn(header []string, names []string) int {
 // columns (lon/longitude/lng/x/INTPTLON20 and lat/latitude/y/INTPTLAT20),
 // which make point-only areas (an area known by its interior point, as the
 // census tracts of the CalEnviroScreen and DWR files). The other columns
-// become attributes; --id-field, --name-field and --population-field name
-// columns. A tab-separated file is read when the header has tabs and no
+// become attributes; a column named id gives the area ids (as a GeoJSON
+// feature id does) unless --id-field names another column; --name-field and
+// --population-field name columns. A tab-separated file is read when the header has tabs and no
 // commas.
 func ReadCSV(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportReport, error) {
 	br := bufio.NewReader(r)
@@ -96,6 +97,9 @@ func ReadCSV(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportReport
 	}
 	wc := findColumn(header, wktColumns)
 	xc, yc := findColumn(header, lonColumns), findColumn(header, latColumns)
+	// a column named id is the CSV's feature id (as a GeoJSON feature's "id"):
+	// the area id unless --id-field names another column
+	ic := findColumn(header, []string{"id"})
 	if wc < 0 && (xc < 0 || yc < 0) {
 		return nil, nil, &budget.InputError{File: name, Line: 1, Field: "geometry", Value: strings.Join(header, ","),
 			Expected: "a WKT column (wkt, geometry, geom) or longitude and latitude columns (lon, lat)"}
@@ -123,6 +127,9 @@ func ReadCSV(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportReport
 				return strings.TrimSpace(rec[i])
 			}
 			return ""
+		}
+		if ic >= 0 && ic != wc {
+			f.id = cell(ic)
 		}
 		if wc >= 0 {
 			g, err := ParseWKT(cell(wc))

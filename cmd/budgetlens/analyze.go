@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -158,9 +157,9 @@ func prepareAnalysis(ctx context.Context, s *duckdb.Store, o *analyzeOpts) (*ana
 	}
 	var rules *attribute.Rules
 	if o.rules != "" {
-		b, err := os.ReadFile(o.rules)
+		b, err := readInput(o.rules, "--rules")
 		if err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "unable to read rules %s: %v", o.rules, err)
+			return nil, err
 		}
 		if rules, err = attribute.ParseRules(b, o.rules); err != nil {
 			return nil, err
@@ -348,9 +347,9 @@ func pickRun(ctx context.Context, s *duckdb.Store, id int64, layer *geo.Layer) (
 
 // summarizeEvents streams a service-request file through the layer.
 func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index) (*events.Summary, string, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path, "--events")
 	if err != nil {
-		return nil, "", budget.Errorf(budget.EINVALID, "unable to open %s: %v", path, err)
+		return nil, "", err
 	}
 	defer f.Close()
 	h := newHasher()
@@ -434,9 +433,9 @@ func (h *hasher) Write(p []byte) (int, error) { return h.h.Write(p) }
 func (h *hasher) sum() string                 { return hex.EncodeToString(h.h.Sum(nil)) }
 
 func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path, "--projects")
 	if err != nil {
-		return "", budget.Errorf(budget.EINVALID, "unable to open %s: %v", path, err)
+		return "", err
 	}
 	defer f.Close()
 	h := newHasher()

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"strconv"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -215,9 +214,9 @@ error, or into the JSON.`,
 			if err != nil {
 				return err
 			}
-			f, err := os.Open(in)
+			f, err := openInput(in, "--in")
 			if err != nil {
-				return budget.Errorf(budget.EINVALID, "unable to open %s: %v", in, err)
+				return err
 			}
 			defer f.Close()
 			opt := events.Options{Locator: layerLocator(l, maxDist), CodeColumn: codeCol, Codes: map[string]int{}, Lenient: lenient}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -40,6 +39,9 @@ from --format or from the file's extension (.csv, .xlsx, .parquet).`,
 			}
 			if format == "" {
 				format = strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
+			}
+			if err := checkOutput(out, "--out"); err != nil {
+				return err
 			}
 			return withStore(func(s *duckdb.Store) error {
 				ff.calendarYear(s, &f)
@@ -78,7 +80,7 @@ func exportRow(l budget.LineItem) []string {
 }
 
 func exportCSV(path string, rows [][]string) error {
-	fh, err := os.Create(path)
+	fh, err := createOutput(path, "--out")
 	if err != nil {
 		return err
 	}

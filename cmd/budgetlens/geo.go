@@ -6,7 +6,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"text/tabwriter"
 
@@ -172,9 +171,9 @@ func createOut(cmd *cobra.Command, path string) (io.Writer, func() error, error)
 	if path == "" || path == "-" {
 		return cmd.OutOrStdout(), func() error { return nil }, nil
 	}
-	f, err := os.Create(path)
+	f, err := createOutput(path, "--out")
 	if err != nil {
-		return nil, nil, budget.Errorf(budget.EINVALID, "unable to create %s: %v", path, err)
+		return nil, nil, err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	return bw, func() error {
@@ -210,9 +209,9 @@ outside with examples) goes to standard error.`,
 			if in == "-" {
 				r = cmd.InOrStdin()
 			} else {
-				f, err := os.Open(in)
+				f, err := openInput(in, "--in")
 				if err != nil {
-					return budget.Errorf(budget.EINVALID, "unable to open %s: %v", in, err)
+					return err
 				}
 				defer f.Close()
 				r = f
@@ -451,9 +450,9 @@ geometry sum to at most 1; the rest lies outside every area.`,
 			if err != nil {
 				return err
 			}
-			f, err := os.Open(in)
+			f, err := openInput(in, "--in")
 			if err != nil {
-				return budget.Errorf(budget.EINVALID, "unable to open %s: %v", in, err)
+				return err
 			}
 			defer f.Close()
 			w, closeOut, err := createOut(cmd, out)

@@ -47,9 +47,9 @@ func loadSpec(preset, file string) (*need.Spec, error) {
 	case preset != "":
 		return need.Preset(preset)
 	case file != "":
-		b, err := os.ReadFile(file)
+		b, err := readInput(file, "--spec")
 		if err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "unable to read spec %s: %v", file, err)
+			return nil, err
 		}
 		return need.ParseSpec(file, b)
 	}
@@ -138,6 +138,9 @@ is used.`,
 					return budget.Errorf(budget.EINVALID, "--subset %q: no area has %q in column %q", subset, val, col)
 				}
 				need.Subset(res, keep)
+			}
+			if err := checkOutput(out, "--out"); err != nil {
+				return err
 			}
 			run := need.NewRun(res, inputs, layer, published)
 			err = withStore(func(s *duckdb.Store) error {
@@ -452,9 +455,9 @@ input explains.`,
 }
 
 func writeSensitivityCSV(path string, res *need.SensitivityResult) error {
-	f, err := os.Create(path)
+	f, err := createOutput(path, "--out")
 	if err != nil {
-		return budget.Errorf(budget.EINVALID, "unable to create %s: %v", path, err)
+		return err
 	}
 	defer f.Close()
 	cw := csv.NewWriter(f)
@@ -743,9 +746,9 @@ larger area) and the share of the small area's population in the larger one.`,
 }
 
 func readCrosswalk(path, from, to, frac string) (map[string][]need.Link, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path, "--crosswalk")
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "unable to read crosswalk %s: %v", path, err)
+		return nil, err
 	}
 	defer f.Close()
 	r := csv.NewReader(f)

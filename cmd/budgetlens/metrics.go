@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -31,9 +30,9 @@ type metricsTable struct {
 // trimmed. A first line made only of integers (the GeoDa ".txt" header
 // "n,k") is skipped.
 func readMetricsCSV(path string) (*metricsTable, error) {
-	f, err := os.Open(path)
+	f, err := openInput(path, "--in")
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot open %s: %v (give an existing CSV file with --in)", path, err)
+		return nil, err
 	}
 	defer f.Close()
 	r := csv.NewReader(f)
@@ -57,6 +56,7 @@ func readMetricsCSV(path string) (*metricsTable, error) {
 			rec[i] = strings.TrimSpace(rec[i])
 		}
 		if t.headers == nil {
+			rec[0] = trimBOMString(rec[0])
 			if geodaHeader(rec) {
 				continue
 			}
@@ -449,9 +449,9 @@ func loadSpatial(o spatialOpts) ([]float64, *metrics.Weights, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	gf, err := os.Open(o.weights)
+	gf, err := openInput(o.weights, "--weights")
 	if err != nil {
-		return nil, nil, budget.Errorf(budget.EINVALID, "cannot open %s: %v (give a GAL file with --weights)", o.weights, err)
+		return nil, nil, err
 	}
 	defer gf.Close()
 	W, err := metrics.ParseGAL(gf, o.weights)

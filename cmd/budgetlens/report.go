@@ -39,6 +39,9 @@ message says how to get the PDF.`,
 			if ext != ".html" && ext != ".htm" && ext != ".pdf" && ext != ".xlsx" {
 				return budget.Errorf(budget.EINVALID, "--out %s: the file must end in .html, .pdf or .xlsx", out)
 			}
+			if err := checkOutput(out, "--out"); err != nil {
+				return err
+			}
 			return withStore(func(s *duckdb.Store) error {
 				ctx := context.Background()
 				in, err := prepareAnalysis(ctx, s, &o)

@@ -5,8 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"reflect"
+	"regexp"
+	"strings"
+	"syscall"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/store/duckdb"
@@ -43,7 +48,45 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 	for _, f := range subcommands {
 		root.AddCommand(f())
 	}
+	// a mistyped flag is invalid input (exit 2), not an internal failure
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return budget.Errorf(budget.EINVALID, "%v (see %s --help)", err, c.CommandPath())
+	})
+	rejectUnknownSubcommands(root)
 	return root
+}
+
+// rejectUnknownSubcommands makes every command group (a command with
+// subcommands and no action of its own) fail with exit 2 on a word that is
+// not one of its subcommands, instead of printing its help and exiting 0. A
+// group run with no arguments still prints its help.
+func rejectUnknownSubcommands(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		rejectUnknownSubcommands(sub)
+	}
+	if !c.HasSubCommands() || c.Run != nil || c.RunE != nil {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	if c.SuggestionsMinimumDistance <= 0 {
+		c.SuggestionsMinimumDistance = 2
+	}
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		var names []string
+		for _, sub := range cmd.Commands() {
+			if sub.IsAvailableCommand() {
+				names = append(names, sub.Name())
+			}
+		}
+		msg := fmt.Sprintf("unknown command %q for %q; the commands are: %s", args[0], cmd.CommandPath(), strings.Join(names, ", "))
+		if sugg := cmd.SuggestionsFor(args[0]); len(sugg) > 0 {
+			msg += fmt.Sprintf(" (did you mean %s?)", strings.Join(sugg, " or "))
+		}
+		return budget.Errorf(budget.EINVALID, "%s", msg)
+	}
 }
 
 // execute runs the CLI and returns the process exit status: 0 on success,
@@ -56,9 +99,25 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "budgetlens: %v\n", err)
+	fmt.Fprintf(stderr, "budgetlens: %v%s\n", err, delimiterHint(err))
+	return exitCode(err)
+}
+
+// exitCode maps an error to the process exit status: 2 when the user's input
+// is at fault (a bad file or value, a name that is not in the store, a
+// mistyped command or flag, an input file that does not exist or is a
+// directory), 1 for anything else.
+func exitCode(err error) int {
 	var ie *budget.InputError
-	if errors.As(err, &ie) || budget.ErrorCode(err) == budget.EINVALID {
+	if errors.As(err, &ie) {
+		return 2
+	}
+	switch budget.ErrorCode(err) {
+	case budget.EINVALID, budget.ENOTFOUND:
+		return 2
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR)) {
 		return 2
 	}
 	return 1
@@ -66,7 +125,40 @@ func execute(args []string, stdout, stderr io.Writer) int {
 
 // openStore opens the store named by --db.
 func openStore() (*duckdb.Store, error) {
-	return duckdb.Open(global.db)
+	s, err := duckdb.Open(global.db)
+	if err != nil {
+		return nil, storeOpenError(global.db, err)
+	}
+	return s, nil
+}
+
+// lockHolder finds the process DuckDB names as holding a store's lock.
+var lockHolder = regexp.MustCompile(`Conflicting lock is held in (.*?) \(PID (\d+)\)`)
+
+// storeOpenError rewrites the database driver's failure to open the store
+// file into a message that names the file, says what is wrong with it and
+// what to do. Failures it does not recognise are returned unchanged.
+func storeOpenError(path string, err error) error {
+	msg := err.Error()
+	if fi, serr := os.Stat(path); serr == nil && fi.IsDir() {
+		return budget.Errorf(budget.EINVALID, "store %s is a directory: --db takes the store's file name (for example %s)", path, filepath.Join(path, duckdb.DefaultPath))
+	}
+	switch {
+	case strings.Contains(msg, "not a valid DuckDB database file"):
+		return budget.Errorf(budget.EINVALID, "store %s is not a budgetlens store (it is not a DuckDB database file): check --db, or give a new file name to create a store", path)
+	case lockHolder.MatchString(msg):
+		m := lockHolder.FindStringSubmatch(msg)
+		return budget.Errorf(budget.ECONFLICT, "store %s is in use by another process (%s, PID %s): wait for it to finish, then run the command again", path, m[1], m[2])
+	case strings.Contains(msg, "Could not set lock"):
+		return budget.Errorf(budget.ECONFLICT, "store %s is in use by another process: wait for it to finish, then run the command again", path)
+	}
+	if _, serr := os.Stat(filepath.Dir(path)); errors.Is(serr, fs.ErrNotExist) {
+		return budget.Errorf(budget.EINVALID, "store %s: the directory %s does not exist: create it or give another --db", path, filepath.Dir(path))
+	}
+	if strings.Contains(msg, "Permission denied") || strings.Contains(msg, "Read-only file system") {
+		return budget.Errorf(budget.EFORBIDDEN, "store %s cannot be opened for writing (permission denied): give a --db in a directory you can write to", path)
+	}
+	return err
 }
 
 // withStore opens the store, runs fn and closes the store.

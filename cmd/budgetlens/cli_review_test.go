@@ -1,0 +1,159 @@
+package main
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/fixture"
+)
+
+// writeFile writes content to name in dir and returns its path.
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestCLIReviewBadInputs runs the commands as a user would with the inputs
+// users get wrong, and checks the exit status (2 for invalid input) and that
+// the message names the thing at fault and says what to do, without Go or
+// driver internals.
+func TestCLIReviewBadInputs(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.duckdb")
+	notDB := writeFile(t, dir, "notdb.duckdb", "hello, this is not a database\n")
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bom := writeFile(t, dir, "bom.csv", "\ufeffv,w\r\n1,2\r\n3,4\r\n5,1\r\n")
+	semi := writeFile(t, dir, "semi.csv", "id;v\n1;2\n2;3\n")
+	missing := filepath.Join(dir, "missing.csv")
+	noDir := filepath.Join(dir, "nodir", "out.csv")
+
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		want     []string // substrings of stderr
+		notWant  []string
+		stdoutOK func(string) bool
+	}{
+		{name: "unknown subcommand of a group", args: []string{"--db", db, "index", "ls"}, code: 2,
+			want: []string{`unknown command "ls" for "budgetlens index"`, "runs"}},
+		{name: "mistyped subcommand gets a suggestion", args: []string{"--db", db, "geo", "asign"}, code: 2,
+			want: []string{"did you mean assign?"}},
+		{name: "mistyped top-level command", args: []string{"inport", "x.csv"}, code: 2,
+			want: []string{`unknown command "inport"`, "import"}},
+		{name: "unknown flag", args: []string{"--db", db, "totals", "--bogus"}, code: 2,
+			want: []string{"unknown flag: --bogus", "budgetlens totals --help"}},
+		{name: "group without arguments prints its help", args: []string{"index"}, code: 0},
+		{name: "store that is not DuckDB", args: []string{"--db", notDB, "ls", "runs"}, code: 2,
+			want: []string{notDB, "not a budgetlens store"}, notWant: []string{"database/sql", "IO Error"}},
+		{name: "store that is a directory", args: []string{"--db", sub, "ls", "runs"}, code: 2,
+			want: []string{sub, "is a directory"}, notWant: []string{"database/sql"}},
+		{name: "store in a missing directory", args: []string{"--db", filepath.Join(dir, "nodir", "x.duckdb"), "ls", "runs"}, code: 2,
+			want: []string{"does not exist"}, notWant: []string{"database/sql"}},
+		{name: "metrics input is a directory", args: []string{"metrics", "--in", sub, "--value", "v"}, code: 2,
+			want: []string{"--in " + sub + " is a directory"}},
+		{name: "metrics input missing", args: []string{"metrics", "--in", missing, "--value", "v"}, code: 2,
+			want: []string{"--in " + missing + ": no such file"}, notWant: []string{"open "}},
+		{name: "metrics weights missing", args: []string{"metrics", "moran", "--in", bom, "--value", "v", "--weights", missing}, code: 2,
+			want: []string{"--weights " + missing + ": no such file"}},
+		{name: "metrics reads a CSV saved by Excel with a byte-order mark", args: []string{"metrics", "--in", bom, "--value", "v", "--format", "json"}, code: 0,
+			stdoutOK: func(s string) bool { return strings.Contains(s, `"n": 3`) }},
+		{name: "semicolon-separated metrics input lists the columns it saw", args: []string{"metrics", "--in", semi, "--value", "v"}, code: 2,
+			want: []string{`no column "v"`}},
+		{name: "semicolon-separated import gets a hint", args: []string{"--db", db, "import", semi}, code: 2,
+			want: []string{"separated by semicolons"}},
+		{name: "export to a directory", args: []string{"--db", db, "export", "--out", sub}, code: 2,
+			want: []string{"--out " + sub + " is a directory"}, notWant: []string{"unknown export format"}},
+		{name: "export to a missing directory", args: []string{"--db", db, "export", "--out", filepath.Join(dir, "nodir", "a.xlsx")}, code: 2,
+			want: []string{"does not exist"}},
+		{name: "events summarize of a missing file", args: []string{"--db", db, "events", "summarize", "--layer", "x", "--in", missing}, code: 2},
+		{name: "geo layer not in the store", args: []string{"--db", db, "geo", "adjacency", "--layer", "nope", "--out", filepath.Join(dir, "x.gal")}, code: 2,
+			want: []string{`no layer "nope"`}},
+		{name: "geo assign to a missing directory", args: []string{"--db", db, "geo", "assign", "--layer", "nope", "--in", missing, "--out", noDir}, code: 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := run(t, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout %q\nstderr %q", code, tc.code, out, errOut)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(errOut, w) {
+					t.Errorf("stderr %q does not contain %q", errOut, w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(errOut, w) {
+					t.Errorf("stderr %q contains %q", errOut, w)
+				}
+			}
+			if strings.Contains(errOut, "panic") || strings.Contains(errOut, "goroutine ") {
+				t.Errorf("stderr shows a crash: %q", errOut)
+			}
+			if tc.stdoutOK != nil && !tc.stdoutOK(out) {
+				t.Errorf("unexpected stdout %q", out)
+			}
+		})
+	}
+}
+
+// TestCLIReviewApportionBOM: a WKT CSV saved by Excel ("CSV UTF-8" starts with
+// a byte-order mark) is read by geo apportion like any other.
+func TestCLIReviewApportionBOM(t *testing.T) {
+	db := tempDB(t)
+	dir := t.TempDir()
+	layer := writeFile(t, dir, "l.csv", "id,wkt\nA,\"POLYGON((0 0,1 0,1 1,0 1,0 0))\"\n")
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "sq", layer); code != 0 {
+		t.Fatalf("geo import: %d %s", code, errOut)
+	}
+	in := writeFile(t, dir, "g.csv", "\ufeffid,wkt\r\np1,POINT(0.5 0.5)\r\n")
+	code, out, errOut := run(t, "--db", db, "geo", "apportion", "--layer", "sq", "--in", in)
+	if code != 0 || !strings.Contains(out, "p1,A,1") { // area A: the CSV layer's id column is its area id
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// TestCLIReviewOutputCheckedBeforeStoring: index run with an --out that
+// cannot be written fails before the run is stored, so the store is unchanged.
+func TestCLIReviewOutputCheckedBeforeStoring(t *testing.T) {
+	ind := fixture.Data(t, "la/need/ces4_sb535_dac_2022.csv")
+	db := tempDB(t)
+	out := filepath.Join(t.TempDir(), "nodir", "ces4.csv")
+	code, _, errOut := run(t, "--db", db, "index", "run", "--preset", "ces4", "--indicators", ind, "--use-published-percentiles", "--out", out)
+	if code != 2 || !strings.Contains(errOut, "does not exist") {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	code, listing, errOut := run(t, "--db", db, "index", "runs", "--format", "json")
+	if code != 0 || strings.TrimSpace(listing) != "[]" {
+		t.Fatalf("runs after a failed index run: exit %d, %q %q; want []", code, listing, errOut)
+	}
+}
+
+// TestStoreOpenError maps the driver's messages for a store held by another
+// process to advice; the lock itself cannot be taken twice in one process.
+func TestStoreOpenError(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "s.duckdb")
+	err := storeOpenError(p, errors.New(`database/sql/driver: could not connect to database: IO Error: Could not set lock on file "`+p+`": Conflicting lock is held in /usr/bin/budgetlens (PID 4242). See also https://duckdb.org/docs`))
+	if budget.ErrorCode(err) != budget.ECONFLICT || !strings.Contains(err.Error(), "in use by another process (/usr/bin/budgetlens, PID 4242)") || strings.Contains(err.Error(), "IO Error") {
+		t.Fatalf("got %v", err)
+	}
+	if exitCode(err) != 1 {
+		t.Fatalf("a locked store is not the user's input: exit %d, want 1", exitCode(err))
+	}
+	other := errors.New("something else")
+	if got := storeOpenError(p, other); got != other {
+		t.Fatalf("unrecognised error rewritten: %v", got)
+	}
+}
