@@ -179,3 +179,18 @@ func TestSheetNames(t *testing.T) {
 		}
 	}
 }
+
+func TestSentence(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"the service requests are synthetic", "The service requests are synthetic."},
+		{"Already a sentence.", "Already a sentence."},
+		{"ends with a list:", "Ends with a list:"},
+		{"quoted (see below.)", "Quoted (see below.)"},
+		{"élan vital ", "Élan vital."},
+		{"", ""},
+	} {
+		if got := sentence(tc.in); got != tc.want {
+			t.Errorf("sentence(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -168,6 +168,11 @@ func TestXLSXSheets(t *testing.T) {
 	if shown != "82.0%" {
 		t.Errorf("D2 shows %q, want 82.0%% (percent number format)", shown)
 	}
+	// money shows in whole dollars in the workbook: the column must fit
+	// "$312,512,345" (12 characters), not the HTML's "$313 M"
+	if w, err := f.GetColWidth("Departments", "B"); err != nil || w < float64(len("$312,512,345")) {
+		t.Errorf("money column B is %v wide (%v); the whole-dollar value would show as ####", w, err)
+	}
 	panes, err := f.GetPanes("Departments")
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("header row not frozen: %+v %v", panes, err)

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"math"
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
@@ -247,6 +248,16 @@ func (x *xlsxWriter) widths(sheet string, widths []int, maxW int) error {
 	return nil
 }
 
+// sheetText is a cell as the workbook shows it, for fitting the column:
+// money is shown in whole dollars there ("$1,764,411,660"), not scaled as in
+// the HTML ("$1.76 B").
+func sheetText(v any, c Column) string {
+	if f, ok := v.(float64); ok && (c.Kind == KindMoney || c.Kind == KindDollars) && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		return Format(math.Round(f), KindDollars, 0)
+	}
+	return cellText(v, c)
+}
+
 // textWidth approximates a column width in characters.
 func textWidth(s string) int { return utf8.RuneCountInString(s) }
 
@@ -290,7 +301,7 @@ func (x *xlsxWriter) table(e sheetEntry) error {
 			if err := x.set(s, j+1, i+2, v, styles[j]); err != nil {
 				return err
 			}
-			widths[j] = max(widths[j], textWidth(cellText(v, t.Columns[j])))
+			widths[j] = max(widths[j], textWidth(sheetText(v, t.Columns[j])))
 		}
 	}
 	last := len(t.Rows) + 1
