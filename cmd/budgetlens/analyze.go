@@ -395,17 +395,27 @@ func writeAnalysis(w io.Writer, format string, r *analysis.Result) error {
 	case "table":
 		fmt.Fprintf(w, "%s %s on layer %s (need run %d, %s %s; rules %s)\n\n", r.FiscalYear, r.Phase, r.Layer, r.Provenance.NeedRun,
 			r.Provenance.NeedSpec, r.Provenance.NeedVersion, r.Provenance.Rules)
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "area\tpopulation\tamount\tper capita\tneed score\ttier\t\n")
 		rows := append([]analysis.AreaRow{}, r.Areas...)
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].NeedTier > rows[j].NeedTier })
+		// area ids left, numbers right with thousands separators
+		table := [][]string{{"area", "population", "amount", "per capita", "need score", "tier"}}
 		for _, a := range rows {
-			fmt.Fprintf(tw, "%s\t%.0f\t%s\t%s\t%s\t%d\t\n", a.AreaID, a.Population, analysis.FormatCents(int64(a.Amount)), anum(a.PerCapita, 2), anum(a.NeedScore, 2), a.NeedTier)
+			table = append(table, []string{a.AreaID, groupDigits(strconv.FormatFloat(a.Population, 'f', 0, 64)), groupDigits(analysis.FormatCents(int64(a.Amount))),
+				groupDigits(anum(a.PerCapita, 2)), anum(a.NeedScore, 2), strconv.Itoa(a.NeedTier)})
 		}
-		tw.Flush()
+		if err := writeAligned(w, table, map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true}); err != nil {
+			return err
+		}
 		t := r.Totals
-		fmt.Fprintf(w, "\nattributed   %s (%s%%)\nunattributed %s\nphase total  %s\n", analysis.FormatCents(int64(t.Attributed)),
-			anum(t.AttributedShare*100, 1), analysis.FormatCents(int64(t.Unattributed)), analysis.FormatCents(int64(t.PhaseTotal)))
+		tot := [][]string{
+			{"attributed", groupDigits(analysis.FormatCents(int64(t.Attributed))), "(" + anum(t.AttributedShare*100, 1) + "%)"},
+			{"unattributed", groupDigits(analysis.FormatCents(int64(t.Unattributed))), ""},
+			{"phase total", groupDigits(analysis.FormatCents(int64(t.PhaseTotal))), ""},
+		}
+		fmt.Fprintln(w)
+		if err := writeAligned(w, tot, map[int]bool{1: true}); err != nil {
+			return err
+		}
 		h := r.Headline
 		ci := ""
 		if !h.ConcentrationLow.Missing() && !h.ConcentrationHigh.Missing() {

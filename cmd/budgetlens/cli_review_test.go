@@ -157,3 +157,53 @@ func TestStoreOpenError(t *testing.T) {
 		t.Fatalf("unrecognised error rewritten: %v", got)
 	}
 }
+
+func TestGroupDigits(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"0.00", "0.00"}, {"999.99", "999.99"}, {"1000.00", "1,000.00"}, {"-1234567.5", "-1,234,567.5"},
+		{"11480288113.00", "11,480,288,113.00"}, {"123456", "123,456"}, {"", ""}, {"n/a", "n/a"}, {"1e+06", "1e+06"},
+	} {
+		if got := groupDigits(tc.in); got != tc.want {
+			t.Errorf("groupDigits(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestWriteAligned(t *testing.T) {
+	var b strings.Builder
+	writeAligned(&b, [][]string{{"code", "name", "amount"}, {"02", "Agíng", "7,080,691.00"}, {"", "total", "1.00"}}, map[int]bool{2: true})
+	want := "code  name         amount\n02    Agíng  7,080,691.00\n      total          1.00\n"
+	if b.String() != want {
+		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
+	}
+}
+
+// TestTotalsTableAndEmptyNote: the totals table has thousands separators and
+// left-aligned names; a year with nothing stored prints [] in JSON and says
+// on stderr what the store holds.
+func TestTotalsTableAndEmptyNote(t *testing.T) {
+	file := fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv")
+	db := tempDB(t)
+	if code, _, errOut := run(t, "--db", db, "import", file); code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	code, out, errOut := run(t, "--db", db, "totals", "--fy", "2021-22", "--phase", "adopted")
+	if code != 0 {
+		t.Fatalf("totals: %d %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if !strings.HasPrefix(lines[0], "code  ") || !strings.Contains(lines[len(lines)-1], "total") || !strings.Contains(out, ",") {
+		t.Fatalf("table:\n%s", out)
+	}
+	for _, l := range lines {
+		if utf8Width(l) != utf8Width(lines[0]) {
+			t.Errorf("line %q is not as wide as the header %q", l, lines[0])
+		}
+	}
+	code, out, errOut = run(t, "--db", db, "totals", "--fy", "2030-31", "--phase", "adopted", "--format", "json")
+	if code != 0 || strings.TrimSpace(out) != "[]" || !strings.Contains(errOut, "no expenditure line items for 2030-31 adopted (stored: ") {
+		t.Fatalf("empty totals: %d %q %q", code, out, errOut)
+	}
+}
+
+func utf8Width(s string) int { return len([]rune(s)) }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
@@ -116,6 +115,27 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 				if err != nil {
 					return err
 				}
+				if len(tot) == 0 {
+					// an empty answer is valid, but usually a mistyped year,
+					// phase or kind: say what the store holds (on stderr, so
+					// that the JSON or CSV on stdout stays clean)
+					sl, err := s.FiscalYearsPhases(context.Background(), f.Jurisdiction)
+					if err != nil {
+						return err
+					}
+					var have []string
+					for _, x := range sl {
+						have = append(have, x.FiscalYear.Label()+" "+string(x.Phase))
+					}
+					if len(have) == 0 {
+						have = []string{"nothing yet: import a budget first"}
+					}
+					kind := string(f.Kind)
+					if kind == "" {
+						kind = "any kind of"
+					}
+					fmt.Fprintf(cmd.ErrOrStderr(), "no %s line items for %s %s (stored: %s)\n", kind, f.FiscalYear.Label(), f.Phase, strings.Join(have, ", "))
+				}
 				return writeTotals(cmd, format, string(level), f.Kind.Places(), tot)
 			})
 		},
@@ -145,15 +165,15 @@ func writeTotals(cmd *cobra.Command, format, level string, places int, tot []bud
 		cw.Flush()
 		return cw.Error()
 	case "table":
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "code\t%s\tamount\t\n", level)
+		// codes and names left, amounts right with thousands separators
+		rows := [][]string{{"code", level, "amount"}}
 		var sum int64
 		for _, t := range tot {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t\n", t.Code, t.Name, ingest.FormatFixed(t.AmountCents, places))
+			rows = append(rows, []string{t.Code, t.Name, groupDigits(ingest.FormatFixed(t.AmountCents, places))})
 			sum += t.AmountCents
 		}
-		fmt.Fprintf(tw, "\ttotal\t%s\t\n", ingest.FormatFixed(sum, places))
-		return tw.Flush()
+		rows = append(rows, []string{"", "total", groupDigits(ingest.FormatFixed(sum, places))})
+		return writeAligned(w, rows, map[int]bool{2: true})
 	}
 	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 }
