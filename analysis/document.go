@@ -137,7 +137,7 @@ func Document(r *Result, opt DocOptions) *report.Document {
 	// summary
 	sum := report.Section{ID: "findings", Title: "Findings"}
 	sum.Blocks = append(sum.Blocks, &report.Paragraph{Text: fmt.Sprintf(
-		"Of the %s in the %s %s budget, %s (%s) can be placed in the %d %s of the city by the attribution rules (%s); %s are not attributable and are listed with their reasons. "+
+		"Of the %s in the %s %s budget, %s (%s) can be placed in the %d %s of the city by the attribution rules (%s); %s is not attributable and is listed with its reasons. "+
 			"The placed dollars come to %s per resident.",
 		report.Format(t.PhaseTotal.Float(), report.KindMoney, 0), r.FiscalYear, r.Phase, report.Format(t.Attributed.Float(), report.KindMoney, 0),
 		report.Format(float64(t.AttributedShare), report.KindPercent, 0), len(r.Areas), strings.ReplaceAll(r.Layer, "_", " "), r.Provenance.Rules,
