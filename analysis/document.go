@@ -582,7 +582,7 @@ func caveats(r *Result, opt DocOptions) []string {
 	sort.Strings(methods)
 	var parts []string
 	for _, k := range methods {
-		parts = append(parts, fmt.Sprintf("%s %s", strings.ReplaceAll(k, "_", " "), report.Format(t.ByMethod[k].Float(), report.KindMoney, 0)))
+		parts = append(parts, fmt.Sprintf("%s %s", MethodLabel(k), report.Format(t.ByMethod[k].Float(), report.KindMoney, 0)))
 	}
 	out = append(out, "Placed dollars by method: "+strings.Join(parts, ", ")+". Placement by method is an estimate of where services are delivered, not an accounting of where they were spent.")
 	if p := r.Provenance; p.NeedLayer != "" && p.NeedLayer != r.Layer {
