@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/yamlerr"
 	"gopkg.in/yaml.v3"
 )
 
@@ -118,13 +119,13 @@ func LoadEmbedded(name string) (*Rules, error) {
 func ParseRules(data []byte, file string) (*Rules, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, &budget.InputError{File: file, Expected: "valid YAML: " + err.Error()}
+		return nil, yamlerr.Error(file, err, &Rules{}, "an attribution rules file", "see docs/attribution.md and attribute/rules/la_demo.yaml")
 	}
 	r := &Rules{File: file}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(r); err != nil {
-		return nil, &budget.InputError{File: file, Expected: "a rules file (version, name, default, rules): " + err.Error()}
+		return nil, yamlerr.Error(file, err, r, "an attribution rules file (version, name, default, rules)", "see docs/attribution.md and attribute/rules/la_demo.yaml")
 	}
 	sum := sha256.Sum256(data)
 	r.Hash = hex.EncodeToString(sum[:])

@@ -109,7 +109,11 @@ func (e *InputError) Error() string {
 		fmt.Fprintf(&b, ": value %q", e.Value)
 	}
 	if e.Expected != "" {
-		b.WriteString(": ")
+		if strings.HasSuffix(b.String(), ":") {
+			b.WriteString(" ") // no place known: "file: expected", not "file:: expected"
+		} else {
+			b.WriteString(": ")
+		}
 		b.WriteString(e.Expected)
 	}
 	return b.String()

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/yamlerr"
 	"gopkg.in/yaml.v3"
 )
 
@@ -120,7 +121,7 @@ func parseProfile(source string, data []byte) (*Profile, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "profile %s: %v: see docs/budget.md for the profile format", source, err)
+		return nil, yamlerr.Error(source, err, &p, "a column-mapping profile", "see docs/budget.md for the profile format and ingest/profiles/ for examples")
 	}
 	p.source = source
 	if p.Name == "" {

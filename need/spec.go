@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/yamlerr"
 	"gopkg.in/yaml.v3"
 )
 
@@ -141,7 +142,7 @@ func ParseSpec(name string, data []byte) (*Spec, error) {
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&s); err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "need: spec %s: %v (see docs/need.md for the spec format)", name, err)
+		return nil, yamlerr.Error(name, err, &s, "a need-index spec", "see docs/need.md for the spec format, or start from budgetlens index spec --preset ces4")
 	}
 	if err := s.Validate(); err != nil {
 		return nil, budget.Errorf(budget.EINVALID, "need: spec %s: %v", name, err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/budgetlens/budgetlens/attribute"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/fixture"
 )
@@ -207,3 +208,47 @@ func TestTotalsTableAndEmptyNote(t *testing.T) {
 }
 
 func utf8Width(s string) int { return len([]rune(s)) }
+
+// TestCLIReviewYAMLErrors: a mistyped key, a value of the wrong kind, broken
+// YAML and an empty file in a spec, rules file or profile are reported with
+// the file and line, in the file's own terms (no Go type names, no "EOF").
+func TestCLIReviewYAMLErrors(t *testing.T) {
+	dir := t.TempDir()
+	db := tempDB(t)
+	pts := writeFile(t, dir, "x.csv", "a,b\n1,2\n")
+	unknown := writeFile(t, dir, "unknown.yaml", "name: x\nindicatorz: []\n")
+	wrongType := writeFile(t, dir, "wrong.yaml", "name: x\nindicators:\n  - name: a\n    weight: heavy\n")
+	broken := writeFile(t, dir, "broken.yaml", "name: x\nindicators: [a, b\n")
+	empty := writeFile(t, dir, "empty.yaml", "")
+	rules := writeFile(t, dir, "rules.yaml", "version: 1\nname: x\nrules:\n  - name: r\n    metod: per_capita\n")
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"index", "run", "--spec", unknown, "--indicators", pts}, []string{unknown + ":2:", `value "indicatorz"`, "indicators"}},
+		{[]string{"index", "run", "--spec", wrongType, "--indicators", pts}, []string{wrongType + ":4:", `value "heavy"`, "a number here"}},
+		{[]string{"index", "run", "--spec", broken, "--indicators", pts}, []string{broken + ":", "valid YAML"}},
+		{[]string{"index", "run", "--spec", empty, "--indicators", pts}, []string{empty + ": a need-index spec in YAML; the file is empty"}},
+		{[]string{"import", "--profile", unknown, pts}, []string{unknown + ":2:", `value "indicatorz"`, "column-mapping profile"}},
+	} {
+		code, _, errOut := run(t, append([]string{"--db", db}, tc.args...)...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2; stderr %q", tc.args, code, errOut)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%v: stderr %q does not contain %q", tc.args, errOut, w)
+			}
+		}
+		for _, bad := range []string{"not found in type", "need.Spec", "ingest.Profile", "EOF", "::"} {
+			if strings.Contains(errOut, bad) {
+				t.Errorf("%v: stderr %q contains %q", tc.args, errOut, bad)
+			}
+		}
+	}
+	b, _ := os.ReadFile(rules)
+	_, err := attribute.ParseRules(b, rules)
+	if err == nil || !strings.Contains(err.Error(), rules+":5:") || !strings.Contains(err.Error(), `value "metod"`) || strings.Contains(err.Error(), "attribute.Rule") {
+		t.Errorf("rules with a mistyped key: %v", err)
+	}
+}
