@@ -47,9 +47,9 @@ func Verdict(r *Result, syntheticDemand bool) []string {
 		}
 		switch {
 		case lo > 0:
-			out = append(out, fmt.Sprintf("The placed dollars lean toward need: areas with more need receive %smore per resident (%s; the interval is above zero, so the lean is not an accident of which areas happen to be included).", size, ci()))
+			out = append(out, fmt.Sprintf("The placed dollars lean toward need: areas with more need receive %smore per resident (%s; the interval is above zero, so the lean is unlikely to be an accident of which areas happen to be included).", size, ci()))
 		case hi < 0:
-			out = append(out, fmt.Sprintf("The placed dollars do not lean toward need: areas with more need receive %sless per resident (%s; the interval is below zero, so the tilt away from need is not an accident of which areas happen to be included).", size, ci()))
+			out = append(out, fmt.Sprintf("The placed dollars do not lean toward need: areas with more need receive %sless per resident (%s; the interval is below zero, so the tilt away from need is unlikely to be an accident of which areas happen to be included).", size, ci()))
 		default:
 			out = append(out, fmt.Sprintf("The placed dollars show no clear lean toward or away from need (%s; the interval includes zero).", ci()))
 		}
