@@ -110,7 +110,7 @@ func newHeader(file string, rec []string) (*header, error) {
 	}
 	for _, c := range required {
 		if h.idx[c] < 0 {
-			return nil, &budget.InputError{File: file, Line: 1, Column: c, Field: "events." + c,
+			return nil, &budget.InputError{File: file, Line: 1, Column: c,
 				Expected: "the header has no " + c + " column; a MyLA311 file needs SRNumber, CreatedDate and RequestType (and Latitude/Longitude or CD/NC to place each request)"}
 		}
 	}
@@ -128,7 +128,7 @@ func (h *header) fieldOf(rec [][]byte, k int) []byte {
 
 func (h *header) fail(line int, k int, value []byte, expected string) error {
 	col := cols[k]
-	e := &budget.InputError{File: h.file, Line: line, Column: col, Field: "events." + col, Value: string(value), Expected: expected}
+	e := &budget.InputError{File: h.file, Line: line, Column: col, Value: string(value), Expected: expected}
 	if i := h.idx[col]; i >= 0 {
 		e.Column, e.ColIndex = h.name[i], i+1
 	}

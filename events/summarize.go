@@ -144,6 +144,9 @@ func Summarize(r io.Reader, name string, opt Options) (*Summary, error) {
 	}
 	sp := &splitter{r: r, block: opt.BlockSize, sum: sha256.New()}
 	hdrBytes, err := sp.header()
+	if errors.Is(err, errEmptyFile) {
+		return nil, &budget.InputError{File: name, Line: 1, Expected: "a CSV header line naming the columns (SRNumber, CreatedDate, RequestType, Latitude, Longitude, ...); the file is empty"}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("events: %s: %w", name, err)
 	}
@@ -297,7 +300,7 @@ func (s *splitter) header() ([]byte, error) {
 		}
 		if s.eof {
 			if len(s.buf) == 0 {
-				return nil, errors.New("the file is empty; expected a CSV header line")
+				return nil, errEmptyFile
 			}
 			h := s.buf
 			s.buf = nil
@@ -305,6 +308,9 @@ func (s *splitter) header() ([]byte, error) {
 		}
 	}
 }
+
+// errEmptyFile is the splitter's answer for a file with no bytes at all.
+var errEmptyFile = errors.New("the file is empty")
 
 func (s *splitter) run(out chan<- chunk, stop *atomic.Bool) error {
 	for !stop.Load() {

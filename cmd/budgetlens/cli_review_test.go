@@ -37,6 +37,11 @@ func TestCLIReviewBadInputs(t *testing.T) {
 	bom := writeFile(t, dir, "bom.csv", "\ufeffv,w\r\n1,2\r\n3,4\r\n5,1\r\n")
 	semi := writeFile(t, dir, "semi.csv", "id;v\n1;2\n2;3\n")
 	missing := filepath.Join(dir, "missing.csv")
+	emptyCSV := writeFile(t, dir, "empty.csv", "")
+	layer := writeFile(t, dir, "sq.csv", "id,wkt\nA,\"POLYGON((0 0,1 0,1 1,0 1,0 0))\"\n")
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "sq", layer); code != 0 {
+		t.Fatalf("geo import: %d %s", code, errOut)
+	}
 	noDir := filepath.Join(dir, "nodir", "out.csv")
 
 	tests := []struct {
@@ -55,6 +60,12 @@ func TestCLIReviewBadInputs(t *testing.T) {
 			want: []string{`unknown command "inport"`, "import"}},
 		{name: "unknown flag", args: []string{"--db", db, "totals", "--bogus"}, code: 2,
 			want: []string{"unknown flag: --bogus", "budgetlens totals --help"}},
+		{name: "flag value that is not a number", args: []string{"events", "generate", "--rows", "abc"}, code: 2,
+			want: []string{`--rows "abc": give a whole number`, "budgetlens events generate --help"}, notWant: []string{"strconv", "invalid syntax"}},
+		{name: "empty service-request file", args: []string{"--db", db, "events", "summarize", "--layer", "sq", "--in", emptyCSV}, code: 2,
+			want: []string{emptyCSV + ":1:", "the file is empty"}},
+		{name: "service-request file without the MyLA311 columns", args: []string{"--db", db, "events", "summarize", "--layer", "sq", "--in", semi}, code: 2,
+			want: []string{`column "SRNumber"`, "separated by semicolons"}, notWant: []string{"events.SRNumber"}},
 		{name: "group without arguments prints its help", args: []string{"index"}, code: 0},
 		{name: "store that is not DuckDB", args: []string{"--db", notDB, "ls", "runs"}, code: 2,
 			want: []string{notDB, "not a budgetlens store"}, notWant: []string{"database/sql", "IO Error"}},

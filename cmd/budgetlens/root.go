@@ -50,10 +50,28 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 	}
 	// a mistyped flag is invalid input (exit 2), not an internal failure
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return budget.Errorf(budget.EINVALID, "%v (see %s --help)", err, c.CommandPath())
+		return budget.Errorf(budget.EINVALID, "%s (see %s --help)", flagErrorText(err), c.CommandPath())
 	})
 	rejectUnknownSubcommands(root)
 	return root
+}
+
+// badFlagValue matches pflag's message for a value that does not parse.
+var badFlagValue = regexp.MustCompile(`^invalid argument "(.*)" for "(.*?)" flag: strconv\.Parse(Int|Uint|Float|Bool)`)
+
+// flagErrorText rewrites pflag's report of an unparsable flag value (which
+// ends in strconv's "parsing "abc": invalid syntax") as what the flag takes.
+func flagErrorText(err error) string {
+	m := badFlagValue.FindStringSubmatch(err.Error())
+	if m == nil {
+		return err.Error()
+	}
+	want := map[string]string{"Int": "a whole number", "Uint": "a whole number, 0 or more", "Float": "a number such as 0.95", "Bool": "true or false"}[m[3]]
+	flag := m[2]
+	if i := strings.LastIndex(flag, "--"); i >= 0 {
+		flag = flag[i:] // "-n, --rows" -> "--rows"
+	}
+	return fmt.Sprintf("%s %q: give %s", flag, m[1], want)
 }
 
 // rejectUnknownSubcommands makes every command group (a command with
