@@ -238,7 +238,7 @@ outside with examples) goes to standard error.`,
 	f := cmd.Flags()
 	f.StringVar(&layer, "layer", "", "layer to assign to")
 	f.StringVar(&in, "in", "", "points CSV with columns id, lon, lat (- for standard input)")
-	f.StringVar(&out, "out", "-", "output CSV (default standard output)")
+	f.StringVar(&out, "out", "-", "output CSV; - is standard output")
 	f.StringVar(&crs, "crs", "", "coordinate system of the points (default WGS84), e.g. EPSG:2229")
 	f.IntVar(&workers, "workers", 0, "goroutines locating points (default: all cores)")
 	return cmd
@@ -272,7 +272,7 @@ func newGeoExportCmd() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVar(&layer, "layer", "", "layer to export")
-	f.StringVar(&out, "out", "-", "output file (default standard output)")
+	f.StringVar(&out, "out", "-", "output GeoJSON file; - is standard output")
 	f.Float64Var(&tolerance, "simplify", 0, "simplification tolerance in metres (0: none)")
 	return cmd
 }
@@ -322,7 +322,7 @@ distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based pos
 	f.StringVar(&rule, "rule", "queen", "contiguity: queen (shared point) or rook (shared edge)")
 	f.Float64Var(&tol, "tolerance", 0, "metres within which boundaries count as shared (0: shared vertices)")
 	f.StringVar(&key, "key", "id", "GAL key: id (area ids) or pos (1-based positions)")
-	f.StringVar(&out, "out", "-", "output GAL file (default standard output)")
+	f.StringVar(&out, "out", "-", "output GAL file; - is standard output")
 	return cmd
 }
 
@@ -401,7 +401,7 @@ only choice for point-only areas such as tracts known by an interior point).`,
 	f.StringVar(&to, "to", "", "target layer (e.g. council_district)")
 	f.StringVar(&weight, "weight", "area", "area, population or centroid")
 	f.StringVar(&popLayer, "population-layer", "", "finer layer with population for --weight population")
-	f.StringVar(&out, "out", "-", "output CSV (default standard output)")
+	f.StringVar(&out, "out", "-", "output CSV; - is standard output")
 	return cmd
 }
 
@@ -469,7 +469,7 @@ geometry sum to at most 1; the rest lies outside every area.`,
 	fl := cmd.Flags()
 	fl.StringVar(&layer, "layer", "", "layer")
 	fl.StringVar(&in, "in", "", "CSV with id and WKT columns")
-	fl.StringVar(&out, "out", "-", "output CSV (default standard output)")
+	fl.StringVar(&out, "out", "-", "output CSV; - is standard output")
 	fl.StringVar(&crs, "crs", "", "coordinate system of the geometries (default WGS84)")
 	return cmd
 }

@@ -82,6 +82,16 @@ func rejectUnknownSubcommands(c *cobra.Command) {
 	for _, sub := range c.Commands() {
 		rejectUnknownSubcommands(sub)
 	}
+	if check := c.Args; check != nil && !c.HasSubCommands() {
+		// a wrong number of arguments is a usage error (exit 2) that shows
+		// the usage line, not cobra's bare "accepts 1 arg(s), received 2"
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return budget.Errorf(budget.EINVALID, "%v; usage: %s (see %s --help)", err, cmd.UseLine(), cmd.CommandPath())
+			}
+			return nil
+		}
+	}
 	if !c.HasSubCommands() || c.Run != nil || c.RunE != nil {
 		return
 	}

@@ -22,7 +22,7 @@ type budgetFilterFlags struct {
 }
 
 func (f *budgetFilterFlags) add(cmd *cobra.Command, defaultKind string) {
-	cmd.Flags().StringVar(&f.fy, "fy", "", "fiscal year: 2021-22 or FY2021-22")
+	cmd.Flags().StringVar(&f.fy, "fy", "", "fiscal year: 2021-22 or FY2021-22; a single year is the one ending in it (2022 = 2021-22)")
 	cmd.Flags().StringVar(&f.phase, "phase", "", "phase: proposed, adopted, estimate or actual")
 	cmd.Flags().StringVar(&f.kind, "kind", defaultKind, "line-item kind: expenditure, revenue or positions ('' for all)")
 	cmd.Flags().StringVar(&f.jurisdiction, "jurisdiction", "", "jurisdiction id (la, oakland, boston, ...); default all")
