@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/paulmach/orb"
@@ -95,6 +96,7 @@ func ReadCSV(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportReport
 	if len(header) > 0 {
 		header[0] = strings.TrimPrefix(header[0], "\ufeff")
 	}
+	latin1Cells(header)
 	wc := findColumn(header, wktColumns)
 	xc, yc := findColumn(header, lonColumns), findColumn(header, latColumns)
 	// a column named id is the CSV's feature id (as a GeoJSON feature's "id"):
@@ -116,6 +118,7 @@ func ReadCSV(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportReport
 		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
+		latin1Cells(rec)
 		f := feature{props: map[string]any{}, line: line}
 		for i, h := range header {
 			if i < len(rec) && i != wc {
@@ -153,6 +156,22 @@ func ReadCSV(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportReport
 		feats = append(feats, f)
 	}
 	return buildLayer(name, feats, "", opt)
+}
+
+// latin1Cells re-reads, in place, every cell that is not valid UTF-8 as
+// Latin-1 (each byte is its code point), as a CSV saved by Excel in a
+// Western European code page is; the store only holds UTF-8 text.
+func latin1Cells(rec []string) {
+	for i, c := range rec {
+		if utf8.ValidString(c) {
+			continue
+		}
+		r := make([]rune, len(c))
+		for j := 0; j < len(c); j++ {
+			r[j] = rune(c[j])
+		}
+		rec[i] = string(r)
+	}
 }
 
 func abbreviate(s string) string {

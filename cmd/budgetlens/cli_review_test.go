@@ -70,6 +70,8 @@ func TestCLIReviewBadInputs(t *testing.T) {
 			want: []string{"usage: budgetlens ls departments|"}},
 		{name: "extra argument", args: []string{"--db", db, "totals", "x"}, code: 2,
 			want: []string{"usage: budgetlens totals"}},
+		{name: "presets as JSON", args: []string{"index", "presets", "--format", "json"}, code: 0,
+			stdoutOK: func(s string) bool { return strings.HasPrefix(s, "[") && strings.Contains(s, `"name": "ces4"`) }},
 		{name: "group without arguments prints its help", args: []string{"index"}, code: 0},
 		{name: "store that is not DuckDB", args: []string{"--db", notDB, "ls", "runs"}, code: 2,
 			want: []string{notDB, "not a budgetlens store"}, notWant: []string{"database/sql", "IO Error"}},
@@ -265,5 +267,20 @@ func TestCLIReviewYAMLErrors(t *testing.T) {
 	_, err := attribute.ParseRules(b, rules)
 	if err == nil || !strings.Contains(err.Error(), rules+":5:") || !strings.Contains(err.Error(), `value "metod"`) || strings.Contains(err.Error(), "attribute.Rule") {
 		t.Errorf("rules with a mistyped key: %v", err)
+	}
+}
+
+// TestCLIReviewLatin1Layer: a CSV layer saved in a Western European code page
+// (Latin-1 "é") is imported with its names intact; it used to fail in the
+// store with "could not bind parameter (area ids must be unique)".
+func TestCLIReviewLatin1Layer(t *testing.T) {
+	db := tempDB(t)
+	in := writeFile(t, t.TempDir(), "l1.csv", "id,name,wkt\nA,Caf\xe9 Boyle Heights,\"POLYGON((0 0,1 0,1 1,0 1,0 0))\"\n")
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "l1", in); code != 0 {
+		t.Fatalf("geo import: exit %d: %s", code, errOut)
+	}
+	code, out, errOut := run(t, "--db", db, "geo", "export", "--layer", "l1")
+	if code != 0 || !strings.Contains(out, `"name":"Café Boyle Heights"`) {
+		t.Fatalf("geo export: exit %d, %q %q", code, out, errOut)
 	}
 }

@@ -640,22 +640,52 @@ func newIndexRunsCmd() *cobra.Command {
 }
 
 func newIndexPresetsCmd() *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "presets",
 		Short: "List the presets",
-		Args:  cobra.NoArgs,
+		Long: `presets lists the built-in need indices: name, version, method and description.
+index spec NAME prints one as YAML. --format json gives an array of objects.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+			type preset struct {
+				Name        string `json:"name"`
+				Version     string `json:"version"`
+				Method      string `json:"method"`
+				Description string `json:"description"`
+			}
+			var list []preset
 			for _, n := range need.Presets() {
 				s, err := need.Preset(n)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", n, s.Version, s.Description)
+				list = append(list, preset{n, s.Version, s.Method, s.Description})
 			}
-			return tw.Flush()
+			w := cmd.OutOrStdout()
+			switch format {
+			case "json":
+				return writeJSON(w, list)
+			case "csv":
+				cw := csv.NewWriter(w)
+				cw.Write([]string{"name", "version", "method", "description"})
+				for _, p := range list {
+					cw.Write([]string{p.Name, p.Version, p.Method, p.Description})
+				}
+				cw.Flush()
+				return cw.Error()
+			case "table":
+				rows := [][]string{{"name", "version", "method", "description"}}
+				for _, p := range list {
+					rows = append(rows, []string{p.Name, p.Version, p.Method, p.Description})
+				}
+				return writeAligned(w, rows, nil)
+			}
+			return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 		},
 	}
+	addFormatFlag(cmd, &format)
+	return cmd
 }
 
 func newIndexSpecCmd() *cobra.Command {
