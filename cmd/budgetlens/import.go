@@ -27,6 +27,21 @@ and checked before anything is written. Importing the same content again changes
 nothing; a newer version of the same dataset supersedes the older one (kept as history).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// check the flags before reading any file, so that a typo is
+			// reported as itself and not as a file that does not fit
+			if fy != "" {
+				if _, err := budget.ParseFiscalYear(fy); err != nil {
+					return budget.Errorf(budget.EINVALID, "--fy %q: %v", fy, err)
+				}
+			}
+			if phase != "" {
+				if _, err := budget.ParsePhase(phase); err != nil {
+					return budget.Errorf(budget.EINVALID, "--phase %q: %v", phase, err)
+				}
+			}
+			if format != "table" && format != "json" {
+				return budget.Errorf(budget.EINVALID, "--format %q: use table or json", format)
+			}
 			opt := ingest.Options{FiscalYear: fy, Phase: phase}
 			if profile != "" {
 				p, err := resolveProfile(profile)
