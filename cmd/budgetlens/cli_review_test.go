@@ -37,6 +37,7 @@ func TestCLIReviewBadInputs(t *testing.T) {
 	bom := writeFile(t, dir, "bom.csv", "\ufeffv,w\r\n1,2\r\n3,4\r\n5,1\r\n")
 	semi := writeFile(t, dir, "semi.csv", "id;v\n1;2\n2;3\n")
 	missing := filepath.Join(dir, "missing.csv")
+	neg := writeFile(t, dir, "neg.csv", "v,w\n2,1\n-1,1\n3,1\n")
 	emptyCSV := writeFile(t, dir, "empty.csv", "")
 	layer := writeFile(t, dir, "sq.csv", "id,wkt\nA,\"POLYGON((0 0,1 0,1 1,0 1,0 0))\"\n")
 	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "sq", layer); code != 0 {
@@ -76,6 +77,10 @@ func TestCLIReviewBadInputs(t *testing.T) {
 			want: []string{`--fy "abc"`}, notWant: []string{"headings of a known export"}},
 		{name: "import checks --phase before reading the file", args: []string{"--db", db, "import", "--phase", "final", bom}, code: 2,
 			want: []string{`--phase "final"`, "proposed, adopted"}},
+		{name: "metrics warnings name the line, not a vector index", args: []string{"metrics", "--in", neg, "--value", "v", "--format", "json"}, code: 0,
+			stdoutOK: func(s string) bool {
+				return strings.Contains(s, `the value on line 3, column \"v\" is -1`) && !strings.Contains(s, "x[")
+			}},
 		{name: "group without arguments prints its help", args: []string{"index"}, code: 0},
 		{name: "store that is not DuckDB", args: []string{"--db", notDB, "ls", "runs"}, code: 2,
 			want: []string{notDB, "not a budgetlens store"}, notWant: []string{"database/sql", "IO Error"}},

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -285,10 +286,35 @@ func runMetrics(w io.Writer, o metricsOpts) error {
 		}
 		decompKeys(res, x, wt, groups, &warnings)
 	}
+	for i := range warnings {
+		warnings[i] = t.place(warnings[i], kept, map[string]string{"x": o.value, "w": o.weight, "weights": o.weight})
+	}
 	if warnings != nil {
 		res["warnings"] = warnings
 	}
 	return writeKeyValues(w, o.format, res)
+}
+
+// unitIndex matches the metrics package's "x[3]" (the 0-based index of a
+// unit in the vectors it was given).
+var unitIndex = regexp.MustCompile(`\b(x|w|weights)\[(\d+)\]`)
+
+// place rewrites "x[3]" in a metrics message as the file line and column
+// the value came from ("line 5, column \"per_capita\""), kept mapping the
+// vectors' units back to table rows; cols names the column of each vector.
+func (t *metricsTable) place(msg string, kept []int, cols map[string]string) string {
+	return unitIndex.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := unitIndex.FindStringSubmatch(m)
+		i, err := strconv.Atoi(sub[2])
+		if err != nil || i >= len(kept) || kept[i] >= len(t.lines) {
+			return m
+		}
+		where := fmt.Sprintf("line %d", t.lines[kept[i]])
+		if c := cols[sub[1]]; c != "" {
+			where += fmt.Sprintf(", column %q", c)
+		}
+		return "the value on " + where
+	})
 }
 
 func concentrationKeys(res map[string]any, y, rank, wt []float64, o metricsOpts) error {
