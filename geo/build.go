@@ -64,6 +64,17 @@ func buildLayer(file string, feats []feature, crs string, opt ImportOptions) (*L
 	}
 	if crs == "" {
 		crs = opt.CRS
+	} else if opt.CRS != "" {
+		// the file names its coordinate system and so does --crs: they must
+		// agree, or the user's --crs would be silently ignored
+		_, given, err := transformTo84(opt.CRS)
+		if err != nil {
+			return nil, rep, &budget.InputError{File: file, Field: "crs", Value: opt.CRS, Expected: err.Error()}
+		}
+		if _, declared, err := transformTo84(crs); err == nil && declared != given {
+			return nil, rep, &budget.InputError{File: file, Field: "crs", Value: opt.CRS,
+				Expected: fmt.Sprintf("the file declares its coordinates in %s (%s) but --crs says %s: drop --crs, or fix the file's declaration", declared, crs, given)}
+		}
 	}
 	tr, code, err := transformTo84(crs)
 	if err != nil {

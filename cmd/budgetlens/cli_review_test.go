@@ -293,3 +293,26 @@ func TestCLIReviewLatin1Layer(t *testing.T) {
 		t.Fatalf("geo export: exit %d, %q %q", code, out, errOut)
 	}
 }
+
+// TestCLIReviewCRSConflict: a --crs that contradicts the file's own
+// declaration is refused (it used to be ignored without a word); one that
+// agrees is accepted, and an unknown one is named.
+func TestCLIReviewCRSConflict(t *testing.T) {
+	db := tempDB(t)
+	in := writeFile(t, t.TempDir(), "d.geojson", `{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}},
+"features":[{"type":"Feature","id":"A","properties":{},"geometry":{"type":"Polygon","coordinates":[[[-118.3,34.0],[-118.2,34.0],[-118.2,34.1],[-118.3,34.0]]]}}]}`)
+	for _, tc := range []struct {
+		crs  string
+		code int
+		want string
+	}{
+		{"EPSG:2229", 2, "the file declares its coordinates in EPSG:4326"},
+		{"EPSG:9999", 2, `value "EPSG:9999": unsupported coordinate system`},
+		{"EPSG:4326", 0, ""},
+	} {
+		code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "d", "--crs", tc.crs, in)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("--crs %s: exit %d, stderr %q; want %d and %q", tc.crs, code, errOut, tc.code, tc.want)
+		}
+	}
+}
