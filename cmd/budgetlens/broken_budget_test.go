@@ -86,7 +86,7 @@ func TestBrokenFiles(t *testing.T) {
 		{"user profile, column missing", literal("x.csv", "Dept,Amt\n02,5\n"), []string{"--profile", "PROFILE"},
 			`x.csv:1: line 1 (field amount): value "Dept,Amt": profile mine needs amount (a column headed "Amount")`},
 		{"user profile, bad fiscal year flag", literal("x.csv", "Dept,Amount\n02,5\n"), []string{"--profile", "PROFILE", "--fy", "2021-23"},
-			`x.csv: fiscal year from the file name or --fy: fiscal year "2021-23" does not span two consecutive years`},
+			`--fy "2021-23": fiscal year "2021-23" does not span two consecutive years`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := tc.file(t)
