@@ -316,3 +316,16 @@ func TestCLIReviewCRSConflict(t *testing.T) {
 		}
 	}
 }
+
+func TestErrorText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"geo: unable to open a b.geojson: open a b.geojson: no such file or directory", "geo: unable to open a b.geojson: no such file: check the path"},
+		{"need: unable to read indicators d: read d: is a directory", "need: unable to read indicators d: it is a directory: give a file"},
+		{"open x.csv: permission denied", "x.csv: permission denied: make it readable (or writable) or choose another path"},
+		{"x.csv:3: line 3: value \"open\": a number", "x.csv:3: line 3: value \"open\": a number"},
+	} {
+		if got := errorText(errors.New(tc.in)); got != tc.want {
+			t.Errorf("errorText(%q)\n got %q\nwant %q", tc.in, got, tc.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -169,4 +170,33 @@ func delimiterHint(err error) string {
 		return fmt.Sprintf("\n  %s seems to be separated by tabs, not commas: save it as \"CSV (Comma delimited)\" and try again", ie.File)
 	}
 	return ""
+}
+
+// osFileError matches the operating system's wording of a file error as Go
+// prints it: "open x.csv: no such file or directory".
+var osFileError = regexp.MustCompile(`\b(?:open|stat|lstat|read) ([^:]+): (no such file or directory|is a directory|permission denied)`)
+
+// errorText is the message printed for err. The operating system's wording
+// of a file error inside it, which repeats the path the message already
+// names, is replaced by what is wrong and what to do: "unable to open x.csv:
+// open x.csv: no such file or directory" becomes "unable to open x.csv: no
+// such file: check the path".
+func errorText(err error) string {
+	msg := err.Error()
+	return osFileError.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := osFileError.FindStringSubmatch(m)
+		var plain string
+		switch sub[2] {
+		case "no such file or directory":
+			plain = "no such file: check the path"
+		case "is a directory":
+			plain = "it is a directory: give a file"
+		default:
+			plain = "permission denied: make it readable (or writable) or choose another path"
+		}
+		if strings.Count(msg, sub[1]) > 1 {
+			return plain // the path is already named before
+		}
+		return sub[1] + ": " + plain
+	})
 }

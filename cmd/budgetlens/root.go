@@ -127,7 +127,7 @@ func execute(args []string, stdout, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(stderr, "budgetlens: %v%s\n", err, delimiterHint(err))
+	fmt.Fprintf(stderr, "budgetlens: %s%s\n", errorText(err), delimiterHint(err))
 	return exitCode(err)
 }
 
