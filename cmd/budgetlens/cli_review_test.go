@@ -329,3 +329,30 @@ func TestErrorText(t *testing.T) {
 		}
 	}
 }
+
+// TestLsTableAligned: every row of the ls table is as wide as its header (a
+// line break inside a description used to split rows), amounts are aligned
+// right with thousands separators and codes keep their leading zeros.
+func TestLsTableAligned(t *testing.T) {
+	file := fixture.Data(t, "la/budget/FY21-22/Budget_Requests_Detail_Sec2_2122_Adopted.csv")
+	db := tempDB(t)
+	if code, _, errOut := run(t, "--db", db, "import", file); code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	code, out, errOut := run(t, "--db", db, "ls", "requests")
+	if code != 0 {
+		t.Fatalf("ls requests: %d %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) < 100 {
+		t.Fatalf("only %d lines", len(lines))
+	}
+	for i, l := range lines {
+		if utf8Width(l) != utf8Width(lines[0]) {
+			t.Fatalf("line %d is %d wide, the header %d:\n%s\n%s", i+1, utf8Width(l), utf8Width(lines[0]), lines[0], l)
+		}
+	}
+	if !strings.Contains(out, "-250,373.00") || !strings.Contains(lines[1], " 02 ") {
+		t.Errorf("amounts not grouped or codes changed:\n%s", strings.Join(lines[:3], "\n"))
+	}
+}

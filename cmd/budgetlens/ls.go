@@ -3,9 +3,8 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"fmt"
 	"strconv"
-	"text/tabwriter"
+	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
@@ -136,25 +135,54 @@ func writeListing(cmd *cobra.Command, format string, header []string, rows [][]s
 		cw.WriteAll(rows)
 		return cw.Error()
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	for i, h := range header {
-		if i > 0 {
-			fmt.Fprint(tw, "\t")
-		}
-		fmt.Fprint(tw, h)
-	}
-	fmt.Fprintln(tw)
+	// long cells are cut at 60 characters; number columns (amounts, counts)
+	// are aligned right, amounts with thousands separators; codes and ids
+	// stay as written
+	table := [][]string{header}
 	for _, r := range rows {
+		out := make([]string, len(r))
 		for i, c := range r {
-			if i > 0 {
-				fmt.Fprint(tw, "\t")
+			// a line break inside a cell (as in some request descriptions)
+			// would split the table's row
+			c = strings.Join(strings.Fields(c), " ")
+			if rr := []rune(c); len(rr) > 60 {
+				c = string(rr[:57]) + "..."
 			}
-			if r := []rune(c); len(r) > 60 {
-				c = string(r[:57]) + "..."
-			}
-			fmt.Fprint(tw, c)
+			out[i] = c
 		}
-		fmt.Fprintln(tw)
+		table = append(table, out)
 	}
-	return tw.Flush()
+	right := map[int]bool{}
+	for i, h := range header {
+		if !numberColumn(h, rows, i) {
+			continue
+		}
+		right[i] = true
+		for _, r := range table[1:] {
+			if i < len(r) && (strings.Contains(r[i], ".") || h == "line_items" || h == "rows") {
+				r[i] = groupDigits(r[i])
+			}
+		}
+	}
+	return writeAligned(w, table, right)
+}
+
+// numberColumn reports whether column i holds quantities: every non-empty
+// cell is a number, at least one is present, and the heading does not name
+// a code, an id or a year (codes such as "0201" are text).
+func numberColumn(h string, rows [][]string, i int) bool {
+	if strings.Contains(h, "code") || h == "id" || h == "fiscal_year" || h == "key" || h == "superseded" {
+		return false
+	}
+	seen := false
+	for _, r := range rows {
+		if i >= len(r) || r[i] == "" {
+			continue
+		}
+		if _, err := strconv.ParseFloat(r[i], 64); err != nil {
+			return false
+		}
+		seen = true
+	}
+	return seen
 }
