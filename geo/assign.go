@@ -285,6 +285,11 @@ func assignBlock(ix *Index, j *assignJob, cols [3]int, areaIDs [][]byte, tr func
 		if tr != nil {
 			p := tr(orb.Point{x, y})
 			x, y = p[0], p[1]
+		} else if x < -180 || x > 180 || y < -90 || y > 90 {
+			// not longitude/latitude: every point would fall outside
+			// every area without a word
+			return out, &budget.InputError{File: opt.File, Line: line, ColIndex: cols[1] + 1, Field: "coordinate", Value: string(fields[1]) + "," + string(fields[2]),
+				Expected: "a longitude between -180 and 180 and a latitude between -90 and 90: these look like projected coordinates (give their system with --crs, e.g. EPSG:2229 for State Plane feet) or the columns are swapped (id, lon, lat)"}
 		}
 		out = append(out, fields[0]...)
 		out = append(out, ',')

@@ -38,6 +38,7 @@ func TestCLIReviewBadInputs(t *testing.T) {
 	semi := writeFile(t, dir, "semi.csv", "id;v\n1;2\n2;3\n")
 	missing := filepath.Join(dir, "missing.csv")
 	neg := writeFile(t, dir, "neg.csv", "v,w\n2,1\n-1,1\n3,1\n")
+	projPts := writeFile(t, dir, "proj.csv", "id,lon,lat\n1,6500000,1800000\n")
 	emptyCSV := writeFile(t, dir, "empty.csv", "")
 	layer := writeFile(t, dir, "sq.csv", "id,wkt\nA,\"POLYGON((0 0,1 0,1 1,0 1,0 0))\"\n")
 	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "sq", layer); code != 0 {
@@ -81,6 +82,9 @@ func TestCLIReviewBadInputs(t *testing.T) {
 			stdoutOK: func(s string) bool {
 				return strings.Contains(s, `the value on line 3, column \"v\" is -1`) && !strings.Contains(s, "x[")
 			}},
+		{name: "assign points in projected coordinates without --crs", args: []string{"--db", db, "geo", "assign", "--layer", "sq", "--in", projPts}, code: 2,
+			want: []string{projPts + ":2:2:", `value "6500000,1800000"`, "--crs"}},
+		{name: "assign points in projected coordinates with --crs", args: []string{"--db", db, "geo", "assign", "--layer", "sq", "--in", projPts, "--crs", "EPSG:2229"}, code: 0},
 		{name: "group without arguments prints its help", args: []string{"index"}, code: 0},
 		{name: "store that is not DuckDB", args: []string{"--db", notDB, "ls", "runs"}, code: 2,
 			want: []string{notDB, "not a budgetlens store"}, notWant: []string{"database/sql", "IO Error"}},
