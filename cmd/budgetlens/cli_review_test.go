@@ -360,3 +360,40 @@ func TestLsTableAligned(t *testing.T) {
 		t.Errorf("amounts not grouped or codes changed:\n%s", strings.Join(lines[:3], "\n"))
 	}
 }
+
+// TestCLIReviewNoPartialOutput: a geo command that fails half-way leaves no
+// partial --out file, and an existing file at --out is kept as it was.
+func TestCLIReviewNoPartialOutput(t *testing.T) {
+	db := tempDB(t)
+	dir := t.TempDir()
+	layer := writeFile(t, dir, "sq.csv", "id,wkt\nA,\"POLYGON((0 0,1 0,1 1,0 1,0 0))\"\n")
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "sq", layer); code != 0 {
+		t.Fatalf("geo import: %d %s", code, errOut)
+	}
+	bad := writeFile(t, dir, "bad.csv", "id,lon,lat\n1,0.5,0.5\n2,abc,0.5\n")
+	good := writeFile(t, dir, "good.csv", "id,lon,lat\n1,0.5,0.5\n")
+	fresh := filepath.Join(dir, "fresh.csv")
+	if code, _, _ := run(t, "--db", db, "geo", "assign", "--layer", "sq", "--in", bad, "--out", fresh); code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	if _, err := os.Stat(fresh); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a partial %s was left behind (%v)", fresh, err)
+	}
+	kept := writeFile(t, dir, "kept.csv", "old\n")
+	run(t, "--db", db, "geo", "assign", "--layer", "sq", "--in", bad, "--out", kept)
+	if b, _ := os.ReadFile(kept); string(b) != "old\n" {
+		t.Errorf("existing output overwritten by a failed run: %q", b)
+	}
+	if code, _, errOut := run(t, "--db", db, "geo", "assign", "--layer", "sq", "--in", good, "--out", kept); code != 0 {
+		t.Fatalf("good run: %d %s", code, errOut)
+	}
+	if b, _ := os.ReadFile(kept); string(b) != "id,area_id\n1,A\n" {
+		t.Errorf("output %q", b)
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".tmp") {
+			t.Errorf("temporary file %s left in %s", e.Name(), dir)
+		}
+	}
+}

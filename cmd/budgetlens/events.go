@@ -78,9 +78,7 @@ Request types and response times follow the table in docs/attribution.md.`,
 				return err
 			}
 			rep, err := events.Generate(w, events.GenOptions{Rows: rows, Seed: seed, Places: places, NoCoordsShare: noCoords})
-			if cerr := done(); err == nil {
-				err = cerr
-			}
+			err = done(err)
 			if err != nil {
 				return err
 			}

@@ -6,6 +6,8 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"text/tabwriter"
 
@@ -166,22 +168,43 @@ func loadLayer(name string) (*geo.Layer, error) {
 	return l, err
 }
 
-// createOut opens path for writing ("-" or "" is stdout).
-func createOut(cmd *cobra.Command, path string) (io.Writer, func() error, error) {
+// createOut opens path for writing ("-" or "" is stdout). The data go to a
+// temporary file beside path, which finish(nil) renames to path; finish(err)
+// removes it and returns err, so that a command that fails half-way leaves
+// no partial file for the user to load (and an older file at path intact).
+func createOut(cmd *cobra.Command, path string) (io.Writer, func(error) error, error) {
 	if path == "" || path == "-" {
-		return cmd.OutOrStdout(), func() error { return nil }, nil
+		return cmd.OutOrStdout(), func(err error) error { return err }, nil
 	}
-	f, err := createOutput(path, "--out")
-	if err != nil {
+	if err := checkOutput(path, "--out"); err != nil {
 		return nil, nil, err
 	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return nil, nil, outputFileError(path, "--out", err)
+	}
 	bw := bufio.NewWriterSize(f, 1<<20)
-	return bw, func() error {
-		if err := bw.Flush(); err != nil {
+	return bw, func(failed error) error {
+		if failed != nil {
 			f.Close()
-			return err
+			os.Remove(f.Name())
+			return failed
 		}
-		return f.Close()
+		err := bw.Flush()
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Chmod(f.Name(), 0o644)
+		}
+		if err == nil {
+			err = os.Rename(f.Name(), path)
+		}
+		if err != nil {
+			os.Remove(f.Name())
+			return outputFileError(path, "--out", err)
+		}
+		return nil
 	}, nil
 }
 
@@ -221,9 +244,7 @@ outside with examples) goes to standard error.`,
 				return err
 			}
 			st, err := geo.AssignCSV(ix, r, w, geo.AssignOptions{Workers: workers, CRS: crs, File: in})
-			if cerr := closeOut(); err == nil {
-				err = cerr
-			}
+			err = closeOut(err)
 			if err != nil {
 				return err
 			}
@@ -263,11 +284,7 @@ func newGeoExportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := geo.WriteGeoJSON(w, l); err != nil {
-				closeOut()
-				return err
-			}
-			return closeOut()
+			return closeOut(geo.WriteGeoJSON(w, l))
 		},
 	}
 	f := cmd.Flags()
@@ -307,14 +324,12 @@ distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based pos
 			if key == "pos" {
 				write = geo.WriteGALPositions
 			} else if key != "id" {
-				closeOut()
-				return budget.Errorf(budget.EINVALID, "--key %q: use id or pos", key)
+				return closeOut(budget.Errorf(budget.EINVALID, "--key %q: use id or pos", key))
 			}
 			if err := write(w, l, adj); err != nil {
-				closeOut()
-				return budget.Errorf(budget.EINVALID, "%v", err)
+				return closeOut(budget.Errorf(budget.EINVALID, "%v", err))
 			}
-			return closeOut()
+			return closeOut(nil)
 		},
 	}
 	f := cmd.Flags()
@@ -389,11 +404,7 @@ only choice for point-only areas such as tracts known by an interior point).`,
 			if err != nil {
 				return err
 			}
-			if err := cw.WriteCSV(w); err != nil {
-				closeOut()
-				return err
-			}
-			return closeOut()
+			return closeOut(cw.WriteCSV(w))
 		},
 	}
 	f := cmd.Flags()
@@ -460,9 +471,7 @@ geometry sum to at most 1; the rest lies outside every area.`,
 				return err
 			}
 			err = geo.ApportionCSV(geo.NewIndex(l), f, w, in, crs)
-			if cerr := closeOut(); err == nil {
-				err = cerr
-			}
+			err = closeOut(err)
 			return err
 		},
 	}
