@@ -397,3 +397,14 @@ func TestCLIReviewNoPartialOutput(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIReviewIndexRunLayerNote: index run --layer with a name the store has
+// no layer of succeeds (the name labels the geography) but says so.
+func TestCLIReviewIndexRunLayerNote(t *testing.T) {
+	ind := fixture.Data(t, "la/need/ces4_sb535_dac_2022.csv")
+	db := tempDB(t)
+	code, _, errOut := run(t, "--db", db, "index", "run", "--preset", "ces4", "--indicators", ind, "--use-published-percentiles", "--layer", "tracs")
+	if code != 0 || !strings.Contains(errOut, `note: the store has no layer "tracs" (have: none)`) {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+}

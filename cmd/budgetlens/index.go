@@ -144,8 +144,22 @@ is used.`,
 			}
 			run := need.NewRun(res, inputs, layer, published)
 			err = withStore(func(s *duckdb.Store) error {
-				_, err := s.SaveRun(context.Background(), run)
-				return err
+				if _, err := s.SaveRun(context.Background(), run); err != nil {
+					return err
+				}
+				if layer != "" && indicators != "" {
+					// --layer only labels the geography; say when analyze
+					// will not find it, which is usually a typo
+					have := layerNames(context.Background(), s)
+					found := false
+					for _, n := range strings.Split(have, ", ") {
+						found = found || n == layer
+					}
+					if !found {
+						fmt.Fprintf(cmd.ErrOrStderr(), "note: the store has no layer %q (have: %s); analyze places a run through a stored layer of that name: import it with budgetlens geo import FILE --layer %s\n", layer, have, layer)
+					}
+				}
+				return nil
 			})
 			if err != nil {
 				return err
