@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -45,6 +48,17 @@ func ReadGeoJSON(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportRe
 	var fc rawCollection
 	if err := json.Unmarshal(data, &fc); err != nil {
 		line, col := offsetLineCol(data, jsonErrOffset(err))
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			// valid JSON of the wrong shape: say which member, in GeoJSON's
+			// terms rather than the Go type it was decoded into
+			where := "the file"
+			if te.Field != "" {
+				where = "member " + strconv.Quote(te.Field)
+			}
+			return nil, nil, &budget.InputError{File: name, Line: line, ColIndex: col, Field: "geojson", Value: te.Value,
+				Expected: fmt.Sprintf("%s is a JSON %s where GeoJSON has %s; export the layer as a GeoJSON FeatureCollection", where, te.Value, jsonKind(te.Type.Kind()))}
+		}
 		return nil, nil, &budget.InputError{File: name, Line: line, ColIndex: col, Field: "geojson", Expected: "the file is not valid JSON (" + err.Error() + "); export the layer as GeoJSON"}
 	}
 	switch fc.Type {
@@ -160,4 +174,21 @@ func normCRS(s string) string {
 		return "EPSG:" + u
 	}
 	return s
+}
+
+// jsonKind names a Go kind as the JSON value it decodes from.
+func jsonKind(k reflect.Kind) string {
+	switch k {
+	case reflect.Struct, reflect.Map:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int64, reflect.Int32:
+		return "a number"
+	}
+	return "a different kind of value"
 }

@@ -408,3 +408,21 @@ func TestCLIReviewIndexRunLayerNote(t *testing.T) {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestCLIReviewGeoJSONShape: valid JSON that is not shaped like GeoJSON is
+// reported in GeoJSON's terms with its place, not as a Go type.
+func TestCLIReviewGeoJSONShape(t *testing.T) {
+	dir := t.TempDir()
+	db := tempDB(t)
+	for _, tc := range []struct{ content, want string }{
+		{"[]", `the file is a JSON array where GeoJSON has an object`},
+		{`{"type":"FeatureCollection","features":{"a":1}}`, `member "features" is a JSON object where GeoJSON has an array`},
+		{`{"type":"Topology","objects":{}}`, `value "Topology": a GeoJSON FeatureCollection or Feature`},
+	} {
+		in := writeFile(t, dir, "x.geojson", tc.content)
+		code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "x", in)
+		if code != 2 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "Go value") {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", tc.content, code, errOut, tc.want)
+		}
+	}
+}
