@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/jsonerr"
 )
 
 // Boston publishes its budget as one JSON document per department,
@@ -87,8 +88,12 @@ func BostonFile(path string, opt Options) (*budget.Batch, error) {
 
 func bostonBytes(path string, raw []byte, opt Options) (*budget.Batch, error) {
 	var d bostonDoc
-	if err := json.Unmarshal(stripFrontMatter(raw), &d); err != nil {
-		return nil, &budget.InputError{File: path, Field: "JSON", Expected: "a Boston budget JSON document (" + err.Error() + ")"}
+	if body := stripFrontMatter(raw); json.Unmarshal(body, &d) != nil {
+		msg, line, col := jsonerr.Explain(body, json.Unmarshal(body, &d))
+		if len(body) != len(raw) {
+			line, col = 0, 0 // offsets are into the text after the front matter
+		}
+		return nil, &budget.InputError{File: path, Line: line, ColIndex: col, Field: "JSON", Expected: "a Boston budget JSON document: " + msg}
 	}
 	if d.SectionType == "" {
 		return nil, &budget.InputError{File: path, Field: "section_type", Expected: "a Boston budget document with a section_type (department, program, ...); for other JSON use a Fiscal Data Package"}

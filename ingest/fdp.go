@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/jsonerr"
 )
 
 // A Fiscal Data Package (https://specs.frictionlessdata.io/fiscal-data-package/)
@@ -196,7 +197,9 @@ func FiscalDataPackage(path string, opt Options) ([]*budget.Batch, error) {
 	}
 	var d fdpDescriptor
 	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "%s: not a valid datapackage.json: %v", path, err)
+		msg, line, col := jsonerr.Explain(raw, err)
+		return nil, &budget.InputError{File: path, Line: line, ColIndex: col, Field: "datapackage.json",
+			Expected: "a Fiscal Data Package descriptor: " + msg + " (see https://specs.frictionlessdata.io/fiscal-data-package/)"}
 	}
 	if len(d.Resources) == 0 {
 		return nil, &budget.InputError{File: path, Field: "resources", Expected: "at least one resource with a path to a CSV file"}

@@ -426,3 +426,26 @@ func TestCLIReviewGeoJSONShape(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIReviewBudgetJSONShape: a datapackage.json or Boston JSON of the
+// wrong shape names the member and place, not the Go type.
+func TestCLIReviewBudgetJSONShape(t *testing.T) {
+	dir := t.TempDir()
+	db := tempDB(t)
+	pkg := filepath.Join(dir, "pkg")
+	if err := os.Mkdir(pkg, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, pkg, "datapackage.json", "{\n  \"resources\": {\"a\": 1}}")
+	boston := writeFile(t, dir, "b.json", `{"section_type": 5}`)
+	for _, tc := range []struct{ path, want string }{
+		{pkg, `datapackage.json:2:16: line 2, column 16 (field datapackage.json)`},
+		{pkg, `member "resources" is a JSON object where an array is expected`},
+		{boston, `member "section_type" is a JSON number where a string is expected`},
+	} {
+		code, _, errOut := run(t, "--db", db, "import", tc.path)
+		if code != 2 || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "Go struct") {
+			t.Errorf("%s: exit %d, stderr %q; want 2 and %q", tc.path, code, errOut, tc.want)
+		}
+	}
+}
