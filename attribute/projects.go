@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/jsonerr"
 	"github.com/paulmach/orb"
 )
 
@@ -166,7 +167,8 @@ func readFeatureGeometries(path string) ([]orb.Geometry, []string, error) {
 		} `json:"features"`
 	}
 	if err := json.Unmarshal(data, &fc); err != nil {
-		return nil, nil, &budget.InputError{File: path, Expected: "a GeoJSON FeatureCollection: " + err.Error()}
+		msg, line, col := jsonerr.Explain(data, err)
+		return nil, nil, &budget.InputError{File: path, Line: line, ColIndex: col, Expected: "a GeoJSON FeatureCollection: " + msg}
 	}
 	geoms := make([]orb.Geometry, len(fc.Features))
 	titles := make([]string, len(fc.Features))

@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
 	"strconv"
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/jsonerr"
 	"github.com/paulmach/orb"
 )
 
@@ -57,7 +57,7 @@ func ReadGeoJSON(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportRe
 				where = "member " + strconv.Quote(te.Field)
 			}
 			return nil, nil, &budget.InputError{File: name, Line: line, ColIndex: col, Field: "geojson", Value: te.Value,
-				Expected: fmt.Sprintf("%s is a JSON %s where GeoJSON has %s; export the layer as a GeoJSON FeatureCollection", where, te.Value, jsonKind(te.Type.Kind()))}
+				Expected: fmt.Sprintf("%s is a JSON %s where GeoJSON has %s; export the layer as a GeoJSON FeatureCollection", where, te.Value, jsonerr.Kind(te.Type))}
 		}
 		return nil, nil, &budget.InputError{File: name, Line: line, ColIndex: col, Field: "geojson", Expected: "the file is not valid JSON (" + err.Error() + "); export the layer as GeoJSON"}
 	}
@@ -85,7 +85,7 @@ func ReadGeoJSON(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportRe
 		if !isNullJSON(rf.Geometry) {
 			g, err := decodeGeometry(rf.Geometry)
 			if err != nil {
-				return nil, nil, &budget.InputError{File: name, Field: "geometry", Value: fmt.Sprintf("feature %d", i+1), Expected: "a valid GeoJSON geometry (" + err.Error() + ")"}
+				return nil, nil, &budget.InputError{File: name, Field: "geometry", Value: fmt.Sprintf("feature %d", i+1), Expected: "a valid GeoJSON geometry (" + geometryErrText(err) + ")"}
 			}
 			f.geom = g
 		}
@@ -176,19 +176,11 @@ func normCRS(s string) string {
 	return s
 }
 
-// jsonKind names a Go kind as the JSON value it decodes from.
-func jsonKind(k reflect.Kind) string {
-	switch k {
-	case reflect.Struct, reflect.Map:
-		return "an object"
-	case reflect.Slice, reflect.Array:
-		return "an array"
-	case reflect.String:
-		return "a string"
-	case reflect.Bool:
-		return "true or false"
-	case reflect.Float32, reflect.Float64, reflect.Int, reflect.Int64, reflect.Int32:
-		return "a number"
+// geometryErrText words a geometry decoding error in GeoJSON's terms.
+func geometryErrText(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("the coordinates hold a JSON %s where %s is expected; coordinates are numbers: [lon, lat] for a Point, [[[lon, lat], ...]] for a Polygon", te.Value, jsonerr.Kind(te.Type))
 	}
-	return "a different kind of value"
+	return err.Error()
 }

@@ -418,6 +418,8 @@ func TestCLIReviewGeoJSONShape(t *testing.T) {
 		{"[]", `the file is a JSON array where GeoJSON has an object`},
 		{`{"type":"FeatureCollection","features":{"a":1}}`, `member "features" is a JSON object where GeoJSON has an array`},
 		{`{"type":"Topology","objects":{}}`, `value "Topology": a GeoJSON FeatureCollection or Feature`},
+		{`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":"abc"}}]}`,
+			`value "feature 1": a valid GeoJSON geometry (the coordinates hold a JSON string where an array is expected`},
 	} {
 		in := writeFile(t, dir, "x.geojson", tc.content)
 		code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "x", in)
