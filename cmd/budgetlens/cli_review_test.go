@@ -327,6 +327,7 @@ func TestErrorText(t *testing.T) {
 		{"need: unable to read indicators d: read d: is a directory", "need: unable to read indicators d: it is a directory: give a file"},
 		{"open x.csv: permission denied", "x.csv: permission denied: make it readable (or writable) or choose another path"},
 		{"x.csv:3: line 3: value \"open\": a number", "x.csv:3: line 3: value \"open\": a number"},
+		{"mkdir /d/afile: not a directory", "/d/afile: a file is in the way where a directory is needed: choose another path"},
 	} {
 		if got := errorText(errors.New(tc.in)); got != tc.want {
 			t.Errorf("errorText(%q)\n got %q\nwant %q", tc.in, got, tc.want)

@@ -174,7 +174,7 @@ func delimiterHint(err error) string {
 
 // osFileError matches the operating system's wording of a file error as Go
 // prints it: "open x.csv: no such file or directory".
-var osFileError = regexp.MustCompile(`\b(?:open|stat|lstat|read) ([^:]+): (no such file or directory|is a directory|permission denied)`)
+var osFileError = regexp.MustCompile(`\b(?:open|stat|lstat|read|mkdir) ([^:]+): (no such file or directory|is a directory|not a directory|permission denied|read-only file system)`)
 
 // errorText is the message printed for err. The operating system's wording
 // of a file error inside it, which repeats the path the message already
@@ -191,6 +191,10 @@ func errorText(err error) string {
 			plain = "no such file: check the path"
 		case "is a directory":
 			plain = "it is a directory: give a file"
+		case "not a directory":
+			plain = "a file is in the way where a directory is needed: choose another path"
+		case "read-only file system":
+			plain = "the file system is read-only: choose another path"
 		default:
 			plain = "permission denied: make it readable (or writable) or choose another path"
 		}
