@@ -85,6 +85,8 @@ func TestCLIReviewBadInputs(t *testing.T) {
 		{name: "assign points in projected coordinates without --crs", args: []string{"--db", db, "geo", "assign", "--layer", "sq", "--in", projPts}, code: 2,
 			want: []string{projPts + ":2:2:", `value "6500000,1800000"`, "--crs"}},
 		{name: "assign points in projected coordinates with --crs", args: []string{"--db", db, "geo", "assign", "--layer", "sq", "--in", projPts, "--crs", "EPSG:2229"}, code: 0},
+		{name: "totals does not add dollars and positions together", args: []string{"--db", db, "totals", "--fy", "2021-22", "--phase", "adopted", "--kind", ""}, code: 2,
+			want: []string{"give --kind expenditure, revenue or positions"}},
 		{name: "group without arguments prints its help", args: []string{"index"}, code: 0},
 		{name: "store that is not DuckDB", args: []string{"--db", notDB, "ls", "runs"}, code: 2,
 			want: []string{notDB, "not a budgetlens store"}, notWant: []string{"database/sql", "IO Error"}},

@@ -94,6 +94,11 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 			if err != nil {
 				return err
 			}
+			if f.Kind == "" {
+				// dollars of spending and revenue and counts of positions
+				// cannot be added into one total
+				return budget.Errorf(budget.EINVALID, "totals adds up one kind of line item: give --kind expenditure, revenue or positions")
+			}
 			return withStore(func(s *duckdb.Store) error {
 				ff.calendarYear(s, &f)
 				if f.FiscalYear == nil || f.Phase == "" {
