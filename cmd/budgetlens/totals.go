@@ -146,6 +146,7 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 		},
 	}
 	ff.add(cmd, string(budget.Expenditure))
+	cmd.Flags().Lookup("kind").Usage = "line-item kind to add up: expenditure, revenue or positions"
 	cmd.Flags().StringVar(&by, "by", "department", "level: department, org_unit, program, fund, source_fund, account or function")
 	addFormatFlag(cmd, &format)
 	return cmd
