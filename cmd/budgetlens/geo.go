@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -273,6 +274,9 @@ func newGeoExportCmd() *cobra.Command {
 		Short: "Export a layer as GeoJSON (optionally simplified, topology preserved)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if tolerance < 0 || math.IsNaN(tolerance) {
+				return budget.Errorf(budget.EINVALID, "--simplify %g: give a tolerance in metres, 0 or more", tolerance)
+			}
 			l, err := loadLayer(layer)
 			if err != nil {
 				return err

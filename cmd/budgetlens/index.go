@@ -420,6 +420,9 @@ probability of being in the top tier, and the share of the rank variance each
 input explains.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if runs < 1 {
+				return budget.Errorf(budget.EINVALID, "--runs %d: give a positive number of Monte Carlo runs (1000 is usual)", runs)
+			}
 			return withStore(func(s *duckdb.Store) error {
 				r, spec, err := runFor(s, runID)
 				if err != nil {

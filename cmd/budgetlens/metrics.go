@@ -218,6 +218,9 @@ func runMetrics(w io.Writer, o metricsOpts) error {
 	if o.in == "" || o.value == "" {
 		return budget.Errorf(budget.EINVALID, "--in and --value are required")
 	}
+	if o.reps < 0 {
+		return budget.Errorf(budget.EINVALID, "--reps %d: give 0 (no bootstrap) or a positive number of replicates", o.reps)
+	}
 	if err := checkFormat(o.format); err != nil {
 		return err
 	}
@@ -467,6 +470,9 @@ func addSpatialFlags(cmd *cobra.Command, o *spatialOpts) {
 func loadSpatial(o spatialOpts) ([]float64, *metrics.Weights, error) {
 	if o.in == "" || o.value == "" || o.weights == "" {
 		return nil, nil, budget.Errorf(budget.EINVALID, "--in, --value and --weights are required")
+	}
+	if o.perms < 0 {
+		return nil, nil, budget.Errorf(budget.EINVALID, "--permutations %d: give 0 (no permutation test) or a positive number", o.perms)
 	}
 	if err := checkFormat(o.format); err != nil {
 		return nil, nil, err
