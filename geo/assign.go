@@ -107,7 +107,7 @@ func AssignCSV(ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignSt
 	xc := findColumn(header, []string{"lon", "longitude", "lng", "x"})
 	yc := findColumn(header, []string{"lat", "latitude", "y"})
 	if idc < 0 || xc < 0 || yc < 0 {
-		return AssignStats{}, &budget.InputError{File: opt.File, Line: 1, Value: string(headBuf),
+		return AssignStats{}, &budget.InputError{File: opt.File, Line: 1, Value: abbreviate(strings.TrimRight(strings.TrimPrefix(string(headBuf), "\ufeff"), "\r")),
 			Expected: "a header with columns id, lon and lat (or id, x, y)"}
 	}
 	cols := [3]int{idc, xc, yc}

@@ -347,7 +347,7 @@ func pickRun(ctx context.Context, s *duckdb.Store, id int64, layer *geo.Layer) (
 
 // summarizeEvents streams a service-request file through the layer.
 func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index) (*events.Summary, string, error) {
-	f, err := openInput(path, "--events")
+	f, err := openCSVInput(path, "--events")
 	if err != nil {
 		return nil, "", err
 	}

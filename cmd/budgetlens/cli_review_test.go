@@ -38,6 +38,8 @@ func TestCLIReviewBadInputs(t *testing.T) {
 	semi := writeFile(t, dir, "semi.csv", "id;v\n1;2\n2;3\n")
 	missing := filepath.Join(dir, "missing.csv")
 	neg := writeFile(t, dir, "neg.csv", "v,w\n2,1\n-1,1\n3,1\n")
+	workbook := writeFile(t, dir, "book.xlsx", "PK\x03\x04 not really a workbook")
+	zipAsCSV := writeFile(t, dir, "book.csv", "PK\x03\x04\x14\x00\x08\x00 binary")
 	projPts := writeFile(t, dir, "proj.csv", "id,lon,lat\n1,6500000,1800000\n")
 	emptyCSV := writeFile(t, dir, "empty.csv", "")
 	layer := writeFile(t, dir, "sq.csv", "id,wkt\nA,\"POLYGON((0 0,1 0,1 1,0 1,0 0))\"\n")
@@ -95,6 +97,10 @@ func TestCLIReviewBadInputs(t *testing.T) {
 			want: []string{"--permutations -5"}},
 		{name: "negative simplification", args: []string{"--db", db, "geo", "export", "--layer", "sq", "--simplify", "-1"}, code: 2,
 			want: []string{"--simplify -1"}},
+		{name: "metrics given a workbook", args: []string{"metrics", "--in", workbook, "--value", "v"}, code: 2,
+			want: []string{"is a workbook", "CSV UTF-8"}},
+		{name: "geo assign given a workbook named .csv", args: []string{"--db", db, "geo", "assign", "--layer", "sq", "--in", zipAsCSV}, code: 2,
+			want: []string{"is a workbook"}, notWant: []string{"PK"}},
 		{name: "group without arguments prints its help", args: []string{"index"}, code: 0},
 		{name: "store that is not DuckDB", args: []string{"--db", notDB, "ls", "runs"}, code: 2,
 			want: []string{notDB, "not a budgetlens store"}, notWant: []string{"database/sql", "IO Error"}},

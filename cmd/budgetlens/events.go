@@ -212,7 +212,7 @@ error, or into the JSON.`,
 			if err != nil {
 				return err
 			}
-			f, err := openInput(in, "--in")
+			f, err := openCSVInput(in, "--in")
 			if err != nil {
 				return err
 			}

@@ -29,6 +29,29 @@ func openInput(path, flag string) (*os.File, error) {
 	return f, nil
 }
 
+// openCSVInput is openInput for commands that read only CSV: a workbook
+// (an .xlsx or .xls file, or any zip archive) is refused with the way to save
+// it as CSV, instead of being parsed as text.
+func openCSVInput(path, flag string) (*os.File, error) {
+	f, err := openInput(path, flag)
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	head = head[:n]
+	ext := strings.ToLower(filepath.Ext(path))
+	if ext == ".xlsx" || ext == ".xls" || bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+		f.Close()
+		return nil, budget.Errorf(budget.EINVALID, "%s %s is a workbook, and this command reads CSV: in Excel use File > Save As > \"CSV UTF-8 (Comma delimited)\" and give that file", flag, path)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return nil, inputFileError(path, flag, err)
+	}
+	return f, nil
+}
+
 // readInput reads the whole of a file named with a flag, with the errors of
 // openInput.
 func readInput(path, flag string) ([]byte, error) {

@@ -233,7 +233,7 @@ outside with examples) goes to standard error.`,
 			if in == "-" {
 				r = cmd.InOrStdin()
 			} else {
-				f, err := openInput(in, "--in")
+				f, err := openCSVInput(in, "--in")
 				if err != nil {
 					return err
 				}
@@ -465,7 +465,7 @@ geometry sum to at most 1; the rest lies outside every area.`,
 			if err != nil {
 				return err
 			}
-			f, err := openInput(in, "--in")
+			f, err := openCSVInput(in, "--in")
 			if err != nil {
 				return err
 			}

@@ -31,7 +31,7 @@ type metricsTable struct {
 // trimmed. A first line made only of integers (the GeoDa ".txt" header
 // "n,k") is skipped.
 func readMetricsCSV(path string) (*metricsTable, error) {
-	f, err := openInput(path, "--in")
+	f, err := openCSVInput(path, "--in")
 	if err != nil {
 		return nil, err
 	}
