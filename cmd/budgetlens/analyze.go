@@ -387,9 +387,15 @@ func writeAnalysis(w io.Writer, format string, r *analysis.Result) error {
 			cw.Write([]string{a.AreaID, a.Name, strconv.FormatFloat(a.Population, 'f', -1, 64), analysis.FormatCents(int64(a.Amount)), anum(a.PerCapita, 4),
 				anum(a.NeedScore, 4), strconv.Itoa(a.NeedTier), anum(a.SpendShare, 6), anum(a.PopShare, 6), anum(a.Gap, 6), a.LISA})
 		}
-		cw.Write([]string{"TOTAL attributed", "", "", analysis.FormatCents(int64(r.Totals.Attributed))})
-		cw.Write([]string{"TOTAL unattributed", "", "", analysis.FormatCents(int64(r.Totals.Unattributed))})
-		cw.Write([]string{"TOTAL phase", "", "", analysis.FormatCents(int64(r.Totals.PhaseTotal))})
+		// the totals rows have as many fields as the header, so that the
+		// file is a rectangular table for every CSV reader (metrics --in
+		// leaves them out with --drop-missing)
+		for _, t := range [][2]string{{"TOTAL attributed", analysis.FormatCents(int64(r.Totals.Attributed))},
+			{"TOTAL unattributed", analysis.FormatCents(int64(r.Totals.Unattributed))}, {"TOTAL phase", analysis.FormatCents(int64(r.Totals.PhaseTotal))}} {
+			row := make([]string, 11)
+			row[0], row[3] = t[0], t[1]
+			cw.Write(row)
+		}
 		cw.Flush()
 		return cw.Error()
 	case "table":

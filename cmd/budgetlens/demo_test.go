@@ -204,6 +204,10 @@ func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "area_id,name,population,amount,per_capita,need_score,need_tier") || strings.Count(out, "\n") != 19 {
 		t.Fatalf("csv: %d\n%s", code, out)
 	}
+	// a rectangular table: the totals rows have the header's fields too
+	if _, err := csv.NewReader(strings.NewReader(out)).ReadAll(); err != nil {
+		t.Fatalf("csv is not rectangular: %v\n%s", err, out)
+	}
 	code, out, _ = run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--reps", "0", "--compare")
 	if code != 0 || !strings.Contains(out, "phase total") || !strings.Contains(out, "concentration index") ||
 		!strings.Contains(out, "FY2020-21 adopted") || !strings.Contains(out, "FY2021-22 proposed") {
