@@ -83,6 +83,10 @@ func ReadTable(path string, opt ReadOptions) (*Table, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(t.Areas) == 0 {
+		// a header and nothing under it would store an index of no areas
+		return nil, &budget.InputError{File: path, Line: 2, Expected: "rows of indicator values under the header; the file has none"}
+	}
 	t.Hash = hex.EncodeToString(sum[:])
 	return t, nil
 }

@@ -38,6 +38,7 @@ func TestCLIReviewBadInputs(t *testing.T) {
 	semi := writeFile(t, dir, "semi.csv", "id;v\n1;2\n2;3\n")
 	missing := filepath.Join(dir, "missing.csv")
 	neg := writeFile(t, dir, "neg.csv", "v,w\n2,1\n-1,1\n3,1\n")
+	headerOnly := writeFile(t, dir, "header-only.csv", "Census Tract,Total Population,Ozone\n")
 	workbook := writeFile(t, dir, "book.xlsx", "PK\x03\x04 not really a workbook")
 	zipAsCSV := writeFile(t, dir, "book.csv", "PK\x03\x04\x14\x00\x08\x00 binary")
 	projPts := writeFile(t, dir, "proj.csv", "id,lon,lat\n1,6500000,1800000\n")
@@ -101,6 +102,10 @@ func TestCLIReviewBadInputs(t *testing.T) {
 			want: []string{"is a workbook", "CSV UTF-8"}},
 		{name: "geo assign given a workbook named .csv", args: []string{"--db", db, "geo", "assign", "--layer", "sq", "--in", zipAsCSV}, code: 2,
 			want: []string{"is a workbook"}, notWant: []string{"PK"}},
+		{name: "indicators with only a header", args: []string{"--db", db, "index", "run", "--preset", "ces4", "--indicators", headerOnly}, code: 2,
+			want: []string{headerOnly + ":2:", "the file has none"}},
+		{name: "no run was stored by the failures above", args: []string{"--db", db, "index", "runs", "--format", "json"}, code: 0,
+			stdoutOK: func(s string) bool { return strings.TrimSpace(s) == "[]" }},
 		{name: "group without arguments prints its help", args: []string{"index"}, code: 0},
 		{name: "store that is not DuckDB", args: []string{"--db", notDB, "ls", "runs"}, code: 2,
 			want: []string{notDB, "not a budgetlens store"}, notWant: []string{"database/sql", "IO Error"}},
