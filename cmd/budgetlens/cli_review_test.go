@@ -473,3 +473,22 @@ func TestCLIReviewBudgetJSONShape(t *testing.T) {
 		}
 	}
 }
+
+// TestCLIReviewGeoCheckCSV: the areas of a gap are listed as ids, not as a
+// Go slice ("[5 8 10 11]").
+func TestCLIReviewGeoCheckCSV(t *testing.T) {
+	db := tempDB(t)
+	// a ring of four squares around an empty one: one enclosed gap
+	in := writeFile(t, t.TempDir(), "ring.csv", "id,wkt\n"+
+		"a,\"POLYGON((0 0,3 0,3 1,0 1,0 0))\"\n"+
+		"b,\"POLYGON((0 2,3 2,3 3,0 3,0 2))\"\n"+
+		"c,\"POLYGON((0 1,1 1,1 2,0 2,0 1))\"\n"+
+		"d,\"POLYGON((2 1,3 1,3 2,2 2,2 1))\"\n")
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "ring", in); code != 0 {
+		t.Fatalf("geo import: %d %s", code, errOut)
+	}
+	code, out, errOut := run(t, "--db", db, "geo", "check", "--layer", "ring", "--format", "csv")
+	if code != 0 || !strings.Contains(out, "gap,a / b / c / d,") || strings.Contains(out, "[") {
+		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

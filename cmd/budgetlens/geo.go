@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -117,7 +118,7 @@ replacing a layer of that name, in one transaction.`,
 					fmt.Fprintf(w, "  ... %d more\n", len(rep.Gaps)-10)
 					break
 				}
-				fmt.Fprintf(w, "  %.0f m² at %.6f,%.6f between %v\n", g.AreaM2, g.Example[0], g.Example[1], g.Neighbours)
+				fmt.Fprintf(w, "  %s m² at %.6f,%.6f between %s\n", groupDigits(fmt.Sprintf("%.0f", g.AreaM2)), g.Example[0], g.Example[1], strings.Join(g.Neighbours, ", "))
 			}
 			return nil
 		},
@@ -362,7 +363,7 @@ func newGeoCheckCmd() *cobra.Command {
 				rows = append(rows, []string{"overlap", o.A + " / " + o.B, fmt.Sprintf("%.0f", o.AreaM2), fmt.Sprintf("%.6f,%.6f", o.Example[0], o.Example[1])})
 			}
 			for _, g := range gaps {
-				rows = append(rows, []string{"gap", fmt.Sprint(g.Neighbours), fmt.Sprintf("%.0f", g.AreaM2), fmt.Sprintf("%.6f,%.6f", g.Example[0], g.Example[1])})
+				rows = append(rows, []string{"gap", strings.Join(g.Neighbours, " / "), fmt.Sprintf("%.0f", g.AreaM2), fmt.Sprintf("%.6f,%.6f", g.Example[0], g.Example[1])})
 			}
 			return writeGeoTable(cmd, format, []string{"kind", "areas", "area_m2", "example"}, rows,
 				map[string]any{"overlaps": over, "gaps": gaps})
