@@ -492,3 +492,18 @@ func TestCLIReviewGeoCheckCSV(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
+
+// TestCLIReviewNewStoreNote: a listing on a --db where there is no store says
+// on stderr that it created one (a mistyped --db answered [] silently); the
+// second time, the store exists and nothing is said.
+func TestCLIReviewNewStoreNote(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "typo.duckbd")
+	code, out, errOut := run(t, "--db", db, "ls", "runs", "--format", "json")
+	if code != 0 || strings.TrimSpace(out) != "[]" || !strings.Contains(errOut, "created a new, empty store "+db) {
+		t.Fatalf("first: exit %d, %q, %q", code, out, errOut)
+	}
+	code, out, errOut = run(t, "--db", db, "ls", "runs", "--format", "json")
+	if code != 0 || strings.TrimSpace(out) != "[]" || errOut != "" {
+		t.Fatalf("second: exit %d, %q, %q", code, out, errOut)
+	}
+}

@@ -20,7 +20,8 @@ import (
 
 // globals holds the persistent flags shared by every subcommand.
 type globals struct {
-	db string
+	db     string
+	stderr io.Writer // where notes go (the command's standard error)
 }
 
 var global globals
@@ -120,7 +121,7 @@ func rejectUnknownSubcommands(c *cobra.Command) {
 // execute runs the CLI and returns the process exit status: 0 on success,
 // 2 for invalid input or usage, 1 for anything else.
 func execute(args []string, stdout, stderr io.Writer) int {
-	global = globals{}
+	global = globals{stderr: stderr}
 	root := newRootCmd(stdout, stderr)
 	root.SetArgs(args)
 	err := root.Execute()
@@ -152,10 +153,18 @@ func exitCode(err error) int {
 }
 
 // openStore opens the store named by --db.
+// Opening a path where there is no file creates an empty store there, and
+// says so on standard error: a mistyped --db would otherwise answer every
+// listing with nothing, silently.
 func openStore() (*duckdb.Store, error) {
+	_, statErr := os.Stat(global.db)
+	isNew := global.db != "" && global.db != ":memory:" && errors.Is(statErr, fs.ErrNotExist)
 	s, err := duckdb.Open(global.db)
 	if err != nil {
 		return nil, storeOpenError(global.db, err)
+	}
+	if isNew && global.stderr != nil {
+		fmt.Fprintf(global.stderr, "budgetlens: created a new, empty store %s (to use an existing one, give its file with --db)\n", global.db)
 	}
 	return s, nil
 }
