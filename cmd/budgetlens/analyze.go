@@ -104,7 +104,7 @@ requests, provenance with input hashes).`,
 						return err
 					}
 				}
-				return writeAnalysis(cmd.OutOrStdout(), format, res)
+				return writeAnalysis(cmd.OutOrStdout(), cmd.ErrOrStderr(), format, res)
 			})
 		},
 	}
@@ -375,8 +375,9 @@ func anum(n analysis.Num, digits int) string {
 }
 
 // writeAnalysis prints the result: JSON (everything), CSV (one row per
-// area, then totals rows) or a table.
-func writeAnalysis(w io.Writer, format string, r *analysis.Result) error {
+// area and nothing else, so the file feeds metrics, Excel and GIS joins as
+// it is; the totals go to errw) or a table.
+func writeAnalysis(w, errw io.Writer, format string, r *analysis.Result) error {
 	switch format {
 	case "json":
 		return writeJSON(w, r)
@@ -387,17 +388,13 @@ func writeAnalysis(w io.Writer, format string, r *analysis.Result) error {
 			cw.Write([]string{a.AreaID, a.Name, strconv.FormatFloat(a.Population, 'f', -1, 64), analysis.FormatCents(int64(a.Amount)), anum(a.PerCapita, 4),
 				anum(a.NeedScore, 4), strconv.Itoa(a.NeedTier), anum(a.SpendShare, 6), anum(a.PopShare, 6), anum(a.Gap, 6), a.LISA})
 		}
-		// the totals rows have as many fields as the header, so that the
-		// file is a rectangular table for every CSV reader (metrics --in
-		// leaves them out with --drop-missing)
-		for _, t := range [][2]string{{"TOTAL attributed", analysis.FormatCents(int64(r.Totals.Attributed))},
-			{"TOTAL unattributed", analysis.FormatCents(int64(r.Totals.Unattributed))}, {"TOTAL phase", analysis.FormatCents(int64(r.Totals.PhaseTotal))}} {
-			row := make([]string, 11)
-			row[0], row[3] = t[0], t[1]
-			cw.Write(row)
-		}
 		cw.Flush()
-		return cw.Error()
+		if err := cw.Error(); err != nil {
+			return err
+		}
+		fmt.Fprintf(errw, "totals (dollars): attributed %s, unattributed %s, phase %s\n", analysis.FormatCents(int64(r.Totals.Attributed)),
+			analysis.FormatCents(int64(r.Totals.Unattributed)), analysis.FormatCents(int64(r.Totals.PhaseTotal)))
+		return nil
 	case "table":
 		fmt.Fprintf(w, "%s %s on layer %s (need run %d, %s %s; rules %s)\n\n", r.FiscalYear, r.Phase, r.Layer, r.Provenance.NeedRun,
 			r.Provenance.NeedSpec, r.Provenance.NeedVersion, r.Provenance.Rules)

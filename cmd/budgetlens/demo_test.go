@@ -200,13 +200,30 @@ func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
 		t.Logf("%s: phase total %d cents = %d attributed + %d unattributed", phase, phaseTotal, att, un)
 	}
 	// table and CSV formats
-	code, out, _ := run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--format", "csv", "--reps", "0")
-	if code != 0 || !strings.HasPrefix(out, "area_id,name,population,amount,per_capita,need_score,need_tier") || strings.Count(out, "\n") != 19 {
+	code, out, errOut := run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--format", "csv", "--reps", "0")
+	if code != 0 || !strings.HasPrefix(out, "area_id,name,population,amount,per_capita,need_score,need_tier") || strings.Count(out, "\n") != 16 {
 		t.Fatalf("csv: %d\n%s", code, out)
 	}
-	// a rectangular table: the totals rows have the header's fields too
-	if _, err := csv.NewReader(strings.NewReader(out)).ReadAll(); err != nil {
-		t.Fatalf("csv is not rectangular: %v\n%s", err, out)
+	// one header and one row per area, nothing else, so the file feeds
+	// metrics (and Excel, and a GIS join) as it is; the totals go to stderr
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatalf("csv: %v\n%s", err, out)
+	}
+	for _, row := range rows[1:] {
+		if strings.HasPrefix(row[0], "TOTAL") {
+			t.Fatalf("csv has a totals row among the areas: %v", row)
+		}
+	}
+	if !strings.Contains(errOut, "totals (dollars): attributed ") {
+		t.Fatalf("csv: totals not reported on stderr: %q", errOut)
+	}
+	csvPath := filepath.Join(t.TempDir(), "areas.csv")
+	if err := os.WriteFile(csvPath, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, mout, merr := run(t, "metrics", "--in", csvPath, "--value", "per_capita", "--weight", "population", "--rank-by", "need_score", "--format", "json"); code != 0 || !strings.Contains(mout, `"n": 15`) {
+		t.Fatalf("metrics on analyze's CSV: %d %s %s", code, mout, merr)
 	}
 	code, out, _ = run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--reps", "0", "--compare")
 	if code != 0 || !strings.Contains(out, "phase total") || !strings.Contains(out, "concentration index") ||
