@@ -18,6 +18,9 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 	if l == nil || l.Name == "" {
 		return budget.Errorf(budget.EINVALID, "geo: a layer needs a name")
 	}
+	if err := checkAreaIDs(l); err != nil {
+		return err
+	}
 	return s.WithTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM geo_areas WHERE layer = ?`, l.Name); err != nil {
 			return fmt.Errorf("store: unable to replace layer %s: %w", l.Name, err)
@@ -63,7 +66,7 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 				g = b
 			}
 			if _, err := st.ExecContext(ctx, l.Name, i, a.ID, a.Name, a.Population, g, lon, lat, string(attrs)); err != nil {
-				return budget.Errorf(budget.EINVALID, "store: unable to save area %q of layer %s: %v (area ids must be unique)", a.ID, l.Name, err)
+				return fmt.Errorf("store: unable to save area %q of layer %s: %w", a.ID, l.Name, err)
 			}
 		}
 		return nil
@@ -147,4 +150,20 @@ func (s *Store) DeleteLayer(ctx context.Context, name string) error {
 		_, err = tx.ExecContext(ctx, `DELETE FROM geo_areas WHERE layer = ?`, name)
 		return err
 	})
+}
+
+// checkAreaIDs refuses a layer whose areas lack an id or repeat one, naming
+// both positions, before anything is written.
+func checkAreaIDs(l *geo.Layer) error {
+	seen := make(map[string]int, len(l.Areas))
+	for i, a := range l.Areas {
+		if a.ID == "" {
+			return budget.Errorf(budget.EINVALID, "geo: area %d of layer %s has no id: choose the property that identifies areas with --id-field", i+1, l.Name)
+		}
+		if j, ok := seen[a.ID]; ok {
+			return budget.Errorf(budget.EINVALID, "geo: areas %d and %d of layer %s have the same id %q: area ids must be unique (choose another --id-field)", j+1, i+1, l.Name, a.ID)
+		}
+		seen[a.ID] = i
+	}
+	return nil
 }

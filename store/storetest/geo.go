@@ -38,6 +38,16 @@ func geoSuite(t *testing.T, newStore Factory) {
 	if err := s.SaveLayer(ctx, l); err != nil {
 		t.Fatal(err)
 	}
+	// a layer that repeats an id is refused whole, and the stored layer of
+	// the same name is left as it was
+	dup := testLayer("tract", 3)
+	dup.Areas[2].ID = dup.Areas[0].ID
+	if err := s.SaveLayer(ctx, dup); budget.ErrorCode(err) != budget.EINVALID {
+		t.Fatalf("duplicate ids: %v, want invalid", err)
+	}
+	if got, err := s.Layer(ctx, "tract"); err != nil || len(got.Areas) != len(l.Areas) || got.Areas[2].ID != l.Areas[2].ID {
+		t.Fatalf("after a refused save the layer changed: %v", err)
+	}
 	got, err := s.Layer(ctx, "tract")
 	if err != nil {
 		t.Fatal(err)
