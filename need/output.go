@@ -195,28 +195,38 @@ func geometryJSON(g orb.Geometry) any {
 }
 
 // WriteFile writes the run to path, choosing CSV, XLSX or GeoJSON by the
-// extension (.csv, .xlsx, .geojson/.json).
+// extension (.csv, .xlsx, .geojson/.json). The file is written beside path
+// under a temporary name and renamed into place only when complete, so a
+// failure never leaves a partial file or clobbers an older one.
 func WriteFile(path string, r *Run, geom func(id string) orb.Geometry) error {
-	f, err := os.Create(path)
+	var write func(io.Writer) error
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv":
+		write = func(w io.Writer) error { return WriteCSV(w, r) }
+	case ".xlsx":
+		write = func(w io.Writer) error { return WriteXLSX(w, r) }
+	case ".geojson", ".json":
+		write = func(w io.Writer) error { return WriteGeoJSON(w, r, geom) }
+	default:
+		return budget.Errorf(budget.EINVALID, "need: output %s: use a .csv, .xlsx or .geojson file name", path)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return budget.Errorf(budget.EINVALID, "need: unable to create %s: %v", path, err)
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".csv":
-		err = WriteCSV(f, r)
-	case ".xlsx":
-		err = WriteXLSX(f, r)
-	case ".geojson", ".json":
-		err = WriteGeoJSON(f, r, geom)
-	default:
-		f.Close()
-		os.Remove(path)
-		return budget.Errorf(budget.EINVALID, "need: output %s: use a .csv, .xlsx or .geojson file name", path)
-	}
+	tmp := f.Name()
+	err = write(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
 	if err != nil {
+		os.Remove(tmp)
 		return fmt.Errorf("need: writing %s: %w", path, err)
 	}
 	return nil
