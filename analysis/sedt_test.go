@@ -1,9 +1,7 @@
 package analysis
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,25 +11,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkt"
 )
-
-// readCSV reads a whole CSV file into a header index and rows.
-func sedtReadCSV(t *testing.T, path string) (map[string]int, [][]string) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[strings.TrimPrefix(h, "\ufeff")] = i
-	}
-	return col, rows[1:]
-}
 
 func sedtNum(t *testing.T, s string) float64 {
 	t.Helper()
@@ -46,7 +25,7 @@ func sedtNum(t *testing.T, s string) float64 {
 // (capacity as weight), the 116 tracts with their group shares, and the
 // expected per-tract results.
 func sedtFixture(t *testing.T) ([]SEDTTract, []SEDTResource, map[string]int, [][]string) {
-	rcol, rrows := sedtReadCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_resource.csv"))
+	rcol, rrows := fixture.ReadCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_resource.csv"))
 	var res []SEDTResource
 	for _, r := range rrows {
 		res = append(res, SEDTResource{
@@ -56,7 +35,7 @@ func sedtFixture(t *testing.T) ([]SEDTTract, []SEDTResource, map[string]int, [][
 			Weight: sedtNum(t, r[rcol["capacity"]]),
 		})
 	}
-	gcol, grows := sedtReadCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_geo.csv"))
+	gcol, grows := fixture.ReadCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_geo.csv"))
 	var tracts []SEDTTract
 	for _, r := range grows {
 		g, err := wkt.Unmarshal(r[gcol["geometry"]])
@@ -156,7 +135,7 @@ var sedtDemGroups = map[string]string{
 // percentages cannot be derived from the fixture; the test logs them.
 func TestSEDTMinneapolisDemographic(t *testing.T) {
 	tracts, res, _, _ := sedtFixture(t)
-	dcol, drows := sedtReadCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_dem.csv"))
+	dcol, drows := fixture.ReadCSV(t, fixture.Shared(t, "reference/sedt/minneapolis_bikes_dem.csv"))
 	type want struct{ value, city, diff float64 }
 	wants := map[string]want{}
 	for _, r := range drows {

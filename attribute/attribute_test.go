@@ -2,7 +2,6 @@ package attribute
 
 import (
 	"bytes"
-	"encoding/csv"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -610,21 +609,9 @@ func TestParseDollars(t *testing.T) {
 // department must be named by a rule, and the accounting must hold to the cent.
 func TestLADemoRulesOnAdoptedBudget(t *testing.T) {
 	path := fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv")
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[strings.TrimPrefix(h, "\ufeff")] = i
-	}
+	col, recs := fixture.ReadCSV(t, path)
 	var items []Item
-	for n, r := range recs[1:] {
+	for n, r := range recs {
 		if r[col["Dept Code"]] == "" {
 			continue // the file's grand-total row
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,24 +10,6 @@ import (
 
 	"github.com/budgetlens/budgetlens/internal/fixture"
 )
-
-func readCSVFile(t *testing.T, path string) (map[string]int, [][]string) {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range rows[0] {
-		col[strings.Join(strings.Fields(h), " ")] = i
-	}
-	return col, rows[1:]
-}
 
 // TestIndexCES4 runs the documented check: every tract's score within 0.01
 // of the published CES 4.0 score; then explain, sensitivity, runs.
@@ -43,7 +24,7 @@ func TestIndexCES4(t *testing.T) {
 	if !strings.Contains(stdout, "run 1: ces4") {
 		t.Fatalf("stdout %q", stdout)
 	}
-	oc, orows := readCSVFile(t, out)
+	oc, orows := fixture.ReadCSV(t, out)
 	for _, c := range []string{"area_id", "score", "pollution_burden_score", "pop_char_score"} {
 		if _, ok := oc[c]; !ok {
 			t.Fatalf("output has no %s column", c)
@@ -53,7 +34,7 @@ func TestIndexCES4(t *testing.T) {
 	for _, r := range orows {
 		score[r[oc["area_id"]]] = r[oc["score"]]
 	}
-	pc, prows := readCSVFile(t, in)
+	pc, prows := fixture.ReadCSV(t, in)
 	for _, r := range prows {
 		got, err1 := strconv.ParseFloat(score[r[pc["Census Tract"]]], 64)
 		want, err2 := strconv.ParseFloat(r[pc["CES 4.0 Score"]], 64)
@@ -97,8 +78,8 @@ func TestIndexCEJST(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, stderr)
 	}
-	oc, orows := readCSVFile(t, out)
-	fc, frows := readCSVFile(t, in)
+	oc, orows := fixture.ReadCSV(t, out)
+	fc, frows := fixture.ReadCSV(t, in)
 	pairs := map[string]string{
 		"disadvantaged": "Definition N (communities)", "disadvantaged_with_adjacency": "Definition N community, including adjacency index tracts",
 		"climate": "Climate Factor (Definition N)", "energy": "Energy Factor (Definition N)", "transportation": "Transportation Factor (Definition N)",
