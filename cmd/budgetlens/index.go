@@ -266,14 +266,7 @@ func printRunSummary(w io.Writer, r *need.Run, format, out string) error {
 	tw.Flush()
 	top := append([]need.AreaResult(nil), r.Areas...)
 	sort.SliceStable(top, func(i, j int) bool {
-		ri, rj := top[i].Rank, top[j].Rank
-		if ri == 0 {
-			ri = math.MaxInt
-		}
-		if rj == 0 {
-			rj = math.MaxInt
-		}
-		return ri < rj
+		return rankOrder(top[i].Rank) < rankOrder(top[j].Rank)
 	})
 	fmt.Fprintln(w, "\nhighest need:")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -496,14 +489,7 @@ func ff(x float64) string {
 func printSensitivity(w io.Writer, r *need.Run, res *need.SensitivityResult, format string, show int) error {
 	areas := append([]need.AreaSensitivity(nil), res.Areas...)
 	sort.SliceStable(areas, func(i, j int) bool {
-		bi, bj := areas[i].BaseRank, areas[j].BaseRank
-		if bi == 0 {
-			bi = math.MaxInt
-		}
-		if bj == 0 {
-			bj = math.MaxInt
-		}
-		return bi < bj
+		return rankOrder(areas[i].BaseRank) < rankOrder(areas[j].BaseRank)
 	})
 	if show > 0 && show < len(areas) {
 		areas = areas[:show]
@@ -954,4 +940,13 @@ func latestComposite(s *duckdb.Store) (*need.Run, *need.Spec, bool) {
 		}
 	}
 	return nil, nil, false
+}
+
+// rankOrder is the sort key of a rank: 1 first, and 0 (an area without a
+// score, hence without a rank) after every ranked area.
+func rankOrder(rank int) int {
+	if rank == 0 {
+		return math.MaxInt
+	}
+	return rank
 }
