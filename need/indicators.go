@@ -118,18 +118,7 @@ func ReadMeta(path string) ([]IndicatorMeta, error) {
 func TableFromValues(source string, vals []IndicatorValue) *Table {
 	t := &Table{File: source, IDCol: "area_id", Columns: []string{"area_id"}, index: map[string]int{"area_id": 0}}
 	area := map[string]int{}
-	col := func(name string) int {
-		k := strings.ToLower(name)
-		if i, ok := t.index[k]; ok {
-			return i
-		}
-		t.Columns = append(t.Columns, name)
-		t.index[k] = len(t.Columns) - 1
-		for a := range t.cells {
-			t.cells[a] = append(t.cells[a], "")
-		}
-		return len(t.Columns) - 1
-	}
+	col := t.ensureColumn
 	for _, v := range vals {
 		a, ok := area[v.Area]
 		if !ok {

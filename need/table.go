@@ -238,18 +238,7 @@ func longTable(path string, head []string, lower map[string]int, idc int, rows [
 	}
 	t := &Table{File: path, IDCol: head[idc], index: map[string]int{}}
 	area := map[string]int{}
-	col := func(name string) int {
-		k := strings.ToLower(name)
-		if i, ok := t.index[k]; ok {
-			return i
-		}
-		t.Columns = append(t.Columns, name)
-		t.index[k] = len(t.Columns) - 1
-		for a := range t.cells {
-			t.cells[a] = append(t.cells[a], "")
-		}
-		return len(t.Columns) - 1
-	}
+	col := t.ensureColumn
 	col(head[idc])
 	get := func(rec []string, i int) string {
 		if i < len(rec) {
@@ -395,3 +384,19 @@ func parseNumber(s string) (float64, bool) {
 
 // Line returns the file line of area a.
 func (t *Table) Line(a int) int { return t.lines[a] }
+
+// ensureColumn returns the position of the column called name (compared
+// without case), appending it, with an empty cell in every row so far, when
+// the table has no such column yet.
+func (t *Table) ensureColumn(name string) int {
+	k := strings.ToLower(name)
+	if i, ok := t.index[k]; ok {
+		return i
+	}
+	t.Columns = append(t.Columns, name)
+	t.index[k] = len(t.Columns) - 1
+	for a := range t.cells {
+		t.cells[a] = append(t.cells[a], "")
+	}
+	return len(t.Columns) - 1
+}

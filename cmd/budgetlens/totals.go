@@ -103,18 +103,11 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 				ff.calendarYear(s, &f)
 				if f.FiscalYear == nil || f.Phase == "" {
 					// summing across years or phases means nothing: say what exists
-					sl, err := s.FiscalYearsPhases(context.Background(), f.Jurisdiction)
+					have, err := storedSlices(s, f.Jurisdiction, "none: import a budget first")
 					if err != nil {
 						return err
 					}
-					var have []string
-					for _, x := range sl {
-						have = append(have, x.FiscalYear.Label()+" "+string(x.Phase))
-					}
-					if len(have) == 0 {
-						have = []string{"none: import a budget first"}
-					}
-					return budget.Errorf(budget.EINVALID, "totals needs --fy and --phase (stored: %s)", strings.Join(have, ", "))
+					return budget.Errorf(budget.EINVALID, "totals needs --fy and --phase (stored: %s)", have)
 				}
 				tot, err := s.Totals(context.Background(), f, level)
 				if err != nil {
@@ -124,22 +117,15 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 					// an empty answer is valid, but usually a mistyped year,
 					// phase or kind: say what the store holds (on stderr, so
 					// that the JSON or CSV on stdout stays clean)
-					sl, err := s.FiscalYearsPhases(context.Background(), f.Jurisdiction)
+					have, err := storedSlices(s, f.Jurisdiction, "nothing yet: import a budget first")
 					if err != nil {
 						return err
-					}
-					var have []string
-					for _, x := range sl {
-						have = append(have, x.FiscalYear.Label()+" "+string(x.Phase))
-					}
-					if len(have) == 0 {
-						have = []string{"nothing yet: import a budget first"}
 					}
 					kind := string(f.Kind)
 					if kind == "" {
 						kind = "any kind of"
 					}
-					fmt.Fprintf(cmd.ErrOrStderr(), "no %s line items for %s %s (stored: %s)\n", kind, f.FiscalYear.Label(), f.Phase, strings.Join(have, ", "))
+					fmt.Fprintf(cmd.ErrOrStderr(), "no %s line items for %s %s (stored: %s)\n", kind, f.FiscalYear.Label(), f.Phase, have)
 				}
 				return writeTotals(cmd, format, string(level), f.Kind.Places(), tot)
 			})
@@ -182,4 +168,22 @@ func writeTotals(cmd *cobra.Command, format, level string, places int, tot []bud
 		return writeAligned(w, rows, map[int]bool{2: true})
 	}
 	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+}
+
+// storedSlices lists the fiscal years and phases the store holds for a
+// jurisdiction ("2021-22 adopted, 2021-22 proposed"), or none when it holds
+// nothing, so that a message can say what the user could have asked for.
+func storedSlices(s *duckdb.Store, jurisdiction, none string) (string, error) {
+	sl, err := s.FiscalYearsPhases(context.Background(), jurisdiction)
+	if err != nil {
+		return "", err
+	}
+	if len(sl) == 0 {
+		return none, nil
+	}
+	have := make([]string, len(sl))
+	for i, x := range sl {
+		have[i] = x.FiscalYear.Label() + " " + string(x.Phase)
+	}
+	return strings.Join(have, ", "), nil
 }
