@@ -22,18 +22,14 @@ if [ ${#need_pkgs[@]} -gt 0 ]; then
   fi
 fi
 
-# A private PostgreSQL + PostGIS server for the comparison tests.
-pgbin=/usr/lib/postgresql/15/bin
-if [ -x "$pgbin/postgres" ]; then
-  pgdir=$(mktemp -d /tmp/budgetlens-pg.XXXXXX)
-  chown postgres "$pgdir" 2>/dev/null || true
-  as_pg() { if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$*"; else sh -c "$*"; fi; }
+# A private PostgreSQL + PostGIS server for the store suite and the
+# comparison tests, with a streaming replica on the next port.
+if [ -x /usr/lib/postgresql/15/bin/postgres ]; then
+  source scripts/pgserver.sh
   pgport=${BUDGETLENS_PG_PORT:-55432}
-  as_pg "$pgbin/initdb -D $pgdir/data -A trust -U postgres >/dev/null"
-  as_pg "$pgbin/pg_ctl -D $pgdir/data -o '-p $pgport -k $pgdir -c listen_addresses=127.0.0.1 -c fsync=off' -l $pgdir/log -w start >/dev/null"
-  trap 'as_pg "$pgbin/pg_ctl -D $pgdir/data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$pgdir"' EXIT
-  export BUDGETLENS_TEST_PG="postgres://postgres@127.0.0.1:$pgport/postgres?sslmode=disable"
-  echo "test.sh: PostgreSQL on port $pgport"
+  trap pgserver_stop EXIT
+  pgserver_start "$pgport"
+  echo "test.sh: PostgreSQL on port $pgport, its streaming replica on port $((pgport + 1))"
 fi
 
 echo "test.sh: gofmt"

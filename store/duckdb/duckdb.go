@@ -9,12 +9,10 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/store"
+	"github.com/budgetlens/budgetlens/store/migrate"
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 )
 
@@ -83,21 +81,24 @@ func (s *Store) migrate(ctx context.Context) error {
 		name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)`); err != nil {
 		return fmt.Errorf("store: unable to create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	applied, err := s.AppliedMigrations(ctx)
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, base).Scan(&n); err != nil {
-			return fmt.Errorf("store: unable to read schema_migrations: %w", err)
-		}
-		if n > 0 {
-			continue
-		}
-		body, err := migrations.ReadFile(name)
+	known, err := migrate.Names(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	where := s.path
+	if where == "" {
+		where = "the in-memory store"
+	}
+	pending, err := migrate.Pending(known, applied, where)
+	if err != nil {
+		return err
+	}
+	for _, base := range pending {
+		body, err := migrations.ReadFile("migrations/" + base)
 		if err != nil {
 			return err
 		}
@@ -113,4 +114,22 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// AppliedMigrations lists the schema migrations recorded in the store.
+func (s *Store) AppliedMigrations(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM schema_migrations ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read schema_migrations: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
 }

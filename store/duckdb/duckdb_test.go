@@ -2,7 +2,10 @@ package duckdb
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/budgetlens/budgetlens/budget"
 
 	"github.com/budgetlens/budgetlens/store/storetest"
 )
@@ -30,5 +33,25 @@ func TestMigrationsIdempotent(t *testing.T) {
 			t.Fatalf("open %d: %d migrations, %v", i, n, err)
 		}
 		s.Close()
+	}
+}
+
+// TestNewerStoreRefused: a store file that records a migration this
+// binary does not know was written by a newer budgetlens; opening it is
+// refused with a message naming the file and the migration, and the file
+// is left as it was.
+func TestNewerStoreRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "newer.duckdb")
+	s, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DB().Exec(`INSERT INTO schema_migrations(name) VALUES ('990_future.sql')`); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	_, err = Open(path)
+	if budget.ErrorCode(err) != budget.ECONFLICT || !strings.Contains(err.Error(), "990_future.sql") || !strings.Contains(err.Error(), path) {
+		t.Fatalf("opening a newer store: %v", err)
 	}
 }
