@@ -8,6 +8,7 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 )
@@ -18,7 +19,7 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 	if l == nil || l.Name == "" {
 		return budget.Errorf(budget.EINVALID, "geo: a layer needs a name")
 	}
-	if err := checkAreaIDs(l); err != nil {
+	if err := store.CheckLayerIDs(l); err != nil {
 		return err
 	}
 	return s.WithTx(ctx, func(tx *sql.Tx) error {
@@ -150,20 +151,4 @@ func (s *Store) DeleteLayer(ctx context.Context, name string) error {
 		_, err = tx.ExecContext(ctx, `DELETE FROM geo_areas WHERE layer = ?`, name)
 		return err
 	})
-}
-
-// checkAreaIDs refuses a layer whose areas lack an id or repeat one, naming
-// both positions, before anything is written.
-func checkAreaIDs(l *geo.Layer) error {
-	seen := make(map[string]int, len(l.Areas))
-	for i, a := range l.Areas {
-		if a.ID == "" {
-			return budget.Errorf(budget.EINVALID, "geo: area %d of layer %s has no id: choose the property that identifies areas with --id-field", i+1, l.Name)
-		}
-		if j, ok := seen[a.ID]; ok {
-			return budget.Errorf(budget.EINVALID, "geo: areas %d and %d of layer %s have the same id %q: area ids must be unique (choose another --id-field)", j+1, i+1, l.Name, a.ID)
-		}
-		seen[a.ID] = i
-	}
-	return nil
 }

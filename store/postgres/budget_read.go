@@ -1,0 +1,259 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/jackc/pgx/v5"
+)
+
+// Text is ordered byte by byte (COLLATE "C") wherever order is visible, so
+// that listings come out exactly as the DuckDB store gives them whatever
+// the database's locale.
+const byteOrder = ` COLLATE "C"`
+
+// ImportRuns lists the budget import runs, oldest first.
+func (s *Store) ImportRuns(ctx context.Context) ([]budget.ImportRun, error) {
+	rows, err := s.pool.Query(ctx, `SELECT r.id, r.kind, r.source_file, r.content_hash, coalesce(r.profile, ''), r.rows, r.started_at, r.version,
+		b.dataset, b.jurisdiction,
+		(SELECT count(*) FROM budget_slices s WHERE s.superseded_by = r.id)
+		FROM import_runs r JOIN budget_runs b ON b.run_id = r.id ORDER BY r.id`)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to list import runs")
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (budget.ImportRun, error) {
+		var r budget.ImportRun
+		var sup int64
+		err := row.Scan(&r.ID, &r.Kind, &r.SourceFile, &r.ContentHash, &r.Profile, &r.Rows, &r.StartedAt, &r.Version, &r.Dataset, &r.Jurisdiction, &sup)
+		r.Superseded, r.StartedAt = int(sup), r.StartedAt.UTC()
+		return r, err
+	})
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to list import runs")
+	}
+	return out, nil
+}
+
+// where builds the WHERE clause of a filter with numbered parameters;
+// phase and kind columns are used only when the table has them.
+func where(f budget.Filter, hasPhase, hasKind bool) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(col string, v any) {
+		args = append(args, v)
+		conds = append(conds, fmt.Sprintf("%s = $%d", col, len(args)))
+	}
+	if f.Jurisdiction != "" {
+		add("jurisdiction", f.Jurisdiction)
+	}
+	if f.FiscalYear != nil {
+		add("fy_start", f.FiscalYear.Start)
+	}
+	if hasPhase && f.Phase != "" {
+		add("phase", string(f.Phase))
+	}
+	if hasKind && f.Kind != "" {
+		add("kind", string(f.Kind))
+	}
+	if f.Department != "" {
+		add("dept_code", f.Department)
+	}
+	if f.Program != "" {
+		add("prog_code", f.Program)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// LineItems returns current line items matching f.
+func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineItem, error) {
+	w, args := where(f, true, true)
+	rows, err := s.pool.Query(ctx, `SELECT jurisdiction, fy_start, phase, kind,
+		coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
+		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
+		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line
+		FROM current_line_items`+w+` ORDER BY dept_code`+byteOrder+`, prog_code`+byteOrder+`, fund_code`+byteOrder+`, account_code`+byteOrder+`, fy_start, phase`+byteOrder+`, line`, args...)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read line items")
+	}
+	out, err := pgx.CollectRows(rows, scanLineItem)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read line items")
+	}
+	return out, nil
+}
+
+func scanLineItem(row pgx.CollectableRow) (budget.LineItem, error) {
+	var l budget.LineItem
+	var phase, kind string
+	err := row.Scan(&l.Jurisdiction, &l.FiscalYear.Start, &phase, &kind, &l.Department.Code, &l.Department.Name, &l.OrgUnit.Code, &l.OrgUnit.Name,
+		&l.Program.Code, &l.Program.Name, &l.Fund.Code, &l.Fund.Name, &l.SourceFund.Code, &l.SourceFund.Name,
+		&l.Account.Code, &l.Account.Name, &l.Function.Code, &l.Function.Name, &l.AmountCents, &l.Key, &l.Line)
+	l.FiscalYear.StartMonth = 7
+	l.Phase, l.Kind = budget.Phase(phase), budget.Kind(kind)
+	return l, err
+}
+
+var levelColumns = map[budget.Level][2]string{
+	budget.LevelDepartment: {"dept_code", "dept_name"},
+	budget.LevelOrgUnit:    {"org_code", "org_name"},
+	budget.LevelProgram:    {"prog_code", "prog_name"},
+	budget.LevelFund:       {"fund_code", "fund_name"},
+	budget.LevelSourceFund: {"sfund_code", "sfund_name"},
+	budget.LevelAccount:    {"account_code", "account_name"},
+	budget.LevelFunction:   {"function_code", "function_name"},
+}
+
+// Totals sums current line items by level. The name of a code is the name
+// written most often for it; ties go to the first name in byte order.
+func (s *Store) Totals(ctx context.Context, f budget.Filter, by budget.Level) ([]budget.Total, error) {
+	cols, ok := levelColumns[by]
+	if !ok {
+		return nil, budget.Errorf(budget.EINVALID, "unknown level %q", by)
+	}
+	w, args := where(f, true, true)
+	q := fmt.Sprintf(`SELECT coalesce(%[1]s,''), coalesce(%[2]s,''), sum(amount_cents)::bigint, count(*)
+		FROM current_line_items%[3]s GROUP BY 1, 2 ORDER BY coalesce(%[1]s,'')%[4]s, coalesce(%[2]s,'')%[4]s`, cols[0], cols[1], w, byteOrder)
+	rows, err := s.pool.Query(ctx, q, args...)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to total line items")
+	}
+	defer rows.Close()
+	// Codes group; rows without a code group by name (Oakland's
+	// departments have names only).
+	var out []budget.Total
+	pos := map[string]int{}
+	best := map[string]int64{} // items behind the chosen name
+	for rows.Next() {
+		var code, name string
+		var sum, n int64
+		if err := rows.Scan(&code, &name, &sum, &n); err != nil {
+			return nil, s.errorf(budget.EINTERNAL, err, "unable to total line items")
+		}
+		k := code
+		if code == "" {
+			k = "\x00" + name
+		}
+		if i, ok := pos[k]; ok {
+			t := &out[i]
+			t.AmountCents += sum
+			t.Items += n
+			if n > best[k] {
+				t.Name, best[k] = name, n
+			}
+			continue
+		}
+		pos[k], best[k] = len(out), n
+		out = append(out, budget.Total{Code: code, Name: name, AmountCents: sum, Items: n})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to total line items")
+	}
+	return out, nil
+}
+
+// PhaseTotal sums the current line items matching f, in cents.
+func (s *Store) PhaseTotal(ctx context.Context, f budget.Filter) (int64, error) {
+	w, args := where(f, true, true)
+	var n int64
+	if err := s.pool.QueryRow(ctx, `SELECT coalesce(sum(amount_cents), 0)::bigint FROM current_line_items`+w, args...).Scan(&n); err != nil {
+		return 0, s.errorf(budget.EINTERNAL, err, "unable to total line items")
+	}
+	return n, nil
+}
+
+// Requests returns current budget requests matching f.
+func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request, error) {
+	w, args := where(f, false, false)
+	rows, err := s.pool.Query(ctx, `SELECT jurisdiction, fy_start, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
+		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
+		coalesce(description,''), coalesce(category,''), coalesce(recurrence,''), proposed_cents, adopted_cents, nat_key, line
+		FROM current_budget_requests`+w+` ORDER BY dept_code`+byteOrder+`, prog_code`+byteOrder+`, line`, args...)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read budget requests")
+	}
+	out, err := pgx.CollectRows(rows, scanRequest)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read budget requests")
+	}
+	return out, nil
+}
+
+func scanRequest(row pgx.CollectableRow) (budget.Request, error) {
+	var r budget.Request
+	err := row.Scan(&r.Jurisdiction, &r.FiscalYear.Start, &r.Department.Code, &r.Department.Name, &r.Program.Code, &r.Program.Name,
+		&r.Fund.Code, &r.Fund.Name, &r.SourceFund.Code, &r.SourceFund.Name, &r.Account.Code, &r.Account.Name,
+		&r.Description, &r.Category, &r.Recurrence, &r.ProposedCents, &r.AdoptedCents, &r.Key, &r.Line)
+	r.FiscalYear.StartMonth = 7
+	return r, err
+}
+
+// Measures returns current performance-measure values matching f.
+func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure, error) {
+	w, args := where(f, true, false)
+	rows, err := s.pool.Query(ctx, `SELECT jurisdiction, fy_start, phase, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''),
+		coalesce(prog_code,''), coalesce(prog_name,''), coalesce(measure_code,''), coalesce(measure_name,''), coalesce(unit,''), value, line
+		FROM current_performance_measures`+w+` ORDER BY dept_code`+byteOrder+`, prog_code`+byteOrder+`, measure_code`+byteOrder+`, fy_start, phase`+byteOrder+`, line`, args...)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read measures")
+	}
+	out, err := pgx.CollectRows(rows, scanMeasure)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read measures")
+	}
+	return out, nil
+}
+
+func scanMeasure(row pgx.CollectableRow) (budget.Measure, error) {
+	var m budget.Measure
+	var phase string
+	err := row.Scan(&m.Jurisdiction, &m.FiscalYear.Start, &phase, &m.Department.Code, &m.Department.Name, &m.OrgUnit.Code, &m.OrgUnit.Name,
+		&m.Program.Code, &m.Program.Name, &m.Measure.Code, &m.Measure.Name, &m.Unit, &m.Value, &m.Line)
+	m.FiscalYear.StartMonth = 7
+	m.Phase = budget.Phase(phase)
+	return m, err
+}
+
+// Descriptions returns current published texts for a subject.
+func (s *Store) Descriptions(ctx context.Context, jurisdiction, subject string) ([]budget.Description, error) {
+	rows, err := s.pool.Query(ctx, `SELECT subject, coalesce(code,''), coalesce(name,''), coalesce(text,''), line
+		FROM current_budget_descriptions WHERE ($1 = '' OR jurisdiction = $1) AND ($2 = '' OR subject = $2)
+		ORDER BY subject`+byteOrder+`, code`+byteOrder+`, line`, jurisdiction, subject)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read descriptions")
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (budget.Description, error) {
+		var d budget.Description
+		err := row.Scan(&d.Subject, &d.Code, &d.Name, &d.Text, &d.Line)
+		return d, err
+	})
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read descriptions")
+	}
+	return out, nil
+}
+
+// FiscalYearsPhases lists (fiscal year, phase) pairs with current line items.
+func (s *Store) FiscalYearsPhases(ctx context.Context, jurisdiction string) ([]budget.Slice, error) {
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT fy_start, phase`+byteOrder+` FROM budget_slices
+		WHERE kind = 'line_items' AND superseded_by IS NULL AND ($1 = '' OR jurisdiction = $1) ORDER BY 1, 2`, jurisdiction)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to list fiscal years")
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (budget.Slice, error) {
+		var sl budget.Slice
+		var phase string
+		err := row.Scan(&sl.FiscalYear.Start, &phase)
+		sl.FiscalYear.StartMonth = 7
+		sl.Kind, sl.Phase = "line_items", budget.Phase(phase)
+		return sl, err
+	})
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to list fiscal years")
+	}
+	return out, nil
+}
