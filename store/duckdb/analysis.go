@@ -13,13 +13,23 @@ import (
 
 // SaveAnalysis stores an analysis in one transaction.
 func (s *Store) SaveAnalysis(ctx context.Context, r *analysis.Record) (int64, error) {
+	id, err := s.saveAnalysis(ctx, r, 0)
+	if err != nil {
+		return 0, err
+	}
+	r.ID = id
+	return id, nil
+}
+
+// saveAnalysis stores r under a new id, or under the given one.
+func (s *Store) saveAnalysis(ctx context.Context, r *analysis.Record, given int64) (int64, error) {
 	body, err := json.Marshal(r.Result)
 	if err != nil {
 		return 0, err
 	}
-	var id int64
+	id := given
 	err = s.WithTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT nextval('analysis_ids')`).Scan(&id); err != nil {
+		if err := allocate(ctx, tx, "analysis_ids", &id); err != nil {
 			return fmt.Errorf("store: unable to allocate an analysis id: %w", err)
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO analyses(id, jurisdiction, fiscal_year, phase, layer, need_run, inputs_hash, version, result)
@@ -32,7 +42,6 @@ func (s *Store) SaveAnalysis(ctx context.Context, r *analysis.Record) (int64, er
 	if err != nil {
 		return 0, err
 	}
-	r.ID = id
 	return id, nil
 }
 

@@ -48,7 +48,7 @@ func (s *Store) ImportBatch(ctx context.Context, b *budget.Batch) (budget.Import
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return budget.ImportRun{}, fmt.Errorf("store: unable to begin transaction: %w", err)
 	}
-	run, err := s.importTx(ctx, conn, b)
+	run, err := s.importTx(ctx, conn, b, budget.ImportRun{})
 	if err != nil {
 		conn.ExecContext(context.Background(), "ROLLBACK")
 		return budget.ImportRun{}, err
@@ -66,14 +66,16 @@ type sliceKey struct {
 	phase budget.Phase
 }
 
-func (s *Store) importTx(ctx context.Context, conn *sql.Conn, b *budget.Batch) (budget.ImportRun, error) {
-	run := budget.ImportRun{Kind: "budget", SourceFile: b.SourceFile, ContentHash: b.ContentHash, Profile: b.Profile,
+// importTx records the run (a new id and time unless given, as a restore
+// gives them), supersedes the dataset's current slices that b replaces and
+// appends b's rows, all in the transaction open on conn.
+func (s *Store) importTx(ctx context.Context, conn *sql.Conn, b *budget.Batch, given budget.ImportRun) (budget.ImportRun, error) {
+	run := budget.ImportRun{ID: given.ID, Kind: "budget", SourceFile: b.SourceFile, ContentHash: b.ContentHash, Profile: b.Profile,
 		Dataset: b.Dataset, Jurisdiction: b.Jurisdiction.ID, Rows: int64(b.Rows()), Version: budget.Version, StartedAt: time.Now().UTC()}
-	if err := conn.QueryRowContext(ctx, `SELECT nextval('import_run_ids')`).Scan(&run.ID); err != nil {
-		return run, fmt.Errorf("store: unable to allocate an import run: %w", err)
+	if given.ID != 0 {
+		run.StartedAt, run.Version, run.Rows = given.StartedAt.UTC(), given.Version, given.Rows
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO import_runs(id, kind, source_file, content_hash, profile, rows, started_at, version) VALUES (?,?,?,?,?,?,?,?)`,
-		run.ID, run.Kind, run.SourceFile, run.ContentHash, run.Profile, run.Rows, run.StartedAt, run.Version); err != nil {
+	if err := insertImportRun(ctx, conn, &run); err != nil {
 		return run, fmt.Errorf("store: unable to record the import run: %w", err)
 	}
 	if _, err := conn.ExecContext(ctx, `INSERT INTO budget_runs VALUES (?,?,?,?,?)`, run.ID, b.Jurisdiction.ID, b.Dataset, b.FiscalYear.Start, string(b.Phase)); err != nil {

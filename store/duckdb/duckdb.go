@@ -133,3 +133,44 @@ func (s *Store) AppliedMigrations(ctx context.Context) ([]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// querier is what allocate needs of a connection or a transaction.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// allocate sets *id to the next value of seq when it is 0; a given id (a
+// restore) is kept and seq is moved past it. DuckDB has no setval, so the
+// sequence is drawn until it passes the id (restores run in id order, so
+// few draws are wasted).
+func allocate(ctx context.Context, q querier, seq string, id *int64) error {
+	if *id == 0 {
+		return q.QueryRowContext(ctx, `SELECT nextval(?)`, seq).Scan(id)
+	}
+	var cur int64
+	if err := q.QueryRowContext(ctx, `SELECT coalesce(max(last_value), 0) FROM duckdb_sequences() WHERE sequence_name = ?`, seq).Scan(&cur); err != nil {
+		return err
+	}
+	for cur < *id {
+		if err := q.QueryRowContext(ctx, `SELECT nextval(?)`, seq).Scan(&cur); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execQuerier is what insertImportRun needs of a connection or transaction.
+type execQuerier interface {
+	querier
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// insertImportRun records run, allocating its id when it has none.
+func insertImportRun(ctx context.Context, q execQuerier, run *budget.ImportRun) error {
+	if err := allocate(ctx, q, "import_run_ids", &run.ID); err != nil {
+		return err
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO import_runs(id, kind, source_file, content_hash, profile, rows, started_at, version) VALUES (?,?,?,?,?,?,?,?)`,
+		run.ID, run.Kind, run.SourceFile, run.ContentHash, run.Profile, run.Rows, run.StartedAt, run.Version)
+	return err
+}

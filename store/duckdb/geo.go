@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
@@ -16,6 +17,11 @@ import (
 // SaveLayer stores l, replacing a layer of the same name, in one
 // transaction.
 func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
+	return s.saveLayer(ctx, l, budget.ImportRun{})
+}
+
+// saveLayer stores l as a new import run, or as the given one (a restore).
+func (s *Store) saveLayer(ctx context.Context, l *geo.Layer, given budget.ImportRun) error {
 	if l == nil || l.Name == "" {
 		return budget.Errorf(budget.EINVALID, "geo: a layer needs a name")
 	}
@@ -29,16 +35,16 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM geo_layers WHERE name = ?`, l.Name); err != nil {
 			return fmt.Errorf("store: unable to replace layer %s: %w", l.Name, err)
 		}
-		var run int64
-		if err := tx.QueryRowContext(ctx, `SELECT nextval('import_run_ids')`).Scan(&run); err != nil {
-			return fmt.Errorf("store: unable to allocate an import run: %w", err)
+		run := budget.ImportRun{ID: given.ID, Kind: "geo", SourceFile: l.Source, ContentHash: l.SourceHash, Rows: int64(len(l.Areas)),
+			Version: budget.Version, StartedAt: time.Now().UTC()}
+		if given.ID != 0 {
+			run.StartedAt, run.Version, run.Rows = given.StartedAt.UTC(), given.Version, given.Rows
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO import_runs(id, kind, source_file, content_hash, rows, version) VALUES (?, 'geo', ?, ?, ?, ?)`,
-			run, l.Source, l.SourceHash, len(l.Areas), budget.Version); err != nil {
+		if err := insertImportRun(ctx, tx, &run); err != nil {
 			return fmt.Errorf("store: unable to record the import of layer %s: %w", l.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO geo_layers(name, source, areas, content_hash, import_run) VALUES (?, ?, ?, ?, ?)`,
-			l.Name, l.Source, len(l.Areas), l.SourceHash, run); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO geo_layers(name, source, areas, content_hash, import_run, imported_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			l.Name, l.Source, len(l.Areas), l.SourceHash, run.ID, run.StartedAt); err != nil {
 			return fmt.Errorf("store: unable to save layer %s: %w", l.Name, err)
 		}
 		st, err := tx.PrepareContext(ctx, `INSERT INTO geo_areas(layer, pos, id, name, population, geom, lon, lat, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/need"
@@ -31,6 +32,16 @@ func nullable(n need.Num) any {
 
 // SaveRun stores a need-index run and its areas in one transaction.
 func (s *Store) SaveRun(ctx context.Context, r *need.Run) (int64, error) {
+	id, err := s.saveRun(ctx, r, 0)
+	if err != nil {
+		return 0, err
+	}
+	r.ID = id
+	return id, nil
+}
+
+// saveRun stores r under a new id, or under the given one (a restore).
+func (s *Store) saveRun(ctx context.Context, r *need.Run, given int64) (int64, error) {
 	inputs, err := json.Marshal(r.Inputs)
 	if err != nil {
 		return 0, err
@@ -39,9 +50,9 @@ func (s *Store) SaveRun(ctx context.Context, r *need.Run) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	var id int64
+	id := given
 	err = s.WithTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, `SELECT nextval('need_run_ids')`).Scan(&id); err != nil {
+		if err := allocate(ctx, tx, "need_run_ids", &id); err != nil {
 			return fmt.Errorf("store: unable to allocate a need run id: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO need_runs(id, spec, spec_version, spec_hash, spec_yaml, layer, published, inputs, meta, created_at, version)
@@ -78,7 +89,6 @@ func (s *Store) SaveRun(ctx context.Context, r *need.Run) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	r.ID = id
 	return id, nil
 }
 
@@ -173,6 +183,11 @@ func nullableF(x float64) any {
 // the same layer and period; metadata is upserted. Values are written with
 // DuckDB's appender.
 func (s *Store) SaveIndicators(ctx context.Context, set *need.IndicatorSet) (int64, error) {
+	return s.saveIndicators(ctx, set, budget.ImportRun{})
+}
+
+// saveIndicators stores set as a new import run, or as the given one.
+func (s *Store) saveIndicators(ctx context.Context, set *need.IndicatorSet, given budget.ImportRun) (int64, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to get a connection: %w", err)
@@ -181,7 +196,7 @@ func (s *Store) SaveIndicators(ctx context.Context, set *need.IndicatorSet) (int
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return 0, fmt.Errorf("store: unable to begin transaction: %w", err)
 	}
-	id, err := saveIndicatorsTx(ctx, conn, set)
+	id, err := saveIndicatorsTx(ctx, conn, set, given)
 	if err == nil {
 		_, err = conn.ExecContext(ctx, "COMMIT")
 	}
@@ -192,15 +207,16 @@ func (s *Store) SaveIndicators(ctx context.Context, set *need.IndicatorSet) (int
 	return id, nil
 }
 
-func saveIndicatorsTx(ctx context.Context, conn *sql.Conn, set *need.IndicatorSet) (int64, error) {
-	var id int64
-	if err := conn.QueryRowContext(ctx, `SELECT nextval('import_run_ids')`).Scan(&id); err != nil {
-		return 0, fmt.Errorf("store: unable to allocate an import id: %w", err)
+func saveIndicatorsTx(ctx context.Context, conn *sql.Conn, set *need.IndicatorSet, given budget.ImportRun) (int64, error) {
+	run := budget.ImportRun{ID: given.ID, Kind: "indicators", SourceFile: set.File, ContentHash: set.Hash, Rows: int64(len(set.Values)),
+		Version: budget.Version, StartedAt: time.Now().UTC()}
+	if given.ID != 0 {
+		run.StartedAt, run.Version, run.Rows = given.StartedAt.UTC(), given.Version, given.Rows
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO import_runs(id, kind, source_file, content_hash, rows, version) VALUES (?, 'indicators', ?, ?, ?, ?)`,
-		id, set.File, set.Hash, len(set.Values), budget.Version); err != nil {
+	if err := insertImportRun(ctx, conn, &run); err != nil {
 		return 0, fmt.Errorf("store: unable to record the indicator import: %w", err)
 	}
+	id := run.ID
 	for _, m := range set.Meta {
 		if _, err := conn.ExecContext(ctx, `INSERT OR REPLACE INTO need_indicator_meta(name, domain, direction, unit, source, year) VALUES (?, ?, ?, ?, ?, ?)`,
 			m.Name, m.Domain, m.Direction, m.Unit, m.Source, m.Year); err != nil {

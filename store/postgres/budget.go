@@ -109,7 +109,7 @@ func (s *Store) importTx(ctx context.Context, tx pgx.Tx, b *budget.Batch, given 
 	run := budget.ImportRun{ID: given.ID, Kind: "budget", SourceFile: b.SourceFile, ContentHash: b.ContentHash, Profile: b.Profile,
 		Dataset: b.Dataset, Jurisdiction: b.Jurisdiction.ID, Rows: int64(b.Rows()), Version: budget.Version, StartedAt: time.Now().UTC().Truncate(time.Microsecond)}
 	if given.ID != 0 {
-		run.StartedAt, run.Version = given.StartedAt.UTC(), given.Version
+		run.StartedAt, run.Version, run.Rows = given.StartedAt.UTC(), given.Version, given.Rows
 	}
 	if err := insertImportRun(ctx, tx, &run); err != nil {
 		return run, s.errorf(budget.EINTERNAL, err, "unable to record the import run of %s", b.SourceFile)

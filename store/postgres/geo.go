@@ -50,7 +50,7 @@ func (s *Store) saveLayer(ctx context.Context, l *geo.Layer, given budget.Import
 		run := budget.ImportRun{ID: given.ID, Kind: "geo", SourceFile: l.Source, ContentHash: l.SourceHash, Rows: int64(len(l.Areas)),
 			Version: budget.Version, StartedAt: nowUTC()}
 		if given.ID != 0 {
-			run.StartedAt, run.Version = given.StartedAt.UTC(), given.Version
+			run.StartedAt, run.Version, run.Rows = given.StartedAt.UTC(), given.Version, given.Rows
 		}
 		if err := insertImportRun(ctx, tx, &run); err != nil {
 			return s.errorf(budget.EINTERNAL, err, "unable to record the import of layer %s", l.Name)

@@ -180,7 +180,7 @@ func (s *Store) saveIndicators(ctx context.Context, set *need.IndicatorSet, give
 		run := budget.ImportRun{ID: given.ID, Kind: "indicators", SourceFile: set.File, ContentHash: set.Hash, Rows: int64(len(set.Values)),
 			Version: budget.Version, StartedAt: nowUTC()}
 		if given.ID != 0 {
-			run.StartedAt, run.Version = given.StartedAt.UTC(), given.Version
+			run.StartedAt, run.Version, run.Rows = given.StartedAt.UTC(), given.Version, given.Rows
 		}
 		if err := insertImportRun(ctx, tx, &run); err != nil {
 			return s.errorf(budget.EINTERNAL, err, "unable to record the indicator import")

@@ -1,0 +1,276 @@
+// Package storecopy copies everything one store holds into another, whatever
+// their kinds (a DuckDB file to PostgreSQL and back), through the domain
+// interfaces only (store.Store, store.Exporter, store.Restorer): every
+// import run with its id, time and version, each budget run's rows
+// (superseded ones too, so history and current figures come out the same),
+// layers, indicators and their metadata, need runs and analyses under their
+// own ids, and the analysis datasets. Fingerprint digests what a store holds
+// so that a copy can be checked against its source.
+package storecopy
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/need"
+	"github.com/budgetlens/budgetlens/store"
+)
+
+// Options tunes Copy.
+type Options struct {
+	// Progress, when set, is told after each record copied: the step
+	// ("import runs", "need runs", "analyses", "datasets") and how many of
+	// how many are done.
+	Progress func(step string, done, total int)
+}
+
+// Summary counts what Copy copied.
+type Summary struct {
+	ImportRuns       int   `json:"import_runs"`       // every kind
+	BudgetRuns       int   `json:"budget_runs"`       // of which budget imports
+	BudgetRows       int64 `json:"budget_rows"`       // line items, requests, measures and texts, superseded ones included
+	Layers           int   `json:"layers"`            // stored layers
+	IndicatorImports int   `json:"indicator_imports"` // indicator imports with values still stored
+	IndicatorMeta    int   `json:"indicator_meta"`
+	NeedRuns         int   `json:"need_runs"`
+	Analyses         int   `json:"analyses"`
+	Datasets         int   `json:"datasets"`
+	// Warnings name what could not be copied exactly.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Copy copies everything src holds into dst, which must be empty (so that
+// every id can be kept). src must implement store.Exporter and dst
+// store.Restorer and store.Exporter; both stores of budgetlens do. Each
+// record is written in its own transaction, in the order it was first
+// written; when Copy fails the error says so and dst holds a partial copy
+// that should be removed (drop the database, delete the file) before
+// trying again, since Copy refuses a store that is not empty.
+func Copy(ctx context.Context, dst, src store.Store, opt Options) (Summary, error) {
+	var sum Summary
+	exp, ok := src.(store.Exporter)
+	if !ok {
+		return sum, budget.Errorf(budget.EINVALID, "storecopy: the source store (%T) cannot export its history", src)
+	}
+	res, ok := dst.(store.Restorer)
+	if !ok {
+		return sum, budget.Errorf(budget.EINVALID, "storecopy: the target store (%T) cannot restore a copy", dst)
+	}
+	if err := checkEmpty(ctx, dst); err != nil {
+		return sum, err
+	}
+	progress := opt.Progress
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	partial := func(err error) error {
+		return fmt.Errorf("storecopy: %w (the target now holds a partial copy: remove it before copying again)", err)
+	}
+	if err := copyImports(ctx, res, dst, src, exp, &sum, progress); err != nil {
+		return sum, partial(err)
+	}
+	if err := copyRuns(ctx, res, src, &sum, progress); err != nil {
+		return sum, partial(err)
+	}
+	if err := copyAnalyses(ctx, res, dst, src, exp, &sum, progress); err != nil {
+		return sum, partial(err)
+	}
+	return sum, nil
+}
+
+// checkEmpty refuses a target that holds anything.
+func checkEmpty(ctx context.Context, dst store.Store) error {
+	var parts []string
+	if e, ok := dst.(store.Exporter); ok {
+		h, err := e.ImportHistory(ctx)
+		if err != nil {
+			return err
+		}
+		if len(h) > 0 {
+			parts = append(parts, fmt.Sprintf("%d import runs", len(h)))
+		}
+		d, err := e.DatasetKeys(ctx)
+		if err != nil {
+			return err
+		}
+		if len(d) > 0 {
+			parts = append(parts, fmt.Sprintf("%d datasets", len(d)))
+		}
+	}
+	layers, err := dst.Layers(ctx)
+	if err != nil {
+		return err
+	}
+	runs, err := dst.Runs(ctx)
+	if err != nil {
+		return err
+	}
+	an, err := dst.Analyses(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range []struct {
+		n    int
+		what string
+	}{{len(layers), "layers"}, {len(runs), "need runs"}, {len(an), "analyses"}} {
+		if c.n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
+		}
+	}
+	if len(parts) > 0 {
+		return budget.Errorf(budget.ECONFLICT, "storecopy: the target store is not empty (it holds %v): copy into a new database or file so that every id can be kept", parts)
+	}
+	return nil
+}
+
+// copyImports replays every import run in id order.
+func copyImports(ctx context.Context, res store.Restorer, dst, src store.Store, exp store.Exporter, sum *Summary, progress func(string, int, int)) error {
+	history, err := exp.ImportHistory(ctx)
+	if err != nil {
+		return err
+	}
+	layerRuns, err := exp.LayerRuns(ctx)
+	if err != nil {
+		return err
+	}
+	layerOf := map[int64]string{}
+	var unrecorded []string // layers stored before import runs were recorded
+	for name, run := range layerRuns {
+		if run == 0 {
+			unrecorded = append(unrecorded, name)
+			continue
+		}
+		layerOf[run] = name
+	}
+	meta, err := src.IndicatorMeta(ctx)
+	if err != nil {
+		return err
+	}
+	for i, run := range history {
+		if err := copyImport(ctx, res, src, exp, run, layerOf, meta, sum); err != nil {
+			return fmt.Errorf("import run %d (%s %s): %w", run.ID, run.Kind, run.SourceFile, err)
+		}
+		sum.ImportRuns++
+		progress("import runs", i+1, len(history))
+	}
+	for _, name := range unrecorded {
+		l, err := src.Layer(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := dst.SaveLayer(ctx, l); err != nil {
+			return fmt.Errorf("layer %s: %w", name, err)
+		}
+		sum.Layers++
+	}
+	if len(meta) > 0 && sum.IndicatorImports == 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("the source holds metadata of %d indicators but none of their values; with no import to carry it, the metadata was not copied", len(meta)))
+		return nil
+	}
+	sum.IndicatorMeta = len(meta)
+	return nil
+}
+
+// copyImport copies one import run with what it stored.
+func copyImport(ctx context.Context, res store.Restorer, src store.Store, exp store.Exporter, run budget.ImportRun,
+	layerOf map[int64]string, meta []need.IndicatorMeta, sum *Summary) error {
+	switch run.Kind {
+	case "budget":
+		b, err := exp.ImportedBatch(ctx, run.ID)
+		if err != nil {
+			return err
+		}
+		if err := res.RestoreBatch(ctx, run, b); err != nil {
+			return err
+		}
+		sum.BudgetRuns++
+		sum.BudgetRows += int64(b.Rows())
+	case "geo":
+		name, ok := layerOf[run.ID]
+		if !ok { // the layer was replaced since
+			return res.RestoreImportRun(ctx, run)
+		}
+		l, err := src.Layer(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := res.RestoreLayer(ctx, run, l); err != nil {
+			return err
+		}
+		sum.Layers++
+	case "indicators":
+		set, err := exp.ImportedIndicators(ctx, run.ID)
+		if err != nil {
+			return err
+		}
+		if set == nil { // replaced since
+			return res.RestoreImportRun(ctx, run)
+		}
+		// every import upserts the metadata; giving each the final
+		// metadata leaves the copy's table equal to the source's
+		set.Meta = meta
+		if err := res.RestoreIndicators(ctx, run, set); err != nil {
+			return err
+		}
+		sum.IndicatorImports++
+	default:
+		return budget.Errorf(budget.EINTERNAL, "import runs of kind %q cannot be copied by this budgetlens (%s): use the budgetlens that wrote them", run.Kind, budget.Version)
+	}
+	return nil
+}
+
+// copyRuns copies the need runs under their ids.
+func copyRuns(ctx context.Context, res store.Restorer, src store.Store, sum *Summary, progress func(string, int, int)) error {
+	runs, err := src.Runs(ctx)
+	if err != nil {
+		return err
+	}
+	for i, info := range runs {
+		r, err := src.Run(ctx, info.ID)
+		if err != nil {
+			return err
+		}
+		if err := res.RestoreRun(ctx, r); err != nil {
+			return fmt.Errorf("need run %d: %w", r.ID, err)
+		}
+		sum.NeedRuns++
+		progress("need runs", i+1, len(runs))
+	}
+	return nil
+}
+
+// copyAnalyses copies the analyses under their ids, then the datasets.
+func copyAnalyses(ctx context.Context, res store.Restorer, dst, src store.Store, exp store.Exporter, sum *Summary, progress func(string, int, int)) error {
+	list, err := src.Analyses(ctx)
+	if err != nil {
+		return err
+	}
+	for i, info := range list {
+		r, err := src.Analysis(ctx, info.ID)
+		if err != nil {
+			return err
+		}
+		if err := res.RestoreAnalysis(ctx, r); err != nil {
+			return fmt.Errorf("analysis %d: %w", r.ID, err)
+		}
+		sum.Analyses++
+		progress("analyses", i+1, len(list))
+	}
+	keys, err := exp.DatasetKeys(ctx)
+	if err != nil {
+		return err
+	}
+	for i, k := range keys {
+		d, err := src.Dataset(ctx, k[0], k[1])
+		if err != nil {
+			return err
+		}
+		if err := dst.SaveDataset(ctx, d); err != nil {
+			return fmt.Errorf("%s dataset %s: %w", k[0], k[1], err)
+		}
+		sum.Datasets++
+		progress("datasets", i+1, len(keys))
+	}
+	return nil
+}

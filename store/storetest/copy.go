@@ -1,0 +1,124 @@
+package storetest
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/budgetlens/budgetlens/analysis"
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/need"
+	"github.com/budgetlens/budgetlens/store/storecopy"
+)
+
+func init() { register("copy", copySuite) }
+
+// Fill writes a little of everything into s, with history: a superseded
+// budget version, a replaced layer, indicators partly re-imported, two need
+// runs, two analyses and two datasets. Other packages use it to build a
+// source store for copies.
+func Fill(t *testing.T, s Store) {
+	t.Helper()
+	ctx := context.Background()
+	mustImport(t, s, batch("tc/exp/sec2", "v1", item("02", "0201", "100", "1", fy21, budget.Adopted, 100), item("02", "0201", "100", "1", fy20, budget.Actual, 5)))
+	if err := s.SaveLayer(ctx, testLayer("tract", 3)); err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, s, batch("tc/exp/sec4", "s4", item("44", "4401", "300", "1", fy21, budget.Adopted, 40)))
+	if err := s.SaveLayer(ctx, testLayer("tract", 2)); err != nil { // replaces the first
+		t.Fatal(err)
+	}
+	p := int64(-556600)
+	b := batch("tc/exp/sec2", "v2", item("02", "0201", "100", "1", fy21, budget.Adopted, 250))
+	b.Requests = []budget.Request{{Classification: budget.Classification{Department: budget.Code{Code: "02", Name: "Aging"}}, FiscalYear: fy21,
+		Description: "Salary", ProposedCents: &p, Key: "k", Line: 2}}
+	b.Measures = []budget.Measure{{Department: budget.Code{Code: "02"}, Measure: budget.Code{Code: "M", Name: "Meals"}, FiscalYear: fy20, Phase: budget.Estimate, Value: 1.5, Line: 3}}
+	b.Descriptions = []budget.Description{{Subject: "department", Code: "02", Name: "Aging", Text: "Plans programs", Line: 4}}
+	mustImport(t, s, b)
+	if err := s.SaveLayer(ctx, testLayer("district", 1)); err != nil {
+		t.Fatal(err)
+	}
+	nan := math.NaN()
+	set := &need.IndicatorSet{Layer: "tract", Period: "2019", File: "a.csv", Hash: "h1",
+		Meta:   []need.IndicatorMeta{{Name: "poverty", Domain: "economic", Direction: "higher", Unit: "%", Source: "ACS", Year: 2019}},
+		Values: []need.IndicatorValue{{Area: "a", Indicator: "poverty", Value: 0.2, MOE: 0.05}, {Area: "b", Indicator: "poverty", Value: nan, MOE: nan}, {Area: "a", Indicator: "income", Value: 5e4, MOE: nan}}}
+	if _, err := s.SaveIndicators(ctx, set); err != nil {
+		t.Fatal(err)
+	}
+	set2 := &need.IndicatorSet{Layer: "tract", Period: "2019", File: "b.csv", Hash: "h2", Meta: []need.IndicatorMeta{{Name: "poverty", Unit: "share", Year: 2020}},
+		Values: []need.IndicatorValue{{Area: "a", Indicator: "poverty", Value: 0.3, MOE: nan}}}
+	if _, err := s.SaveIndicators(ctx, set2); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*need.Run{needRun("ces4", 1, 2, math.NaN()), needRun("cejst", 5)} {
+		if _, err := s.SaveRun(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, phase := range []string{"proposed", "adopted"} {
+		r := &analysis.Result{FiscalYear: "2021-22", Phase: phase, Layer: "district", Tiers: 5,
+			Totals:     analysis.Totals{PhaseTotal: 291, Attributed: 290, Unattributed: 1},
+			Areas:      []analysis.AreaRow{{AreaID: "a", Amount: 290, PerCapita: analysis.Num(math.NaN()), NeedTier: 5}},
+			Provenance: analysis.Provenance{Version: budget.Version, NeedRun: 2}}
+		if _, err := s.SaveAnalysis(ctx, analysis.NewRecord(r)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := analysis.DemandDataset("district", []string{"a"}, map[string][]float64{"Bulky Items": {3}}, "x.csv", "h", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveDataset(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveDataset(ctx, &analysis.Dataset{Kind: "groups", Name: "acs", Source: "acs.csv", SHA256: "g", Body: []byte(`{"x": [1, 2]}`)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// copySuite checks storecopy against the store: a copy into an empty
+// store of the same kind reads back exactly as its source (ids, history,
+// current figures), new records in the copy get fresh ids, and a copy
+// into a store that is not empty is refused.
+func copySuite(t *testing.T, newStore Factory) {
+	ctx := context.Background()
+	src, dst := newStore(t), newStore(t)
+	Fill(t, src)
+	sum, err := storecopy.Copy(ctx, dst, src, storecopy.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.BudgetRuns != 3 || sum.ImportRuns != 8 || sum.Layers != 2 || sum.IndicatorImports != 2 || sum.NeedRuns != 2 || sum.Analyses != 2 || sum.Datasets != 2 {
+		t.Fatalf("summary %+v", sum)
+	}
+	want, err := storecopy.Take(ctx, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := storecopy.Take(ctx, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := want.Diff(got); len(diff) > 0 {
+		t.Fatalf("the copy differs from its source in: %v", diff)
+	}
+	if n := adopted21(t, dst); n != 290 {
+		t.Fatalf("copy's adopted total %d, want 290", n)
+	}
+	runs, _ := dst.ImportRuns(ctx)
+	if len(runs) != 3 || runs[2].Superseded != 1 {
+		t.Fatalf("copied runs %+v", runs)
+	}
+	// the copy's sequences were moved past the copied ids
+	r := needRun("new", 1)
+	if id, err := dst.SaveRun(ctx, r); err != nil || id != 3 {
+		t.Fatalf("new need run in the copy: id %d, %v; want 3", id, err)
+	}
+	run, err := dst.ImportBatch(ctx, batch("tc/exp/sec5", "s5", item("55", "5501", "100", "1", fy21, budget.Adopted, 1)))
+	if err != nil || run.ID != 9 {
+		t.Fatalf("new import in the copy: %+v %v; want id 9", run, err)
+	}
+	if _, err := storecopy.Copy(ctx, dst, src, storecopy.Options{}); budget.ErrorCode(err) != budget.ECONFLICT {
+		t.Fatalf("copy into a store that is not empty: %v, want conflict", err)
+	}
+}
