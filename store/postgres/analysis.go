@@ -86,7 +86,7 @@ func (s *Store) Analyses(ctx context.Context) ([]analysis.RecordInfo, error) {
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list analyses")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (analysis.RecordInfo, error) {
+	out, err := collect(rows, func(row pgx.CollectableRow) (analysis.RecordInfo, error) {
 		var r analysis.RecordInfo
 		err := row.Scan(&r.ID, &r.Jurisdiction, &r.FiscalYear, &r.Phase, &r.Layer, &r.NeedRun, &r.InputsHash)
 		return r, err

@@ -23,7 +23,7 @@ func (s *Store) ImportRuns(ctx context.Context) ([]budget.ImportRun, error) {
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list import runs")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (budget.ImportRun, error) {
+	out, err := collect(rows, func(row pgx.CollectableRow) (budget.ImportRun, error) {
 		var r budget.ImportRun
 		var sup int64
 		err := row.Scan(&r.ID, &r.Kind, &r.SourceFile, &r.ContentHash, &r.Profile, &r.Rows, &r.StartedAt, &r.Version, &r.Dataset, &r.Jurisdiction, &sup)
@@ -80,7 +80,7 @@ func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineIt
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read line items")
 	}
-	out, err := pgx.CollectRows(rows, scanLineItem)
+	out, err := collect(rows, scanLineItem)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read line items")
 	}
@@ -176,7 +176,7 @@ func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read budget requests")
 	}
-	out, err := pgx.CollectRows(rows, scanRequest)
+	out, err := collect(rows, scanRequest)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read budget requests")
 	}
@@ -201,7 +201,7 @@ func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read measures")
 	}
-	out, err := pgx.CollectRows(rows, scanMeasure)
+	out, err := collect(rows, scanMeasure)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read measures")
 	}
@@ -226,7 +226,7 @@ func (s *Store) Descriptions(ctx context.Context, jurisdiction, subject string) 
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read descriptions")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (budget.Description, error) {
+	out, err := collect(rows, func(row pgx.CollectableRow) (budget.Description, error) {
 		var d budget.Description
 		err := row.Scan(&d.Subject, &d.Code, &d.Name, &d.Text, &d.Line)
 		return d, err
@@ -244,7 +244,7 @@ func (s *Store) FiscalYearsPhases(ctx context.Context, jurisdiction string) ([]b
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list fiscal years")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (budget.Slice, error) {
+	out, err := collect(rows, func(row pgx.CollectableRow) (budget.Slice, error) {
 		var sl budget.Slice
 		var phase string
 		err := row.Scan(&sl.FiscalYear.Start, &phase)
@@ -256,4 +256,14 @@ func (s *Store) FiscalYearsPhases(ctx context.Context, jurisdiction string) ([]b
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list fiscal years")
 	}
 	return out, nil
+}
+
+// collect gathers rows with fn; an empty result is nil, as the DuckDB
+// store gives it, so that both stores' answers encode alike (JSON null).
+func collect[T any](rows pgx.Rows, fn pgx.RowToFunc[T]) ([]T, error) {
+	out, err := pgx.CollectRows(rows, fn)
+	if len(out) == 0 {
+		out = nil
+	}
+	return out, err
 }

@@ -195,7 +195,7 @@ func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list layers")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (geo.LayerInfo, error) {
+	out, err := collect(rows, func(row pgx.CollectableRow) (geo.LayerInfo, error) {
 		var li geo.LayerInfo
 		err := row.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas, &li.Population)
 		return li, err

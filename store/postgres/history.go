@@ -27,7 +27,7 @@ func (s *Store) ImportHistory(ctx context.Context) ([]budget.ImportRun, error) {
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list import runs")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (budget.ImportRun, error) {
+	out, err := collect(rows, func(row pgx.CollectableRow) (budget.ImportRun, error) {
 		var r budget.ImportRun
 		var sup int64
 		err := row.Scan(&r.ID, &r.Kind, &r.SourceFile, &r.ContentHash, &r.Profile, &r.Rows, &r.StartedAt, &r.Version, &r.Dataset, &r.Jurisdiction, &sup)
@@ -56,36 +56,36 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read import run %d", id)
 	}
 	b.FiscalYear.StartMonth, b.Phase = 7, budget.Phase(phase)
-	of := func(table, cols, order string) string {
+	of := func(table, order, cols string) string {
 		return `SELECT ` + cols + ` FROM ` + table + ` t JOIN budget_slices s ON s.id = t.slice_id WHERE s.run_id = $1 ORDER BY t.slice_id, ` + order
 	}
-	rows, err := s.pool.Query(ctx, of("line_items", `t.jurisdiction, t.fy_start, t.phase, t.kind,
+	rows, err := s.pool.Query(ctx, of("line_items", "t.line, t.kind COLLATE \"C\", t.nat_key COLLATE \"C\", t.amount_cents, t.dept_name COLLATE \"C\", t.prog_name COLLATE \"C\", t.fund_name COLLATE \"C\", t.account_name COLLATE \"C\", t.org_name COLLATE \"C\", t.sfund_name COLLATE \"C\", t.function_name COLLATE \"C\"", `t.jurisdiction, t.fy_start, t.phase, t.kind,
 		coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.org_code,''), coalesce(t.org_name,''), coalesce(t.prog_code,''), coalesce(t.prog_name,''),
 		coalesce(t.fund_code,''), coalesce(t.fund_name,''), coalesce(t.sfund_code,''), coalesce(t.sfund_name,''), coalesce(t.account_code,''), coalesce(t.account_name,''),
-		coalesce(t.function_code,''), coalesce(t.function_name,''), t.amount_cents, t.nat_key, t.line`, "t.line"), id)
+		coalesce(t.function_code,''), coalesce(t.function_name,''), t.amount_cents, t.nat_key, t.line`), id)
 	if err == nil {
-		b.LineItems, err = pgx.CollectRows(rows, scanLineItem)
+		b.LineItems, err = collect(rows, scanLineItem)
 	}
 	if err == nil {
-		rows, err = s.pool.Query(ctx, of("budget_requests", `t.jurisdiction, t.fy_start, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.prog_code,''), coalesce(t.prog_name,''),
+		rows, err = s.pool.Query(ctx, of("budget_requests", "t.line, t.nat_key COLLATE \"C\", t.proposed_cents, t.adopted_cents, t.description COLLATE \"C\", t.category COLLATE \"C\"", `t.jurisdiction, t.fy_start, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.prog_code,''), coalesce(t.prog_name,''),
 			coalesce(t.fund_code,''), coalesce(t.fund_name,''), coalesce(t.sfund_code,''), coalesce(t.sfund_name,''), coalesce(t.account_code,''), coalesce(t.account_name,''),
-			coalesce(t.description,''), coalesce(t.category,''), coalesce(t.recurrence,''), t.proposed_cents, t.adopted_cents, t.nat_key, t.line`, "t.line"), id)
+			coalesce(t.description,''), coalesce(t.category,''), coalesce(t.recurrence,''), t.proposed_cents, t.adopted_cents, t.nat_key, t.line`), id)
 	}
 	if err == nil {
-		b.Requests, err = pgx.CollectRows(rows, scanRequest)
+		b.Requests, err = collect(rows, scanRequest)
 	}
 	if err == nil {
-		rows, err = s.pool.Query(ctx, of("performance_measures", `t.jurisdiction, t.fy_start, t.phase, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.org_code,''), coalesce(t.org_name,''),
-			coalesce(t.prog_code,''), coalesce(t.prog_name,''), coalesce(t.measure_code,''), coalesce(t.measure_name,''), coalesce(t.unit,''), t.value, t.line`, "t.line"), id)
+		rows, err = s.pool.Query(ctx, of("performance_measures", "t.line, t.fy_start, t.phase COLLATE \"C\", t.measure_code COLLATE \"C\", t.value, t.unit COLLATE \"C\"", `t.jurisdiction, t.fy_start, t.phase, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.org_code,''), coalesce(t.org_name,''),
+			coalesce(t.prog_code,''), coalesce(t.prog_name,''), coalesce(t.measure_code,''), coalesce(t.measure_name,''), coalesce(t.unit,''), t.value, t.line`), id)
 	}
 	if err == nil {
-		b.Measures, err = pgx.CollectRows(rows, scanMeasure)
+		b.Measures, err = collect(rows, scanMeasure)
 	}
 	if err == nil {
-		rows, err = s.pool.Query(ctx, of("budget_descriptions", `t.subject, coalesce(t.code,''), coalesce(t.name,''), coalesce(t.text,''), t.line`, "t.line"), id)
+		rows, err = s.pool.Query(ctx, of("budget_descriptions", "t.line, t.subject COLLATE \"C\", t.code COLLATE \"C\", t.name COLLATE \"C\"", `t.subject, coalesce(t.code,''), coalesce(t.name,''), coalesce(t.text,''), t.line`), id)
 	}
 	if err == nil {
-		b.Descriptions, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (budget.Description, error) {
+		b.Descriptions, err = collect(rows, func(row pgx.CollectableRow) (budget.Description, error) {
 			var d budget.Description
 			err := row.Scan(&d.Subject, &d.Code, &d.Name, &d.Text, &d.Line)
 			return d, err
@@ -166,7 +166,7 @@ func (s *Store) DatasetKeys(ctx context.Context) ([][2]string, error) {
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list datasets")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) ([2]string, error) {
+	out, err := collect(rows, func(row pgx.CollectableRow) ([2]string, error) {
 		var k [2]string
 		err := row.Scan(&k[0], &k[1])
 		return k, err

@@ -132,7 +132,7 @@ func appliedMigrations(ctx context.Context, conn *pgx.Conn) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	names, err := collect(rows, pgx.RowTo[string])
 	if err != nil {
 		return nil, fmt.Errorf("schema_migrations: %w", err)
 	}

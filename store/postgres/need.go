@@ -155,7 +155,7 @@ func (s *Store) Runs(ctx context.Context) ([]need.RunInfo, error) {
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list need runs")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (need.RunInfo, error) {
+	out, err := collect(rows, func(row pgx.CollectableRow) (need.RunInfo, error) {
 		var i need.RunInfo
 		err := row.Scan(&i.ID, &i.Spec, &i.SpecVersion, &i.SpecHash, &i.Layer, &i.CreatedAt, &i.Areas)
 		i.CreatedAt = i.CreatedAt.UTC()
@@ -229,7 +229,7 @@ func (s *Store) Indicators(ctx context.Context, layer, period string) (*need.Tab
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read indicators")
 	}
-	vals, err := pgx.CollectRows(rows, scanIndicatorValue)
+	vals, err := collect(rows, scanIndicatorValue)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read indicators")
 	}
@@ -259,7 +259,7 @@ func (s *Store) IndicatorMeta(ctx context.Context) ([]need.IndicatorMeta, error)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read indicator metadata")
 	}
-	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (need.IndicatorMeta, error) {
+	out, err := collect(rows, func(row pgx.CollectableRow) (need.IndicatorMeta, error) {
 		var m need.IndicatorMeta
 		err := row.Scan(&m.Name, &m.Domain, &m.Direction, &m.Unit, &m.Source, &m.Year)
 		return m, err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash"
 	"math"
+	"reflect"
 	"sort"
 	"time"
 
@@ -92,6 +93,17 @@ func (d *digest) add(vs ...any) error {
 			fmt.Fprintf(d.h, "%d:", len(x))
 			d.h.Write(x)
 		default:
+			// a list is its length and elements, so that an empty list
+			// and none digest alike
+			if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice {
+				fmt.Fprintf(d.h, "[%d]", rv.Len())
+				for i := 0; i < rv.Len(); i++ {
+					if err := d.add(rv.Index(i).Interface()); err != nil {
+						return err
+					}
+				}
+				continue
+			}
 			b, err := json.Marshal(x)
 			if err != nil {
 				return err
