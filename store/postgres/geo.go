@@ -23,6 +23,10 @@ const SRID = 4326
 
 // SaveLayer stores l, replacing a layer of the same name, in one
 // transaction; its areas go in with COPY, geometry as EWKB in SRID 4326.
+// An area PostGIS finds invalid (a ring that crosses itself, which
+// budgetlens reads with the even-odd rule) is stored made valid
+// (ST_MakeValid) in geom for SQL, and as given in geom_input, which Layer
+// returns.
 func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 	return s.saveLayer(ctx, l, budget.ImportRun{})
 }
@@ -70,6 +74,12 @@ func (s *Store) saveLayer(ctx context.Context, l *geo.Layer, given budget.Import
 		_, err := tx.CopyFrom(ctx, pgx.Identifier{"geo_areas"}, []string{"layer", "pos", "id", "name", "population", "geom", "lon", "lat", "attrs"}, pgx.CopyFromRows(rows))
 		if err != nil {
 			return s.errorf(budget.EINTERNAL, err, "unable to save the areas of layer %s", l.Name)
+		}
+		// areas PostGIS calls invalid (a ring crossing itself) are made
+		// valid for SQL, keeping the input for budgetlens' own reads
+		if _, err := tx.Exec(ctx, `UPDATE geo_areas SET geom_input = ST_AsBinary(geom), geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), 3))
+			WHERE layer = $1 AND geom IS NOT NULL AND NOT ST_IsValid(geom)`, l.Name); err != nil {
+			return s.errorf(budget.EINTERNAL, err, "unable to make the areas of layer %s valid for PostGIS", l.Name)
 		}
 		return nil
 	})
@@ -149,7 +159,7 @@ func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read layer %s", name)
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, name, population, ST_AsBinary(geom), lon, lat, attrs::text FROM geo_areas WHERE layer = $1 ORDER BY pos`, name)
+	rows, err := s.pool.Query(ctx, `SELECT id, name, population, coalesce(geom_input, ST_AsBinary(geom)), lon, lat, attrs::text FROM geo_areas WHERE layer = $1 ORDER BY pos`, name)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read layer %s", name)
 	}
