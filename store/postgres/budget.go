@@ -276,6 +276,9 @@ func (s *Store) copyTable(ctx context.Context, tx pgx.Tx, b *budget.Batch, table
 	}
 	src := &rowSource{n: n, fill: fill, row: make([]any, len(cols)), i: -1}
 	got, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, src)
+	if err != nil && ctx.Err() != nil {
+		return s.errorf(budget.EINTERNAL, ctx.Err(), "the import of %s was cancelled while loading %s; nothing was stored", b.SourceFile, table)
+	}
 	if err != nil {
 		return s.errorf(budget.EINTERNAL, err, "unable to load the rows of %s into %s; nothing was stored", b.SourceFile, table)
 	}
