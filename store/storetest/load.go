@@ -129,7 +129,10 @@ func reader(ctx context.Context, s Store, c int, deadline time.Time, fail func(s
 			_, err := s.PhaseTotal(ctx, budget.Filter{Jurisdiction: "la", FiscalYear: &fy, Phase: budget.Adopted, Kind: budget.Expenditure})
 			return err
 		},
-		func() error { _, err := s.LineItems(ctx, budget.Filter{Jurisdiction: "la", Department: "44"}); return err },
+		func() error {
+			_, err := s.LineItems(ctx, budget.Filter{Jurisdiction: "la", Department: "44"})
+			return err
+		},
 		func() error { _, err := s.Layers(ctx); return err },
 		func() error { _, err := s.Runs(ctx); return err },
 		func() error { _, err := s.ImportRuns(ctx); return err },
