@@ -227,55 +227,90 @@ var (
 	descriptionColumns = []string{"slice_id", "jurisdiction", "subject", "code", "name", "text", "line"}
 )
 
-// copyRows loads b's rows with COPY (binary) inside tx.
+// copyRows loads b's rows with COPY inside tx.
 func (s *Store) copyRows(ctx context.Context, tx pgx.Tx, b *budget.Batch, ids map[sliceKey]int64) error {
 	j := b.Jurisdiction.ID
 	items := b.LineItems
-	if err := s.copyTable(ctx, tx, b, "line_items", lineItemColumns, len(items), func(i int, row []any) {
+	if err := s.copyTable(ctx, tx, b, "line_items", lineItemColumns, len(items), func(i int, r *csvRow) {
 		l := &items[i]
-		row[0], row[1], row[2], row[3], row[4] = ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}], j, int32(l.FiscalYear.Start), string(l.Phase), string(l.Kind)
-		row[5], row[6], row[7], row[8] = l.Department.Code, l.Department.Name, l.OrgUnit.Code, l.OrgUnit.Name
-		row[9], row[10], row[11], row[12] = l.Program.Code, l.Program.Name, l.Fund.Code, l.Fund.Name
-		row[13], row[14], row[15], row[16] = l.SourceFund.Code, l.SourceFund.Name, l.Account.Code, l.Account.Name
-		row[17], row[18], row[19], row[20], row[21] = l.Function.Code, l.Function.Name, l.AmountCents, l.Key, int32(l.Line)
+		r.Int(ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}])
+		r.Text(j)
+		r.Int(int64(l.FiscalYear.Start))
+		r.Text(string(l.Phase))
+		r.Text(string(l.Kind))
+		writeClassification(r, &l.Classification, true, true)
+		r.Int(l.AmountCents)
+		r.Text(l.Key)
+		r.Int(int64(l.Line))
 	}); err != nil {
 		return err
 	}
 	reqSlice := ids[sliceKey{"requests", b.FiscalYear.Start, b.Phase}]
-	if err := s.copyTable(ctx, tx, b, "budget_requests", requestColumns, len(b.Requests), func(i int, row []any) {
-		r := &b.Requests[i]
-		row[0], row[1], row[2] = reqSlice, j, int32(b.FiscalYear.Start)
-		row[3], row[4], row[5], row[6] = r.Department.Code, r.Department.Name, r.Program.Code, r.Program.Name
-		row[7], row[8], row[9], row[10] = r.Fund.Code, r.Fund.Name, r.SourceFund.Code, r.SourceFund.Name
-		row[11], row[12], row[13], row[14], row[15] = r.Account.Code, r.Account.Name, r.Description, r.Category, r.Recurrence
-		row[16], row[17], row[18], row[19] = r.ProposedCents, r.AdoptedCents, r.Key, int32(r.Line)
+	if err := s.copyTable(ctx, tx, b, "budget_requests", requestColumns, len(b.Requests), func(i int, r *csvRow) {
+		q := &b.Requests[i]
+		r.Int(reqSlice)
+		r.Text(j)
+		r.Int(int64(b.FiscalYear.Start))
+		writeClassification(r, &q.Classification, false, false)
+		r.Text(q.Description)
+		r.Text(q.Category)
+		r.Text(q.Recurrence)
+		r.IntOrNull(q.ProposedCents)
+		r.IntOrNull(q.AdoptedCents)
+		r.Text(q.Key)
+		r.Int(int64(q.Line))
 	}); err != nil {
 		return err
 	}
-	if err := s.copyTable(ctx, tx, b, "performance_measures", measureColumns, len(b.Measures), func(i int, row []any) {
+	if err := s.copyTable(ctx, tx, b, "performance_measures", measureColumns, len(b.Measures), func(i int, r *csvRow) {
 		m := &b.Measures[i]
-		row[0], row[1], row[2], row[3] = ids[sliceKey{"measures", m.FiscalYear.Start, m.Phase}], j, int32(m.FiscalYear.Start), string(m.Phase)
-		row[4], row[5], row[6], row[7] = m.Department.Code, m.Department.Name, m.OrgUnit.Code, m.OrgUnit.Name
-		row[8], row[9], row[10], row[11] = m.Program.Code, m.Program.Name, m.Measure.Code, m.Measure.Name
-		row[12], row[13], row[14] = m.Unit, m.Value, int32(m.Line)
+		r.Int(ids[sliceKey{"measures", m.FiscalYear.Start, m.Phase}])
+		r.Text(j)
+		r.Int(int64(m.FiscalYear.Start))
+		r.Text(string(m.Phase))
+		for _, c := range [...]budget.Code{m.Department, m.OrgUnit, m.Program, m.Measure} {
+			r.Text(c.Code)
+			r.Text(c.Name)
+		}
+		r.Text(m.Unit)
+		r.Float(m.Value)
+		r.Int(int64(m.Line))
 	}); err != nil {
 		return err
 	}
 	descSlice := ids[sliceKey{"descriptions", b.FiscalYear.Start, b.Phase}]
-	return s.copyTable(ctx, tx, b, "budget_descriptions", descriptionColumns, len(b.Descriptions), func(i int, row []any) {
+	return s.copyTable(ctx, tx, b, "budget_descriptions", descriptionColumns, len(b.Descriptions), func(i int, r *csvRow) {
 		d := &b.Descriptions[i]
-		row[0], row[1], row[2], row[3], row[4], row[5], row[6] = descSlice, j, d.Subject, d.Code, d.Name, d.Text, int32(d.Line)
+		r.Int(descSlice)
+		r.Text(j)
+		r.Text(d.Subject)
+		r.Text(d.Code)
+		r.Text(d.Name)
+		r.Text(d.Text)
+		r.Int(int64(d.Line))
 	})
 }
 
-// copyTable streams n rows into table with COPY; fill writes row i into
-// a reused slice.
-func (s *Store) copyTable(ctx context.Context, tx pgx.Tx, b *budget.Batch, table string, cols []string, n int, fill func(i int, row []any)) error {
+// writeClassification writes the code and name columns of c in the
+// tables' order: department, [org unit,] program, fund, source fund,
+// account[, function].
+func writeClassification(r *csvRow, c *budget.Classification, org, function bool) {
+	codes := [...]*budget.Code{&c.Department, &c.OrgUnit, &c.Program, &c.Fund, &c.SourceFund, &c.Account, &c.Function}
+	for k, code := range codes {
+		if k == 1 && !org || k == 6 && !function {
+			continue
+		}
+		r.Text(code.Code)
+		r.Text(code.Name)
+	}
+}
+
+// copyTable streams n rows into table with COPY; write builds row i.
+func (s *Store) copyTable(ctx context.Context, tx pgx.Tx, b *budget.Batch, table string, cols []string, n int, write func(i int, r *csvRow)) error {
 	if n == 0 {
 		return nil
 	}
-	src := &rowSource{n: n, fill: fill, row: make([]any, len(cols)), i: -1}
-	got, err := tx.CopyFrom(ctx, pgx.Identifier{table}, cols, src)
+	got, err := copyCSV(ctx, tx, table, cols, n, write)
 	if err != nil && ctx.Err() != nil {
 		return s.errorf(budget.EINTERNAL, ctx.Err(), "the import of %s was cancelled while loading %s; nothing was stored", b.SourceFile, table)
 	}
@@ -287,17 +322,3 @@ func (s *Store) copyTable(ctx context.Context, tx pgx.Tx, b *budget.Batch, table
 	}
 	return nil
 }
-
-// rowSource feeds CopyFrom without building all rows first.
-type rowSource struct {
-	n, i int
-	row  []any
-	fill func(i int, row []any)
-}
-
-func (r *rowSource) Next() bool { r.i++; return r.i < r.n }
-func (r *rowSource) Values() ([]any, error) {
-	r.fill(r.i, r.row)
-	return r.row, nil
-}
-func (r *rowSource) Err() error { return nil }

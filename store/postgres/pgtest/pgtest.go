@@ -69,7 +69,8 @@ func WithDatabase(t testing.TB, u, db string) string {
 }
 
 // WithSearchPath returns u with search_path set to schema, then public
-// (where PostGIS lives).
+// (where PostGIS lives), through the options parameter that both pgx and
+// libpq (psql) understand.
 func WithSearchPath(t testing.TB, u, schema string) string {
 	t.Helper()
 	p, err := url.Parse(u)
@@ -77,7 +78,7 @@ func WithSearchPath(t testing.TB, u, schema string) string {
 		t.Fatalf("pgtest: %v", err)
 	}
 	q := p.Query()
-	q.Set("search_path", schema+",public")
+	q.Set("options", "-csearch_path="+schema+",public")
 	p.RawQuery = q.Encode()
 	return p.String()
 }
