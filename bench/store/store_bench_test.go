@@ -64,7 +64,9 @@ func ours(b *testing.B, url, path string) (time.Duration, int) {
 	}
 	parsed := time.Since(start)
 	rows := 0
-	defer func() { b.Logf("read %v, stored %v", parsed.Round(time.Millisecond), (time.Since(start) - parsed).Round(time.Millisecond)) }()
+	defer func() {
+		b.Logf("read %v, stored %v", parsed.Round(time.Millisecond), (time.Since(start) - parsed).Round(time.Millisecond))
+	}()
 	for _, batch := range bs {
 		if _, err := s.ImportBatch(ctx, batch); err != nil {
 			b.Fatal(err)
