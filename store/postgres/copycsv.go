@@ -11,7 +11,7 @@ import (
 )
 
 // csvRow builds one line of COPY ... (FORMAT csv) input. Text is always
-// quoted when empty (so that it stays ” and is not read as NULL) or when
+// quoted when empty (so that it stays an empty string, not NULL) or when
 // it holds a delimiter, a quote, a line break or a backslash (so that no
 // line can read as the end-of-data marker \.); NULL is an empty unquoted
 // field.
