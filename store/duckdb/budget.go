@@ -142,7 +142,7 @@ func (s *Store) importTx(ctx context.Context, conn *sql.Conn, b *budget.Batch, g
 	}
 
 	if len(b.LineItems) >= bulkThreshold {
-		if err := bulkLineItems(ctx, conn, j.ID, b.LineItems, func(l *budget.LineItem) int64 {
+		if err := bulkLineItems(ctx, conn, s.bulkFile(), j.ID, b.LineItems, func(l *budget.LineItem) int64 {
 			return ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}]
 		}); err != nil {
 			return run, err
@@ -213,10 +213,17 @@ var lineItemColumns = `{'slice_id': 'BIGINT', 'jurisdiction': 'VARCHAR', 'fy_sta
 	'fund_code': 'VARCHAR', 'fund_name': 'VARCHAR', 'sfund_code': 'VARCHAR', 'sfund_name': 'VARCHAR', 'account_code': 'VARCHAR', 'account_name': 'VARCHAR',
 	'function_code': 'VARCHAR', 'function_name': 'VARCHAR', 'amount_cents': 'BIGINT', 'nat_key': 'VARCHAR', 'line': 'INTEGER'}`
 
-// bulkLineItems writes items to a temporary CSV and inserts them with
-// read_csv on conn (inside the caller's transaction).
-func bulkLineItems(ctx context.Context, conn *sql.Conn, jurisdiction string, items []budget.LineItem, slice func(*budget.LineItem) int64) error {
-	f, err := os.CreateTemp("", "budgetlens-items-*.csv")
+// bulkLineItems writes items to a temporary CSV (path, or a new file in
+// the system's temporary directory when path is empty) and inserts them
+// with read_csv on conn (inside the caller's transaction).
+func bulkLineItems(ctx context.Context, conn *sql.Conn, path, jurisdiction string, items []budget.LineItem, slice func(*budget.LineItem) int64) error {
+	var f *os.File
+	var err error
+	if path == "" {
+		f, err = os.CreateTemp("", "budgetlens-items-*.csv")
+	} else {
+		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
+	}
 	if err != nil {
 		return fmt.Errorf("store: unable to create a temporary file: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
+	"os"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/store"
@@ -43,11 +44,27 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("store: unable to open %s: %w (is another budgetlens process using it?)", path, err)
 	}
 	s := &Store{db: db, path: path}
+	// a bulk import killed while it wrote (kill -9, a power cut) leaves its
+	// temporary CSV beside the store; the store is open only here now
+	if f := s.bulkFile(); f != "" {
+		os.Remove(f)
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// bulkFile is where a large import writes its temporary CSV: beside the
+// store file, so that only the process holding the store uses it and the
+// next Open removes what a killed import left; "" (the system's temporary
+// directory) for an in-memory store.
+func (s *Store) bulkFile() string {
+	if s.path == "" {
+		return ""
+	}
+	return s.path + ".importing.csv"
 }
 
 // Path returns the file the store was opened from ("" for in-memory).
