@@ -64,6 +64,14 @@ func lockImport(ctx context.Context, tx pgx.Tx, b *budget.Batch) error {
 	return nil
 }
 
+// lockName takes the transaction-scoped advisory lock named by parts
+// (a layer's name, an indicator table's layer and period), so that two
+// writers of the same thing run one after the other.
+func lockName(ctx context.Context, tx pgx.Tx, parts ...string) error {
+	_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, lockKey(parts...))
+	return err
+}
+
 // lockKey is the 64-bit advisory-lock key of a name (FNV-1a of its parts
 // joined by the unit separator, under a "budgetlens import" prefix).
 func lockKey(parts ...string) int64 {

@@ -42,6 +42,9 @@ func (s *Store) saveLayer(ctx context.Context, l *geo.Layer, given budget.Import
 		return err
 	}
 	return s.withTx(ctx, func(tx pgx.Tx) error {
+		if err := lockName(ctx, tx, "layer", l.Name); err != nil {
+			return s.errorf(budget.EINTERNAL, err, "unable to lock layer %s", l.Name)
+		}
 		if err := registerGeometry(ctx, tx.Conn()); err != nil {
 			return s.errorf(budget.EINTERNAL, err, "unable to save layer %s", l.Name)
 		}
@@ -222,6 +225,9 @@ func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
 // DeleteLayer removes a layer and its areas.
 func (s *Store) DeleteLayer(ctx context.Context, name string) error {
 	return s.withTx(ctx, func(tx pgx.Tx) error {
+		if err := lockName(ctx, tx, "layer", name); err != nil {
+			return s.errorf(budget.EINTERNAL, err, "unable to lock layer %s", name)
+		}
 		tag, err := tx.Exec(ctx, `DELETE FROM geo_layers WHERE name = $1`, name)
 		if err != nil {
 			return s.errorf(budget.EINTERNAL, err, "unable to delete layer %s", name)

@@ -3,15 +3,20 @@ package postgres
 import (
 	"context"
 	"flag"
+	"math"
 	"reflect"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/budgetlens/budgetlens/need"
 	"github.com/budgetlens/budgetlens/store/postgres/pgtest"
 	"github.com/budgetlens/budgetlens/store/storecopy"
 	"github.com/budgetlens/budgetlens/store/storetest"
+	"github.com/paulmach/orb"
 )
 
 var soak = flag.Duration("soak", 5*time.Second, "how long TestManyClients keeps its 50 clients working (the issue's full run: -soak 60s)")
@@ -124,5 +129,36 @@ func TestReadsDoNotWaitForImports(t *testing.T) {
 	}
 	if n, _ := s.PhaseTotal(ctx, budget.Filter{Jurisdiction: "tc"}); n != 257 {
 		t.Fatalf("after the lock: %d, want 257", n)
+	}
+}
+
+// TestConcurrentSavesOfOneLayerAndIndicators: clients saving the same
+// layer, or the same indicators, at once each succeed in turn and leave
+// one copy, not a key error or doubled values.
+func TestConcurrentSavesOfOneLayerAndIndicators(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.URL(t)
+	s := open1(t, u, Options{})
+	l := &geo.Layer{Name: "cd", Source: "cd.geojson", Areas: []geo.Area{{ID: "1", Name: "one", Geom: orb.MultiPolygon{{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}}}}}
+	set := &need.IndicatorSet{Layer: "tracts", Period: "2019", File: "a.csv", Hash: "h",
+		Values: []need.IndicatorValue{{Area: "1", Indicator: "poverty", Value: 0.2, MOE: math.NaN()}}}
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 8; i++ {
+		wg.Add(2)
+		go func() { defer wg.Done(); errs <- s.SaveLayer(ctx, l) }()
+		go func() { defer wg.Done(); _, err := s.SaveIndicators(ctx, set); errs <- err }()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var areas, values int
+	s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM geo_areas), (SELECT count(*) FROM need_indicator_values)`).Scan(&areas, &values)
+	if areas != 1 || values != 1 {
+		t.Fatalf("%d areas and %d values after concurrent saves, want 1 and 1", areas, values)
 	}
 }

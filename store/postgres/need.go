@@ -177,6 +177,9 @@ func (s *Store) SaveIndicators(ctx context.Context, set *need.IndicatorSet) (int
 func (s *Store) saveIndicators(ctx context.Context, set *need.IndicatorSet, given budget.ImportRun) (int64, error) {
 	var id int64
 	err := s.withTx(ctx, func(tx pgx.Tx) error {
+		if err := lockName(ctx, tx, "indicators", set.Layer, set.Period); err != nil {
+			return s.errorf(budget.EINTERNAL, err, "unable to lock the indicators of %s %s", set.Layer, set.Period)
+		}
 		run := budget.ImportRun{ID: given.ID, Kind: "indicators", SourceFile: set.File, ContentHash: set.Hash, Rows: int64(len(set.Values)),
 			Version: budget.Version, StartedAt: nowUTC()}
 		if given.ID != 0 {
