@@ -271,3 +271,27 @@ func open1(t *testing.T, u string, opt Options) *Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// TestTLSParametersPassThrough: TLS settings in the URL reach the driver.
+// The test server speaks no TLS, so sslmode=require is refused by it, and
+// a missing CA file is reported by name.
+func TestTLSParametersPassThrough(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	u, _ := url.Parse(pgtest.Server(t))
+	q := u.Query()
+	q.Set("sslmode", "require")
+	u.RawQuery = q.Encode()
+	_, err := Open(ctx, u.String(), Options{})
+	if err == nil || !strings.Contains(strings.ToLower(err.Error()), "ssl") {
+		t.Fatalf("sslmode=require against a server without TLS: %v", err)
+	}
+	q.Set("sslmode", "verify-full")
+	q.Set("sslrootcert", "/nonexistent/budgetlens-ca.pem")
+	u.RawQuery = q.Encode()
+	_, err = Open(ctx, u.String(), Options{})
+	if err == nil || !strings.Contains(err.Error(), "budgetlens-ca.pem") {
+		t.Fatalf("a missing sslrootcert: %v", err)
+	}
+	t.Log(err)
+}

@@ -78,7 +78,7 @@ func Open(ctx context.Context, url string, opt Options) (*Store, error) {
 	s := &Store{where: Redact(url), readOnly: opt.ReadOnly}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "store: cannot read the database URL %s: %s (write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=require)",
+		return nil, budget.Errorf(budget.EINVALID, "store: cannot use the database URL %s: %s (its form is postgres://USER:PASSWORD@HOST:PORT/DATABASE?PARAMETERS; docs/postgres.md lists the parameters)",
 			s.where, scrub(err.Error(), passwordsOf(url)))
 	}
 	s.secrets = append(passwordsOf(url), cfg.ConnConfig.Password)
