@@ -20,5 +20,6 @@ func open(t *testing.T, opt Options) *Store {
 }
 
 func TestStoreSuite(t *testing.T) {
+	pgtest.Server(t) // skip (or fail under CI) once, not in every part
 	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t, Options{}) })
 }
