@@ -125,23 +125,44 @@ func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 	return l, rows.Err()
 }
 
-// Layers lists the stored layers by name.
+// Layers lists the stored layers by name. A layer's population is summed
+// in Go over its areas in their order, as geo.Layer.Info does, so that
+// both stores give the same float to the last bit.
 func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT l.name, l.source, coalesce(l.content_hash, ''), l.areas, coalesce((SELECT sum(population) FROM geo_areas a WHERE a.layer = l.name), 0)
-		FROM geo_layers l ORDER BY l.name`)
+	rows, err := s.db.QueryContext(ctx, `SELECT l.name, l.source, coalesce(l.content_hash, ''), l.areas FROM geo_layers l ORDER BY l.name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list layers: %w", err)
 	}
-	defer rows.Close()
 	out := []geo.LayerInfo{}
 	for rows.Next() {
 		var li geo.LayerInfo
-		if err := rows.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas, &li.Population); err != nil {
+		if err := rows.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas); err != nil {
+			rows.Close()
 			return nil, fmt.Errorf("store: unable to list layers: %w", err)
 		}
 		out = append(out, li)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to list layers: %w", err)
+	}
+	pop := map[string]float64{}
+	err = each(ctx, s.db, `SELECT layer, population FROM geo_areas WHERE ? ORDER BY layer, pos`, true, func(r *sql.Rows) error {
+		var layer string
+		var p float64
+		if err := r.Scan(&layer, &p); err != nil {
+			return err
+		}
+		pop[layer] += p
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list layers: %w", err)
+	}
+	for i := range out {
+		out[i].Population = pop[out[i].Layer]
+	}
+	return out, nil
 }
 
 // DeleteLayer removes a layer and its areas.

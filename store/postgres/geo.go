@@ -200,21 +200,41 @@ func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 	return l, nil
 }
 
-// Layers lists the stored layers by name.
+// Layers lists the stored layers by name. A layer's population is summed
+// in Go over its areas in their order, as geo.Layer.Info does, so that
+// both stores give the same float to the last bit.
 func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
-	rows, err := s.pool.Query(ctx, `SELECT l.name, l.source, coalesce(l.content_hash, ''), l.areas,
-		coalesce((SELECT sum(population) FROM geo_areas a WHERE a.layer = l.name), 0)
-		FROM geo_layers l ORDER BY l.name`+byteOrder)
+	rows, err := s.pool.Query(ctx, `SELECT l.name, l.source, coalesce(l.content_hash, ''), l.areas FROM geo_layers l ORDER BY l.name`+byteOrder)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list layers")
 	}
 	out, err := collect(rows, func(row pgx.CollectableRow) (geo.LayerInfo, error) {
 		var li geo.LayerInfo
-		err := row.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas, &li.Population)
+		err := row.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas)
 		return li, err
 	})
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list layers")
+	}
+	pop := map[string]float64{}
+	rows, err = s.pool.Query(ctx, `SELECT layer, population FROM geo_areas ORDER BY layer, pos`)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to list layers")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var layer string
+		var p float64
+		if err := rows.Scan(&layer, &p); err != nil {
+			return nil, s.errorf(budget.EINTERNAL, err, "unable to list layers")
+		}
+		pop[layer] += p
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to list layers")
+	}
+	for i := range out {
+		out[i].Population = pop[out[i].Layer]
 	}
 	if out == nil {
 		out = []geo.LayerInfo{}
