@@ -239,70 +239,70 @@ var (
 func (s *Store) copyRows(ctx context.Context, tx pgx.Tx, b *budget.Batch, ids map[sliceKey]int64) error {
 	j := b.Jurisdiction.ID
 	items := b.LineItems
-	if err := s.copyTable(ctx, tx, b, "line_items", lineItemColumns, len(items), func(i int, r *csvRow) {
+	if err := s.copyTable(ctx, tx, b, "line_items", lineItemColumns, len(items), func(i int, r *copyRow) {
 		l := &items[i]
-		r.Int(ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}])
+		r.Int8(ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}])
 		r.Text(j)
-		r.Int(int64(l.FiscalYear.Start))
+		r.Int4(l.FiscalYear.Start)
 		r.Text(string(l.Phase))
 		r.Text(string(l.Kind))
 		writeClassification(r, &l.Classification, true, true)
-		r.Int(l.AmountCents)
+		r.Int8(l.AmountCents)
 		r.Text(l.Key)
-		r.Int(int64(l.Line))
+		r.Int4(l.Line)
 	}); err != nil {
 		return err
 	}
 	reqSlice := ids[sliceKey{"requests", b.FiscalYear.Start, b.Phase}]
-	if err := s.copyTable(ctx, tx, b, "budget_requests", requestColumns, len(b.Requests), func(i int, r *csvRow) {
+	if err := s.copyTable(ctx, tx, b, "budget_requests", requestColumns, len(b.Requests), func(i int, r *copyRow) {
 		q := &b.Requests[i]
-		r.Int(reqSlice)
+		r.Int8(reqSlice)
 		r.Text(j)
-		r.Int(int64(b.FiscalYear.Start))
+		r.Int4(b.FiscalYear.Start)
 		writeClassification(r, &q.Classification, false, false)
 		r.Text(q.Description)
 		r.Text(q.Category)
 		r.Text(q.Recurrence)
-		r.IntOrNull(q.ProposedCents)
-		r.IntOrNull(q.AdoptedCents)
+		r.Int8OrNull(q.ProposedCents)
+		r.Int8OrNull(q.AdoptedCents)
 		r.Text(q.Key)
-		r.Int(int64(q.Line))
+		r.Int4(q.Line)
 	}); err != nil {
 		return err
 	}
-	if err := s.copyTable(ctx, tx, b, "performance_measures", measureColumns, len(b.Measures), func(i int, r *csvRow) {
+	if err := s.copyTable(ctx, tx, b, "performance_measures", measureColumns, len(b.Measures), func(i int, r *copyRow) {
 		m := &b.Measures[i]
-		r.Int(ids[sliceKey{"measures", m.FiscalYear.Start, m.Phase}])
+		r.Int8(ids[sliceKey{"measures", m.FiscalYear.Start, m.Phase}])
 		r.Text(j)
-		r.Int(int64(m.FiscalYear.Start))
+		r.Int4(m.FiscalYear.Start)
 		r.Text(string(m.Phase))
 		for _, c := range [...]budget.Code{m.Department, m.OrgUnit, m.Program, m.Measure} {
 			r.Text(c.Code)
 			r.Text(c.Name)
 		}
 		r.Text(m.Unit)
-		r.Float(m.Value)
-		r.Int(int64(m.Line))
+		r.Float8(m.Value)
+		r.Int4(m.Line)
 	}); err != nil {
 		return err
 	}
 	descSlice := ids[sliceKey{"descriptions", b.FiscalYear.Start, b.Phase}]
-	return s.copyTable(ctx, tx, b, "budget_descriptions", descriptionColumns, len(b.Descriptions), func(i int, r *csvRow) {
+	return s.copyTable(ctx, tx, b, "budget_descriptions", descriptionColumns, len(b.Descriptions), func(i int, r *copyRow) {
 		d := &b.Descriptions[i]
-		r.Int(descSlice)
+		r.Int8(descSlice)
 		r.Text(j)
 		r.Text(d.Subject)
 		r.Text(d.Code)
 		r.Text(d.Name)
 		r.Text(d.Text)
-		r.Int(int64(d.Line))
+		r.Int4(d.Line)
 	})
 }
 
 // writeClassification writes the code and name columns of c in the
 // tables' order: department, [org unit,] program, fund, source fund,
 // account[, function].
-func writeClassification(r *csvRow, c *budget.Classification, org, function bool) {
+func writeClassification(r *copyRow, c *budget.Classification, org, function bool) {
 	codes := [...]*budget.Code{&c.Department, &c.OrgUnit, &c.Program, &c.Fund, &c.SourceFund, &c.Account, &c.Function}
 	for k, code := range codes {
 		if k == 1 && !org || k == 6 && !function {
@@ -314,11 +314,11 @@ func writeClassification(r *csvRow, c *budget.Classification, org, function bool
 }
 
 // copyTable streams n rows into table with COPY; write builds row i.
-func (s *Store) copyTable(ctx context.Context, tx pgx.Tx, b *budget.Batch, table string, cols []string, n int, write func(i int, r *csvRow)) error {
+func (s *Store) copyTable(ctx context.Context, tx pgx.Tx, b *budget.Batch, table string, cols []string, n int, write func(i int, r *copyRow)) error {
 	if n == 0 {
 		return nil
 	}
-	got, err := copyCSV(ctx, tx, table, cols, n, write)
+	got, err := copyBinary(ctx, tx, table, cols, n, write)
 	if err != nil && ctx.Err() != nil {
 		return s.errorf(budget.EINTERNAL, ctx.Err(), "the import of %s was cancelled while loading %s; nothing was stored", b.SourceFile, table)
 	}
