@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/store"
 	duck "github.com/duckdb/duckdb-go/v2"
 )
 
@@ -366,7 +367,7 @@ func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineIt
 		coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
 		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line
-		FROM current_line_items`+w+` ORDER BY dept_code, prog_code, fund_code, account_code, fy_start, phase, line`, args...)
+		FROM current_line_items`+w+store.OrderBy(store.LineItemOrder, ""), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read line items: %w", err)
 	}
@@ -458,7 +459,7 @@ func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request
 	rows, err := s.db.QueryContext(ctx, `SELECT jurisdiction, fy_start, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
 		coalesce(description,''), coalesce(category,''), coalesce(recurrence,''), proposed_cents, adopted_cents, nat_key, line
-		FROM current_budget_requests`+w+` ORDER BY dept_code, prog_code, line`, args...)
+		FROM current_budget_requests`+w+store.OrderBy(store.RequestOrder, ""), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read budget requests: %w", err)
 	}
@@ -489,7 +490,7 @@ func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure
 	w, args := where(f, true, false, true)
 	rows, err := s.db.QueryContext(ctx, `SELECT jurisdiction, fy_start, phase, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''),
 		coalesce(prog_code,''), coalesce(prog_name,''), coalesce(measure_code,''), coalesce(measure_name,''), coalesce(unit,''), value, line
-		FROM current_performance_measures`+w+` ORDER BY dept_code, prog_code, measure_code, fy_start, phase, line`, args...)
+		FROM current_performance_measures`+w+store.OrderBy(store.MeasureOrder, ""), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read measures: %w", err)
 	}
@@ -512,7 +513,7 @@ func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure
 // Descriptions returns current published texts for a subject.
 func (s *Store) Descriptions(ctx context.Context, jurisdiction, subject string) ([]budget.Description, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT subject, coalesce(code,''), coalesce(name,''), coalesce(text,''), line
-		FROM current_budget_descriptions WHERE (? = '' OR jurisdiction = ?) AND (? = '' OR subject = ?) ORDER BY subject, code, line`,
+		FROM current_budget_descriptions WHERE (? = '' OR jurisdiction = ?) AND (? = '' OR subject = ?)`+store.OrderBy(store.DescriptionOrder, ""),
 		jurisdiction, jurisdiction, subject, subject)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read descriptions: %w", err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -76,7 +77,7 @@ func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineIt
 		coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
 		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line
-		FROM current_line_items`+w+` ORDER BY dept_code`+byteOrder+`, prog_code`+byteOrder+`, fund_code`+byteOrder+`, account_code`+byteOrder+`, fy_start, phase`+byteOrder+`, line`, args...)
+		FROM current_line_items`+w+store.OrderBy(store.LineItemOrder, byteOrder), args...)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read line items")
 	}
@@ -172,7 +173,7 @@ func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request
 	rows, err := s.pool.Query(ctx, `SELECT jurisdiction, fy_start, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
 		coalesce(description,''), coalesce(category,''), coalesce(recurrence,''), proposed_cents, adopted_cents, nat_key, line
-		FROM current_budget_requests`+w+` ORDER BY dept_code`+byteOrder+`, prog_code`+byteOrder+`, line`, args...)
+		FROM current_budget_requests`+w+store.OrderBy(store.RequestOrder, byteOrder), args...)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read budget requests")
 	}
@@ -197,7 +198,7 @@ func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure
 	w, args := where(f, true, false)
 	rows, err := s.pool.Query(ctx, `SELECT jurisdiction, fy_start, phase, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''),
 		coalesce(prog_code,''), coalesce(prog_name,''), coalesce(measure_code,''), coalesce(measure_name,''), coalesce(unit,''), value, line
-		FROM current_performance_measures`+w+` ORDER BY dept_code`+byteOrder+`, prog_code`+byteOrder+`, measure_code`+byteOrder+`, fy_start, phase`+byteOrder+`, line`, args...)
+		FROM current_performance_measures`+w+store.OrderBy(store.MeasureOrder, byteOrder), args...)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read measures")
 	}
@@ -222,7 +223,7 @@ func scanMeasure(row pgx.CollectableRow) (budget.Measure, error) {
 func (s *Store) Descriptions(ctx context.Context, jurisdiction, subject string) ([]budget.Description, error) {
 	rows, err := s.pool.Query(ctx, `SELECT subject, coalesce(code,''), coalesce(name,''), coalesce(text,''), line
 		FROM current_budget_descriptions WHERE ($1 = '' OR jurisdiction = $1) AND ($2 = '' OR subject = $2)
-		ORDER BY subject`+byteOrder+`, code`+byteOrder+`, line`, jurisdiction, subject)
+		`+store.OrderBy(store.DescriptionOrder, byteOrder), jurisdiction, subject)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read descriptions")
 	}
