@@ -17,7 +17,7 @@ var (
 )
 
 // numericColumns are the columns of those orders that are not text.
-var numericColumns = map[string]bool{"fy_start": true, "line": true, "amount_cents": true, "proposed_cents": true, "adopted_cents": true, "value": true}
+var numericColumns = map[string]bool{"slice_id": true, "fy_start": true, "line": true, "amount_cents": true, "proposed_cents": true, "adopted_cents": true, "value": true}
 
 // OrderBy writes an ORDER BY list of cols, ascending, with NULLs last;
 // textSuffix follows every text column (`COLLATE "C"` on PostgreSQL, so

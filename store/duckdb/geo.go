@@ -147,7 +147,7 @@ func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
 		return nil, fmt.Errorf("store: unable to list layers: %w", err)
 	}
 	pop := map[string]float64{}
-	err = each(ctx, s.db, `SELECT layer, population FROM geo_areas WHERE ? ORDER BY layer, pos`, true, func(r *sql.Rows) error {
+	err = each(ctx, s.db, `SELECT layer, population FROM geo_areas ORDER BY layer, pos`, nil, func(r *sql.Rows) error {
 		var layer string
 		var p float64
 		if err := r.Scan(&layer, &p); err != nil {

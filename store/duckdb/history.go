@@ -58,10 +58,12 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 		return nil, fmt.Errorf("store: unable to read import run %d: %w", id, err)
 	}
 	b.FiscalYear.StartMonth, b.Phase = 7, budget.Phase(phase)
-	of := func(table, order, cols string) string {
-		return `SELECT ` + cols + ` FROM ` + table + ` t JOIN budget_slices s ON s.id = t.slice_id WHERE s.run_id = ? ORDER BY t.slice_id, ` + order
+	// slice by slice, in the listings' order (the same as the PostgreSQL store's)
+	of := func(table string, order []string, cols string) string {
+		return `SELECT ` + cols + ` FROM ` + table + ` t WHERE slice_id IN (SELECT id FROM budget_slices WHERE run_id = ?)` +
+			store.OrderBy(append([]string{"slice_id"}, order...), "")
 	}
-	err = each(ctx, s.db, of("line_items", "t.line, t.kind, t.nat_key, t.amount_cents, t.dept_name, t.prog_name, t.fund_name, t.account_name, t.org_name, t.sfund_name, t.function_name", `t.jurisdiction, t.fy_start, t.phase, t.kind,
+	err = each(ctx, s.db, of("line_items", store.LineItemOrder, `t.jurisdiction, t.fy_start, t.phase, t.kind,
 		coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.org_code,''), coalesce(t.org_name,''), coalesce(t.prog_code,''), coalesce(t.prog_name,''),
 		coalesce(t.fund_code,''), coalesce(t.fund_name,''), coalesce(t.sfund_code,''), coalesce(t.sfund_name,''), coalesce(t.account_code,''), coalesce(t.account_name,''),
 		coalesce(t.function_code,''), coalesce(t.function_name,''), t.amount_cents, t.nat_key, t.line`), id, func(rows *sql.Rows) error {
@@ -77,7 +79,7 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 		return nil
 	})
 	if err == nil {
-		err = each(ctx, s.db, of("budget_requests", "t.line, t.nat_key, t.proposed_cents, t.adopted_cents, t.description, t.category", `t.jurisdiction, t.fy_start, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.prog_code,''), coalesce(t.prog_name,''),
+		err = each(ctx, s.db, of("budget_requests", store.RequestOrder, `t.jurisdiction, t.fy_start, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.prog_code,''), coalesce(t.prog_name,''),
 			coalesce(t.fund_code,''), coalesce(t.fund_name,''), coalesce(t.sfund_code,''), coalesce(t.sfund_name,''), coalesce(t.account_code,''), coalesce(t.account_name,''),
 			coalesce(t.description,''), coalesce(t.category,''), coalesce(t.recurrence,''), t.proposed_cents, t.adopted_cents, t.nat_key, t.line`), id, func(rows *sql.Rows) error {
 			var r budget.Request
@@ -99,7 +101,7 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 		})
 	}
 	if err == nil {
-		err = each(ctx, s.db, of("performance_measures", "t.line, t.fy_start, t.phase, t.measure_code, t.value, t.unit", `t.jurisdiction, t.fy_start, t.phase, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.org_code,''), coalesce(t.org_name,''),
+		err = each(ctx, s.db, of("performance_measures", store.MeasureOrder, `t.jurisdiction, t.fy_start, t.phase, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.org_code,''), coalesce(t.org_name,''),
 			coalesce(t.prog_code,''), coalesce(t.prog_name,''), coalesce(t.measure_code,''), coalesce(t.measure_name,''), coalesce(t.unit,''), t.value, t.line`), id, func(rows *sql.Rows) error {
 			var m budget.Measure
 			var phase string
@@ -113,7 +115,7 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 		})
 	}
 	if err == nil {
-		err = each(ctx, s.db, of("budget_descriptions", "t.line, t.subject, t.code, t.name", `t.subject, coalesce(t.code,''), coalesce(t.name,''), coalesce(t.text,''), t.line`), id, func(rows *sql.Rows) error {
+		err = each(ctx, s.db, of("budget_descriptions", store.DescriptionOrder, `t.subject, coalesce(t.code,''), coalesce(t.name,''), coalesce(t.text,''), t.line`), id, func(rows *sql.Rows) error {
 			var d budget.Description
 			if err := rows.Scan(&d.Subject, &d.Code, &d.Name, &d.Text, &d.Line); err != nil {
 				return err
@@ -128,9 +130,13 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 	return b, nil
 }
 
-// each runs q with args and calls fn for every row.
+// each runs q with its argument (nil: none) and calls fn for every row.
 func each(ctx context.Context, db *sql.DB, q string, arg any, fn func(*sql.Rows) error) error {
-	rows, err := db.QueryContext(ctx, q, arg)
+	var args []any
+	if arg != nil {
+		args = append(args, arg)
+	}
+	rows, err := db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}

@@ -15,6 +15,21 @@ import (
 // the database's locale.
 const byteOrder = ` COLLATE "C"`
 
+// The columns the budget listings and ImportedBatch read, in the order
+// the scan functions take them.
+const (
+	lineItemSelect = `jurisdiction, fy_start, phase, kind,
+		coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
+		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
+		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line`
+	requestSelect = `jurisdiction, fy_start, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
+		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
+		coalesce(description,''), coalesce(category,''), coalesce(recurrence,''), proposed_cents, adopted_cents, nat_key, line`
+	measureSelect = `jurisdiction, fy_start, phase, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''),
+		coalesce(prog_code,''), coalesce(prog_name,''), coalesce(measure_code,''), coalesce(measure_name,''), coalesce(unit,''), value, line`
+	descriptionSelect = `subject, coalesce(code,''), coalesce(name,''), coalesce(text,''), line`
+)
+
 // ImportRuns lists the budget import runs, oldest first.
 func (s *Store) ImportRuns(ctx context.Context) ([]budget.ImportRun, error) {
 	rows, err := s.pool.Query(ctx, `SELECT r.id, r.kind, r.source_file, r.content_hash, coalesce(r.profile, ''), r.rows, r.started_at, r.version,
@@ -73,11 +88,7 @@ func where(f budget.Filter, hasPhase, hasKind bool) (string, []any) {
 // LineItems returns current line items matching f.
 func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineItem, error) {
 	w, args := where(f, true, true)
-	rows, err := s.pool.Query(ctx, `SELECT jurisdiction, fy_start, phase, kind,
-		coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
-		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
-		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line
-		FROM current_line_items`+w+store.OrderBy(store.LineItemOrder, byteOrder), args...)
+	rows, err := s.pool.Query(ctx, `SELECT `+lineItemSelect+` FROM current_line_items`+w+store.OrderBy(store.LineItemOrder, byteOrder), args...)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read line items")
 	}
@@ -170,10 +181,7 @@ func (s *Store) PhaseTotal(ctx context.Context, f budget.Filter) (int64, error) 
 // Requests returns current budget requests matching f.
 func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request, error) {
 	w, args := where(f, false, false)
-	rows, err := s.pool.Query(ctx, `SELECT jurisdiction, fy_start, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
-		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
-		coalesce(description,''), coalesce(category,''), coalesce(recurrence,''), proposed_cents, adopted_cents, nat_key, line
-		FROM current_budget_requests`+w+store.OrderBy(store.RequestOrder, byteOrder), args...)
+	rows, err := s.pool.Query(ctx, `SELECT `+requestSelect+` FROM current_budget_requests`+w+store.OrderBy(store.RequestOrder, byteOrder), args...)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read budget requests")
 	}
@@ -196,9 +204,7 @@ func scanRequest(row pgx.CollectableRow) (budget.Request, error) {
 // Measures returns current performance-measure values matching f.
 func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure, error) {
 	w, args := where(f, true, false)
-	rows, err := s.pool.Query(ctx, `SELECT jurisdiction, fy_start, phase, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''),
-		coalesce(prog_code,''), coalesce(prog_name,''), coalesce(measure_code,''), coalesce(measure_name,''), coalesce(unit,''), value, line
-		FROM current_performance_measures`+w+store.OrderBy(store.MeasureOrder, byteOrder), args...)
+	rows, err := s.pool.Query(ctx, `SELECT `+measureSelect+` FROM current_performance_measures`+w+store.OrderBy(store.MeasureOrder, byteOrder), args...)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read measures")
 	}
@@ -221,17 +227,13 @@ func scanMeasure(row pgx.CollectableRow) (budget.Measure, error) {
 
 // Descriptions returns current published texts for a subject.
 func (s *Store) Descriptions(ctx context.Context, jurisdiction, subject string) ([]budget.Description, error) {
-	rows, err := s.pool.Query(ctx, `SELECT subject, coalesce(code,''), coalesce(name,''), coalesce(text,''), line
+	rows, err := s.pool.Query(ctx, `SELECT `+descriptionSelect+`
 		FROM current_budget_descriptions WHERE ($1 = '' OR jurisdiction = $1) AND ($2 = '' OR subject = $2)
 		`+store.OrderBy(store.DescriptionOrder, byteOrder), jurisdiction, subject)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read descriptions")
 	}
-	out, err := collect(rows, func(row pgx.CollectableRow) (budget.Description, error) {
-		var d budget.Description
-		err := row.Scan(&d.Subject, &d.Code, &d.Name, &d.Text, &d.Line)
-		return d, err
-	})
+	out, err := collect(rows, scanDescription)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read descriptions")
 	}
@@ -267,4 +269,10 @@ func collect[T any](rows pgx.Rows, fn pgx.RowToFunc[T]) ([]T, error) {
 		out = nil
 	}
 	return out, err
+}
+
+func scanDescription(row pgx.CollectableRow) (budget.Description, error) {
+	var d budget.Description
+	err := row.Scan(&d.Subject, &d.Code, &d.Name, &d.Text, &d.Line)
+	return d, err
 }

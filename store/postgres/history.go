@@ -56,45 +56,42 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read import run %d", id)
 	}
 	b.FiscalYear.StartMonth, b.Phase = 7, budget.Phase(phase)
-	of := func(table, order, cols string) string {
-		return `SELECT ` + cols + ` FROM ` + table + ` t JOIN budget_slices s ON s.id = t.slice_id WHERE s.run_id = $1 ORDER BY t.slice_id, ` + order
+	if err := s.runRows(ctx, id, b); err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read the rows of import run %d", id)
 	}
-	rows, err := s.pool.Query(ctx, of("line_items", "t.line, t.kind COLLATE \"C\", t.nat_key COLLATE \"C\", t.amount_cents, t.dept_name COLLATE \"C\", t.prog_name COLLATE \"C\", t.fund_name COLLATE \"C\", t.account_name COLLATE \"C\", t.org_name COLLATE \"C\", t.sfund_name COLLATE \"C\", t.function_name COLLATE \"C\"", `t.jurisdiction, t.fy_start, t.phase, t.kind,
-		coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.org_code,''), coalesce(t.org_name,''), coalesce(t.prog_code,''), coalesce(t.prog_name,''),
-		coalesce(t.fund_code,''), coalesce(t.fund_name,''), coalesce(t.sfund_code,''), coalesce(t.sfund_name,''), coalesce(t.account_code,''), coalesce(t.account_name,''),
-		coalesce(t.function_code,''), coalesce(t.function_name,''), t.amount_cents, t.nat_key, t.line`), id)
+	return b, nil
+}
+
+// runRows reads the rows of every slice of run id into b, slice by slice
+// in the listings' order.
+func (s *Store) runRows(ctx context.Context, id int64, b *budget.Batch) error {
+	query := func(table, cols string, order []string) (pgx.Rows, error) {
+		return s.pool.Query(ctx, `SELECT `+cols+` FROM `+table+` WHERE slice_id IN (SELECT id FROM budget_slices WHERE run_id = $1)`+
+			store.OrderBy(append([]string{"slice_id"}, order...), byteOrder), id)
+	}
+	rows, err := query("line_items", lineItemSelect, store.LineItemOrder)
 	if err == nil {
 		b.LineItems, err = collect(rows, scanLineItem)
 	}
 	if err == nil {
-		rows, err = s.pool.Query(ctx, of("budget_requests", "t.line, t.nat_key COLLATE \"C\", t.proposed_cents, t.adopted_cents, t.description COLLATE \"C\", t.category COLLATE \"C\"", `t.jurisdiction, t.fy_start, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.prog_code,''), coalesce(t.prog_name,''),
-			coalesce(t.fund_code,''), coalesce(t.fund_name,''), coalesce(t.sfund_code,''), coalesce(t.sfund_name,''), coalesce(t.account_code,''), coalesce(t.account_name,''),
-			coalesce(t.description,''), coalesce(t.category,''), coalesce(t.recurrence,''), t.proposed_cents, t.adopted_cents, t.nat_key, t.line`), id)
+		rows, err = query("budget_requests", requestSelect, store.RequestOrder)
 	}
 	if err == nil {
 		b.Requests, err = collect(rows, scanRequest)
 	}
 	if err == nil {
-		rows, err = s.pool.Query(ctx, of("performance_measures", "t.line, t.fy_start, t.phase COLLATE \"C\", t.measure_code COLLATE \"C\", t.value, t.unit COLLATE \"C\"", `t.jurisdiction, t.fy_start, t.phase, coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.org_code,''), coalesce(t.org_name,''),
-			coalesce(t.prog_code,''), coalesce(t.prog_name,''), coalesce(t.measure_code,''), coalesce(t.measure_name,''), coalesce(t.unit,''), t.value, t.line`), id)
+		rows, err = query("performance_measures", measureSelect, store.MeasureOrder)
 	}
 	if err == nil {
 		b.Measures, err = collect(rows, scanMeasure)
 	}
 	if err == nil {
-		rows, err = s.pool.Query(ctx, of("budget_descriptions", "t.line, t.subject COLLATE \"C\", t.code COLLATE \"C\", t.name COLLATE \"C\"", `t.subject, coalesce(t.code,''), coalesce(t.name,''), coalesce(t.text,''), t.line`), id)
+		rows, err = query("budget_descriptions", descriptionSelect, store.DescriptionOrder)
 	}
 	if err == nil {
-		b.Descriptions, err = collect(rows, func(row pgx.CollectableRow) (budget.Description, error) {
-			var d budget.Description
-			err := row.Scan(&d.Subject, &d.Code, &d.Name, &d.Text, &d.Line)
-			return d, err
-		})
+		b.Descriptions, err = collect(rows, scanDescription)
 	}
-	if err != nil {
-		return nil, s.errorf(budget.EINTERNAL, err, "unable to read the rows of import run %d", id)
-	}
-	return b, nil
+	return err
 }
 
 // LayerRuns maps each stored layer to the import run that stored it (0
