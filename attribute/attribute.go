@@ -39,6 +39,13 @@ type Item struct {
 	// AreaCodes are district codes as written on the row: "5", "5, 11",
 	// "1, 5, 9, 10, 11 & 14", "5:60, 11:40" (stated shares), "CW" (citywide).
 	AreaCodes string
+	// OwnCodes marks AreaCodes as the row's own data (a budget row's
+	// district column): such items are placed by their codes before any
+	// rule is consulted (rule OwnCodesRule, method OwnAreaCodes).
+	// AreaLayer names the layer whose ids the codes are ("" = the layer
+	// being placed in).
+	OwnCodes  bool
+	AreaLayer string
 }
 
 func (it *Item) level(l int) (code, name string) {
@@ -82,6 +89,10 @@ type Areas struct {
 	// the code's amount each gets (a crosswalk). NewAreas maps each area's id
 	// to itself, so a council-district layer needs nothing more.
 	Codes map[string][]geo.Share
+	// LayerCodes maps the area ids of other layers (by layer name) to the
+	// areas of this one, for items whose own codes are of another layer
+	// (see CodesOfLayer).
+	LayerCodes map[string]map[string][]geo.Share
 }
 
 // NewAreas prepares a layer: populations from the layer, and each area's id
@@ -96,14 +107,19 @@ func NewAreas(l *geo.Layer, ix *geo.Index) *Areas {
 	return a
 }
 
-// normCode trims spaces, case and leading zeros of a code ("05" = "5").
-func normCode(c string) string {
-	c = strings.ToUpper(strings.TrimSpace(c))
-	t := strings.TrimLeft(c, "0")
-	if t == "" && c != "" {
-		return "0"
+// normCode is the key of a code or area id: geo.IDKey (spaces and leading
+// zeros do not count, "05" = "5"), without letter case ("cw" = "CW").
+func normCode(c string) string { return strings.ToUpper(geo.IDKey(c)) }
+
+// codesFor returns the code map an item's codes are read in: the layer's own
+// ids, or those of the item's AreaLayer mapped in LayerCodes; ok is false
+// when the item's layer cannot be placed in this one.
+func (a *Areas) codesFor(it *Item) (map[string][]geo.Share, bool) {
+	if it.AreaLayer == "" || it.AreaLayer == a.Layer.Name {
+		return a.Codes, true
 	}
-	return t
+	m, ok := a.LayerCodes[it.AreaLayer]
+	return m, ok
 }
 
 // asset returns the weights of a per_asset attribute.
@@ -282,6 +298,9 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 		if it.Cents == 0 {
 			continue
 		}
+		if it.OwnCodes && strings.TrimSpace(it.AreaCodes) != "" {
+			ru = ownCodesRule
+		}
 		pl, un, why, err := place(it, ru, areas)
 		if err != nil {
 			return nil, fmt.Errorf("attribute: item %s (rule %q): %w", it.ID, ru.Name, err)
@@ -432,7 +451,11 @@ func weights(it *Item, ru *Rule, method string, areas *Areas) (w []float64, rest
 			return nil, 0, "", used, "the geometry lies outside every area of layer " + areas.Layer.Name, nil
 		}
 		return w, math.Max(0, 1-f), "part of the geometry lies outside layer " + areas.Layer.Name, used, "", nil
-	case AreaCodes:
+	case AreaCodes, OwnAreaCodes:
+		byCode, ok := areas.codesFor(it)
+		if !ok {
+			return nil, 0, "", used, fmt.Sprintf("the row's area codes are of layer %s, which cannot be placed in layer %s (import layer %s)", it.AreaLayer, areas.Layer.Name, it.AreaLayer), nil
+		}
 		codes, err := ParseAreaCodes(it.AreaCodes)
 		if err != nil {
 			return nil, 0, "", used, err.Error(), nil
@@ -442,7 +465,7 @@ func weights(it *Item, ru *Rule, method string, areas *Areas) (w []float64, rest
 		}
 		if len(codes) == 1 && codes[0].Citywide {
 			w, _, _, _, reason, _ = weights(it, ru, PerCapita, areas)
-			return w, 0, "", AreaCodes, reason, nil
+			return w, 0, "", method, reason, nil
 		}
 		applyStatedShares(codes, ru.Shares)
 		w = make([]float64, n)
@@ -459,7 +482,7 @@ func weights(it *Item, ru *Rule, method string, areas *Areas) (w []float64, rest
 				}
 				continue
 			}
-			xs, ok := areas.Codes[normCode(c.Code)]
+			xs, ok := byCode[normCode(c.Code)]
 			if !ok {
 				rest += c.Share
 				unknown = append(unknown, c.Code)

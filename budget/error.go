@@ -21,24 +21,62 @@ const (
 )
 
 // Error is an application error with a code and a message meant for the user.
+// Its causes stay reachable with errors.Is and errors.As: Err, and every
+// error Errorf was given with the %w verb.
 type Error struct {
 	Code    string
 	Message string
-	Err     error // optional cause
+	Err     error // optional cause, printed after the message
+
+	wrapped []error // causes named with %w in the message
+	quiet   bool    // Err is kept in the chain but not printed
 }
 
 func (e *Error) Error() string {
-	if e.Err != nil {
+	if e.Err != nil && !e.quiet {
 		return e.Message + ": " + e.Err.Error()
 	}
 	return e.Message
 }
 
-func (e *Error) Unwrap() error { return e.Err }
+// Unwrap returns the causes: Err and the errors wrapped with %w.
+func (e *Error) Unwrap() []error {
+	var out []error
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
+	return append(out, e.wrapped...)
+}
 
-// Errorf returns an *Error with the given code.
+// Errorf returns an *Error with the given code. The format is fmt.Errorf's:
+// an error given with %w is printed like %v and stays in the chain, so that
+// errors.Is(err, fs.ErrNotExist) still sees the cause.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	err := fmt.Errorf(format, args...)
+	e := &Error{Code: code, Message: err.Error()}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if c := u.Unwrap(); c != nil {
+			e.wrapped = []error{c}
+		}
+	case interface{ Unwrap() []error }:
+		e.wrapped = u.Unwrap()
+	}
+	return e
+}
+
+// Quiet keeps Err in the chain (errors.Is still sees it) without printing
+// it after the message: for messages that already say in plain words what
+// the cause says in the system's.
+func (e *Error) Quiet() *Error {
+	e.quiet = true
+	return e
+}
+
+// Wrap returns an *Error with the given code whose message is msg and whose
+// cause is err (printed after the message).
+func Wrap(code string, err error, msg string) *Error {
+	return &Error{Code: code, Message: msg, Err: err}
 }
 
 // ErrorCode returns the code of the first *Error or *InputError in err's

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 )
@@ -731,7 +730,7 @@ func assignTiers(spec *Spec, res *Result) {
 // Find returns the position of the area with this id.
 func (r *Result) Find(id string) (int, bool) {
 	for a := range r.Areas {
-		if r.Areas[a].ID == id || strings.TrimLeft(r.Areas[a].ID, "0") == strings.TrimLeft(id, "0") {
+		if sameID(r.Areas[a].ID, id) {
 			return a, true
 		}
 	}

@@ -290,15 +290,22 @@ func TestAnalyzeSaysWhatIsMissing(t *testing.T) {
 	if code, _, e := run(t, "--db", db, "import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv")); code != 0 {
 		t.Fatal(e)
 	}
+	// without a city profile nothing of Los Angeles is assumed: no layer
 	code, _, e := run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted")
+	if code != 2 || !strings.Contains(e, "--layer") || !strings.Contains(e, "profile") {
+		t.Fatalf("no profile: %d %s", code, e)
+	}
+	// with the Los Angeles profile, its default layer is missing
+	code, _, e = run(t, "--db", db, "--profile", "la", "analyze", "--fy", "2021-22", "--phase", "adopted")
 	if code != 2 || !strings.Contains(e, `no layer "council_districts"`) || !strings.Contains(e, "geo import") {
 		t.Fatalf("no layer: %d %s", code, e)
 	}
 	if code, _, e := run(t, "--db", db, "geo", "import", fixture.Data(t, "la/boundaries/council_districts_2025.geojson"), "--layer", "council_districts", "--id-field", "District"); code != 0 {
 		t.Fatal(e)
 	}
-	code, _, e = run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted")
-	if code != 2 || !strings.Contains(e, "index run") {
+	// no need run and districts without population: refused with the areas
+	code, _, e = run(t, "--db", db, "--profile", "la", "analyze", "--fy", "2021-22", "--phase", "adopted")
+	if code != 2 || !strings.Contains(e, "index run") || !strings.Contains(e, "no population") || !strings.Contains(e, "council_districts") {
 		t.Fatalf("no need run: %d %s", code, e)
 	}
 	code, _, e = run(t, "--db", db, "report", "--fy", "2021-22", "--out", filepath.Join(t.TempDir(), "r.txt"))
@@ -333,9 +340,10 @@ func TestReportCommand(t *testing.T) {
 
 // TestAnalyzeHandBuiltStore: a store built with the ordinary commands
 // (import, geo import, index run) is analysed with the defaults: embedded
-// rules, the latest need run over a stored tract layer, populations from the
-// tracts. The CES 3.0 table is cut to its first 300 Los Angeles County rows to
-// keep the test fast.
+// rules of the Los Angeles profile, the latest need run over a stored tract
+// layer, populations from the tracts. The CES 3.0 table is cut to its Los
+// Angeles County rows to keep the test fast (every district then has
+// residents; a district without any is refused).
 func TestAnalyzeHandBuiltStore(t *testing.T) {
 	src, err := os.ReadFile(fixture.Data(t, "la/need/ces3_results_all_ca_tracts.csv"))
 	if err != nil {
@@ -349,7 +357,7 @@ func TestAnalyzeHandBuiltStore(t *testing.T) {
 	}
 	sub := [][]string{recs[0]}
 	for _, rec := range recs[1:] {
-		if strings.TrimSpace(rec[2]) == "Los Angeles" && len(sub) <= 300 {
+		if strings.TrimSpace(rec[2]) == "Los Angeles" {
 			sub = append(sub, rec)
 		}
 	}
@@ -373,7 +381,7 @@ func TestAnalyzeHandBuiltStore(t *testing.T) {
 			t.Fatalf("%v: %s", s, e)
 		}
 	}
-	code, out, e := run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", "adopted", "--format", "json", "--reps", "0")
+	code, out, e := run(t, "--db", db, "--profile", "la", "analyze", "--fy", "2021-22", "--phase", "adopted", "--format", "json", "--reps", "0")
 	if code != 0 {
 		t.Fatalf("analyze: %d %s", code, e)
 	}

@@ -10,14 +10,12 @@ import (
 	"github.com/budgetlens/budgetlens/events"
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/need"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/paulmach/orb"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newEventsCmd) }
-
-func newEventsCmd() *cobra.Command {
+func newEventsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "events",
 		Short: "Service events (MyLA311 requests): generate a synthetic set, summarise by area",
@@ -27,11 +25,11 @@ CD, NC, ...): it places each request in an area of a stored layer and reports
 counts, rates per 1,000 residents and response-time median and 90th percentile,
 and it generates a deterministic synthetic set, labelled as such, for demos.`,
 	}
-	cmd.AddCommand(newEventsGenerateCmd(), newEventsSummarizeCmd())
+	cmd.AddCommand(newEventsGenerateCmd(e), newEventsSummarizeCmd(e))
 	return cmd
 }
 
-func newEventsGenerateCmd() *cobra.Command {
+func newEventsGenerateCmd(e *env) *cobra.Command {
 	var out, tracts, county, layer, codesLayer string
 	var rows int
 	var seed uint64
@@ -64,12 +62,12 @@ Request types and response times follow the table in docs/attribution.md.`,
 			if noCoords < 0 || noCoords > 1 {
 				return budget.Errorf(budget.EINVALID, "--no-coords %v: give a share between 0 and 1", noCoords)
 			}
-			places, err := generatorPlaces(tracts, county, layer)
+			places, err := generatorPlaces(e, tracts, county, layer)
 			if err != nil {
 				return err
 			}
 			if codesLayer != "" {
-				if places, err = withCodes(places, codesLayer); err != nil {
+				if places, err = withCodes(e, places, codesLayer); err != nil {
 					return err
 				}
 			}
@@ -99,7 +97,7 @@ Request types and response times follow the table in docs/attribution.md.`,
 }
 
 // generatorPlaces reads the places from the tract file or a stored layer.
-func generatorPlaces(tracts, county, layer string) ([]events.Place, error) {
+func generatorPlaces(e *env, tracts, county, layer string) ([]events.Place, error) {
 	switch {
 	case tracts != "" && layer != "":
 		return nil, budget.Errorf(budget.EINVALID, "give --tracts or --layer, not both")
@@ -113,7 +111,7 @@ func generatorPlaces(tracts, county, layer string) ([]events.Place, error) {
 		}
 		return ps, nil
 	case layer != "":
-		l, err := loadLayer(layer)
+		l, err := loadLayer(e, layer)
 		if err != nil {
 			return nil, err
 		}
@@ -161,8 +159,8 @@ func areaM2(a *geo.Area) float64 {
 }
 
 // withCodes keeps the places inside the codes layer and fills their CD.
-func withCodes(ps []events.Place, name string) ([]events.Place, error) {
-	l, err := loadLayer(name)
+func withCodes(e *env, ps []events.Place, name string) ([]events.Place, error) {
+	l, err := loadLayer(e, name)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +178,7 @@ func withCodes(ps []events.Place, name string) ([]events.Place, error) {
 	return out, nil
 }
 
-func newEventsSummarizeCmd() *cobra.Command {
+func newEventsSummarizeCmd(e *env) *cobra.Command {
 	var layer, in, format, codeCol, needRun string
 	var lenient bool
 	var maxDist float64
@@ -208,7 +206,7 @@ error, or into the JSON.`,
 			if in == "" {
 				return budget.Errorf(budget.EINVALID, "name the requests file with --in")
 			}
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
@@ -232,7 +230,7 @@ error, or into the JSON.`,
 			}
 			var tiers []string
 			if needRun != "" {
-				if tiers, err = needTiers(l, needRun); err != nil {
+				if tiers, err = needTiers(e, l, needRun); err != nil {
 					return err
 				}
 			}
@@ -280,9 +278,9 @@ func layerLocator(l *geo.Layer, maxMeters float64) events.Locator {
 
 // needTiers returns the tier of each area of l from a stored need run ("latest"
 // for the most recent run over the layer).
-func needTiers(l *geo.Layer, run string) ([]string, error) {
+func needTiers(e *env, l *geo.Layer, run string) ([]string, error) {
 	var r *need.Run
-	err := withStore(func(st *duckdb.Store) error {
+	err := e.withStore(true, func(st store.Store) error {
 		var err error
 		if run == "latest" {
 			r, err = st.LatestRunForLayer(context.Background(), l.Name)

@@ -15,13 +15,11 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newGeoCmd) }
-
-func newGeoCmd() *cobra.Command {
+func newGeoCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "geo",
 		Short: "Area layers: import, list, assign points, crosswalks, adjacency, export",
@@ -33,8 +31,8 @@ A point on the boundary between two areas belongs to the area east of it (north
 of it on an east-west edge); a point in an overlap belongs to the area listed
 first in the imported file.`,
 	}
-	cmd.AddCommand(newGeoImportCmd(), newGeoLsCmd(), newGeoAssignCmd(), newGeoExportCmd(),
-		newGeoAdjacencyCmd(), newGeoCheckCmd(), newGeoCrosswalkCmd(), newGeoTransformCmd(), newGeoApportionCmd())
+	cmd.AddCommand(newGeoImportCmd(e), newGeoLsCmd(e), newGeoAssignCmd(e), newGeoExportCmd(e),
+		newGeoAdjacencyCmd(e), newGeoCheckCmd(e), newGeoCrosswalkCmd(e), newGeoTransformCmd(e), newGeoApportionCmd(e))
 	return cmd
 }
 
@@ -71,7 +69,7 @@ func writeGeoTable(cmd *cobra.Command, format string, header []string, rows [][]
 	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 }
 
-func newGeoImportCmd() *cobra.Command {
+func newGeoImportCmd(e *env) *cobra.Command {
 	var opt geo.ImportOptions
 	var format string
 	cmd := &cobra.Command{
@@ -87,7 +85,7 @@ replacing a layer of that name, in one transaction.`,
 			if err != nil {
 				return err
 			}
-			err = withStore(func(s *duckdb.Store) error { return s.SaveLayer(context.Background(), l) })
+			err = e.withStore(false, func(s store.Store) error { return s.SaveLayer(context.Background(), l) })
 			if err != nil {
 				return err
 			}
@@ -133,14 +131,14 @@ replacing a layer of that name, in one transaction.`,
 	return cmd
 }
 
-func newGeoLsCmd() *cobra.Command {
+func newGeoLsCmd(e *env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List the stored layers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(true, func(s store.Store) error {
 				infos, err := s.Layers(context.Background())
 				if err != nil {
 					return err
@@ -157,12 +155,12 @@ func newGeoLsCmd() *cobra.Command {
 	return cmd
 }
 
-func loadLayer(name string) (*geo.Layer, error) {
+func loadLayer(e *env, name string) (*geo.Layer, error) {
 	if name == "" {
 		return nil, budget.Errorf(budget.EINVALID, "name a layer with --layer (list them with: budgetlens geo ls)")
 	}
 	var l *geo.Layer
-	err := withStore(func(s *duckdb.Store) error {
+	err := e.withStore(true, func(s store.Store) error {
 		var err error
 		l, err = s.Layer(context.Background(), name)
 		return err
@@ -210,7 +208,7 @@ func createOut(cmd *cobra.Command, path string) (io.Writer, func(error) error, e
 	}, nil
 }
 
-func newGeoAssignCmd() *cobra.Command {
+func newGeoAssignCmd(e *env) *cobra.Command {
 	var layer, in, out, crs string
 	var workers int
 	cmd := &cobra.Command{
@@ -225,7 +223,7 @@ outside with examples) goes to standard error.`,
 			if in == "" {
 				return budget.Errorf(budget.EINVALID, "name the points file with --in")
 			}
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
@@ -267,7 +265,7 @@ outside with examples) goes to standard error.`,
 	return cmd
 }
 
-func newGeoExportCmd() *cobra.Command {
+func newGeoExportCmd(e *env) *cobra.Command {
 	var layer, out string
 	var tolerance float64
 	cmd := &cobra.Command{
@@ -278,7 +276,7 @@ func newGeoExportCmd() *cobra.Command {
 			if tolerance < 0 || math.IsNaN(tolerance) {
 				return budget.Errorf(budget.EINVALID, "--simplify %g: give a tolerance in metres, 0 or more", tolerance)
 			}
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
@@ -299,7 +297,7 @@ func newGeoExportCmd() *cobra.Command {
 	return cmd
 }
 
-func newGeoAdjacencyCmd() *cobra.Command {
+func newGeoAdjacencyCmd(e *env) *cobra.Command {
 	var layer, out, rule, key string
 	var tol float64
 	cmd := &cobra.Command{
@@ -316,7 +314,7 @@ distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based pos
 			if err != nil {
 				return budget.Errorf(budget.EINVALID, "%v", err)
 			}
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
@@ -346,14 +344,14 @@ distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based pos
 	return cmd
 }
 
-func newGeoCheckCmd() *cobra.Command {
+func newGeoCheckCmd(e *env) *cobra.Command {
 	var layer, format string
 	cmd := &cobra.Command{
 		Use:   "check --layer NAME",
 		Short: "Report the overlaps and enclosed gaps of a stored layer",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
@@ -374,7 +372,7 @@ func newGeoCheckCmd() *cobra.Command {
 	return cmd
 }
 
-func newGeoCrosswalkCmd() *cobra.Command {
+func newGeoCrosswalkCmd(e *env) *cobra.Command {
 	var from, to, weight, out, popLayer string
 	cmd := &cobra.Command{
 		Use:   "crosswalk --from LAYER --to LAYER [--weight area|population|centroid] [--population-layer LAYER] [--out FILE.csv]",
@@ -386,11 +384,11 @@ population) found in both areas, or area shares when none is given; centroid put
 only choice for point-only areas such as tracts known by an interior point).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			lf, err := loadLayer(from)
+			lf, err := loadLayer(e, from)
 			if err != nil {
 				return err
 			}
-			lt, err := loadLayer(to)
+			lt, err := loadLayer(e, to)
 			if err != nil {
 				return err
 			}
@@ -400,7 +398,7 @@ only choice for point-only areas such as tracts known by an interior point).`,
 			}
 			var pop *geo.Layer
 			if popLayer != "" {
-				if pop, err = loadLayer(popLayer); err != nil {
+				if pop, err = loadLayer(e, popLayer); err != nil {
 					return err
 				}
 			}
@@ -421,7 +419,7 @@ only choice for point-only areas such as tracts known by an interior point).`,
 	return cmd
 }
 
-func newGeoTransformCmd() *cobra.Command {
+func newGeoTransformCmd(e *env) *cobra.Command {
 	var from string
 	cmd := &cobra.Command{
 		Use:   "transform --from EPSG:n",
@@ -451,7 +449,7 @@ func newGeoTransformCmd() *cobra.Command {
 	return cmd
 }
 
-func newGeoApportionCmd() *cobra.Command {
+func newGeoApportionCmd(e *env) *cobra.Command {
 	var layer, in, out, crs string
 	cmd := &cobra.Command{
 		Use:   "apportion --layer NAME --in GEOMS.csv --out OUT.csv",
@@ -462,7 +460,7 @@ segments) by length share, polygons (parcels, parks) by area share. Fractions of
 geometry sum to at most 1; the rest lies outside every area.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}

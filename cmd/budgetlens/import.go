@@ -9,14 +9,12 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newImportCmd) }
-
-func newImportCmd() *cobra.Command {
+func newImportCmd(e *env) *cobra.Command {
 	var profile, fy, phase, format string
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
@@ -76,7 +74,7 @@ nothing; a newer version of the same dataset supersedes the older one (kept as h
 				}
 				batches = append(batches, bs...)
 			}
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(false, func(s store.Store) error {
 				var runs []budget.ImportRun
 				for _, b := range batches {
 					if b.Rows() >= 100000 && isTerminal(os.Stderr) {

@@ -17,14 +17,12 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/need"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/paulmach/orb"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newIndexCmd) }
-
-func newIndexCmd() *cobra.Command {
+func newIndexCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "index",
 		Short: "Build, explain, compare and stress-test need indices",
@@ -34,8 +32,8 @@ metro-efc, percentile-average, zscore) or a custom YAML spec. Every run is
 stored with its spec hash and input hashes; explain, sensitivity, compare and
 aggregate work on stored runs.`,
 	}
-	cmd.AddCommand(newIndexRunCmd(), newIndexExplainCmd(), newIndexSensitivityCmd(), newIndexCompareCmd(),
-		newIndexRunsCmd(), newIndexPresetsCmd(), newIndexSpecCmd(), newIndexAggregateCmd(), newIndexImportCmd())
+	cmd.AddCommand(newIndexRunCmd(e), newIndexExplainCmd(e), newIndexSensitivityCmd(e), newIndexCompareCmd(e),
+		newIndexRunsCmd(e), newIndexPresetsCmd(e), newIndexSpecCmd(e), newIndexAggregateCmd(e), newIndexImportCmd(e))
 	return cmd
 }
 
@@ -66,7 +64,7 @@ func fileHash(path string) string {
 	return hex.EncodeToString(h[:])
 }
 
-func newIndexRunCmd() *cobra.Command {
+func newIndexRunCmd(e *env) *cobra.Command {
 	var preset, specFile, indicators, idCol, out, neighbours, neighbourID, layer, format, subset, period string
 	var published bool
 	cmd := &cobra.Command{
@@ -91,7 +89,7 @@ is used.`,
 			case indicators != "":
 				tab, err = need.ReadTable(indicators, need.ReadOptions{IDColumn: idCol})
 			case layer != "":
-				err = withStore(func(s *duckdb.Store) error {
+				err = e.withStore(true, func(s store.Store) error {
 					tab, err = s.Indicators(context.Background(), layer, period)
 					return err
 				})
@@ -143,14 +141,14 @@ is used.`,
 				return err
 			}
 			run := need.NewRun(res, inputs, layer, published)
-			err = withStore(func(s *duckdb.Store) error {
+			err = e.withStore(false, func(s store.Store) error {
 				if _, err := s.SaveRun(context.Background(), run); err != nil {
 					return err
 				}
 				if layer != "" && indicators != "" {
 					// --layer only labels the geography; say when analyze
 					// will not find it, which is usually a typo
-					have := layerNames(context.Background(), s)
+					have := storedLayerNames(context.Background(), s)
 					found := false
 					for _, n := range strings.Split(have, ", ") {
 						found = found || n == layer
@@ -286,7 +284,7 @@ func fmtN(n need.Num) string {
 }
 
 // runFor loads run id, or the latest when id is 0, with its parsed spec.
-func runFor(s *duckdb.Store, id int64) (*need.Run, *need.Spec, error) {
+func runFor(s store.Store, id int64) (*need.Run, *need.Spec, error) {
 	ctx := context.Background()
 	var r *need.Run
 	var err error
@@ -305,7 +303,7 @@ func runFor(s *duckdb.Store, id int64) (*need.Run, *need.Spec, error) {
 	return r, spec, nil
 }
 
-func newIndexExplainCmd() *cobra.Command {
+func newIndexExplainCmd(e *env) *cobra.Command {
 	var area, format string
 	var runID int64
 	cmd := &cobra.Command{
@@ -316,7 +314,7 @@ func newIndexExplainCmd() *cobra.Command {
 			if area == "" {
 				return budget.Errorf(budget.EINVALID, "explain needs --area ID (a census tract id such as 6037204920)")
 			}
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(true, func(s store.Store) error {
 				r, spec, err := runFor(s, runID)
 				if err != nil {
 					return err
@@ -395,7 +393,7 @@ func printExplanation(w io.Writer, r *need.Run, e need.Explanation, format strin
 	return tw.Flush()
 }
 
-func newIndexSensitivityCmd() *cobra.Command {
+func newIndexSensitivityCmd(e *env) *cobra.Command {
 	var runID int64
 	var runs, show int
 	var seed uint64
@@ -416,7 +414,7 @@ input explains.`,
 			if runs < 1 {
 				return budget.Errorf(budget.EINVALID, "--runs %d: give a positive number of Monte Carlo runs (1000 is usual)", runs)
 			}
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(true, func(s store.Store) error {
 				r, spec, err := runFor(s, runID)
 				if err != nil {
 					return err
@@ -527,7 +525,7 @@ func printSensitivity(w io.Writer, r *need.Run, res *need.SensitivityResult, for
 	return tw.Flush()
 }
 
-func newIndexCompareCmd() *cobra.Command {
+func newIndexCompareCmd(e *env) *cobra.Command {
 	var format, area string
 	var show int
 	cmd := &cobra.Command{
@@ -543,7 +541,7 @@ func newIndexCompareCmd() *cobra.Command {
 				}
 				ids[i] = v
 			}
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(true, func(s store.Store) error {
 				a, sa, err := runFor(s, ids[0])
 				if err != nil {
 					return err
@@ -601,14 +599,14 @@ func printComparison(w io.Writer, a, b *need.Run, c *need.Comparison, format str
 	return tw.Flush()
 }
 
-func newIndexRunsCmd() *cobra.Command {
+func newIndexRunsCmd(e *env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "runs",
 		Short: "List stored index runs",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(true, func(s store.Store) error {
 				runs, err := s.Runs(context.Background())
 				if err != nil {
 					return err
@@ -642,7 +640,7 @@ func newIndexRunsCmd() *cobra.Command {
 	return cmd
 }
 
-func newIndexPresetsCmd() *cobra.Command {
+func newIndexPresetsCmd(e *env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "presets",
@@ -691,7 +689,7 @@ index spec NAME prints one as YAML. --format json gives an array of objects.`,
 	return cmd
 }
 
-func newIndexSpecCmd() *cobra.Command {
+func newIndexSpecCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "spec PRESET",
 		Short: "Print a preset's YAML spec (a starting point for a custom index)",
@@ -707,7 +705,7 @@ func newIndexSpecCmd() *cobra.Command {
 	}
 }
 
-func newIndexAggregateCmd() *cobra.Command {
+func newIndexAggregateCmd(e *env) *cobra.Command {
 	var runID int64
 	var crosswalk, from, to, frac, format, smallLayer, smallID, largeLayer, largeID string
 	cmd := &cobra.Command{
@@ -738,7 +736,7 @@ larger area) and the share of the small area's population in the larger one.`,
 			if err != nil {
 				return err
 			}
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(true, func(s store.Store) error {
 				r, _, err := runFor(s, runID)
 				if err != nil {
 					return err
@@ -821,7 +819,7 @@ func readCrosswalk(path, from, to, frac string) (map[string][]need.Link, error) 
 	return out, nil
 }
 
-func newIndexImportCmd() *cobra.Command {
+func newIndexImportCmd(e *env) *cobra.Command {
 	var layer, period, idCol, meta, columns string
 	cmd := &cobra.Command{
 		Use:   "import FILE --layer NAME [--period P]",
@@ -851,7 +849,7 @@ skipped unless named in --columns, where any non-number is an error.`,
 					return err
 				}
 			}
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(false, func(s store.Store) error {
 				id, err := s.SaveIndicators(context.Background(), set)
 				if err != nil {
 					return err
@@ -928,7 +926,7 @@ func periodFilter(cmd *cobra.Command, period string) string {
 }
 
 // latestComposite finds the most recent run of a composite index.
-func latestComposite(s *duckdb.Store) (*need.Run, *need.Spec, bool) {
+func latestComposite(s store.Store) (*need.Run, *need.Spec, bool) {
 	runs, err := s.Runs(context.Background())
 	if err != nil {
 		return nil, nil, false
@@ -949,4 +947,17 @@ func rankOrder(rank int) int {
 		return math.MaxInt
 	}
 	return rank
+}
+
+// storedLayerNames lists the stored layers ("a, b"), or "none".
+func storedLayerNames(ctx context.Context, s store.Store) string {
+	ls, err := s.Layers(ctx)
+	if err != nil || len(ls) == 0 {
+		return "none"
+	}
+	var n []string
+	for _, l := range ls {
+		n = append(n, l.Layer)
+	}
+	return strings.Join(n, ", ")
 }

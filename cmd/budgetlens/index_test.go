@@ -139,7 +139,9 @@ func TestIndexBadInput(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "ces4") {
 		t.Fatalf("unknown preset: %d %q", code, stderr)
 	}
-	code, _, stderr = run(t, "--db", tempDB(t), "index", "explain", "--area", "1")
+	empty := tempDB(t)
+	run(t, "--db", empty, "init")
+	code, _, stderr = run(t, "--db", empty, "index", "explain", "--area", "1")
 	if code == 0 || !strings.Contains(stderr, "no need-index run") {
 		t.Fatalf("explain without runs: %d %q", code, stderr)
 	}

@@ -8,14 +8,12 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/office"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newLsCmd) }
-
-func newLsCmd() *cobra.Command {
-	var ff budgetFilterFlags
+func newLsCmd(e *env) *cobra.Command {
+	var bf office.BudgetFilter
 	var format string
 	cmd := &cobra.Command{
 		Use:   "ls departments|programs|funds|accounts|requests|measures|runs",
@@ -26,16 +24,15 @@ measure values or the import runs. --format json gives an array of objects.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"departments", "programs", "funds", "accounts", "requests", "measures", "runs"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := ff.filter()
-			if err != nil {
-				return err
-			}
 			if format != "table" && format != "json" && format != "csv" {
 				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 			}
-			return withStore(func(s *duckdb.Store) error {
-				ff.calendarYear(s, &f)
-				ctx := context.Background()
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				f, err := o.Filter(ctx, bf)
+				if err != nil {
+					return err
+				}
+				s := o.Store
 				var header []string
 				var rows [][]string
 				var js any
@@ -102,7 +99,7 @@ measure values or the import runs. --format json gives an array of objects.`,
 			})
 		},
 	}
-	ff.add(cmd, "")
+	addBudgetFilterFlags(cmd, &bf, "")
 	addFormatFlag(cmd, &format)
 	return cmd
 }

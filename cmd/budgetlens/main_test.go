@@ -34,6 +34,9 @@ func TestUnknownCommand(t *testing.T) {
 
 func TestEmptyListingIsJSONArray(t *testing.T) {
 	db := tempDB(t)
+	if code, _, errOut := run(t, "--db", db, "init"); code != 0 {
+		t.Fatal(errOut)
+	}
 	for _, what := range []string{"requests", "departments", "measures"} {
 		code, out, errOut := run(t, "--db", db, "ls", what, "--format", "json")
 		if code != 0 || strings.TrimSpace(out) != "[]" {

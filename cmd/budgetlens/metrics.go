@@ -17,8 +17,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newMetricsCmd) }
-
 // metricsTable is a CSV file read as columns, with the file line of each row.
 type metricsTable struct {
 	file    string
@@ -175,7 +173,7 @@ type metricsOpts struct {
 	level                                            float64
 }
 
-func newMetricsCmd() *cobra.Command {
+func newMetricsCmd(e *env) *cobra.Command {
 	var o metricsOpts
 	cmd := &cobra.Command{
 		Use:   "metrics",
@@ -202,7 +200,7 @@ and local Moran's I with a GAL weights file. Formulas and choices: docs/metrics.
 	f.Uint64Var(&o.seed, "seed", 1, "random seed for the bootstrap")
 	f.Float64Var(&o.level, "level", 0.95, "confidence level of the bootstrap interval")
 	addFormatFlag(cmd, &o.format)
-	cmd.AddCommand(newMoranCmd(), newLisaCmd())
+	cmd.AddCommand(newMoranCmd(e), newLisaCmd(e))
 	return cmd
 }
 
@@ -524,7 +522,7 @@ func loadSpatial(o spatialOpts) ([]float64, *metrics.Weights, error) {
 	return cols["--value"], W, nil
 }
 
-func newMoranCmd() *cobra.Command {
+func newMoranCmd(e *env) *cobra.Command {
 	var o spatialOpts
 	cmd := &cobra.Command{
 		Use:   "moran",
@@ -557,7 +555,7 @@ func newMoranCmd() *cobra.Command {
 	return cmd
 }
 
-func newLisaCmd() *cobra.Command {
+func newLisaCmd(e *env) *cobra.Command {
 	var o spatialOpts
 	cmd := &cobra.Command{
 		Use:   "lisa",

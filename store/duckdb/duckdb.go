@@ -8,8 +8,10 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"sort"
 	"strings"
 
@@ -26,31 +28,88 @@ const DefaultPath = "budgetlens.duckdb"
 
 // Store is a DuckDB-backed store.Store.
 type Store struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
 }
 
 var _ store.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the DuckDB file at path and applies any
-// pending migrations. An empty path opens a private in-memory store.
+// pending migrations. An empty path opens a private in-memory store. A file
+// that cannot be opened is explained (see OpenError).
 func Open(path string) (*Store, error) {
+	return open(path, false)
+}
+
+// OpenReadOnly opens an existing store for reading only, so that it works
+// while other programs read the same file. It never creates a store: a
+// path where there is no file is an EINVALID error naming it (wrapping
+// fs.ErrNotExist). A store written by an older budgetlens is brought up to
+// date first (which needs write access once).
+func OpenReadOnly(path string) (*Store, error) {
+	if path == "" || path == ":memory:" {
+		return nil, budget.Errorf(budget.EINVALID, "a read-only store needs a file: give --db FILE")
+	}
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, budget.Errorf(budget.EINVALID, "store %s: %w: check --db (or BUDGETLENS_DB); a store is created by budgetlens init, import or demo", path, fs.ErrNotExist)
+		}
+		return nil, OpenError(path, err)
+	}
+	s, err := open(path, true)
+	if budget.ErrorCode(err) == eOUTDATED {
+		w, werr := open(path, false) // migrate once, then read only
+		if werr != nil {
+			return nil, werr
+		}
+		w.Close()
+		s, err = open(path, true)
+	}
+	return s, err
+}
+
+// eOUTDATED marks a read-only open of a store with pending migrations.
+const eOUTDATED = "outdated"
+
+func open(path string, readOnly bool) (*Store, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, OpenError(path, fs.ErrInvalid)
+	}
 	dsn := path + "?autoinstall_known_extensions=false&autoload_known_extensions=false"
+	if readOnly {
+		dsn += "&access_mode=read_only"
+	}
 	db, err := sql.Open("duckdb", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+		return nil, OpenError(path, err)
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: unable to open %s: %w (is another budgetlens process using it?)", path, err)
+		return nil, OpenError(path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, readOnly: readOnly}
+	if readOnly {
+		pending, err := s.pendingMigrations(context.Background())
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if len(pending) > 0 {
+			db.Close()
+			return nil, budget.Errorf(eOUTDATED, "store %s needs migrations %s", path, strings.Join(pending, ", "))
+		}
+		return s, nil
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
 }
+
+// ReadOnly reports whether the store was opened for reading only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Path returns the file the store was opened from ("" for in-memory).
 func (s *Store) Path() string { return s.path }
@@ -78,32 +137,58 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// pendingMigrations lists the embedded migrations not yet applied, in
+// order.
+func (s *Store) pendingMigrations(ctx context.Context) ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	applied := map[string]bool{}
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM schema_migrations`)
+	if err != nil {
+		// no schema_migrations table: a new (or foreign) file
+		return names, nil
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: unable to read schema_migrations: %w", err)
+		}
+		applied[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to read schema_migrations: %w", err)
+	}
+	var out []string
+	for _, name := range names {
+		if !applied[strings.TrimPrefix(name, "migrations/")] {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
 func (s *Store) migrate(ctx context.Context) error {
 	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)`); err != nil {
 		return fmt.Errorf("store: unable to create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := s.pendingMigrations(ctx)
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
-		var n int
-		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = ?`, base).Scan(&n); err != nil {
-			return fmt.Errorf("store: unable to read schema_migrations: %w", err)
-		}
-		if n > 0 {
-			continue
-		}
 		body, err := migrations.ReadFile(name)
 		if err != nil {
 			return err
 		}
 		err = s.WithTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return budget.Errorf(budget.EINTERNAL, "store: migration %s failed: %v", base, err)
+				return budget.Errorf(budget.EINTERNAL, "store: migration %s failed: %w", base, err)
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(name) VALUES (?)`, base)
 			return err
