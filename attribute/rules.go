@@ -3,6 +3,7 @@ package attribute
 import (
 	"bytes"
 	"crypto/sha256"
+	_ "embed"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -106,6 +107,13 @@ func (s *StringList) UnmarshalYAML(n *yaml.Node) error {
 	}
 	return fmt.Errorf("line %d: expected a code or name, or a list of them", n.Line)
 }
+
+//go:embed template.yaml
+var template []byte
+
+// Template returns a commented rules file: a starting point that ParseRules
+// accepts.
+func Template() []byte { return append([]byte{}, template...) }
 
 // ParseRules reads a rules file. Errors name the file, the line and the
 // field, and say what would be accepted.

@@ -18,6 +18,7 @@ import (
 	"embed"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/budgetlens/budgetlens/attribute"
@@ -183,6 +184,13 @@ type DemoAnalyze struct {
 //go:embed profiles/*.yaml
 var embedded embed.FS
 
+//go:embed template.yaml
+var template []byte
+
+// Template returns a commented profile of a made-up city: a starting point
+// that Parse accepts.
+func Template() []byte { return append([]byte{}, template...) }
+
 // Builtin returns an embedded profile by name ("la").
 func Builtin(name string) (*Profile, error) {
 	data, err := embedded.ReadFile("profiles/" + name + ".yaml")
@@ -235,7 +243,14 @@ func (p *Profile) bad(field, value, expected string) error {
 	return &budget.InputError{File: p.File, Field: field, Value: value, Line: p.lineOf(field), Expected: expected + " (" + help + ")"}
 }
 
-// lineOf finds the line of a top-level key ("layers") or of "key.sub".
+// badLayer reports a problem with layers[i] (its key, when found).
+func (p *Profile) badLayer(i int, key, value, expected string) error {
+	return &budget.InputError{File: p.File, Field: fmt.Sprintf("layers[%d].%s", i, key), Value: value, Line: p.lineOf("layers." + strconv.Itoa(i) + "." + key),
+		Expected: expected + " (" + help + ")"}
+}
+
+// lineOf finds the line of a key path: "layers", "need.preset",
+// "layers.2.role" (a number indexes a list); the deepest part found counts.
 func (p *Profile) lineOf(field string) int {
 	var doc yaml.Node
 	if yaml.Unmarshal(p.Source, &doc) != nil || len(doc.Content) == 0 {
@@ -244,14 +259,19 @@ func (p *Profile) lineOf(field string) int {
 	n := doc.Content[0]
 	line := 0
 	for _, part := range strings.Split(field, ".") {
-		if n.Kind != yaml.MappingNode {
-			break
-		}
 		found := false
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == part {
-				line, n, found = n.Content[i].Line, n.Content[i+1], true
-				break
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == part {
+					line, n, found = n.Content[i].Line, n.Content[i+1], true
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			if k, err := strconv.Atoi(part); err == nil && k >= 0 && k < len(n.Content) {
+				n, found = n.Content[k], true
+				line = n.Line
 			}
 		}
 		if !found {
@@ -283,23 +303,23 @@ func (p *Profile) check() error {
 	}
 	names := map[string]bool{}
 	defaults := 0
-	for _, l := range p.Layers {
+	for i, l := range p.Layers {
 		if l.Name == "" {
-			return p.bad("layers", "", "every layer needs a name (as in budgetlens geo import --layer NAME)")
+			return p.badLayer(i, "name", "", "every layer needs a name (as in budgetlens geo import --layer NAME)")
 		}
 		if names[l.Name] {
-			return p.bad("layers", l.Name, "each layer is listed once")
+			return p.badLayer(i, "name", l.Name, "each layer is listed once")
 		}
 		names[l.Name] = true
 		switch l.Role {
 		case RoleSmallAreas, RoleReporting:
 		default:
-			return p.bad("layers", l.Role, fmt.Sprintf("layer %s: role must be %s or %s", l.Name, RoleSmallAreas, RoleReporting))
+			return p.badLayer(i, "role", l.Role, fmt.Sprintf("layer %s: role must be %s or %s", l.Name, RoleSmallAreas, RoleReporting))
 		}
 		if l.Default {
 			defaults++
 			if l.Role != RoleReporting {
-				return p.bad("layers", l.Name, "only a reporting layer can be the default")
+				return p.badLayer(i, "default", l.Name, "only a reporting layer can be the default")
 			}
 		}
 	}
@@ -307,9 +327,9 @@ func (p *Profile) check() error {
 		return p.bad("layers", "", "mark at most one reporting layer default: true")
 	}
 	if t := p.Theil; t != nil {
-		for _, n := range []string{t.Units, t.Groups} {
+		for k, n := range map[string]string{"units": t.Units, "groups": t.Groups} {
 			if !names[n] {
-				return p.bad("theil", n, "units and groups must be layers listed under layers")
+				return p.bad("theil."+k, n, "units and groups must be layers listed under layers")
 			}
 		}
 	}

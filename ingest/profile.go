@@ -73,6 +73,9 @@ type Profile struct {
 	Sheet string `yaml:"sheet"`
 	// Detect: false keeps a profile out of automatic detection.
 	Detect *bool `yaml:"detect"`
+	// AreaLayer names the layer whose area ids the "area" column holds (a
+	// district or ward column); required when area is mapped.
+	AreaLayer string `yaml:"area_layer"`
 
 	fileRE  *regexp.Regexp
 	pivotRE *regexp.Regexp
@@ -102,6 +105,7 @@ var knownFields = map[string]bool{
 	"amount": true, "proposed": true, "adopted": true, "description": true, "category": true, "recurrence": true,
 	"measure.code": true, "measure.name": true, "unit": true, "code": true, "name": true, "text": true,
 	"key": true, "fiscal_year": true, "year": true, "date": true, "phase": true, "period": true, "kind": true,
+	"area": true,
 }
 
 //go:embed profiles/*.yaml
@@ -111,7 +115,7 @@ var embedded embed.FS
 func LoadProfile(path string) (*Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read profile %s: %v", path, err)
+		return nil, budget.Errorf(budget.EINVALID, "cannot read profile %s: %w", path, err)
 	}
 	return parseProfile(path, data)
 }
@@ -149,15 +153,18 @@ func parseProfile(source string, data []byte) (*Profile, error) {
 			return nil, budget.Errorf(budget.EINVALID, "profile %s: unknown field %q in columns: use one of %s", source, field, strings.Join(sortedKeys(knownFields), ", "))
 		}
 	}
+	if _, ok := p.Columns["area"]; ok && p.AreaLayer == "" {
+		return nil, budget.Errorf(budget.EINVALID, "profile %s: columns maps area: name the layer its codes are ids of with area_layer (e.g. area_layer: districts)", source)
+	}
 	var err error
 	if p.FileName != "" {
 		if p.fileRE, err = regexp.Compile(p.FileName); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "profile %s: file_name: %v", source, err)
+			return nil, budget.Errorf(budget.EINVALID, "profile %s: file_name: %w", source, err)
 		}
 	}
 	if p.Pivot != "" {
 		if p.pivotRE, err = regexp.Compile(p.Pivot); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "profile %s: pivot: %v", source, err)
+			return nil, budget.Errorf(budget.EINVALID, "profile %s: pivot: %w", source, err)
 		}
 	}
 	return &p, nil
@@ -190,6 +197,25 @@ func Builtins() []*Profile {
 		builtins = append(builtins, p)
 	}
 	return builtins
+}
+
+// ColumnsProfile is a profile for a plain CSV or XLSX whose columns are
+// named by the caller (the import command's --department, --amount, ...):
+// fields maps a profile field ("department.name", "amount", "area", ...) to
+// the heading that holds it. Every named column is required.
+func ColumnsProfile(j budget.Jurisdiction, fields map[string]string, areaLayer string) (*Profile, error) {
+	var y strings.Builder
+	fmt.Fprintf(&y, "name: columns\ndetect: false\njurisdiction: {id: %q, name: %q, start_month: %d}\n", j.ID, j.Name, j.StartMonth)
+	if areaLayer != "" {
+		fmt.Fprintf(&y, "area_layer: %q\n", areaLayer)
+	}
+	y.WriteString("columns:\n")
+	keys := sortedKeys(fields)
+	for _, f := range keys {
+		fmt.Fprintf(&y, "  %s: [%q]\n", f, fields[f])
+	}
+	fmt.Fprintf(&y, "required: [%s]\n", strings.Join(keys, ", "))
+	return parseProfile("the column flags", []byte(y.String()))
 }
 
 // BuiltinProfile returns the embedded profile of that name.

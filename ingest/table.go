@@ -762,6 +762,7 @@ func (cv *converter) lineItems(line int, cells []string) error {
 	}
 	cl := cv.classification(cells)
 	key := cv.key(cells, cl, false)
+	area, areaLayer := cv.area(cells)
 	defer cv.setCount()
 	if len(cv.b.pivots) > 0 {
 		for _, pc := range cv.b.pivots {
@@ -784,7 +785,7 @@ func (cv *converter) lineItems(line int, cells []string) error {
 			}
 			cv.sums[pc.idx] += c
 			cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: pc.fy, Phase: pc.phase,
-				Kind: kind, AmountCents: c, Key: key, Line: line})
+				Kind: kind, AmountCents: c, Key: key, Line: line, Area: area, AreaLayer: areaLayer})
 		}
 		return nil
 	}
@@ -808,8 +809,19 @@ func (cv *converter) lineItems(line int, cells []string) error {
 		return err
 	}
 	cv.sums[i] += c
-	cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: fy, Phase: ph, Kind: kind, AmountCents: c, Key: key, Line: line})
+	cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: fy, Phase: ph, Kind: kind, AmountCents: c, Key: key, Line: line,
+		Area: area, AreaLayer: areaLayer})
 	return nil
+}
+
+// area returns the row's own area codes (the mapped area column) and the
+// layer they belong to; both empty when the row has none.
+func (cv *converter) area(cells []string) (string, string) {
+	a := cv.cell(cells, "area")
+	if a == "" {
+		return "", ""
+	}
+	return a, cv.b.p.AreaLayer
 }
 
 func (cv *converter) request(line int, cells []string) error {

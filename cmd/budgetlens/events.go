@@ -44,7 +44,7 @@ budgetlens (interior points and 2023 population from the California DWR tract
 file); or the tract interior points of --tracts (that DWR file,
 ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv, --county 037 = Los Angeles
 County); or the areas of a stored --layer (weighted by population; points
-uniform inside each polygon, or around the point of a point-only area). With --codes-layer (e.g. council_districts) only places inside
+uniform inside each polygon, or around the point of a point-only area). With --codes-layer (e.g. districts) only places inside
 that layer are used and the CD column is filled with the area id; a share
 --no-coords of those rows is written without coordinates.
 

@@ -227,3 +227,12 @@ func errorText(err error) string {
 		return sub[1] + ": " + plain
 	})
 }
+
+// refuseExisting refuses to replace a file the user wrote (a template is
+// written only where there is none).
+func refuseExisting(path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return budget.Errorf(budget.EINVALID, "--out %s exists: give a new file name (a template never replaces a file)", path)
+	}
+	return nil
+}

@@ -43,7 +43,7 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 	for _, c := range []*cobra.Command{
 		newInitCmd(e), newImportCmd(e), newLsCmd(e), newTotalsCmd(e), newExportCmd(e),
 		newGeoCmd(e), newIndexCmd(e), newEventsCmd(e), newMetricsCmd(e),
-		newAnalyzeCmd(e), newReportCmd(e), newDemoCmd(e), newVersionCmd(e),
+		newAnalyzeCmd(e), newReportCmd(e), newCheckCmd(e), newProfileCmd(e), newRulesCmd(e), newDemoCmd(e), newVersionCmd(e),
 	} {
 		root.AddCommand(c)
 	}
