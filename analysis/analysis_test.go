@@ -12,13 +12,13 @@ import (
 	"testing"
 
 	"github.com/budgetlens/budgetlens/city"
+	"github.com/budgetlens/budgetlens/report/render"
 
 	"github.com/budgetlens/budgetlens/attribute"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/internal/fixture"
 	"github.com/budgetlens/budgetlens/need"
-	"github.com/budgetlens/budgetlens/report"
 	"github.com/paulmach/orb"
 )
 
@@ -402,7 +402,7 @@ func TestDocumentGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := report.RenderHTML(&buf, doc); err != nil {
+	if err := render.RenderHTML(&buf, doc); err != nil {
 		t.Fatal(err)
 	}
 	golden := filepath.Join("testdata", "small-report.golden.html")

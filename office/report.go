@@ -9,6 +9,8 @@ import (
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/report"
+	"github.com/budgetlens/budgetlens/report/pdf"
+	"github.com/budgetlens/budgetlens/report/render"
 )
 
 // ReportOptions select the analysis a council report presents.
@@ -61,7 +63,7 @@ func (o *Office) Document(a *Analysis, cmp []analysis.CompareRow, title string) 
 // Written lists the report files written; PDFSkipped says why the PDF was
 // not (Chromium missing or failed), "" when it was or was not asked for.
 type Written struct {
-	report.Written
+	render.Written
 	PDFSkipped string
 }
 
@@ -82,8 +84,8 @@ func CheckReportPath(path string) error {
 // extension). A PDF that cannot be printed (no Chromium) is replaced by the
 // HTML and XLSX beside it, and PDFSkipped says why.
 func WriteReport(ctx context.Context, doc *report.Document, path string) (Written, error) {
-	err := report.WriteFile(ctx, doc, path, report.PDFOptions{})
-	var cm *report.ChromiumMissingError
+	err := render.WriteFile(ctx, doc, path, renderOptions())
+	var cm *pdf.ChromiumMissingError
 	if errors.As(err, &cm) {
 		base := strings.TrimSuffix(path, filepath.Ext(path))
 		wr, err := WriteReports(ctx, doc, filepath.Dir(base), filepath.Base(base), true)
@@ -114,7 +116,7 @@ func WriteReports(ctx context.Context, doc *report.Document, dir, base string, n
 		var w Written
 		for _, ext := range []string{".html", ".xlsx"} {
 			p := filepath.Join(dir, base+ext)
-			if err := report.WriteFile(ctx, &d, p, report.PDFOptions{}); err != nil {
+			if err := render.WriteFile(ctx, &d, p, render.Options{}); err != nil {
 				return w, err
 			}
 			if ext == ".html" {
@@ -125,9 +127,14 @@ func WriteReports(ctx context.Context, doc *report.Document, dir, base string, n
 		}
 		return w, nil
 	}
-	wr, err := report.WriteAll(ctx, doc, dir, base, report.PDFOptions{})
+	wr, err := render.WriteAll(ctx, doc, dir, base, renderOptions())
 	if err != nil && wr.HTML != "" && wr.XLSX != "" {
 		return Written{Written: wr, PDFSkipped: err.Error()}, nil
 	}
 	return Written{Written: wr}, err
+}
+
+// renderOptions print PDFs with headless Chromium (report/pdf).
+func renderOptions() render.Options {
+	return render.Options{PDF: pdf.Printer(pdf.PDFOptions{})}
 }

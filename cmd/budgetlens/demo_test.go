@@ -13,7 +13,8 @@ import (
 	"testing"
 
 	"github.com/budgetlens/budgetlens/internal/fixture"
-	"github.com/budgetlens/budgetlens/report"
+	"github.com/budgetlens/budgetlens/report/pdf"
+	"github.com/budgetlens/budgetlens/report/render"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -66,7 +67,7 @@ func TestDemoEndToEnd(t *testing.T) {
 			t.Fatalf("%s: %v", f, err)
 		}
 	}
-	if _, err := report.FindChromium(); err == nil {
+	if _, err := pdf.FindChromium(); err == nil {
 		if st, err := os.Stat(filepath.Join(dir, "report.pdf")); err != nil || st.Size() < 10000 {
 			t.Fatalf("chromium is installed but report.pdf is missing or tiny: %v", err)
 		}
@@ -83,7 +84,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer hf.Close()
-	html, err := report.HeadlineFromHTML(hf)
+	html, err := render.HeadlineFromHTML(hf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestDemoEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer xf.Close()
-	xl, err := report.HeadlineFromXLSX(xf)
+	xl, err := render.HeadlineFromXLSX(xf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -327,7 +328,7 @@ func TestReportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	h, err := report.HeadlineFromXLSX(f)
+	h, err := render.HeadlineFromXLSX(f)
 	if err != nil || h["attributed_share"].Text == "" {
 		t.Fatalf("headline: %v %v", h, err)
 	}

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/budgetlens/budgetlens/report"
 )
 
 // fontFamily lists fonts installed with Debian's fonts-dejavu and
@@ -88,33 +90,33 @@ func niceTicks(lo, hi float64, n int) []float64 {
 }
 
 // axisFormat formats a tick value compactly by kind.
-func axisFormat(v float64, k Kind, step float64) string {
+func axisFormat(v float64, k report.Kind, step float64) string {
 	switch k {
-	case KindPercent:
+	case report.KindPercent:
 		d := 0
 		if step*100 < 1 {
 			d = 1
 		}
 		if d == 0 {
-			d = NoDigits
+			d = report.NoDigits
 		}
-		return Format(v, KindPercent, d)
-	case KindMoney, KindDollars:
+		return report.Format(v, report.KindPercent, d)
+	case report.KindMoney, report.KindDollars:
 		// whole dollars below $100,000 ("$1,500", not "$1.50 K"), so that
 		// per-resident axes read like the tables; scaled above
 		if math.Abs(v) < 100_000 && step >= 1 {
-			return Format(v, KindDollars, 0)
+			return report.Format(v, report.KindDollars, 0)
 		}
-		return Format(v, KindMoney, 0)
+		return report.Format(v, report.KindMoney, 0)
 	}
 	d := 0
 	for s := step; s < 1 && d < 4; s *= 10 {
 		d++
 	}
 	if d == 0 {
-		d = NoDigits
+		d = report.NoDigits
 	}
-	return Format(v, KindNumber, d)
+	return report.Format(v, report.KindNumber, d)
 }
 
 // Okabe–Ito colours (distinguishable with every common colour-vision

@@ -1,4 +1,4 @@
-package report_test
+package render_test
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/report"
+	"github.com/budgetlens/budgetlens/report/render"
 	"github.com/paulmach/orb"
 )
 
@@ -33,7 +34,7 @@ func Example() {
 		}}},
 	}
 	var html bytes.Buffer
-	if err := report.RenderHTML(&html, doc); err != nil {
+	if err := render.RenderHTML(&html, doc); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -10,6 +10,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/budgetlens/budgetlens/report"
 )
 
 //go:embed templates/report.html.tmpl templates/report.css
@@ -49,7 +51,7 @@ var stylesheet = func() template.CSS {
 
 // page is what the template sees.
 type page struct {
-	*Document
+	*report.Document
 	CSS      template.CSS
 	Figures  []figureView
 	Sections []sectionView
@@ -68,7 +70,7 @@ type sectionView struct {
 // blockView is one rendered block; exactly one of its parts is set.
 type blockView struct {
 	Paragraph string
-	Note      *Note
+	Note      *report.Note
 	Table     *tableView
 	Figure    *figureBlock
 }
@@ -96,7 +98,7 @@ type cellView struct {
 // RenderHTML writes the document as one self-contained HTML page: embedded
 // CSS (with a print stylesheet), inline SVG charts, no script and no external
 // resource. The same Document always gives the same bytes.
-func RenderHTML(w io.Writer, d *Document) error {
+func RenderHTML(w io.Writer, d *report.Document) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
@@ -108,7 +110,7 @@ func RenderHTML(w io.Writer, d *Document) error {
 	return err
 }
 
-func buildPage(d *Document) *page {
+func buildPage(d *report.Document) *page {
 	p := &page{Document: d, CSS: stylesheet}
 	for _, f := range d.Headline {
 		raw := ""
@@ -125,11 +127,11 @@ func buildPage(d *Document) *page {
 		for _, b := range s.Blocks {
 			var bv blockView
 			switch x := b.(type) {
-			case *Paragraph:
+			case *report.Paragraph:
 				bv.Paragraph = x.Text
-			case *Note:
+			case *report.Note:
 				bv.Note = x
-			case *Table:
+			case *report.Table:
 				bv.Table = newTableView(plan[next], d.Workbook)
 				next++
 			default:
@@ -138,12 +140,12 @@ func buildPage(d *Document) *page {
 				fb := &figureBlock{ID: id, Data: newTableView(plan[next], d.Workbook)}
 				next++
 				switch c := x.(type) {
-				case *Choropleth:
-					fb.Title, fb.Note, fb.Description, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Description, c.Synthetic, c.SVG(id)
-				case *CurveChart:
-					fb.Title, fb.Note, fb.Description, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Description, c.Synthetic, c.SVG(id)
-				case *BarChart:
-					fb.Title, fb.Note, fb.Description, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Description, c.Synthetic, c.SVG(id)
+				case *report.Choropleth:
+					fb.Title, fb.Note, fb.Description, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Description, c.Synthetic, mapSVG(c, id)
+				case *report.CurveChart:
+					fb.Title, fb.Note, fb.Description, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Description, c.Synthetic, curveSVG(c, id)
+				case *report.BarChart:
+					fb.Title, fb.Note, fb.Description, fb.Synthetic, fb.SVG = c.Title, c.Note, c.Description, c.Synthetic, barSVG(c, id)
 				}
 				bv.Figure = fb
 			}
@@ -163,15 +165,15 @@ func newTableView(e sheetEntry, workbook string) *tableView {
 	for _, row := range t.Rows {
 		cells := make([]cellView, len(row))
 		for j, v := range row {
-			cells[j] = cellView{Text: cellText(v, t.Columns[j]), Class: kindClass(t.Columns[j].Kind)}
+			cells[j] = cellView{Text: report.CellText(v, t.Columns[j]), Class: kindClass(t.Columns[j].Kind)}
 		}
 		tv.Rows = append(tv.Rows, cells)
 	}
 	return tv
 }
 
-func kindClass(k Kind) string {
-	if k == KindText || k == "" {
+func kindClass(k report.Kind) string {
+	if k == report.KindText || k == "" {
 		return "t"
 	}
 	return "n"

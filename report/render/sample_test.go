@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"encoding/csv"
@@ -13,13 +13,14 @@ import (
 	"testing"
 
 	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/budgetlens/budgetlens/report"
 	"github.com/paulmach/orb"
 )
 
 // readDistricts reads the real council district polygons (WGS84) of Los
 // Angeles from the shipped GeoJSON. The test parses the file itself so the
 // report package needs no GeoJSON dependency.
-func readDistricts(t testing.TB) []MapArea {
+func readDistricts(t testing.TB) []report.MapArea {
 	t.Helper()
 	areas := readGeoJSON(t, "la/boundaries/council_districts_2025.geojson", func(p map[string]any) (string, string) {
 		d := int(p["District"].(float64))
@@ -38,7 +39,7 @@ func readDistricts(t testing.TB) []MapArea {
 
 // readGeoJSON reads the polygons of a shipped GeoJSON file; id gives each
 // feature's ID and name from its properties.
-func readGeoJSON(t testing.TB, rel string, id func(map[string]any) (string, string)) []MapArea {
+func readGeoJSON(t testing.TB, rel string, id func(map[string]any) (string, string)) []report.MapArea {
 	t.Helper()
 	path := fixture.Data(t, rel)
 	raw, err := os.ReadFile(path)
@@ -57,7 +58,7 @@ func readGeoJSON(t testing.TB, rel string, id func(map[string]any) (string, stri
 	if err := json.Unmarshal(raw, &fc); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	var areas []MapArea
+	var areas []report.MapArea
 	for _, f := range fc.Features {
 		var g orb.Geometry
 		switch f.Geometry.Type {
@@ -81,7 +82,7 @@ func readGeoJSON(t testing.TB, rel string, id func(map[string]any) (string, stri
 			t.Fatalf("%s: feature %v has geometry %s", path, f.Properties, f.Geometry.Type)
 		}
 		i, n := id(f.Properties)
-		areas = append(areas, MapArea{ID: i, Name: n, Geometry: g})
+		areas = append(areas, report.MapArea{ID: i, Name: n, Geometry: g})
 	}
 	return areas
 }
@@ -101,11 +102,15 @@ func toPolygon(c [][][2]float64) orb.Polygon {
 // sampleDocument is a report on the real district geometry with MADE-UP
 // values (labelled as such in the document): they exercise every block type
 // and do not describe Los Angeles.
-func sampleDocument(t testing.TB) *Document {
+// SampleDocument is the sample report of the tests (exported for the
+// external tests that print it with report/pdf).
+func SampleDocument(t testing.TB) *report.Document { return sampleDocument(t) }
+
+func sampleDocument(t testing.TB) *report.Document {
 	districts := readDistricts(t)
-	need := make([]MapArea, len(districts))
-	spend := make([]MapArea, len(districts))
-	gap := make([]MapArea, len(districts))
+	need := make([]report.MapArea, len(districts))
+	spend := make([]report.MapArea, len(districts))
+	gap := make([]report.MapArea, len(districts))
 	pop := make([]float64, len(districts))
 	var needV, spendV []float64
 	for i, a := range districts {
@@ -124,8 +129,8 @@ func sampleDocument(t testing.TB) *Document {
 	}
 	gap[14].Missing = true
 
-	lorenz := Curve{Label: "Spending per resident (Lorenz)", Points: cumulative(spendV[:14], spendV[:14], pop[:14])}
-	conc := Curve{Label: "Spending ranked by need (concentration)", Points: cumulative(needV[:14], spendV[:14], pop[:14])}
+	lorenz := report.Curve{Label: "Spending per resident (Lorenz)", Points: cumulative(spendV[:14], spendV[:14], pop[:14])}
+	conc := report.Curve{Label: "Spending ranked by need (concentration)", Points: cumulative(needV[:14], spendV[:14], pop[:14])}
 	ref := 300.0
 	totalSpend := 0.0
 	totalPop := 0.0
@@ -146,7 +151,7 @@ func sampleDocument(t testing.TB) *Document {
 	attributed := totalSpend
 	unattributed := 1.234e9
 
-	return &Document{
+	return &report.Document{
 		Title:        "Equity assessment: report layout test",
 		Subtitle:     "Real council district boundaries with made-up values (test fixture)",
 		Jurisdiction: "City of Los Angeles (geometry only)",
@@ -154,31 +159,31 @@ func sampleDocument(t testing.TB) *Document {
 		Phase:        "proposed",
 		Generated:    "Test document; values are invented for layout tests",
 		Version:      "test",
-		Headline: []Figure{
-			{Key: "total", Label: "Total of the phase", Value: attributed + unattributed, Kind: KindMoney},
-			{Key: "attributed_share", Label: "Share of dollars placed in areas", Value: attributed / (attributed + unattributed), Kind: KindPercent, Note: "Made-up test value"},
-			{Key: "top_tier_share", Label: "Share reaching the highest-need areas", Value: topShare, Kind: KindPercent, Note: fmt.Sprintf("Against %s of residents", Format(topPop, KindPercent, 0))},
-			{Key: "concentration_index", Label: "Concentration index (need-ranked)", Value: concentrationIndex(conc.Points), Kind: KindRatio, Digits: 3},
-			{Key: "districts", Label: "Council districts", Value: 15, Kind: KindInt},
-			{Key: "median_response_days", Label: "Median days to close a service request", Value: 3.25, Kind: KindNumber, Digits: 1, Synthetic: true, Note: "Synthetic service requests"},
-			{Key: "missing_figure", Label: "A figure without data", Missing: true, Kind: KindMoney},
+		Headline: []report.Figure{
+			{Key: "total", Label: "Total of the phase", Value: attributed + unattributed, Kind: report.KindMoney},
+			{Key: "attributed_share", Label: "Share of dollars placed in areas", Value: attributed / (attributed + unattributed), Kind: report.KindPercent, Note: "Made-up test value"},
+			{Key: "top_tier_share", Label: "Share reaching the highest-need areas", Value: topShare, Kind: report.KindPercent, Note: fmt.Sprintf("Against %s of residents", report.Format(topPop, report.KindPercent, 0))},
+			{Key: "concentration_index", Label: "Concentration index (need-ranked)", Value: concentrationIndex(conc.Points), Kind: report.KindRatio, Digits: 3},
+			{Key: "districts", Label: "Council districts", Value: 15, Kind: report.KindInt},
+			{Key: "median_response_days", Label: "Median days to close a service request", Value: 3.25, Kind: report.KindNumber, Digits: 1, Synthetic: true, Note: "Synthetic service requests"},
+			{Key: "missing_figure", Label: "A figure without data", Missing: true, Kind: report.KindMoney},
 		},
 		Synthetic: []string{"Every value in this test document is invented; only the district boundaries are real."},
-		Sections: []Section{
-			{ID: "maps", Title: "Maps", Intro: "Need, spending per resident and the gap between them, by council district.", Blocks: []Block{
-				&Note{Kind: NoteSynthetic, Text: "The values on these maps are invented for the layout test."},
-				&Choropleth{Name: "Map need", Title: "Need score by council district (test values)", Areas: need, Kind: KindNumber, Digits: 1, Labels: true, Synthetic: true},
-				&Choropleth{Name: "Map spending per resident", Title: "Spending per resident (test values)", Areas: spend, Kind: KindDollars, Labels: true, Synthetic: true, Classes: 4},
-				&Choropleth{Name: "Map gap", Title: "Spending rank minus need rank (test values)", Areas: gap, Kind: KindRatio, Palette: Diverging, Labels: true, Synthetic: true,
+		Sections: []report.Section{
+			{ID: "maps", Title: "Maps", Intro: "Need, spending per resident and the gap between them, by council district.", Blocks: []report.Block{
+				&report.Note{Kind: report.NoteSynthetic, Text: "The values on these maps are invented for the layout test."},
+				&report.Choropleth{Name: "Map need", Title: "Need score by council district (test values)", Areas: need, Kind: report.KindNumber, Digits: 1, Labels: true, Synthetic: true},
+				&report.Choropleth{Name: "Map spending per resident", Title: "Spending per resident (test values)", Areas: spend, Kind: report.KindDollars, Labels: true, Synthetic: true, Classes: 4},
+				&report.Choropleth{Name: "Map gap", Title: "Spending rank minus need rank (test values)", Areas: gap, Kind: report.KindRatio, Palette: report.Diverging, Labels: true, Synthetic: true,
 					Note: "Purple: spending ranks above need; orange: below."},
 			}},
-			{ID: "curves", Title: "Lorenz and concentration curves", Blocks: []Block{
-				&CurveChart{Name: "Curves", Title: "Cumulative share of spending against cumulative share of residents", Curves: []Curve{lorenz, conc}, Diagonal: true,
+			{ID: "curves", Title: "Lorenz and concentration curves", Blocks: []report.Block{
+				&report.CurveChart{Name: "Curves", Title: "Cumulative share of spending against cumulative share of residents", Curves: []report.Curve{lorenz, conc}, Diagonal: true,
 					XLabel: "Cumulative share of residents", YLabel: "Cumulative share of spending", Synthetic: true},
 			}},
-			{ID: "tiers", Title: "Need tiers", Blocks: []Block{
-				&BarChart{Name: "Tiers", Title: "Spending per resident by need tier, with 95% intervals (test values)", Kind: KindDollars, Reference: &ref, ReferenceLabel: "Citywide",
-					ValueLabel: "Dollars per resident", Synthetic: true, Bars: []Bar{
+			{ID: "tiers", Title: "Need tiers", Blocks: []report.Block{
+				&report.BarChart{Name: "Tiers", Title: "Spending per resident by need tier, with 95% intervals (test values)", Kind: report.KindDollars, Reference: &ref, ReferenceLabel: "Citywide",
+					ValueLabel: "Dollars per resident", Synthetic: true, Bars: []report.Bar{
 						{Label: "Tier 1 (lowest need)", Value: 260, Low: 240, High: 281, HasInterval: true},
 						{Label: "Tier 2", Value: 292, Low: 270, High: 310, HasInterval: true},
 						{Label: "Tier 3", Value: 318, Low: 301, High: 342, HasInterval: true},
@@ -186,11 +191,11 @@ func sampleDocument(t testing.TB) *Document {
 						{Label: "Unknown tier", Missing: true},
 					}},
 			}},
-			{ID: "departments", Title: "Departments", Blocks: []Block{
-				&Table{Name: "Departments", Title: "Attributed share and share to high-need areas by department (test values)", Synthetic: true,
-					Columns: []Column{{Key: "department", Label: "Department", Kind: KindText}, {Key: "total", Label: "Total", Kind: KindMoney},
-						{Key: "total_exact", Label: "Total (exact)", Kind: KindDollars}, {Key: "attributed_share", Label: "Attributed", Kind: KindPercent},
-						{Key: "top_share", Label: "To highest-need tier", Kind: KindPercent}, {Key: "requests", Label: "Requests", Kind: KindInt}},
+			{ID: "departments", Title: "Departments", Blocks: []report.Block{
+				&report.Table{Name: "Departments", Title: "Attributed share and share to high-need areas by department (test values)", Synthetic: true,
+					Columns: []report.Column{{Key: "department", Label: "Department", Kind: report.KindText}, {Key: "total", Label: "Total", Kind: report.KindMoney},
+						{Key: "total_exact", Label: "Total (exact)", Kind: report.KindDollars}, {Key: "attributed_share", Label: "Attributed", Kind: report.KindPercent},
+						{Key: "top_share", Label: "To highest-need tier", Kind: report.KindPercent}, {Key: "requests", Label: "Requests", Kind: report.KindInt}},
 					Rows: [][]any{
 						{"Street Services", 312.5e6, 312512345.0, 0.82, 0.31, 41},
 						{"Recreation & Parks <Dept>", 245.1e6, 245100000.0, 0.67, 0.27, 18},
@@ -198,12 +203,12 @@ func sampleDocument(t testing.TB) *Document {
 						{"Transportation", 198.25e6, 198250000.0, 0.91, 0.36, 29},
 					}, Note: "Invented numbers."},
 			}},
-			{ID: "requests", Title: "Budget requests", Blocks: []Block{requestTable()}},
-			{ID: "methods", Title: "Methods", Blocks: []Block{
-				&Paragraph{Text: "Quantile classes; ties stay in one class. Gap = spending rank − need rank, scaled to [−1, 1]."},
+			{ID: "requests", Title: "Budget requests", Blocks: []report.Block{requestTable()}},
+			{ID: "methods", Title: "Methods", Blocks: []report.Block{
+				&report.Paragraph{Text: "Quantile classes; ties stay in one class. Gap = spending rank − need rank, scaled to [−1, 1]."},
 			}},
 		},
-		Sources: []Source{
+		Sources: []report.Source{
 			{Name: "Council districts 2025", Version: "2021 lines", File: "testdata/la/boundaries/council_districts_2025.geojson", SHA256: "computed-by-the-caller", License: "City of Los Angeles"},
 			{Name: "Test values", Version: "n/a", Synthetic: true, Description: "Invented for this test"},
 		},
@@ -213,10 +218,10 @@ func sampleDocument(t testing.TB) *Document {
 
 // requestTable is a long table (made-up rows) so that the PDF shows the
 // header repeated on every page.
-func requestTable() *Table {
-	t := &Table{Name: "Requests", Title: "Requests that moved the share to high-need areas (test values)", Synthetic: true,
-		Columns: []Column{{Key: "request", Label: "Request", Kind: KindText}, {Key: "department", Label: "Department", Kind: KindText},
-			{Key: "change", Label: "Change", Kind: KindMoney}, {Key: "contribution", Label: "Contribution to the share", Kind: KindPercent, Digits: 2}}}
+func requestTable() *report.Table {
+	t := &report.Table{Name: "Requests", Title: "Requests that moved the share to high-need areas (test values)", Synthetic: true,
+		Columns: []report.Column{{Key: "request", Label: "Request", Kind: report.KindText}, {Key: "department", Label: "Department", Kind: report.KindText},
+			{Key: "change", Label: "Change", Kind: report.KindMoney}, {Key: "contribution", Label: "Contribution to the share", Kind: report.KindPercent, Digits: 2}}}
 	depts := []string{"Street Services", "Recreation and Parks", "Transportation", "Library", "Fire"}
 	for i := 0; i < 60; i++ {
 		f := float64(i)
@@ -249,7 +254,7 @@ func ranks(v []float64) []float64 {
 
 // cumulative returns the curve of cumulative population share against
 // cumulative spending share, areas ranked by rankBy ascending.
-func cumulative(rankBy, perCapita, pop []float64) []Point {
+func cumulative(rankBy, perCapita, pop []float64) []report.Point {
 	idx := make([]int, len(rankBy))
 	for i := range idx {
 		idx[i] = i
@@ -260,18 +265,18 @@ func cumulative(rankBy, perCapita, pop []float64) []Point {
 		tp += pop[i]
 		ts += pop[i] * perCapita[i]
 	}
-	pts := []Point{{0, 0}}
+	pts := []report.Point{{X: 0, Y: 0}}
 	var cp, cs float64
 	for _, i := range idx {
 		cp += pop[i]
 		cs += pop[i] * perCapita[i]
-		pts = append(pts, Point{cp / tp, cs / ts})
+		pts = append(pts, report.Point{X: cp / tp, Y: cs / ts})
 	}
 	return pts
 }
 
 // concentrationIndex is 1 − 2 × (area under the curve), trapezoids.
-func concentrationIndex(pts []Point) float64 {
+func concentrationIndex(pts []report.Point) float64 {
 	a := 0.0
 	for i := 1; i < len(pts); i++ {
 		a += (pts[i].X - pts[i-1].X) * (pts[i].Y + pts[i-1].Y) / 2
@@ -342,10 +347,10 @@ func readTracts(t testing.TB, box orb.Bound) []tract {
 
 // readTractPoints returns the tracts in box as point areas valued by median
 // household income (missing when not published).
-func readTractPoints(t testing.TB, box orb.Bound) []MapArea {
-	var out []MapArea
+func readTractPoints(t testing.TB, box orb.Bound) []report.MapArea {
+	var out []report.MapArea
 	for _, tr := range readTracts(t, box) {
-		out = append(out, MapArea{ID: tr.id, Geometry: tr.pt, Value: tr.mhi, Missing: tr.mhi <= 0})
+		out = append(out, report.MapArea{ID: tr.id, Geometry: tr.pt, Value: tr.mhi, Missing: tr.mhi <= 0})
 	}
 	return out
 }

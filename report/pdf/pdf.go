@@ -1,9 +1,13 @@
-package report
+// Package pdf prints a council report (report.Document) to PDF with headless
+// Chromium, driven through the DevTools protocol by chromedp. It is the only
+// package that depends on chromedp.
+package pdf
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	htmlpkg "html"
 	"net/url"
 	"os"
 	"os/exec"
@@ -11,6 +15,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/budgetlens/budgetlens/report/render"
+
+	"github.com/budgetlens/budgetlens/report"
 	"github.com/chromedp/chromedp"
 )
 
@@ -20,6 +27,10 @@ import (
 type ChromiumMissingError struct {
 	Tried []string // the names and paths looked for
 }
+
+// Unavailable marks the error as "no PDF printer here" (report/render
+// writes the HTML and XLSX anyway and says how to get the PDF).
+func (e *ChromiumMissingError) Unavailable() bool { return true }
 
 func (e *ChromiumMissingError) Error() string {
 	return "report: the PDF was not written because no Chromium browser was found (looked for " +
@@ -60,6 +71,11 @@ type PDFOptions struct {
 	Browser string        // executable; default FindChromium()
 }
 
+// Printer returns a PDF printer for render.Options.
+func Printer(opt PDFOptions) func(ctx context.Context, d *report.Document) ([]byte, error) {
+	return func(ctx context.Context, d *report.Document) ([]byte, error) { return RenderPDF(ctx, d, opt) }
+}
+
 // RenderPDF prints the document's HTML to PDF with headless Chromium
 // (driven through the DevTools protocol by chromedp), with page numbers in
 // the footer and the background colours of the charts. The browser runs
@@ -68,8 +84,8 @@ type PDFOptions struct {
 // networking, component updates or sync; the page has no external resource,
 // so nothing is fetched. It returns a *ChromiumMissingError when no browser
 // is installed.
-func RenderPDF(ctx context.Context, d *Document, opt PDFOptions) ([]byte, error) {
-	html, err := renderHTMLBytes(d)
+func RenderPDF(ctx context.Context, d *report.Document, opt PDFOptions) ([]byte, error) {
+	html, err := render.HTML(d)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +139,7 @@ func htmlToPDF(ctx context.Context, html []byte, title string, opt PDFOptions) (
 		return nil, pdfErr(ctx, err)
 	}
 	footer := `<div style="font-size:8px;width:100%;padding:0 12mm;color:#555;font-family:'DejaVu Sans',sans-serif;display:flex;justify-content:space-between"><span>` +
-		esc(title) + `</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`
+		htmlpkg.EscapeString(title) + `</span><span><span class="pageNumber"></span> / <span class="totalPages"></span></span></div>`
 	buf, err := chromedp.Run(bctx, chromedp.PrintToPDF(
 		chromedp.PDFPaper(paper),
 		chromedp.PDFMargins(0.55, 0.5, 0.65, 0.5),

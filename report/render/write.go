@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -10,31 +10,43 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/report"
 )
 
-func renderHTMLBytes(d *Document) ([]byte, error) {
+// HTML renders the document's page (RenderHTML) into memory.
+func HTML(d *report.Document) ([]byte, error) {
 	var b bytes.Buffer
 	err := RenderHTML(&b, d)
 	return b.Bytes(), err
 }
 
+// Options choose how documents are written. PDF prints a document (package
+// report/pdf provides one, through headless Chromium); without it .pdf
+// outputs are refused.
+type Options struct {
+	PDF func(ctx context.Context, d *report.Document) ([]byte, error)
+}
+
 // WriteFile renders the document to path, choosing the format by its
 // extension: .html (or .htm), .pdf or .xlsx. The file is written to a
 // temporary name beside path and renamed, so a failed render leaves no
-// partial file. For .pdf without Chromium the error is a
-// *ChromiumMissingError.
-func WriteFile(ctx context.Context, d *Document, path string, opt PDFOptions) error {
+// partial file. A .pdf is printed by opt.PDF, whose errors are returned as
+// they are.
+func WriteFile(ctx context.Context, d *report.Document, path string, opt Options) error {
 	var data []byte
 	var err error
 	switch ext := strings.ToLower(filepath.Ext(path)); ext {
 	case ".html", ".htm":
-		data, err = renderHTMLBytes(d)
+		data, err = HTML(d)
 	case ".xlsx":
 		var b bytes.Buffer
 		err = RenderXLSX(&b, d)
 		data = b.Bytes()
 	case ".pdf":
-		data, err = RenderPDF(ctx, d, opt)
+		if opt.PDF == nil {
+			return budget.Errorf(budget.EINVALID, "report: output file %q: PDF printing is not available here; write .html and print it from a browser", path)
+		}
+		data, err = opt.PDF(ctx, d)
 	default:
 		return budget.Errorf(budget.EINVALID, "report: output file %q: extension %q is not supported; use .html, .pdf or .xlsx", path, ext)
 	}
@@ -80,7 +92,7 @@ type Written struct {
 // written first; when the PDF cannot be made (no Chromium, or Chromium
 // failed) they stay written and the error says why and how to get the PDF
 // (errors.As to *ChromiumMissingError to tell the cases apart).
-func WriteAll(ctx context.Context, d *Document, dir, base string, opt PDFOptions) (Written, error) {
+func WriteAll(ctx context.Context, d *report.Document, dir, base string, opt Options) (Written, error) {
 	var w Written
 	doc := *d
 	doc.Workbook = base + ".xlsx"
@@ -96,8 +108,8 @@ func WriteAll(ctx context.Context, d *Document, dir, base string, opt PDFOptions
 	w.XLSX = xlsx
 	pdf := filepath.Join(dir, base+".pdf")
 	if err := WriteFile(ctx, &doc, pdf, opt); err != nil {
-		var missing *ChromiumMissingError
-		if errors.As(err, &missing) {
+		var missing interface{ Unavailable() bool }
+		if errors.As(err, &missing) && missing.Unavailable() {
 			return w, err
 		}
 		return w, fmt.Errorf("%w (the HTML and XLSX reports were written; print %s from a browser to get a PDF)", err, html)

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"math"
 	"unicode/utf8"
 
+	"github.com/budgetlens/budgetlens/report"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -21,7 +22,7 @@ const fixedTimestamp = "2000-01-01T00:00:00Z"
 // frozen header row, an autofilter, number formats by column kind and
 // column widths fitted to the content; then a "Sources" sheet. The output
 // is byte-identical for the same Document.
-func RenderXLSX(w io.Writer, d *Document) error {
+func RenderXLSX(w io.Writer, d *report.Document) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
@@ -31,7 +32,7 @@ func RenderXLSX(w io.Writer, d *Document) error {
 	if err := x.styles(); err != nil {
 		return err
 	}
-	steps := []func(*Document) error{x.summary, x.tables, x.sources, x.props}
+	steps := []func(*report.Document) error{x.summary, x.tables, x.sources, x.props}
 	for _, step := range steps {
 		if err := step(d); err != nil {
 			return fmt.Errorf("report: writing XLSX: %w", err)
@@ -72,24 +73,24 @@ func (x *xlsxWriter) styles() error {
 // numberFormat is the Excel format of a kind: money and dollars in whole
 // dollars (the exact value is kept in the cell), percent with the digits
 // the HTML shows.
-func numberFormat(k Kind, digits int) string {
-	d := digitsFor(k, digits)
+func numberFormat(k report.Kind, digits int) string {
+	d := report.DigitsFor(k, digits)
 	frac := ""
 	if d > 0 {
 		frac = "." + fmt.Sprintf("%0*d", d, 0)
 	}
 	switch k {
-	case KindMoney, KindDollars:
+	case report.KindMoney, report.KindDollars:
 		return `"$"#,##0;[Red]-"$"#,##0`
-	case KindPercent:
+	case report.KindPercent:
 		return "0" + frac + "%"
-	case KindInt:
+	case report.KindInt:
 		return "#,##0"
 	}
 	return "#,##0" + frac
 }
 
-func (x *xlsxWriter) kindStyle(k Kind, digits int) (int, error) {
+func (x *xlsxWriter) kindStyle(k report.Kind, digits int) (int, error) {
 	nf := numberFormat(k, digits)
 	if id, ok := x.kinds[nf]; ok {
 		return id, nil
@@ -118,7 +119,7 @@ func (x *xlsxWriter) set(sheet string, col, row int, v any, style int) error {
 // with columns Key, Figure, Value, As shown, Note.
 const SummaryHeaderRow = 6
 
-func (x *xlsxWriter) summary(d *Document) error {
+func (x *xlsxWriter) summary(d *report.Document) error {
 	f, s := x.f, SummarySheet
 	if err := f.SetSheetName("Sheet1", s); err != nil {
 		return err
@@ -251,17 +252,17 @@ func (x *xlsxWriter) widths(sheet string, widths []int, maxW int) error {
 // sheetText is a cell as the workbook shows it, for fitting the column:
 // money is shown in whole dollars there ("$1,764,411,660"), not scaled as in
 // the HTML ("$1.76 B").
-func sheetText(v any, c Column) string {
-	if f, ok := v.(float64); ok && (c.Kind == KindMoney || c.Kind == KindDollars) && !math.IsNaN(f) && !math.IsInf(f, 0) {
-		return Format(math.Round(f), KindDollars, 0)
+func sheetText(v any, c report.Column) string {
+	if f, ok := v.(float64); ok && (c.Kind == report.KindMoney || c.Kind == report.KindDollars) && !math.IsNaN(f) && !math.IsInf(f, 0) {
+		return report.Format(math.Round(f), report.KindDollars, 0)
 	}
-	return cellText(v, c)
+	return report.CellText(v, c)
 }
 
 // textWidth approximates a column width in characters.
 func textWidth(s string) int { return utf8.RuneCountInString(s) }
 
-func (x *xlsxWriter) tables(d *Document) error {
+func (x *xlsxWriter) tables(d *report.Document) error {
 	for _, e := range sheetPlan(d) {
 		if err := x.table(e); err != nil {
 			return fmt.Errorf("sheet %q: %w", e.sheet, err)
@@ -286,7 +287,7 @@ func (x *xlsxWriter) table(e sheetEntry) error {
 			return err
 		}
 		widths[j] = min(textWidth(c.Label), 30)
-		if c.Kind != KindText && c.Kind != "" {
+		if c.Kind != report.KindText && c.Kind != "" {
 			var err error
 			if styles[j], err = x.kindStyle(c.Kind, c.Digits); err != nil {
 				return err
@@ -329,7 +330,7 @@ func (x *xlsxWriter) table(e sheetEntry) error {
 	return x.widths(s, widths, 50)
 }
 
-func (x *xlsxWriter) sources(d *Document) error {
+func (x *xlsxWriter) sources(d *report.Document) error {
 	f, s := x.f, SourcesSheet
 	if _, err := f.NewSheet(s); err != nil {
 		return err
@@ -366,7 +367,7 @@ func (x *xlsxWriter) sources(d *Document) error {
 	return x.widths(s, widths, 70)
 }
 
-func (x *xlsxWriter) props(d *Document) error {
+func (x *xlsxWriter) props(d *report.Document) error {
 	x.f.SetActiveSheet(0)
 	return x.f.SetDocProps(&excelize.DocProperties{
 		Title:          d.Title,

@@ -1,10 +1,12 @@
-package report
+package render
 
 import (
 	"fmt"
 	"html/template"
 	"math"
 	"strings"
+
+	"github.com/budgetlens/budgetlens/report"
 )
 
 // plot is the pixel frame of a chart's plotting area and its data ranges.
@@ -18,12 +20,12 @@ func (p plot) py(v float64) float64 { return p.y + p.h - (v-p.ymin)/(p.ymax-p.ym
 
 // SVG renders the curves with axes, the line of equality when Diagonal, and
 // a legend below the plot. id must be unique in the HTML page.
-func (c *CurveChart) SVG(id string) template.HTML {
+func curveSVG(c *report.CurveChart, id string) template.HTML {
 	xk, yk := c.XKind, c.YKind
 	if xk == "" {
-		xk = KindNumber
+		xk = report.KindNumber
 		if c.Diagonal {
-			xk = KindPercent
+			xk = report.KindPercent
 		}
 	}
 	if yk == "" {
@@ -55,7 +57,7 @@ func (c *CurveChart) SVG(id string) template.HTML {
 	height := p.y + p.h + 44 + float64(legendRows)*18
 
 	w := &svgWriter{id: id}
-	w.open(width, height, c.Title, c.altText())
+	w.open(width, height, c.Title, curveAlt(c))
 	axes(w, p, xt, yt, xk, yk, c.XLabel, c.YLabel)
 	if c.Diagonal {
 		w.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#7f7f7f" stroke-width="1" stroke-dasharray="3 3"/>`,
@@ -95,7 +97,7 @@ func dashAttr(i int) string {
 }
 
 // axes draws grid lines, tick labels and axis titles.
-func axes(w *svgWriter, p plot, xt, yt []float64, xk, yk Kind, xl, yl string) {
+func axes(w *svgWriter, p plot, xt, yt []float64, xk, yk report.Kind, xl, yl string) {
 	w.printf(`<g class="axes" stroke="#e0e0e0" stroke-width="1">`)
 	for _, v := range yt {
 		w.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s"/>`, num(p.x), num(p.py(v)), num(p.x+p.w), num(p.py(v)))
@@ -115,7 +117,7 @@ func axes(w *svgWriter, p plot, xt, yt []float64, xk, yk Kind, xl, yl string) {
 	w.printf(`<text transform="translate(14 %s) rotate(-90)" text-anchor="middle">%s</text></g>`, num(p.y+p.h/2), esc(yl))
 }
 
-func (c *CurveChart) altText() string {
+func curveAlt(c *report.CurveChart) string {
 	var parts []string
 	if c.Description != "" {
 		parts = append(parts, c.Description)
@@ -126,20 +128,20 @@ func (c *CurveChart) altText() string {
 	return strings.Join(parts, " ") + " The points are listed in the table that follows the chart."
 }
 
-// DataTable returns the curves' points as a table (curve, x, y).
-func (c *CurveChart) DataTable() *Table {
+// curveTable returns the curves' points as a table (curve, x, y).
+func curveTable(c *report.CurveChart) *report.Table {
 	xk, yk := c.XKind, c.YKind
 	if xk == "" {
-		xk = KindNumber
+		xk = report.KindNumber
 		if c.Diagonal {
-			xk = KindPercent
+			xk = report.KindPercent
 		}
 	}
 	if yk == "" {
 		yk = xk
 	}
-	t := &Table{Name: c.Name, Title: c.Title, Synthetic: c.Synthetic, Note: c.Note, Columns: []Column{
-		{Key: "curve", Label: "Curve", Kind: KindText},
+	t := &report.Table{Name: c.Name, Title: c.Title, Synthetic: c.Synthetic, Note: c.Note, Columns: []report.Column{
+		{Key: "curve", Label: "Curve", Kind: report.KindText},
 		{Key: "x", Label: orDefault(c.XLabel, "x"), Kind: xk, Digits: 2},
 		{Key: "y", Label: orDefault(c.YLabel, "y"), Kind: yk, Digits: 2}}}
 	for _, cv := range c.Curves {
@@ -159,7 +161,7 @@ func orDefault(s, d string) string {
 
 // SVG renders horizontal bars with interval whiskers and the reference line.
 // id must be unique in the HTML page.
-func (c *BarChart) SVG(id string) template.HTML {
+func barSVG(c *report.BarChart, id string) template.HTML {
 	const width, labelW, rowH = 620.0, 190.0, 26.0
 	p := plot{x: labelW, y: 26, w: width - labelW - 90, h: float64(len(c.Bars)) * rowH}
 	if p.h == 0 {
@@ -190,7 +192,7 @@ func (c *BarChart) SVG(id string) template.HTML {
 	height := p.y + p.h + 42
 
 	w := &svgWriter{id: id}
-	w.open(width, height, c.Title, c.altText())
+	w.open(width, height, c.Title, barAlt(c))
 	w.printf(`<g stroke="#e0e0e0">`)
 	for _, v := range xt {
 		w.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s"/>`, num(p.px(v)), num(p.y), num(p.px(v)), num(p.y+p.h))
@@ -217,9 +219,9 @@ func (c *BarChart) SVG(id string) template.HTML {
 		if x1 < x0 {
 			x0, x1 = x1, x0
 		}
-		tip := fmt.Sprintf("%s: %s", b.Label, Format(b.Value, c.Kind, c.Digits))
+		tip := fmt.Sprintf("%s: %s", b.Label, report.Format(b.Value, c.Kind, c.Digits))
 		if b.HasInterval {
-			tip += fmt.Sprintf(" (interval %s to %s)", Format(b.Low, c.Kind, c.Digits), Format(b.High, c.Kind, c.Digits))
+			tip += fmt.Sprintf(" (interval %s to %s)", report.Format(b.Low, c.Kind, c.Digits), report.Format(b.High, c.Kind, c.Digits))
 		}
 		if !c.Dots {
 			w.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="#5b8db8"><title>%s</title></rect>`, num(x0), num(yy+5), num(math.Max(x1-x0, 0.5)), num(rowH-10), esc(tip))
@@ -240,7 +242,7 @@ func (c *BarChart) SVG(id string) template.HTML {
 		}
 		// drawn last, with a white halo, to stay readable over the lines
 		values = append(values, fmt.Sprintf(`<text x="%s" y="%s" stroke="#ffffff" stroke-width="3" paint-order="stroke">%s</text>`,
-			num(end+5), num(yy+rowH/2+4), esc(Format(b.Value, c.Kind, c.Digits))))
+			num(end+5), num(yy+rowH/2+4), esc(report.Format(b.Value, c.Kind, c.Digits))))
 	}
 	if !c.Dots || (p.xmin <= 0 && p.xmax >= 0) {
 		w.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#444"/>`, num(zero), num(p.y), num(zero), num(p.y+p.h))
@@ -249,7 +251,7 @@ func (c *BarChart) SVG(id string) template.HTML {
 		x := p.px(*c.Reference)
 		w.printf(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="#D55E00" stroke-width="1.5" stroke-dasharray="5 3"/>`, num(x), num(p.y-4), num(x), num(p.y+p.h))
 		w.printf(`<text x="%s" y="%s" text-anchor="middle" fill="#A04000">%s</text>`, num(x), num(p.y-9),
-			esc(orDefault(c.ReferenceLabel, "Reference")+": "+Format(*c.Reference, c.Kind, c.Digits)))
+			esc(orDefault(c.ReferenceLabel, "Reference")+": "+report.Format(*c.Reference, c.Kind, c.Digits)))
 	}
 	for _, v := range values {
 		w.b.WriteString(v)
@@ -265,22 +267,22 @@ func truncate(s string, n int) string {
 	return string(r[:n-1]) + "…"
 }
 
-func (c *BarChart) altText() string {
+func barAlt(c *report.BarChart) string {
 	s := c.Description
 	if s != "" {
 		s += " "
 	}
 	s += fmt.Sprintf("%d bars", len(c.Bars))
 	if c.Reference != nil {
-		s += fmt.Sprintf("; reference line at %s", Format(*c.Reference, c.Kind, c.Digits))
+		s += fmt.Sprintf("; reference line at %s", report.Format(*c.Reference, c.Kind, c.Digits))
 	}
 	return s + ". The values are listed in the table that follows the chart."
 }
 
-// DataTable returns the bars as a table (label, value, low, high).
-func (c *BarChart) DataTable() *Table {
-	t := &Table{Name: c.Name, Title: c.Title, Synthetic: c.Synthetic, Note: c.Note, Columns: []Column{
-		{Key: "label", Label: "Label", Kind: KindText},
+// barTable returns the bars as a table (label, value, low, high).
+func barTable(c *report.BarChart) *report.Table {
+	t := &report.Table{Name: c.Name, Title: c.Title, Synthetic: c.Synthetic, Note: c.Note, Columns: []report.Column{
+		{Key: "label", Label: "Label", Kind: report.KindText},
 		{Key: "value", Label: orDefault(c.ValueLabel, "Value"), Kind: c.Kind, Digits: c.Digits},
 		{Key: "low", Label: "Interval low", Kind: c.Kind, Digits: c.Digits},
 		{Key: "high", Label: "Interval high", Kind: c.Kind, Digits: c.Digits}}}

@@ -1,13 +1,15 @@
-package report
+package render
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/budgetlens/budgetlens/report"
 )
 
 // sheetEntry is one table of the document with the sheet it goes to.
 type sheetEntry struct {
-	table   *Table
+	table   *report.Table
 	sheet   string
 	section string // section title, for the workbook's index
 }
@@ -24,21 +26,21 @@ const (
 // ([]:*?/\) replaced, cut to 31 characters, and made unique with " (2)",
 // " (3)"... The HTML and the XLSX both use this plan, so the sheet named
 // under a table in the HTML is the one in the workbook.
-func sheetPlan(d *Document) []sheetEntry {
+func sheetPlan(d *report.Document) []sheetEntry {
 	used := map[string]bool{strings.ToLower(SummarySheet): true, strings.ToLower(SourcesSheet): true}
 	var plan []sheetEntry
 	for _, s := range d.Sections {
 		for _, b := range s.Blocks {
-			var t *Table
+			var t *report.Table
 			switch x := b.(type) {
-			case *Table:
+			case *report.Table:
 				t = x
-			case *Choropleth:
-				t = x.DataTable()
-			case *CurveChart:
-				t = x.DataTable()
-			case *BarChart:
-				t = x.DataTable()
+			case *report.Choropleth:
+				t = mapTable(x)
+			case *report.CurveChart:
+				t = curveTable(x)
+			case *report.BarChart:
+				t = barTable(x)
 			default:
 				continue
 			}

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/budgetlens/budgetlens/report"
 	"github.com/paulmach/orb"
 )
 
@@ -60,7 +61,7 @@ type classes struct {
 // [mid−M, mid+M] where M is the largest distance of a value from the
 // midpoint, so the midpoint sits in the neutral middle class (odd n) or on a
 // break (even n) and colour means the same thing on both sides.
-func (c *Choropleth) classify() classes {
+func mapClasses(c *report.Choropleth) classes {
 	var vals []float64
 	for _, a := range c.Areas {
 		if !a.Missing {
@@ -77,9 +78,9 @@ func (c *Choropleth) classify() classes {
 		cl.min, cl.max = vals[0], vals[len(vals)-1]
 	}
 	switch {
-	case c.Method == ClassManual:
+	case c.Method == report.ClassManual:
 		cl.breaks = append([]float64(nil), c.Breaks...)
-	case c.Palette == Diverging:
+	case c.Palette == report.Diverging:
 		m := 0.0
 		for _, v := range vals {
 			m = math.Max(m, math.Abs(v-c.Midpoint))
@@ -90,7 +91,7 @@ func (c *Choropleth) classify() classes {
 		for k := 1; k < n; k++ {
 			cl.breaks = append(cl.breaks, c.Midpoint-m+2*m*float64(k)/float64(n))
 		}
-	case c.Method == ClassEqualInterval:
+	case c.Method == report.ClassEqualInterval:
 		for k := 1; k < n && cl.max > cl.min; k++ {
 			cl.breaks = append(cl.breaks, cl.min+(cl.max-cl.min)*float64(k)/float64(n))
 		}
@@ -110,7 +111,7 @@ func (c *Choropleth) classify() classes {
 		cl.breaks = cl.breaks[:6]
 	}
 	pal := sequentialPalettes
-	if c.Palette == Diverging {
+	if c.Palette == report.Diverging {
 		pal = divergingPalettes
 	}
 	if nc == 1 {
@@ -127,8 +128,8 @@ func (cl classes) class(v float64) int {
 }
 
 // legendText returns the range label of class i.
-func (cl classes) legendText(i int, k Kind, digits int) string {
-	f := func(v float64) string { return Format(v, k, digits) }
+func (cl classes) legendText(i int, k report.Kind, digits int) string {
+	f := func(v float64) string { return report.Format(v, k, digits) }
 	switch {
 	case len(cl.breaks) == 0:
 		return f(cl.min) + " to " + f(cl.max)
@@ -221,13 +222,13 @@ func polygons(g orb.Geometry) []orb.Polygon {
 }
 
 // SVG renders the map with its legend. id must be unique in the HTML page.
-func (c *Choropleth) SVG(id string) template.HTML {
+func mapSVG(c *report.Choropleth, id string) template.HTML {
 	const mapW, maxH, legendW = 520.0, 600.0, 210.0
-	b, detached := c.extent()
+	b, detached := mapExtent(c)
 	p, h := newProjection(b, mapW-20, maxH)
 	p.padX += 10
 	p.padY = 10
-	cl := c.classify()
+	cl := mapClasses(c)
 	nLegend := len(cl.colors) + 1
 	height := math.Max(h+20, float64(nLegend)*22+60)
 
@@ -235,7 +236,7 @@ func (c *Choropleth) SVG(id string) template.HTML {
 		height += 16
 	}
 	w := &svgWriter{id: id}
-	alt := c.altText(cl)
+	alt := mapAlt(c, cl)
 	if len(detached) > 0 {
 		alt += " " + detachedText(detached)
 	}
@@ -273,7 +274,7 @@ func (c *Choropleth) SVG(id string) template.HTML {
 		dark := false
 		if !a.Missing {
 			col := cl.colors[cl.class(a.Value)]
-			fill, valText, dark = col, Format(a.Value, c.Kind, c.Digits), darkFills[col]
+			fill, valText, dark = col, report.Format(a.Value, c.Kind, c.Digits), darkFills[col]
 		}
 		var d []byte
 		var biggest []orb.Point
@@ -329,7 +330,7 @@ func (c *Choropleth) SVG(id string) template.HTML {
 		w.printf(`<text x="%s" y="%s" text-anchor="middle" dominant-baseline="central" font-size="10" font-weight="bold" fill="%s" stroke="%s" stroke-width="2" paint-order="stroke" aria-hidden="true">%s</text>`,
 			num(l.x), num(l.y), fill, halo, esc(l.text))
 	}
-	c.legend(w, cl, mapW+10, 20)
+	mapLegend(c, w, cl, mapW+10, 20)
 	if len(detached) > 0 {
 		w.printf(`<text x="10" y="%s" font-size="10" fill="#555">%s</text>`, num(height-6), esc(detachedText(detached)))
 	}
@@ -343,10 +344,10 @@ func (c *Choropleth) SVG(id string) template.HTML {
 // the core grown by 10% on each side, and left out otherwise, so that a
 // stray fragment far away (the 2025 Sunland-Tujunga council has one 70 km
 // away) does not shrink the city to a corner. An explicit Extent wins.
-func (c *Choropleth) extent() (orb.Bound, []string) {
+func mapExtent(c *report.Choropleth) (orb.Bound, []string) {
 	empty := orb.Bound{Min: orb.Point{math.Inf(1), math.Inf(1)}, Max: orb.Point{math.Inf(-1), math.Inf(-1)}}
 	if c.Extent != nil {
-		return *c.Extent, c.outside(*c.Extent)
+		return *c.Extent, mapOutside(c, *c.Extent)
 	}
 	geoms := make([]orb.Geometry, 0, len(c.Areas)+len(c.Backdrop))
 	for _, a := range c.Areas {
@@ -380,11 +381,11 @@ func (c *Choropleth) extent() (orb.Bound, []string) {
 			}
 		}
 	}
-	return b, c.outside(b)
+	return b, mapOutside(c, b)
 }
 
 // outside names the areas with a polygon entirely outside b.
-func (c *Choropleth) outside(b orb.Bound) []string {
+func mapOutside(c *report.Choropleth, b orb.Bound) []string {
 	var names []string
 	for i := range c.Areas {
 		for _, poly := range polygons(c.Areas[i].Geometry) {
@@ -422,15 +423,15 @@ func lonLatArea(p orb.Polygon) float64 {
 	return a
 }
 
-func (c *Choropleth) legend(w *svgWriter, cl classes, x, y float64) {
+func mapLegend(c *report.Choropleth, w *svgWriter, cl classes, x, y float64) {
 	title := "Legend"
-	if c.Method != ClassManual && c.Palette != Diverging {
+	if c.Method != report.ClassManual && c.Palette != report.Diverging {
 		title = "Quantile classes"
-		if c.Method == ClassEqualInterval {
+		if c.Method == report.ClassEqualInterval {
 			title = "Equal intervals"
 		}
-	} else if c.Palette == Diverging {
-		title = "Centred on " + Format(c.Midpoint, c.Kind, c.Digits)
+	} else if c.Palette == report.Diverging {
+		title = "Centred on " + report.Format(c.Midpoint, c.Kind, c.Digits)
 	}
 	w.printf(`<g class="legend"><text x="%s" y="%s" font-weight="bold">%s</text>`, num(x), num(y), esc(title))
 	counts := make([]int, len(cl.colors))
@@ -455,12 +456,12 @@ func (c *Choropleth) legend(w *svgWriter, cl classes, x, y float64) {
 }
 
 // altText describes the map for screen readers: its classes and extremes.
-func (c *Choropleth) altText(cl classes) string {
+func mapAlt(c *report.Choropleth, cl classes) string {
 	s := c.Description
 	if s != "" {
 		s += " "
 	}
-	var lo, hi *MapArea
+	var lo, hi *report.MapArea
 	for i := range c.Areas {
 		a := &c.Areas[i]
 		if a.Missing {
@@ -475,25 +476,25 @@ func (c *Choropleth) altText(cl classes) string {
 	}
 	s += fmt.Sprintf("Map of %d areas in %d classes.", len(c.Areas), len(cl.colors))
 	if lo != nil {
-		s += fmt.Sprintf(" Lowest: %s (%s). Highest: %s (%s).", areaName(lo), Format(lo.Value, c.Kind, c.Digits), areaName(hi), Format(hi.Value, c.Kind, c.Digits))
+		s += fmt.Sprintf(" Lowest: %s (%s). Highest: %s (%s).", areaName(lo), report.Format(lo.Value, c.Kind, c.Digits), areaName(hi), report.Format(hi.Value, c.Kind, c.Digits))
 	}
 	return s + " The values are listed in the table that follows the map."
 }
 
-func areaName(a *MapArea) string {
+func areaName(a *report.MapArea) string {
 	if a.Name != "" {
 		return a.Name
 	}
 	return a.ID
 }
 
-// DataTable returns the map's values as a table: the text alternative in
+// mapTable returns the map's values as a table: the text alternative in
 // the HTML and a sheet of the workbook.
-func (c *Choropleth) DataTable() *Table {
-	cl := c.classify()
-	t := &Table{Name: c.Name, Title: c.Title, Synthetic: c.Synthetic, Note: c.Note,
-		Columns: []Column{{Key: "area_id", Label: "Area", Kind: KindText}, {Key: "name", Label: "Name", Kind: KindText},
-			{Key: "value", Label: "Value", Kind: c.Kind, Digits: c.Digits}, {Key: "class", Label: "Class", Kind: KindText}}}
+func mapTable(c *report.Choropleth) *report.Table {
+	cl := mapClasses(c)
+	t := &report.Table{Name: c.Name, Title: c.Title, Synthetic: c.Synthetic, Note: c.Note,
+		Columns: []report.Column{{Key: "area_id", Label: "Area", Kind: report.KindText}, {Key: "name", Label: "Name", Kind: report.KindText},
+			{Key: "value", Label: "Value", Kind: c.Kind, Digits: c.Digits}, {Key: "class", Label: "Class", Kind: report.KindText}}}
 	for _, a := range c.Areas {
 		if a.Missing {
 			t.Rows = append(t.Rows, []any{a.ID, a.Name, nil, "no data"})

@@ -1,22 +1,18 @@
-package report
+package render
 
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"math"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/report"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 	"github.com/xuri/excelize/v2"
@@ -24,7 +20,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-func render(t *testing.T, d *Document) (html, xlsx []byte) {
+func render(t *testing.T, d *report.Document) (html, xlsx []byte) {
 	t.Helper()
 	var h, x bytes.Buffer
 	if err := RenderHTML(&h, d); err != nil {
@@ -80,15 +76,15 @@ func TestGoldenSVG(t *testing.T) {
 			var name string
 			var svg string
 			switch x := b.(type) {
-			case *Choropleth:
-				if x.Palette != Diverging {
+			case *report.Choropleth:
+				if x.Palette != report.Diverging {
 					continue
 				}
-				name, svg = "gap-map.svg", string(x.SVG("g"))
-			case *CurveChart:
-				name, svg = "curves.svg", string(x.SVG("c"))
-			case *BarChart:
-				name, svg = "tiers.svg", string(x.SVG("b"))
+				name, svg = "gap-map.svg", string(mapSVG(x, "g"))
+			case *report.CurveChart:
+				name, svg = "curves.svg", string(curveSVG(x, "c"))
+			case *report.BarChart:
+				name, svg = "tiers.svg", string(barSVG(x, "b"))
 			default:
 				continue
 			}
@@ -223,8 +219,8 @@ func TestEscaping(t *testing.T) {
 	d := sampleDocument(t)
 	evil := `<script>alert("x")</script>`
 	d.Title = evil
-	d.Sections[0].Blocks[1].(*Choropleth).Areas[0].Name = evil
-	d.Sections[1].Blocks[0].(*CurveChart).Curves[0].Label = evil
+	d.Sections[0].Blocks[1].(*report.Choropleth).Areas[0].Name = evil
+	d.Sections[1].Blocks[0].(*report.CurveChart).Curves[0].Label = evil
 	html, _ := render(t, d)
 	if bytes.Contains(html, []byte(evil)) {
 		t.Error("unescaped text reached the HTML")
@@ -241,8 +237,8 @@ func TestMapSimplification(t *testing.T) {
 			}
 		}
 	}
-	c := &Choropleth{Title: "Districts", Areas: areas}
-	svg := string(c.SVG("m"))
+	c := &report.Choropleth{Title: "Districts", Areas: areas}
+	svg := string(mapSVG(c, "m"))
 	drawn := strings.Count(svg, "l") // one relative lineto per vertex kept
 	if drawn*3 > vertices {
 		t.Errorf("kept %d of %d vertices; expected simplification to at most a third", drawn, vertices)
@@ -259,28 +255,28 @@ func TestMapSimplification(t *testing.T) {
 func TestValidate(t *testing.T) {
 	tests := []struct {
 		name   string
-		modify func(d *Document)
+		modify func(d *report.Document)
 		want   string
 	}{
-		{"no title", func(d *Document) { d.Title = "" }, "no Title"},
-		{"duplicate key", func(d *Document) { d.Headline[1].Key = d.Headline[0].Key }, `Key "total" is empty or repeated`},
-		{"NaN figure", func(d *Document) { d.Headline[0].Value = nan() }, "not a finite number"},
-		{"bad section id", func(d *Document) { d.Sections[0].ID = "Maps!" }, `ID "Maps!"`},
-		{"reserved section id", func(d *Document) { d.Sections[0].ID = "sources" }, `ID "sources"`},
-		{"short row", func(d *Document) {
-			t := d.Sections[3].Blocks[0].(*Table)
+		{"no title", func(d *report.Document) { d.Title = "" }, "no Title"},
+		{"duplicate key", func(d *report.Document) { d.Headline[1].Key = d.Headline[0].Key }, `Key "total" is empty or repeated`},
+		{"NaN figure", func(d *report.Document) { d.Headline[0].Value = nan() }, "not a finite number"},
+		{"bad section id", func(d *report.Document) { d.Sections[0].ID = "Maps!" }, `ID "Maps!"`},
+		{"reserved section id", func(d *report.Document) { d.Sections[0].ID = "sources" }, `ID "sources"`},
+		{"short row", func(d *report.Document) {
+			t := d.Sections[3].Blocks[0].(*report.Table)
 			t.Rows[1] = t.Rows[1][:3]
 		}, "row 2: 3 cells for 6 columns"},
-		{"text in number column", func(d *Document) {
-			d.Sections[3].Blocks[0].(*Table).Rows[0][1] = "lots"
+		{"text in number column", func(d *report.Document) {
+			d.Sections[3].Blocks[0].(*report.Table).Rows[0][1] = "lots"
 		}, `column "Total": value lots (string) is not a number`},
-		{"NaN cell", func(d *Document) { d.Sections[3].Blocks[0].(*Table).Rows[0][3] = nan() }, "give nil for a missing value"},
-		{"point geometry", func(d *Document) {
-			d.Sections[0].Blocks[1].(*Choropleth).Areas[2].Geometry = orb.LineString{{0, 0}, {1, 1}}
+		{"NaN cell", func(d *report.Document) { d.Sections[3].Blocks[0].(*report.Table).Rows[0][3] = nan() }, "give nil for a missing value"},
+		{"point geometry", func(d *report.Document) {
+			d.Sections[0].Blocks[1].(*report.Choropleth).Areas[2].Geometry = orb.LineString{{0, 0}, {1, 1}}
 		}, "orb.LineString is not a Polygon"},
-		{"breaks not increasing", func(d *Document) {
-			c := d.Sections[0].Blocks[1].(*Choropleth)
-			c.Method, c.Breaks = ClassManual, []float64{5, 5}
+		{"breaks not increasing", func(d *report.Document) {
+			c := d.Sections[0].Blocks[1].(*report.Choropleth)
+			c.Method, c.Breaks = report.ClassManual, []float64{5, 5}
 		}, "Breaks must increase"},
 	}
 	for _, tc := range tests {
@@ -302,101 +298,9 @@ func TestValidate(t *testing.T) {
 }
 
 func TestWriteFileExtension(t *testing.T) {
-	err := WriteFile(context.Background(), sampleDocument(t), filepath.Join(t.TempDir(), "r.docx"), PDFOptions{})
+	err := WriteFile(context.Background(), sampleDocument(t), filepath.Join(t.TempDir(), "r.docx"), Options{})
 	if budget.ErrorCode(err) != budget.EINVALID || !strings.Contains(err.Error(), "use .html, .pdf or .xlsx") {
 		t.Fatalf("error %v", err)
-	}
-}
-
-// TestWriteAllWithoutChromium hides every browser: the HTML and XLSX must
-// still be written and the error must say how to get the PDF.
-func TestWriteAllWithoutChromium(t *testing.T) {
-	t.Setenv("PATH", t.TempDir())
-	t.Setenv("BUDGETLENS_CHROMIUM", "")
-	dir := t.TempDir()
-	w, err := WriteAll(context.Background(), sampleDocument(t), dir, "report", PDFOptions{})
-	var missing *ChromiumMissingError
-	if !errors.As(err, &missing) || !strings.Contains(err.Error(), "apt-get install chromium") {
-		t.Fatalf("error %v, want a ChromiumMissingError saying how to install it", err)
-	}
-	for _, p := range []string{w.HTML, w.XLSX} {
-		if st, err := os.Stat(p); err != nil || st.Size() == 0 {
-			t.Errorf("%q not written: %v", p, err)
-		}
-	}
-	if w.PDF != "" {
-		t.Errorf("PDF path %q reported without a browser", w.PDF)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "report.pdf")); !os.IsNotExist(err) {
-		t.Errorf("a partial PDF exists: %v", err)
-	}
-	html, _ := os.ReadFile(w.HTML)
-	if !bytes.Contains(html, []byte(`<a href="report.xlsx">report.xlsx</a>`)) {
-		t.Error("the HTML does not link its tables to the workbook")
-	}
-}
-
-// TestPDF prints the sample with the installed Chromium (skipped without
-// one) and checks the PDF's pages and, with poppler-utils, its text.
-func TestPDF(t *testing.T) {
-	if testing.Short() {
-		t.Skip("PDF rendering starts a browser")
-	}
-	if _, err := FindChromium(); err != nil {
-		t.Skip(err)
-	}
-	d := sampleDocument(t)
-	dir := t.TempDir()
-	if keep := os.Getenv("BUDGETLENS_REPORT_SAMPLE_DIR"); keep != "" {
-		dir = keep
-	}
-	start := time.Now()
-	w, err := WriteAll(context.Background(), d, dir, "sample", PDFOptions{Timeout: 90 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("PDF printed in %v", time.Since(start).Round(time.Millisecond))
-	pdf, err := os.ReadFile(w.PDF)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
-		t.Fatalf("not a PDF: %q", pdf[:min(len(pdf), 16)])
-	}
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		t.Logf("pdftotext not installed; text of the PDF not checked")
-		return
-	}
-	out, err := exec.Command("pdfinfo", w.PDF).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := regexp.MustCompile(`Pages:\s+(\d+)`).FindSubmatch(out)
-	if m == nil {
-		t.Fatalf("pdfinfo: %s", out)
-	}
-	if pages, _ := strconv.Atoi(string(m[1])); pages < 5 {
-		t.Errorf("%d pages, want one per section (≥ 5)", pages)
-	}
-	text, err := exec.Command("pdftotext", "-layout", w.PDF, "-").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	norm := strings.Join(strings.Fields(string(text)), " ")
-	for _, f := range d.Headline {
-		// labels wrap (and lose hyphens) in the cards: check the numbers
-		if !strings.Contains(norm, f.Text()) {
-			t.Errorf("the PDF text lacks headline %q = %q", f.Label, f.Text())
-		}
-	}
-	// the long requests table spans pages: its header must repeat
-	if n := strings.Count(norm, "Request Department Change Contribution to the share"); n < 2 {
-		t.Errorf("the requests table header appears %d times in the PDF; it should repeat on each page", n)
-	}
-	for _, want := range []string{"Need score by council district", "Line of equality", "Citywide: $300", "SYNTHETIC"} {
-		if !strings.Contains(norm, want) {
-			t.Errorf("the PDF text lacks %q", want)
-		}
 	}
 }
 
@@ -417,8 +321,8 @@ func TestPointMap(t *testing.T) {
 	if len(tracts) < 800 {
 		t.Fatalf("%d tract points in the city's bounding box, expected about a thousand or more", len(tracts))
 	}
-	c := &Choropleth{Name: "Tract income", Title: "Median household income by census tract, 2023", Areas: tracts, Kind: KindMoney, Backdrop: backdrop}
-	svg := string(c.SVG("p"))
+	c := &report.Choropleth{Name: "Tract income", Title: "Median household income by census tract, 2023", Areas: tracts, Kind: report.KindMoney, Backdrop: backdrop}
+	svg := string(mapSVG(c, "p"))
 	if got := strings.Count(svg, "<circle"); got != len(tracts) {
 		t.Errorf("%d dots for %d tracts", got, len(tracts))
 	}
@@ -432,20 +336,20 @@ func TestPointMap(t *testing.T) {
 // TestEmptyBlocks renders blocks with no data: nothing may panic and both
 // outputs must still be written.
 func TestEmptyBlocks(t *testing.T) {
-	d := &Document{Title: "Empty", Sections: []Section{{ID: "s", Title: "S", Blocks: []Block{
-		&Table{Title: "No rows", Columns: []Column{{Label: "A"}}},
-		&Choropleth{Title: "No areas"},
-		&Choropleth{Title: "All missing", Areas: []MapArea{{ID: "x", Geometry: orb.Point{-118, 34}, Missing: true}}},
-		&CurveChart{Title: "No curves", Diagonal: true},
-		&CurveChart{Title: "Flat", Curves: []Curve{{Label: "c", Points: []Point{{1, 2}, {1, 2}}}}},
-		&BarChart{Title: "No bars"},
-		&BarChart{Title: "Missing bar", Bars: []Bar{{Label: "a", Missing: true}}},
+	d := &report.Document{Title: "Empty", Sections: []report.Section{{ID: "s", Title: "S", Blocks: []report.Block{
+		&report.Table{Title: "No rows", Columns: []report.Column{{Label: "A"}}},
+		&report.Choropleth{Title: "No areas"},
+		&report.Choropleth{Title: "All missing", Areas: []report.MapArea{{ID: "x", Geometry: orb.Point{-118, 34}, Missing: true}}},
+		&report.CurveChart{Title: "No curves", Diagonal: true},
+		&report.CurveChart{Title: "Flat", Curves: []report.Curve{{Label: "c", Points: []report.Point{{X: 1, Y: 2}, {X: 1, Y: 2}}}}},
+		&report.BarChart{Title: "No bars"},
+		&report.BarChart{Title: "Missing bar", Bars: []report.Bar{{Label: "a", Missing: true}}},
 	}}}}
 	html, xlsx := render(t, d)
 	if !bytes.Contains(html, []byte("All missing")) || len(xlsx) == 0 {
 		t.Error("empty blocks were not rendered")
 	}
-	d.Sections[0].Blocks = append(d.Sections[0].Blocks, (*Table)(nil))
+	d.Sections[0].Blocks = append(d.Sections[0].Blocks, (*report.Table)(nil))
 	if err := RenderHTML(&bytes.Buffer{}, d); err == nil || !strings.Contains(err.Error(), "block 8: block is nil") {
 		t.Errorf("nil block: %v", err)
 	}
@@ -453,12 +357,12 @@ func TestEmptyBlocks(t *testing.T) {
 
 func TestDotChart(t *testing.T) {
 	one := 1.0
-	c := &BarChart{Title: "Representation ratios", Kind: KindRatio, Dots: true, Reference: &one, ReferenceLabel: "Parity", Bars: []Bar{
+	c := &report.BarChart{Title: "Representation ratios", Kind: report.KindRatio, Dots: true, Reference: &one, ReferenceLabel: "Parity", Bars: []report.Bar{
 		{Label: "Hispanic or Latino residents", Value: 1.18, Low: 1.05, High: 1.31, HasInterval: true},
 		{Label: "Black residents", Value: 0.86, Low: 0.74, High: 0.97, HasInterval: true},
 		{Label: "Residents in poverty", Value: 1.02},
 	}}
-	svg := string(c.SVG("d"))
+	svg := string(barSVG(c, "d"))
 	keepSample(t, "dots.svg", svg)
 	if strings.Count(svg, "<circle") != 3 || strings.Contains(svg, `fill="#5b8db8"`) {
 		t.Error("a dot chart must draw one dot per value and no bars")
@@ -511,8 +415,8 @@ func TestNeighbourhoodCouncilMap(t *testing.T) {
 			}
 		}
 	}
-	c := &Choropleth{Name: "NC population", Title: "Residents by neighbourhood council, 2023 (tracts by interior point)", Areas: ncs, Kind: KindInt}
-	svg := string(c.SVG("nc"))
+	c := &report.Choropleth{Name: "NC population", Title: "Residents by neighbourhood council, 2023 (tracts by interior point)", Areas: ncs, Kind: report.KindInt}
+	svg := string(mapSVG(c, "nc"))
 	keepSample(t, "ncs.svg", svg)
 	if got := strings.Count(svg, "<path"); got != 99 {
 		t.Errorf("%d paths, want 99", got)
@@ -522,10 +426,10 @@ func TestNeighbourhoodCouncilMap(t *testing.T) {
 	if !strings.Contains(svg, "Not shown: a detached part of Sunland-Tujunga, outside the map frame.") {
 		t.Error("the detached fragment is not named under the map")
 	}
-	if b, _ := c.extent(); b.Max[1] > 34.4 || b.Max[0] > -118.1 {
+	if b, _ := mapExtent(c); b.Max[1] > 34.4 || b.Max[0] > -118.1 {
 		t.Errorf("map extent %v reaches the fragment", b)
 	}
-	cl := c.classify()
+	cl := mapClasses(c)
 	if len(cl.colors) != 5 {
 		t.Errorf("%d classes, want 5", len(cl.colors))
 	}

@@ -1,16 +1,17 @@
-package report
+package render
 
 import (
 	"bytes"
 	"fmt"
 	"testing"
 
+	"github.com/budgetlens/budgetlens/report"
 	"github.com/paulmach/orb"
 )
 
 // bigDocument is the sample plus what the demo adds: a point map of every
 // tract in the city's box and a 2,000-row table of 8 columns.
-func bigDocument(b *testing.B) *Document {
+func bigDocument(b *testing.B) *report.Document {
 	d := sampleDocument(b)
 	districts := readDistricts(b)
 	var box orb.Bound
@@ -23,14 +24,14 @@ func bigDocument(b *testing.B) *Document {
 		backdrop = append(backdrop, a.Geometry)
 	}
 	tracts := readTractPoints(b, box)
-	t := &Table{Name: "Big", Title: "2,000 rows", Columns: []Column{{Label: "ID"}, {Label: "a", Kind: KindMoney}, {Label: "b", Kind: KindDollars},
-		{Label: "c", Kind: KindPercent}, {Label: "d", Kind: KindInt}, {Label: "e", Kind: KindRatio}, {Label: "f", Kind: KindNumber}, {Label: "g"}}}
+	t := &report.Table{Name: "Big", Title: "2,000 rows", Columns: []report.Column{{Label: "ID"}, {Label: "a", Kind: report.KindMoney}, {Label: "b", Kind: report.KindDollars},
+		{Label: "c", Kind: report.KindPercent}, {Label: "d", Kind: report.KindInt}, {Label: "e", Kind: report.KindRatio}, {Label: "f", Kind: report.KindNumber}, {Label: "g"}}}
 	for i := 0; i < 2000; i++ {
 		f := float64(i)
 		t.Rows = append(t.Rows, []any{fmt.Sprint(i), f * 1e5, f * 123.45, f / 2000, i, f / 1000, f * 3.3, "text"})
 	}
-	d.Sections = append(d.Sections, Section{ID: "big", Title: "Big", Blocks: []Block{
-		&Choropleth{Name: "Tracts", Title: "Tracts", Areas: tracts, Kind: KindMoney, Backdrop: backdrop}, t}})
+	d.Sections = append(d.Sections, report.Section{ID: "big", Title: "Big", Blocks: []report.Block{
+		&report.Choropleth{Name: "Tracts", Title: "Tracts", Areas: tracts, Kind: report.KindMoney, Backdrop: backdrop}, t}})
 	return d
 }
 
