@@ -33,6 +33,9 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	if e.Message == "" && e.Err != nil {
+		return e.Err.Error()
+	}
 	if e.Err != nil && !e.quiet {
 		return e.Message + ": " + e.Err.Error()
 	}

@@ -121,7 +121,7 @@ func AssignCSV(ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignSt
 
 	jobs := make(chan *assignJob, workers)
 	order := make(chan *assignJob, 4*workers)
-	pool := sync.Pool{New: func() any { return make([]byte, 0, chunkSize+4096) }}
+	pool := sync.Pool{New: func() any { b := make([]byte, 0, chunkSize+4096); return &b }}
 	var wg sync.WaitGroup
 	pers := make([][]int64, workers)
 	for k := 0; k < workers; k++ {
@@ -130,7 +130,7 @@ func AssignCSV(ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignSt
 		go func(per []int64) {
 			defer wg.Done()
 			for j := range jobs {
-				j.out = pool.Get().([]byte)[:0]
+				j.out = (*pool.Get().(*[]byte))[:0]
 				j.stats.PerArea = per
 				j.out, j.err = assignBlock(ix, j, cols, areaIDs, tr, opt, j.out)
 				close(j.done)
@@ -145,7 +145,7 @@ func AssignCSV(ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignSt
 		line := 2
 		var carry []byte
 		for {
-			buf := pool.Get().([]byte)[:0]
+			buf := (*pool.Get().(*[]byte))[:0]
 			buf = append(buf, carry...)
 			want := len(buf) + chunkSize
 			if cap(buf) < want {
@@ -199,8 +199,9 @@ func AssignCSV(ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignSt
 				}
 			}
 		}
-		pool.Put(j.in[:0])
-		pool.Put(j.out[:0])
+		in, out := j.in[:0], j.out[:0]
+		pool.Put(&in)
+		pool.Put(&out)
 	}
 	wg.Wait()
 	if err := <-readErr; err != nil && firstErr == nil {

@@ -302,7 +302,6 @@ func fdpProfile(path string, d *fdpDescriptor, opt Options) (p *Profile, header 
 type joined struct {
 	main    *loadedTable
 	header  []string
-	rows    [][]string
 	addCols []func(row int) string
 }
 

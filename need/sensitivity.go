@@ -493,8 +493,8 @@ func (st *structure) componentValuesW(row []float64, iw, dw, dst []float64) {
 	}
 	var den [16]float64
 	var miss [16]int
-	dn := den[:0]
-	ms := miss[:0]
+	var dn []float64
+	var ms []int
 	if len(dst) <= 16 {
 		dn, ms = den[:len(dst)], miss[:len(dst)]
 	} else {

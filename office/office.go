@@ -8,7 +8,8 @@
 // flags, calls one function here and formats the result; the server will
 // call the same functions. Nothing here prints or assumes a terminal:
 // functions take a context and plain option structs and return domain
-// values; long work reports progress through an optional callback.
+// values; long work reports progress through an optional callback in its
+// options (ImportOptions.Progress).
 //
 // An Office holds a store and the city profile that says which layers,
 // rules and need preset the city uses (see package city). The profile a
@@ -19,7 +20,6 @@ package office
 
 import (
 	"context"
-	"io"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/city"
@@ -33,9 +33,6 @@ type Office struct {
 	// gave none (then nothing city-specific is assumed: analyses place only
 	// rows that carry their own area codes and need a --layer).
 	City *city.Profile
-	// Progress, when set, is told how far long work has got (done of
-	// total, total -1 when unknown) and what it is doing.
-	Progress func(stage string, done, total int64)
 }
 
 // New returns an office on s. The city profile is p when given, else the
@@ -93,12 +90,3 @@ func LoadCity(nameOrPath string) (*city.Profile, error) {
 	}
 	return city.Parse(nameOrPath, b)
 }
-
-func (o *Office) progress(stage string, done, total int64) {
-	if o.Progress != nil {
-		o.Progress(stage, done, total)
-	}
-}
-
-// discard is an io.Writer for callers that want no notes.
-var _ io.Writer = io.Discard

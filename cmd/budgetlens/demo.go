@@ -8,7 +8,6 @@ import (
 	"runtime/pprof"
 
 	"github.com/budgetlens/budgetlens"
-	"github.com/budgetlens/budgetlens/city"
 	"github.com/budgetlens/budgetlens/office"
 	"github.com/spf13/cobra"
 )
@@ -97,5 +96,3 @@ func printHeadline(w io.Writer, res *office.DemoResult) {
 		}
 	}
 }
-
-var _ = city.Version

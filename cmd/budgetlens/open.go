@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 
-	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/city"
 	"github.com/budgetlens/budgetlens/office"
 	"github.com/budgetlens/budgetlens/store"
@@ -91,5 +90,3 @@ func storePath(s store.Store) string {
 	}
 	return ""
 }
-
-var _ = budget.EINVALID
