@@ -181,32 +181,8 @@ func landKM2(ar *geo.Area) float64 {
 	return 0
 }
 
-// areaKM2 is the area of a WGS84 multipolygon in km², on a local
-// equirectangular plane per polygon (good to well under 1% at city scale).
-func areaKM2(mp orb.MultiPolygon) float64 {
-	const r = 6371.0088
-	var total float64
-	for _, p := range mp {
-		if len(p) == 0 || len(p[0]) == 0 {
-			continue
-		}
-		lat0 := p[0].Bound().Center()[1] * math.Pi / 180
-		kx, ky := r*math.Pi/180*math.Cos(lat0), r*math.Pi/180
-		for k, ring := range p {
-			var s float64
-			for i := 0; i+1 < len(ring); i++ {
-				s += ring[i][0]*kx*ring[i+1][1]*ky - ring[i+1][0]*kx*ring[i][1]*ky
-			}
-			s = math.Abs(s) / 2
-			if k == 0 {
-				total += s
-			} else {
-				total -= s
-			}
-		}
-	}
-	return total
-}
+// areaKM2 is the area of a WGS84 multipolygon in km² (geo.AreaM2).
+func areaKM2(mp orb.MultiPolygon) float64 { return geo.AreaM2(mp) / 1e6 }
 
 // Placement is the part of an item placed in one area.
 type Placement struct {

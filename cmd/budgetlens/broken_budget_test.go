@@ -13,6 +13,7 @@ import (
 // LA's Sec4 expenditures and checks the exact error, the exit status and
 // that the totals are exactly what they were.
 func TestBrokenFiles(t *testing.T) {
+	t.Parallel()
 	sec2Path := fixture.Data(t, sec2)
 	sec4Path := fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv")
 	reqPath := fixture.Data(t, "la/budget/FY21-22/Budget_Requests_Detail_Sec4_2122_Adopted.csv")

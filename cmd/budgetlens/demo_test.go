@@ -61,6 +61,7 @@ func TestMain(m *testing.M) {
 // headline numbers of the HTML equal those of the XLSX, and the output
 // prints the headline and the paths.
 func TestDemoEndToEnd(t *testing.T) {
+	t.Parallel()
 	dir := sharedDemo(t)
 	for _, f := range []string{"budgetlens.duckdb", "report.html", "report.xlsx"} {
 		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
@@ -137,6 +138,7 @@ func dollarCents(t *testing.T, n json.Number) int64 {
 // equals the sum of budgetlens totals for the phase, to the cent, and the
 // areas sum to the attributed amount.
 func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(sharedDemo(t), "budgetlens.duckdb")
 	for _, phase := range []string{"adopted", "proposed"} {
 		code, out, errOut := run(t, "--db", db, "analyze", "--fy", "2021-22", "--phase", phase, "--layer", "council_districts", "--format", "json", "--reps", "0")
@@ -236,6 +238,7 @@ func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
 // TestDemoDeterministic: a second demo run gives the same CSV and the same
 // XLSX content.
 func TestDemoDeterministic(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("runs the demo a second time")
 	}
@@ -287,6 +290,7 @@ func xlsxCells(t *testing.T, path string) string {
 // TestAnalyzeSaysWhatIsMissing: on a store with a budget and districts but
 // no need run, analyze exits 2 and says how to build one.
 func TestAnalyzeSaysWhatIsMissing(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	if code, _, e := run(t, "--db", db, "import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv")); code != 0 {
 		t.Fatal(e)
@@ -317,6 +321,7 @@ func TestAnalyzeSaysWhatIsMissing(t *testing.T) {
 
 // TestReportCommand writes the XLSX report of the demo store.
 func TestReportCommand(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(sharedDemo(t), "budgetlens.duckdb")
 	out := filepath.Join(t.TempDir(), "r.xlsx")
 	code, stdout, e := run(t, "--db", db, "report", "--fy", "2021-22", "--phase", "proposed", "--reps", "99", "--out", out)
@@ -346,6 +351,7 @@ func TestReportCommand(t *testing.T) {
 // Angeles County rows to keep the test fast (every district then has
 // residents; a district without any is refused).
 func TestAnalyzeHandBuiltStore(t *testing.T) {
+	t.Parallel()
 	src, err := os.ReadFile(fixture.Data(t, "la/need/ces3_results_all_ca_tracts.csv"))
 	if err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ failed export leaves nothing behind; a symbolic link at --out is refused unless
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.Out != "" {
-				if err := checkOutput(o.Out, "--out"); err != nil {
+				if err := office.CheckOutput(o.Out, "--out"); err != nil {
 					return err
 				}
 				if _, err := office.ExportFormat(o); err != nil {

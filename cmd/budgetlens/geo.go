@@ -7,14 +7,13 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/office"
 	"github.com/budgetlens/budgetlens/store"
 	"github.com/spf13/cobra"
 )
@@ -81,11 +80,13 @@ measures overlaps and gaps between its areas, and stores it under --layer,
 replacing a layer of that name, in one transaction.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, rep, err := geo.ReadFile(args[0], opt)
-			if err != nil {
+			var l *geo.Layer
+			var rep *geo.ImportReport
+			err := e.withOffice(false, func(ctx context.Context, o *office.Office) error {
+				var err error
+				l, rep, err = o.ImportLayer(ctx, args[0], opt)
 				return err
-			}
-			err = e.withStore(false, func(s store.Store) error { return s.SaveLayer(context.Background(), l) })
+			})
 			if err != nil {
 				return err
 			}
@@ -156,13 +157,10 @@ func newGeoLsCmd(e *env) *cobra.Command {
 }
 
 func loadLayer(e *env, name string) (*geo.Layer, error) {
-	if name == "" {
-		return nil, budget.Errorf(budget.EINVALID, "name a layer with --layer (list them with: budgetlens geo ls)")
-	}
 	var l *geo.Layer
-	err := e.withStore(true, func(s store.Store) error {
+	err := e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 		var err error
-		l, err = s.Layer(context.Background(), name)
+		l, err = o.LoadLayer(ctx, name)
 		return err
 	})
 	return l, err
@@ -176,35 +174,19 @@ func createOut(cmd *cobra.Command, path string) (io.Writer, func(error) error, e
 	if path == "" || path == "-" {
 		return cmd.OutOrStdout(), func(err error) error { return err }, nil
 	}
-	if err := checkOutput(path, "--out"); err != nil {
+	if err := office.CheckOutput(path, "--out"); err != nil {
 		return nil, nil, err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := office.CreateAtomic(path, "--out", true)
 	if err != nil {
-		return nil, nil, outputFileError(path, "--out", err)
+		return nil, nil, err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	return bw, func(failed error) error {
-		if failed != nil {
-			f.Close()
-			os.Remove(f.Name())
-			return failed
+		if failed == nil {
+			failed = bw.Flush()
 		}
-		err := bw.Flush()
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Chmod(f.Name(), 0o644)
-		}
-		if err == nil {
-			err = os.Rename(f.Name(), path)
-		}
-		if err != nil {
-			os.Remove(f.Name())
-			return outputFileError(path, "--out", err)
-		}
-		return nil
+		return f.Commit(failed)
 	}, nil
 }
 
@@ -232,7 +214,7 @@ outside with examples) goes to standard error.`,
 			if in == "-" {
 				r = cmd.InOrStdin()
 			} else {
-				f, err := openCSVInput(in, "--in")
+				f, err := office.OpenCSVInput(in, "--in")
 				if err != nil {
 					return err
 				}
@@ -464,7 +446,7 @@ geometry sum to at most 1; the rest lies outside every area.`,
 			if err != nil {
 				return err
 			}
-			f, err := openCSVInput(in, "--in")
+			f, err := office.OpenCSVInput(in, "--in")
 			if err != nil {
 				return err
 			}

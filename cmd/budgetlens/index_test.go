@@ -14,6 +14,7 @@ import (
 // TestIndexCES4 runs the documented check: every tract's score within 0.01
 // of the published CES 4.0 score; then explain, sensitivity, runs.
 func TestIndexCES4(t *testing.T) {
+	t.Parallel()
 	in := fixture.Data(t, "la/need/ces4_sb535_dac_2022.csv")
 	db := tempDB(t)
 	out := filepath.Join(t.TempDir(), "ces4.csv")
@@ -72,6 +73,7 @@ func TestIndexCES4(t *testing.T) {
 
 // TestIndexCEJST: every flag equals the fixture's.
 func TestIndexCEJST(t *testing.T) {
+	t.Parallel()
 	in := fixture.Shared(t, "reference/cejst/score_data_initial.csv")
 	out := filepath.Join(t.TempDir(), "cejst.csv")
 	code, _, stderr := run(t, "--db", tempDB(t), "index", "run", "--preset", "cejst", "--indicators", in, "--out", out)
@@ -100,6 +102,7 @@ func TestIndexCEJST(t *testing.T) {
 
 // TestIndexCES3 recomputes CES 3.0 from raw values and reports the match.
 func TestIndexCES3(t *testing.T) {
+	t.Parallel()
 	in := fixture.Data(t, "la/need/ces3_results_all_ca_tracts.csv")
 	out := filepath.Join(t.TempDir(), "ces3.xlsx")
 	db := tempDB(t)
@@ -126,6 +129,7 @@ func TestIndexCES3(t *testing.T) {
 }
 
 func TestIndexBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("Census Tract,Ozone\n1,0.05\n2,high\n"), 0o644)
@@ -150,6 +154,7 @@ func TestIndexBadInput(t *testing.T) {
 // TestIndexImportRoundTrip: indicators imported into the store give the
 // same index as the file itself.
 func TestIndexImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	in := fixture.Data(t, "la/need/ces4_sb535_dac_2022.csv")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.duckdb")
@@ -181,6 +186,7 @@ func TestIndexImportRoundTrip(t *testing.T) {
 // and the run records the polygons' hash; without a burden input every
 // tract keeps its flags and the neighbour share is computed.
 func TestIndexCEJSTNeighbours(t *testing.T) {
+	t.Parallel()
 	poly := fixture.Shared(t, "reference/cejst/us.geojson")
 	dir := t.TempDir()
 	// one tract of us.geojson with the fixture's second tract's inputs

@@ -43,6 +43,7 @@ func closeTo(t *testing.T, m map[string]any, key string, want, tol float64) {
 }
 
 func TestMetricsJSONKeys(t *testing.T) {
+	t.Parallel()
 	in := refData(t, "mexico_mexico.csv")
 	code, out, errOut := run(t, "metrics", "--in", in, "--value", "pcgdp1940", "--rank-by", "pcgdp2000", "--group", "hanson98", "--format", "json")
 	if code != 0 {
@@ -82,6 +83,7 @@ func TestMetricsJSONKeys(t *testing.T) {
 }
 
 func TestMetricsWeightedAndFormats(t *testing.T) {
+	t.Parallel()
 	p := writeTemp(t, "x.csv", "area,spend,pop,income\na,10,100,5\nb,20,50,7\nc,5,200,1\nd,40,80,9\n")
 	code, out, errOut := run(t, "metrics", "--in", p, "--value", "spend", "--weight", "pop", "--format", "csv")
 	if code != 0 || !strings.HasPrefix(out, "metric,value\n") || !strings.Contains(out, "gini,") {
@@ -94,6 +96,7 @@ func TestMetricsWeightedAndFormats(t *testing.T) {
 }
 
 func TestMetricsMissingValue(t *testing.T) {
+	t.Parallel()
 	p := writeTemp(t, "x.csv", "area,spend\na,10\nb,\nc,abc\nd,4\ne,7\n")
 	code, _, errOut := run(t, "metrics", "--in", p, "--value", "spend", "--format", "json")
 	if code != 2 || !strings.Contains(errOut, p+":3") || !strings.Contains(errOut, "spend") || !strings.Contains(errOut, "--drop-missing") {
@@ -111,6 +114,7 @@ func TestMetricsMissingValue(t *testing.T) {
 }
 
 func TestMetricsMoran(t *testing.T) {
+	t.Parallel()
 	in, gal := refData(t, "stl_stl_hom.txt"), refData(t, "stl_stl.gal")
 	code, out, errOut := run(t, "metrics", "moran", "--in", in, "--value", "HR8893", "--weights", gal, "--transform", "r", "--permutations", "999", "--seed", "1", "--format", "json")
 	if code != 0 {
@@ -130,6 +134,7 @@ func TestMetricsMoran(t *testing.T) {
 }
 
 func TestMetricsLisa(t *testing.T) {
+	t.Parallel()
 	in, gal := refData(t, "desmith_desmith.txt"), refData(t, "desmith_desmith.gal")
 	code, out, errOut := run(t, "metrics", "lisa", "--in", in, "--id", "id", "--value", "z", "--weights", gal, "--permutations", "999", "--seed", "1", "--format", "json")
 	if code != 0 {
@@ -161,6 +166,7 @@ func TestMetricsLisa(t *testing.T) {
 }
 
 func TestMetricsBadGAL(t *testing.T) {
+	t.Parallel()
 	in := writeTemp(t, "x.csv", "id,v\n1,1\n2,2\n3,3\n4,5\n")
 	gal := writeTemp(t, "w.gal", "4\n1 1\n2\n2 x\n1\n")
 	code, _, errOut := run(t, "metrics", "moran", "--in", in, "--id", "id", "--value", "v", "--weights", gal)

@@ -30,7 +30,7 @@ message says how to get the PDF.`,
 			if err := checkAnalyzeFlags(&o.AnalyzeOptions); err != nil {
 				return err
 			}
-			if err := checkOutput(out, "--out"); err != nil {
+			if err := office.CheckOutput(out, "--out"); err != nil {
 				return err
 			}
 			return e.withOffice(true, func(ctx context.Context, off *office.Office) error {
