@@ -1,7 +1,6 @@
 package attribute
 
 import (
-	"bytes"
 	"crypto/sha256"
 	_ "embed"
 	"encoding/hex"
@@ -118,15 +117,13 @@ func Template() []byte { return append([]byte{}, template...) }
 // ParseRules reads a rules file. Errors name the file, the line and the
 // field, and say what would be accepted.
 func ParseRules(data []byte, file string) (*Rules, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlerr.Error(file, err, &Rules{}, "an attribution rules file", "see docs/attribution.md and the rules of city/profiles/la.yaml")
-	}
 	r := &Rules{File: file}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(r); err != nil {
-		return nil, yamlerr.Error(file, err, r, "an attribution rules file (version, name, default, rules)", "see docs/attribution.md and the rules of city/profiles/la.yaml")
+	if err := yamlerr.Decode(file, data, r, "an attribution rules file (version, name, default, rules)", "see docs/attribution.md and the rules of city/profiles/la.yaml"); err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil { // read already: cannot fail
+		return nil, budget.Errorf(budget.EINTERNAL, "attribute: %s: %w", file, err)
 	}
 	sum := sha256.Sum256(data)
 	r.Hash = hex.EncodeToString(sum[:])

@@ -14,7 +14,6 @@
 package city
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"slices"
@@ -216,10 +215,8 @@ const help = "see docs/guide/your-city.md; budgetlens profile init writes a comm
 // line and field.
 func Parse(file string, data []byte) (*Profile, error) {
 	p := &Profile{File: file, Source: data}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(p); err != nil {
-		return nil, yamlerr.Error(file, err, p, "a city profile", help)
+	if err := yamlerr.Decode(file, data, p, "a city profile", help); err != nil {
+		return nil, err
 	}
 	p.File, p.Source = file, data
 	if err := p.check(); err != nil {
