@@ -181,8 +181,8 @@ func landKM2(ar *geo.Area) float64 {
 	return 0
 }
 
-// areaKM2 is the area of a WGS84 multipolygon in km² (geo.AreaM2).
-func areaKM2(mp orb.MultiPolygon) float64 { return geo.AreaM2(mp) / 1e6 }
+// areaKM2 is the area of a WGS84 multipolygon in km² (geo.AreaKM2).
+func areaKM2(mp orb.MultiPolygon) float64 { return geo.AreaKM2(mp) }
 
 // Placement is the part of an item placed in one area.
 type Placement struct {

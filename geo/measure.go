@@ -10,20 +10,20 @@ import (
 // budgetlens measures lengths and areas on.
 const EarthRadiusM = 6371008.8
 
-// AreaM2 is the area of a WGS84 (lon/lat) multipolygon in square metres,
-// measured on a local equirectangular plane per polygon (longitude scaled by
-// the cosine of the latitude of the polygon's bounding-box centre, on a
-// sphere of radius EarthRadiusM): within well under 1% at city scale. Holes
-// are subtracted; ring orientation does not matter; empty parts count 0.
-func AreaM2(mp orb.MultiPolygon) float64 {
-	const m = EarthRadiusM * math.Pi / 180 // metres per degree
+// AreaKM2 is the area of a WGS84 (lon/lat) multipolygon in km², measured on
+// a local equirectangular plane per polygon (longitude scaled by the cosine
+// of the latitude of the polygon's bounding-box centre, on a sphere of
+// radius EarthRadiusM): within well under 1% at city scale. Holes are
+// subtracted; ring orientation does not matter; empty parts count 0.
+func AreaKM2(mp orb.MultiPolygon) float64 {
+	const r = EarthRadiusM / 1000
 	var total float64
 	for _, p := range mp {
 		if len(p) == 0 || len(p[0]) == 0 {
 			continue
 		}
 		lat0 := p[0].Bound().Center()[1] * math.Pi / 180
-		kx, ky := m*math.Cos(lat0), m
+		kx, ky := r*math.Pi/180*math.Cos(lat0), r*math.Pi/180
 		for k, ring := range p {
 			var s float64
 			for i := 0; i+1 < len(ring); i++ {
@@ -39,3 +39,6 @@ func AreaM2(mp orb.MultiPolygon) float64 {
 	}
 	return total
 }
+
+// AreaM2 is AreaKM2 in square metres.
+func AreaM2(mp orb.MultiPolygon) float64 { return AreaKM2(mp) * 1e6 }
