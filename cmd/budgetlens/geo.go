@@ -294,7 +294,7 @@ distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based pos
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := geo.ParseContiguity(rule)
 			if err != nil {
-				return budget.Errorf(budget.EINVALID, "%v", err)
+				return budget.Errorf(budget.EINVALID, "%w", err)
 			}
 			l, err := loadLayer(e, layer)
 			if err != nil {
@@ -312,7 +312,7 @@ distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based pos
 				return closeOut(budget.Errorf(budget.EINVALID, "--key %q: use id or pos", key))
 			}
 			if err := write(w, l, adj); err != nil {
-				return closeOut(budget.Errorf(budget.EINVALID, "%v", err))
+				return closeOut(budget.Errorf(budget.EINVALID, "%w", err))
 			}
 			return closeOut(nil)
 		},
@@ -376,7 +376,7 @@ only choice for point-only areas such as tracts known by an interior point).`,
 			}
 			m, err := geo.ParseWeighting(weight)
 			if err != nil {
-				return budget.Errorf(budget.EINVALID, "%v", err)
+				return budget.Errorf(budget.EINVALID, "%w", err)
 			}
 			var pop *geo.Layer
 			if popLayer != "" {
@@ -410,7 +410,7 @@ func newGeoTransformCmd(e *env) *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tr, err := geo.ToWGS84(from)
 			if err != nil {
-				return budget.Errorf(budget.EINVALID, "%v", err)
+				return budget.Errorf(budget.EINVALID, "%w", err)
 			}
 			sc := bufio.NewScanner(cmd.InOrStdin())
 			w := bufio.NewWriter(cmd.OutOrStdout())

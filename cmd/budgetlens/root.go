@@ -92,7 +92,7 @@ func rejectUnknownSubcommands(c *cobra.Command) {
 		// the usage line, not cobra's bare "accepts 1 arg(s), received 2"
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if err := check(cmd, args); err != nil {
-				return budget.Errorf(budget.EINVALID, "%v; usage: %s (see %s --help)", err, cmd.UseLine(), cmd.CommandPath())
+				return budget.Errorf(budget.EINVALID, "%w; usage: %s (see %s --help)", err, cmd.UseLine(), cmd.CommandPath())
 			}
 			return nil
 		}
