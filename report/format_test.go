@@ -76,4 +76,3 @@ func FuzzFormat(f *testing.F) {
 		}
 	})
 }
-
