@@ -8,6 +8,7 @@ import (
 
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/city"
 	"github.com/budgetlens/budgetlens/report"
 	"github.com/budgetlens/budgetlens/report/pdf"
 	"github.com/budgetlens/budgetlens/report/render"
@@ -45,6 +46,7 @@ func (o *Office) Document(a *Analysis, cmp []analysis.CompareRow, title string) 
 			opt.Jurisdiction = c.Title()
 		}
 		opt.Caveats = append(opt.Caveats, c.Report.Caveats...)
+		opt.Words = cityWords(c, in.Layer.Name)
 		for _, s := range c.Report.Sources {
 			opt.Sources = append(opt.Sources, report.Source{File: s.File, Name: s.Name, Version: s.Version, License: s.License})
 		}
@@ -137,4 +139,23 @@ func WriteReports(ctx context.Context, doc *report.Document, dir, base string, n
 // renderOptions print PDFs with headless Chromium (report/pdf).
 func renderOptions() render.Options {
 	return render.Options{PDF: pdf.Printer(pdf.PDFOptions{})}
+}
+
+// cityWords names the city's areas and need from its profile: the layer's
+// title, the small areas' title and the need index's label.
+func cityWords(c *city.Profile, layer string) analysis.Words {
+	var w analysis.Words
+	if l, ok := c.Layer(layer); ok {
+		w.Areas = l.Title
+	}
+	for _, n := range c.LayerNames(city.RoleSmallAreas) {
+		if l, _ := c.Layer(n); l.Title != "" {
+			w.SmallAreas = l.Title
+			break
+		}
+	}
+	if c.Need != nil {
+		w.Need = c.Need.Label
+	}
+	return w
 }
