@@ -12,6 +12,7 @@ import (
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
@@ -96,7 +97,7 @@ codes are placed. Areas without population are refused (budgetlens check).
 
 func writeAnalysisList(w io.Writer, format string, infos []analysis.RecordInfo) error {
 	if format == "json" {
-		return writeJSON(w, infos)
+		return table.WriteJSON(w, infos)
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "id\tfiscal year\tphase\tlayer\tneed run\tinputs sha256")
@@ -119,7 +120,7 @@ func anum(n analysis.Num, digits int) string {
 func writeAnalysis(w, errw io.Writer, format string, r *analysis.Result) error {
 	switch format {
 	case "json":
-		return writeJSON(w, r)
+		return table.WriteJSON(w, r)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"area_id", "name", "population", "amount", "per_capita", "need_score", "need_tier", "spend_share", "pop_share", "gap", "lisa_cluster"})
@@ -144,25 +145,25 @@ func writeAnalysis(w, errw io.Writer, format string, r *analysis.Result) error {
 		rows := append([]analysis.AreaRow{}, r.Areas...)
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].NeedTier > rows[j].NeedTier })
 		// area ids left, numbers right with thousands separators
-		table := [][]string{{"area", "population", "amount", "per capita", "need score", "tier"}}
+		tbl := [][]string{{"area", "population", "amount", "per capita", "need score", "tier"}}
 		for _, a := range rows {
-			table = append(table, []string{a.AreaID, groupDigits(strconv.FormatFloat(a.Population, 'f', 0, 64)), groupDigits(analysis.FormatCents(int64(a.Amount))),
-				groupDigits(anum(a.PerCapita, 2)), anum(a.NeedScore, 2), strconv.Itoa(a.NeedTier)})
+			tbl = append(tbl, []string{a.AreaID, table.GroupDigits(strconv.FormatFloat(a.Population, 'f', 0, 64)), table.GroupDigits(analysis.FormatCents(int64(a.Amount))),
+				table.GroupDigits(anum(a.PerCapita, 2)), anum(a.NeedScore, 2), strconv.Itoa(a.NeedTier)})
 		}
 		c := r.City
-		table = append(table, []string{"city total", groupDigits(strconv.FormatFloat(c.Population, 'f', 0, 64)), groupDigits(analysis.FormatCents(int64(c.Amount))), "", "", ""},
-			[]string{"city average", "", "", groupDigits(anum(c.PerCapita, 2)), "", ""})
-		if err := writeAligned(w, table, map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true}); err != nil {
+		tbl = append(tbl, []string{"city total", table.GroupDigits(strconv.FormatFloat(c.Population, 'f', 0, 64)), table.GroupDigits(analysis.FormatCents(int64(c.Amount))), "", "", ""},
+			[]string{"city average", "", "", table.GroupDigits(anum(c.PerCapita, 2)), "", ""})
+		if err := table.WriteAligned(w, tbl, map[int]bool{1: true, 2: true, 3: true, 4: true, 5: true}); err != nil {
 			return err
 		}
 		t := r.Totals
 		tot := [][]string{
-			{"attributed", groupDigits(analysis.FormatCents(int64(t.Attributed))), "(" + anum(t.AttributedShare*100, 1) + "%)"},
-			{"unattributed", groupDigits(analysis.FormatCents(int64(t.Unattributed))), ""},
-			{"phase total", groupDigits(analysis.FormatCents(int64(t.PhaseTotal))), ""},
+			{"attributed", table.GroupDigits(analysis.FormatCents(int64(t.Attributed))), "(" + anum(t.AttributedShare*100, 1) + "%)"},
+			{"unattributed", table.GroupDigits(analysis.FormatCents(int64(t.Unattributed))), ""},
+			{"phase total", table.GroupDigits(analysis.FormatCents(int64(t.PhaseTotal))), ""},
 		}
 		fmt.Fprintln(w)
-		if err := writeAligned(w, tot, map[int]bool{1: true}); err != nil {
+		if err := table.WriteAligned(w, tot, map[int]bool{1: true}); err != nil {
 			return err
 		}
 		h := r.Headline

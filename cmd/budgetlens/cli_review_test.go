@@ -198,28 +198,6 @@ func TestCLIReviewOutputCheckedBeforeStoring(t *testing.T) {
 	}
 }
 
-func TestGroupDigits(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct{ in, want string }{
-		{"0.00", "0.00"}, {"999.99", "999.99"}, {"1000.00", "1,000.00"}, {"-1234567.5", "-1,234,567.5"},
-		{"11480288113.00", "11,480,288,113.00"}, {"123456", "123,456"}, {"", ""}, {"n/a", "n/a"}, {"1e+06", "1e+06"},
-	} {
-		if got := groupDigits(tc.in); got != tc.want {
-			t.Errorf("groupDigits(%q) = %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
-func TestWriteAligned(t *testing.T) {
-	t.Parallel()
-	var b strings.Builder
-	writeAligned(&b, [][]string{{"code", "name", "amount"}, {"02", "Agíng", "7,080,691.00"}, {"", "total", "1.00"}}, map[int]bool{2: true})
-	want := "code  name         amount\n02    Agíng  7,080,691.00\n      total          1.00\n"
-	if b.String() != want {
-		t.Fatalf("got\n%s\nwant\n%s", b.String(), want)
-	}
-}
-
 // TestTotalsTableAndEmptyNote: the totals table has thousands separators and
 // left-aligned names; a year with nothing stored prints [] in JSON and says
 // on stderr what the store holds.

@@ -8,6 +8,7 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/events"
 	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
@@ -154,7 +155,7 @@ error, or into the JSON.`,
 
 func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summary, tiers []string) error {
 	if format == "json" {
-		return writeJSON(cmd.OutOrStdout(), struct {
+		return table.WriteJSON(cmd.OutOrStdout(), struct {
 			Layer string `json:"layer"`
 			*events.Summary
 		}{layer, s})
@@ -178,7 +179,7 @@ func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summ
 		}
 		rows = append(rows, row)
 	}
-	if err := writeGeoTable(cmd, format, header, rows, nil); err != nil {
+	if err := table.Write(cmd.OutOrStdout(), format, header, rows, nil); err != nil {
 		return err
 	}
 	if tiers != nil && format != "csv" {
@@ -188,7 +189,7 @@ func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summ
 				opt(t.RatePer1000, 2), strconv.Itoa(t.Closed), opt(t.MedianHours, 1), opt(t.P90Hours, 1)})
 		}
 		fmt.Fprintln(cmd.OutOrStdout())
-		if err := writeGeoTable(cmd, format, []string{"need_tier", "areas", "population", "requests", "rate_per_1000", "closed", "median_hours", "p90_hours"}, trows, nil); err != nil {
+		if err := table.Write(cmd.OutOrStdout(), format, []string{"need_tier", "areas", "population", "requests", "rate_per_1000", "closed", "median_hours", "p90_hours"}, trows, nil); err != nil {
 			return err
 		}
 	}

@@ -3,18 +3,17 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/office"
 	"github.com/budgetlens/budgetlens/store"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
@@ -33,39 +32,6 @@ first in the imported file.`,
 	cmd.AddCommand(newGeoImportCmd(e), newGeoLsCmd(e), newGeoAssignCmd(e), newGeoExportCmd(e),
 		newGeoAdjacencyCmd(e), newGeoCheckCmd(e), newGeoCrosswalkCmd(e), newGeoTransformCmd(e), newGeoApportionCmd(e))
 	return cmd
-}
-
-func writeGeoTable(cmd *cobra.Command, format string, header []string, rows [][]string, js any) error {
-	w := cmd.OutOrStdout()
-	switch format {
-	case "json":
-		return writeJSON(w, js)
-	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write(header)
-		cw.WriteAll(rows)
-		return cw.Error()
-	case "table", "":
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for i, h := range header {
-			if i > 0 {
-				fmt.Fprint(tw, "\t")
-			}
-			fmt.Fprint(tw, h)
-		}
-		fmt.Fprintln(tw)
-		for _, r := range rows {
-			for i, c := range r {
-				if i > 0 {
-					fmt.Fprint(tw, "\t")
-				}
-				fmt.Fprint(tw, c)
-			}
-			fmt.Fprintln(tw)
-		}
-		return tw.Flush()
-	}
-	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 }
 
 func newGeoImportCmd(e *env) *cobra.Command {
@@ -91,7 +57,7 @@ replacing a layer of that name, in one transaction.`,
 				return err
 			}
 			if format == "json" {
-				return writeJSON(cmd.OutOrStdout(), rep)
+				return table.WriteJSON(cmd.OutOrStdout(), rep)
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "layer %s: %d areas from %s (%s)\n", l.Name, len(l.Areas), args[0], rep.CRS)
@@ -117,7 +83,7 @@ replacing a layer of that name, in one transaction.`,
 					fmt.Fprintf(w, "  ... %d more\n", len(rep.Gaps)-10)
 					break
 				}
-				fmt.Fprintf(w, "  %s m² at %.6f,%.6f between %s\n", groupDigits(fmt.Sprintf("%.0f", g.AreaM2)), g.Example[0], g.Example[1], strings.Join(g.Neighbours, ", "))
+				fmt.Fprintf(w, "  %s m² at %.6f,%.6f between %s\n", table.GroupDigits(fmt.Sprintf("%.0f", g.AreaM2)), g.Example[0], g.Example[1], strings.Join(g.Neighbours, ", "))
 			}
 			return nil
 		},
@@ -148,7 +114,7 @@ func newGeoLsCmd(e *env) *cobra.Command {
 				for _, li := range infos {
 					rows = append(rows, []string{li.Layer, strconv.Itoa(li.Areas), strconv.FormatFloat(li.Population, 'f', -1, 64), li.Source})
 				}
-				return writeGeoTable(cmd, format, []string{"layer", "areas", "population", "source"}, rows, infos)
+				return table.Write(cmd.OutOrStdout(), format, []string{"layer", "areas", "population", "source"}, rows, infos)
 			})
 		},
 	}
@@ -345,7 +311,7 @@ func newGeoCheckCmd(e *env) *cobra.Command {
 			for _, g := range gaps {
 				rows = append(rows, []string{"gap", strings.Join(g.Neighbours, " / "), fmt.Sprintf("%.0f", g.AreaM2), fmt.Sprintf("%.6f,%.6f", g.Example[0], g.Example[1])})
 			}
-			return writeGeoTable(cmd, format, []string{"kind", "areas", "area_m2", "example"}, rows,
+			return table.Write(cmd.OutOrStdout(), format, []string{"kind", "areas", "area_m2", "example"}, rows,
 				map[string]any{"overlaps": over, "gaps": gaps})
 		},
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
 	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
@@ -66,7 +67,7 @@ before any attribution rule.`,
 					}
 				}
 				if format == "json" {
-					return writeJSON(cmd.OutOrStdout(), runs)
+					return table.WriteJSON(cmd.OutOrStdout(), runs)
 				}
 				return nil
 			})

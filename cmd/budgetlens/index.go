@@ -15,6 +15,7 @@ import (
 	"github.com/budgetlens/budgetlens/need"
 	"github.com/budgetlens/budgetlens/office"
 	"github.com/budgetlens/budgetlens/store"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
@@ -89,7 +90,7 @@ is used.`,
 func printRunSummary(w io.Writer, r *need.Run, format, out string) error {
 	switch format {
 	case "json":
-		return writeJSON(w, r.Info())
+		return table.WriteJSON(w, r.Info())
 	case "csv":
 		return need.WriteCSV(w, r)
 	case "table":
@@ -177,7 +178,7 @@ func newIndexExplainCmd(e *env) *cobra.Command {
 func printExplanation(w io.Writer, r *need.Run, e need.Explanation, format string) error {
 	switch format {
 	case "json":
-		return writeJSON(w, e)
+		return table.WriteJSON(w, e)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"indicator", "domain", "component", "value", "normalised", "weight", "contribution"})
@@ -306,7 +307,7 @@ func printSensitivity(w io.Writer, r *need.Run, res *need.SensitivityResult, for
 	}
 	switch format {
 	case "json":
-		return writeJSON(w, struct {
+		return table.WriteJSON(w, struct {
 			Run int64 `json:"run"`
 			*need.SensitivityResult
 		}{r.ID, res})
@@ -374,7 +375,7 @@ func newIndexCompareCmd(e *env) *cobra.Command {
 func printComparison(w io.Writer, a, b *need.Run, c *need.Comparison, format string, show int) error {
 	switch format {
 	case "json":
-		return writeJSON(w, c)
+		return table.WriteJSON(w, c)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"area_id", "rank_a", "rank_b", "delta"})
@@ -421,7 +422,7 @@ func newIndexRunsCmd(e *env) *cobra.Command {
 				w := cmd.OutOrStdout()
 				switch format {
 				case "json":
-					return writeJSON(w, runs)
+					return table.WriteJSON(w, runs)
 				case "csv":
 					cw := csv.NewWriter(w)
 					cw.Write([]string{"id", "spec", "version", "spec_hash", "layer", "areas", "created_at"})
@@ -473,7 +474,7 @@ index spec NAME prints one as YAML. --format json gives an array of objects.`,
 			w := cmd.OutOrStdout()
 			switch format {
 			case "json":
-				return writeJSON(w, list)
+				return table.WriteJSON(w, list)
 			case "csv":
 				cw := csv.NewWriter(w)
 				cw.Write([]string{"name", "version", "method", "description"})
@@ -487,7 +488,7 @@ index spec NAME prints one as YAML. --format json gives an array of objects.`,
 				for _, p := range list {
 					rows = append(rows, []string{p.Name, p.Version, p.Method, p.Description})
 				}
-				return writeAligned(w, rows, nil)
+				return table.WriteAligned(w, rows, nil)
 			}
 			return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 		},
@@ -532,7 +533,7 @@ larger area) and the share of the small area's population in the larger one.`,
 				}
 				w := cmd.OutOrStdout()
 				if format == "json" {
-					return writeJSON(w, struct {
+					return table.WriteJSON(w, struct {
 						Areas   []need.Aggregate `json:"areas"`
 						Missing []string         `json:"not_in_crosswalk"`
 					}{a.Areas, a.Missing})

@@ -13,6 +13,7 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/metrics"
 	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
@@ -76,7 +77,7 @@ func num(v float64) any {
 // writeKeyValues prints a flat result as JSON, a two-column table or CSV.
 func writeKeyValues(w io.Writer, format string, res office.MetricsResult) error {
 	if format == "json" {
-		return writeJSON(w, res)
+		return table.WriteJSON(w, res)
 	}
 	keys := make([]string, 0, len(res))
 	for k := range res {
@@ -206,7 +207,7 @@ func writeLisa(w io.Writer, format string, ids []string, x []float64, r metrics.
 			rows[i] = map[string]any{"id": ids[i], "value": x[i], "local_i": r.I[i], "p_value": num(r.PSim[i]),
 				"quadrant": r.Quadrant[i], "cluster": r.Cluster[i], "significant": r.Significant[i]}
 		}
-		return writeJSON(w, map[string]any{"n": len(ids), "permutations": r.Perms, "seed": r.Seed, "threshold": r.Threshold, "areas": rows})
+		return table.WriteJSON(w, map[string]any{"n": len(ids), "permutations": r.Perms, "seed": r.Seed, "threshold": r.Threshold, "areas": rows})
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write(head)

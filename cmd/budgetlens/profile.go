@@ -10,6 +10,7 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/city"
 	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
@@ -177,7 +178,7 @@ finds an error, 0 otherwise (warnings are printed either way).`,
 					return err
 				}
 				if format == "json" {
-					if err := writeJSON(cmd.OutOrStdout(), rep); err != nil {
+					if err := table.WriteJSON(cmd.OutOrStdout(), rep); err != nil {
 						return err
 					}
 				} else {

@@ -1,13 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"reflect"
 	"strings"
 	"syscall"
 
@@ -158,17 +156,6 @@ func exitCode(err error) int {
 // addFormatFlag adds the --format flag every listing command has.
 func addFormatFlag(cmd *cobra.Command, dst *string) {
 	cmd.Flags().StringVar(dst, "format", "table", "output format: table, json or csv")
-}
-
-// writeJSON writes v as indented JSON followed by a newline. An empty
-// listing is written as [] (never null), so that consumers can always iterate.
-func writeJSON(w io.Writer, v any) error {
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
-		v = []any{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 // isTerminal reports whether f is a character device (a terminal), which

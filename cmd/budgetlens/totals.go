@@ -9,6 +9,7 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
 	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
@@ -70,7 +71,7 @@ func writeTotals(cmd *cobra.Command, format, level string, places int, tot []bud
 		for _, t := range tot {
 			out = append(out, map[string]any{level: t.Name, level + "_code": t.Code, "amount": json.RawMessage(ingest.FormatFixed(t.AmountCents, places))})
 		}
-		return writeJSON(w, out)
+		return table.WriteJSON(w, out)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{level + "_code", level, "amount"})
@@ -84,11 +85,11 @@ func writeTotals(cmd *cobra.Command, format, level string, places int, tot []bud
 		rows := [][]string{{"code", level, "amount"}}
 		var sum int64
 		for _, t := range tot {
-			rows = append(rows, []string{t.Code, t.Name, groupDigits(ingest.FormatFixed(t.AmountCents, places))})
+			rows = append(rows, []string{t.Code, t.Name, table.GroupDigits(ingest.FormatFixed(t.AmountCents, places))})
 			sum += t.AmountCents
 		}
-		rows = append(rows, []string{"", "total", groupDigits(ingest.FormatFixed(sum, places))})
-		return writeAligned(w, rows, map[int]bool{2: true})
+		rows = append(rows, []string{"", "total", table.GroupDigits(ingest.FormatFixed(sum, places))})
+		return table.WriteAligned(w, rows, map[int]bool{2: true})
 	}
 	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 }
