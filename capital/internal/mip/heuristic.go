@@ -1,0 +1,209 @@
+package mip
+
+import (
+	"math"
+	"sort"
+)
+
+type heurWork struct {
+	sel   []bool
+	act   []int64
+	tmp   []int64
+	stamp []int
+	gen   int
+	order []int
+}
+
+func (w *heurWork) init(n, m int) {
+	w.sel = make([]bool, n)
+	w.act = make([]int64, m)
+	w.tmp = make([]int64, m)
+	w.stamp = make([]int, m)
+	w.order = make([]int, 0, n)
+}
+
+// roundingHeuristic builds a solution from an LP point: the variables at 1
+// (and those fixed to 1), then the fractional ones in decreasing LP value,
+// each added only if it breaks no upper limit and takes no lower-limited row
+// below (or further below) its limit. A feasible result is improved by
+// local search and offered as the incumbent.
+func (s *solver) roundingHeuristic(x []float64) {
+	w := &s.work
+	for r := range w.act {
+		w.act[r] = 0
+	}
+	w.order = w.order[:0]
+	for j := 0; j < s.n; j++ {
+		w.sel[j] = false
+		switch {
+		case s.lo[j] == 1 || s.up[j] == 1 && x[j] >= 1-intTol:
+			s.flip(j, true)
+		case s.up[j] == 1 && x[j] > intTol:
+			w.order = append(w.order, j)
+		}
+	}
+	order := w.order
+	sort.SliceStable(order, func(a, b int) bool {
+		xa, xb := x[order[a]], x[order[b]]
+		if xa != xb {
+			return xa > xb
+		}
+		return s.p.Obj[order[a]] > s.p.Obj[order[b]]
+	})
+	for pass := 0; pass < 3; pass++ {
+		added := false
+		for _, j := range order {
+			if !w.sel[j] && s.canAdd(j) {
+				s.flip(j, true)
+				added = true
+			}
+		}
+		if !added {
+			break
+		}
+	}
+	for r := range s.p.Rows {
+		if !s.p.Rows[r].Holds(w.act[r]) {
+			return
+		}
+	}
+	s.offer(append([]bool(nil), w.sel...))
+}
+
+// flip sets variable j in the working solution and updates activities.
+func (s *solver) flip(j int, on bool) {
+	w := &s.work
+	if w.sel[j] == on {
+		return
+	}
+	w.sel[j] = on
+	for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
+		if on {
+			w.act[s.colRow[t]] += s.colInt[t]
+		} else {
+			w.act[s.colRow[t]] -= s.colInt[t]
+		}
+	}
+}
+
+// canAdd: adding j breaks no upper limit and does not lower a row with a
+// lower limit below it.
+func (s *solver) canAdd(j int) bool {
+	w := &s.work
+	for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
+		row := &s.p.Rows[s.colRow[t]]
+		a := w.act[s.colRow[t]] + s.colInt[t]
+		if row.Hi != NoUpper && a > row.Hi || row.Lo != NoLower && s.colInt[t] < 0 && a < row.Lo {
+			return false
+		}
+	}
+	return true
+}
+
+// swapHolds reports whether removing i (when i >= 0) and adding j keeps
+// every row touched within its limits.
+func (s *solver) swapHolds(i, j int) bool {
+	w := &s.work
+	w.gen++
+	touch := func(v int, sign int64) {
+		for t := s.colStart[v]; t < s.colStart[v+1]; t++ {
+			r := s.colRow[t]
+			if w.stamp[r] != w.gen {
+				w.stamp[r] = w.gen
+				w.tmp[r] = w.act[r]
+			}
+			w.tmp[r] += sign * s.colInt[t]
+		}
+	}
+	if i >= 0 {
+		touch(i, -1)
+	}
+	touch(j, 1)
+	check := func(v int) bool {
+		for t := s.colStart[v]; t < s.colStart[v+1]; t++ {
+			r := s.colRow[t]
+			if !s.p.Rows[r].Holds(w.tmp[r]) {
+				return false
+			}
+		}
+		return true
+	}
+	return (i < 0 || check(i)) && check(j)
+}
+
+// offer verifies sel exactly, improves it by local search (add one
+// variable, or swap one in for one out, while the objective rises) and
+// makes it the incumbent when it beats the current one.
+func (s *solver) offer(sel []bool) {
+	if ok, _ := s.p.Feasible(sel); !ok {
+		return
+	}
+	s.loadWork(sel)
+	s.localSearch()
+	copy(sel, s.work.sel)
+	if ok, _ := s.p.Feasible(sel); !ok {
+		return // cannot happen: every move was checked; kept as a guard
+	}
+	v := s.p.Value(sel)
+	if s.hasInc && v <= s.incVal {
+		return
+	}
+	s.inc, s.incVal, s.hasInc = sel, v, true
+	if s.opt.FirstFeasible {
+		s.stop = "first feasible"
+		return
+	}
+	s.refixRoot()
+}
+
+func (s *solver) loadWork(sel []bool) {
+	w := &s.work
+	for r := range w.act {
+		w.act[r] = 0
+	}
+	for j := range w.sel {
+		w.sel[j] = false
+	}
+	for j, on := range sel {
+		if on {
+			s.flip(j, true)
+		}
+	}
+}
+
+// localSearch improves the working solution (which must be feasible) by
+// first-improvement moves in index order: add a variable with positive
+// objective, or swap a chosen variable for an unchosen one with a larger
+// objective. Variables fixed by the caller never move.
+func (s *solver) localSearch() {
+	w := &s.work
+	obj := s.p.Obj
+	for pass := 0; pass < 20; pass++ {
+		improved := false
+		for j := 0; j < s.n; j++ {
+			if !w.sel[j] && s.p.fixed(j) == Free && obj[j] > 0 && s.swapHolds(-1, j) {
+				s.flip(j, true)
+				improved = true
+			}
+		}
+		for i := 0; i < s.n; i++ {
+			if !w.sel[i] || s.p.fixed(i) != Free {
+				continue
+			}
+			for j := 0; j < s.n; j++ {
+				if w.sel[j] || s.p.fixed(j) != Free || obj[j] <= obj[i]+1e-12*math.Abs(obj[i]) {
+					continue
+				}
+				if s.swapHolds(i, j) {
+					s.flip(i, false)
+					s.flip(j, true)
+					improved = true
+					break
+				}
+			}
+		}
+		if !improved {
+			return
+		}
+	}
+}

@@ -1,0 +1,86 @@
+package mip
+
+// propagate tightens the 0-1 bounds lo/up (in place) by exact row
+// reasoning until nothing changes: with minAct and maxAct a row's least and
+// greatest activity over the current bounds, a free variable whose value 1
+// (or 0) would push minAct above Hi or maxAct below Lo is fixed to the other
+// value. Rows x_i - x_j <= 0 thus carry "requires" implications and
+// budget rows drop projects that no longer fit. It returns false when some
+// row cannot be met at all (the bounds are then meaningless). Integer
+// arithmetic only: MaxRowMass keeps every activity within int64.
+func (s *solver) propagate(lo, up []int8) bool {
+	for pass := 0; pass < 50; pass++ {
+		changed := false
+		for r := range s.p.Rows {
+			ok, ch := s.propagateRow(r, lo, up)
+			if !ok {
+				return false
+			}
+			changed = changed || ch
+		}
+		if !changed {
+			return true
+		}
+	}
+	return true
+}
+
+func (s *solver) propagateRow(r int, lo, up []int8) (ok, changed bool) {
+	row := &s.p.Rows[r]
+	var minAct, maxAct int64
+	for k, j := range row.Vars {
+		c := row.Coefs[k]
+		switch {
+		case lo[j] == 1:
+			minAct += c
+			maxAct += c
+		case up[j] == 0:
+		case c > 0:
+			maxAct += c
+		default:
+			minAct += c
+		}
+	}
+	if row.Hi != NoUpper && minAct > row.Hi || row.Lo != NoLower && maxAct < row.Lo {
+		return false, false
+	}
+	for k, j := range row.Vars {
+		if lo[j] == up[j] {
+			continue
+		}
+		c := row.Coefs[k]
+		// A free x counts in minAct at its cheaper value and in maxAct at
+		// its dearer one. With c > 0, x=1 raises minAct by c and x=0 lowers
+		// maxAct by c; with c < 0, x=1 lowers maxAct by |c| and x=0 raises
+		// minAct by |c|.
+		var oneBad, zeroBad bool
+		if c > 0 {
+			oneBad = row.Hi != NoUpper && minAct+c > row.Hi
+			zeroBad = row.Lo != NoLower && maxAct-c < row.Lo
+		} else {
+			oneBad = row.Lo != NoLower && maxAct+c < row.Lo
+			zeroBad = row.Hi != NoUpper && minAct-c > row.Hi
+		}
+		switch {
+		case oneBad && zeroBad:
+			return false, changed
+		case oneBad:
+			up[j] = 0
+			if c > 0 {
+				maxAct -= c
+			} else {
+				minAct -= c
+			}
+			changed = true
+		case zeroBad:
+			lo[j] = 1
+			if c > 0 {
+				minAct += c
+			} else {
+				maxAct += c
+			}
+			changed = true
+		}
+	}
+	return true, changed
+}
