@@ -116,9 +116,12 @@ type solver struct {
 	stop      string
 	ctx       context.Context
 
-	pcSum [2][]float64
-	pcCnt [2][]int
-	work  heurWork
+	pcSum   [2][]float64
+	pcCnt   [2][]int
+	work    heurWork
+	cands   []scored
+	saved   lpState
+	dStrong []float64
 }
 
 func newSolver(p *Problem, opt Options) *solver {
@@ -135,7 +138,7 @@ func newSolver(p *Problem, opt Options) *solver {
 	s.lpLo, s.lpUp = make([]int8, n), make([]int8, n)
 	s.rootLo, s.rootUp = make([]int8, n), make([]int8, n)
 	s.lo, s.up = make([]int8, n), make([]int8, n)
-	s.d, s.rootD = make([]float64, n), make([]float64, n)
+	s.d, s.rootD, s.dStrong = make([]float64, n), make([]float64, n), make([]float64, n)
 	for j := 0; j < n; j++ {
 		s.lpUp[j], s.rootUp[j] = 1, 1
 		switch p.fixed(j) {

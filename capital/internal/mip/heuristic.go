@@ -131,11 +131,18 @@ func (s *solver) swapHolds(i, j int) bool {
 	return (i < 0 || check(i)) && check(j)
 }
 
-// offer verifies sel exactly, improves it by local search (add one
-// variable, or swap one in for one out, while the objective rises) and
-// makes it the incumbent when it beats the current one.
+// offer verifies sel exactly and, when it beats the incumbent, improves it
+// by local search (add one variable, or swap one in for one out, while the
+// objective rises) and makes it the incumbent. Candidates that do not beat
+// the incumbent are dropped without the search: at most nodes the rounded
+// relaxation comes close to the incumbent without passing it, and
+// searching around each of those costs more than it finds.
 func (s *solver) offer(sel []bool) {
 	if ok, _ := s.p.Feasible(sel); !ok {
+		return
+	}
+	v := s.p.Value(sel)
+	if s.hasInc && v <= s.incVal {
 		return
 	}
 	s.loadWork(sel)
@@ -144,7 +151,7 @@ func (s *solver) offer(sel []bool) {
 	if ok, _ := s.p.Feasible(sel); !ok {
 		return // cannot happen: every move was checked; kept as a guard
 	}
-	v := s.p.Value(sel)
+	v = s.p.Value(sel)
 	if s.hasInc && v <= s.incVal {
 		return
 	}

@@ -615,3 +615,36 @@ func (s *lp) updateInverse(r int, piv float64) {
 	}
 	s.computeWeights()
 }
+
+// lpState is a copy of everything a pivot changes, to try a branching
+// and come back.
+type lpState struct {
+	head, pos []int
+	atUp      []bool
+	x, d      []float64
+	binv, w   []float64
+	since     int
+	shaky     bool
+}
+
+func (s *lp) save(st *lpState) {
+	st.head = append(st.head[:0], s.head...)
+	st.pos = append(st.pos[:0], s.pos...)
+	st.atUp = append(st.atUp[:0], s.atUp...)
+	st.x = append(st.x[:0], s.x...)
+	st.d = append(st.d[:0], s.d...)
+	st.binv = append(st.binv[:0], s.binv...)
+	st.w = append(st.w[:0], s.w...)
+	st.since, st.shaky = s.since, s.shaky
+}
+
+func (s *lp) restore(st *lpState) {
+	copy(s.head, st.head)
+	copy(s.pos, st.pos)
+	copy(s.atUp, st.atUp)
+	copy(s.x, st.x)
+	copy(s.d, st.d)
+	copy(s.binv, st.binv)
+	copy(s.w, st.w)
+	s.since, s.shaky = st.since, st.shaky
+}

@@ -46,7 +46,7 @@ func (s *solver) process(nd *node) (dive, other *node) {
 	if root {
 		s.fixAtRoot(fix)
 	}
-	j, f := s.branchVariable(x, st == lpOptimal)
+	j, f := s.branchVariable(x, st == lpOptimal, lagr)
 	if j < 0 {
 		return nil, nil // integral: the heuristic has offered it as a solution
 	}
@@ -158,14 +158,15 @@ func (s *solver) child(nd *node, fix []int32, j int, v int32, bound, f float64) 
 	return &node{bound: bound, fix: all, parentBound: bound, branchVar: j, up: v == 1, frac: f}
 }
 
-// branchVariable picks the fractional variable with the best pseudo-cost
-// score (product of the estimated bound losses down and up; ties to the
-// lowest index) and returns it with its LP value. When the relaxation is
-// integral (or was not solved to optimality) it returns the first free
-// variable whose rounded value is not already a solution, or -1.
-func (s *solver) branchVariable(x []float64, optimal bool) (int, float64) {
-	best, bestScore, bestF := -1, -1.0, 0.0
+// branchVariable picks the fractional variable with the best score: the
+// product of the estimated bound losses down and up (pseudo-costs, or
+// strong branching for variables without reliable ones); ties go to the
+// lowest index. It returns the variable and its LP value. When the
+// relaxation is integral (or was not solved to optimality) it returns the
+// first free variable unless the rounded LP point is a solution, or -1.
+func (s *solver) branchVariable(x []float64, optimal bool, bound float64) (int, float64) {
 	avg := s.averagePseudoCosts()
+	cands := s.cands[:0]
 	for j := 0; j < s.n; j++ {
 		if s.lo[j] == s.up[j] {
 			continue
@@ -176,13 +177,20 @@ func (s *solver) branchVariable(x []float64, optimal bool) (int, float64) {
 		}
 		dn := s.pseudoCost(0, j, avg[0]) * f
 		up := s.pseudoCost(1, j, avg[1]) * (1 - f)
-		score := math.Max(dn, 1e-9) * math.Max(up, 1e-9)
-		if score > bestScore {
-			best, bestScore, bestF = j, score, f
-		}
+		cands = append(cands, scored{j, f, math.Max(dn, 1e-9) * math.Max(up, 1e-9)})
 	}
-	if best >= 0 || optimal && s.roundedIsSolution(x) {
-		return best, bestF
+	s.cands = cands
+	if len(cands) > 0 {
+		sortScored(cands)
+		if optimal {
+			if j, f := s.strongBranch(cands, bound); j >= 0 {
+				return j, f
+			}
+		}
+		return cands[0].j, cands[0].f
+	}
+	if optimal && s.roundedIsSolution(x) {
+		return -1, 0
 	}
 	for j := 0; j < s.n; j++ {
 		if s.lo[j] != s.up[j] {
