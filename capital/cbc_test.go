@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -167,7 +168,7 @@ func compareWithCBC(bin, dir string, k int) (string, struct {
 		if res.Conflict == nil || len(res.Conflict.Constraints) == 0 {
 			return fmt.Sprintf("instance %d: infeasible without a conflict", k), oc
 		}
-		return "", oc
+		return checkConflictWithCBC(bin, dir, k, m, res.Conflict, ""), oc
 	}
 	if !res.Optimal {
 		return fmt.Sprintf("instance %d: status %s (limit %q), want optimal", k, res.Status, res.Stats.Limit), oc
@@ -175,7 +176,120 @@ func compareWithCBC(bin, dir string, k int) (string, struct {
 	if d := math.Abs(res.Objective - sol.objective); d > 1e-6*math.Max(1, math.Abs(sol.objective)) {
 		return fmt.Sprintf("instance %d (%d projects): objective %.9g, CBC %.9g; CBC's plan checked exactly: %s", k, oc.n, res.Objective, sol.objective, checkCBCPlan(m, sol)), oc
 	}
-	return "", oc
+	return checkReasonsWithCBC(bin, dir, k, m, res), oc
+}
+
+// checkReasonsWithCBC derives the reasons for the first two projects left
+// out (not fixed out) and checks each with CBC: forcing the project in,
+// CBC's optimum is the reason's ForcedObjective, or CBC finds the model
+// infeasible and the reason's conflict holds up (see
+// checkConflictWithCBC).
+func checkReasonsWithCBC(bin, dir string, k int, m *Model, res *Result) string {
+	c, _ := compile(m)
+	sel, _ := c.selection(res.Selected)
+	opt := Options{}.withDefaults()
+	done := 0
+	for i := range m.Projects {
+		if sel[i] || m.Projects[i].Fixed == MustOut || done == 2 {
+			continue
+		}
+		done++
+		r := c.explainOne(context.Background(), i, sel, res.Objective, c.marginal(sel), opt)
+		forced := cloneModel(m)
+		forced.Projects[i].Fixed = MustIn
+		sol, err := solveWithCBC(bin, filepath.Join(dir, fmt.Sprintf("m%03d-forced-%d.lp", k, i)), forced)
+		if err != nil {
+			return fmt.Sprintf("instance %d: %v", k, err)
+		}
+		switch {
+		case r.Code == ReasonUnresolved:
+		case sol.status == "infeasible" && r.Conflict == nil:
+			return fmt.Sprintf("instance %d: CBC finds no plan with %s, the reason says %s: %s", k, r.Project, r.Code, r.Text)
+		case sol.status == "infeasible":
+			if msg := checkConflictWithCBC(bin, dir, k, m, r.Conflict, r.Project); msg != "" {
+				return msg
+			}
+		case r.Conflict != nil:
+			return fmt.Sprintf("instance %d: reason for %s has a conflict but CBC forces it in with objective %v", k, r.Project, sol.objective)
+		case r.LossProven && math.Abs(sol.objective-r.ForcedObjective) > 1e-6*math.Max(1, math.Abs(sol.objective)):
+			return fmt.Sprintf("instance %d: with %s forced in CBC finds %v, the reason %v", k, r.Project, sol.objective, r.ForcedObjective)
+		}
+	}
+	return ""
+}
+
+func solveWithCBC(bin, path string, m *Model) (cbcSolution, error) {
+	var buf bytes.Buffer
+	if err := WriteLP(&buf, m); err != nil {
+		return cbcSolution{}, err
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		return cbcSolution{}, err
+	}
+	return runCBC(bin, path)
+}
+
+// checkConflictWithCBC checks a conflict independently: the model keeping
+// only the conflict's constraints (and forced, when not "", fixed in) is
+// infeasible for CBC, and when the conflict claims to be minimal, dropping
+// any one of them makes it feasible.
+func checkConflictWithCBC(bin, dir string, k int, m *Model, cf *Conflict, forced string) string {
+	for drop := -1; drop < len(cf.Constraints); drop++ {
+		if drop >= 0 && !cf.Minimal {
+			break
+		}
+		var keep []Constraint
+		for j, con := range cf.Constraints {
+			if j != drop {
+				keep = append(keep, con)
+			}
+		}
+		sol, err := solveWithCBC(bin, filepath.Join(dir, fmt.Sprintf("m%03d-%s-conflict%d.lp", k, forced, drop)), restrictTo(m, keep, forced))
+		if err != nil {
+			return fmt.Sprintf("instance %d: %v", k, err)
+		}
+		if want := drop < 0; (sol.status == "infeasible") != want {
+			return fmt.Sprintf("instance %d: conflict %q without member %d: CBC says %s", k, cf.Text, drop, sol.status)
+		}
+	}
+	return ""
+}
+
+// restrictTo returns m with only the given constraints (forced, when not
+// "", fixed in).
+func restrictTo(m *Model, keep []Constraint, forced string) *Model {
+	r := cloneModel(m)
+	has := func(match func(Constraint) bool) bool {
+		return slices.ContainsFunc(keep, match)
+	}
+	r.Budgets = slices.DeleteFunc(r.Budgets, func(b Budget) bool {
+		return !has(func(c Constraint) bool { return c.Kind == KindBudget && c.Year == b.Year })
+	})
+	if !has(func(c Constraint) bool { return c.Kind == KindEquity }) {
+		r.MinHighNeedShare = 0
+	}
+	r.AreaLimits = slices.DeleteFunc(r.AreaLimits, func(l AreaLimit) bool {
+		return !has(func(c Constraint) bool { return c.Kind == limitKind(l.Kind) && c.Area == l.Area })
+	})
+	for i := range r.Projects {
+		p := &r.Projects[i]
+		p.Requires = slices.DeleteFunc(p.Requires, func(o string) bool {
+			return !has(func(c Constraint) bool { return c.Kind == KindRequires && c.Project == p.ID && c.Other == o })
+		})
+		p.Excludes = slices.DeleteFunc(p.Excludes, func(o string) bool {
+			return !has(func(c Constraint) bool {
+				return c.Kind == KindExcludes && (c.Project == p.ID && c.Other == o || c.Project == o && c.Other == p.ID)
+			})
+		})
+		kind := map[Fixing]ConstraintKind{MustIn: KindMustIn, MustOut: KindMustOut}[p.Fixed]
+		if p.Fixed != Free && !has(func(c Constraint) bool { return c.Kind == kind && c.Project == p.ID }) {
+			p.Fixed = Free
+		}
+		if p.ID == forced {
+			p.Fixed = MustIn
+		}
+	}
+	return r
 }
 
 // checkCBCPlan describes CBC's plan under the exact check, to tell a
