@@ -153,7 +153,7 @@ func swap(ctx context.Context, c *compiled, sel []bool, objective float64, id st
 	if own != nil {
 		sw.Changed = true
 	}
-	sw.Text = fmt.Sprintf("%s: %s", name, sw.Reason.Text)
+	sw.Text = fmt.Sprintf("in %s, %s", name, sw.Reason.Text)
 	if ch := changeOf(changes, derefOr(sw.Forced)); ch != nil {
 		sw.Text += "; changed between the scenarios: " + ch.Text
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -149,7 +150,7 @@ func (c *compiled) explainOne(ctx context.Context, i int, sel []bool, z float64,
 	if mr.Status == mip.Infeasible {
 		r.Conflict = c.conflict(ctx, map[int]bool{i: true}, opt)
 		r.Code = conflictCode(r.Conflict, p.ID)
-		r.Text = fmt.Sprintf("no plan that meets the constraints can include %s: with it, %s", p.ID, strings.TrimPrefix(r.Conflict.Text, "no plan can meet "))
+		r.Text = fmt.Sprintf("no plan that includes %s can meet %s", p.ID, strings.TrimPrefix(strings.TrimPrefix(r.Conflict.Text, "no plan can meet all of: "), "no plan can meet "))
 		r.Others = conflictOthers(r.Conflict, p.ID, r.Code)
 		return r
 	}
@@ -309,7 +310,27 @@ func violationWords(vs []Violation) string {
 	return strings.Join(parts, "; ")
 }
 
-// num formats a benefit figure with up to 6 significant digits.
+// num formats a benefit figure: thousands separated, at most two
+// decimals; values below 1 in magnitude with three significant digits.
 func num(v float64) string {
-	return fmt.Sprintf("%.6g", v)
+	if v != 0 && math.Abs(v) < 1 {
+		return strconv.FormatFloat(v, 'g', 3, 64)
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	if v < 0 {
+		b.WriteByte('-')
+	}
+	for i, ch := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(ch)
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	return b.String()
 }

@@ -296,3 +296,15 @@ func TestPlacementIsExactToTheCent(t *testing.T) {
 		}
 	}
 }
+
+func TestNumberWords(t *testing.T) {
+	cases := map[float64]string{0: "0", 1400000: "1,400,000", 128.458: "128.46", -2.5: "-2.5", 0.001234: "0.00123", 1e-12: "1e-12", 999.999: "1,000"}
+	for v, want := range cases {
+		if got := num(v); got != want {
+			t.Errorf("num(%v) = %q, want %q", v, got, want)
+		}
+	}
+	if got := dollars(-123456789); got != "-$1,234,567.89" {
+		t.Errorf("dollars = %q", got)
+	}
+}
