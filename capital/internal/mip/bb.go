@@ -122,6 +122,12 @@ type solver struct {
 	cands   []scored
 	saved   lpState
 	dStrong []float64
+
+	queue    []int // propagation
+	queued   []bool
+	fixedBuf []int
+	seedBuf  []int
+	rootDead bool // root propagation after reduced-cost fixing found no improving plan
 }
 
 func newSolver(p *Problem, opt Options) *solver {
@@ -153,6 +159,7 @@ func newSolver(p *Problem, opt Options) *solver {
 		s.pcCnt[k] = make([]int, n)
 	}
 	s.step = objectiveStep(p.Obj)
+	s.queued = make([]bool, m)
 	s.work.init(n, m)
 	return s
 }
@@ -227,7 +234,7 @@ func (s *solver) solve(ctx context.Context) *Result {
 	s.ctx = ctx
 	copy(s.lo, s.rootLo)
 	copy(s.up, s.rootUp)
-	if !s.propagate(s.rootLo, s.rootUp) {
+	if !s.propagate(s.rootLo, s.rootUp, nil) {
 		return s.result(true)
 	}
 	if s.opt.Start != nil && len(s.opt.Start) == s.n {

@@ -179,29 +179,42 @@ func (s *solver) loadWork(sel []bool) {
 }
 
 // localSearch improves the working solution (which must be feasible) by
-// first-improvement moves in index order: add a variable with positive
-// objective, or swap a chosen variable for an unchosen one with a larger
-// objective. Variables fixed by the caller never move.
+// first-improvement moves: add a variable with positive objective, or swap
+// a chosen variable for an unchosen one with a larger objective. Moves are
+// tried in a fixed order (candidates to add by objective, largest first,
+// ties to the lower index), so the result is deterministic. Variables fixed
+// by the caller never move.
 func (s *solver) localSearch() {
 	w := &s.work
 	obj := s.p.Obj
+	order := w.order[:0]
+	for j := 0; j < s.n; j++ {
+		if s.p.fixed(j) == Free {
+			order = append(order, j)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool { return obj[order[a]] > obj[order[b]] })
+	w.order = order
 	for pass := 0; pass < 20; pass++ {
 		improved := false
-		for j := 0; j < s.n; j++ {
-			if !w.sel[j] && s.p.fixed(j) == Free && obj[j] > 0 && s.swapHolds(-1, j) {
+		for _, j := range order {
+			if !w.sel[j] && obj[j] > 0 && s.swapHolds(-1, j) {
 				s.flip(j, true)
 				improved = true
 			}
 		}
-		for i := 0; i < s.n; i++ {
-			if !w.sel[i] || s.p.fixed(i) != Free {
+		// Swaps: for each chosen i (smallest objective first), the unchosen
+		// j with larger objective, largest first.
+		for k := len(order) - 1; k >= 0; k-- {
+			i := order[k]
+			if !w.sel[i] {
 				continue
 			}
-			for j := 0; j < s.n; j++ {
-				if w.sel[j] || s.p.fixed(j) != Free || obj[j] <= obj[i]+1e-12*math.Abs(obj[i]) {
-					continue
+			for _, j := range order {
+				if obj[j] <= obj[i]+1e-12*math.Abs(obj[i]) {
+					break
 				}
-				if s.swapHolds(i, j) {
+				if !w.sel[j] && s.swapHolds(i, j) {
 					s.flip(i, false)
 					s.flip(j, true)
 					improved = true

@@ -9,7 +9,7 @@ const intTol = 1e-6 // LP values within this of 0 or 1 count as integral
 // infeasible or solved).
 func (s *solver) process(nd *node) (dive, other *node) {
 	s.nodes++
-	if !s.nodeBounds(nd) || !s.propagate(s.lo, s.up) {
+	if !s.nodeBounds(nd) || !s.propagate(s.lo, s.up, s.seedBuf) {
 		return nil, nil
 	}
 	st := s.solveLP()
@@ -60,13 +60,21 @@ func (s *solver) process(nd *node) (dive, other *node) {
 
 // nodeBounds sets s.lo/s.up to the root bounds plus the node's fixings;
 // false when a fixing contradicts a root bound tightened since.
+// The variables the fixings change are left in s.seedBuf for propagation.
 func (s *solver) nodeBounds(nd *node) bool {
+	if s.rootDead {
+		return false
+	}
 	copy(s.lo, s.rootLo)
 	copy(s.up, s.rootUp)
+	s.seedBuf = s.seedBuf[:0]
 	for _, f := range nd.fix {
 		j, v := int(f>>1), int8(f&1)
 		if s.lo[j] > v || s.up[j] < v {
 			return false
+		}
+		if s.lo[j] != s.up[j] {
+			s.seedBuf = append(s.seedBuf, j)
 		}
 		s.lo[j], s.up[j] = v, v
 	}
@@ -119,14 +127,26 @@ func (s *solver) reducedCostFixing(bound float64) []int32 {
 	return fix
 }
 
-// fixAtRoot makes root fixings permanent.
+// fixAtRoot makes root fixings permanent and propagates them.
 func (s *solver) fixAtRoot(fix []int32) {
+	var changed []int
 	for _, f := range fix {
 		j, v := int(f>>1), int8(f&1)
 		if s.rootLo[j] != s.rootUp[j] {
 			s.rootLo[j], s.rootUp[j] = v, v
 			s.rootFixed++
+			changed = append(changed, j)
 		}
+	}
+	s.propagateRoot(changed)
+}
+
+// propagateRoot propagates root fixings made after the search began. The
+// fixings hold for every plan better than the incumbent, so when they
+// cannot all hold no better plan exists and the search is over.
+func (s *solver) propagateRoot(changed []int) {
+	if len(changed) > 0 && !s.propagate(s.rootLo, s.rootUp, changed) {
+		s.rootDead = true
 	}
 }
 
@@ -136,6 +156,7 @@ func (s *solver) refixRoot() {
 	if !s.rootDone {
 		return
 	}
+	var changed []int
 	for j := 0; j < s.n; j++ {
 		if s.rootLo[j] == s.rootUp[j] {
 			continue
@@ -144,12 +165,15 @@ func (s *solver) refixRoot() {
 		switch {
 		case d > 0 && s.prunable(s.rootBound-d):
 			s.rootLo[j] = 1
-			s.rootFixed++
 		case d < 0 && s.prunable(s.rootBound+d):
 			s.rootUp[j] = 0
-			s.rootFixed++
+		default:
+			continue
 		}
+		s.rootFixed++
+		changed = append(changed, j)
 	}
+	s.propagateRoot(changed)
 }
 
 func (s *solver) child(nd *node, fix []int32, j int, v int32, bound, f float64) *node {

@@ -8,24 +8,52 @@ package mip
 // budget rows drop projects that no longer fit. It returns false when some
 // row cannot be met at all (the bounds are then meaningless). Integer
 // arithmetic only: MaxRowMass keeps every activity within int64.
-func (s *solver) propagate(lo, up []int8) bool {
-	for pass := 0; pass < 50; pass++ {
-		changed := false
+//
+// Only rows that can have changed are examined: all rows when seed is nil,
+// else the rows of the seed variables, then the rows of every variable
+// propagation fixes, until the queue is empty.
+func (s *solver) propagate(lo, up []int8, seed []int) bool {
+	q := s.queue[:0]
+	if seed == nil {
 		for r := range s.p.Rows {
-			ok, ch := s.propagateRow(r, lo, up)
-			if !ok {
-				return false
-			}
-			changed = changed || ch
+			q = append(q, r)
+			s.queued[r] = true
 		}
-		if !changed {
-			return true
+	} else {
+		for _, j := range seed {
+			q = s.enqueueRows(q, j)
 		}
 	}
-	return true
+	ok := true
+	for h := 0; h < len(q); h++ {
+		r := q[h]
+		s.queued[r] = false
+		if !ok {
+			continue // drain the queue flags
+		}
+		var fixed []int
+		if ok, fixed = s.propagateRow(r, lo, up, s.fixedBuf[:0]); ok {
+			for _, j := range fixed {
+				q = s.enqueueRows(q, j)
+			}
+			s.fixedBuf = fixed[:0]
+		}
+	}
+	s.queue = q[:0]
+	return ok
 }
 
-func (s *solver) propagateRow(r int, lo, up []int8) (ok, changed bool) {
+func (s *solver) enqueueRows(q []int, j int) []int {
+	for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
+		if r := s.colRow[t]; !s.queued[r] {
+			s.queued[r] = true
+			q = append(q, r)
+		}
+	}
+	return q
+}
+
+func (s *solver) propagateRow(r int, lo, up []int8, fixed []int) (bool, []int) {
 	row := &s.p.Rows[r]
 	var minAct, maxAct int64
 	for k, j := range row.Vars {
@@ -42,7 +70,7 @@ func (s *solver) propagateRow(r int, lo, up []int8) (ok, changed bool) {
 		}
 	}
 	if row.Hi != NoUpper && minAct > row.Hi || row.Lo != NoLower && maxAct < row.Lo {
-		return false, false
+		return false, fixed
 	}
 	for k, j := range row.Vars {
 		if lo[j] == up[j] {
@@ -63,7 +91,7 @@ func (s *solver) propagateRow(r int, lo, up []int8) (ok, changed bool) {
 		}
 		switch {
 		case oneBad && zeroBad:
-			return false, changed
+			return false, fixed
 		case oneBad:
 			up[j] = 0
 			if c > 0 {
@@ -71,7 +99,7 @@ func (s *solver) propagateRow(r int, lo, up []int8) (ok, changed bool) {
 			} else {
 				minAct -= c
 			}
-			changed = true
+			fixed = append(fixed, j)
 		case zeroBad:
 			lo[j] = 1
 			if c > 0 {
@@ -79,8 +107,8 @@ func (s *solver) propagateRow(r int, lo, up []int8) (ok, changed bool) {
 			} else {
 				maxAct += c
 			}
-			changed = true
+			fixed = append(fixed, j)
 		}
 	}
-	return true, changed
+	return true, fixed
 }
