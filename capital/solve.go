@@ -82,9 +82,10 @@ type Result struct {
 	Objective float64  `json:"objective"` // total benefit of Selected
 	// Bound is a proven upper bound on the benefit of any plan meeting
 	// every constraint (>= Objective); Gap = (Bound - Objective) /
-	// max(|Bound|, |Objective|, 1e-9). For an optimal plan Bound equals
-	// Objective up to the tolerance. For StatusUnknown Bound is the best
-	// bound known (math.MaxFloat64 when none).
+	// max(|Bound|, |Objective|, 1e-9) for a plan (optimal or feasible),
+	// 0 otherwise. For an optimal plan Bound equals Objective up to the
+	// tolerance. For StatusUnknown Bound is the best bound known
+	// (math.MaxFloat64 when none); for StatusInfeasible it is 0.
 	Bound     float64 `json:"bound"`
 	Gap       float64 `json:"gap"`
 	RootBound float64 `json:"root_bound"` // the LP relaxation's bound: how much integrality cost

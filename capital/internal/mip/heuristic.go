@@ -62,12 +62,138 @@ func (s *solver) roundingHeuristic(x []float64) {
 			break
 		}
 	}
+	if !s.hasInc && !s.repair(x) {
+		return
+	}
 	for r := range s.p.Rows {
 		if !s.p.Rows[r].Holds(w.act[r]) {
 			return
 		}
 	}
 	s.offer(append([]bool(nil), w.sel...))
+}
+
+// repair tries to lift rows below their lower limit (floors, the share)
+// in the working solution: first by adding a variable that raises a short
+// row without breaking any row that holds, then by swapping a chosen
+// variable out for an unchosen one that raises it; candidates by LP value,
+// then objective, then index. Used while no solution is known, so that a
+// limited search still returns one. It reports whether every row holds.
+func (s *solver) repair(x []float64) bool {
+	order := s.repairOrder(x)
+	for round := 0; round < 2*s.m+10; round++ {
+		r := s.shortRow()
+		if r < 0 {
+			return s.allHold()
+		}
+		if !s.repairAdd(r, order) && !s.repairSwap(r, order) {
+			return false
+		}
+	}
+	return s.allHold()
+}
+
+func (s *solver) repairOrder(x []float64) []int {
+	order := make([]int, 0, s.n)
+	for j := 0; j < s.n; j++ {
+		if s.up[j] == 1 && s.lo[j] == 0 {
+			order = append(order, j)
+		}
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		xa, xb := x[order[a]], x[order[b]]
+		if xa != xb {
+			return xa > xb
+		}
+		return s.p.Obj[order[a]] > s.p.Obj[order[b]]
+	})
+	return order
+}
+
+// shortRow returns the first row below its lower limit, or -1.
+func (s *solver) shortRow() int {
+	for r := range s.p.Rows {
+		row := &s.p.Rows[r]
+		if row.Lo != NoLower && s.work.act[r] < row.Lo {
+			return r
+		}
+	}
+	return -1
+}
+
+func (s *solver) allHold() bool {
+	for r := range s.p.Rows {
+		if !s.p.Rows[r].Holds(s.work.act[r]) {
+			return false
+		}
+	}
+	return true
+}
+
+// coef returns variable j's coefficient in row r (0 when absent).
+func (s *solver) coef(j, r int) int64 {
+	for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
+		if s.colRow[t] == r {
+			return s.colInt[t]
+		}
+	}
+	return 0
+}
+
+// repairAdd adds the first unchosen variable that raises short row r and
+// keeps every other row's upper limit, and every lower limit that holds.
+func (s *solver) repairAdd(r int, order []int) bool {
+	for _, j := range order {
+		if !s.work.sel[j] && s.coef(j, r) > 0 && s.canAdd(j) {
+			s.flip(j, true)
+			return true
+		}
+	}
+	return false
+}
+
+// repairSwap swaps a chosen variable i out for an unchosen j when that
+// raises short row r and breaks no row that held before.
+func (s *solver) repairSwap(r int, order []int) bool {
+	w := &s.work
+	for _, j := range order {
+		cj := s.coef(j, r)
+		if w.sel[j] || cj <= 0 {
+			continue
+		}
+		for k := len(order) - 1; k >= 0; k-- {
+			i := order[k]
+			if !w.sel[i] || cj-s.coef(i, r) <= 0 {
+				continue
+			}
+			if s.swapKeepsHolding(i, j) {
+				s.flip(i, false)
+				s.flip(j, true)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// swapKeepsHolding reports whether swapping i out and j in leaves every
+// row that holds now still holding (short rows may stay short).
+func (s *solver) swapKeepsHolding(i, j int) bool {
+	w := &s.work
+	s.swapHolds(i, j) // fills w.tmp for the rows i and j touch
+	for _, v := range [2]int{i, j} {
+		for t := s.colStart[v]; t < s.colStart[v+1]; t++ {
+			r := s.colRow[t]
+			row := &s.p.Rows[r]
+			if row.Holds(w.act[r]) && !row.Holds(w.tmp[r]) {
+				return false
+			}
+			if row.Hi != NoUpper && w.tmp[r] > row.Hi {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // flip sets variable j in the working solution and updates activities.
