@@ -48,6 +48,7 @@ type lp struct {
 	rho, alpha, col, tmp []float64
 	cand                 []candidate
 	flips                []int
+	nz                   []int
 }
 
 type candidate struct {
@@ -211,8 +212,17 @@ func (s *lp) placeNonbasic() {
 	}
 }
 
-// refactor recomputes binv from the basis by Gauss-Jordan elimination with
-// partial pivoting; false when the basis is numerically singular.
+// refactor recomputes binv from the basis; false when the basis is
+// numerically singular. It works by blocks: a basic logical variable
+// covers its own row with the column -e_r, so only the rows R without a
+// basic logical and the positions S holding structural variables need a
+// real inverse (|R| = |S|, small: one per basic project). With M = B[R,S],
+//
+//	x_S = M^-1 v_R,   x_logical(r) = B[r,S] x_S - v_r   for r outside R,
+//
+// so binv's row for a structural position is a row of M^-1 (columns R),
+// and the row for the logical of r is B[r,S] M^-1 (columns R) with -1 at
+// column r.
 func (s *lp) refactor() bool {
 	m := s.m
 	s.since = 0
@@ -220,56 +230,111 @@ func (s *lp) refactor() bool {
 	if m == 0 {
 		return true
 	}
-	b := make([]float64, m*m) // B, row-major
+	logicalAt := make([]int, m) // basis position of row r's logical, or -1
+	for r := range logicalAt {
+		logicalAt[r] = -1
+	}
+	var posS []int
 	for k, j := range s.head {
 		if j >= s.n {
-			b[(j-s.n)*m+k] = -1
-			continue
+			logicalAt[j-s.n] = k
+		} else {
+			posS = append(posS, k)
 		}
+	}
+	rowIdx := make([]int, m) // index of row r within R, or -1
+	var rowsR []int
+	for r := 0; r < m; r++ {
+		rowIdx[r] = -1
+		if logicalAt[r] < 0 {
+			rowIdx[r] = len(rowsR)
+			rowsR = append(rowsR, r)
+		}
+	}
+	p := len(posS)
+	if len(rowsR) != p {
+		return false
+	}
+	mat := make([]float64, p*p)
+	for c, k := range posS {
+		j := s.head[k]
 		for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
-			b[s.colRow[t]*m+k] = s.colVal[t]
-		}
-	}
-	inv := s.binv
-	for i := range inv {
-		inv[i] = 0
-	}
-	for i := 0; i < m; i++ {
-		inv[i*m+i] = 1
-	}
-	for c := 0; c < m; c++ {
-		p, best := -1, 1e-11
-		for r := c; r < m; r++ {
-			if v := math.Abs(b[r*m+c]); v > best {
-				p, best = r, v
+			if ri := rowIdx[s.colRow[t]]; ri >= 0 {
+				mat[ri*p+c] = s.colVal[t]
 			}
 		}
-		if p < 0 {
-			return false
+	}
+	inv, ok := invertDense(mat, p)
+	if !ok {
+		return false
+	}
+	for i := range s.binv {
+		s.binv[i] = 0
+	}
+	for c, k := range posS {
+		row := s.binv[k*m : (k+1)*m]
+		for ri, r := range rowsR {
+			row[r] = inv[c*p+ri]
 		}
-		if p != c {
-			swapRows(b, m, p, c)
-			swapRows(inv, m, p, c)
-		}
-		piv := 1 / b[c*m+c]
-		for k := 0; k < m; k++ {
-			b[c*m+k] *= piv
-			inv[c*m+k] *= piv
-		}
-		for r := 0; r < m; r++ {
-			f := b[r*m+c]
-			if r == c || f == 0 {
+		j := s.head[k]
+		for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
+			kk := logicalAt[s.colRow[t]]
+			if kk < 0 {
 				continue
 			}
-			for k := 0; k < m; k++ {
-				b[r*m+k] -= f * b[c*m+k]
-				inv[r*m+k] -= f * inv[c*m+k]
+			v, lrow := s.colVal[t], s.binv[kk*m:(kk+1)*m]
+			for ri, r := range rowsR {
+				lrow[r] += v * inv[c*p+ri]
 			}
 		}
 	}
-	// inv = B^-1 with rows in column order of B, which is basis position order.
+	for r, kk := range logicalAt {
+		if kk >= 0 {
+			s.binv[kk*m+r] = -1
+		}
+	}
 	s.computeWeights()
 	return true
+}
+
+// invertDense inverts the p x p row-major matrix a (destroyed) by
+// Gauss-Jordan elimination with partial pivoting; false when singular.
+func invertDense(a []float64, p int) ([]float64, bool) {
+	inv := make([]float64, p*p)
+	for i := 0; i < p; i++ {
+		inv[i*p+i] = 1
+	}
+	for c := 0; c < p; c++ {
+		piv, best := -1, 1e-11
+		for r := c; r < p; r++ {
+			if v := math.Abs(a[r*p+c]); v > best {
+				piv, best = r, v
+			}
+		}
+		if piv < 0 {
+			return nil, false
+		}
+		if piv != c {
+			swapRows(a, p, piv, c)
+			swapRows(inv, p, piv, c)
+		}
+		f := 1 / a[c*p+c]
+		for k := 0; k < p; k++ {
+			a[c*p+k] *= f
+			inv[c*p+k] *= f
+		}
+		for r := 0; r < p; r++ {
+			g := a[r*p+c]
+			if r == c || g == 0 {
+				continue
+			}
+			for k := 0; k < p; k++ {
+				a[r*p+k] -= g * a[c*p+k]
+				inv[r*p+k] -= g * inv[c*p+k]
+			}
+		}
+	}
+	return inv, true
 }
 
 func swapRows(a []float64, m, i, k int) {
@@ -278,14 +343,23 @@ func swapRows(a []float64, m, i, k int) {
 	}
 }
 
-func (s *lp) computeWeights() {
-	m := s.m
-	for i := 0; i < m; i++ {
+// weight returns the dual steepest-edge weight of basis position i,
+// ||row i of binv||^2, computed when first needed after the inverse
+// changed (only rows that are candidates to leave ever need it).
+func (s *lp) weight(i int) float64 {
+	if s.w[i] < 0 {
 		v := 0.0
-		for _, e := range s.binv[i*m : (i+1)*m] {
+		for _, e := range s.binv[i*s.m : (i+1)*s.m] {
 			v += e * e
 		}
 		s.w[i] = math.Max(v, 1e-12)
+	}
+	return s.w[i]
+}
+
+func (s *lp) computeWeights() {
+	for i := range s.w {
+		s.w[i] = -1
 	}
 }
 
@@ -310,14 +384,32 @@ func (s *lp) computePrimal() {
 			r[i] -= s.x[s.n+i]
 		}
 	}
+	nz := s.nonzeros(r)
 	for i := 0; i < m; i++ {
-		v := 0.0
-		row := s.binv[i*m : (i+1)*m]
-		for k, e := range row {
-			v += e * r[k]
-		}
-		s.x[s.head[i]] = -v
+		s.x[s.head[i]] = -s.rowDot(i, r, nz)
 	}
+}
+
+// nonzeros lists the indices of v's nonzero entries (in s.nz).
+func (s *lp) nonzeros(v []float64) []int {
+	nz := s.nz[:0]
+	for k, e := range v {
+		if e != 0 {
+			nz = append(nz, k)
+		}
+	}
+	s.nz = nz
+	return nz
+}
+
+// rowDot returns (row i of binv) . v over v's nonzero entries nz.
+func (s *lp) rowDot(i int, v []float64, nz []int) float64 {
+	row := s.binv[i*s.m : (i+1)*s.m]
+	sum := 0.0
+	for _, k := range nz {
+		sum += row[k] * v[k]
+	}
+	return sum
 }
 
 // computeDuals sets y = c_B binv and d_j = c_j - y·column_j.
@@ -390,7 +482,7 @@ func (s *lp) chooseRow() int {
 		} else {
 			continue
 		}
-		if sc := inf * inf / s.w[i]; sc > best {
+		if sc := inf * inf / s.weight(i); sc > best {
 			best, r = sc, i
 		}
 	}
@@ -547,7 +639,6 @@ func (s *lp) applyFlips() {
 	if len(s.flips) == 0 {
 		return
 	}
-	m := s.m
 	f := s.tmp
 	for i := range f {
 		f[i] = 0
@@ -567,12 +658,9 @@ func (s *lp) applyFlips() {
 			f[s.colRow[t]] += s.colVal[t] * delta
 		}
 	}
+	nz := s.nonzeros(f)
 	for i, j := range s.head {
-		v := 0.0
-		for k, e := range s.binv[i*m : (i+1)*m] {
-			v += e * f[k]
-		}
-		s.x[j] -= v
+		s.x[j] -= s.rowDot(i, f, nz)
 	}
 }
 
@@ -596,7 +684,7 @@ func (s *lp) columnOf(j int) {
 }
 
 // updateInverse applies the product-form update for a pivot on position r
-// with column s.col, and recomputes the steepest-edge weights.
+// with column s.col and marks the weights of the rows it changes stale.
 func (s *lp) updateInverse(r int, piv float64) {
 	m := s.m
 	rowR := s.binv[r*m : (r+1)*m]
@@ -612,8 +700,9 @@ func (s *lp) updateInverse(r int, piv float64) {
 		for k, e := range rowR {
 			row[k] -= f * e
 		}
+		s.w[i] = -1
 	}
-	s.computeWeights()
+	s.w[r] = -1
 }
 
 // lpState is a copy of everything a pivot changes, to try a branching
