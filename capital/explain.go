@@ -27,6 +27,7 @@ const (
 	ReasonNoBenefit      ReasonCode = "no_benefit"             // it fits, but adding it does not raise the total benefit
 	ReasonTie            ReasonCode = "alternative_optimum"    // a plan with it is as good: leaving it out is a tie-break
 	ReasonUnresolved     ReasonCode = "unresolved"             // the re-solve with it forced in hit its limit before finding a plan
+	ReasonSearchLimit    ReasonCode = "search_limit"           // a plan with it beats the plan returned, which a limit stopped short of optimal
 )
 
 // Reason explains why one project is not in the plan. Two exact checks
@@ -203,7 +204,13 @@ func conflictOthers(cf *Conflict, id string, code ReasonCode) []string {
 func (c *compiled) classify(r *Reason, i int, sel []bool, closure []int, marginal int, z float64) {
 	p := &c.m.Projects[i]
 	cost := c.costWords(r)
-	if r.Loss <= 1e-9*math.Max(1, math.Abs(z)) {
+	tol := 1e-9 * math.Max(1, math.Abs(z))
+	if r.Loss < -tol {
+		r.Code = ReasonSearchLimit
+		r.Text = fmt.Sprintf("a plan with %s has benefit %s, more than the plan returned (%s): the search stopped at its limit before proving that plan optimal%s", p.ID, num(r.ForcedObjective), num(z), swapWords(r))
+		return
+	}
+	if r.Loss <= tol {
 		r.Code = ReasonTie
 		r.Text = fmt.Sprintf("a plan with %s is as good (same benefit %s)%s: leaving it out is a tie-break", p.ID, num(r.ForcedObjective), swapWords(r))
 		return

@@ -82,3 +82,31 @@ func TestReasonsDoNotDependOnWorkers(t *testing.T) {
 		t.Fatalf("1 worker and 4 differ (%d and %d reasons)", len(one.Reasons), len(four.Reasons))
 	}
 }
+
+// TestReasonsAfterALimit: when a node limit stops the search short of the
+// optimum, a project whose forced plan beats the returned one is reported
+// as search_limit, never as a tie or with a negative loss passed off as a
+// reason.
+func TestReasonsAfterALimit(t *testing.T) {
+	m := Synthetic(SyntheticOptions{Seed: 4, Projects: 120, Districts: 6, Dependencies: 8})
+	full := solveOrFatal(t, m, Options{})
+	limited := solveOrFatal(t, m, Options{NodeLimit: 1, Explain: true})
+	if limited.Status != StatusFeasible || limited.Objective >= full.Objective {
+		t.Skipf("one node already found the optimum (%s %v of %v): nothing to check", limited.Status, limited.Objective, full.Objective)
+	}
+	found := 0
+	for _, r := range limited.Reasons {
+		if r.Loss < 0 && r.Code != ReasonSearchLimit {
+			t.Errorf("%s: loss %v with code %s", r.Project, r.Loss, r.Code)
+		}
+		if r.Code == ReasonSearchLimit {
+			found++
+			if r.ForcedObjective <= limited.Objective {
+				t.Errorf("%s: search_limit with forced benefit %v <= %v", r.Project, r.ForcedObjective, limited.Objective)
+			}
+		}
+	}
+	if found == 0 {
+		t.Errorf("the limited plan (%v, optimum %v) has no project whose forced plan is better", limited.Objective, full.Objective)
+	}
+}
