@@ -114,11 +114,14 @@ type Use struct {
 
 // Stats describe the search.
 type Stats struct {
-	Nodes      int     `json:"nodes"`
-	Iterations int     `json:"lp_iterations"`
-	RootFixed  int     `json:"root_fixed"` // projects fixed at the root by propagation and reduced costs
-	Limit      string  `json:"limit,omitempty"`
-	Seconds    float64 `json:"seconds"`
+	Nodes      int `json:"nodes"`
+	Iterations int `json:"lp_iterations"`
+	RootFixed  int `json:"root_fixed"` // projects fixed at the root by propagation and reduced costs
+	// DominancePairs counts the pairs (i, j) with j at least as good as i
+	// in every constraint and in benefit, used as "i only with j".
+	DominancePairs int     `json:"dominance_pairs"`
+	Limit          string  `json:"limit,omitempty"`
+	Seconds        float64 `json:"seconds"`
 	// ExplainSeconds is the time spent on Reasons (not in Seconds).
 	ExplainSeconds float64 `json:"explain_seconds,omitempty"`
 }
@@ -144,7 +147,7 @@ func Solve(ctx context.Context, m *Model, opt Options) (*Result, error) {
 		Objective: mr.Objective,
 		Bound:     mr.Bound,
 		RootBound: finite(mr.RootBound),
-		Stats:     Stats{Nodes: mr.Nodes, Iterations: mr.Iterations, RootFixed: mr.RootFixed, Limit: mr.Limit},
+		Stats:     Stats{Nodes: mr.Nodes, Iterations: mr.Iterations, RootFixed: mr.RootFixed, DominancePairs: mr.Dominance, Limit: mr.Limit},
 	}
 	switch mr.Status {
 	case mip.Optimal, mip.Feasible:

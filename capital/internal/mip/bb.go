@@ -56,6 +56,7 @@ type Result struct {
 	Nodes      int     // branch-and-bound nodes processed
 	Iterations int     // dual simplex pivots
 	RootFixed  int     // variables fixed at the root by propagation and reduced costs
+	Dominance  int     // dominance implications x_i <= x_j used by propagation
 	Limit      string  // what stopped the search early: "nodes", "time", "cancelled", "first feasible"; "" when complete
 }
 
@@ -123,11 +124,14 @@ type solver struct {
 	saved   lpState
 	dStrong []float64
 
-	queue    []int // propagation
-	queued   []bool
-	fixedBuf []int
-	seedBuf  []int
-	rootDead bool // root propagation after reduced-cost fixing found no improving plan
+	queue      []int // propagation
+	varQueue   []int
+	queued     []bool
+	dominators [][]int32 // dominance.go
+	dominated  [][]int32
+	fixedBuf   []int
+	seedBuf    []int
+	rootDead   bool // root propagation after reduced-cost fixing found no improving plan
 }
 
 func newSolver(p *Problem, opt Options) *solver {
@@ -237,6 +241,7 @@ func (s *solver) solve(ctx context.Context) *Result {
 	if !s.propagate(s.rootLo, s.rootUp, nil) {
 		return s.result(true)
 	}
+	s.computeDominance()
 	if s.opt.Start != nil && len(s.opt.Start) == s.n {
 		s.offer(append([]bool(nil), s.opt.Start...))
 	}
@@ -292,6 +297,9 @@ func (s *solver) push(nd *node) {
 // result assembles the Result; complete is true when the tree was exhausted.
 func (s *solver) result(complete bool) *Result {
 	res := &Result{Nodes: s.nodes, Iterations: s.lp.iters, RootBound: s.rootBound, RootFixed: s.rootFixed, Limit: s.stop}
+	for _, d := range s.dominators {
+		res.Dominance += len(d)
+	}
 	bound := s.prunedMax
 	if !complete {
 		for _, nd := range s.open {

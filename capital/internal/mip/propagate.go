@@ -11,9 +11,11 @@ package mip
 //
 // Only rows that can have changed are examined: all rows when seed is nil,
 // else the rows of the seed variables, then the rows of every variable
-// propagation fixes, until the queue is empty.
+// propagation fixes, until the queue is empty. Fixed variables also pass
+// through the dominance implications (dominance.go).
 func (s *solver) propagate(lo, up []int8, seed []int) bool {
 	q := s.queue[:0]
+	vars := s.varQueue[:0]
 	if seed == nil {
 		for r := range s.p.Rows {
 			q = append(q, r)
@@ -22,24 +24,38 @@ func (s *solver) propagate(lo, up []int8, seed []int) bool {
 	} else {
 		for _, j := range seed {
 			q = s.enqueueRows(q, j)
+			vars = append(vars, j)
 		}
 	}
 	ok := true
-	for h := 0; h < len(q); h++ {
-		r := q[h]
-		s.queued[r] = false
-		if !ok {
-			continue // drain the queue flags
+	for h, hv := 0, 0; ok && (h < len(q) || hv < len(vars)); {
+		if hv < len(vars) {
+			var fixed []int
+			fixed, ok = s.implications(vars[hv], lo, up, s.fixedBuf[:0])
+			hv++
+			for _, j := range fixed {
+				q = s.enqueueRows(q, j)
+				vars = append(vars, j)
+			}
+			s.fixedBuf = fixed[:0]
+			continue
 		}
+		r := q[h]
+		h++
+		s.queued[r] = false
 		var fixed []int
 		if ok, fixed = s.propagateRow(r, lo, up, s.fixedBuf[:0]); ok {
 			for _, j := range fixed {
 				q = s.enqueueRows(q, j)
+				vars = append(vars, j)
 			}
 			s.fixedBuf = fixed[:0]
 		}
 	}
-	s.queue = q[:0]
+	for _, r := range q {
+		s.queued[r] = false // rows left when a contradiction stopped the loop
+	}
+	s.queue, s.varQueue = q[:0], vars[:0]
 	return ok
 }
 
