@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error codes, defined once. Front ends map them to exit statuses and HTTP
@@ -106,7 +107,7 @@ func (e *InputError) Error() string {
 		fmt.Fprintf(&b, " (field %s)", e.Field)
 	}
 	if e.Value != "" || e.Line > 0 {
-		fmt.Fprintf(&b, ": value %q", e.Value)
+		fmt.Fprintf(&b, ": value %s", quoteValue(e.Value))
 	}
 	if e.Expected != "" {
 		if strings.HasSuffix(b.String(), ":") {
@@ -117,4 +118,21 @@ func (e *InputError) Error() string {
 		b.WriteString(e.Expected)
 	}
 	return b.String()
+}
+
+// maxShownValue is the most of a value an error message repeats: a message
+// is for a person, and a cell may hold megabytes.
+const maxShownValue = 120
+
+// quoteValue quotes v for a message, cut to maxShownValue bytes (at a rune
+// boundary) with its full length said.
+func quoteValue(v string) string {
+	if len(v) <= maxShownValue {
+		return fmt.Sprintf("%q", v)
+	}
+	cut := maxShownValue
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q... (%d bytes)", v[:cut], len(v))
 }
