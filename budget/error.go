@@ -73,7 +73,14 @@ type InputError struct {
 	Field    string // domain field the column maps to
 	Value    string
 	Expected string // what would have been accepted, phrased as advice
+	// Err is the cause, when there is one worth testing for with errors.Is
+	// or errors.As (a limit, an amount out of range); it is not printed:
+	// Expected says it in words.
+	Err error
 }
+
+// Unwrap returns the cause.
+func (e *InputError) Unwrap() error { return e.Err }
 
 func (e *InputError) Error() string {
 	var b strings.Builder
@@ -106,7 +113,7 @@ func (e *InputError) Error() string {
 	if e.Field != "" {
 		fmt.Fprintf(&b, " (field %s)", e.Field)
 	}
-	if e.Value != "" || e.Line > 0 {
+	if e.Value != "" || e.Line > 0 && e.Err == nil { // an error with a cause says what it found in Expected
 		fmt.Fprintf(&b, ": value %s", quoteValue(e.Value))
 	}
 	if e.Expected != "" {
