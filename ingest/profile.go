@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/budgetlens/budgetlens/internal/yamlerr"
 	"gopkg.in/yaml.v3"
 )
@@ -71,12 +72,39 @@ type Profile struct {
 	TotalRow bool `yaml:"total_row"`
 	// Sheet is the XLSX sheet to read (default: the first).
 	Sheet string `yaml:"sheet"`
+	// HeaderRow is the row (a CSV's line) the header starts on, as Excel
+	// numbers rows: the title and note rows above it are skipped. SkipRows
+	// says the same as pandas does (skip_rows: 3 is header_row: 4).
+	// HeaderRows is the number of rows the header spans: a column's
+	// headings are joined with a space, and an empty cell of an upper row
+	// takes the heading to its left (a heading merged across columns).
+	HeaderRow  int `yaml:"header_row"`
+	HeaderRows int `yaml:"header_rows"`
+	SkipRows   int `yaml:"skip_rows"`
+	// Delimiter of a CSV: "," ";" "tab" or "|" (default: detected).
+	Delimiter string `yaml:"delimiter"`
+	// Limits raises (or lowers) the readers' limits for files of this
+	// profile, by name: {cells: 50000000, record-bytes: 64MiB}; see
+	// docs/limits.md.
+	Limits map[string]string `yaml:"limits"`
 	// Detect: false keeps a profile out of automatic detection.
 	Detect *bool `yaml:"detect"`
 
 	fileRE  *regexp.Regexp
 	pivotRE *regexp.Regexp
 	source  string
+	delim   byte
+	lim     tabular.Limits
+}
+
+// limits returns base with the profile's limits applied.
+func (p *Profile) limits(base tabular.Limits) tabular.Limits {
+	for _, f := range tabular.LimitNames() {
+		if v := p.lim.Get(f); v != 0 {
+			base.SetValue(f, v)
+		}
+	}
+	return base
 }
 
 // MeasureColumn is one amount column of an explicit pivot. FiscalYear is
@@ -143,6 +171,27 @@ func parseProfile(source string, data []byte) (*Profile, error) {
 	}
 	if p.Kind == "" {
 		p.Kind = string(budget.Expenditure)
+	}
+	switch strings.ToLower(p.Delimiter) {
+	case "":
+	case ",", "comma":
+		p.delim = ','
+	case ";", "semicolon":
+		p.delim = ';'
+	case "\t", "tab":
+		p.delim = '\t'
+	case "|", "pipe":
+		p.delim = '|'
+	default:
+		return nil, budget.Errorf(budget.EINVALID, "profile %s: delimiter %q: use \",\", \";\", \"tab\" or \"|\"", source, p.Delimiter)
+	}
+	if p.HeaderRow < 0 || p.HeaderRows < 0 || p.SkipRows < 0 || p.HeaderRow > 0 && p.SkipRows > 0 && p.HeaderRow != p.SkipRows+1 {
+		return nil, budget.Errorf(budget.EINVALID, "profile %s: header_row %d, header_rows %d, skip_rows %d: use positive numbers, and header_row or skip_rows (header_row N is skip_rows N-1)", source, p.HeaderRow, p.HeaderRows, p.SkipRows)
+	}
+	for _, k := range sortedKeys(p.Limits) {
+		if err := p.lim.Set(k, p.Limits[k]); err != nil {
+			return nil, budget.Errorf(budget.EINVALID, "profile %s: limits: %v", source, err)
+		}
 	}
 	for field := range p.Columns {
 		if !knownFields[field] {

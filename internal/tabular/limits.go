@@ -133,6 +133,25 @@ func (l *Limits) Set(name, value string) error {
 	return budget.Errorf(budget.EINVALID, "no limit called %q: use one of %s", name, strings.Join(LimitNames(), ", "))
 }
 
+// Get returns the limit called name (0 when unset or unknown).
+func (l *Limits) Get(name string) int64 {
+	for _, f := range limitFields {
+		if f.name == name {
+			return *f.of(l)
+		}
+	}
+	return 0
+}
+
+// SetValue sets the limit called name; unknown names are ignored.
+func (l *Limits) SetValue(name string, v int64) {
+	for _, f := range limitFields {
+		if f.name == name {
+			*f.of(l) = v
+		}
+	}
+}
+
 // SetAll applies NAME=VALUE pairs (the values of repeated --limit flags).
 func (l *Limits) SetAll(pairs []string) error {
 	for _, p := range pairs {

@@ -54,7 +54,17 @@ type Reader struct {
 	rows   int64
 	cells  int64
 	hash   func() string
+	read   func() int64
 	closer io.Closer
+}
+
+// BytesRead is how much of a CSV file has been read (for progress); 0 for
+// other formats.
+func (r *Reader) BytesRead() int64 {
+	if r.read == nil {
+		return 0
+	}
+	return r.read()
 }
 
 // rowSource yields the rows of a file: line (or sheet row), cells (valid
@@ -143,7 +153,7 @@ func NewCSVReader(r io.Reader, opt Options) (*Reader, error) {
 		return nil, err
 	}
 	src := &csvRows{s: s, rr: RecordReader{Delim: s.opt.Delimiter}, file: opt.File}
-	rd := &Reader{src: src, opt: opt, hash: func() string { return hex.EncodeToString(s.Sum()) }}
+	rd := &Reader{src: src, opt: opt, hash: func() string { return hex.EncodeToString(s.Sum()) }, read: s.BytesRead}
 	src.header = func() *Header { return rd.header }
 	return rd, rd.readHeader()
 }
@@ -299,6 +309,7 @@ type csvRows struct {
 	b      *Block
 	cells  []string
 	buf    []byte
+	ends   []int
 	file   string
 	header func() *Header
 }
@@ -325,19 +336,27 @@ func (c *csvRows) next() (int, []string, error) {
 	}
 }
 
-// strings converts the record's fields, reading a record that is not
-// valid UTF-8 as Windows-1252.
+// strings converts the record's fields with one allocation, reading a
+// record that is not valid UTF-8 as Windows-1252.
 func (c *csvRows) strings() []string {
-	c.cells = c.cells[:0]
-	if utf8.Valid(c.rr.Raw()) {
-		for _, f := range c.rr.Fields {
-			c.cells = append(c.cells, string(f))
-		}
-		return c.cells
-	}
+	c.buf = c.buf[:0]
+	valid := utf8.Valid(c.rr.Raw())
+	ends := c.ends[:0]
 	for _, f := range c.rr.Fields {
-		c.buf = AppendWindows1252(c.buf[:0], f)
-		c.cells = append(c.cells, string(c.buf))
+		if valid {
+			c.buf = append(c.buf, f...)
+		} else {
+			c.buf = AppendWindows1252(c.buf, f)
+		}
+		ends = append(ends, len(c.buf))
+	}
+	c.ends = ends
+	all := string(c.buf)
+	c.cells = c.cells[:0]
+	start := 0
+	for _, e := range ends {
+		c.cells = append(c.cells, all[start:e])
+		start = e
 	}
 	return c.cells
 }
