@@ -33,6 +33,7 @@ type Block struct {
 	Seq       int    // 0 for the first block after the header
 	Data      []byte // whole records
 	FirstLine int    // file line of Data[0]
+	buf       []byte // the whole buffer Data is cut from, for reuse
 }
 
 // Stream reads a delimited text file as blocks of whole records after its
@@ -214,7 +215,7 @@ func (s *Stream) next(size int) (*Block, error) {
 
 // cut hands out buf[:n] as a block and keeps the rest.
 func (s *Stream) cut(n int) *Block {
-	b := &Block{Data: s.buf[:n:n], FirstLine: s.line}
+	b := &Block{Data: s.buf[:n:n], FirstLine: s.line, buf: s.buf[:0]}
 	s.line += bytes.Count(b.Data, []byte{'\n'})
 	rest := s.buf[n:]
 	nb, _ := s.pool.Get().([]byte)
@@ -231,8 +232,9 @@ func (s *Stream) cut(n int) *Block {
 // Release gives a block's memory back for reuse; its Data must not be
 // used afterwards.
 func (s *Stream) Release(b *Block) {
-	if b != nil && cap(b.Data) >= s.opt.BlockSize {
-		s.pool.Put(b.Data[:0:cap(b.Data)])
+	if b != nil && cap(b.buf) >= s.opt.BlockSize {
+		s.pool.Put(b.buf)
+		b.buf, b.Data = nil, nil
 	}
 }
 
