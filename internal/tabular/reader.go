@@ -258,7 +258,7 @@ func (r *Reader) Read() (line int, cells []string, err error) {
 		for c := w; c < len(cells); c++ {
 			if strings.TrimSpace(cells[c]) != "" {
 				return 0, nil, &budget.InputError{File: r.opt.File, Line: line, ColIndex: c + 1, Value: cells[c],
-					Expected: fmt.Sprintf("no value beyond the header's %d columns: give the column a heading, or delete the value", w)}
+					Expected: fmt.Sprintf("no value beyond the header's %d columns: give the column a heading, or delete the value (a value holding the delimiter must be quoted)", w)}
 			}
 		}
 		cells = cells[:w]
