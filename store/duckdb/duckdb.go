@@ -28,6 +28,8 @@ const DefaultPath = "budgetlens.duckdb"
 type Store struct {
 	db   *sql.DB
 	path string
+	// onTemp, when set (tests), is told the name of each temporary file.
+	onTemp func(name string)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -45,6 +47,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("store: unable to open %s: %w (is another budgetlens process using it?)", path, err)
 	}
 	s := &Store{db: db, path: path}
+	s.sweepTemp() // DuckDB's lock is held: no other process is importing here
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, err
