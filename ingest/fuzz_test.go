@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -164,6 +165,47 @@ func FuzzFiscalDataPackage(f *testing.F) {
 		}
 		for _, b := range bs {
 			checkBatchOrError(t, b, nil)
+		}
+	})
+}
+
+// FuzzBoston mutates real Boston budget documents (a department with its
+// operating and external funds tables, a program with measures). Whatever
+// is accepted is consistent: every total row equals the exact sum of its
+// rows, every amount is within range, every item has a department and a
+// phase; whatever is refused is an input error naming the file.
+func FuzzBoston(f *testing.F) {
+	for _, rel := range []string{
+		"boston/_source/fy19_adopted/json/_departments/education/boston-public-schools.json",
+		"boston/_source/fy19_adopted/json/_departments/health-and-human-services/emergency-shelter-commission.json",
+		"boston/_source/fy19_adopted/json/_programs/health-and-human-services/boston-centers-for-youth-and-families/administrative-and-policy.json",
+	} {
+		data, err := os.ReadFile(fixture.Data(f, rel))
+		if err != nil {
+			continue
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(`---
+{"section_type":"department","name":"X","department":"X","operating_budget":{"table_type":"Operating Budget","table_header":{"fy-2":"FY16 Actual","fy-1":"FY17 Actual","fy-0":"FY18 Appropriation","fy+1":"FY19 Adopted"},"data":[{"name":"a","line_type":"data","fy-2":"1","fy-1":"2","fy-0":"3","fy+1":"4"},{"name":"Total","line_type":"total","fy-2":"1","fy-1":"2","fy-0":"3","fy+1":"4"}]}}
+---`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := bostonBytes("fuzz.json", data, Options{})
+		if err != nil {
+			if budget.ErrorCode(err) != budget.EINVALID || !strings.Contains(err.Error(), "fuzz.json") {
+				t.Fatalf("not an input error naming the file: %v", err)
+			}
+			return
+		}
+		for _, r := range b.Reconciled {
+			if r.TotalCents != r.SumCents {
+				t.Fatalf("reconciled %+v", r)
+			}
+		}
+		for _, l := range b.LineItems {
+			if l.Department.Name == "" && l.Department.Code == "" || l.Phase == "" || l.AmountCents > budget.MaxUnits || l.AmountCents < -budget.MaxUnits {
+				t.Fatalf("item %+v", l)
+			}
 		}
 	})
 }

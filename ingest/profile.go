@@ -13,7 +13,6 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/budgetlens/budgetlens/internal/yamlerr"
-	"gopkg.in/yaml.v3"
 )
 
 // Profile is a saved, reusable column mapping: which heading holds which
@@ -146,10 +145,8 @@ func LoadProfile(path string) (*Profile, error) {
 
 func parseProfile(source string, data []byte) (*Profile, error) {
 	var p Profile
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil {
-		return nil, yamlerr.Error(source, err, &p, "a column-mapping profile", "see docs/budget.md for the profile format and ingest/profiles/ for examples")
+	if err := yamlerr.Decode(source, data, &p, "a column-mapping profile", "see docs/budget.md for the profile format and ingest/profiles/ for examples"); err != nil {
+		return nil, err
 	}
 	p.source = source
 	if p.Name == "" {

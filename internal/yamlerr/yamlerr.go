@@ -185,3 +185,183 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+// Decode decodes the YAML document data into target (a pointer to the
+// struct it describes), refusing keys target has no field for. Every
+// problem is a *budget.InputError placed from yaml.v3's node positions
+// (line and column of the key or value at fault), in the words of the
+// file's author: no message of yaml.v3 is read, except the line of a
+// syntax error, which yaml.v3 gives only as the text "yaml: line N: ...".
+// what names the document ("a need-index spec"), help says where its
+// format is described.
+func Decode(file string, data []byte, target any, what, help string) error {
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return syntaxError(file, err, help)
+	}
+	if root.Kind == 0 || root.Kind == yaml.DocumentNode && len(root.Content) == 0 {
+		return &budget.InputError{File: file, Expected: fmt.Sprintf("%s in YAML; the file is empty (%s)", what, help)}
+	}
+	c := checker{file: file, what: what, help: help}
+	if err := c.check(&root, reflect.TypeOf(target)); err != nil {
+		return err
+	}
+	if err := root.Decode(target); err != nil {
+		return &budget.InputError{File: file, Line: root.Line, Err: err, Expected: fmt.Sprintf("%s (%s): %v", what, help, err)}
+	}
+	return nil
+}
+
+// syntaxError places a YAML syntax error: yaml.v3 has no error type for
+// them, so the line is read from its text, the one thing taken from it.
+func syntaxError(file string, err error, help string) error {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	ie := &budget.InputError{File: file, Err: err}
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if n, tail, ok := strings.Cut(rest, ":"); ok {
+			if line, err := strconv.Atoi(n); err == nil {
+				ie.Line, msg = line, strings.TrimSpace(tail)
+			}
+		}
+	}
+	ie.Expected = fmt.Sprintf("valid YAML (%s); check the indentation, colons, brackets and quotes near this line (%s)", msg, help)
+	return ie
+}
+
+var unmarshalerType = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()
+
+// checker walks a document's nodes alongside the Go type they decode into.
+type checker struct{ file, what, help string }
+
+func (c *checker) check(n *yaml.Node, t reflect.Type) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil
+		}
+		return c.check(n.Content[0], t)
+	case yaml.AliasNode:
+		return nil // not followed: an alias bomb would multiply the walk; Decode bounds aliasing itself
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" || t.Kind() == reflect.Interface ||
+		t.Implements(unmarshalerType) || reflect.PointerTo(t).Implements(unmarshalerType) {
+		return nil // nothing, anything, or a type with its own rules
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		return c.mapping(n, t)
+	case reflect.Slice, reflect.Array:
+		if n.Kind != yaml.SequenceNode {
+			return c.wrong(n, t)
+		}
+		for _, e := range n.Content {
+			if err := c.check(e, t.Elem()); err != nil {
+				return err
+			}
+		}
+		return nil
+	case reflect.Map:
+		if n.Kind != yaml.MappingNode {
+			return c.wrong(n, t)
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if err := c.check(n.Content[i], t.Key()); err != nil {
+				return err
+			}
+			if err := c.check(n.Content[i+1], t.Elem()); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if n.Kind != yaml.ScalarNode || n.Decode(reflect.New(t).Interface()) != nil {
+		return c.wrong(n, t)
+	}
+	return nil
+}
+
+// mapping checks a mapping against a struct: every key must be a field.
+func (c *checker) mapping(n *yaml.Node, t reflect.Type) error {
+	if n.Kind != yaml.MappingNode {
+		return c.wrong(n, t)
+	}
+	fields := map[string]reflect.Type{}
+	yamlFields(t, fields)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		ft, ok := fields[k.Value]
+		if !ok {
+			keys := make([]string, 0, len(fields))
+			for name := range fields {
+				keys = append(keys, name)
+			}
+			sort.Strings(keys)
+			return &budget.InputError{File: c.file, Line: k.Line, ColIndex: k.Column, Value: k.Value,
+				Expected: fmt.Sprintf("a key this part of %s takes (%s); check the spelling and the indentation (%s)", c.what, strings.Join(keys, ", "), c.help)}
+		}
+		if err := c.check(v, ft); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// yamlFields collects the YAML keys of a struct type and their types,
+// inline fields included.
+func yamlFields(t reflect.Type, out map[string]reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, opts, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+		if name == "-" {
+			continue
+		}
+		if strings.Contains(opts, "inline") {
+			ft := f.Type
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				yamlFields(ft, out)
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = strings.ToLower(f.Name)
+		}
+		out[name] = f.Type
+	}
+}
+
+// wrong is the error of a value of the wrong kind.
+func (c *checker) wrong(n *yaml.Node, t reflect.Type) error {
+	found := map[yaml.Kind]string{yaml.SequenceNode: "a list", yaml.MappingNode: "a mapping"}[n.Kind]
+	if found == "" {
+		found = yamlTagWords(strings.TrimPrefix(n.Tag, "!!"))
+	}
+	return &budget.InputError{File: c.file, Line: n.Line, ColIndex: n.Column, Value: n.Value,
+		Expected: fmt.Sprintf("%s here, not %s (%s)", kindWords(t), found, c.help)}
+}
+
+// kindWords names what a Go type decodes from.
+func kindWords(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.String:
+		return "a text value"
+	case reflect.Slice, reflect.Array:
+		return "a list (lines starting with \"- \", or [a, b])"
+	}
+	return "a mapping of keys to values"
+}

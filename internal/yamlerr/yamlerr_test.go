@@ -67,3 +67,37 @@ func TestError(t *testing.T) {
 		t.Fatal("a non-YAML error was rewritten")
 	}
 }
+
+func TestDecode(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		line, col int
+		want      []string
+	}{
+		{"empty", "", 0, 0, []string{"f.yaml: a test document in YAML; the file is empty"}},
+		{"syntax", "version: 1\nitems: [a, b\n", 1, 0, []string{"valid YAML", "check the indentation"}}, // the line yaml.v3 names
+		{"unknown key", "version: 1\nitems:\n  - name: a\n    wieght: 2\n", 4, 5, []string{`value "wieght"`, "(name, weight)"}},
+		{"unknown top key", "version: 1\nfoo: 2\n", 2, 1, []string{`value "foo"`, "(items, version)"}},
+		{"wrong type", "version: 1\nitems:\n  - name: a\n    weight: heavy\n", 4, 13, []string{`value "heavy"`, "a number here, not text"}},
+		{"a list for a number", "version: [1]\n", 1, 10, []string{"a whole number here, not a list"}},
+		{"a mapping for a list", "items: {a: 1}\n", 1, 8, []string{"a list", "not a mapping"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var d doc
+			err := Decode("f.yaml", []byte(tc.src), &d, "a test document", "see the docs")
+			var ie *budget.InputError
+			if !errors.As(err, &ie) || ie.Line != tc.line || ie.ColIndex != tc.col {
+				t.Fatalf("%v: want line %d column %d", err, tc.line, tc.col)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%q does not contain %q", err, w)
+				}
+			}
+		})
+	}
+	var d doc
+	if err := Decode("f.yaml", []byte("version: 2\nitems: [{name: a, weight: 1.5}]\n"), &d, "x", "y"); err != nil || d.Version != 2 || d.Items[0].Weight != 1.5 {
+		t.Fatalf("valid: %+v %v", d, err)
+	}
+}
