@@ -249,7 +249,7 @@ func (a *assigner) point(line int, f [][]byte) (x, y float64, err error) {
 
 // syntaxErr is the input error of a malformed CSV record.
 func syntaxErr(file string, e *tabular.SyntaxError) error {
-	return &budget.InputError{File: file, Line: e.Line, ColIndex: e.Column, Field: "CSV syntax", Expected: e.Msg, Err: e}
+	return &budget.InputError{File: file, Line: e.Line, ColIndex: e.Column, Field: "CSV syntax", Value: e.Value, Expected: e.Msg, Err: e}
 }
 
 // appendCSVField appends b to dst, quoted for CSV when needed.

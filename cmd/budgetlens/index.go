@@ -157,6 +157,8 @@ is used.`,
 					}
 					if !found {
 						fmt.Fprintf(cmd.ErrOrStderr(), "note: the store has no layer %q (have: %s); analyze places a run through a stored layer of that name: import it with budgetlens geo import FILE --layer %s\n", layer, have, layer)
+					} else {
+						coverageNote(s, tab, layer, cmd.ErrOrStderr())
 					}
 				}
 				return nil
@@ -857,6 +859,7 @@ skipped unless named in --columns, where any non-number is an error.`,
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "import %d: %d values for %d areas of layer %s, period %s (sha256 %s)\n", id, len(set.Values), len(tab.Areas), layer, period, tab.Hash[:12])
+				coverageNote(s, tab, layer, cmd.ErrOrStderr())
 				if len(skipped) > 0 {
 					fmt.Fprintf(cmd.OutOrStdout(), "skipped %d text columns: %s\n", len(skipped), strings.Join(skipped, ", "))
 				}
@@ -949,4 +952,20 @@ func rankOrder(rank int) int {
 		return math.MaxInt
 	}
 	return rank
+}
+
+// coverageNote says on w how many of a table's ids are areas of a stored
+// layer, when some are not ("0 of 6 ids in layer tracts").
+func coverageNote(s *duckdb.Store, tab *need.Table, layer string, w io.Writer) {
+	l, err := s.Layer(context.Background(), layer)
+	if err != nil {
+		return
+	}
+	ids := make([]string, len(l.Areas))
+	for i, a := range l.Areas {
+		ids[i] = a.ID
+	}
+	if c := tab.Coverage(layer, ids); c.Matched < c.IDs {
+		fmt.Fprintf(w, "note: %s; analyze finds only those\n", c)
+	}
 }

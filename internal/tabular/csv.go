@@ -115,6 +115,7 @@ func (s *boundaries) scan(b []byte, i, stop int) (pos, last int) {
 type SyntaxError struct {
 	Line   int // file line of the fault
 	Column int // 1-based field number
+	Value  string
 	Msg    string
 }
 
@@ -210,20 +211,22 @@ func (r *RecordReader) Next() (line int, ok bool, err *SyntaxError) {
 func (r *RecordReader) slow(i int) *SyntaxError {
 	d := r.data
 	var first *SyntaxError
-	fail := func(msg string) {
+	start := 0
+	fail := func(msg string, upTo int) {
 		if first == nil {
-			first = &SyntaxError{Line: r.line, Column: len(r.Fields) + 1, Msg: msg}
+			first = &SyntaxError{Line: r.line, Column: len(r.Fields) + 1, Msg: msg, Value: string(r.data[start:min(upTo, len(r.data))])}
 		}
 	}
 	for {
-		start := len(r.scratch)
+		start = i
+		begin := len(r.scratch)
 		if i < len(d) && d[i] == '"' {
 			i++
 			for {
 				q := bytes.IndexByte(d[i:], '"')
 				if q < 0 { // never closed: the rest of the block
 					r.appendQuoted(d[i:])
-					fail("a quoted field is never closed: " + csvAdvice)
+					fail("a quoted field is never closed: "+csvAdvice, min(i+40, len(d)))
 					i = len(d)
 					break
 				}
@@ -241,7 +244,7 @@ func (r *RecordReader) slow(i int) *SyntaxError {
 				i++ // CRLF, or a CR ending the input
 			}
 			if i < len(d) && d[i] != r.Delim && d[i] != '\n' {
-				fail(fmt.Sprintf("%q after the closing quote of a quoted field: %s", d[i], csvAdvice))
+				fail(fmt.Sprintf("%q after the closing quote of a quoted field: %s", d[i], csvAdvice), i+1)
 				for i < len(d) && d[i] != r.Delim && d[i] != '\n' {
 					r.scratch = append(r.scratch, d[i])
 					i++
@@ -252,7 +255,7 @@ func (r *RecordReader) slow(i int) *SyntaxError {
 			j := i
 			for j < len(d) && d[j] != r.Delim && d[j] != '\n' {
 				if d[j] == '"' {
-					fail(`a quote inside a field that does not start with one: ` + csvAdvice)
+					fail(`a quote inside a field that does not start with one: `+csvAdvice, j+1)
 				}
 				j++
 			}
@@ -263,9 +266,9 @@ func (r *RecordReader) slow(i int) *SyntaxError {
 			r.scratch = append(r.scratch, f...)
 			i = j
 		}
-		f := r.scratch[start:len(r.scratch):len(r.scratch)]
-		if bytes.IndexByte(f, 0) >= 0 {
-			fail("a NUL byte: the file is not text (a workbook, or UTF-16 saved without its byte-order mark?)")
+		f := r.scratch[begin:len(r.scratch):len(r.scratch)]
+		if k := bytes.IndexByte(f, 0); k >= 0 {
+			fail("a NUL byte: the file is not text (a workbook, or UTF-16 saved without its byte-order mark?)", start)
 		}
 		r.Fields = append(r.Fields, f)
 		if i >= len(d) {

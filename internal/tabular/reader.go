@@ -183,7 +183,11 @@ func (r *Reader) readHeader() error {
 		l, cells, err := r.src.next()
 		if err == io.EOF {
 			if len(rows) == 0 {
-				return &budget.InputError{File: o.File, Line: max(o.HeaderRow, 1), Field: "header", Expected: "a header row naming the columns; the file (or sheet) has no rows" + map[bool]string{true: fmt.Sprintf(" from row %d on", o.HeaderRow), false: ""}[o.HeaderRow > 1]}
+				empty := "the file is empty"
+				if o.HeaderRow > 1 {
+					empty = fmt.Sprintf("the file has no rows from row %d on", o.HeaderRow)
+				}
+				return &budget.InputError{File: o.File, Line: max(o.HeaderRow, 1), Field: "header", Expected: "a header row naming the columns; " + empty}
 			}
 			return &budget.InputError{File: o.File, Line: line + 1, Field: "header", Expected: fmt.Sprintf("%d header rows; the file ends after %d", o.HeaderRows, len(rows))}
 		}

@@ -273,7 +273,7 @@ func fieldNumber(prefix []byte, delim byte) int {
 // syntaxInputError turns a syntax error into an input error, naming the
 // column's heading when known.
 func syntaxInputError(file string, e *SyntaxError, h *Header) error {
-	ie := &budget.InputError{File: file, Line: e.Line, ColIndex: e.Column, Field: "CSV syntax", Expected: e.Msg, Err: e}
+	ie := &budget.InputError{File: file, Line: e.Line, ColIndex: e.Column, Field: "CSV syntax", Value: e.Value, Expected: e.Msg, Err: e}
 	if h != nil && e.Column-1 < len(h.Names) {
 		ie.Column = h.Names[e.Column-1]
 	}
