@@ -438,7 +438,7 @@ type converter struct {
 	classIdx  []int
 	amountIdx []int
 	sums      map[int]*budget.Sum // column -> sum of its line items
-	totals    map[int]int64 // column -> total row cents
+	totals    map[int]int64       // column -> total row cents
 	totalLine int
 	totalSeen map[int]bool
 	keyIdx    [len(keyFields)]int // column of each classification field, -1 if absent
