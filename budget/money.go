@@ -42,7 +42,28 @@ func (e *AmountError) Unwrap() error { return e.Err }
 const AmountGrammar = "an amount such as 1234, -56.78, (12.50), $8,650.00 or -$5 (one sign at most: a leading minus, or parentheses around the whole amount)"
 
 // RangeAdvice is what to say when an amount or a sum leaves the range.
-var RangeAdvice = fmt.Sprintf("amounts and their sums must stay within ±%s (SQL DECIMAL(18,2)); an amount this large is a typing or export error", FormatUnits(MaxUnits, 2))
+var RangeAdvice = fmt.Sprintf("amounts and their sums must stay within ±%s (SQL DECIMAL(18,2)); an amount this large is a typing or export error", GroupDigits(FormatUnits(MaxUnits, 2)))
+
+// GroupDigits puts thousands separators into a decimal number's whole
+// part: "-1234567.50" becomes "-1,234,567.50".
+func GroupDigits(s string) string {
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if dot {
+		return sign + b.String() + "." + frac
+	}
+	return sign + b.String()
+}
 
 // ParseAmount reads an amount written the way budget files write them and
 // returns it in units of 10^-places. empty is true for the markers of "no

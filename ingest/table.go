@@ -523,7 +523,7 @@ func (cv *converter) add(line, col int, units int64) error {
 	if err := s.Add(units); err != nil {
 		pl := budget.Kind(cv.b.p.Kind).Places()
 		e := cv.inputErr(line, col, "amount", FormatFixed(units, pl),
-			fmt.Sprintf("the amounts of this column down to this line add up to more than %s: %s", FormatFixed(budget.MaxUnits, pl), budget.RangeAdvice)).(*budget.InputError)
+			"the amounts of this column, down to this line, add up to more than the range allows: "+budget.RangeAdvice).(*budget.InputError)
 		e.Err = err
 		return e
 	}

@@ -104,7 +104,7 @@ func (h *Header) duplicate(cols []int) error {
 	for k, c := range cols {
 		places[k] = fmt.Sprintf("%d", c+1)
 	}
-	return &budget.InputError{File: h.File, Line: h.Line, Column: h.Names[cols[0]], ColIndex: cols[1] + 1, Field: "header",
+	return &budget.InputError{File: h.File, Line: h.Line, Column: h.Names[cols[0]], ColIndex: cols[1] + 1, Field: "header", Value: h.Names[cols[1]],
 		Expected: fmt.Sprintf("each heading once: %q heads columns %s, so which one holds the data is ambiguous; rename or delete the extra column",
 			strings.TrimSpace(h.Names[cols[0]]), strings.Join(places, " and "))}
 }
