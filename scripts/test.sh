@@ -43,3 +43,9 @@ echo "test.sh: go vet"
 go vet ./...
 echo "test.sh: go test"
 go test -count=1 -timeout 30m ./... 2>&1 | tee /tmp/budgetlens-test.log
+# Every fuzz target's seeds (real files and the generated attack files) ran
+# above; in CI each target also fuzzes briefly. A longer run: scripts/fuzz.sh.
+if [ "${CI:-}" = true ] || [ -n "${BUDGETLENS_FUZZTIME:-}" ]; then
+  echo "test.sh: fuzzing each target for ${BUDGETLENS_FUZZTIME:-3s}"
+  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} scripts/fuzz.sh
+fi

@@ -161,6 +161,14 @@ func NewCSVReader(r io.Reader, opt Options) (*Reader, error) {
 // Header returns the header.
 func (r *Reader) Header() *Header { return r.header }
 
+// Delimiter is the CSV delimiter in use (0 for other formats).
+func (r *Reader) Delimiter() byte {
+	if c, ok := r.src.(*csvRows); ok {
+		return c.s.Delimiter()
+	}
+	return 0
+}
+
 // SHA256 returns the hex SHA-256 of the file's bytes. For a CSV it is
 // complete once Read has returned io.EOF.
 func (r *Reader) SHA256() string { return r.hash() }
