@@ -282,7 +282,7 @@ func (r *rawGeom) decode() (orb.Geometry, error) {
 	default:
 		return nil, fmt.Errorf("geometry type %q: expected Point, MultiPoint, LineString, MultiLineString, Polygon or MultiPolygon", r.Type)
 	}
-	return nil, fmt.Errorf("coordinates of a %s: %v", r.Type, err)
+	return nil, fmt.Errorf("coordinates of a %s: %w", r.Type, err)
 }
 
 // ProjectItems turns projects into items for Attribute: department 94

@@ -42,6 +42,13 @@ func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// Wrap returns an *Error with the given code whose message is the
+// formatted text and whose cause is err (printed after it, and found by
+// errors.Is and errors.As).
+func Wrap(code string, err error, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
+}
+
 // ErrorCode returns the code of the first *Error or *InputError in err's
 // chain, EINTERNAL for any other non-nil error and "" for nil.
 func ErrorCode(err error) string {

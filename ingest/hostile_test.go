@@ -215,3 +215,37 @@ func TestXLSXAttacksThroughImport(t *testing.T) {
 		t.Fatalf("junk member: %v", err)
 	}
 }
+
+// TestTwoRowHeader: a budget workbook whose header spans two rows, the
+// fiscal year merged over its phases, under a title and a blank row.
+func TestTwoRowHeader(t *testing.T) {
+	f := excelize.NewFile()
+	f.SetCellValue("Sheet1", "A1", "Budget by department")
+	f.SetSheetRow("Sheet1", "A3", &[]any{"Dept Code", "Dept Name", "2021-22", "", "2022-23"})
+	f.MergeCell("Sheet1", "C3", "D3")
+	f.SetSheetRow("Sheet1", "A4", &[]any{"", "", "Proposed", "Adopted", "Proposed"})
+	f.SetSheetRow("Sheet1", "A5", &[]any{"02", "Aging", 10.5, 11, 12})
+	var buf bytes.Buffer
+	f.Write(&buf)
+	p, err := parseProfile("two-rows.yaml", []byte(`name: two-rows
+jurisdiction: {id: x, name: X}
+header_row: 3
+header_rows: 2
+columns: {department.code: [Dept Code], department.name: [Dept Name]}
+pivot: '^(?P<fy>\d{4}-\d{2}) (?P<phase>proposed|adopted)$'
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := XLSXBytes("b.xlsx", buf.Bytes(), Options{Profile: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range b.LineItems {
+		got = append(got, l.FiscalYear.Label()+" "+string(l.Phase)+" "+FormatCents(l.AmountCents))
+	}
+	if strings.Join(got, ", ") != "2021-22 proposed 10.50, 2021-22 adopted 11.00, 2022-23 proposed 12.00" || b.LineItems[0].Line != 5 {
+		t.Fatalf("%v (line %d)", got, b.LineItems[0].Line)
+	}
+}

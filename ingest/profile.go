@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/tabular"
@@ -138,7 +139,7 @@ var embedded embed.FS
 func LoadProfile(path string) (*Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read profile %s: %v", path, err)
+		return nil, tabular.OpenError(path, err)
 	}
 	return parseProfile(path, data)
 }
@@ -187,7 +188,7 @@ func parseProfile(source string, data []byte) (*Profile, error) {
 	}
 	for _, k := range sortedKeys(p.Limits) {
 		if err := p.lim.Set(k, p.Limits[k]); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "profile %s: limits: %v", source, err)
+			return nil, budget.Wrap(budget.EINVALID, err, "profile %s: limits", source)
 		}
 	}
 	for field := range p.Columns {
@@ -198,12 +199,12 @@ func parseProfile(source string, data []byte) (*Profile, error) {
 	var err error
 	if p.FileName != "" {
 		if p.fileRE, err = regexp.Compile(p.FileName); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "profile %s: file_name: %v", source, err)
+			return nil, budget.Wrap(budget.EINVALID, err, "profile %s: file_name", source)
 		}
 	}
 	if p.Pivot != "" {
 		if p.pivotRE, err = regexp.Compile(p.Pivot); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "profile %s: pivot: %v", source, err)
+			return nil, budget.Wrap(budget.EINVALID, err, "profile %s: pivot", source)
 		}
 	}
 	return &p, nil
@@ -218,25 +219,30 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-var builtins []*Profile
+// Builtins returns the embedded profiles, by name. They are parsed once;
+// one that does not parse is a defect of the build, and panics.
+func Builtins() []*Profile { return builtins() }
 
-// Builtins returns the embedded profiles, by name.
-func Builtins() []*Profile {
-	if builtins != nil {
-		return builtins
+var builtins = sync.OnceValue(func() []*Profile {
+	names, err := fs.Glob(embedded, "profiles/*.yaml")
+	if err != nil {
+		panic(fmt.Sprintf("ingest: embedded profiles: %v", err))
 	}
-	names, _ := fs.Glob(embedded, "profiles/*.yaml")
 	sort.Strings(names)
+	var out []*Profile
 	for _, n := range names {
-		data, _ := embedded.ReadFile(n)
+		data, err := embedded.ReadFile(n)
+		if err != nil {
+			panic(fmt.Sprintf("ingest: embedded %s: %v", n, err))
+		}
 		p, err := parseProfile(n, data)
 		if err != nil {
 			panic(fmt.Sprintf("ingest: embedded %v", err))
 		}
-		builtins = append(builtins, p)
+		out = append(out, p)
 	}
-	return builtins
-}
+	return out
+})
 
 // BuiltinProfile returns the embedded profile of that name.
 func BuiltinProfile(name string) (*Profile, error) {

@@ -194,3 +194,23 @@ func TestXLSXIndicatorsStored(t *testing.T) {
 		t.Fatalf("wide rows: %v", err)
 	}
 }
+
+// TestPairedMarginsFeedMonteCarlo: the margins of a Census table's _M
+// columns reach the result, where the sensitivity analysis draws from them.
+func TestPairedMarginsFeedMonteCarlo(t *testing.T) {
+	p := writeFile(t, "acs.csv", "GEO_ID,B19013_001E,B19013_001M\n1400000US06037101110,50000,5000\n1400000US06037101122,60000,-555555555\n1400000US06037101210,70000,9000\n")
+	tab, err := ReadTable(p, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := &Spec{Name: "inc", Version: "1", Method: "composite", Normalise: Normalisation{Method: "percentile", Scale: 100},
+		Indicators: []IndicatorSpec{{Name: "income", Column: "B19013_001E", Direction: "lower"}},
+		Components: []Component{{Name: "c", Domains: []Domain{{Name: "d", Indicators: []string{"income"}}}}}}
+	res, err := Compute(spec, tab, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Areas[0].MOE) != 1 || res.Areas[0].MOE[0] != 5000 || !res.Areas[1].MOE[0].Missing() || res.Areas[2].MOE[0] != 9000 {
+		t.Fatalf("margins %v %v %v", res.Areas[0].MOE, res.Areas[1].MOE, res.Areas[2].MOE)
+	}
+}

@@ -232,7 +232,7 @@ func censusParts(h *tabular.Header) []int {
 }
 
 func longTable(path string, h *tabular.Header, head []string, ids *idReader, rows [][]string, lines []int, period string) (*Table, error) {
-	ic, _ := h.Find("indicator")
+	ic, _ := h.Find("indicator") // found without error by tableFromRows
 	vc, _ := h.Find("value")
 	pc, err := h.Find("period")
 	if err != nil {

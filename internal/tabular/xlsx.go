@@ -324,6 +324,16 @@ func (x *xmlScan) text(max int64, where string) (string, error) {
 	return b.String(), nil
 }
 
+// atoiOr reads a whole number, or gives def for an absent or unreadable
+// one: a style or format id that cannot be read means General, the
+// format of a cell without one (the stored value is read either way).
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil {
+		return n
+	}
+	return def
+}
+
 func attr(se xml.StartElement, local string) string {
 	for _, a := range se.Attr {
 		if a.Name.Local == local {
@@ -412,8 +422,7 @@ func (w *workbook) loadStyles(name string) error {
 				inXfs = true
 			case "xf":
 				if inXfs {
-					id, _ := strconv.Atoi(attr(v, "numFmtId"))
-					ids = append(ids, id)
+					ids = append(ids, atoiOr(attr(v, "numFmtId"), 0))
 				}
 			}
 		case xml.EndElement:
@@ -581,10 +590,7 @@ func (s *sheetRows) readRow(se xml.StartElement) (int, []string, error) {
 
 // readCell reads a <c> just started and returns its value as text.
 func (s *sheetRows) readCell(se xml.StartElement, ref string) (string, error) {
-	typ, style := attr(se, "t"), -1
-	if v := attr(se, "s"); v != "" {
-		style, _ = strconv.Atoi(v)
-	}
+	typ, style := attr(se, "t"), atoiOr(attr(se, "s"), -1)
 	var v, inline string
 	hasV, hasF := false, false
 	max := s.w.lim.RecordBytes
