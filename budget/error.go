@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error codes, defined once. Front ends map them to exit statuses and HTTP
@@ -76,10 +77,11 @@ func (e *Error) Quiet() *Error {
 	return e
 }
 
-// Wrap returns an *Error with the given code whose message is msg and whose
-// cause is err (printed after the message).
-func Wrap(code string, err error, msg string) *Error {
-	return &Error{Code: code, Message: msg, Err: err}
+// Wrap returns an *Error with the given code whose message is the
+// formatted text and whose cause is err (printed after it, and found by
+// errors.Is and errors.As).
+func Wrap(code string, err error, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
 // ErrorCode returns the code of the first *Error or *InputError in err's
@@ -113,7 +115,14 @@ type InputError struct {
 	Field    string // domain field the column maps to
 	Value    string
 	Expected string // what would have been accepted, phrased as advice
+	// Err is the cause, when there is one worth testing for with errors.Is
+	// or errors.As (a limit, an amount out of range); it is not printed:
+	// Expected says it in words.
+	Err error
 }
+
+// Unwrap returns the cause.
+func (e *InputError) Unwrap() error { return e.Err }
 
 func (e *InputError) Error() string {
 	var b strings.Builder
@@ -146,8 +155,8 @@ func (e *InputError) Error() string {
 	if e.Field != "" {
 		fmt.Fprintf(&b, " (field %s)", e.Field)
 	}
-	if e.Value != "" || e.Line > 0 {
-		fmt.Fprintf(&b, ": value %q", e.Value)
+	if e.Value != "" || e.Line > 0 && e.Err == nil { // an error with a cause says what it found in Expected
+		fmt.Fprintf(&b, ": value %s", quoteValue(e.Value))
 	}
 	if e.Expected != "" {
 		if strings.HasSuffix(b.String(), ":") {
@@ -158,4 +167,21 @@ func (e *InputError) Error() string {
 		b.WriteString(e.Expected)
 	}
 	return b.String()
+}
+
+// maxShownValue is the most of a value an error message repeats: a message
+// is for a person, and a cell may hold megabytes.
+const maxShownValue = 120
+
+// quoteValue quotes v for a message, cut to maxShownValue bytes (at a rune
+// boundary) with its full length said.
+func quoteValue(v string) string {
+	if len(v) <= maxShownValue {
+		return fmt.Sprintf("%q", v)
+	}
+	cut := maxShownValue
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q... (%d bytes)", v[:cut], len(v))
 }

@@ -80,7 +80,7 @@ func Compute(spec *Spec, t *Table, opt Options) (*Result, error) {
 		pop[i] = math.NaN()
 	}
 	if spec.Population != "" && t.Has(spec.Population) {
-		p, err := t.Numbers(spec.Population)
+		p, err := t.Populations(spec.Population)
 		if err != nil {
 			return nil, err
 		}

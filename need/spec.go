@@ -142,7 +142,7 @@ func ParseSpec(name string, data []byte) (*Spec, error) {
 		return nil, err
 	}
 	if err := s.Validate(); err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "need: spec %s: %w", name, err)
+		return nil, budget.Wrap(budget.EINVALID, err, "need: spec %s", name)
 	}
 	return &s, nil
 }
@@ -196,7 +196,7 @@ func (s *Spec) Validate() error {
 			n = *ind.Normalise
 		}
 		if err := n.validate(); err != nil {
-			return fmt.Errorf("indicator %q: %v", ind.Name, err)
+			return fmt.Errorf("indicator %q: %w", ind.Name, err)
 		}
 	}
 	switch s.Method {

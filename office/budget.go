@@ -346,9 +346,9 @@ func OutputFileError(path, flag string, err error) error {
 	dir := filepath.Dir(path)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		return budget.Wrap(budget.EINVALID, err, fmt.Sprintf("%s %s: the directory %s does not exist: create it or choose another path", flag, path, dir)).Quiet()
+		return budget.Wrap(budget.EINVALID, err, "%s %s: the directory %s does not exist: create it or choose another path", flag, path, dir).Quiet()
 	case errors.Is(err, os.ErrPermission):
-		return budget.Wrap(budget.EINVALID, err, fmt.Sprintf("%s %s: permission denied: the directory %s is not writable (or the file is read-only); choose another path", flag, path, dir)).Quiet()
+		return budget.Wrap(budget.EINVALID, err, "%s %s: permission denied: the directory %s is not writable (or the file is read-only); choose another path", flag, path, dir).Quiet()
 	}
 	return budget.Errorf(budget.EINTERNAL, "%s %s: cannot be written: %w", flag, path, err)
 }

@@ -61,9 +61,9 @@ func inputFileError(path, flag string, err error) error {
 		if !filepath.IsAbs(path) && wd != "" {
 			where = " (relative to " + wd + ")"
 		}
-		return budget.Wrap(budget.EINVALID, err, flag+" "+path+": no such file"+where+": check the path").Quiet()
+		return budget.Wrap(budget.EINVALID, err, "%s", flag+" "+path+": no such file"+where+": check the path").Quiet()
 	case errors.Is(err, fs.ErrPermission):
-		return budget.Wrap(budget.EINVALID, err, flag+" "+path+": permission denied: make the file readable or copy it somewhere you can read").Quiet()
+		return budget.Wrap(budget.EINVALID, err, "%s", flag+" "+path+": permission denied: make the file readable or copy it somewhere you can read").Quiet()
 	}
 	return budget.Errorf(budget.EINVALID, "%s %s: cannot be read: %w", flag, path, err)
 }

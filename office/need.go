@@ -111,6 +111,8 @@ func (o *Office) RunIndex(ctx context.Context, opt IndexRunOptions) (*IndexRun, 
 		// find it, which is usually a typo
 		if _, err := o.Store.Layer(ctx, opt.Layer); budget.ErrorCode(err) == budget.ENOTFOUND {
 			out.Note = fmt.Sprintf("the store has no layer %q (have: %s); analyze places a run through a stored layer of that name: import it with budgetlens geo import FILE --layer %s", opt.Layer, o.layerNames(ctx), opt.Layer)
+		} else {
+			out.Note = o.coverageNote(ctx, tab, opt.Layer)
 		}
 	}
 	if opt.Out != "" {
@@ -451,6 +453,9 @@ type ImportedIndicators struct {
 	Areas   int
 	Hash    string
 	Skipped []string // text columns left out
+	// Note says how many of the table's ids are areas of the stored layer
+	// of that name, when some are not ("0 of 6 ids in layer tracts").
+	Note string
 }
 
 // ImportIndicators stores the numeric columns of an indicator table for a
@@ -483,7 +488,29 @@ func (o *Office) ImportIndicators(ctx context.Context, opt IndicatorImport) (*Im
 	if err != nil {
 		return nil, err
 	}
-	return &ImportedIndicators{ID: id, Set: set, Areas: len(tab.Areas), Hash: tab.Hash, Skipped: skipped}, nil
+	return &ImportedIndicators{ID: id, Set: set, Areas: len(tab.Areas), Hash: tab.Hash, Skipped: skipped,
+		Note: o.coverageNote(ctx, tab, opt.Layer)}, nil
+}
+
+// coverageNote says how many of a table's ids are areas of a stored layer,
+// when some are not ("0 of 6 ids in layer tracts"); "" when all are, or
+// when the layer is not stored.
+func (o *Office) coverageNote(ctx context.Context, tab *need.Table, layer string) string {
+	if layer == "" {
+		return ""
+	}
+	l, err := o.Store.Layer(ctx, layer)
+	if err != nil {
+		return ""
+	}
+	ids := make([]string, len(l.Areas))
+	for i, a := range l.Areas {
+		ids[i] = a.ID
+	}
+	if c := tab.Coverage(layer, ids); c.Matched < c.IDs {
+		return fmt.Sprintf("%s; analyze finds only those", c)
+	}
+	return ""
 }
 
 // CheckOutput makes sure the file named with flag can be written before

@@ -60,3 +60,9 @@ set -e
 /tmp/budgetlens-testreport < /tmp/budgetlens-test.json | tee /tmp/budgetlens-test.log
 report_rc=${PIPESTATUS[0]}
 if [ "$test_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then exit 1; fi
+# Every fuzz target's seeds (real files and the generated attack files) ran
+# above; in CI each target also fuzzes briefly. A longer run: scripts/fuzz.sh.
+if [ "${CI:-}" = true ] || [ -n "${BUDGETLENS_FUZZTIME:-}" ]; then
+  echo "test.sh: fuzzing each target for ${BUDGETLENS_FUZZTIME:-3s}"
+  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} scripts/fuzz.sh
+fi

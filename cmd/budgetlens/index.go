@@ -588,6 +588,9 @@ skipped unless named in --columns, where any non-number is an error.`,
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "import %d: %d values for %d areas of layer %s, period %s (sha256 %s)\n", r.ID, len(r.Set.Values), r.Areas, layer, period, r.Hash[:12])
+				if r.Note != "" {
+					fmt.Fprintln(cmd.ErrOrStderr(), "note: "+r.Note)
+				}
 				if len(r.Skipped) > 0 {
 					fmt.Fprintf(cmd.OutOrStdout(), "skipped %d text columns: %s\n", len(r.Skipped), strings.Join(r.Skipped, ", "))
 				}

@@ -37,7 +37,7 @@ func TestIndexCES4(t *testing.T) {
 	}
 	pc, prows := fixture.ReadCSV(t, in)
 	for _, r := range prows {
-		got, err1 := strconv.ParseFloat(score[r[pc["Census Tract"]]], 64)
+		got, err1 := strconv.ParseFloat(score["0"+r[pc["Census Tract"]]], 64) // tract GEOIDs come out with their 11 digits
 		want, err2 := strconv.ParseFloat(r[pc["CES 4.0 Score"]], 64)
 		if err1 != nil || err2 != nil || math.Abs(got-want) > 0.01 {
 			t.Fatalf("tract %s: score %q, published %q", r[pc["Census Tract"]], score[r[pc["Census Tract"]]], r[pc["CES 4.0 Score"]])
@@ -123,7 +123,7 @@ func TestIndexCES3(t *testing.T) {
 		t.Fatalf("compare: %q", stdout)
 	}
 	code, stdout, _ = run(t, "--db", db, "index", "compare", "1", "2", "--area", "6037204920")
-	if code != 0 || !strings.Contains(stdout, "run 1 (ces3 3.0): 6037204920: SB 535") || !strings.Contains(stdout, "run 2 (percentile-average 1): 6037204920:") || !strings.Contains(stdout, "normalised A") {
+	if code != 0 || !strings.Contains(stdout, "run 1 (ces3 3.0): 06037204920: SB 535") || !strings.Contains(stdout, "run 2 (percentile-average 1): 06037204920:") || !strings.Contains(stdout, "normalised A") {
 		t.Fatalf("compare --area: %q", stdout)
 	}
 }

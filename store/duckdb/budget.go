@@ -7,6 +7,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -141,7 +142,7 @@ func (s *Store) importTx(ctx context.Context, conn *sql.Conn, b *budget.Batch) (
 	}
 
 	if len(b.LineItems) >= bulkThreshold {
-		if err := bulkLineItems(ctx, conn, j.ID, b.LineItems, func(l *budget.LineItem) int64 {
+		if err := s.bulkLineItems(ctx, conn, j.ID, b.LineItems, func(l *budget.LineItem) int64 {
 			return ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}]
 		}); err != nil {
 			return run, err
@@ -222,13 +223,31 @@ var lineItemColumns = `{'slice_id': 'BIGINT', 'jurisdiction': 'VARCHAR', 'fy_sta
 	'area_code': 'VARCHAR', 'area_layer': 'VARCHAR'}`
 
 // bulkLineItems writes items to a temporary CSV and inserts them with
-// read_csv on conn (inside the caller's transaction).
-func bulkLineItems(ctx context.Context, conn *sql.Conn, jurisdiction string, items []budget.LineItem, slice func(*budget.LineItem) int64) error {
-	f, err := os.CreateTemp("", "budgetlens-items-*.csv")
+// read_csv on conn (inside the caller's transaction). The file lives beside
+// the store (see tempFile) and is removed on every return; a process killed
+// mid-import leaves it for the next Open to sweep.
+func (s *Store) bulkLineItems(ctx context.Context, conn *sql.Conn, jurisdiction string, items []budget.LineItem, slice func(*budget.LineItem) int64) error {
+	f, err := s.tempFile()
 	if err != nil {
 		return fmt.Errorf("store: unable to create a temporary file: %w", err)
 	}
 	defer os.Remove(f.Name())
+	if err := writeItemsCSV(f, jurisdiction, items, slice); err != nil {
+		f.Close()
+		return fmt.Errorf("store: unable to write a temporary file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("store: unable to write a temporary file: %w", err)
+	}
+	q := `INSERT INTO line_items SELECT * FROM read_csv(?, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ` + lineItemColumns + `)`
+	if _, err := conn.ExecContext(ctx, q, f.Name()); err != nil {
+		return fmt.Errorf("store: unable to load line items: %w", err)
+	}
+	return nil
+}
+
+// writeItemsCSV writes the line items in the column order of line_items.
+func writeItemsCSV(f io.Writer, jurisdiction string, items []budget.LineItem, slice func(*budget.LineItem) int64) error {
 	w := bufio.NewWriterSize(f, 1<<20)
 	buf := make([]byte, 0, 512)
 	for i := range items {
@@ -251,20 +270,11 @@ func bulkLineItems(ctx context.Context, conn *sql.Conn, jurisdiction string, ite
 		buf = appendCSVField(buf, l.Area)
 		buf = appendCSVField(buf, l.AreaLayer)
 		buf = append(buf, '\n')
-		w.Write(buf)
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("store: unable to write a temporary file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	q := `INSERT INTO line_items SELECT * FROM read_csv(?, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ` + lineItemColumns + `)`
-	if _, err := conn.ExecContext(ctx, q, f.Name()); err != nil {
-		return fmt.Errorf("store: unable to load line items: %w", err)
-	}
-	return nil
+	return w.Flush()
 }
 
 // appendCSVField appends ",v", quoting v when it holds a comma, quote,

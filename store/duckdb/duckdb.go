@@ -31,6 +31,8 @@ type Store struct {
 	db       *sql.DB
 	path     string
 	readOnly bool
+	// onTemp, when set (tests), is told the name of each temporary file.
+	onTemp func(name string)
 }
 
 var _ store.Store = (*Store)(nil)
@@ -99,8 +101,12 @@ func open(path string, readOnly bool) (*Store, error) {
 			db.Close()
 			return nil, budget.Errorf(eOUTDATED, "store %s needs migrations %s", path, strings.Join(pending, ", "))
 		}
+		// a read-only open succeeds only when no process holds the store
+		// for writing, so no import is running: its leftovers can go
+		s.sweepTemp()
 		return s, nil
 	}
+	s.sweepTemp() // DuckDB's lock is held: no other process is importing here
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, err

@@ -23,7 +23,7 @@ func OpenError(path string, err error) error {
 	case serr == nil && fi.IsDir():
 		return budget.Errorf(budget.EINVALID, "store %s is a directory: --db takes the store's file name (for example %s)", path, filepath.Join(path, DefaultPath))
 	case serr == nil && fi.Size() > 0 && !isDuckDBFile(path):
-		return budget.Wrap(budget.EINVALID, err, "store "+path+" is not a budgetlens store (it is not a DuckDB database file): check --db, or give a new file name to create a store").Quiet()
+		return budget.Wrap(budget.EINVALID, err, "%s", "store "+path+" is not a budgetlens store (it is not a DuckDB database file): check --db, or give a new file name to create a store").Quiet()
 	case serr == nil:
 		if pid, ok := lockHolder(path); ok {
 			who := "another process"
@@ -32,11 +32,11 @@ func OpenError(path string, err error) error {
 			} else {
 				who += " (PID " + itoa(pid) + ")"
 			}
-			return budget.Wrap(budget.ECONFLICT, err, "store "+path+" is in use by "+who+": wait for it to finish, then run the command again").Quiet()
+			return budget.Wrap(budget.ECONFLICT, err, "%s", "store "+path+" is in use by "+who+": wait for it to finish, then run the command again").Quiet()
 		}
 		if f, oerr := os.OpenFile(path, os.O_RDWR, 0); oerr != nil {
 			if errors.Is(oerr, fs.ErrPermission) || errors.Is(oerr, syscall.EROFS) {
-				return budget.Wrap(budget.EFORBIDDEN, err, "store "+path+" cannot be opened for writing (permission denied): give a --db in a directory you can write to").Quiet()
+				return budget.Wrap(budget.EFORBIDDEN, err, "%s", "store "+path+" cannot be opened for writing (permission denied): give a --db in a directory you can write to").Quiet()
 			}
 		} else {
 			f.Close()
@@ -47,10 +47,10 @@ func OpenError(path string, err error) error {
 			return budget.Errorf(budget.EINVALID, "store %s: the directory %s does not exist: create it or give another --db", path, dir)
 		}
 		if d, derr := os.Stat(dir); derr == nil && d.Mode().Perm()&0o200 == 0 || errors.Is(err, fs.ErrPermission) {
-			return budget.Wrap(budget.EFORBIDDEN, err, "store "+path+" cannot be created (permission denied): give a --db in a directory you can write to").Quiet()
+			return budget.Wrap(budget.EFORBIDDEN, err, "%s", "store "+path+" cannot be created (permission denied): give a --db in a directory you can write to").Quiet()
 		}
 	}
-	return budget.Wrap(budget.EINTERNAL, err, "store: unable to open "+path)
+	return budget.Wrap(budget.EINTERNAL, err, "store: unable to open %s", path)
 }
 
 // isDuckDBFile reports whether the file starts as a DuckDB database does:
