@@ -254,7 +254,7 @@ func syntaxErr(file string, e *tabular.SyntaxError) error {
 
 // appendCSVField appends b to dst, quoted for CSV when needed.
 func appendCSVField(dst, b []byte) []byte {
-	if bytes.IndexAny(b, ",\"\r\n") < 0 {
+	if !bytes.ContainsAny(b, ",\"\r\n") {
 		return append(dst, b...)
 	}
 	dst = append(dst, '"')

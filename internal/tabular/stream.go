@@ -218,7 +218,10 @@ func (s *Stream) cut(n int) *Block {
 	b := &Block{Data: s.buf[:n:n], FirstLine: s.line, buf: s.buf[:0]}
 	s.line += bytes.Count(b.Data, []byte{'\n'})
 	rest := s.buf[n:]
-	nb, _ := s.pool.Get().([]byte)
+	var nb []byte
+	if p, ok := s.pool.Get().(*[]byte); ok {
+		nb = *p
+	}
 	if cap(nb) < len(rest)+s.opt.BlockSize {
 		nb = make([]byte, 0, len(rest)+s.opt.BlockSize+s.opt.BlockSize/4)
 	}
@@ -233,7 +236,8 @@ func (s *Stream) cut(n int) *Block {
 // used afterwards.
 func (s *Stream) Release(b *Block) {
 	if b != nil && cap(b.buf) >= s.opt.BlockSize {
-		s.pool.Put(b.buf)
+		buf := b.buf
+		s.pool.Put(&buf)
 		b.buf, b.Data = nil, nil
 	}
 }

@@ -472,15 +472,14 @@ func (w *workbook) openSheet(name string) (*sheetRows, error) {
 
 // sheetRows streams the rows of one sheet.
 type sheetRows struct {
-	w       *workbook
-	rc      io.ReadCloser
-	x       *xmlScan
-	sheet   string
-	row     int // last row number
-	cells   []string
-	done    bool
-	inData  bool
-	started bool
+	w      *workbook
+	rc     io.ReadCloser
+	x      *xmlScan
+	sheet  string
+	row    int // last row number
+	cells  []string
+	done   bool
+	inData bool
 }
 
 func (s *sheetRows) Close() error { return s.rc.Close() }

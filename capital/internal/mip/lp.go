@@ -447,15 +447,6 @@ func (s *lp) duals() []float64 {
 	return y
 }
 
-// objective returns cost·x over the structural variables.
-func (s *lp) objective() float64 {
-	v := 0.0
-	for j := 0; j < s.n; j++ {
-		v += s.cost[j] * s.x[j]
-	}
-	return v
-}
-
 // alphaOf returns rho·column_j.
 func (s *lp) alphaOf(j int) float64 {
 	if j >= s.n {
