@@ -44,7 +44,7 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 		newInitCmd(e), newImportCmd(e), newLsCmd(e), newTotalsCmd(e), newExportCmd(e),
 		newGeoCmd(e), newIndexCmd(e), newEventsCmd(e), newMetricsCmd(e),
 		newAnalyzeCmd(e), newReportCmd(e), newDemoCmd(e), newVersionCmd(e),
-		newPhaseCmd(e),
+		newPhaseCmd(e), newServeCmd(e),
 	} {
 		root.AddCommand(c)
 	}
