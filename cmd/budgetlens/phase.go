@@ -3,8 +3,8 @@ package main
 import (
 	"context"
 	"encoding/csv"
-	"io"
 	"fmt"
+	"io"
 	"os"
 	"os/user"
 	"strconv"

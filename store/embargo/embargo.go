@@ -540,7 +540,9 @@ func (e *Store) Dataset(ctx context.Context, kind, name string) (*analysis.Datas
 func (e *Store) SaveLayer(context.Context, *geo.Layer) error { return readOnly() }
 
 // Layer returns a stored layer.
-func (e *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) { return e.s.Layer(ctx, name) }
+func (e *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
+	return e.s.Layer(ctx, name)
+}
 
 // Layers lists the stored layers.
 func (e *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) { return e.s.Layers(ctx) }
@@ -584,4 +586,6 @@ func (e *Store) IndicatorMeta(ctx context.Context) ([]need.IndicatorMeta, error)
 func (e *Store) SetSetting(context.Context, string, []byte) error { return readOnly() }
 
 // Setting returns a stored setting.
-func (e *Store) Setting(ctx context.Context, key string) ([]byte, error) { return e.s.Setting(ctx, key) }
+func (e *Store) Setting(ctx context.Context, key string) ([]byte, error) {
+	return e.s.Setting(ctx, key)
+}
