@@ -416,6 +416,9 @@ func (s *Server) apiLineItems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if limit < 1 || limit > 1000 {
+		return budget.Errorf(budget.EINVALID, "limit %d: give 1 to 1000 rows per page", limit)
+	}
 	page, err := v.o.LineItems(r.Context(), office.LineItemQuery{
 		Filter: office.BudgetFilter{FiscalYear: p.FY.Label(), Phase: string(p.Phase), Kind: string(budget.Expenditure), Department: q.Get("department"), Program: q.Get("program")},
 		Fund:   q.Get("fund"), Account: q.Get("account"), Q: q.Get("q"), Sort: q.Get("sort"), Limit: limit, Cursor: q.Get("cursor")})
