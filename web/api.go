@@ -452,7 +452,11 @@ func (s *Server) explorerRows(r *http.Request) (*view, phaseRef, *phaseRef, []Ex
 	var cmpRef *phaseRef
 	cmp := map[string]int64{}
 	if c := q.Get("compare"); c != "" {
-		cp, err := v.pickPhase(ctx, q.Get("compare_fy"), c)
+		cfy := q.Get("compare_fy")
+		if cfy == "" {
+			cfy = p.FY.Label()
+		}
+		cp, err := v.pickPhase(ctx, cfy, c)
 		if err != nil {
 			return nil, p, nil, nil, err
 		}
