@@ -207,6 +207,16 @@ func axeSource(t *testing.T) string {
 func TestAccessibility(t *testing.T) {
 	axe := axeSource(t)
 	ctx, _ := newBrowser(t)
+	// the audit can fail: a page with an unlabelled input and an image
+	// without text has violations
+	bad := "data:text/html,<html><body><h1>x</h1><img src='x.png'><input id=q></body></html>"
+	if err := chromedp.Do(ctx, chromedp.Navigate(bad)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axe+`;axe.run(document).then(r => r.violations.map(v => v.id))`, chromedp.EvalAwaitPromise))
+	if err != nil || !strings.Contains(string(res), "image-alt") || !strings.Contains(string(res), "label") {
+		t.Fatalf("axe on a broken page found %s (%v): the audit cannot fail", res, err)
+	}
 	pages := []string{"/", "/map", "/map?layer=neighborhood_councils&measure=gap", "/map?layer=tracts", "/budget", "/budget?department=82&compare=2021-22+proposed",
 		"/requests", "/methods", "/areas/council_districts/9", "/no-such-page"}
 	for _, public := range []bool{false, true} {
