@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/pprof"
+	"syscall"
 
 	"github.com/budgetlens/budgetlens"
 	"github.com/budgetlens/budgetlens/city"
@@ -69,7 +71,9 @@ phases the city has published, and then serves the dashboard and the API
 			if noServe {
 				return nil
 			}
-			return e.serve(cmd, so, res.Store)
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return e.serve(ctx, cmd, so, res.Store)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "budgetlens-demo", "directory of the demo store and reports")

@@ -53,15 +53,17 @@ the same time; a command that writes (import, phase release, ...) is refused
 while the server runs, with a message naming it.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.serve(cmd, o, e.dbPath())
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return e.serve(ctx, cmd, o, e.dbPath())
 		},
 	}
 	addServeFlags(cmd, &o)
 	return cmd
 }
 
-// serve opens the store read-only and serves it until interrupted.
-func (e *env) serve(cmd *cobra.Command, o serveOptions, path string) error {
+// serve opens the store read-only and serves it until ctx is done.
+func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, path string) error {
 	if err := web.CheckAddr(o.addr, o.public); err != nil {
 		return err
 	}
@@ -91,8 +93,6 @@ func (e *env) serve(cmd *cobra.Command, o serveOptions, path string) error {
 		return err
 	}
 	defer s.Close()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	off, err := office.New(ctx, s, p)
 	if err != nil {
 		return err

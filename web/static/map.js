@@ -125,6 +125,7 @@
     }).addTo(map);
     map.fitBounds(layerGroup.getBounds());
     drawLegend();
+    el.setAttribute("data-ready-ms", String(Math.round(performance.now())));
     el.setAttribute("data-ready", "1");
     if (d.area) {
       var hits = find(d.area);
