@@ -36,6 +36,7 @@ type route struct {
 	action  Action
 	page    bool
 	doc     *apiDoc
+	cache   bool // answers are kept (see respcache.go)
 	handle  func(http.ResponseWriter, *http.Request) error
 }
 
@@ -52,10 +53,10 @@ var (
 
 func (s *Server) register() {
 	api := func(pattern string, doc *apiDoc, h func(http.ResponseWriter, *http.Request) error) {
-		s.add(&route{pattern: pattern, action: ActionRead, doc: doc, handle: h})
+		s.add(&route{pattern: pattern, action: ActionRead, doc: doc, handle: h, cache: true})
 	}
 	page := func(pattern string, h func(http.ResponseWriter, *http.Request) error) {
-		s.add(&route{pattern: pattern, action: ActionRead, page: true, handle: h})
+		s.add(&route{pattern: pattern, action: ActionRead, page: true, handle: h, cache: true})
 	}
 	s.add(&route{pattern: "/healthz", action: ActionOperate, doc: &apiDoc{Tag: "operations", Summary: "Liveness: the process answers", Body: Status{}}, handle: s.apiHealth})
 	s.add(&route{pattern: "/readyz", action: ActionOperate, doc: &apiDoc{Tag: "operations", Summary: "Readiness: the store answers and the first analyses are computed (503 until then)", Body: Status{}}, handle: s.apiReady})
@@ -116,7 +117,11 @@ func (s *Server) add(rt *route) {
 			s.problem(w, r, err)
 			return
 		}
-		if err := rt.handle(w, r); err != nil {
+		h := rt.handle
+		if rt.cache {
+			h = func(w http.ResponseWriter, r *http.Request) error { return s.cachedRoute(w, r, rt.handle) }
+		}
+		if err := h(w, r); err != nil {
 			if rt.page {
 				s.pageError(w, r, err)
 			} else {

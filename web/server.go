@@ -62,6 +62,7 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []*route
 	cache   *cache
+	answers *respCache
 	pages   *pages
 	handler http.Handler
 
@@ -85,7 +86,7 @@ func New(opt Options) (*Server, error) {
 	if opt.Reps == 0 {
 		opt.Reps = 999
 	}
-	s := &Server{opt: opt, full: opt.Office, public: opt.Office.Public(), log: opt.Logger, mux: http.NewServeMux(), cache: newCache()}
+	s := &Server{opt: opt, full: opt.Office, public: opt.Office.Public(), log: opt.Logger, mux: http.NewServeMux(), cache: newCache(), answers: newRespCache()}
 	var err error
 	if s.pages, err = newPages(); err != nil {
 		return nil, err

@@ -22,7 +22,8 @@
 //
 // Deny by default: a phase is shown only when the store records it as
 // released. The state is read from the store on every call, so a hold takes
-// effect on the next read. Every write is refused (EFORBIDDEN): the public
+// effect on the next read (once only when the store is open read-only, as
+// serve opens DuckDB: then no process can change it). Every write is refused (EFORBIDDEN): the public
 // view is read-only.
 package embargo
 
@@ -31,6 +32,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
@@ -42,12 +44,25 @@ import (
 // Store is the public, read-only view of a store.
 type Store struct {
 	s store.Store
+	// frozen: the underlying store was opened read-only (DuckDB then keeps
+	// every writer out while it is open), so its release state cannot
+	// change and is read once.
+	frozen bool
+	once   sync.Once
+	st     *state
+	err    error
 }
 
 var _ store.Store = (*Store)(nil)
 
-// Wrap returns the public view of s. Closing the view closes s.
-func Wrap(s store.Store) *Store { return &Store{s: s} }
+// Wrap returns the public view of s. Closing the view closes s. When s
+// reports that it was opened read-only (a ReadOnly() bool method, as
+// store/duckdb has), nobody can release or hold a phase while it is open,
+// and the release state is read once; otherwise it is read on every call.
+func Wrap(s store.Store) *Store {
+	ro, ok := s.(interface{ ReadOnly() bool })
+	return &Store{s: s, frozen: ok && ro.ReadOnly()}
+}
 
 // key identifies a phase for lookups.
 type key struct {
@@ -65,6 +80,14 @@ type state struct {
 }
 
 func (e *Store) state(ctx context.Context) (*state, error) {
+	if e.frozen {
+		e.once.Do(func() { e.st, e.err = e.readState(context.WithoutCancel(ctx)) })
+		return e.st, e.err
+	}
+	return e.readState(ctx)
+}
+
+func (e *Store) readState(ctx context.Context) (*state, error) {
 	ps, err := e.s.PhaseReleases(ctx)
 	if err != nil {
 		return nil, err
