@@ -51,6 +51,7 @@ func main() {
 	db := flag.String("db", "", "demo store (built afresh when empty)")
 	duration := flag.Duration("duration", 30*time.Second, "length of each attack")
 	clients := flag.Int("clients", 100, "concurrent clients")
+	rate := flag.Int("rate", 1000, "requests per second of the paced run (all clients together)")
 	flag.Parse()
 	log.SetFlags(0)
 	path := *db
@@ -126,21 +127,29 @@ func main() {
 	for _, t := range targets {
 		paths = append(paths, t.path)
 	}
-	fmt.Printf("## Web server (`bench/web/run.sh`)\n\n%d concurrent clients on loopback, %s each, round-robin over %d targets, as fast as they answer; the server and the load generator share the machine's 2 cores.\n\n", *clients, *duration, len(targets))
-	fmt.Println("| server | requests/s | p50 | p99 | max | errors |")
-	fmt.Println("|---|---|---|---|---|---|")
-	m := attack(base, paths, *clients, *duration)
-	p := attack(peerBase, peerTargets, *clients, *duration)
-	row := func(name string, m *vegeta.Metrics) {
-		fmt.Printf("| %s | %.0f | %.1f ms | %.1f ms | %.1f ms | %d of %d |\n", name, m.Throughput, ms(m.Latencies.P50), ms(m.Latencies.P99), ms(m.Latencies.Max),
+	fmt.Printf("## Web server (`bench/web/run.sh`)\n\n%d concurrent clients on loopback, %s per run, round-robin over %d targets (overview page and API, the map layer of 99 areas as GeoJSON, budget explorer page and API, area profile API and page), "+
+		"with gzip; the server, the load generator and the peer share the machine's 2 cores (and the machine with other work). Paced: %d requests per second in all; saturated: each client sends its next request as soon as the last is answered.\n\n", *clients, *duration, len(targets), *rate)
+	fmt.Println("| run | server | requests/s | p50 | p99 | max | errors |")
+	fmt.Println("|---|---|---|---|---|---|---|")
+	row := func(run, name string, m *vegeta.Metrics) {
+		fmt.Printf("| %s | %s | %.0f | %.1f ms | %.1f ms | %.1f ms | %d of %d |\n", run, name, m.Throughput, ms(m.Latencies.P50), ms(m.Latencies.P99), ms(m.Latencies.Max),
 			m.Requests-uint64(m.StatusCodes["200"]), m.Requests)
 	}
-	row("budgetlens (public mode)", m)
-	row("peer: http.FileServer, same bytes", p)
-	fmt.Printf("\nbudgetlens p99 / peer p99: %.1fx; requests per second, budgetlens / peer: %.2f. p99 target under 50 ms: %s.\n",
+	pm := attack(base, paths, *clients, *duration, *rate)
+	pp := attack(peerBase, peerTargets, *clients, *duration, *rate)
+	row("paced", "budgetlens (public mode)", pm)
+	row("paced", "peer: http.FileServer, same bytes (not compressed)", pp)
+	m := attack(base, paths, *clients, *duration, 0)
+	p := attack(peerBase, peerTargets, *clients, *duration, 0)
+	row("saturated", "budgetlens (public mode)", m)
+	row("saturated", "peer: http.FileServer, same bytes (not compressed)", p)
+	fmt.Printf("\nPaced at %d/s: budgetlens p99 %.1f ms (target under 50 ms: %s), peer %.1f ms.", *rate, ms(pm.Latencies.P99), verdict(ms(pm.Latencies.P99) < 50 && pm.Success == 1), ms(pp.Latencies.P99))
+	fmt.Printf(" Saturated: budgetlens p99 / peer p99 %.1fx; requests per second, budgetlens / peer %.2f; budgetlens p99 under 50 ms: %s.\n",
 		ms(m.Latencies.P99)/ms(p.Latencies.P99), m.Throughput/p.Throughput, verdict(ms(m.Latencies.P99) < 50 && m.Success == 1))
-	if len(m.Errors) > 0 {
-		fmt.Printf("errors: %v\n", m.Errors)
+	for _, x := range []*vegeta.Metrics{pm, m} {
+		if len(x.Errors) > 0 {
+			fmt.Printf("errors: %v\n", x.Errors)
+		}
 	}
 
 	fmt.Printf("\nFirst load of each page, bytes transferred with gzip (HTML, CSS, scripts, images and the data the page fetches):\n\n| page | bytes | under 1 MB |\n|---|---|---|\n")
@@ -164,14 +173,16 @@ func verdict(ok bool) string {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-func attack(base string, paths []string, clients int, d time.Duration) *vegeta.Metrics {
+// attack sends requests from clients workers for d: rate requests per
+// second in all, or as fast as they are answered when rate is 0.
+func attack(base string, paths []string, clients int, d time.Duration, rate int) *vegeta.Metrics {
 	var ts []vegeta.Target
 	for _, p := range paths {
 		ts = append(ts, vegeta.Target{Method: "GET", URL: base + p, Header: http.Header{"Accept-Encoding": {"gzip"}}})
 	}
 	a := vegeta.NewAttacker(vegeta.Workers(uint64(clients)), vegeta.MaxWorkers(uint64(clients)), vegeta.Connections(clients), vegeta.KeepAlive(true), vegeta.Timeout(10*time.Second))
 	var m vegeta.Metrics
-	for res := range a.Attack(vegeta.NewStaticTargeter(ts...), vegeta.Rate{Freq: 0, Per: time.Second}, d, "web") {
+	for res := range a.Attack(vegeta.NewStaticTargeter(ts...), vegeta.Rate{Freq: rate, Per: time.Second}, d, "web") {
 		m.Add(res)
 	}
 	m.Close()
