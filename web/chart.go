@@ -46,8 +46,8 @@ func barChart(id, title string, bars []bar, ref float64, refLabel string, format
 	for i, br := range bars {
 		y := top + float64(i)*rowH
 		label := br.Label
-		if r := []rune(label); len(r) > 34 {
-			label = string(r[:33]) + "…"
+		if r := []rune(label); len(r) > 30 {
+			label = string(r[:29]) + "…"
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" text-anchor="end" class="chart-label">%s</text>`, labelW-8, y+rowH/2+4, esc(label))
 		if math.IsNaN(br.Value) {
