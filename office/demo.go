@@ -79,6 +79,7 @@ func Demo(ctx context.Context, opt DemoOptions) (*DemoResult, error) {
 		run  func(context.Context) error
 	}{
 		{"import budget", b.extractAndImport},
+		{"release the published phases", b.releasePublished},
 		{"import geography", b.geography},
 		{"need index", b.needIndex},
 		{"synthetic service requests (generate + locate)", b.serviceRequests},

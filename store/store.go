@@ -21,6 +21,7 @@ type Store interface {
 	NeedStore
 	AnalysisStore
 	SettingsStore
+	ReleaseStore
 	Close() error
 }
 

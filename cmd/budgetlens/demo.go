@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"runtime/pprof"
+	"syscall"
 
 	"github.com/budgetlens/budgetlens"
 	"github.com/budgetlens/budgetlens/office"
@@ -16,6 +18,7 @@ func newDemoCmd(e *env) *cobra.Command {
 	o := office.DemoOptions{Data: budgetlens.DemoFS, Open: createStore}
 	var dir, cpuProf string
 	var noServe, timings bool
+	var so serveOptions
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Build the Los Angeles FY2021-22 demo store, analyse it and write the council report",
@@ -28,8 +31,10 @@ index over LA census tracts placed by their points, ACS 2015-19 population
 groups, and about 1,000,000 SYNTHETIC MyLA311 service requests generated from a
 seed and weighted by tract population. It saves the profile in the store,
 attributes every dollar, analyses the proposed budget by council district and
-writes report.html, report.xlsx and (with Chromium) report.pdf. There is no
-dashboard yet: --no-serve is accepted and the command stops after the files.`,
+writes report.html, report.xlsx and (with Chromium) report.pdf, releases the
+phases the city has published, and then serves the dashboard and the API
+(budgetlens serve; --addr, default 127.0.0.1:8080) until Ctrl-C. With
+--no-serve it stops after the files.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cpuProf != "" {
@@ -62,13 +67,20 @@ dashboard yet: --no-serve is accepted and the command stops after the files.`,
 					fmt.Fprintf(cmd.OutOrStdout(), "stage %-50s %6.2f s\n", st.Name, st.Seconds)
 				}
 			}
-			return nil
+			if noServe {
+				return nil
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return e.serve(ctx, cmd, so, res.Store)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "budgetlens-demo", "directory of the demo store and reports")
 	cmd.Flags().IntVar(&o.Requests, "requests", 1_000_000, "number of synthetic service requests")
 	cmd.Flags().Uint64Var(&o.Seed, "seed", 2021, "seed of the synthetic service requests")
-	cmd.Flags().BoolVar(&noServe, "no-serve", false, "stop after writing the files (there is no dashboard yet, so the demo always stops)")
+	cmd.Flags().BoolVar(&noServe, "no-serve", false, "stop after writing the files instead of serving the dashboard")
+	cmd.Flags().StringVar(&so.addr, "addr", "127.0.0.1:8080", "address the dashboard listens on (loopback only)")
+	so.reps, so.logFormat = 999, "text"
 	cmd.Flags().BoolVar(&o.NoPDF, "no-pdf", false, "skip the PDF")
 	cmd.Flags().IntVar(&o.Reps, "reps", 999, "bootstrap replicates and LISA permutations")
 	cmd.Flags().BoolVar(&timings, "timings", false, "print the time of each stage")

@@ -26,6 +26,9 @@ func OpenError(path string, err error) error {
 		return budget.Wrap(budget.EINVALID, err, "%s", "store "+path+" is not a budgetlens store (it is not a DuckDB database file): check --db, or give a new file name to create a store").Quiet()
 	case serr == nil:
 		if pid, ok := lockHolder(path); ok {
+			if sv, ok := servingBy(path, pid); ok {
+				return budget.Wrap(budget.ECONFLICT, err, "%s", servingText(path, sv)).Quiet()
+			}
 			who := "another process"
 			if exe, err := os.Readlink(filepath.Join("/proc", itoa(pid), "exe")); err == nil {
 				who += " (" + exe + ", PID " + itoa(pid) + ")"

@@ -31,6 +31,7 @@ func suites() []suite {
 		{"need", needSuite},
 		{"need-indicators", indicatorSuite},
 		{"analysis", analysisSuite},
+		{"release", releaseSuite},
 	}
 }
 
