@@ -81,6 +81,10 @@ type Input struct {
 	// UnitsDemand is the service demand by position in Units (optional;
 	// without it demand rules fall back over the units).
 	UnitsDemand map[string][]float64
+	// CodeLayers are the layers whose area ids line items carry as their
+	// own codes (Item.AreaLayer) when that is not Layer: rows coded by them
+	// are placed in Layer's areas lying in the coded area.
+	CodeLayers []*geo.Layer
 
 	Tiers  int    // default 5
 	Reps   int    // bootstrap replicates (default 999; negative: none)
@@ -93,9 +97,6 @@ type Input struct {
 func Analyze(in *Input) (*Result, error) {
 	if in.Layer == nil || len(in.Layer.Areas) == 0 {
 		return nil, budget.Errorf(budget.EINVALID, "analysis needs an area layer with areas")
-	}
-	if in.Run == nil {
-		return nil, budget.Errorf(budget.EINVALID, "analysis needs a need-index run (budgetlens index run)")
 	}
 	if in.Rules == nil {
 		return nil, budget.Errorf(budget.EINVALID, "analysis needs attribution rules")
@@ -119,6 +120,10 @@ func Analyze(in *Input) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkPopulation(fr); err != nil {
+		return nil, err
+	}
+	in.Tiers = fr.Tiers
 	var sum int64
 	for _, li := range in.Items {
 		sum += li.AmountCents
@@ -129,6 +134,9 @@ func Analyze(in *Input) (*Result, error) {
 	areas := attribute.NewAreas(in.Layer, in.Index)
 	areas.Population = fr.Population
 	areas.Demand = demand(in)
+	for _, l := range in.CodeLayers {
+		areas.CodesOfLayer(l)
+	}
 	items := LineItems(in.Items)
 	att, err := attribute.Attribute(items, in.Rules, areas)
 	if err != nil {
@@ -139,6 +147,7 @@ func Analyze(in *Input) (*Result, error) {
 		Notes: []string{},
 	}
 	res.Totals = totals(att, in.PhaseTotal, len(in.Items))
+	res.City = cityRow(fr, att.ByArea)
 	topArea := make([]bool, len(in.Layer.Areas))
 	for i, t := range fr.Tier {
 		topArea[i] = t == in.Tiers
@@ -184,16 +193,67 @@ func Analyze(in *Input) (*Result, error) {
 	}
 	res.Provenance = Provenance{
 		Version: budget.Version, Rules: in.Rules.Name, RulesVersion: in.Rules.Version, RulesHash: in.Rules.Hash,
-		NeedRun: in.Run.ID, NeedSpec: in.Run.Spec, NeedVersion: in.Run.SpecVersion, NeedHash: in.Run.SpecHash, NeedLayer: in.Run.Layer,
 		Mapping: fr.Mapping, PopSource: fr.PopulationSource, Seed: in.Seed, Inputs: inputsOf(in),
+	}
+	if r := in.Run; r != nil {
+		res.Provenance.NeedRun, res.Provenance.NeedSpec, res.Provenance.NeedVersion = r.ID, r.Spec, r.SpecVersion
+		res.Provenance.NeedHash, res.Provenance.NeedLayer = r.SpecHash, r.Layer
+	} else {
+		res.Notes = append(res.Notes, "no need-index run: dollars and dollars per resident only (build one with budgetlens index run to add need tiers)")
 	}
 	return res, nil
 }
 
+// PopulationError lists the areas of a layer whose population is 0 or
+// missing: per-resident figures of such areas would be infinite or
+// meaningless, so the analysis refuses them.
+type PopulationError struct {
+	Layer string
+	Areas []string // ids, in layer order
+}
+
+func (e *PopulationError) Error() string {
+	ids := e.Areas
+	more := ""
+	if len(ids) > 20 {
+		ids, more = ids[:20], fmt.Sprintf(" and %d more", len(e.Areas)-20)
+	}
+	return fmt.Sprintf("layer %s: %d area(s) have no population (0 or missing): %s%s; import the layer with --population-field, or build a need run over small areas with population (budgetlens index run), then run budgetlens check",
+		e.Layer, len(e.Areas), strings.Join(ids, ", "), more)
+}
+
+// checkPopulation refuses a frame in which an area has no population.
+func checkPopulation(fr *Frame) error {
+	var bad []string
+	for i, p := range fr.Population {
+		if !(p > 0) || math.IsInf(p, 0) {
+			bad = append(bad, fr.Layer.Areas[i].ID)
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return budget.Wrap(budget.EINVALID, &PopulationError{Layer: fr.Layer.Name, Areas: bad}, "analysis refused")
+}
+
+// cityRow sums the layer: the city's population, placed dollars and placed
+// dollars per resident (the average every area is compared with).
+func cityRow(fr *Frame, byArea []int64) CityRow {
+	var c CityRow
+	for i := range byArea {
+		c.Amount += Dollars(byArea[i])
+		c.Population += fr.Population[i]
+	}
+	c.PerCapita = ratio(c.Amount.Float(), c.Population)
+	return c
+}
+
 func inputsOf(in *Input) []Source {
 	out := append([]Source{}, in.Inputs...)
-	for _, x := range in.Run.Inputs {
-		out = append(out, Source{Role: "need " + x.Role, Name: x.File, SHA256: x.Hash})
+	if in.Run != nil {
+		for _, x := range in.Run.Inputs {
+			out = append(out, Source{Role: "need " + x.Role, Name: x.File, SHA256: x.Hash})
+		}
 	}
 	if in.Groups != nil && in.Groups.Hash != "" {
 		out = append(out, Source{Role: "population groups", Name: in.Groups.Source, SHA256: in.Groups.Hash})
@@ -258,7 +318,7 @@ func LineItems(li []budget.LineItem) []attribute.Item {
 			FundCode: l.Fund.Code, FundName: l.Fund.Name,
 			ProgramCode: l.Program.Code, ProgramName: l.Program.Name,
 			AccountCode: l.Account.Code, AccountName: l.Account.Name,
-			Cents: l.AmountCents,
+			Cents: l.AmountCents, AreaCodes: l.Area, OwnCodes: l.Area != "", AreaLayer: l.AreaLayer,
 		}
 	}
 	return out
@@ -777,6 +837,12 @@ func theil(in *Input, items []attribute.Item) (*TheilResult, error) {
 	}
 	ua := attribute.NewAreas(units, uix)
 	ua.Population = fr.Population
+	for _, l := range in.CodeLayers {
+		ua.CodesOfLayer(l)
+	}
+	if in.Layer.Name != units.Name {
+		ua.CodesOfLayer(in.Layer)
+	}
 	if units.Name == in.Layer.Name {
 		ua.Demand = demand(in)
 	} else {

@@ -3,18 +3,22 @@ package analysis
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/budgetlens/budgetlens/city"
+	"github.com/budgetlens/budgetlens/report/render"
 
 	"github.com/budgetlens/budgetlens/attribute"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/internal/fixture"
 	"github.com/budgetlens/budgetlens/need"
-	"github.com/budgetlens/budgetlens/report"
 	"github.com/paulmach/orb"
 )
 
@@ -210,10 +214,29 @@ func TestAnalyzeErrors(t *testing.T) {
 	if _, err := Analyze(in); err == nil {
 		t.Fatal("a phase total that the items do not sum to must fail")
 	}
+	// no need run: dollars and dollars per resident, no tiers, a note
 	in = smallInput(t)
 	in.Run = nil
-	if _, err := Analyze(in); budget.ErrorCode(err) != budget.EINVALID {
-		t.Fatalf("no run: %v", err)
+	res, err := Analyze(in)
+	if err != nil || res.Provenance.NeedRun != 0 || len(res.Notes) == 0 || !strings.Contains(strings.Join(res.Notes, " "), "no need-index run") {
+		t.Fatalf("no run: %v %+v", err, res)
+	}
+	for _, a := range res.Areas {
+		if a.NeedTier != 0 || a.PerCapita.Missing() {
+			t.Fatalf("area without need: %+v", a)
+		}
+	}
+	if res.City.Amount != res.Totals.Attributed || math.Abs(float64(res.City.PerCapita)-res.Totals.Attributed.Float()/res.City.Population) > 1e-9 {
+		t.Fatalf("city row %+v, totals %+v", res.City, res.Totals)
+	}
+	// an area without population is refused, naming it
+	in = smallInput(t)
+	in.Layer.Areas[2].Population = 0
+	in.Run = nil
+	_, err = Analyze(in)
+	var pe *PopulationError
+	if budget.ErrorCode(err) != budget.EINVALID || !errors.As(err, &pe) || len(pe.Areas) != 1 || pe.Areas[0] != in.Layer.Areas[2].ID {
+		t.Fatalf("population 0: %v", err)
 	}
 }
 
@@ -339,7 +362,7 @@ func TestProjectsReal(t *testing.T) {
 	for i, a := range cd.Areas {
 		run.Areas = append(run.Areas, need.AreaResult{ID: a.ID, Score: need.Num(i), Population: need.NaN})
 	}
-	rules, err := attribute.LoadEmbedded("la_demo")
+	rules, err := laRules()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +402,7 @@ func TestDocumentGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := report.RenderHTML(&buf, doc); err != nil {
+	if err := render.RenderHTML(&buf, doc); err != nil {
 		t.Fatal(err)
 	}
 	golden := filepath.Join("testdata", "small-report.golden.html")
@@ -459,4 +482,13 @@ func TestAnalyzeNothingPlaced(t *testing.T) {
 	if err := Document(res, DocOptions{Layer: grid()}).Validate(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// laRules returns the attribution rules of the Los Angeles city profile.
+func laRules() (*attribute.Rules, error) {
+	p, err := city.Builtin("la")
+	if err != nil {
+		return nil, err
+	}
+	return p.Rules(), nil
 }

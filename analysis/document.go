@@ -35,6 +35,46 @@ type DocOptions struct {
 	// SyntheticDemand marks every block that depends on where dollars were
 	// placed, because some dollars are placed by synthetic service demand.
 	SyntheticDemand bool
+	// Words name the city's areas and need in the report's sentences (from
+	// the city profile); empty fields take words from the result.
+	Words Words
+}
+
+// Words name a city's areas and need for people.
+type Words struct {
+	Areas      string // the analysis layer's areas ("council districts"; default: the layer's name)
+	SmallAreas string // where need is measured ("census tracts", the default)
+	Need       string // the need index ("CalEnviroScreen 3.0"; default: the spec's name and version)
+}
+
+// hasNeed reports whether the result measured need: some area or tier row
+// has a need tier, or a concentration index was computed.
+func hasNeed(r *Result) bool {
+	for _, a := range r.Areas {
+		if a.NeedTier > 0 {
+			return true
+		}
+	}
+	for _, t := range r.TierRows {
+		if t.Tier > 0 {
+			return true
+		}
+	}
+	return !r.Headline.Concentration.Missing()
+}
+
+// of fills the defaults.
+func (w Words) of(r *Result) Words {
+	if w.Areas == "" {
+		w.Areas = strings.ReplaceAll(r.Layer, "_", " ")
+	}
+	if w.SmallAreas == "" {
+		w.SmallAreas = "census tracts"
+	}
+	if w.Need == "" {
+		w.Need = specLabel(r.Provenance.NeedSpec, r.Provenance.NeedVersion)
+	}
+	return w
 }
 
 // NeedPointsMap returns the need scores of the run's small areas at their
@@ -100,10 +140,12 @@ func fig(key, label string, v Num, k report.Kind, note string) report.Figure {
 
 // Document builds the council report of a result.
 func Document(r *Result, opt DocOptions) *report.Document {
+	w := opt.Words.of(r)
+	noNeed := !hasNeed(r)
 	phase := strings.ToUpper(r.Phase[:1]) + r.Phase[1:]
 	d := &report.Document{
 		Title:        fmt.Sprintf("Equity assessment of the %s %s Budget", r.FiscalYear, phase),
-		Subtitle:     fmt.Sprintf("Where the dollars go, by %s, against need (%s)", strings.ReplaceAll(r.Layer, "_", " "), specLabel(r.Provenance.NeedSpec, r.Provenance.NeedVersion)),
+		Subtitle:     fmt.Sprintf("Where the dollars go, by %s, against need (%s)", w.Areas, w.Need),
 		Jurisdiction: opt.Jurisdiction, FiscalYear: r.FiscalYear, Phase: r.Phase, Version: r.Provenance.Version,
 		Generated: fmt.Sprintf("inputs sha256 %s; budgetlens %s; seed %d", InputsHash(r)[:16], r.Provenance.Version, r.Provenance.Seed),
 		Synthetic: opt.Synthetic,
@@ -120,10 +162,15 @@ func Document(r *Result, opt DocOptions) *report.Document {
 		fig("top_tier_pop_share", "Highest-need tier's share of residents", h.TopTierPopShare, report.KindPercent, ""),
 		fig("top_to_bottom", "Per-resident spending, highest vs lowest need tier", h.PerCapitaTopToBottom, report.KindRatio, "1.00 = equal"),
 		fig("concentration_index", "Concentration index of per-resident spending by need", h.Concentration, report.KindRatio, concNote(h)),
-		fig("designated_spend_share", "Share of placed dollars reaching residents of "+specLabel(r.Provenance.NeedSpec, r.Provenance.NeedVersion)+" designated tracts", h.DesignatedSpendShare, report.KindPercent,
+		fig("designated_spend_share", "Share of placed dollars reaching residents of "+w.Need+" designated tracts", h.DesignatedSpendShare, report.KindPercent,
 			fmt.Sprintf("they are %s of residents", report.Format(float64(h.DesignatedPopShare), report.KindPercent, 0))),
 	}
 	d.Headline[8].Digits = 3
+	if noNeed {
+		// without a need index only where the dollars go can be said
+		d.Subtitle = fmt.Sprintf("Where the dollars go, by %s (no need index)", w.Areas)
+		d.Headline = d.Headline[:5]
+	}
 	if opt.SyntheticDemand {
 		// where the placed dollars fall depends on the synthetic demand;
 		// how many dollars are placed does not
@@ -140,27 +187,49 @@ func Document(r *Result, opt DocOptions) *report.Document {
 		"Of the %s in the %s %s budget, %s (%s) can be placed in the %d %s of the city by the attribution rules (%s); %s is not attributable and is listed with its reasons. "+
 			"The placed dollars come to %s per resident.",
 		report.Format(t.PhaseTotal.Float(), report.KindMoney, 0), r.FiscalYear, r.Phase, report.Format(t.Attributed.Float(), report.KindMoney, 0),
-		report.Format(float64(t.AttributedShare), report.KindPercent, 0), len(r.Areas), strings.ReplaceAll(r.Layer, "_", " "), r.Provenance.Rules,
+		report.Format(float64(t.AttributedShare), report.KindPercent, 0), len(r.Areas), w.Areas, r.Provenance.Rules,
 		report.Format(t.Unattributed.Float(), report.KindMoney, 0), report.Format(float64(h.PerCapita), report.KindDollars, 0))})
-	sum.Blocks = append(sum.Blocks, &report.Paragraph{Text: fmt.Sprintf(
-		"Areas are ranked by need (%s, population-weighted from census tracts) and cut into %d tiers of equal numbers of areas. "+
-			"The highest-need tier holds %s of residents and receives %s of the placed dollars. The concentration index of per-resident spending ranked by need is %s (95%% interval %s to %s): %s.",
-		specLabel(r.Provenance.NeedSpec, r.Provenance.NeedVersion), r.Tiers, report.Format(float64(h.TopTierPopShare), report.KindPercent, 0),
-		report.Format(float64(h.TopTierSpendShare), report.KindPercent, 0), report.Format(float64(h.Concentration), report.KindRatio, 3),
-		report.Format(float64(h.ConcentrationLow), report.KindRatio, 3), report.Format(float64(h.ConcentrationHigh), report.KindRatio, 3), concText(r))})
-	if r.Requests != nil && r.Requests.Count > 0 {
-		q := r.Requests
-		sum.Blocks = append(sum.Blocks, &report.Paragraph{Text: fmt.Sprintf(
-			"The %s budget requests of this phase change spending by %s. Without them the highest-need tier would receive %s of the placed dollars; with them %s (a change of %s percentage points). The requests that moved it most are listed under Budget requests.",
-			report.Format(float64(q.Count), report.KindInt, 0), report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 2),
-			report.Format(float64(q.NewShare), report.KindPercent, 2), report.Format(float64(q.ShareChange)*100, report.KindNumber, 3))})
+	if !noNeed {
+		sum.Blocks = append(sum.Blocks, needParagraph(r, w))
+	}
+	if r.Requests != nil && r.Requests.Count > 0 && !noNeed {
+		sum.Blocks = append(sum.Blocks, requestsParagraph(r))
 	}
 	if len(opt.Synthetic) > 0 {
 		sum.Blocks = append(sum.Blocks, &report.Note{Kind: report.NoteSynthetic, Text: strings.ToUpper(opt.Synthetic[0][:1]) + strings.Join(opt.Synthetic, "; ")[1:] + "."})
 	}
 	d.Sections = append(d.Sections, sum)
-	d.Sections = append(d.Sections, mapsSection(r, opt))
-	d.Sections = append(d.Sections, tiersSection(r))
+	d.Sections = append(d.Sections, mapsSection(r, opt, w))
+	if !noNeed {
+		d.Sections = append(d.Sections, tiersSection(r))
+	}
+	return finishDocument(d, r, opt)
+}
+
+// needParagraph says how areas are ranked by need and what the highest-need
+// tier receives.
+func needParagraph(r *Result, w Words) *report.Paragraph {
+	h := r.Headline
+	return &report.Paragraph{Text: fmt.Sprintf(
+		"Areas are ranked by need (%s, population-weighted from %s) and cut into %d tiers of equal numbers of areas. "+
+			"The highest-need tier holds %s of residents and receives %s of the placed dollars. The concentration index of per-resident spending ranked by need is %s (95%% interval %s to %s): %s.",
+		w.Need, w.SmallAreas, r.Tiers, report.Format(float64(h.TopTierPopShare), report.KindPercent, 0),
+		report.Format(float64(h.TopTierSpendShare), report.KindPercent, 0), report.Format(float64(h.Concentration), report.KindRatio, 3),
+		report.Format(float64(h.ConcentrationLow), report.KindRatio, 3), report.Format(float64(h.ConcentrationHigh), report.KindRatio, 3), concText(r))}
+}
+
+// requestsParagraph says how the phase's budget requests moved the
+// highest-need tier's share.
+func requestsParagraph(r *Result) *report.Paragraph {
+	q := r.Requests
+	return &report.Paragraph{Text: fmt.Sprintf(
+		"The %s budget requests of this phase change spending by %s. Without them the highest-need tier would receive %s of the placed dollars; with them %s (a change of %s percentage points). The requests that moved it most are listed under Budget requests.",
+		report.Format(float64(q.Count), report.KindInt, 0), report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 2),
+		report.Format(float64(q.NewShare), report.KindPercent, 2), report.Format(float64(q.ShareChange)*100, report.KindNumber, 3))}
+}
+
+// finish adds the sections after the tiers, the sources and the caveats.
+func finishDocument(d *report.Document, r *Result, opt DocOptions) *report.Document {
 	if r.Curves != nil {
 		d.Sections = append(d.Sections, report.Section{ID: "curves", Title: "Lorenz and concentration curves", Intro: "Residents on the horizontal axis, placed dollars on the vertical. The further the Lorenz curve sags below the diagonal, the more unequal the dollars per resident; a concentration curve above the diagonal (negative index) means lower-need residents receive more than their share, below it (positive index) higher-need residents do.",
 			Blocks: []report.Block{curveChart(r)}})
@@ -184,7 +253,7 @@ func Document(r *Result, opt DocOptions) *report.Document {
 	if r.Theil != nil {
 		d.Sections = append(d.Sections, theilSection(r))
 	}
-	d.Sections = append(d.Sections, areaSection(r), methodsSection(r))
+	d.Sections = append(d.Sections, areaSection(r), methodsSection(r, opt.Words.of(r)))
 	if opt.SyntheticDemand {
 		// everything placed with the line items depends on the demand;
 		// need maps and the capital projects do not
@@ -247,7 +316,7 @@ func mapGeom(l *geo.Layer) map[string]orb.Geometry {
 	return out
 }
 
-func mapsSection(r *Result, opt DocOptions) report.Section {
+func mapsSection(r *Result, opt DocOptions, w Words) report.Section {
 	g := mapGeom(opt.Layer)
 	var back []orb.Geometry
 	if opt.Backdrop != nil {
@@ -267,14 +336,20 @@ func mapsSection(r *Result, opt DocOptions) report.Section {
 		}
 		return c
 	}
-	nd := mk("Map need", "Need score", "Population-weighted mean need score of each area's census tracts (higher = more need).", report.KindNumber,
+	nd := mk("Map need", "Need score", "Population-weighted mean need score of each area's "+w.SmallAreas+" (higher = more need).", report.KindNumber,
 		func(a AreaRow) Num { return a.NeedScore }, report.Sequential)
 	pc := mk("Map per capita", "Placed dollars per resident", "Attributed dollars of the phase divided by the area's residents.", report.KindDollars,
 		func(a AreaRow) Num { return a.PerCapita }, report.Sequential)
 	gap := mk("Map gap", "Gap: per-resident dollars minus the citywide amount", "Areas above zero receive more per resident than the city as a whole, areas below zero less (see the legend).", report.KindDollars,
 		func(a AreaRow) Num { return a.PerCapitaGap }, report.Diverging)
 	gap.Midpoint = 0
-	blocks := []report.Block{nd}
+	var blocks []report.Block
+	title := "Maps of need, spending and the gap"
+	if hasNeed(r) {
+		blocks = append(blocks, nd)
+	} else {
+		title = "Maps of spending and the gap"
+	}
 	if len(opt.NeedPoints) > 0 {
 		var outl []orb.Geometry
 		for _, a := range r.Areas {
@@ -290,7 +365,7 @@ func mapsSection(r *Result, opt DocOptions) report.Section {
 	if opt.SyntheticDemand {
 		blocks = append(blocks, &report.Note{Kind: report.NoteSynthetic, Text: "Dollars placed by service demand use the synthetic service requests; the spending and gap maps depend on them."})
 	}
-	return report.Section{ID: "maps", Title: "Maps of need, spending and the gap", Blocks: blocks}
+	return report.Section{ID: "maps", Title: title, Blocks: blocks}
 }
 
 func tiersSection(r *Result) report.Section {
@@ -525,14 +600,22 @@ func areaSection(r *Result) report.Section {
 	return sec
 }
 
-func methodsSection(r *Result) report.Section {
+func methodsSection(r *Result, w Words) report.Section {
 	p := r.Provenance
 	var b []report.Block
 	add := func(s string) { b = append(b, &report.Paragraph{Text: s}) }
 	add(fmt.Sprintf("Attribution: the rules file %q (format version %d, sha256 %s) says for each department, fund, program or account how its dollars are placed: by service demand, by land area, per resident, by geometry, or not at all. Every amount is split in whole cents by largest remainders, so placed + not attributable = total for every line, department and the phase.", p.Rules, p.RulesVersion, short(p.RulesHash)))
-	add(fmt.Sprintf("Need: %s, stored run %d (spec %q, sha256 %s) over layer %q; each area's score is the population-weighted mean of its tracts' scores (tracts placed by their interior points); population from %s.", specLabel(p.NeedSpec, p.NeedVersion), p.NeedRun, p.NeedSpec, short(p.NeedHash), p.NeedLayer, p.PopSource))
+	if !hasNeed(r) {
+		add(fmt.Sprintf("Need: no need index; population from %s.", p.PopSource))
+		return report.Section{ID: "methods", Title: "Methods and sources", Blocks: b}
+	}
+	add(fmt.Sprintf("Need: %s, stored run %d (spec %q, sha256 %s) over layer %q; each area's score is the population-weighted mean of the scores of its %s (placed by their interior points); population from %s.", w.Need, p.NeedRun, p.NeedSpec, short(p.NeedHash), p.NeedLayer, w.SmallAreas, p.PopSource))
 	add(fmt.Sprintf("Tiers: the areas with a score are sorted by score and cut into %d groups of equal numbers of areas (tied scores share a tier). Per-resident intervals resample each tier's areas with replacement (999 replicates, seed %d).", r.Tiers, p.Seed))
-	add("Concentration index: C = 2 cov(y, r) / mean(y) with y the area's dollars per resident, r its population-weighted fractional rank by need and population weights (Kakwani, Wagstaff & van Doorslaer 1997); 95% bootstrap percentile interval over areas. Theil T decomposition (Shorrocks 1980) of per-resident dollars over neighbourhood councils grouped by the council district holding each council's representative point. Population-group shares follow the Urban Institute's Spatial Equity Data Tool demographic disparity. LISA: local Moran's I of per-resident dollars with queen contiguity, row-standardised, 999 conditional permutations.")
+	theil := ""
+	if th := r.Theil; th != nil {
+		theil = fmt.Sprintf(" Theil T decomposition (Shorrocks 1980) of per-resident dollars over the %s grouped by the area of %s holding each unit's representative point.", strings.ReplaceAll(th.Units, "_", " "), strings.ReplaceAll(th.GroupedBy, "_", " "))
+	}
+	add("Concentration index: C = 2 cov(y, r) / mean(y) with y the area's dollars per resident, r its population-weighted fractional rank by need and population weights (Kakwani, Wagstaff & van Doorslaer 1997); 95% bootstrap percentile interval over areas." + theil + " Population-group shares follow the Urban Institute's Spatial Equity Data Tool demographic disparity. LISA: local Moran's I of per-resident dollars with queen contiguity, row-standardised, 999 conditional permutations.")
 	return report.Section{ID: "methods", Title: "Methods and sources", Blocks: b}
 }
 

@@ -3,7 +3,6 @@ package analysis
 import (
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/need"
@@ -52,17 +51,12 @@ type GroupCounts struct {
 	Total map[string]float64
 }
 
-// trimID drops leading zeros so that "06037101110" and "6037101110" match.
-func trimID(s string) string {
-	s = strings.TrimSpace(s)
-	t := strings.TrimLeft(s, "0")
-	if t == "" {
-		return s
-	}
-	return t
-}
+// trimID is the key small-area ids are matched by (geo.IDKey), so that
+// "06037101110" and "6037101110" match.
+func trimID(s string) string { return geo.IDKey(s) }
 
-// BuildFrame prepares the layer's areas. run is the need run; small is the
+// BuildFrame prepares the layer's areas. run is the need run (nil: no need,
+// every area untiered, populations from the layer); small is the
 // layer of the run's areas (tract points or polygons) used to place them in
 // layer when layer is not the run's own. ix indexes layer. Populations come
 // from the layer when every area has one, otherwise from the small areas
@@ -94,7 +88,7 @@ func BuildFrame(layer *geo.Layer, ix *geo.Index, run *need.Run, small *geo.Layer
 		if ar != nil && !ar.Score.Missing() && p > 0 {
 			wsum[pos] += p
 			wscore[pos] += p * float64(ar.Score)
-			if run.TopTier != "" && ar.Tier == run.TopTier {
+			if run != nil && run.TopTier != "" && ar.Tier == run.TopTier {
 				top[pos] += p
 			}
 		}
@@ -106,10 +100,21 @@ func BuildFrame(layer *geo.Layer, ix *geo.Index, run *need.Run, small *geo.Layer
 			f.Groups["total"][pos] += groups.Total[k]
 		}
 	}
+	find := func(id string) (*need.AreaResult, bool) {
+		if run == nil {
+			return nil, false
+		}
+		return run.Area(id)
+	}
+	if run == nil {
+		f.Mapping = "no need run"
+	}
 	if small == nil || small.Name == layer.Name {
-		f.Mapping = "same layer"
+		if run != nil {
+			f.Mapping = "same layer"
+		}
 		for i, a := range layer.Areas {
-			ar, ok := run.Area(a.ID)
+			ar, ok := find(a.ID)
 			p := a.Population
 			if ok && p <= 0 && !ar.Population.Missing() {
 				p = float64(ar.Population)
@@ -129,7 +134,7 @@ func BuildFrame(layer *geo.Layer, ix *geo.Index, run *need.Run, small *geo.Layer
 				f.Unplaced++
 				continue
 			}
-			ar, found := run.Area(a.ID)
+			ar, found := find(a.ID)
 			p := a.Population
 			if found && p <= 0 && !ar.Population.Missing() {
 				p = float64(ar.Population)
@@ -163,6 +168,16 @@ func BuildFrame(layer *geo.Layer, ix *geo.Index, run *need.Run, small *geo.Layer
 			f.Score[i] = math.NaN()
 			f.TopShare[i] = math.NaN()
 		}
+	}
+	// never more tiers than scored areas: with 3 districts, 3 tiers of one
+	scoredAreas := 0
+	for _, x := range f.Score {
+		if !math.IsNaN(x) {
+			scoredAreas++
+		}
+	}
+	if tiers > scoredAreas && scoredAreas > 0 {
+		tiers = scoredAreas
 	}
 	f.Tier = AssignTiers(f.Score, tiers)
 	f.Tiers = tiers

@@ -88,6 +88,7 @@ type Result struct {
 	Tiers        int    `json:"tiers"`
 
 	Totals    Totals       `json:"totals"`
+	City      CityRow      `json:"city"`
 	Headline  Headline     `json:"headline"`
 	Areas     []AreaRow    `json:"areas"`
 	TierRows  []TierRow    `json:"tier_summary"`
@@ -106,6 +107,14 @@ type Result struct {
 	Comparisons []CompareRow `json:"comparisons,omitempty"`
 	Notes       []string     `json:"notes"`
 	Provenance  Provenance   `json:"provenance"`
+}
+
+// CityRow is the whole layer as one row: its population, the dollars
+// placed in it and the city's average placed dollars per resident.
+type CityRow struct {
+	Population float64 `json:"population"`
+	Amount     Dollars `json:"amount"`
+	PerCapita  Num     `json:"per_capita"`
 }
 
 // Totals is the accounting identity: attributed + unattributed = phase total.

@@ -32,6 +32,8 @@ func Verdict(r *Result, syntheticDemand bool) []string {
 			report.Format(float64(c), report.KindRatio, 3), report.Format(float64(lo), report.KindRatio, 3), report.Format(float64(hi), report.KindRatio, 3))
 	}
 	switch {
+	case !hasNeed(r):
+		out = append(out, "No need index was given, so this report shows where the placed dollars go and what they come to per resident, not whether they reach need (build a need index with budgetlens index run to see that).")
 	case c.Missing():
 		out = append(out, "Whether the placed dollars reach need could not be measured: the concentration index needs areas with residents, need scores and placed dollars.")
 	case lo.Missing() || hi.Missing():

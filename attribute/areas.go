@@ -71,3 +71,19 @@ func (a *Areas) CodesByContainment(coarse *geo.Layer) {
 		a.Codes[normCode(coarse.Areas[c].ID)] = shares
 	}
 }
+
+// CodesOfLayer lets items carrying area ids of another layer (a budget's
+// district column) be placed in a's layer: each area of other covers the
+// areas of a's layer whose representative point lies in it, in proportion
+// to population (equal shares without population), as CodesByContainment
+// does. The mapping is kept apart from a's own ids, under other's name.
+func (a *Areas) CodesOfLayer(other *geo.Layer) {
+	saved := a.Codes
+	a.Codes = map[string][]geo.Share{}
+	a.CodesByContainment(other)
+	if a.LayerCodes == nil {
+		a.LayerCodes = map[string]map[string][]geo.Share{}
+	}
+	a.LayerCodes[other.Name] = a.Codes
+	a.Codes = saved
+}

@@ -39,6 +39,13 @@ type Item struct {
 	// AreaCodes are district codes as written on the row: "5", "5, 11",
 	// "1, 5, 9, 10, 11 & 14", "5:60, 11:40" (stated shares), "CW" (citywide).
 	AreaCodes string
+	// OwnCodes marks AreaCodes as the row's own data (a budget row's
+	// district column): such items are placed by their codes before any
+	// rule is consulted (rule OwnCodesRule, method OwnAreaCodes).
+	// AreaLayer names the layer whose ids the codes are ("" = the layer
+	// being placed in).
+	OwnCodes  bool
+	AreaLayer string
 }
 
 func (it *Item) level(l int) (code, name string) {
@@ -82,6 +89,10 @@ type Areas struct {
 	// the code's amount each gets (a crosswalk). NewAreas maps each area's id
 	// to itself, so a council-district layer needs nothing more.
 	Codes map[string][]geo.Share
+	// LayerCodes maps the area ids of other layers (by layer name) to the
+	// areas of this one, for items whose own codes are of another layer
+	// (see CodesOfLayer).
+	LayerCodes map[string]map[string][]geo.Share
 }
 
 // NewAreas prepares a layer: populations from the layer, and each area's id
@@ -96,14 +107,19 @@ func NewAreas(l *geo.Layer, ix *geo.Index) *Areas {
 	return a
 }
 
-// normCode trims spaces, case and leading zeros of a code ("05" = "5").
-func normCode(c string) string {
-	c = strings.ToUpper(strings.TrimSpace(c))
-	t := strings.TrimLeft(c, "0")
-	if t == "" && c != "" {
-		return "0"
+// normCode is the key of a code or area id: geo.IDKey (spaces and leading
+// zeros do not count, "05" = "5"), without letter case ("cw" = "CW").
+func normCode(c string) string { return strings.ToUpper(geo.IDKey(c)) }
+
+// codesFor returns the code map an item's codes are read in: the layer's own
+// ids, or those of the item's AreaLayer mapped in LayerCodes; ok is false
+// when the item's layer cannot be placed in this one.
+func (a *Areas) codesFor(it *Item) (map[string][]geo.Share, bool) {
+	if it.AreaLayer == "" || it.AreaLayer == a.Layer.Name {
+		return a.Codes, true
 	}
-	return t
+	m, ok := a.LayerCodes[it.AreaLayer]
+	return m, ok
 }
 
 // asset returns the weights of a per_asset attribute.
@@ -165,32 +181,8 @@ func landKM2(ar *geo.Area) float64 {
 	return 0
 }
 
-// areaKM2 is the area of a WGS84 multipolygon in km², on a local
-// equirectangular plane per polygon (good to well under 1% at city scale).
-func areaKM2(mp orb.MultiPolygon) float64 {
-	const r = 6371.0088
-	var total float64
-	for _, p := range mp {
-		if len(p) == 0 || len(p[0]) == 0 {
-			continue
-		}
-		lat0 := p[0].Bound().Center()[1] * math.Pi / 180
-		kx, ky := r*math.Pi/180*math.Cos(lat0), r*math.Pi/180
-		for k, ring := range p {
-			var s float64
-			for i := 0; i+1 < len(ring); i++ {
-				s += ring[i][0]*kx*ring[i+1][1]*ky - ring[i+1][0]*kx*ring[i][1]*ky
-			}
-			s = math.Abs(s) / 2
-			if k == 0 {
-				total += s
-			} else {
-				total -= s
-			}
-		}
-	}
-	return total
-}
+// areaKM2 is the area of a WGS84 multipolygon in km² (geo.AreaKM2).
+func areaKM2(mp orb.MultiPolygon) float64 { return geo.AreaKM2(mp) }
 
 // Placement is the part of an item placed in one area.
 type Placement struct {
@@ -282,6 +274,9 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 		if it.Cents == 0 {
 			continue
 		}
+		if it.OwnCodes && strings.TrimSpace(it.AreaCodes) != "" {
+			ru = ownCodesRule
+		}
 		pl, un, why, err := place(it, ru, areas)
 		if err != nil {
 			return nil, fmt.Errorf("attribute: item %s (rule %q): %w", it.ID, ru.Name, err)
@@ -334,150 +329,187 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 // why, when not empty, says why the rule's own method gave way to its
 // fallback (the fallback placed the item).
 func place(it *Item, ru *Rule, areas *Areas) (pl []Placement, un []Unattributed, why string, err error) {
-	w, rest, restReason, method, reason, err := weights(it, ru, ru.Method, areas)
+	p, err := weights(it, ru, ru.Method, areas)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	if w == nil && ru.Fallback != "" && method != NotAttributable {
-		why = reason
-		w, rest, restReason, method, reason, err = weights(it, ru, ru.Fallback, areas)
-		if err != nil {
+	if p.w == nil && ru.Fallback != "" && p.method != NotAttributable {
+		why = p.reason
+		if p, err = weights(it, ru, ru.Fallback, areas); err != nil {
 			return nil, nil, "", err
 		}
-		if w == nil {
+		if p.w == nil {
 			if why != "" {
-				reason = why + "; fallback " + ru.Fallback + ": " + reason
+				p.reason = why + "; fallback " + ru.Fallback + ": " + p.reason
 			}
 			why = ""
 		}
 	}
-	if w == nil {
-		return nil, []Unattributed{{Item: it.ID, Dept: it.Dept(), Cents: it.Cents, Rule: ru.Name, Method: method, Reason: reason}}, "", nil
+	if p.w == nil {
+		return nil, []Unattributed{{Item: it.ID, Dept: it.Dept(), Cents: it.Cents, Rule: ru.Name, Method: p.method, Reason: p.reason}}, "", nil
 	}
-	parts, restCents := SplitCents(it.Cents, w, rest)
+	parts, restCents := SplitCents(it.Cents, p.w, p.rest)
 	for a, c := range parts {
 		if c != 0 {
-			pl = append(pl, Placement{Item: it.ID, Dept: it.Dept(), Area: a, AreaID: areas.Layer.Areas[a].ID, Cents: c, Rule: ru.Name, Method: method})
+			pl = append(pl, Placement{Item: it.ID, Dept: it.Dept(), Area: a, AreaID: areas.Layer.Areas[a].ID, Cents: c, Rule: ru.Name, Method: p.method})
 		}
 	}
 	if restCents != 0 {
-		un = append(un, Unattributed{Item: it.ID, Dept: it.Dept(), Cents: restCents, Rule: ru.Name, Method: method, Reason: restReason})
+		un = append(un, Unattributed{Item: it.ID, Dept: it.Dept(), Cents: restCents, Rule: ru.Name, Method: p.method, Reason: p.restReason})
 	}
 	return pl, un, why, nil
 }
 
-// weights returns the area weights of a method for an item, and the weight
-// of the part that stays unattributed (rest) with its reason. w is nil when
-// the method cannot place any of the item; reason then says why.
-func weights(it *Item, ru *Rule, method string, areas *Areas) (w []float64, rest float64, restReason, used, reason string, err error) {
-	n := len(areas.Layer.Areas)
-	used = method
+// placing is how a method places an item: the weight of each area (w nil
+// when the method cannot place any of the item; reason then says why), the
+// weight of the part left unattributed with its reason, and the method
+// reported.
+type placing struct {
+	w          []float64
+	rest       float64
+	restReason string
+	method     string
+	reason     string
+}
+
+// cannot is a placing that places nothing, for the reason given.
+func cannot(method, reason string) placing { return placing{method: method, reason: reason} }
+
+// weights returns how a method places an item.
+func weights(it *Item, ru *Rule, method string, areas *Areas) (placing, error) {
 	switch method {
 	case NotAttributable:
-		reason = ru.Reason
+		reason := ru.Reason
 		if reason == "" {
 			reason = "not attributable by rule " + ru.Name
 		}
-		return nil, 0, "", used, reason, nil
+		return cannot(method, reason), nil
 	case PerCapita:
 		if positive(areas.Population) {
-			return areas.Population, 0, "", used, "", nil
+			return placing{w: areas.Population, method: method}, nil
 		}
-		return nil, 0, "", used, "no area has a population", nil
+		return cannot(method, "no area has a population"), nil
 	case PerAsset:
 		v, err := areas.asset(ru.Attribute)
 		if err != nil {
-			return nil, 0, "", used, err.Error(), nil
+			return cannot(method, err.Error()), nil
 		}
 		if positive(v) {
-			return v, 0, "", used, "", nil
+			return placing{w: v, method: method}, nil
 		}
-		return nil, 0, "", used, "attribute " + ru.Attribute + " is zero in every area", nil
+		return cannot(method, "attribute "+ru.Attribute+" is zero in every area"), nil
 	case PerDemand:
-		v := make([]float64, n)
-		types := ru.EventTypes
-		if len(types) == 0 {
-			for t := range areas.Demand {
-				types = append(types, t)
-			}
-		}
-		for _, t := range types {
-			for i, c := range areas.Demand[t] {
-				if i < n {
-					v[i] += c
-				}
-			}
-		}
-		if positive(v) {
-			return v, 0, "", used, "", nil
-		}
-		return nil, 0, "", used, fmt.Sprintf("no service events of types %s in any area", strings.Join(types, ", ")), nil
+		return byDemand(ru, areas), nil
 	case Geometry:
-		if it.Geom == nil {
-			return nil, 0, "", used, "the item has no geometry", nil
-		}
-		if areas.Index == nil {
-			return nil, 0, "", used, "no spatial index for layer " + areas.Layer.Name, nil
-		}
-		w = make([]float64, n)
-		var f float64
-		for _, s := range areas.Index.Apportion(it.Geom) {
-			w[s.Area] += s.Fraction
-			f += s.Fraction
-		}
-		if !(f > 0) {
-			if strings.TrimSpace(it.AreaCodes) != "" {
-				return weights(it, ru, AreaCodes, areas)
-			}
-			return nil, 0, "", used, "the geometry lies outside every area of layer " + areas.Layer.Name, nil
-		}
-		return w, math.Max(0, 1-f), "part of the geometry lies outside layer " + areas.Layer.Name, used, "", nil
-	case AreaCodes:
-		codes, err := ParseAreaCodes(it.AreaCodes)
-		if err != nil {
-			return nil, 0, "", used, err.Error(), nil
-		}
-		if len(codes) == 0 {
-			return nil, 0, "", used, "the item has no area codes", nil
-		}
-		if len(codes) == 1 && codes[0].Citywide {
-			w, _, _, _, reason, _ = weights(it, ru, PerCapita, areas)
-			return w, 0, "", AreaCodes, reason, nil
-		}
-		applyStatedShares(codes, ru.Shares)
-		w = make([]float64, n)
-		var unknown []string
-		for _, c := range codes {
-			if c.Citywide {
-				if tp := sum(areas.Population); tp > 0 {
-					for i, p := range areas.Population {
-						w[i] += c.Share * p / tp
-					}
-				} else {
-					rest += c.Share
-					unknown = append(unknown, "CW (no area has a population)")
-				}
-				continue
-			}
-			xs, ok := areas.Codes[normCode(c.Code)]
-			if !ok {
-				rest += c.Share
-				unknown = append(unknown, c.Code)
-				continue
-			}
-			for _, s := range xs {
-				w[s.Area] += c.Share * s.Fraction
-			}
-		}
-		if !positive(w) {
-			return nil, 0, "", used, fmt.Sprintf("no area of layer %s has code %s", areas.Layer.Name, strings.Join(unknown, ", ")), nil
-		}
-		if len(unknown) > 0 {
-			restReason = fmt.Sprintf("area code %s is not in layer %s", strings.Join(unknown, ", "), areas.Layer.Name)
-		}
-		return w, rest, restReason, used, "", nil
+		return byGeometry(it, ru, areas)
+	case AreaCodes, OwnAreaCodes:
+		return byCodes(it, ru, method, areas), nil
 	}
-	return nil, 0, "", used, "", fmt.Errorf("unknown method %q", method)
+	return placing{method: method}, fmt.Errorf("unknown method %q", method)
+}
+
+// byDemand weights the areas by their service events of the rule's types
+// (all types when it names none).
+func byDemand(ru *Rule, areas *Areas) placing {
+	n := len(areas.Layer.Areas)
+	v := make([]float64, n)
+	types := ru.EventTypes
+	if len(types) == 0 {
+		for t := range areas.Demand {
+			types = append(types, t)
+		}
+	}
+	for _, t := range types {
+		for i, c := range areas.Demand[t] {
+			if i < n {
+				v[i] += c
+			}
+		}
+	}
+	if positive(v) {
+		return placing{w: v, method: PerDemand}
+	}
+	return cannot(PerDemand, fmt.Sprintf("no service events of types %s in any area", strings.Join(types, ", ")))
+}
+
+// byGeometry apportions the item's geometry among the areas; the part
+// outside every area stays unattributed. A geometry wholly outside falls
+// back to the item's area codes when it has some.
+func byGeometry(it *Item, ru *Rule, areas *Areas) (placing, error) {
+	if it.Geom == nil {
+		return cannot(Geometry, "the item has no geometry"), nil
+	}
+	if areas.Index == nil {
+		return cannot(Geometry, "no spatial index for layer "+areas.Layer.Name), nil
+	}
+	w := make([]float64, len(areas.Layer.Areas))
+	var f float64
+	for _, s := range areas.Index.Apportion(it.Geom) {
+		w[s.Area] += s.Fraction
+		f += s.Fraction
+	}
+	if !(f > 0) {
+		if strings.TrimSpace(it.AreaCodes) != "" {
+			return weights(it, ru, AreaCodes, areas)
+		}
+		return cannot(Geometry, "the geometry lies outside every area of layer "+areas.Layer.Name), nil
+	}
+	return placing{w: w, rest: math.Max(0, 1-f), restReason: "part of the geometry lies outside layer " + areas.Layer.Name, method: Geometry}, nil
+}
+
+// byCodes places the item by its district codes ("5, 11", "CW", stated
+// shares): each code's share goes to the areas the code covers; codes no
+// area has stay unattributed, with their names.
+func byCodes(it *Item, ru *Rule, method string, areas *Areas) placing {
+	byCode, ok := areas.codesFor(it)
+	if !ok {
+		return cannot(method, fmt.Sprintf("the row's area codes are of layer %s, which cannot be placed in layer %s (import layer %s)", it.AreaLayer, areas.Layer.Name, it.AreaLayer))
+	}
+	codes, err := ParseAreaCodes(it.AreaCodes)
+	if err != nil {
+		return cannot(method, err.Error())
+	}
+	if len(codes) == 0 {
+		return cannot(method, "the item has no area codes")
+	}
+	if len(codes) == 1 && codes[0].Citywide {
+		p, _ := weights(it, ru, PerCapita, areas)
+		return placing{w: p.w, method: method, reason: p.reason}
+	}
+	applyStatedShares(codes, ru.Shares)
+	w := make([]float64, len(areas.Layer.Areas))
+	var rest float64
+	var unknown []string
+	for _, c := range codes {
+		if c.Citywide {
+			if tp := sum(areas.Population); tp > 0 {
+				for i, p := range areas.Population {
+					w[i] += c.Share * p / tp
+				}
+			} else {
+				rest += c.Share
+				unknown = append(unknown, "CW (no area has a population)")
+			}
+			continue
+		}
+		xs, ok := byCode[normCode(c.Code)]
+		if !ok {
+			rest += c.Share
+			unknown = append(unknown, c.Code)
+			continue
+		}
+		for _, s := range xs {
+			w[s.Area] += c.Share * s.Fraction
+		}
+	}
+	if !positive(w) {
+		return cannot(method, fmt.Sprintf("no area of layer %s has code %s", areas.Layer.Name, strings.Join(unknown, ", ")))
+	}
+	p := placing{w: w, rest: rest, method: method}
+	if len(unknown) > 0 {
+		p.restReason = fmt.Sprintf("area code %s is not in layer %s", strings.Join(unknown, ", "), areas.Layer.Name)
+	}
+	return p
 }
 
 func positive(v []float64) bool {

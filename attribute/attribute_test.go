@@ -2,6 +2,8 @@ package attribute
 
 import (
 	"bytes"
+	"fmt"
+	"github.com/budgetlens/budgetlens/internal/yamldoc"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -130,7 +132,7 @@ func TestParseAreaCodes(t *testing.T) {
 func strconvF(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64) }
 
 func TestParseRulesEmbedded(t *testing.T) {
-	r, err := LoadEmbedded("la_demo")
+	r, err := laRules()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +303,7 @@ func TestLADOTProjects(t *testing.T) {
 	if len(mega) != 4 || len(local) != 132 {
 		t.Errorf("megaprojects %d (%q), local %d", len(mega), megaTitles, len(local))
 	}
-	rules, err := LoadEmbedded("la_demo")
+	rules, err := laRules()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +467,7 @@ func FuzzParseAreaCodes(f *testing.F) {
 }
 
 func FuzzParseRules(f *testing.F) {
-	data, err := os.ReadFile("rules/la_demo.yaml")
+	data, err := laRulesYAML()
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -640,7 +642,7 @@ func TestLADemoRulesOnAdoptedBudget(t *testing.T) {
 	if !areas.AddDemand(sum) {
 		t.Fatal("AddDemand refused the summary")
 	}
-	rules, _ := LoadEmbedded("la_demo")
+	rules, _ := laRules()
 	res, err := Attribute(items, rules, areas)
 	if err != nil {
 		t.Fatal(err)
@@ -671,4 +673,27 @@ func TestLADemoRulesOnAdoptedBudget(t *testing.T) {
 	t.Logf("%d line items, $%.1f M; attributed %.1f%% ($%.1f M); by method (M$): capita %.1f demand %.1f asset %.1f",
 		len(items), float64(res.Total.Total)/1e8, 100*res.Total.AttributedShare, float64(res.Total.Attributed)/1e8,
 		float64(res.Total.ByMethod[PerCapita])/1e8, float64(res.Total.ByMethod[PerDemand])/1e8, float64(res.Total.ByMethod[PerAsset])/1e8)
+}
+
+// laRulesYAML returns the rules block of the Los Angeles city profile, with
+// the profile's line numbers.
+func laRulesYAML() ([]byte, error) {
+	data, err := os.ReadFile("../city/profiles/la.yaml")
+	if err != nil {
+		return nil, err
+	}
+	block, ok := yamldoc.Section(data, "rules")
+	if !ok {
+		return nil, fmt.Errorf("la.yaml has no rules block")
+	}
+	return block, nil
+}
+
+// laRules parses the rules of the Los Angeles city profile.
+func laRules() (*Rules, error) {
+	b, err := laRulesYAML()
+	if err != nil {
+		return nil, err
+	}
+	return ParseRules(b, "city/profiles/la.yaml")
 }

@@ -1,17 +1,16 @@
 package attribute
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
-	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/jsonerr"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/paulmach/orb"
 )
 
@@ -57,68 +56,9 @@ func ReadProjects(csvPath, geojsonPath string, megaCents int64) ([]Project, erro
 	if megaCents == 0 {
 		megaCents = MegaprojectCents
 	}
-	f, err := os.Open(csvPath)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	cr := csv.NewReader(f)
-	hdr, err := cr.Read()
-	if err != nil {
-		return nil, &budget.InputError{File: csvPath, Line: 1, Expected: "a CSV header: " + err.Error()}
-	}
-	col := map[string]int{}
-	for i, h := range hdr {
-		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
-	}
-	for _, c := range append([]string{"project_title", "dept_project_id", "cd", "budget_total"}, fundingColumns...) {
-		if _, ok := col[c]; !ok {
-			return nil, &budget.InputError{File: csvPath, Line: 1, Column: c, Expected: "the LADOT project table needs project_title, dept_project_id, cd, budget_total and the funding columns"}
-		}
-	}
-	get := func(rec []string, c string) string {
-		if i, ok := col[c]; ok && i < len(rec) {
-			return strings.TrimSpace(rec[i])
-		}
-		return ""
-	}
-	var out []Project
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			return nil, &budget.InputError{File: csvPath, Line: line, Expected: "a readable CSV row: " + err.Error()}
-		}
-		p := Project{Line: line, Title: get(rec, "project_title"), Category: get(rec, "project_category"),
-			Status: get(rec, "current_status"), CD: get(rec, "cd"), Funding: map[string]int64{}}
-		p.ID = fmt.Sprintf("ladot-%d", line)
-		p.Number = norm(get(rec, "dept_project_id"))
-		money := func(c string) (int64, error) {
-			v, err := parseDollars(get(rec, c))
-			if err != nil {
-				return 0, &budget.InputError{File: csvPath, Line: line, Column: c, ColIndex: col[c] + 1, Value: get(rec, c), Expected: "an amount in dollars such as 1320000 or $ 783,000"}
-			}
-			return v, nil
-		}
-		if p.Cents, err = money("budget_total"); err != nil {
-			return nil, err
-		}
-		for _, c := range fundingColumns {
-			if p.Funding[c], err = money(c); err != nil {
-				p.Warnings = append(p.Warnings, err.Error()+" (read as 0; the total budget is unaffected)")
-			}
-		}
-		if _, err := ParseAreaCodes(p.CD); err != nil {
-			return nil, &budget.InputError{File: csvPath, Line: line, Column: "cd", ColIndex: col["cd"] + 1, Value: p.CD, Expected: err.Error()}
-		}
-		p.Mega = p.Cents >= megaCents
-		out = append(out, p)
-	}
-	if geojsonPath == "" {
-		return out, nil
+	out, err := readProjectTable(csvPath, megaCents)
+	if err != nil || geojsonPath == "" {
+		return out, err
 	}
 	geoms, titles, err := readFeatureGeometries(geojsonPath)
 	if err != nil {
@@ -137,20 +77,89 @@ func ReadProjects(csvPath, geojsonPath string, megaCents int64) ([]Project, erro
 	return out, nil
 }
 
+// projectColumns are the columns of the project table ReadProjects needs.
+var projectColumns = append([]string{"project_title", "dept_project_id", "cd", "budget_total"}, fundingColumns...)
+
+// readProjectTable reads the project table (CSV, through internal/tabular).
+func readProjectTable(path string, megaCents int64) ([]Project, error) {
+	r, err := tabular.Open(path, tabular.Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	h := r.Header()
+	col := map[string]int{}
+	for _, c := range append(projectColumns, "project_category", "current_status") {
+		i, err := h.Find(c)
+		if err != nil {
+			return nil, err
+		}
+		if i < 0 && slices.Contains(projectColumns, c) {
+			return nil, &budget.InputError{File: path, Line: h.Line, Column: c, Expected: "the LADOT project table needs project_title, dept_project_id, cd, budget_total and the funding columns"}
+		}
+		col[c] = i
+	}
+	var out []Project
+	for {
+		line, rec, err := r.Read()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		p, err := projectRow(h, col, rec, line, megaCents)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+}
+
+// projectRow reads one project.
+func projectRow(h *tabular.Header, col map[string]int, rec []string, line int, megaCents int64) (Project, error) {
+	get := func(c string) string {
+		if i := col[c]; i >= 0 && i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	p := Project{Line: line, Title: get("project_title"), Category: get("project_category"),
+		Status: get("current_status"), CD: get("cd"), Funding: map[string]int64{}}
+	p.ID = fmt.Sprintf("ladot-%d", line)
+	p.Number = norm(get("dept_project_id"))
+	money := func(c string) (int64, error) {
+		v, err := parseDollars(get(c))
+		if err != nil {
+			e := h.Err(line, col[c], c, get(c), "an amount in dollars such as 1320000 or $ 783,000 ("+budget.AmountGrammar+")")
+			e.Err = err
+			return 0, e
+		}
+		return v, nil
+	}
+	var err error
+	if p.Cents, err = money("budget_total"); err != nil {
+		return p, err
+	}
+	for _, c := range fundingColumns {
+		if p.Funding[c], err = money(c); err != nil {
+			p.Warnings = append(p.Warnings, err.Error()+" (read as 0; the total budget is unaffected)")
+		}
+	}
+	if _, err := ParseAreaCodes(p.CD); err != nil {
+		return p, h.Err(line, col["cd"], "cd", p.CD, err.Error())
+	}
+	p.Mega = p.Cents >= megaCents
+	return p, nil
+}
+
 func norm(s string) string { return strings.Join(strings.Fields(s), " ") }
 
 // parseDollars reads "1320000", "1,500,000", "$ 783,000", "960000.0" as
-// cents; "" and "NA" are 0.
+// cents, exactly, with budget.ParseAmount's grammar; "" and "NA" are 0.
 func parseDollars(s string) (int64, error) {
-	s = strings.NewReplacer("$", "", ",", "", " ", "").Replace(s)
-	if s == "" || strings.EqualFold(s, "NA") {
-		return 0, nil
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) > 1e15 {
-		return 0, fmt.Errorf("not an amount: %q", s)
-	}
-	return int64(math.Round(v * 100)), nil
+	c, _, err := budget.ParseAmount(s, 2)
+	return c, err
 }
 
 // readFeatureGeometries reads the geometry and title of every feature of a
@@ -158,6 +167,9 @@ func parseDollars(s string) (int64, error) {
 func readFeatureGeometries(path string) ([]orb.Geometry, []string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
+		return nil, nil, tabular.OpenError(path, err)
+	}
+	if err := tabular.CheckJSON(path, data, tabular.Limits{}); err != nil {
 		return nil, nil, err
 	}
 	var fc struct {
@@ -270,7 +282,7 @@ func (r *rawGeom) decode() (orb.Geometry, error) {
 	default:
 		return nil, fmt.Errorf("geometry type %q: expected Point, MultiPoint, LineString, MultiLineString, Polygon or MultiPolygon", r.Type)
 	}
-	return nil, fmt.Errorf("coordinates of a %s: %v", r.Type, err)
+	return nil, fmt.Errorf("coordinates of a %s: %w", r.Type, err)
 }
 
 // ProjectItems turns projects into items for Attribute: department 94

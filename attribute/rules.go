@@ -1,9 +1,8 @@
 package attribute
 
 import (
-	"bytes"
 	"crypto/sha256"
-	"embed"
+	_ "embed"
 	"encoding/hex"
 	"fmt"
 	"strings"
@@ -21,7 +20,23 @@ const (
 	PerDemand       = "per_demand"       // in proportion to service events of given types
 	PerAsset        = "per_asset"        // in proportion to an area attribute (street miles, park acres)
 	NotAttributable = "not_attributable" // kept and reported, never dropped
+	// OwnAreaCodes places a row by the area codes it carries itself (a
+	// budget row's district column), before any rule; it is not written in
+	// rules files.
+	OwnAreaCodes = "own_area_codes"
 )
+
+// OwnCodesRule names the placement of rows by their own area codes.
+const OwnCodesRule = "the row's own area codes"
+
+var ownCodesRule = &Rule{Name: OwnCodesRule, Method: OwnAreaCodes}
+
+// NoRules returns a rule set that places nothing (every item not
+// attributable, for the reason given), for a city without rules: only rows
+// carrying their own area codes are placed.
+func NoRules(reason string) *Rules {
+	return &Rules{Version: RulesVersion, Name: "none", Default: Rule{Name: "default", Method: NotAttributable, Reason: reason}}
+}
 
 var methods = map[string]bool{Geometry: true, AreaCodes: true, PerCapita: true, PerDemand: true, PerAsset: true, NotAttributable: true}
 
@@ -92,40 +107,23 @@ func (s *StringList) UnmarshalYAML(n *yaml.Node) error {
 	return fmt.Errorf("line %d: expected a code or name, or a list of them", n.Line)
 }
 
-//go:embed rules/*.yaml
-var embedded embed.FS
+//go:embed template.yaml
+var template []byte
 
-// Embedded returns the names of the rules files built into budgetlens.
-func Embedded() []string {
-	ents, _ := embedded.ReadDir("rules")
-	var out []string
-	for _, e := range ents {
-		out = append(out, strings.TrimSuffix(e.Name(), ".yaml"))
-	}
-	return out
-}
-
-// LoadEmbedded parses a built-in rules file by name (see Embedded), such as "la_demo".
-func LoadEmbedded(name string) (*Rules, error) {
-	data, err := embedded.ReadFile("rules/" + name + ".yaml")
-	if err != nil {
-		return nil, budget.Errorf(budget.ENOTFOUND, "attribute: no built-in rules %q (have %s)", name, strings.Join(Embedded(), ", "))
-	}
-	return ParseRules(data, "embedded:"+name)
-}
+// Template returns a commented rules file: a starting point that ParseRules
+// accepts.
+func Template() []byte { return append([]byte{}, template...) }
 
 // ParseRules reads a rules file. Errors name the file, the line and the
 // field, and say what would be accepted.
 func ParseRules(data []byte, file string) (*Rules, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlerr.Error(file, err, &Rules{}, "an attribution rules file", "see docs/attribution.md and attribute/rules/la_demo.yaml")
-	}
 	r := &Rules{File: file}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
-	if err := dec.Decode(r); err != nil {
-		return nil, yamlerr.Error(file, err, r, "an attribution rules file (version, name, default, rules)", "see docs/attribution.md and attribute/rules/la_demo.yaml")
+	if err := yamlerr.Decode(file, data, r, "an attribution rules file (version, name, default, rules)", "see docs/attribution.md and the rules of city/profiles/la.yaml"); err != nil {
+		return nil, err
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil { // read already: cannot fail
+		return nil, budget.Errorf(budget.EINTERNAL, "attribute: %s: %w", file, err)
 	}
 	sum := sha256.Sum256(data)
 	r.Hash = hex.EncodeToString(sum[:])

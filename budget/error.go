@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error codes, defined once. Front ends map them to exit statuses and HTTP
@@ -21,24 +22,66 @@ const (
 )
 
 // Error is an application error with a code and a message meant for the user.
+// Its causes stay reachable with errors.Is and errors.As: Err, and every
+// error Errorf was given with the %w verb.
 type Error struct {
 	Code    string
 	Message string
-	Err     error // optional cause
+	Err     error // optional cause, printed after the message
+
+	wrapped []error // causes named with %w in the message
+	quiet   bool    // Err is kept in the chain but not printed
 }
 
 func (e *Error) Error() string {
-	if e.Err != nil {
+	if e.Message == "" && e.Err != nil {
+		return e.Err.Error()
+	}
+	if e.Err != nil && !e.quiet {
 		return e.Message + ": " + e.Err.Error()
 	}
 	return e.Message
 }
 
-func (e *Error) Unwrap() error { return e.Err }
+// Unwrap returns the causes: Err and the errors wrapped with %w.
+func (e *Error) Unwrap() []error {
+	var out []error
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
+	return append(out, e.wrapped...)
+}
 
-// Errorf returns an *Error with the given code.
+// Errorf returns an *Error with the given code. The format is fmt.Errorf's:
+// an error given with %w is printed like %v and stays in the chain, so that
+// errors.Is(err, fs.ErrNotExist) still sees the cause.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	err := fmt.Errorf(format, args...)
+	e := &Error{Code: code, Message: err.Error()}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if c := u.Unwrap(); c != nil {
+			e.wrapped = []error{c}
+		}
+	case interface{ Unwrap() []error }:
+		e.wrapped = u.Unwrap()
+	}
+	return e
+}
+
+// Quiet keeps Err in the chain (errors.Is still sees it) without printing
+// it after the message: for messages that already say in plain words what
+// the cause says in the system's.
+func (e *Error) Quiet() *Error {
+	e.quiet = true
+	return e
+}
+
+// Wrap returns an *Error with the given code whose message is the
+// formatted text and whose cause is err (printed after it, and found by
+// errors.Is and errors.As).
+func Wrap(code string, err error, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
 // ErrorCode returns the code of the first *Error or *InputError in err's
@@ -72,7 +115,14 @@ type InputError struct {
 	Field    string // domain field the column maps to
 	Value    string
 	Expected string // what would have been accepted, phrased as advice
+	// Err is the cause, when there is one worth testing for with errors.Is
+	// or errors.As (a limit, an amount out of range); it is not printed:
+	// Expected says it in words.
+	Err error
 }
+
+// Unwrap returns the cause.
+func (e *InputError) Unwrap() error { return e.Err }
 
 func (e *InputError) Error() string {
 	var b strings.Builder
@@ -105,8 +155,8 @@ func (e *InputError) Error() string {
 	if e.Field != "" {
 		fmt.Fprintf(&b, " (field %s)", e.Field)
 	}
-	if e.Value != "" || e.Line > 0 {
-		fmt.Fprintf(&b, ": value %q", e.Value)
+	if e.Value != "" || e.Line > 0 && e.Err == nil { // an error with a cause says what it found in Expected
+		fmt.Fprintf(&b, ": value %s", quoteValue(e.Value))
 	}
 	if e.Expected != "" {
 		if strings.HasSuffix(b.String(), ":") {
@@ -117,4 +167,21 @@ func (e *InputError) Error() string {
 		b.WriteString(e.Expected)
 	}
 	return b.String()
+}
+
+// maxShownValue is the most of a value an error message repeats: a message
+// is for a person, and a cell may hold megabytes.
+const maxShownValue = 120
+
+// quoteValue quotes v for a message, cut to maxShownValue bytes (at a rune
+// boundary) with its full length said.
+func quoteValue(v string) string {
+	if len(v) <= maxShownValue {
+		return fmt.Sprintf("%q", v)
+	}
+	cut := maxShownValue
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%q... (%d bytes)", v[:cut], len(v))
 }

@@ -70,6 +70,12 @@ type LineItem struct {
 	AmountCents int64      `json:"amount_cents"`
 	Key         string     `json:"key"`
 	Line        int        `json:"line"` // line of the source file, header = 1
+	// Area holds the area codes the row itself carries (a district or ward
+	// column: "5", "5, 11", "CW"), "" when it has none; AreaLayer names the
+	// layer whose area ids those codes are. Attribution places such a row by
+	// its own codes before any rule.
+	Area      string `json:"area,omitempty"`
+	AreaLayer string `json:"area_layer,omitempty"`
 }
 
 // Request is one budget request (a proposed change to the prior year's

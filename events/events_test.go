@@ -259,7 +259,7 @@ func TestSummarizeBadRows(t *testing.T) {
 	loc := councilDistricts(t)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			in := good + c.row + good[strings.Index(good, "\n")+1:]
+			in := good + c.row + strings.Replace(good[strings.Index(good, "\n")+1:], "A1,", "A3,", 1)
 			_, err := Summarize(strings.NewReader(in), "x.csv", Options{Locator: loc, AreaIDs: loc.ids})
 			var ie *budget.InputError
 			if !errors.As(err, &ie) {
@@ -438,13 +438,19 @@ func TestTierMerge(t *testing.T) {
 func FuzzSummarize(f *testing.F) {
 	f.Add([]byte("SRNumber,CreatedDate,ClosedDate,RequestType,Latitude,Longitude,CD\nA,2016-01-01 10:00:00,,X,34,-118,5\n"))
 	f.Add([]byte("SRNumber,CreatedDate,RequestType\n\"a\nb\",2016-01-01 10:00:00,\"q\"\"\"\n"))
+	f.Add([]byte("SRNumber,CreatedDate,RequestType,CD\nA,2016-01-01 10:00:00,Bulky \"Items,5\nA,2016-01-01 10:00:00,X,5\nB,2016-01-01 10:00:00,\"open,5\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Summarize(bytes.NewReader(data), "f.csv", Options{Lenient: true, BlockSize: 16, Workers: 2, AreaIDs: []string{"5"}, CodeColumn: ColCD, Codes: map[string]int{"5": 0}})
 		if err != nil {
 			return
 		}
-		if s.Located+s.ByCode+s.Unplaced+s.Bad != s.Rows {
-			t.Fatalf("rows %d != %d+%d+%d+%d", s.Rows, s.Located, s.ByCode, s.Unplaced, s.Bad)
+		if s.Located+s.ByCode+s.Unplaced+s.Bad+s.Duplicates != s.Rows {
+			t.Fatalf("rows %d != %d+%d+%d+%d+%d", s.Rows, s.Located, s.ByCode, s.Unplaced, s.Bad, s.Duplicates)
+		}
+		// the same input in one block and one worker gives the same summary
+		one, err := Summarize(bytes.NewReader(data), "f.csv", Options{Lenient: true, BlockSize: 1 << 20, Workers: 1, AreaIDs: []string{"5"}, CodeColumn: ColCD, Codes: map[string]int{"5": 0}})
+		if err != nil || fmt.Sprint(one.Rows, one.Bad, one.Duplicates, one.Located, one.ByCode, one.Unplaced, one.BadExamples) != fmt.Sprint(s.Rows, s.Bad, s.Duplicates, s.Located, s.ByCode, s.Unplaced, s.BadExamples) {
+			t.Fatalf("blocks change the result: %+v\n%+v (%v)", one, s, err)
 		}
 	})
 }

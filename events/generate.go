@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/planar"
 )
@@ -149,7 +150,9 @@ func Generate(w io.Writer, opt GenOptions) (*GenReport, error) {
 	if err := cw.Write(Header); err != nil {
 		return nil, err
 	}
-	cw.Flush()
+	if cw.Flush(); cw.Error() != nil {
+		return nil, cw.Error()
+	}
 	// Rows are made in blocks of genBlock, each from its own random stream
 	// (seeded by the seed and the block number), on all cores; blocks are
 	// written in order, so the output does not depend on the number of cores.
@@ -435,58 +438,54 @@ func LACountyTracts() []Place {
 
 // ReadTractPlaces is TractPlaces on a reader; name is used in errors.
 func ReadTractPlaces(r io.Reader, path, county string) ([]Place, error) {
-	cr := csv.NewReader(r)
-	hdr, err := cr.Read()
+	tr, err := tabular.NewCSVReader(r, tabular.Options{File: path})
 	if err != nil {
-		return nil, &budget.InputError{File: path, Line: 1, Expected: "a CSV header (" + err.Error() + ")"}
+		return nil, err
 	}
+	h := tr.Header()
 	col := map[string]int{}
-	for i, h := range hdr {
-		col[strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))] = i
-	}
 	for _, c := range []string{"GEOID20", "COUNTYFP20", "INTPTLAT20", "INTPTLON20", "Pop23", "LandSqMile"} {
-		if _, ok := col[c]; !ok {
-			return nil, &budget.InputError{File: path, Line: 1, Column: c, Expected: "the tract points file needs GEOID20, COUNTYFP20, INTPTLAT20, INTPTLON20, Pop23 and LandSqMile"}
+		i, err := h.Must(c, c)
+		if err != nil {
+			return nil, err
 		}
+		col[c] = i
 	}
 	want := strings.TrimLeft(county, "0")
 	var out []Place
 	for {
-		rec, err := cr.Read()
+		line, rec, err := tr.Read()
 		if err == io.EOF {
-			break
+			return out, nil
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
-			return nil, &budget.InputError{File: path, Line: line, Expected: err.Error()}
+			return nil, err
 		}
-		if county != "" && strings.TrimLeft(rec[col["COUNTYFP20"]], "0") != want {
+		get := func(c string) string {
+			if i := col[c]; i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
+		}
+		if county != "" && strings.TrimLeft(get("COUNTYFP20"), "0") != want {
 			continue
 		}
-		num := func(c string) (float64, error) {
-			v, err := strconv.ParseFloat(strings.TrimSpace(rec[col[c]]), 64)
-			if err != nil {
-				return 0, &budget.InputError{File: path, Line: line, Column: c, ColIndex: col[c] + 1, Value: rec[col[c]], Expected: "a number"}
+		p := Place{ID: get("GEOID20")}
+		var sq float64
+		for _, f := range []struct {
+			c string
+			v *float64
+		}{{"INTPTLAT20", &p.Lat}, {"INTPTLON20", &p.Lon}, {"Pop23", &p.Weight}, {"LandSqMile", &sq}} {
+			v, err := strconv.ParseFloat(get(f.c), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, h.Err(line, col[f.c], f.c, get(f.c), "a number")
 			}
-			return v, nil
+			*f.v = v
 		}
-		var p Place
-		p.ID = rec[col["GEOID20"]]
-		if p.Lat, err = num("INTPTLAT20"); err != nil {
-			return nil, err
-		}
-		if p.Lon, err = num("INTPTLON20"); err != nil {
-			return nil, err
-		}
-		if p.Weight, err = num("Pop23"); err != nil {
-			return nil, err
-		}
-		sq, err := num("LandSqMile")
-		if err != nil {
-			return nil, err
+		if p.Weight < 0 || sq < 0 {
+			return nil, h.Err(line, col["Pop23"], "Pop23", get("Pop23"), "a population and a land area that are not negative")
 		}
 		p.RadiusM = math.Sqrt(sq * 2.589988e6 / 2 / math.Pi)
 		out = append(out, p)
 	}
-	return out, nil
 }

@@ -18,10 +18,12 @@ import (
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 )
 
 // Columns read from a MyLA311 file. Other columns are ignored. Headings are
-// matched case-insensitively after trimming spaces and a byte-order mark.
+// matched as tabular.Header does (case and white space ignored; a heading
+// the reader needs, written twice, is refused).
 const (
 	ColID        = "SRNumber"
 	ColCreated   = "CreatedDate"
@@ -94,23 +96,19 @@ type header struct {
 	name []string       // headings as written
 }
 
-func newHeader(file string, rec []string) (*header, error) {
-	h := &header{file: file, idx: map[string]int{}, name: append([]string(nil), rec...)}
-	byLower := map[string]int{}
-	for i, c := range rec {
-		byLower[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(c, "\ufeff")))] = i
-	}
+func newHeader(file string, th *tabular.Header) (*header, error) {
+	h := &header{file: file, idx: map[string]int{}, name: th.Names}
 	for k, c := range cols {
-		i, ok := byLower[strings.ToLower(c)]
-		if !ok {
-			i = -1
+		i, err := th.Find(c)
+		if err != nil {
+			return nil, err
 		}
 		h.idx[c] = i
 		h.pos[k] = i
 	}
 	for _, c := range required {
 		if h.idx[c] < 0 {
-			return nil, &budget.InputError{File: file, Line: 1, Column: c,
+			return nil, &budget.InputError{File: file, Line: th.Line, Column: c,
 				Expected: "the header has no " + c + " column; a MyLA311 file needs SRNumber, CreatedDate and RequestType (and Latitude/Longitude or CD/NC to place each request)"}
 		}
 	}

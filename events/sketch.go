@@ -41,12 +41,30 @@ func (s *Sketch) Add(x float64) {
 	if !(x >= 0) {
 		return
 	}
-	s.n++
+	s.addIndex(sketchIndex(x))
+}
+
+// zeroBucket is the index sketchIndex gives values below sketchMinValue.
+const zeroBucket = math.MinInt32
+
+// sketchIndex is the bucket of a non-negative value (zeroBucket for values
+// counted with the zeros): computed where the value is, so that adding it
+// later costs no logarithm.
+func sketchIndex(x float64) int {
 	if x < sketchMinValue {
+		return zeroBucket
+	}
+	return int(math.Ceil(math.Log(x) / sketchLogGamma))
+}
+
+// addIndex records one value of bucket i (from sketchIndex).
+func (s *Sketch) addIndex(i int) {
+	s.n++
+	if i == zeroBucket {
 		s.zeros++
 		return
 	}
-	s.addBucket(int(math.Ceil(math.Log(x)/sketchLogGamma)), 1)
+	s.addBucket(i, 1)
 }
 
 func (s *Sketch) addBucket(i int, c uint64) {

@@ -1,21 +1,15 @@
 package events
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/csv"
+	"context"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"hash"
 	"io"
-	"math"
 	"runtime"
 	"sort"
-	"sync"
-	"sync/atomic"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 )
 
 // Locator places a point (WGS84 longitude, latitude) in at most one area of
@@ -45,6 +39,9 @@ type Options struct {
 	Workers int
 	// BlockSize is the size in bytes of the blocks the file is cut into (default 4 MiB).
 	BlockSize int
+	// Limits bound the input (file size, record size, columns); zero
+	// fields take tabular.DefaultLimits.
+	Limits tabular.Limits
 }
 
 // Stats are the counts and response times of a set of events. Response time
@@ -100,18 +97,23 @@ type TierSummary struct {
 }
 
 // Summary is the result of Summarize. Every row read is in exactly one of
-// Located, ByCode, Unplaced or Bad.
+// Located, ByCode, Unplaced, Bad or Duplicates.
 type Summary struct {
 	File string `json:"file"`
 	// InputSHA256 is the SHA-256 of the bytes read, for provenance.
 	InputSHA256 string `json:"input_sha256"`
-	Rows        int    `json:"rows"`             // data rows read
-	Located     int    `json:"located"`          // placed by their coordinates
-	ByCode      int    `json:"by_code"`          // placed by CodeColumn (no usable coordinates)
-	Unplaced    int    `json:"unplaced"`         // neither coordinates in an area nor a known code
-	Bad         int    `json:"bad_rows"`         // rejected rows (Lenient only)
-	Open        int    `json:"open"`             // requests without a closing time
-	ByEdit      int    `json:"closed_by_update"` // closing time taken from UpdatedDate
+	Rows        int    `json:"rows"`     // data rows read
+	Located     int    `json:"located"`  // placed by their coordinates
+	ByCode      int    `json:"by_code"`  // placed by CodeColumn (no usable coordinates)
+	Unplaced    int    `json:"unplaced"` // neither coordinates in an area nor a known code
+	Bad         int    `json:"bad_rows"` // rejected rows (Lenient only)
+	// Duplicates are rows whose SRNumber an earlier row of the file has:
+	// a request is counted once, as its first row says (exports that
+	// overlap repeat requests); the first ones are listed.
+	Duplicates        int      `json:"duplicates"`
+	DuplicateExamples []string `json:"duplicate_examples,omitempty"`
+	Open              int      `json:"open"`             // requests without a closing time
+	ByEdit            int      `json:"closed_by_update"` // closing time taken from UpdatedDate
 	// BadExamples are the first errors of rejected rows (at most 20), in file order.
 	BadExamples []string      `json:"bad_examples,omitempty"`
 	Total       Stats         `json:"total"`
@@ -128,13 +130,24 @@ const maxBadExamples = 20
 // bad row (unreadable CSV, missing SRNumber/CreatedDate/RequestType, a date
 // or coordinate that does not parse, closed before created) stops the run
 // with an error naming file, line, column and value, unless opt.Lenient is
-// set, in which case it is counted in Bad and the first ones are listed.
+// set, in which case it is counted in Bad and the first ones are listed. A
+// request number seen on an earlier row is counted once (Duplicates).
+//
+// The file is read by tabular.Stream and tabular.Parallel: blocks of whole
+// records are parsed and located by opt.Workers goroutines and aggregated
+// in file order, so results and the error reported (the first in file
+// order) never depend on scheduling, and time is linear in the input
+// whatever its quoting (a stray quote cannot make a block re-read).
+// Memory: the blocks in flight, plus 8 to 16 bytes per distinct request
+// number for duplicate detection.
 func Summarize(r io.Reader, name string, opt Options) (*Summary, error) {
+	return SummarizeContext(context.Background(), r, name, opt)
+}
+
+// SummarizeContext is Summarize, stopped when ctx is cancelled.
+func SummarizeContext(ctx context.Context, r io.Reader, name string, opt Options) (*Summary, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
-	}
-	if opt.BlockSize <= 0 {
-		opt.BlockSize = 4 << 20
 	}
 	if len(opt.Population) != 0 && len(opt.Population) != len(opt.AreaIDs) {
 		return nil, budget.Errorf(budget.EINVALID, "events: %d populations for %d areas", len(opt.Population), len(opt.AreaIDs))
@@ -142,75 +155,27 @@ func Summarize(r io.Reader, name string, opt Options) (*Summary, error) {
 	if opt.CodeColumn != "" && opt.CodeColumn != ColCD && opt.CodeColumn != ColNC && opt.CodeColumn != ColNCName {
 		return nil, budget.Errorf(budget.EINVALID, "events: code column %q: use CD, NC or NCName", opt.CodeColumn)
 	}
-	sp := &splitter{r: r, block: opt.BlockSize, sum: sha256.New()}
-	hdrBytes, err := sp.header()
-	if errors.Is(err, errEmptyFile) {
-		return nil, &budget.InputError{File: name, Line: 1, Expected: "a CSV header line naming the columns (SRNumber, CreatedDate, RequestType, Latitude, Longitude, ...); the file is empty"}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("events: %s: %w", name, err)
-	}
-	hrec, err := csv.NewReader(bytes.NewReader(hdrBytes)).Read()
-	if err != nil {
-		return nil, &budget.InputError{File: name, Line: 1, Expected: "the first line must be a CSV header (" + err.Error() + ")"}
-	}
-	h, err := newHeader(name, hrec)
+	s, err := tabular.NewStream(r, tabular.StreamOptions{File: name, BlockSize: opt.BlockSize, Limits: opt.Limits, Hash: true})
 	if err != nil {
 		return nil, err
 	}
-
-	chunks := make(chan chunk, opt.Workers*2)
-	var stop atomic.Bool // stops the splitter after an error
-	var errLine atomic.Int64
-	errLine.Store(math.MaxInt64)
-	var readErr error
-	go func() {
-		defer close(chunks)
-		readErr = sp.run(chunks, &stop)
-	}()
-	parts := make([]*partial, opt.Workers)
-	var wg sync.WaitGroup
-	for w := range parts {
-		parts[w] = newPartial(len(opt.AreaIDs))
-		wg.Add(1)
-		go func(p *partial) {
-			defer wg.Done()
-			for c := range chunks {
-				// After an error (strict mode) only blocks before it still
-				// matter: one of them may hold an earlier error.
-				if int64(c.firstLine) > errLine.Load() {
-					continue // drain
-				}
-				if err := p.chunk(h, c, &opt); err != nil && !opt.Lenient {
-					for {
-						cur := errLine.Load()
-						if int64(p.firstErr.line) >= cur || errLine.CompareAndSwap(cur, int64(p.firstErr.line)) {
-							break
-						}
-					}
-					stop.Store(true)
-				}
-			}
-		}(parts[w])
+	h, err := newHeader(name, s.Header())
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	if readErr != nil {
-		return nil, fmt.Errorf("events: %s: %w", name, readErr)
+	parsers := make([]*blockParser, opt.Workers)
+	for w := range parsers {
+		parsers[w] = &blockParser{h: h, opt: &opt, intern: interner{}, rr: tabular.RecordReader{Delim: s.Delimiter()}, s: s}
 	}
-	// The first error in file order wins, whichever worker met it.
-	if !opt.Lenient {
-		var first *rowError
-		for _, p := range parts {
-			if p.firstErr != nil && (first == nil || p.firstErr.line < first.line) {
-				first = p.firstErr
-			}
-		}
-		if first != nil {
-			return nil, first.err
-		}
+	agg := newAggregate(len(opt.AreaIDs))
+	err = tabular.Parallel(ctx, s, opt.Workers,
+		func(w int, b *tabular.Block) (*blockResult, error) { return parsers[w].parse(b) },
+		func(_ *tabular.Block, res *blockResult) error { agg.add(res); return nil })
+	if err != nil {
+		return nil, err
 	}
-	out := merge(name, parts, &opt)
-	out.InputSHA256 = hex.EncodeToString(sp.sum.Sum(nil))
+	out := agg.summary(name, &opt)
+	out.InputSHA256 = hex.EncodeToString(s.Sum())
 	return out, nil
 }
 
@@ -220,205 +185,109 @@ type rowError struct {
 	err  error
 }
 
-// chunk is a block of whole records and the file line of its first byte.
-type chunk struct {
-	data      []byte
-	firstLine int
+// placed says how a row was placed.
+const (
+	unplaced uint8 = iota
+	byPoint
+	byCode
+)
+
+// row is what a worker keeps of a good row for the aggregation.
+type row struct {
+	id        uint64 // hash of the SRNumber
+	srn       string
+	typ       string
+	line      int
+	area      int32 // -1 when unplaced
+	how       uint8
+	bucket    int // response-time bucket (sketchIndex); closed only
+	closed    bool
+	synthetic bool
+	byEdit    bool
 }
 
-// splitter cuts a CSV stream into blocks that end at a record boundary: a
-// newline outside quotes (in CSV a doubled quote inside a quoted field toggles
-// the state twice, so counting quotes is enough).
-type splitter struct {
-	sum   hash.Hash // SHA-256 of every byte read
-	r     io.Reader
-	block int
-	buf   []byte // bytes read but not yet sent
-	eof   bool
-	line  int // file line of buf[0]
+// blockResult is one block's rows in file order, good and bad.
+type blockResult struct {
+	rows []row
+	bad  []rowError // lenient only, in file order
+	// order interleaves: bad[k] comes before rows[badAt[k]]
+	badAt []int
 }
 
-func (s *splitter) fill() error {
-	if s.eof {
-		return nil
-	}
-	start := len(s.buf)
-	if cap(s.buf)-start < s.block {
-		nb := make([]byte, start, start+s.block)
-		copy(nb, s.buf)
-		s.buf = nb
-	}
-	n, err := io.ReadFull(s.r, s.buf[start:start+s.block])
-	s.buf = s.buf[:start+n]
-	s.sum.Write(s.buf[start:])
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		s.eof = true
-		return nil
-	}
-	return err
+// blockParser is one worker's state: it parses and places the rows of a
+// block, keeping nothing between blocks but buffers and interned strings.
+type blockParser struct {
+	h      *header
+	opt    *Options
+	s      *tabular.Stream
+	rr     tabular.RecordReader
+	intern interner
+	dec    [][]byte
+	buf    []byte
 }
 
-// cut returns the index just after the last record boundary in b, or -1.
-func cut(b []byte) int {
-	if bytes.IndexByte(b, '"') < 0 {
-		return bytes.LastIndexByte(b, '\n') + 1
-	}
-	inQ, last := false, -1
-	for i := 0; i < len(b); {
-		j := bytes.IndexAny(b[i:], "\"\n")
-		if j < 0 {
-			break
-		}
-		i += j
-		if b[i] == '"' {
-			inQ = !inQ
-		} else if !inQ {
-			last = i
-		}
-		i++
-	}
-	return last + 1
-}
-
-// header returns the bytes of the header record.
-func (s *splitter) header() ([]byte, error) {
-	s.line = 1
-	for {
-		if err := s.fill(); err != nil {
-			return nil, err
-		}
-		inQ := false
-		for i, c := range s.buf {
-			if c == '"' {
-				inQ = !inQ
-			} else if c == '\n' && !inQ {
-				h := s.buf[:i+1]
-				s.buf = s.buf[i+1:]
-				s.line += bytes.Count(h, []byte{'\n'})
-				return h, nil
-			}
-		}
-		if s.eof {
-			if len(s.buf) == 0 {
-				return nil, errEmptyFile
-			}
-			h := s.buf
-			s.buf = nil
-			return h, nil
-		}
-	}
-}
-
-// errEmptyFile is the splitter's answer for a file with no bytes at all.
-var errEmptyFile = errors.New("the file is empty")
-
-func (s *splitter) run(out chan<- chunk, stop *atomic.Bool) error {
-	for !stop.Load() {
-		if len(s.buf) < s.block && !s.eof {
-			if err := s.fill(); err != nil {
-				return err
-			}
-		}
-		if len(s.buf) == 0 {
-			return nil
-		}
-		n := len(s.buf)
-		if !s.eof {
-			n = cut(s.buf)
-			if n <= 0 { // one record longer than the buffer: read more
-				if err := s.fill(); err != nil {
-					return err
-				}
-				if !s.eof {
-					continue
-				}
-				n = len(s.buf)
-			}
-		}
-		data := s.buf[:n:n]
-		out <- chunk{data: data, firstLine: s.line}
-		s.line += bytes.Count(data, []byte{'\n'})
-		rest := s.buf[n:]
-		s.buf = make([]byte, len(rest), len(rest)+s.block)
-		copy(s.buf, rest)
-	}
-	return nil
-}
-
-// partial is one worker's aggregate.
-type partial struct {
-	rows, located, byCode, unplaced, bad, open, byEdit, synthetic int
-	total                                                         Stats
-	areas                                                         []Stats
-	areaType                                                      []map[string]int
-	types                                                         map[string]*Stats
-	badExamples                                                   []rowError
-	firstErr                                                      *rowError
-	intern                                                        interner
-	fields                                                        [][]byte
-	scratch                                                       []byte
-}
-
-func newPartial(n int) *partial {
-	p := &partial{areas: make([]Stats, n), areaType: make([]map[string]int, n), types: map[string]*Stats{}, intern: interner{}}
-	for i := range p.areaType {
-		p.areaType[i] = map[string]int{}
-	}
-	return p
-}
-
-// chunk aggregates one block; it returns the first error when not lenient.
-func (p *partial) chunk(h *header, c chunk, opt *Options) error {
-	rr := recordReader{data: c.data, line: 1, fields: p.fields, scratch: p.scratch}
-	defer func() { p.fields, p.scratch = rr.fields, rr.scratch }()
+func (p *blockParser) parse(b *tabular.Block) (*blockResult, error) {
+	res := &blockResult{rows: make([]row, 0, len(b.Data)/200+1)}
+	p.rr.Reset(b.Data, b.FirstLine)
 	var e Event
 	for {
-		l, ok, err := rr.next()
+		line, ok, serr := p.rr.Next()
 		if !ok {
-			return nil
+			return res, nil
 		}
-		line := c.firstLine + l - 1
-		if err == nil && len(rr.fields) != len(h.name) {
-			err = fieldCountError(len(rr.fields), len(h.name))
+		var err error
+		switch {
+		case serr != nil:
+			err = p.s.SyntaxInputError(serr)
+		case len(p.rr.Fields) != len(p.h.name):
+			err = &budget.InputError{File: p.h.file, Line: line,
+				Expected: fmt.Sprintf("a row with the header's %d columns; this one has %d: check its quoting", len(p.h.name), len(p.rr.Fields))}
+		default:
+			err = p.h.parse(p.fields(), line, &e, p.intern)
 		}
 		if err != nil {
-			err = &budget.InputError{File: h.file, Line: line,
-				Expected: fmt.Sprintf("unreadable CSV row: %v; check quoting and that the row has the header's %d columns", err, len(h.name))}
-		} else {
-			err = h.parse(rr.fields, line, &e, p.intern)
-		}
-		if err != nil {
-			p.rows++
-			p.bad++
-			re := rowError{line: line, err: err}
-			if p.firstErr == nil {
-				p.firstErr = &re
+			if !p.opt.Lenient {
+				return nil, err
 			}
-			if len(p.badExamples) < maxBadExamples {
-				p.badExamples = append(p.badExamples, re)
-			}
-			if !opt.Lenient {
-				return err
-			}
+			res.bad = append(res.bad, rowError{line, err})
+			res.badAt = append(res.badAt, len(res.rows))
 			continue
 		}
-		p.add(&e, opt)
+		res.rows = append(res.rows, p.place(&e))
 	}
 }
 
-func (p *partial) add(e *Event, opt *Options) {
-	p.rows++
-	if e.Synthetic {
-		p.synthetic++
+// fields returns the record's fields as UTF-8: a record that is not valid
+// UTF-8 is read as Windows-1252.
+func (p *blockParser) fields() [][]byte {
+	if utf8Valid(p.rr.Raw()) {
+		return p.rr.Fields
 	}
-	area, placed := -1, false
+	p.buf, p.dec = p.buf[:0], p.dec[:0]
+	var ends []int
+	for _, f := range p.rr.Fields {
+		p.buf = tabular.AppendWindows1252(p.buf, f)
+		ends = append(ends, len(p.buf))
+	}
+	start := 0
+	for _, e := range ends {
+		p.dec = append(p.dec, p.buf[start:e:e])
+		start = e
+	}
+	return p.dec
+}
+
+// place locates an event (by its point, else by its code) and keeps what
+// the aggregation needs.
+func (p *blockParser) place(e *Event) row {
+	opt := p.opt
+	r := row{id: idHash(e.ID), srn: e.ID, typ: e.Type, line: e.Line, area: -1, synthetic: e.Synthetic, byEdit: e.ClosedByEdit}
 	if e.HasPoint && opt.Locator != nil {
-		area, placed = opt.Locator.Locate(e.Lon, e.Lat)
-		if placed {
-			p.located++
+		if a, ok := opt.Locator.Locate(e.Lon, e.Lat); ok {
+			r.area, r.how = int32(a), byPoint
 		}
 	}
-	if !placed && opt.CodeColumn != "" {
+	if r.how == unplaced && opt.CodeColumn != "" {
 		code := e.CD
 		switch opt.CodeColumn {
 		case ColNC:
@@ -427,99 +296,119 @@ func (p *partial) add(e *Event, opt *Options) {
 			code = []byte(NormalizeName(string(e.NCName)))
 		}
 		if a, ok := opt.Codes[string(code)]; ok && len(code) > 0 {
-			area, placed = a, true
-			p.byCode++
+			r.area, r.how = int32(a), byCode
 		}
 	}
-	if !placed {
-		p.unplaced++
+	if h, closed := e.Hours(); closed {
+		r.closed, r.bucket = true, sketchIndex(h)
 	}
-	h, closed := e.Hours()
-	if !closed {
-		p.open++
+	return r
+}
+
+// aggregate adds the rows of every block in file order; it alone decides
+// whether a request number was seen before.
+type aggregate struct {
+	rows, located, byCode, unplaced, bad, open, byEdit, synthetic, dups int
+	total                                                               Stats
+	areas                                                               []Stats
+	areaType                                                            []map[string]int
+	types                                                               map[string]*Stats
+	badExamples                                                         []string
+	dupExamples                                                         []string
+	seen                                                                idSet
+}
+
+func newAggregate(n int) *aggregate {
+	a := &aggregate{areas: make([]Stats, n), areaType: make([]map[string]int, n), types: map[string]*Stats{}}
+	for i := range a.areaType {
+		a.areaType[i] = map[string]int{}
 	}
-	if e.ClosedByEdit {
-		p.byEdit++
+	return a
+}
+
+func (a *aggregate) add(res *blockResult) {
+	k := 0
+	for i := range res.rows {
+		for ; k < len(res.bad) && res.badAt[k] <= i; k++ {
+			a.addBad(res.bad[k])
+		}
+		a.addRow(&res.rows[i])
 	}
-	ts := p.types[e.Type]
+	for ; k < len(res.bad); k++ {
+		a.addBad(res.bad[k])
+	}
+}
+
+func (a *aggregate) addBad(b rowError) {
+	a.rows++
+	a.bad++
+	if len(a.badExamples) < maxBadExamples {
+		a.badExamples = append(a.badExamples, b.err.Error())
+	}
+}
+
+func (a *aggregate) addRow(r *row) {
+	a.rows++
+	if !a.seen.add(r.id) {
+		a.dups++
+		if len(a.dupExamples) < maxBadExamples {
+			a.dupExamples = append(a.dupExamples, fmt.Sprintf("line %d: request %s was already counted on an earlier line", r.line, r.srn))
+		}
+		return
+	}
+	switch r.how {
+	case byPoint:
+		a.located++
+	case byCode:
+		a.byCode++
+	default:
+		a.unplaced++
+	}
+	if r.synthetic {
+		a.synthetic++
+	}
+	if !r.closed {
+		a.open++
+	}
+	if r.byEdit {
+		a.byEdit++
+	}
+	ts := a.types[r.typ]
 	if ts == nil {
 		ts = &Stats{}
-		p.types[e.Type] = ts
+		a.types[r.typ] = ts
 	}
-	for _, s := range []*Stats{&p.total, ts, p.areaStats(area, placed)} {
+	stats := [3]*Stats{&a.total, ts, nil}
+	if r.area >= 0 {
+		stats[2] = &a.areas[r.area]
+		a.areaType[r.area][r.typ]++
+	}
+	for _, s := range stats {
 		if s == nil {
 			continue
 		}
 		s.Count++
-		if closed {
+		if r.closed {
 			s.Closed++
-			s.sketch.Add(h)
+			s.sketch.addIndex(r.bucket)
 		}
-	}
-	if placed {
-		p.areaType[area][e.Type]++
 	}
 }
 
-func (p *partial) areaStats(area int, placed bool) *Stats {
-	if !placed {
-		return nil
-	}
-	return &p.areas[area]
-}
-
-func merge(name string, parts []*partial, opt *Options) *Summary {
-	s := &Summary{File: name}
-	n := len(opt.AreaIDs)
-	areas := make([]Stats, n)
-	byType := make([]map[string]int, n)
-	types := map[string]*Stats{}
-	var bad []rowError
-	for i := range byType {
-		byType[i] = map[string]int{}
-	}
-	for _, p := range parts {
-		s.Rows += p.rows
-		s.Located += p.located
-		s.ByCode += p.byCode
-		s.Unplaced += p.unplaced
-		s.Bad += p.bad
-		s.Open += p.open
-		s.ByEdit += p.byEdit
-		s.Synthetic += p.synthetic
-		s.Total.merge(&p.total)
-		for i := range areas {
-			areas[i].merge(&p.areas[i])
-			for t, c := range p.areaType[i] {
-				byType[i][t] += c
-			}
-		}
-		for t, st := range p.types {
-			if types[t] == nil {
-				types[t] = &Stats{}
-			}
-			types[t].merge(st)
-		}
-		bad = append(bad, p.badExamples...)
-	}
-	sort.Slice(bad, func(i, j int) bool { return bad[i].line < bad[j].line })
-	for i, b := range bad {
-		if i == maxBadExamples {
-			break
-		}
-		s.BadExamples = append(s.BadExamples, b.err.Error())
-	}
+func (a *aggregate) summary(name string, opt *Options) *Summary {
+	s := &Summary{File: name, Rows: a.rows, Located: a.located, ByCode: a.byCode, Unplaced: a.unplaced, Bad: a.bad, Open: a.open,
+		ByEdit: a.byEdit, Synthetic: a.synthetic, Duplicates: a.dups, BadExamples: a.badExamples, DuplicateExamples: a.dupExamples, Total: a.total}
 	s.Total.finish()
-	for i := range areas {
-		a := AreaSummary{AreaID: opt.AreaIDs[i], Stats: areas[i], ByType: byType[i]}
+	for i := range a.areas {
+		as := AreaSummary{AreaID: opt.AreaIDs[i], Stats: a.areas[i], ByType: a.areaType[i]}
 		if len(opt.Population) > 0 {
-			a.Population = opt.Population[i]
+			as.Population = opt.Population[i]
 		}
-		a.RatePer1000 = rate(a.Count, a.Population)
-		a.finish()
-		s.Areas = append(s.Areas, a)
+		as.RatePer1000 = rate(as.Count, as.Population)
+		as.finish()
+		s.Areas = append(s.Areas, as)
 	}
-	for t, st := range types {
+	for t, st := range a.types {
 		ts := TypeSummary{Type: t, Stats: *st}
 		ts.finish()
 		s.Types = append(s.Types, ts)

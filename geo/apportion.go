@@ -2,6 +2,7 @@ package geo
 
 import (
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/paulmach/orb"
 )
 
@@ -305,52 +307,65 @@ func (ix *Index) apportionPolygon(P orb.MultiPolygon, acc map[int]float64) float
 // ApportionCSV reads CSV rows with an id column and a WKT column (wkt,
 // geometry, geom, the_geom, shape) and writes id,area_id,fraction for each
 // share of each geometry (Index.Apportion), in input order. crs names the
-// coordinate system of the geometries ("" for WGS84).
+// coordinate system of the geometries ("" for WGS84). The input is read by
+// internal/tabular, streamed (any delimiter and encoding, default limits).
 func ApportionCSV(ix *Index, r io.Reader, w io.Writer, file, crs string) error {
 	var tr func(orb.Point) orb.Point
 	if crs != "" {
 		t, _, err := transformTo84(crs)
 		if err != nil {
-			return &budget.InputError{File: file, Field: "crs", Value: crs, Expected: err.Error()}
+			return &budget.InputError{File: file, Field: "crs", Value: crs, Expected: err.Error(), Err: err}
 		}
 		tr = t
 	}
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+	cr, err := tabular.NewCSVReader(r, tabular.Options{File: file, Streaming: true})
 	if err != nil {
-		return &budget.InputError{File: file, Line: 1, Expected: "a header with id and wkt columns"}
+		return err
 	}
-	header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	idc, wc := findColumn(header, []string{"id"}), findColumn(header, wktColumns)
+	h := cr.Header()
+	idc, err := h.Find("id")
+	if err != nil {
+		return err
+	}
+	wc, err := h.Find(wktColumns...)
+	if err != nil {
+		return err
+	}
 	if idc < 0 || wc < 0 {
-		return &budget.InputError{File: file, Line: 1, Value: strings.Join(header, ","), Expected: "a header with an id column and a WKT column (wkt, geometry, geom)"}
+		return &budget.InputError{File: file, Line: h.Line, Value: strings.Join(h.Names, ","), Expected: "a header with an id column and a WKT column (wkt, geometry, geom)"}
 	}
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"id", "area_id", "fraction"})
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
+	if err := cw.Write([]string{"id", "area_id", "fraction"}); err != nil {
+		return fmt.Errorf("geo: unable to write the shares: %w", err)
+	}
+	for {
+		line, rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return &budget.InputError{File: file, Line: line, Expected: "well-formed CSV (" + err.Error() + ")"}
+			return err
 		}
 		if idc >= len(rec) || wc >= len(rec) {
 			return &budget.InputError{File: file, Line: line, Expected: "an id and a WKT value on every row"}
 		}
 		g, err := ParseWKT(rec[wc])
 		if err != nil {
-			return &budget.InputError{File: file, Line: line, Column: header[wc], ColIndex: wc + 1, Field: "geometry", Value: abbreviate(rec[wc]), Expected: "a WKT geometry (" + err.Error() + ")"}
+			return h.Err(line, wc, "geometry", abbreviate(rec[wc]), "a WKT geometry ("+err.Error()+")")
 		}
 		shares := ix.Apportion(transformGeometry(g, tr))
 		if shares == nil {
-			return &budget.InputError{File: file, Line: line, Column: header[wc], ColIndex: wc + 1, Field: "geometry", Value: abbreviate(rec[wc]), Expected: "a point, line or polygon"}
+			return h.Err(line, wc, "geometry", abbreviate(rec[wc]), "a point, line or polygon")
 		}
 		for _, s := range shares {
-			cw.Write([]string{rec[idc], ix.layer.Areas[s.Area].ID, strconv.FormatFloat(s.Fraction, 'f', 9, 64)})
+			if err := cw.Write([]string{rec[idc], ix.layer.Areas[s.Area].ID, strconv.FormatFloat(s.Fraction, 'f', 9, 64)}); err != nil {
+				return fmt.Errorf("geo: unable to write the shares: %w", err)
+			}
 		}
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("geo: unable to write the shares: %w", err)
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package geo
 
 import (
 	"bytes"
+	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand"
@@ -9,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/budgetlens/budgetlens/budget"
 	"github.com/paulmach/orb"
 )
 
@@ -281,14 +284,25 @@ func FuzzAssignCSV(f *testing.F) {
 	f.Add("id,lat,lon\r\na,0.1,0.2\r\n")
 	f.Add("\"id\",\"lon\",\"lat\"\n\"a\",0.5,1.5\n")
 	ix := NewIndex(gridLayer(2))
+	f.Add("id,lon,lat\n1,0.5,0.5\n2,\"open,0.5,0.5\n")
+	f.Add("id,lon,lat\n1,0.5,0.5\n2,bulky\"quote,0.5\n")
 	f.Fuzz(func(t *testing.T, s string) {
 		var out bytes.Buffer
-		st, err := AssignCSV(ix, strings.NewReader(s), &out, AssignOptions{Workers: 2})
+		st, err := AssignCSV(ix, strings.NewReader(s), &out, AssignOptions{Workers: 2, File: "f.csv"})
 		if err != nil {
+			var ie *budget.InputError
+			if !errors.As(err, &ie) || ie.File != "f.csv" || ie.Line > 1+strings.Count(s, "\n") {
+				t.Fatalf("not an input error at a line of f.csv: %v", err)
+			}
 			return
 		}
 		if got := int64(strings.Count(out.String(), "\n")) - 1; got != st.Points {
 			t.Fatalf("%d rows for %d points", got, st.Points)
+		}
+		// the output is CSV that reads back to one row per point
+		recs, err := csv.NewReader(strings.NewReader(out.String())).ReadAll()
+		if err != nil || int64(len(recs)) != st.Points+1 {
+			t.Fatalf("output %q: %v", out.String(), err)
 		}
 	})
 }

@@ -2,15 +2,16 @@ package geo
 
 import (
 	"bytes"
-	"encoding/csv"
+	"context"
 	"fmt"
 	"io"
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
+	"unicode/utf8"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/paulmach/orb"
 )
 
@@ -25,6 +26,8 @@ type AssignOptions struct {
 	File string
 	// Examples is how many outside points to keep as examples (default 5).
 	Examples int
+	// Limits bound the input (tabular.DefaultLimits when zero).
+	Limits tabular.Limits
 }
 
 // OutsidePoint is an input point that fell in no area.
@@ -45,176 +48,223 @@ type AssignStats struct {
 }
 
 // chunkSize is the size of the blocks of input handed to each worker; at
-// most 4 blocks per worker are in flight, so memory stays bounded (a few
+// most 3 blocks per worker are in flight, so memory stays bounded (a few
 // megabytes) whatever the input's size.
 const chunkSize = 1 << 20
-
-type assignJob struct {
-	in        []byte
-	firstLine int
-	out       []byte
-	stats     AssignStats
-	err       error
-	done      chan struct{}
-}
 
 // AssignCSV streams points from r (CSV with a header holding id, lon and
 // lat columns, or id, x, y; other columns are ignored) and writes to w the
 // CSV "id,area_id" with one row per input point in input order, area_id
-// empty for a point in no area. Input is cut into 1 MiB blocks located in
-// parallel by opt.Workers goroutines and written in order; memory use is
-// bounded by the number of blocks in flight. Quoted fields are allowed.
-// A malformed row stops the run with an InputError naming the line.
+// empty for a point in no area. The input is read by tabular.Stream (any
+// delimiter, quoted fields with line breaks, the limits of opt.Limits),
+// cut into 1 MiB blocks located in parallel by opt.Workers goroutines and
+// written in order. A malformed row stops the run with an InputError
+// naming its line and column, the first in file order.
 func AssignCSV(ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignStats, error) {
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	if opt.Examples == 0 {
-		opt.Examples = 5
-	}
-	if opt.File == "" {
-		opt.File = "input"
-	}
-	var tr func(orb.Point) orb.Point
-	if opt.CRS != "" {
-		t, _, err := transformTo84(opt.CRS)
-		if err != nil {
-			return AssignStats{}, &budget.InputError{File: opt.File, Field: "crs", Value: opt.CRS, Expected: err.Error()}
-		}
-		tr = t
-	}
-	// Header.
-	headBuf := make([]byte, 0, 4096)
-	one := make([]byte, 1)
-	for {
-		n, err := r.Read(one)
-		if n == 1 {
-			if one[0] == '\n' {
-				break
-			}
-			headBuf = append(headBuf, one[0])
-		}
-		if err != nil {
-			break
-		}
-	}
-	header := strings.Split(strings.TrimRight(strings.TrimPrefix(string(headBuf), "\ufeff"), "\r"), ",")
-	for i, h := range header {
-		header[i] = strings.Trim(strings.TrimSpace(h), `"`)
-	}
-	idc := findColumn(header, []string{"id"})
-	xc := findColumn(header, []string{"lon", "longitude", "lng", "x"})
-	yc := findColumn(header, []string{"lat", "latitude", "y"})
-	if idc < 0 || xc < 0 || yc < 0 {
-		return AssignStats{}, &budget.InputError{File: opt.File, Line: 1, Value: abbreviate(strings.TrimRight(strings.TrimPrefix(string(headBuf), "\ufeff"), "\r")),
-			Expected: "a header with columns id, lon and lat (or id, x, y)"}
-	}
-	cols := [3]int{idc, xc, yc}
-	if _, err := io.WriteString(w, "id,area_id\n"); err != nil {
+	return AssignCSVContext(context.Background(), ix, r, w, opt)
+}
+
+// AssignCSVContext is AssignCSV, stopped when ctx is cancelled.
+func AssignCSVContext(ctx context.Context, ix *Index, r io.Reader, w io.Writer, opt AssignOptions) (AssignStats, error) {
+	opt = opt.withDefaults()
+	a := &assigner{ix: ix, opt: opt}
+	if err := a.setCRS(); err != nil {
 		return AssignStats{}, err
 	}
-	areaIDs := make([][]byte, len(ix.layer.Areas))
+	s, err := tabular.NewStream(r, tabular.StreamOptions{File: opt.File, BlockSize: chunkSize, Limits: opt.Limits})
+	if err != nil {
+		return AssignStats{}, err
+	}
+	if a.cols, err = assignColumns(opt.File, s.Header()); err != nil {
+		return AssignStats{}, err
+	}
+	a.delim = s.Delimiter()
+	a.areaIDs = make([][]byte, len(ix.layer.Areas))
 	for i := range ix.layer.Areas {
-		areaIDs[i] = csvField(ix.layer.Areas[i].ID)
+		a.areaIDs[i] = csvField(ix.layer.Areas[i].ID)
 	}
-
-	jobs := make(chan *assignJob, workers)
-	order := make(chan *assignJob, 4*workers)
-	pool := sync.Pool{New: func() any { return make([]byte, 0, chunkSize+4096) }}
-	var wg sync.WaitGroup
-	pers := make([][]int64, workers)
-	for k := 0; k < workers; k++ {
-		wg.Add(1)
+	if _, err := io.WriteString(w, "id,area_id\n"); err != nil {
+		return AssignStats{}, fmt.Errorf("geo: unable to write the assignment: %w", err)
+	}
+	pers := make([][]int64, opt.Workers) // per worker, shared by nothing while running
+	for k := range pers {
 		pers[k] = make([]int64, len(ix.layer.Areas))
-		go func(per []int64) {
-			defer wg.Done()
-			for j := range jobs {
-				j.out = pool.Get().([]byte)[:0]
-				j.stats.PerArea = per
-				j.out, j.err = assignBlock(ix, j, cols, areaIDs, tr, opt, j.out)
-				close(j.done)
-			}
-		}(pers[k])
 	}
-	// Reader: cut the input at line ends.
-	readErr := make(chan error, 1)
-	go func() {
-		defer close(order)
-		defer close(jobs)
-		line := 2
-		var carry []byte
-		for {
-			buf := pool.Get().([]byte)[:0]
-			buf = append(buf, carry...)
-			want := len(buf) + chunkSize
-			if cap(buf) < want {
-				buf = append(make([]byte, 0, want), buf...)
-			}
-			n, err := io.ReadFull(r, buf[len(buf):want])
-			buf = buf[:len(buf)+n]
-			eof := err == io.EOF || err == io.ErrUnexpectedEOF
-			if err != nil && !eof {
-				readErr <- err
-				return
-			}
-			cut := len(buf)
-			if !eof {
-				cut = bytes.LastIndexByte(buf, '\n') + 1
-				if cut == 0 {
-					// A line longer than a block: keep reading until it ends.
-					carry = append(carry[:0], buf...)
-					continue
-				}
-			}
-			carry = append(carry[:0], buf[cut:]...)
-			if cut > 0 {
-				j := &assignJob{in: buf[:cut], firstLine: line, done: make(chan struct{})}
-				line += bytes.Count(j.in, []byte{'\n'})
-				order <- j
-				jobs <- j
-			}
-			if eof {
-				readErr <- nil
-				return
-			}
-		}
-	}()
 	var st AssignStats
-	var firstErr error
-	for j := range order {
-		<-j.done
-		if firstErr == nil {
-			if j.err != nil {
-				firstErr = j.err
-			} else if _, err := w.Write(j.out); err != nil {
-				firstErr = err
+	err = tabular.Parallel(ctx, s, opt.Workers,
+		func(k int, b *tabular.Block) (*assignOut, error) { return a.block(b, pers[k]) },
+		func(_ *tabular.Block, o *assignOut) error {
+			st.add(o.stats, opt.Examples)
+			if _, err := w.Write(o.data); err != nil {
+				return fmt.Errorf("geo: unable to write the assignment: %w", err)
 			}
-			st.Points += j.stats.Points
-			st.Assigned += j.stats.Assigned
-			st.Outside += j.stats.Outside
-			for _, e := range j.stats.Examples {
-				if len(st.Examples) < opt.Examples {
-					st.Examples = append(st.Examples, e)
-				}
-			}
-		}
-		pool.Put(j.in[:0])
-		pool.Put(j.out[:0])
-	}
-	wg.Wait()
-	if err := <-readErr; err != nil && firstErr == nil {
-		firstErr = fmt.Errorf("geo: unable to read %s: %w", opt.File, err)
-	}
-	// Per-area counts are summed from the workers' private tallies only
-	// after they are done; they share nothing while running.
+			return nil
+		})
 	st.PerArea = make([]int64, len(ix.layer.Areas))
 	for _, per := range pers {
-		for a, n := range per {
-			st.PerArea[a] += n
+		for i, n := range per {
+			st.PerArea[i] += n
 		}
 	}
-	return st, firstErr
+	return st, err
+}
+
+func (o AssignOptions) withDefaults() AssignOptions {
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Examples == 0 {
+		o.Examples = 5
+	}
+	if o.File == "" {
+		o.File = "input"
+	}
+	return o
+}
+
+// add merges a block's counts and keeps the first examples.
+func (st *AssignStats) add(o AssignStats, examples int) {
+	st.Points += o.Points
+	st.Assigned += o.Assigned
+	st.Outside += o.Outside
+	for _, e := range o.Examples {
+		if len(st.Examples) < examples {
+			st.Examples = append(st.Examples, e)
+		}
+	}
+}
+
+// assignColumns finds the id, longitude and latitude columns.
+func assignColumns(file string, h *tabular.Header) ([3]int, error) {
+	var cols [3]int
+	for k, names := range [][]string{{"id"}, {"lon", "longitude", "lng", "x"}, {"lat", "latitude", "y"}} {
+		i, err := h.Find(names...)
+		if err != nil {
+			return cols, err
+		}
+		if i < 0 {
+			return cols, &budget.InputError{File: file, Line: h.Line, Value: abbreviate(strings.Join(h.Names, ",")),
+				Expected: "a header with columns id, lon and lat (or id, x, y)"}
+		}
+		cols[k] = i
+	}
+	return cols, nil
+}
+
+// assigner locates the points of blocks.
+type assigner struct {
+	ix      *Index
+	opt     AssignOptions
+	tr      func(orb.Point) orb.Point
+	cols    [3]int
+	delim   byte
+	areaIDs [][]byte
+}
+
+func (a *assigner) setCRS() error {
+	if a.opt.CRS == "" {
+		return nil
+	}
+	t, _, err := transformTo84(a.opt.CRS)
+	if err != nil {
+		return &budget.InputError{File: a.opt.File, Field: "crs", Value: a.opt.CRS, Expected: err.Error(), Err: err}
+	}
+	a.tr = t
+	return nil
+}
+
+// assignOut is a block's output rows and counts.
+type assignOut struct {
+	data  []byte
+	stats AssignStats
+}
+
+// block locates every point of a block; per counts the points per area.
+func (a *assigner) block(b *tabular.Block, per []int64) (*assignOut, error) {
+	o := &assignOut{data: make([]byte, 0, len(b.Data)/2)}
+	rr := tabular.RecordReader{Delim: a.delim}
+	rr.Reset(b.Data, b.FirstLine)
+	need := max(a.cols[0], a.cols[1], a.cols[2])
+	for {
+		line, ok, serr := rr.Next()
+		if !ok {
+			return o, nil
+		}
+		if serr != nil {
+			return nil, syntaxErr(a.opt.File, serr)
+		}
+		if len(rr.Fields) <= need {
+			return nil, &budget.InputError{File: a.opt.File, Line: line, Value: abbreviate(string(rr.Raw())),
+				Expected: fmt.Sprintf("at least %d fields with id, lon and lat", need+1)}
+		}
+		x, y, err := a.point(line, rr.Fields)
+		if err != nil {
+			return nil, err
+		}
+		id := rr.Fields[a.cols[0]]
+		if !utf8.Valid(id) {
+			id = tabular.AppendWindows1252(nil, id)
+		}
+		o.data = appendCSVField(o.data, id)
+		o.data = append(o.data, ',')
+		o.stats.Points++
+		if k, ok := a.ix.Locate(x, y); ok {
+			o.data = append(o.data, a.areaIDs[k]...)
+			o.stats.Assigned++
+			per[k]++
+		} else {
+			o.stats.Outside++
+			if len(o.stats.Examples) < a.opt.Examples {
+				o.stats.Examples = append(o.stats.Examples, OutsidePoint{Line: line, ID: string(id), Lon: x, Lat: y})
+			}
+		}
+		o.data = append(o.data, '\n')
+	}
+}
+
+// point reads a row's coordinates as WGS84 longitude and latitude.
+func (a *assigner) point(line int, f [][]byte) (x, y float64, err error) {
+	xs, ys := f[a.cols[1]], f[a.cols[2]]
+	x, ok1 := parseFloat(xs)
+	y, ok2 := parseFloat(ys)
+	if !ok1 || !ok2 {
+		bad, col := xs, a.cols[1]
+		if ok1 {
+			bad, col = ys, a.cols[2]
+		}
+		return 0, 0, &budget.InputError{File: a.opt.File, Line: line, ColIndex: col + 1, Field: "coordinate", Value: string(bad), Expected: "a decimal number"}
+	}
+	if a.tr != nil {
+		p := a.tr(orb.Point{x, y})
+		return p[0], p[1], nil
+	}
+	if x < -180 || x > 180 || y < -90 || y > 90 {
+		// not longitude/latitude: every point would fall outside every
+		// area without a word
+		return 0, 0, &budget.InputError{File: a.opt.File, Line: line, ColIndex: a.cols[1] + 1, Field: "coordinate", Value: string(xs) + "," + string(ys),
+			Expected: "a longitude between -180 and 180 and a latitude between -90 and 90: these look like projected coordinates (give their system with --crs, e.g. EPSG:2229 for State Plane feet) or the columns are swapped (id, lon, lat)"}
+	}
+	return x, y, nil
+}
+
+// syntaxErr is the input error of a malformed CSV record.
+func syntaxErr(file string, e *tabular.SyntaxError) error {
+	return &budget.InputError{File: file, Line: e.Line, ColIndex: e.Column, Field: "CSV syntax", Value: e.Value, Expected: e.Msg, Err: e}
+}
+
+// appendCSVField appends b to dst, quoted for CSV when needed.
+func appendCSVField(dst, b []byte) []byte {
+	if !bytes.ContainsAny(b, ",\"\r\n") {
+		return append(dst, b...)
+	}
+	dst = append(dst, '"')
+	for _, c := range b {
+		if c == '"' {
+			dst = append(dst, '"')
+		}
+		dst = append(dst, c)
+	}
+	return append(dst, '"')
 }
 
 // csvField quotes s for CSV when needed.
@@ -223,111 +273,6 @@ func csvField(s string) []byte {
 		return []byte(`"` + strings.ReplaceAll(s, `"`, `""`) + `"`)
 	}
 	return []byte(s)
-}
-
-func assignBlock(ix *Index, j *assignJob, cols [3]int, areaIDs [][]byte, tr func(orb.Point) orb.Point, opt AssignOptions, out []byte) ([]byte, error) {
-	data := j.in
-	line := j.firstLine
-	var fields [3][]byte
-	need := max(cols[0], cols[1], cols[2])
-	for len(data) > 0 {
-		var rec []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			rec, data = data[:i], data[i+1:]
-		} else {
-			rec, data = data, nil
-		}
-		if len(rec) > 0 && rec[len(rec)-1] == '\r' {
-			rec = rec[:len(rec)-1]
-		}
-		if len(rec) == 0 {
-			line++
-			continue
-		}
-		if bytes.IndexByte(rec, '"') >= 0 {
-			f, err := quotedFields(rec)
-			if err != nil || len(f) <= need {
-				return out, &budget.InputError{File: opt.File, Line: line, Value: string(rec), Expected: "a CSV row with id, lon and lat"}
-			}
-			for k, c := range cols {
-				fields[k] = f[c]
-			}
-		} else {
-			col, start, got := 0, 0, 0
-			for i := 0; i <= len(rec); i++ {
-				if i == len(rec) || rec[i] == ',' {
-					for k, c := range cols {
-						if c == col {
-							fields[k] = rec[start:i]
-							got++
-						}
-					}
-					col++
-					start = i + 1
-					if got == 3 {
-						break
-					}
-				}
-			}
-			if got < 3 {
-				return out, &budget.InputError{File: opt.File, Line: line, Value: string(rec), Expected: fmt.Sprintf("at least %d comma-separated fields with id, lon and lat", need+1)}
-			}
-		}
-		x, ok1 := parseFloat(fields[1])
-		y, ok2 := parseFloat(fields[2])
-		if !ok1 || !ok2 {
-			bad, col := fields[1], cols[1]
-			if ok1 {
-				bad, col = fields[2], cols[2]
-			}
-			return out, &budget.InputError{File: opt.File, Line: line, ColIndex: col + 1, Field: "coordinate", Value: string(bad), Expected: "a decimal number"}
-		}
-		if tr != nil {
-			p := tr(orb.Point{x, y})
-			x, y = p[0], p[1]
-		} else if x < -180 || x > 180 || y < -90 || y > 90 {
-			// not longitude/latitude: every point would fall outside
-			// every area without a word
-			return out, &budget.InputError{File: opt.File, Line: line, ColIndex: cols[1] + 1, Field: "coordinate", Value: string(fields[1]) + "," + string(fields[2]),
-				Expected: "a longitude between -180 and 180 and a latitude between -90 and 90: these look like projected coordinates (give their system with --crs, e.g. EPSG:2229 for State Plane feet) or the columns are swapped (id, lon, lat)"}
-		}
-		out = append(out, fields[0]...)
-		out = append(out, ',')
-		j.stats.Points++
-		if a, ok := ix.Locate(x, y); ok {
-			out = append(out, areaIDs[a]...)
-			j.stats.Assigned++
-			j.stats.PerArea[a]++
-		} else {
-			j.stats.Outside++
-			if len(j.stats.Examples) < opt.Examples {
-				j.stats.Examples = append(j.stats.Examples, OutsidePoint{Line: line, ID: string(fields[0]), Lon: x, Lat: y})
-			}
-		}
-		out = append(out, '\n')
-		line++
-	}
-	return out, nil
-}
-
-func quotedFields(rec []byte) ([][]byte, error) {
-	cr := csv.NewReader(bytes.NewReader(rec))
-	cr.LazyQuotes = true
-	f, err := cr.Read()
-	if err != nil {
-		return nil, err
-	}
-	out := make([][]byte, len(f))
-	for i, s := range f {
-		out[i] = csvField(s)
-	}
-	// The coordinates must be unquoted numbers.
-	for i, s := range f {
-		if _, err := strconv.ParseFloat(strings.TrimSpace(s), 64); err == nil {
-			out[i] = []byte(strings.TrimSpace(s))
-		}
-	}
-	return out, nil
 }
 
 var pow10tab = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}

@@ -60,8 +60,8 @@ type Gap struct {
 const coverageSamples = 1 << 20
 
 // metresPerDegree is the length of one degree of latitude on the mean
-// Earth sphere (radius 6371008.8 m).
-const metresPerDegree = 6371008.8 * math.Pi / 180
+// Earth sphere (EarthRadiusM).
+const metresPerDegree = EarthRadiusM * math.Pi / 180
 
 // CheckCoverage measures the overlaps and gaps of a layer by sampling it
 // on a regular lattice of about a million points over its bounding box

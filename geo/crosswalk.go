@@ -132,12 +132,19 @@ func populationShares(from *Layer, to *Index, pop *Layer) map[int][]Share {
 // WriteCSV writes from_id,to_id,weight,population.
 func (cw *Crosswalk) WriteCSV(w io.Writer) error {
 	c := csv.NewWriter(w)
-	c.Write([]string{"from_id", "to_id", "weight", "population"})
+	if err := c.Write([]string{"from_id", "to_id", "weight", "population"}); err != nil {
+		return fmt.Errorf("geo: unable to write the crosswalk: %w", err)
+	}
 	for _, r := range cw.Rows {
-		c.Write([]string{r.From, r.To, strconv.FormatFloat(r.Weight, 'f', 9, 64), strconv.FormatFloat(r.Population, 'f', 3, 64)})
+		if err := c.Write([]string{r.From, r.To, strconv.FormatFloat(r.Weight, 'f', 9, 64), strconv.FormatFloat(r.Population, 'f', 3, 64)}); err != nil {
+			return fmt.Errorf("geo: unable to write the crosswalk: %w", err)
+		}
 	}
 	c.Flush()
-	return c.Error()
+	if err := c.Error(); err != nil {
+		return fmt.Errorf("geo: unable to write the crosswalk: %w", err)
+	}
+	return nil
 }
 
 // RepresentativePoint returns a point standing for the area: its own point

@@ -4,16 +4,15 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/paulmach/orb"
 )
 
@@ -61,17 +60,6 @@ var (
 	latColumns = []string{"lat", "latitude", "y", "intptlat", "intptlat20", "intptlat10"}
 )
 
-func findColumn(header []string, names []string) int {
-	for _, n := range names {
-		for i, h := range header {
-			if strings.EqualFold(strings.TrimSpace(h), n) {
-				return i
-			}
-		}
-	}
-	return -1
-}
-
 // ReadCSV reads areas from CSV: a geometry column in WKT (named wkt,
 // geometry, geom, the_geom, shape) or a pair of longitude and latitude
 // columns (lon/longitude/lng/x/INTPTLON20 and lat/latitude/y/INTPTLAT20),
@@ -79,99 +67,99 @@ func findColumn(header []string, names []string) int {
 // census tracts of the CalEnviroScreen and DWR files). The other columns
 // become attributes; a column named id gives the area ids (as a GeoJSON
 // feature id does) unless --id-field names another column; --name-field and
-// --population-field name columns. A tab-separated file is read when the header has tabs and no
-// commas.
+// --population-field name columns. The text is read by internal/tabular:
+// any delimiter (tab, semicolon), UTF-8, UTF-16 or Windows-1252, within
+// opt.TableLimits; since every column becomes an attribute, a heading
+// written twice is refused.
 func ReadCSV(r io.Reader, name string, opt ImportOptions) (*Layer, *ImportReport, error) {
-	br := bufio.NewReader(r)
-	first, _ := br.Peek(4096)
-	cr := csv.NewReader(br)
-	if line, _, _ := bytes.Cut(first, []byte("\n")); bytes.Count(line, []byte("\t")) > 0 && bytes.Count(line, []byte(",")) == 0 {
-		cr.Comma = '\t'
-	}
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
+	cr, err := tabular.NewCSVReader(r, tabular.Options{File: name, Limits: opt.TableLimits})
 	if err != nil {
-		return nil, nil, &budget.InputError{File: name, Line: 1, Expected: "a header line naming the columns"}
+		return nil, nil, err
 	}
-	if len(header) > 0 {
-		header[0] = strings.TrimPrefix(header[0], "\ufeff")
+	h := cr.Header()
+	for i := range h.Names {
+		if d := h.Duplicated(i); d != nil {
+			return nil, nil, h.DuplicateError(d)
+		}
 	}
-	latin1Cells(header)
-	wc := findColumn(header, wktColumns)
-	xc, yc := findColumn(header, lonColumns), findColumn(header, latColumns)
-	// a column named id is the CSV's feature id (as a GeoJSON feature's "id"):
-	// the area id unless --id-field names another column
-	ic := findColumn(header, []string{"id"})
+	wc, xc, yc, ic, err := csvGeometryColumns(h)
+	if err != nil {
+		return nil, nil, err
+	}
 	if wc < 0 && (xc < 0 || yc < 0) {
-		return nil, nil, &budget.InputError{File: name, Line: 1, Field: "geometry", Value: strings.Join(header, ","),
+		return nil, nil, &budget.InputError{File: name, Line: h.Line, Field: "geometry", Value: strings.Join(h.Names, ","),
 			Expected: "a WKT column (wkt, geometry, geom) or longitude and latitude columns (lon, lat)"}
 	}
 	var feats []feature
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
+	for {
+		line, rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			return nil, nil, &budget.InputError{File: name, Line: line, Expected: "well-formed CSV (" + err.Error() + ")"}
+			return nil, nil, err
 		}
-		if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
+		if len(rec) == 0 || len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
 			continue
 		}
-		latin1Cells(rec)
-		f := feature{props: map[string]any{}, line: line}
-		for i, h := range header {
-			if i < len(rec) && i != wc {
-				f.props[h] = rec[i]
-			}
-		}
-		cell := func(i int) string {
-			if i < len(rec) {
-				return strings.TrimSpace(rec[i])
-			}
-			return ""
-		}
-		if ic >= 0 && ic != wc {
-			f.id = cell(ic)
-		}
-		if wc >= 0 {
-			g, err := ParseWKT(cell(wc))
-			if err != nil {
-				return nil, nil, &budget.InputError{File: name, Line: line, Column: header[wc], ColIndex: wc + 1, Field: "geometry", Value: abbreviate(cell(wc)),
-					Expected: "a WKT geometry such as POLYGON((x y, ...)) (" + err.Error() + ")"}
-			}
-			f.geom = g
-		} else {
-			var pt orb.Point
-			for k, c := range []int{xc, yc} {
-				v, err := strconv.ParseFloat(cell(c), 64)
-				if err != nil {
-					return nil, nil, &budget.InputError{File: name, Line: line, Column: header[c], ColIndex: c + 1, Field: []string{"longitude", "latitude"}[k], Value: cell(c),
-						Expected: "a decimal number"}
-				}
-				pt[k] = v
-			}
-			f.geom = pt
+		f, err := csvFeature(h, rec, line, wc, xc, yc, ic)
+		if err != nil {
+			return nil, nil, err
 		}
 		feats = append(feats, f)
 	}
 	return buildLayer(name, feats, "", opt)
 }
 
-// latin1Cells re-reads, in place, every cell that is not valid UTF-8 as
-// Latin-1 (each byte is its code point), as a CSV saved by Excel in a
-// Western European code page is; the store only holds UTF-8 text.
-func latin1Cells(rec []string) {
-	for i, c := range rec {
-		if utf8.ValidString(c) {
-			continue
+// csvGeometryColumns finds the WKT, longitude, latitude and id columns
+// (-1 when absent).
+func csvGeometryColumns(h *tabular.Header) (wc, xc, yc, ic int, err error) {
+	cols := [4]int{}
+	for k, names := range [][]string{wktColumns, lonColumns, latColumns, {"id"}} {
+		if cols[k], err = h.Find(names...); err != nil {
+			return
 		}
-		r := make([]rune, len(c))
-		for j := 0; j < len(c); j++ {
-			r[j] = rune(c[j])
-		}
-		rec[i] = string(r)
 	}
+	return cols[0], cols[1], cols[2], cols[3], nil
+}
+
+// csvFeature makes the feature of one row.
+func csvFeature(h *tabular.Header, rec []string, line, wc, xc, yc, ic int) (feature, error) {
+	f := feature{props: map[string]any{}, line: line}
+	for i, name := range h.Names {
+		if i < len(rec) && i != wc {
+			f.props[name] = rec[i]
+		}
+	}
+	cell := func(i int) string {
+		if i < len(rec) {
+			return strings.TrimSpace(rec[i])
+		}
+		return ""
+	}
+	if ic >= 0 && ic != wc {
+		// a column named id is the CSV's feature id (as a GeoJSON feature's
+		// "id"): the area id unless --id-field names another column
+		f.id = cell(ic)
+	}
+	if wc >= 0 {
+		g, err := ParseWKT(cell(wc))
+		if err != nil {
+			return f, h.Err(line, wc, "geometry", abbreviate(cell(wc)), "a WKT geometry such as POLYGON((x y, ...)) ("+err.Error()+")")
+		}
+		f.geom = g
+		return f, nil
+	}
+	var pt orb.Point
+	for k, c := range []int{xc, yc} {
+		v, err := strconv.ParseFloat(cell(c), 64)
+		if err != nil {
+			return f, h.Err(line, c, []string{"longitude", "latitude"}[k], cell(c), "a decimal number")
+		}
+		pt[k] = v
+	}
+	f.geom = pt
+	return f, nil
 }
 
 func abbreviate(s string) string {

@@ -98,9 +98,14 @@ func TestCSVLayers(t *testing.T) {
 		t.Fatalf("locate: %d %v", a, ok)
 	}
 	// Bad WKT names line and column.
-	_, _, err = ReadCSV(strings.NewReader("id,geometry\nx,POLYGON((0 0, 1\n"), "w.csv", ImportOptions{IDField: "id"})
+	_, _, err = ReadCSV(strings.NewReader("id,geometry\nx,\"POLYGON((0 0, 1\"\n"), "w.csv", ImportOptions{IDField: "id"})
 	if err == nil || !strings.Contains(err.Error(), "w.csv:2:2") {
 		t.Fatalf("bad wkt: %v", err)
+	}
+	// Unquoted WKT splits at its commas: the value past the header is refused.
+	_, _, err = ReadCSV(strings.NewReader("id,geometry\nx,POLYGON((0 0, 1\n"), "w.csv", ImportOptions{IDField: "id"})
+	if err == nil || !strings.Contains(err.Error(), "w.csv:2:3") || !strings.Contains(err.Error(), "quoted") {
+		t.Fatalf("unquoted wkt: %v", err)
 	}
 	// Points (tract interior points) make point-only areas.
 	pts := "GEOID20,INTPTLAT20,INTPTLON20,pop\n06037101110,34.2594,-118.2935,4000\n"

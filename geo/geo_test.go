@@ -64,16 +64,6 @@ func TestReadBoundaries(t *testing.T) {
 	}
 }
 
-// bruteLocate is the reference: every area's edges, first area wins.
-func bruteLocate(l *Layer, x, y float64) (int, bool) {
-	for i := range l.Areas {
-		if crossingInside(edgesOf(l.Areas[i].Geom), x, y) {
-			return i, true
-		}
-	}
-	return -1, false
-}
-
 func TestLocateMatchesBruteForce(t *testing.T) {
 	l, _ := readFixture(t, "la/boundaries/neighborhood_councils_2025.geojson", ImportOptions{IDField: "Name"})
 	ix := NewIndex(l)

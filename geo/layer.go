@@ -30,6 +30,7 @@
 package geo
 
 import (
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/paulmach/orb"
 )
 
@@ -126,4 +127,6 @@ type ImportOptions struct {
 	// CRS is the coordinate system of the input when the file does not say
 	// it, as "EPSG:2229"; empty means WGS84 longitude/latitude.
 	CRS string
+	// TableLimits bound the CSV reader (tabular.DefaultLimits when zero).
+	TableLimits tabular.Limits
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/jsonerr"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 )
 
 // Boston publishes its budget as one JSON document per department,
@@ -81,22 +83,35 @@ func stripFrontMatter(b []byte) []byte {
 func BostonFile(path string, opt Options) (*budget.Batch, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read %s: %v", path, err)
+		return nil, tabular.OpenError(path, err)
 	}
 	return bostonBytes(path, raw, opt)
 }
 
+// errNothingToImport marks a Boston document without budget tables or
+// measures (a program page without measures): BostonDir skips those.
+var errNothingToImport = errors.New("nothing to import")
+
 func bostonBytes(path string, raw []byte, opt Options) (*budget.Batch, error) {
+	if err := tabular.CheckJSON(path, raw, opt.Limits); err != nil {
+		return nil, err
+	}
 	var d bostonDoc
-	if body := stripFrontMatter(raw); json.Unmarshal(body, &d) != nil {
-		msg, line, col := jsonerr.Explain(body, json.Unmarshal(body, &d))
-		if len(body) != len(raw) {
-			line, col = 0, 0 // offsets are into the text after the front matter
+	body := stripFrontMatter(raw)
+	if err := json.Unmarshal(body, &d); err != nil {
+		msg, line, col := jsonerr.Explain(body, err)
+		if off := bytes.Index(raw, body); off > 0 && line > 0 {
+			line += bytes.Count(raw[:off], []byte{'\n'}) // lines of the front matter
 		}
-		return nil, &budget.InputError{File: path, Line: line, ColIndex: col, Field: "JSON", Expected: "a Boston budget JSON document: " + msg}
+		return nil, &budget.InputError{File: path, Line: line, ColIndex: col, Field: "JSON", Err: err, Expected: "a Boston budget JSON document: " + msg}
 	}
 	if d.SectionType == "" {
 		return nil, &budget.InputError{File: path, Field: "section_type", Expected: "a Boston budget document with a section_type (department, program, ...); for other JSON use a Fiscal Data Package"}
+	}
+	for _, t := range []string{d.Name, d.Department, d.SectionType} {
+		if strings.ContainsRune(t, 0) {
+			return nil, &budget.InputError{File: path, Field: "name", Value: t, Expected: "names without NUL characters (\\u0000)"}
+		}
 	}
 	b := &budget.Batch{Jurisdiction: bostonJurisdiction, SourceFile: path, ContentHash: ContentHash(raw), Profile: "boston-json",
 		Dataset: "boston/" + d.SectionType + "/" + slug(d.Department) + "/" + slug(d.Name)}
@@ -111,25 +126,30 @@ func bostonBytes(path string, raw []byte, opt Options) (*budget.Batch, error) {
 	if d.Department == "" {
 		dept.Name = d.Name
 	}
-	for _, t := range []*bostonTable{d.Operating, d.External} {
-		if t == nil {
+	for _, t := range []struct {
+		path string
+		t    *bostonTable
+	}{{"operating_budget", d.Operating}, {"external_funds_budget", d.External}} {
+		if t.t == nil {
 			continue
 		}
-		if err := bostonLineItems(path, b, dept, t); err != nil {
+		if err := bostonLineItems(path, b, dept, t.path, t.t); err != nil {
 			return nil, err
 		}
 	}
 	if d.SectionType == "program" {
-		for _, s := range d.Strategies {
-			for _, t := range s.Measures {
-				if err := bostonMeasures(path, b, dept, budget.Code{Name: d.Name}, t); err != nil {
+		for i, s := range d.Strategies {
+			for k, t := range s.Measures {
+				where := fmt.Sprintf("performance_strategies[%d].performance_measures[%d]", i, k)
+				if err := bostonMeasures(path, b, dept, budget.Code{Name: d.Name}, where, t); err != nil {
 					return nil, err
 				}
 			}
 		}
 	}
 	if b.Rows() == 0 {
-		return nil, budget.Errorf(budget.EINVALID, "%s: a Boston %s document with no operating budget, external funds or performance measures: nothing to import", path, d.SectionType)
+		return nil, &budget.Error{Code: budget.EINVALID, Err: errNothingToImport,
+			Message: fmt.Sprintf("%s: a Boston %s document with no operating budget, external funds or performance measures", path, d.SectionType)}
 	}
 	return b, nil
 }
@@ -157,53 +177,99 @@ func bostonNumber(raw json.RawMessage) (string, bool) {
 	if json.Unmarshal(raw, &s) == nil {
 		return s, true
 	}
-	return string(raw), true
+	return string(raw), true // a JSON number: its text
 }
 
-func bostonLineItems(path string, b *budget.Batch, dept budget.Code, t *bostonTable) error {
-	type col struct {
-		key   string
-		fy    budget.FiscalYear
-		phase budget.Phase
+// bostonText reads a text member of a row ("" when absent); a member of
+// another kind, or text with a NUL character, is an input error.
+func bostonText(path, where string, raw json.RawMessage) (string, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return "", nil
 	}
-	var cols []col
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		msg, _, _ := jsonerr.Explain(raw, err)
+		return "", &budget.InputError{File: path, Field: where, Value: string(raw), Err: err, Expected: "text (" + msg + ")"}
+	}
+	if strings.ContainsRune(s, 0) {
+		return "", &budget.InputError{File: path, Field: where, Value: s, Expected: "text without NUL characters (\\u0000)"}
+	}
+	return s, nil
+}
+
+type bostonCol struct {
+	key   string
+	fy    budget.FiscalYear
+	phase budget.Phase
+}
+
+func bostonColumns(path, where string, t *bostonTable, example string) ([]bostonCol, error) {
+	var cols []bostonCol
 	for _, k := range bostonCols {
 		h, _ := t.TableHeader[k].(string)
 		fy, ph, ok := bostonPeriod(h)
 		if !ok {
-			return &budget.InputError{File: path, Column: k, Field: t.TableTitle(), Value: h, Expected: "a column heading such as \"FY19 Budget\" or \"FY16 Actual\""}
+			return nil, &budget.InputError{File: path, Column: k, Field: where + ".table_header." + k, Value: h, Expected: "a column heading such as " + example}
 		}
-		cols = append(cols, col{k, fy, ph})
+		cols = append(cols, bostonCol{k, fy, ph})
 	}
-	sums := map[string]int64{}
+	return cols, nil
+}
+
+// bostonLineItems reads a budget table; each column's "total" row is
+// reconciled to the cent against the exact sum of the data rows above it.
+func bostonLineItems(path string, b *budget.Batch, dept budget.Code, where string, t *bostonTable) error {
+	cols, err := bostonColumns(path, where, t, "\"FY19 Budget\" or \"FY16 Actual\"")
+	if err != nil {
+		return err
+	}
+	sums := map[string]*budget.Sum{}
+	for _, c := range cols {
+		sums[c.key] = &budget.Sum{}
+	}
 	for i, r := range t.Data {
-		var name, kind string
-		json.Unmarshal(r["name"], &name)
-		json.Unmarshal(r["line_type"], &kind)
+		row := fmt.Sprintf("%s.data[%d]", where, i)
+		name, err := bostonText(path, row+".name", r["name"])
+		if err != nil {
+			return err
+		}
+		kind, err := bostonText(path, row+".line_type", r["line_type"])
+		if err != nil {
+			return err
+		}
 		for _, c := range cols {
 			v, ok := bostonNumber(r[c.key])
 			if !ok {
 				continue
 			}
+			field := row + "." + c.key
 			cents, empty, err := ParseCents(v)
 			if err != nil {
-				return &budget.InputError{File: path, Line: i + 1, Column: c.key, Field: t.TableTitle() + " " + name, Value: v, Expected: amountAdvice}
+				advice := amountAdvice
+				if errors.Is(err, budget.ErrAmountRange) {
+					advice = budget.RangeAdvice
+				}
+				return &budget.InputError{File: path, Column: c.key, Field: field, Value: v, Expected: advice, Err: err}
 			}
 			if empty {
 				continue
 			}
-			if kind == "total" {
-				if cents != sums[c.key] {
-					return &budget.InputError{File: path, Line: i + 1, Column: c.key, Field: t.TableTitle() + " total", Value: v,
-						Expected: fmt.Sprintf("the rows above add up to %s but the total says %s (difference %s)", FormatCents(sums[c.key]), FormatCents(cents), FormatCents(cents-sums[c.key]))}
+			switch kind {
+			case "total":
+				if sum := sums[c.key].Units(); cents != sum {
+					return &budget.InputError{File: path, Column: c.key, Field: field, Value: v,
+						Expected: fmt.Sprintf("the rows above add up to %s but the total says %s (difference %s)", FormatCents(sum), FormatCents(cents), FormatCents(cents-sum))}
 				}
-				b.Reconciled = append(b.Reconciled, budget.Reconciliation{Column: t.TableTitle() + " " + c.fy.String() + " " + string(c.phase), Line: i + 1, TotalCents: cents, SumCents: sums[c.key]})
+				b.Reconciled = append(b.Reconciled, budget.Reconciliation{Column: t.TableTitle() + " " + c.fy.String() + " " + string(c.phase), Line: i + 1, TotalCents: cents, SumCents: sums[c.key].Units()})
+				continue
+			case "data":
+			default:
 				continue
 			}
-			if kind != "data" {
-				continue
+			if err := sums[c.key].Add(cents); err != nil {
+				return &budget.InputError{File: path, Column: c.key, Field: field, Value: v, Err: err,
+					Expected: "rows that add up to at most " + FormatCents(budget.MaxUnits) + ": " + budget.RangeAdvice}
 			}
-			sums[c.key] += cents
 			cl := budget.Classification{Department: dept}
 			if t.TableType == "External Funds" {
 				cl.Fund = budget.Code{Name: name}
@@ -227,33 +293,40 @@ func (t *bostonTable) TableTitle() string {
 	return "table"
 }
 
-func bostonMeasures(path string, b *budget.Batch, dept, prog budget.Code, t bostonTable) error {
+func bostonMeasures(path string, b *budget.Batch, dept, prog budget.Code, where string, t bostonTable) error {
+	var cols []bostonCol
 	for i, r := range t.Data {
-		var name, kind string
-		json.Unmarshal(r["line_data"], &name)
-		json.Unmarshal(r["line_type"], &kind)
+		row := fmt.Sprintf("%s.data[%d]", where, i)
+		name, err := bostonText(path, row+".line_data", r["line_data"])
+		if err != nil {
+			return err
+		}
+		kind, err := bostonText(path, row+".line_type", r["line_type"])
+		if err != nil {
+			return err
+		}
 		if kind != "data" {
 			continue
 		}
-		for _, k := range bostonCols {
-			h, _ := t.TableHeader[k].(string)
-			fy, ph, ok := bostonPeriod(h)
-			if !ok {
-				return &budget.InputError{File: path, Column: k, Field: "performance measures", Value: h, Expected: "a column heading such as \"FY18 Target\""}
+		if cols == nil {
+			if cols, err = bostonColumns(path, where, &t, "\"FY18 Target\""); err != nil {
+				return err
 			}
-			v, ok := bostonNumber(r[k])
+		}
+		for _, c := range cols {
+			v, ok := bostonNumber(r[c.key])
 			if !ok {
 				continue
 			}
 			x, empty, err := ParseValue(v)
 			if err != nil {
-				return &budget.InputError{File: path, Line: i + 1, Column: k, Field: "measure " + name, Value: v, Expected: "a number such as 10,187 or 95%"}
+				return &budget.InputError{File: path, Column: c.key, Field: row + "." + c.key + " (measure " + name + ")", Value: v, Expected: "a number such as 10,187 or 95%", Err: err}
 			}
 			if empty {
 				continue
 			}
 			b.Measures = append(b.Measures, budget.Measure{Department: dept, Program: prog, Measure: budget.Code{Name: name},
-				FiscalYear: fy, Phase: ph, Value: x, Line: i + 1})
+				FiscalYear: c.fy, Phase: c.phase, Value: x, Line: i + 1})
 		}
 	}
 	return nil
@@ -273,7 +346,7 @@ func BostonDir(dir string, opt Options) ([]*budget.Batch, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read %s: %v", dir, err)
+		return nil, tabular.OpenError(dir, err)
 	}
 	if len(files) == 0 {
 		return nil, budget.Errorf(budget.EINVALID, "%s: no Boston _departments or _programs JSON files and no datapackage.json: import files one by one or point at a budget folder", dir)
@@ -281,16 +354,11 @@ func BostonDir(dir string, opt Options) ([]*budget.Batch, error) {
 	sort.Strings(files)
 	var out []*budget.Batch
 	for _, f := range files {
-		raw, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
+		b, err := BostonFile(f, opt)
+		if errors.Is(err, errNothingToImport) {
+			continue // e.g. a program page without measures
 		}
-		b, err := bostonBytes(f, raw, opt)
 		if err != nil {
-			var ie *budget.Error
-			if asErr(err, &ie) && strings.Contains(ie.Message, "nothing to import") {
-				continue // e.g. a program page without measures
-			}
 			return nil, err
 		}
 		out = append(out, b)

@@ -3,17 +3,20 @@ package ingest
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/jsonerr"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 )
 
 // A Fiscal Data Package (https://specs.frictionlessdata.io/fiscal-data-package/)
@@ -25,6 +28,7 @@ import (
 type fdpDescriptor struct {
 	Name         string `json:"name"`
 	Title        string `json:"title"`
+	Granularity  string `json:"granularity"`
 	FiscalPeriod *struct {
 		Start string `json:"start"`
 		End   string `json:"end"`
@@ -83,7 +87,9 @@ type fdpMeasure struct {
 	Phase     string `json:"phase"`
 }
 
-// orderedKeys returns the keys of a JSON object in document order.
+// orderedKeys returns the keys of a JSON object in document order (nil
+// for anything else: the caller has decoded raw already and reported what
+// is not an object).
 func orderedKeys(raw json.RawMessage) []string {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
@@ -95,7 +101,10 @@ func orderedKeys(raw json.RawMessage) []string {
 		if err != nil {
 			return keys
 		}
-		k, _ := t.(string)
+		k, ok := t.(string)
+		if !ok {
+			return keys
+		}
 		keys = append(keys, k)
 		var skip json.RawMessage
 		if err := dec.Decode(&skip); err != nil {
@@ -123,30 +132,97 @@ func stringList(v any) []string {
 
 // loadedTable is a CSV resource held in memory.
 type loadedTable struct {
-	path   string
-	header []string
-	rows   [][]string
-	lines  []int
-	hash   string
+	path       string
+	header     []string
+	headerLine int
+	rows       [][]string
+	lines      []int
+	hash       string
 }
 
-func loadCSVTable(path string) (*loadedTable, error) {
-	data, err := os.ReadFile(path)
+// fdpPackage is a package being read: its descriptor and its folder, the
+// only place resources are read from.
+type fdpPackage struct {
+	path   string // of datapackage.json
+	dir    string
+	root   *os.Root
+	d      *fdpDescriptor
+	opt    Options
+	tables map[string]*loadedTable
+	warns  []string
+}
+
+// fdpTable is the joined table a package is read as, with its profile.
+type fdpTable struct {
+	p     *Profile
+	j     *joined
+	lines []int
+	hash  string
+}
+
+// resourceFile opens a resource's path inside the package's folder. A
+// path that is absolute, climbs out with "..", names a URL or leads out
+// through a symbolic link is refused before anything is read, and no
+// error quotes a file's contents.
+func (pkg *fdpPackage) resourceFile(r *fdpResource) (*os.File, string, error) {
+	bad := func(why string, err error) error {
+		return &budget.InputError{File: pkg.path, Field: "resources[" + strconv.Quote(r.Name) + "].path", Value: r.Path, Err: err,
+			Expected: "the path of a CSV file inside the package's folder, relative to datapackage.json (" + why + ")"}
+	}
+	switch {
+	case r.Path == "":
+		return nil, "", bad("the resource has none", nil)
+	case strings.Contains(r.Path, "://"):
+		return nil, "", bad("budgetlens reads nothing from the network: download the file into the folder and name it here", nil)
+	case !filepath.IsLocal(filepath.FromSlash(r.Path)):
+		return nil, "", bad("it leads out of the folder: no absolute paths and no \"..\"", nil)
+	}
+	f, err := pkg.root.Open(filepath.FromSlash(r.Path))
+	full := filepath.Join(pkg.dir, filepath.FromSlash(r.Path))
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read %s: %v (the datapackage.json names it as a resource path)", path, err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, "", bad("no such file in the folder", err)
+		}
+		return nil, "", bad("it cannot be opened inside the folder; a symbolic link that leads out of it is not followed", err)
 	}
-	t := &loadedTable{path: path, hash: ContentHash(data)}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		data = latin1ToUTF8(data)
+	return f, full, nil
+}
+
+// load reads the resource called name ("" is the first with a path).
+func (pkg *fdpPackage) load(name string) (*loadedTable, error) {
+	if t, ok := pkg.tables[name]; ok {
+		return t, nil
 	}
-	src := newCSVSource(path, data, nil)
-	if t.header, err = src.Header(); err != nil {
+	for i := range pkg.d.Resources {
+		r := &pkg.d.Resources[i]
+		if r.Name != name && !(name == "" && r.Path != "") {
+			continue
+		}
+		f, full, err := pkg.resourceFile(r)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		t, err := loadCSVTable(f, full, pkg.opt.Limits)
+		if err != nil {
+			return nil, err
+		}
+		pkg.tables[name] = t
+		return t, nil
+	}
+	return nil, &budget.InputError{File: pkg.path, Field: "resource", Value: name, Expected: "the name of one of the package's resources"}
+}
+
+// loadCSVTable reads a CSV resource whole, within the limits.
+func loadCSVTable(f io.Reader, path string, lim tabular.Limits) (*loadedTable, error) {
+	r, err := tabular.NewCSVReader(f, tabular.Options{File: path, Limits: lim})
+	if err != nil {
 		return nil, err
 	}
+	t := &loadedTable{path: path, header: r.Header().Names, headerLine: r.Header().Line}
 	for {
-		line, rec, err := src.Next()
-		if err == errEOF {
+		line, rec, err := r.Read()
+		if err == io.EOF {
 			break
 		}
 		if err != nil {
@@ -155,6 +231,7 @@ func loadCSVTable(path string) (*loadedTable, error) {
 		t.rows = append(t.rows, append([]string(nil), rec...))
 		t.lines = append(t.lines, line)
 	}
+	t.hash = r.SHA256()
 	return t, nil
 }
 
@@ -189,49 +266,60 @@ func resolveColumn(header []string, name, role string, warn func(string)) (int, 
 }
 
 // FiscalDataPackage reads the fact resource of a Fiscal Data Package
-// (v0.3 "model"/"mapping" or v1.0 "columnType") into one batch.
+// (v0.3 "model"/"mapping" or v1.0 "columnType") into one batch. Resources
+// are read only from the package's own folder.
 func FiscalDataPackage(path string, opt Options) ([]*budget.Batch, error) {
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read %s: %v", path, err)
+		return nil, tabular.OpenError(path, err)
+	}
+	if err := tabular.CheckJSON(path, raw, opt.Limits); err != nil {
+		return nil, err
 	}
 	var d fdpDescriptor
 	if err := json.Unmarshal(raw, &d); err != nil {
 		msg, line, col := jsonerr.Explain(raw, err)
-		return nil, &budget.InputError{File: path, Line: line, ColIndex: col, Field: "datapackage.json",
+		return nil, &budget.InputError{File: path, Line: line, ColIndex: col, Field: "datapackage.json", Err: err,
 			Expected: "a Fiscal Data Package descriptor: " + msg + " (see https://specs.frictionlessdata.io/fiscal-data-package/)"}
 	}
 	if len(d.Resources) == 0 {
 		return nil, &budget.InputError{File: path, Field: "resources", Expected: "at least one resource with a path to a CSV file"}
 	}
-	p, header, rows, lines, hash, warns, err := fdpProfile(path, &d, opt)
+	dir := filepath.Dir(path)
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, tabular.OpenError(dir, err)
+	}
+	defer root.Close()
+	pkg := &fdpPackage{path: path, dir: dir, root: root, d: &d, opt: opt, tables: map[string]*loadedTable{}}
+	t, err := pkg.read()
 	if err != nil {
 		return nil, err
 	}
-	name := filepath.Join(filepath.Dir(path), "")
-	b, err := table(name, &linedSource{name: path, header: header, rows: rows, lines: lines}, Options{Profile: p, FiscalYear: opt.FiscalYear, Phase: opt.Phase})
+	header, rows := t.j.build()
+	src := &linedSource{head: tabular.NewHeader(path, t.j.main.headerLine, header), rows: rows, lines: t.lines}
+	b, err := table(dir, src, Options{Profile: t.p, FiscalYear: opt.FiscalYear, Phase: opt.Phase, Limits: opt.Limits})
 	if err != nil {
 		return nil, err
 	}
 	b.SourceFile = path
-	b.ContentHash = ContentHash(append(raw, []byte(hash)...))
-	b.Warnings = append(b.Warnings, warns...)
+	b.ContentHash = ContentHash(append(raw, []byte(t.hash)...))
+	b.Warnings = append(b.Warnings, pkg.warns...)
 	return []*budget.Batch{b}, nil
 }
 
 // linedSource serves in-memory rows with their original line numbers.
 type linedSource struct {
-	name   string
-	header []string
-	rows   [][]string
-	lines  []int
-	i      int
+	head  *tabular.Header
+	rows  [][]string
+	lines []int
+	i     int
 }
 
-func (s *linedSource) Header() ([]string, error) { return s.header, nil }
+func (s *linedSource) Head() *tabular.Header { return s.head }
 func (s *linedSource) Next() (int, []string, error) {
 	if s.i >= len(s.rows) {
-		return 0, nil, errEOF
+		return 0, nil, io.EOF
 	}
 	s.i++
 	return s.lines[s.i-1], s.rows[s.i-1], nil
@@ -239,14 +327,15 @@ func (s *linedSource) Next() (int, []string, error) {
 
 var levelRE = regexp.MustCompile(`level(\d+)`)
 
-func fdpProfile(path string, d *fdpDescriptor, opt Options) (p *Profile, header []string, rows [][]string, lines []int, hash string, warns []string, err error) {
-	dir := filepath.Dir(path)
-	var resolved []string
-	warn := func(s string) { resolved = append(resolved, filepath.Base(path)+": "+s) }
-	p = &Profile{Name: "fdp", Record: "line_items", Kind: string(budget.Expenditure), Columns: map[string][]string{}}
+func (pkg *fdpPackage) warn(s string) { pkg.warns = append(pkg.warns, filepath.Base(pkg.path)+": "+s) }
+
+// read translates the descriptor into a profile over one joined table.
+func (pkg *fdpPackage) read() (*fdpTable, error) {
+	d := pkg.d
+	p := &Profile{Name: "fdp", Record: "line_items", Kind: string(budget.Expenditure), Columns: map[string][]string{}}
 	p.Jurisdiction.ID = d.Name
 	if p.Jurisdiction.ID == "" {
-		p.Jurisdiction.ID = filepath.Base(dir)
+		p.Jurisdiction.ID = filepath.Base(pkg.dir)
 	}
 	p.Jurisdiction.Name = d.Title
 	p.Jurisdiction.StartMonth = 1
@@ -255,13 +344,11 @@ func fdpProfile(path string, d *fdpDescriptor, opt Options) (p *Profile, header 
 			p.Jurisdiction.StartMonth = m
 		}
 	}
-	p.Dataset = "fdp/" + filepath.Base(dir)
-
-	v1 := false
+	p.Dataset = "fdp/" + filepath.Base(pkg.dir)
 	for _, r := range d.Resources {
 		for _, f := range r.Schema.Fields {
 			if f.ColumnType != "" {
-				v1 = true
+				return pkg.v1(p)
 			}
 		}
 	}
@@ -269,40 +356,16 @@ func fdpProfile(path string, d *fdpDescriptor, opt Options) (p *Profile, header 
 	if len(model) == 0 {
 		model = d.Mapping
 	}
-	if !v1 && len(model) == 0 {
-		err = &budget.InputError{File: path, Field: "model", Expected: "a Fiscal Data Package: v0.3 with a \"model\" (or \"mapping\") of measures and dimensions, or v1.0 with a \"columnType\" on its fields"}
-		return
+	if len(model) == 0 {
+		return nil, &budget.InputError{File: pkg.path, Field: "model", Expected: "a Fiscal Data Package: v0.3 with a \"model\" (or \"mapping\") of measures and dimensions, or v1.0 with a \"columnType\" on its fields"}
 	}
-	tables := map[string]*loadedTable{}
-	load := func(name string) (*loadedTable, error) {
-		if t, ok := tables[name]; ok {
-			return t, nil
-		}
-		for _, r := range d.Resources {
-			if r.Name == name || (name == "" && r.Path != "") {
-				t, err := loadCSVTable(filepath.Join(dir, filepath.FromSlash(r.Path)))
-				if err != nil {
-					return nil, err
-				}
-				tables[name] = t
-				return t, nil
-			}
-		}
-		return nil, &budget.InputError{File: path, Field: "resource", Value: name, Expected: "the name of one of the package's resources"}
-	}
-	if v1 {
-		p, header, rows, lines, hash, warns, err = fdpV1(path, d, p, load, warn)
-	} else {
-		p, header, rows, lines, hash, warns, err = fdpV03(path, d, model, p, load, warn, opt)
-	}
-	return p, header, rows, lines, hash, append(resolved, warns...), err
+	return pkg.v03(model, p)
 }
 
 // column accumulates the joined table: source columns plus derived ones.
 type joined struct {
 	main    *loadedTable
 	header  []string
-	rows    [][]string
 	addCols []func(row int) string
 }
 
@@ -335,61 +398,113 @@ func (j *joined) build() ([]string, [][]string) {
 	return j.header, rows
 }
 
-func fdpV03(path string, d *fdpDescriptor, model json.RawMessage, p *Profile, load func(string) (*loadedTable, error), warn func(string), opt Options) (*Profile, []string, [][]string, []int, string, []string, error) {
+// v03 reads a v0.3 package: the model's measures are the amount columns,
+// its dimensions the classification levels, joined through foreign keys.
+func (pkg *fdpPackage) v03(model json.RawMessage, p *Profile) (*fdpTable, error) {
+	measures, dims, err := pkg.v03Model(model)
+	if err != nil {
+		return nil, err
+	}
+	main, err := pkg.load(measures[0].Resource)
+	if err != nil {
+		return nil, err
+	}
+	t := &fdpTable{p: p, j: newJoined(main), lines: main.lines, hash: main.hash}
+	if err := pkg.v03Measures(t, measures); err != nil {
+		return nil, err
+	}
+	cols := &v03Columns{pkg: pkg, t: t, mainRes: measures[0].Resource, fks: pkg.foreignKeys(measures[0].Resource)}
+	if err := pkg.v03Dimensions(t, dims, cols); err != nil {
+		return nil, err
+	}
+	pkg.v03FiscalPeriod(p)
+	return t, nil
+}
+
+// modelErr is the error of a part of the model that is not what v0.3 says.
+func (pkg *fdpPackage) modelErr(field string, raw json.RawMessage, err error) error {
+	msg, _, _ := jsonerr.Explain(raw, err)
+	return &budget.InputError{File: pkg.path, Field: field, Err: err,
+		Expected: "the Fiscal Data Package v0.3 model (" + msg + "; see https://specs.frictionlessdata.io/fiscal-data-package/)"}
+}
+
+// v03Model decodes the model's measures and dimensions, keeping their
+// order in the descriptor.
+func (pkg *fdpPackage) v03Model(model json.RawMessage) ([]fdpMeasure, []fdpDim, error) {
 	var m struct {
 		Measures   json.RawMessage `json:"measures"`
 		Dimensions json.RawMessage `json:"dimensions"`
 	}
-	var warns []string
 	if err := json.Unmarshal(model, &m); err != nil {
-		return nil, nil, nil, nil, "", nil, budget.Errorf(budget.EINVALID, "%s: model: %v", path, err)
+		return nil, nil, pkg.modelErr("model", model, err)
+	}
+	var mm map[string]fdpMeasure
+	if len(m.Measures) > 0 {
+		if err := json.Unmarshal(m.Measures, &mm); err != nil {
+			return nil, nil, pkg.modelErr("model.measures", m.Measures, err)
+		}
 	}
 	var measures []fdpMeasure
-	var mm map[string]fdpMeasure
-	json.Unmarshal(m.Measures, &mm)
 	for _, k := range orderedKeys(m.Measures) {
 		x := mm[k]
 		x.Name = k
 		measures = append(measures, x)
 	}
 	if len(measures) == 0 {
-		return nil, nil, nil, nil, "", nil, &budget.InputError{File: path, Field: "model.measures", Expected: "at least one measure naming the amount column as its source"}
+		return nil, nil, &budget.InputError{File: pkg.path, Field: "model.measures", Expected: "at least one measure naming the amount column as its source"}
+	}
+	var dm map[string]json.RawMessage
+	if len(m.Dimensions) > 0 {
+		if err := json.Unmarshal(m.Dimensions, &dm); err != nil {
+			return nil, nil, pkg.modelErr("model.dimensions", m.Dimensions, err)
+		}
 	}
 	var dims []fdpDim
-	var dm map[string]json.RawMessage
-	json.Unmarshal(m.Dimensions, &dm)
 	for _, k := range orderedKeys(m.Dimensions) {
-		var x struct {
-			DimensionType      string          `json:"dimensionType"`
-			ClassificationType string          `json:"classificationType"`
-			Attributes         json.RawMessage `json:"attributes"`
-			PrimaryKey         any             `json:"primaryKey"`
-		}
-		json.Unmarshal(dm[k], &x)
-		dim := fdpDim{Name: k, DimensionType: x.DimensionType, ClassificationType: x.ClassificationType, PrimaryKey: stringList(x.PrimaryKey)}
-		var am map[string]fdpAttr
-		json.Unmarshal(x.Attributes, &am)
-		for _, an := range orderedKeys(x.Attributes) {
-			a := am[an]
-			a.Name = an
-			dim.Attrs = append(dim.Attrs, a)
+		dim, err := pkg.v03Dimension(k, dm[k])
+		if err != nil {
+			return nil, nil, err
 		}
 		dims = append(dims, dim)
 	}
-	main, err := load(measures[0].Resource)
-	if err != nil {
-		return nil, nil, nil, nil, "", nil, err
-	}
-	j := newJoined(main)
-	hash := main.hash
+	return measures, dims, nil
+}
 
-	// Measures: each is an amount column; a measure whose name is a
-	// fiscal year ("2014-15") pivots by year.
-	phase := opt.Phase
+func (pkg *fdpPackage) v03Dimension(name string, raw json.RawMessage) (fdpDim, error) {
+	var x struct {
+		DimensionType      string          `json:"dimensionType"`
+		ClassificationType string          `json:"classificationType"`
+		Attributes         json.RawMessage `json:"attributes"`
+		PrimaryKey         any             `json:"primaryKey"`
+	}
+	field := "model.dimensions." + name
+	if err := json.Unmarshal(raw, &x); err != nil {
+		return fdpDim{}, pkg.modelErr(field, raw, err)
+	}
+	dim := fdpDim{Name: name, DimensionType: x.DimensionType, ClassificationType: x.ClassificationType, PrimaryKey: stringList(x.PrimaryKey)}
+	var am map[string]fdpAttr
+	if len(x.Attributes) > 0 {
+		if err := json.Unmarshal(x.Attributes, &am); err != nil {
+			return fdpDim{}, pkg.modelErr(field+".attributes", x.Attributes, err)
+		}
+	}
+	for _, an := range orderedKeys(x.Attributes) {
+		a := am[an]
+		a.Name = an
+		dim.Attrs = append(dim.Attrs, a)
+	}
+	return dim, nil
+}
+
+// v03Measures maps the measures to amount columns: one measure is the
+// amount; several must each be named by a fiscal year ("2014-15") and
+// pivot by year.
+func (pkg *fdpPackage) v03Measures(t *fdpTable, measures []fdpMeasure) error {
+	p, main := t.p, t.j.main
 	for _, x := range measures {
-		idx, ok := resolveColumn(main.header, x.Source, "amount", warn)
+		idx, ok := resolveColumn(main.header, x.Source, "amount", pkg.warn)
 		if !ok {
-			return nil, nil, nil, nil, "", nil, &budget.InputError{File: main.path, Line: 1, Field: "measure " + x.Name, Value: x.Source,
+			return &budget.InputError{File: main.path, Line: main.headerLine, Field: "measure " + x.Name, Value: x.Source,
 				Expected: "a column of that name in the header (" + strings.Join(main.header, ", ") + ")"}
 		}
 		if x.Direction == "revenue" {
@@ -397,15 +512,11 @@ func fdpV03(path string, d *fdpDescriptor, model json.RawMessage, p *Profile, lo
 		}
 		ph := x.Phase
 		if ph == "" {
-			ph = phase
+			ph = pkg.opt.Phase
 		}
 		if len(measures) > 1 {
-			fyOK := false
-			if _, e := yearToFiscal(x.Name, p.Jurisdiction.StartMonth); e == nil {
-				fyOK = true
-			}
-			if !fyOK {
-				return nil, nil, nil, nil, "", nil, &budget.InputError{File: path, Field: "model.measures", Value: x.Name,
+			if _, err := yearToFiscal(x.Name, p.Jurisdiction.StartMonth); err != nil {
+				return &budget.InputError{File: pkg.path, Field: "model.measures", Value: x.Name, Err: err,
 					Expected: "several measures only when each is named by its fiscal year (as \"2014-15\"); otherwise import with a profile"}
 			}
 			p.Measures = append(p.Measures, MeasureColumn{Column: main.header[idx], FiscalYear: x.Name, Phase: ph})
@@ -421,17 +532,24 @@ func fdpV03(path string, d *fdpDescriptor, model json.RawMessage, p *Profile, lo
 	}
 	if p.Phase == "" {
 		p.Phase = string(budget.Adopted)
-		if gran := fdpGranularity(path); gran == "transactional" {
+		if pkg.d.Granularity == "transactional" {
 			p.Phase = string(budget.Actual)
 		}
-		warns = append(warns, fmt.Sprintf("%s: no budget phase in the descriptor; read as %s (pass --phase to say otherwise)", filepath.Base(path), p.Phase))
+		pkg.warn(fmt.Sprintf("no budget phase in the descriptor; read as %s (pass --phase to say otherwise)", p.Phase))
 	}
+	return nil
+}
 
-	// Foreign keys of the main resource: field -> (resource, field).
-	type fk struct{ res, field string }
+// fk is one foreign key of the main resource: a field of it refers to a
+// field of another resource.
+type fk struct{ res, field string }
+
+// foreignKeys returns the main resource's single-field foreign keys, by
+// local field.
+func (pkg *fdpPackage) foreignKeys(mainRes string) map[string]fk {
 	fks := map[string]fk{}
-	for _, r := range d.Resources {
-		if r.Name != measures[0].Resource && measures[0].Resource != "" {
+	for _, r := range pkg.d.Resources {
+		if r.Name != mainRes && mainRes != "" {
 			continue
 		}
 		for _, f := range r.ForeignKeys {
@@ -442,70 +560,105 @@ func fdpV03(path string, d *fdpDescriptor, model json.RawMessage, p *Profile, lo
 		}
 		break
 	}
-	// column returns the heading holding an attribute, joining another
-	// resource through the foreign key when the attribute lives there.
-	column := func(a fdpAttr, role string) (string, bool) {
-		if a.Resource == "" || a.Resource == measures[0].Resource {
-			idx, ok := resolveColumn(main.header, a.Source, role, warn)
-			if !ok {
-				return "", false
-			}
-			return main.header[idx], true
-		}
-		other, err := load(a.Resource)
-		if err != nil {
-			return "", false
-		}
-		var local string
-		var ref fk
-		for f, k := range fks {
-			if k.res == a.Resource {
-				local, ref = f, k
-			}
-		}
-		li, ok1 := resolveColumn(main.header, local, "", warn)
-		ri, ok2 := resolveColumn(other.header, ref.field, "", warn)
-		ai, ok3 := resolveColumn(other.header, a.Source, role, warn)
-		if !ok1 || !ok2 || !ok3 {
-			return "", false
-		}
-		index := map[string]int{}
-		for i, r := range other.rows {
-			if ri < len(r) {
-				index[r[ri]] = i
-			}
-		}
-		hash += other.hash
-		return j.add(a.Resource+"."+a.Source, func(row int) string {
-			r := main.rows[row]
-			if li >= len(r) {
-				return ""
-			}
-			if k, ok := index[r[li]]; ok && ai < len(other.rows[k]) {
-				return other.rows[k][ai]
-			}
-			return ""
-		}), true
-	}
+	return fks
+}
 
-	// Dimensions -> classification levels.
+// v03Columns finds the heading that holds an attribute, joining another
+// resource through the foreign key when the attribute lives there.
+type v03Columns struct {
+	pkg     *fdpPackage
+	t       *fdpTable
+	mainRes string
+	fks     map[string]fk
+}
+
+func (c *v03Columns) heading(a fdpAttr, role string) (string, bool, error) {
+	main := c.t.j.main
+	if a.Resource == "" || a.Resource == c.mainRes {
+		idx, ok := resolveColumn(main.header, a.Source, role, c.pkg.warn)
+		if !ok {
+			return "", false, nil
+		}
+		return main.header[idx], true, nil
+	}
+	other, err := c.pkg.load(a.Resource)
+	if err != nil {
+		return "", false, err
+	}
+	var local string
+	var ref fk
+	for _, f := range sortedKeys(c.fks) {
+		if c.fks[f].res == a.Resource {
+			local, ref = f, c.fks[f]
+		}
+	}
+	li, ok1 := resolveColumn(main.header, local, "", c.pkg.warn)
+	ri, ok2 := resolveColumn(other.header, ref.field, "", c.pkg.warn)
+	ai, ok3 := resolveColumn(other.header, a.Source, role, c.pkg.warn)
+	if !ok1 || !ok2 || !ok3 {
+		return "", false, nil
+	}
+	index := map[string]int{}
+	for i, r := range other.rows {
+		if ri < len(r) {
+			index[r[ri]] = i
+		}
+	}
+	c.t.hash += other.hash
+	return c.t.j.add(a.Resource+"."+a.Source, func(row int) string {
+		r := main.rows[row]
+		if li >= len(r) {
+			return ""
+		}
+		if k, ok := index[r[li]]; ok && ai < len(other.rows[k]) {
+			return other.rows[k][ai]
+		}
+		return ""
+	}), true, nil
+}
+
+// v03Dimensions maps the dimensions to classification levels and the date.
+func (pkg *fdpPackage) v03Dimensions(t *fdpTable, dims []fdpDim, cols *v03Columns) error {
+	p := t.p
 	adminSeen := false
 	for _, dim := range dims {
 		if fdpTarget(dim) == "department" {
 			adminSeen = true
 		}
 	}
+	assign := func(field string, lv fdpLevel) error {
+		for _, part := range []struct {
+			a          fdpAttr
+			role, suff string
+		}{{lv.code, "", ".code"}, {lv.label, "label", ".name"}} {
+			if part.a.Source == "" {
+				continue
+			}
+			h, ok, err := cols.heading(part.a, part.role)
+			if err != nil {
+				return err
+			}
+			if ok {
+				p.Columns[field+part.suff] = []string{h}
+			}
+		}
+		return nil
+	}
 	for _, dim := range dims {
 		target := fdpTarget(dim)
 		if n := strings.ToLower(dim.Name); target == "" && !adminSeen && (dim.DimensionType == "entity" || n == "payee" || n == "recipient" || n == "supplier") {
 			target, adminSeen = "department", true
 		}
-		if target == "" {
+		switch target {
+		case "":
 			continue
-		}
-		if target == "date" {
+		case "date":
 			for _, a := range dim.Attrs {
-				if h, ok := column(a, "date"); ok {
+				h, ok, err := cols.heading(a, "date")
+				if err != nil {
+					return err
+				}
+				if ok {
 					p.Columns["date"] = []string{h}
 					break
 				}
@@ -513,53 +666,42 @@ func fdpV03(path string, d *fdpDescriptor, model json.RawMessage, p *Profile, lo
 			continue
 		}
 		levels := fdpLevels(dim)
-		if len(levels) == 0 {
-			continue
-		}
-		assign := func(field string, lv fdpLevel) {
-			if lv.code.Source != "" {
-				if h, ok := column(lv.code, ""); ok {
-					p.Columns[field+".code"] = []string{h}
-				}
+		var err error
+		switch {
+		case len(levels) == 0:
+		case target == "department" && len(levels) > 1:
+			if err = assign("department", levels[0]); err == nil {
+				err = assign("org_unit", levels[len(levels)-1])
 			}
-			if lv.label.Source != "" {
-				if h, ok := column(lv.label, "label"); ok {
-					p.Columns[field+".name"] = []string{h}
-				}
-			}
+		case target == "department":
+			err = assign("department", levels[0])
+		default:
+			err = assign(target, levels[len(levels)-1])
 		}
-		if target == "department" && len(levels) > 1 {
-			assign("department", levels[0])
-			assign("org_unit", levels[len(levels)-1])
-			continue
+		if err != nil {
+			return err
 		}
-		if target == "department" {
-			assign("department", levels[0])
-			continue
-		}
-		assign(target, levels[len(levels)-1])
 	}
-	if _, ok := p.Columns["date"]; !ok && len(p.Measures) == 0 && d.FiscalPeriod != nil && len(d.FiscalPeriod.Start) >= 4 {
-		p.FiscalYear = d.FiscalPeriod.Start[:4]
-		if p.Jurisdiction.StartMonth != 1 {
-			p.FiscalYear = fmt.Sprintf("%s-%02d", d.FiscalPeriod.Start[:4], (atoi(d.FiscalPeriod.Start[:4])+1)%100)
-		}
-		warns = append(warns, fmt.Sprintf("%s: no date dimension; every amount is placed in the fiscal period's first year, %s (fiscalPeriod starts %s)", filepath.Base(path), p.FiscalYear, d.FiscalPeriod.Start))
-	}
-	header, rows := j.build()
-	lines := main.lines
-	return p, header, rows, lines, hash, warns, nil
+	return nil
 }
 
-func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
-
-func fdpGranularity(path string) string {
-	raw, _ := os.ReadFile(path)
-	var x struct {
-		Granularity string `json:"granularity"`
+// v03FiscalPeriod places every amount in the fiscal period's first year
+// when the model has no date and the measures are not years.
+func (pkg *fdpPackage) v03FiscalPeriod(p *Profile) {
+	fp := pkg.d.FiscalPeriod
+	if _, ok := p.Columns["date"]; ok || len(p.Measures) > 0 || fp == nil || len(fp.Start) < 4 {
+		return
 	}
-	json.Unmarshal(raw, &x)
-	return x.Granularity
+	y, err := strconv.Atoi(fp.Start[:4])
+	if err != nil {
+		pkg.warn(fmt.Sprintf("fiscalPeriod start %q does not begin with a year; pass --fy", fp.Start))
+		return
+	}
+	p.FiscalYear = strconv.Itoa(y)
+	if p.Jurisdiction.StartMonth != 1 {
+		p.FiscalYear = fmt.Sprintf("%d-%02d", y, (y+1)%100)
+	}
+	pkg.warn(fmt.Sprintf("no date dimension; every amount is placed in the fiscal period's first year, %s (fiscalPeriod starts %s)", p.FiscalYear, fp.Start))
 }
 
 // fdpTarget maps a v0.3 dimension to a classification of the model.
@@ -644,9 +786,10 @@ func fdpLevels(dim fdpDim) []fdpLevel {
 	return out
 }
 
-// fdpV1 reads a v1.0 package: each field's columnType says what it holds;
+// v1 reads a v1.0 package: each field's columnType says what it holds;
 // "normalize" on amount fields and extraFields give pivots and constants.
-func fdpV1(path string, d *fdpDescriptor, p *Profile, load func(string) (*loadedTable, error), warn func(string)) (*Profile, []string, [][]string, []int, string, []string, error) {
+func (pkg *fdpPackage) v1(p *Profile) (*fdpTable, error) {
+	d := pkg.d
 	var res *fdpResource
 	for i := range d.Resources {
 		for _, f := range d.Resources[i].Schema.Fields {
@@ -659,34 +802,34 @@ func fdpV1(path string, d *fdpDescriptor, p *Profile, load func(string) (*loaded
 		}
 	}
 	if res == nil {
-		return nil, nil, nil, nil, "", nil, &budget.InputError{File: path, Field: "columnType", Expected: "a field with columnType \"value\" (the amount) or amount fields with \"normalize\""}
+		return nil, &budget.InputError{File: pkg.path, Field: "columnType", Expected: "a field with columnType \"value\" (the amount) or amount fields with \"normalize\""}
 	}
-	main, err := load(res.Name)
+	main, err := pkg.load(res.Name)
 	if err != nil {
-		return nil, nil, nil, nil, "", nil, err
+		return nil, err
 	}
-	j := newJoined(main)
-	var warns []string
+	t := &fdpTable{p: p, j: newJoined(main), lines: main.lines, hash: main.hash}
 	// extra fields: constants and the targets of normalisation
 	extraType := map[string]string{}
 	for _, f := range res.Schema.ExtraFields {
 		extraType[f.Name] = f.ColumnType
 		if f.Constant != nil && !f.NormalizationTarget {
 			v := fmt.Sprint(f.Constant)
-			h := j.add(f.Name, func(int) string { return v })
+			h := t.j.add(f.Name, func(int) string { return v })
 			fdpAssign(p, f.ColumnType, h)
 		}
 	}
 	for _, f := range res.Schema.Fields {
-		idx, ok := resolveColumn(main.header, f.Name, "", warn)
+		idx, ok := resolveColumn(main.header, f.Name, "", pkg.warn)
 		if !ok {
-			return nil, nil, nil, nil, "", nil, &budget.InputError{File: main.path, Line: 1, Field: f.Name,
+			return nil, &budget.InputError{File: main.path, Line: main.headerLine, Field: f.Name,
 				Expected: "a column of that name in the header (" + strings.Join(main.header, ", ") + "), as the descriptor's schema says"}
 		}
 		h := main.header[idx]
 		if len(f.Normalize) > 0 {
 			mc := MeasureColumn{Column: h}
-			for k, v := range f.Normalize {
+			for _, k := range sortedKeys(f.Normalize) {
+				v := f.Normalize[k]
 				switch ct := extraType[k]; {
 				case strings.HasPrefix(ct, "date:fiscal-year") || strings.EqualFold(k, "fiscal year") || strings.EqualFold(k, "year"):
 					mc.FiscalYear = fmt.Sprint(v)
@@ -694,29 +837,23 @@ func fdpV1(path string, d *fdpDescriptor, p *Profile, load func(string) (*loaded
 					mc.Phase = fdpPhase(fmt.Sprint(v))
 				}
 			}
+			if mc.FiscalYear == "" {
+				return nil, &budget.InputError{File: pkg.path, Field: mc.Column,
+					Expected: "a fiscal year in the field's normalize map, e.g. \"normalize\": {\"Fiscal Year\": 2015, \"Phase\": \"approved\"}"}
+			}
+			if mc.Phase == "" {
+				mc.Phase = string(budget.Adopted)
+			}
 			p.Measures = append(p.Measures, mc)
 			continue
 		}
 		fdpAssign(p, f.ColumnType, h)
 	}
-	if len(p.Measures) > 0 {
-		// columns with only a phase take the year from a constant or column
-		for i := range p.Measures {
-			if p.Measures[i].FiscalYear == "" {
-				return nil, nil, nil, nil, "", nil, &budget.InputError{File: path, Field: p.Measures[i].Column,
-					Expected: "a fiscal year in the field's normalize map, e.g. \"normalize\": {\"Fiscal Year\": 2015, \"Phase\": \"approved\"}"}
-			}
-			if p.Measures[i].Phase == "" {
-				p.Measures[i].Phase = string(budget.Adopted)
-			}
-		}
-	}
 	if p.Phase == "" {
 		p.Phase = string(budget.Adopted)
-		warns = append(warns, fmt.Sprintf("%s: no budget phase in the descriptor; read as adopted (pass --phase to say otherwise)", filepath.Base(path)))
+		pkg.warn("no budget phase in the descriptor; read as adopted (pass --phase to say otherwise)")
 	}
-	header, rows := j.build()
-	return p, header, rows, main.lines, main.hash, warns, nil
+	return t, nil
 }
 
 // fdpPhase maps FDP phase words (approved, executed, ...) to ours.
@@ -744,7 +881,9 @@ func fdpAssign(p *Profile, ct, heading string) {
 	}
 	level := 1
 	if m := levelRE.FindStringSubmatch(ct); m != nil {
-		level, _ = strconv.Atoi(m[1])
+		if n, err := strconv.Atoi(m[1]); err == nil {
+			level = n
+		}
 	}
 	set := func(field string, deepest bool) {
 		// keep the deepest level seen

@@ -14,9 +14,7 @@ package ingest
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,13 +23,10 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"unicode/utf8"
 
 	"github.com/budgetlens/budgetlens/budget"
-	"github.com/xuri/excelize/v2"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 )
-
-var errEOF = io.EOF
 
 var reCache sync.Map
 
@@ -52,17 +47,22 @@ func compileCached(expr string) (*regexp.Regexp, error) {
 // is a Fiscal Data Package; a folder holding CSV or XLSX files gives each of
 // them (not recursively); any other folder is read as Boston's budget JSON;
 // datapackage.json is a Fiscal Data Package, another .json Boston's; .xlsx
-// is a spreadsheet; anything else is CSV.
+// (or any file that is a zip archive) is a spreadsheet; anything else is
+// delimited text. Every reader enforces opt.Limits.
 func File(path string, opt Options) ([]*budget.Batch, error) {
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read %s: %v", path, err)
+		return nil, tabular.OpenError(path, err)
 	}
 	if fi.IsDir() {
 		if _, err := os.Stat(filepath.Join(path, "datapackage.json")); err == nil {
 			return FiscalDataPackage(filepath.Join(path, "datapackage.json"), opt)
 		}
-		if tables := tableFiles(path); len(tables) > 0 {
+		tables, err := tableFiles(path)
+		if err != nil {
+			return nil, err
+		}
+		if len(tables) > 0 {
 			var out []*budget.Batch
 			for _, f := range tables {
 				bs, err := File(f, opt)
@@ -75,8 +75,7 @@ func File(path string, opt Options) ([]*budget.Batch, error) {
 		}
 		return BostonDir(path, opt)
 	}
-	switch strings.ToLower(filepath.Ext(path)) {
-	case ".json":
+	if strings.ToLower(filepath.Ext(path)) == ".json" {
 		if filepath.Base(path) == "datapackage.json" {
 			return FiscalDataPackage(path, opt)
 		}
@@ -85,33 +84,49 @@ func File(path string, opt Options) ([]*budget.Batch, error) {
 			return nil, err
 		}
 		return []*budget.Batch{b}, nil
-	case ".xlsx", ".xlsm":
-		b, err := XLSX(path, opt)
-		if err != nil {
-			return nil, err
-		}
-		return []*budget.Batch{b}, nil
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read %s: %v", path, err)
-	}
-	b, err := CSV(path, data, opt)
+	r, err := tabular.Open(path, opt.readOptions(path))
 	if err != nil {
 		return nil, err
 	}
+	defer r.Close()
+	b, err := table(path, &tableSource{r: r, total: fi.Size(), progress: opt.Progress}, opt)
+	if err != nil {
+		return nil, err
+	}
+	b.ContentHash = r.SHA256()
 	return []*budget.Batch{b}, nil
 }
 
+// readOptions are the tabular options of a file: the limits, and the
+// profile's sheet, delimiter and header rows when a profile is given.
+func (opt Options) readOptions(file string) tabular.Options {
+	o := tabular.Options{File: file, Limits: opt.Limits}
+	if p := opt.Profile; p != nil {
+		o.Sheet, o.HeaderRow, o.HeaderRows, o.SkipRows = p.Sheet, p.HeaderRow, p.HeaderRows, p.SkipRows
+		o.Delimiter = p.delim
+		o.Limits = p.limits(opt.Limits)
+	}
+	return o
+}
+
 // tableFiles lists the CSV and XLSX files directly inside dir, by name.
-func tableFiles(dir string) []string {
+func tableFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, tabular.OpenError(dir, err)
+	}
 	var out []string
-	for _, pat := range []string{"*.csv", "*.CSV", "*.xlsx"} {
-		m, _ := filepath.Glob(filepath.Join(dir, pat))
-		out = append(out, m...)
+	for _, e := range entries {
+		switch filepath.Ext(e.Name()) {
+		case ".csv", ".CSV", ".xlsx":
+			if e.Type().IsRegular() {
+				out = append(out, filepath.Join(dir, e.Name()))
+			}
+		}
 	}
 	sort.Strings(out)
-	return out
+	return out, nil
 }
 
 // ContentHash is the hex SHA-256 of data.
@@ -120,56 +135,72 @@ func ContentHash(data []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
-// CSV reads a CSV file's bytes (name is used in messages and for
-// constants taken from the file name). A UTF-8 byte-order mark is dropped;
-// text that is not valid UTF-8 is read as Latin-1.
+// CSV reads a delimited text file's bytes (name is used in messages and
+// for constants taken from the file name).
 func CSV(name string, data []byte, opt Options) (*budget.Batch, error) {
-	hash := ContentHash(data)
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		data = latin1ToUTF8(data)
-	}
-	src := newCSVSource(name, data, opt.Progress)
-	b, err := table(name, src, opt)
+	r, err := tabular.NewCSVReader(bytes.NewReader(data), opt.readOptions(name))
 	if err != nil {
 		return nil, err
 	}
-	b.ContentHash = hash
+	b, err := table(name, &tableSource{r: r, total: int64(len(data)), progress: opt.Progress}, opt)
+	if err != nil {
+		return nil, err
+	}
+	b.ContentHash = r.SHA256()
 	return b, nil
 }
 
-func latin1ToUTF8(b []byte) []byte {
-	out := make([]byte, 0, len(b)+len(b)/8)
-	for _, c := range b {
-		out = utf8.AppendRune(out, rune(c))
+// XLSX reads one sheet of a spreadsheet (the profile's sheet, else the
+// first) with the given or detected profile. Numbers are the values the
+// workbook stores, not as its formats display them (see
+// internal/tabular). Line numbers are sheet rows.
+func XLSX(path string, opt Options) (*budget.Batch, error) {
+	bs, err := File(path, opt)
+	if err != nil {
+		return nil, err
 	}
-	return out
+	return bs[0], nil
+}
+
+// XLSXBytes is XLSX on a file's bytes.
+func XLSXBytes(name string, data []byte, opt Options) (*budget.Batch, error) {
+	r, err := tabular.NewXLSXReader(bytes.NewReader(data), int64(len(data)), opt.readOptions(name))
+	if err != nil {
+		return nil, err
+	}
+	b, err := table(name, &tableSource{r: r, total: int64(len(data))}, opt)
+	if err != nil {
+		return nil, err
+	}
+	b.ContentHash = ContentHash(data)
+	return b, nil
 }
 
 // table applies the chosen or detected profile to a row source.
 func table(name string, src rowSource, opt Options) (*budget.Batch, error) {
-	header, err := src.Header()
-	if err != nil {
-		return nil, err
-	}
+	head := src.Head()
 	var b *binding
+	var err error
 	if opt.Profile != nil {
-		b, err = bind(opt.Profile, header, name)
+		b, err = bind(opt.Profile, head, name)
 		if err != nil {
 			return nil, err
 		}
 		if len(b.missing) > 0 {
 			return nil, missingErr(name, b)
 		}
-	} else if b, err = detect(name, header); err != nil {
+	} else if b, err = detect(name, head); err != nil {
 		return nil, err
 	}
 	if b.pivotErr != nil {
 		return nil, b.pivotErr
 	}
+	if b.dupErr != nil {
+		return nil, b.dupErr
+	}
 	c, err := fileConstants(b.p, name, opt)
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "%v", err)
+		return nil, err
 	}
 	return convert(b, src, c)
 }
@@ -179,7 +210,7 @@ func missingErr(name string, b *binding) error {
 	for _, f := range b.missing {
 		alts = append(alts, fmt.Sprintf("%s (a column headed %s)", f, strings.Join(quoteAll(b.p.Columns[f]), " or ")))
 	}
-	return &budget.InputError{File: name, Line: 1, Field: strings.Join(b.missing, ", "), Value: strings.Join(b.header, ","),
+	return &budget.InputError{File: name, Line: b.head.Line, Field: strings.Join(b.missing, ", "), Value: strings.Join(b.header, ","),
 		Expected: "profile " + b.p.Name + " needs " + strings.Join(alts, "; ")}
 }
 
@@ -194,13 +225,13 @@ func quoteAll(s []string) []string {
 // detect picks the embedded profile that accounts for every heading of
 // the file and finds all its required fields; among several, the one that
 // maps the most columns. A tie is an error that asks for --profile.
-func detect(name string, header []string) (*binding, error) {
+func detect(name string, head *tabular.Header) (*binding, error) {
 	var cands []*binding
 	for _, p := range Builtins() {
 		if p.Detect != nil && !*p.Detect {
 			continue
 		}
-		b, err := bind(p, header, name)
+		b, err := bind(p, head, name)
 		if err != nil {
 			continue
 		}
@@ -214,7 +245,7 @@ func detect(name string, header []string) (*binding, error) {
 		for _, p := range Builtins() {
 			names = append(names, p.Name)
 		}
-		return nil, &budget.InputError{File: name, Line: 1, Field: "header", Value: strings.Join(header, ","),
+		return nil, &budget.InputError{File: name, Line: head.Line, Field: "header", Value: strings.Join(head.Names, ","),
 			Expected: "the headings of a known export (profiles " + strings.Join(names, ", ") + "); for any other file write a profile and pass --profile FILE.yaml (see docs/budget.md)"}
 	}
 	if len(cands) > 1 && cands[0].mapped == cands[1].mapped {
@@ -223,178 +254,25 @@ func detect(name string, header []string) (*binding, error) {
 	return cands[0], nil
 }
 
-// csvSource reads CSV records with encoding/csv, counting lines.
-type csvSource struct {
-	name     string
-	r        *csv.Reader
-	cr       *countReader
+// tableSource serves the rows of a tabular.Reader, reporting progress in
+// bytes read now and then.
+type tableSource struct {
+	r        *tabular.Reader
 	total    int64
 	progress func(done, total int64)
 	n        int
-	data     []byte
 }
 
-type countReader struct {
-	r io.Reader
-	n int64
-}
+func (s *tableSource) Head() *tabular.Header { return s.r.Header() }
 
-func (c *countReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-func newCSVSource(name string, data []byte, progress func(done, total int64)) *csvSource {
-	cr := &countReader{r: bytes.NewReader(data)}
-	r := csv.NewReader(cr)
-	r.FieldsPerRecord = -1
-	r.ReuseRecord = true
-	return &csvSource{name: name, r: r, cr: cr, total: int64(len(data)), progress: progress, data: data}
-}
-
-// fieldAt turns encoding/csv's error position (line, 1-based byte) into
-// the 1-based field number on that line, counting commas outside quotes,
-// and that field's text up to and including the offending byte.
-func fieldAt(data []byte, line, col int) (int, string) {
-	for l := 1; l < line; l++ {
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			return 0, ""
-		}
-		data = data[i+1:]
-	}
-	if i := bytes.IndexByte(data, '\n'); i >= 0 {
-		data = data[:i]
-	}
-	end := min(max(col, 0), len(data)) // bytes up to and including the error
-	field, quoted, start := 1, false, 0
-	for i, c := range data[:max(end-1, 0)] {
-		switch {
-		case c == '"':
-			quoted = !quoted
-		case c == ',' && !quoted:
-			field, start = field+1, i+1
-		}
-	}
-	return field, string(data[start:end])
-}
-
-// EstimateRows is the number of lines in the file, an upper bound of its
-// records (used to size the batch once).
-func (s *csvSource) EstimateRows() int { return bytes.Count(s.data, []byte{'\n'}) + 1 }
-
-func (s *csvSource) Header() ([]string, error) {
-	_, h, err := s.Next()
-	if err == io.EOF {
-		return nil, &budget.InputError{File: s.name, Line: 1, Field: "header", Expected: "a header row naming the columns; the file is empty"}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return append([]string(nil), h...), nil
-}
-
-func (s *csvSource) Next() (int, []string, error) {
-	rec, err := s.r.Read()
-	if err == io.EOF {
-		if s.progress != nil {
-			s.progress(s.total, s.total)
-		}
-		return 0, nil, io.EOF
-	}
-	if err != nil {
-		var pe *csv.ParseError
-		if errors.As(err, &pe) {
-			field, text := fieldAt(s.data, pe.Line, pe.Column)
-			return 0, nil, &budget.InputError{File: s.name, Line: pe.Line, ColIndex: field, Value: text, Field: "CSV syntax",
-				Expected: pe.Err.Error() + ": quote fields that contain commas, quotes or line breaks, and double any quote inside them"}
-		}
-		return 0, nil, budget.Errorf(budget.EINVALID, "%s: %v", s.name, err)
-	}
-	line, _ := s.r.FieldPos(0)
-	s.n++
-	if s.progress != nil && s.n%65536 == 0 {
-		s.progress(s.cr.n, s.total)
-	}
-	return line, rec, nil
-}
-
-// all reads the remaining records (copies).
-func (s *csvSource) all() ([][]string, error) {
-	var out [][]string
-	for {
-		_, rec, err := s.Next()
+func (s *tableSource) Next() (int, []string, error) {
+	line, cells, err := s.r.Read()
+	if s.progress != nil {
 		if err == io.EOF {
-			return out, nil
+			s.progress(s.total, s.total)
+		} else if s.n++; s.n%65536 == 0 {
+			s.progress(min(s.r.BytesRead(), s.total), s.total)
 		}
-		if err != nil {
-			return out, err
-		}
-		out = append(out, append([]string(nil), rec...))
 	}
+	return line, cells, err
 }
-
-// XLSX reads one sheet of a spreadsheet (the profile's sheet, else the
-// first) with the given or detected profile. Line numbers are sheet rows.
-func XLSX(path string, opt Options) (*budget.Batch, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read %s: %v", path, err)
-	}
-	return XLSXBytes(path, data, opt)
-}
-
-// XLSXBytes is XLSX on a file's bytes.
-func XLSXBytes(name string, data []byte, opt Options) (*budget.Batch, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "%s: not a readable XLSX workbook: %v", name, err)
-	}
-	defer f.Close()
-	sheet := ""
-	if opt.Profile != nil && opt.Profile.Sheet != "" {
-		sheet = opt.Profile.Sheet
-	} else if sheets := f.GetSheetList(); len(sheets) > 0 {
-		sheet = sheets[0]
-	}
-	rows, err := f.GetRows(sheet)
-	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "%s: cannot read sheet %q: %v (sheets: %s)", name, sheet, err, strings.Join(f.GetSheetList(), ", "))
-	}
-	b, err := table(name, &sliceSource{name: name, rows: rows}, opt)
-	if err != nil {
-		return nil, err
-	}
-	b.ContentHash = ContentHash(data)
-	return b, nil
-}
-
-// sliceSource serves rows held in memory; line i+1 is rows[i].
-type sliceSource struct {
-	name string
-	rows [][]string
-	i    int
-}
-
-func (s *sliceSource) Header() ([]string, error) {
-	// skip leading empty rows
-	for s.i < len(s.rows) && len(s.rows[s.i]) == 0 {
-		s.i++
-	}
-	if s.i >= len(s.rows) {
-		return nil, &budget.InputError{File: s.name, Line: 1, Field: "header", Expected: "a header row naming the columns; the sheet is empty"}
-	}
-	s.i++
-	return s.rows[s.i-1], nil
-}
-
-func (s *sliceSource) Next() (int, []string, error) {
-	if s.i >= len(s.rows) {
-		return 0, nil, io.EOF
-	}
-	s.i++
-	return s.i, s.rows[s.i-1], nil
-}
-
-func asErr(err error, target any) bool { return errors.As(err, target) }

@@ -283,7 +283,7 @@ func TestProfileErrors(t *testing.T) {
 		{"name: x\njurisdiction: {id: x}\ncolumns: {dept: [A]}\n", `unknown field "dept" in columns`},
 		{"name: x\njurisdiction: {id: x}\nrecord: rows\n", `record "rows": use line_items, requests, measures or descriptions`},
 		{"name: x\njurisdiction: {id: x}\npivot: '('\n", "pivot: error parsing regexp"},
-		{"name: x\njurisdiction: {id: x}\ncolumnz: {}\n", `p.yaml:3: line 3: value "columnz": a key this part of a column-mapping profile takes (columns,`},
+		{"name: x\njurisdiction: {id: x}\ncolumnz: {}\n", `p.yaml:3: line 3: value "columnz": a key this part of a column-mapping profile takes (area_layer, columns,`},
 	} {
 		_, err := parseProfile("p.yaml", []byte(tc.yaml))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

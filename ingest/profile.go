@@ -9,10 +9,11 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/budgetlens/budgetlens/internal/yamlerr"
-	"gopkg.in/yaml.v3"
 )
 
 // Profile is a saved, reusable column mapping: which heading holds which
@@ -71,12 +72,42 @@ type Profile struct {
 	TotalRow bool `yaml:"total_row"`
 	// Sheet is the XLSX sheet to read (default: the first).
 	Sheet string `yaml:"sheet"`
+	// HeaderRow is the row (a CSV's line) the header starts on, as Excel
+	// numbers rows: the title and note rows above it are skipped. SkipRows
+	// says the same as pandas does (skip_rows: 3 is header_row: 4).
+	// HeaderRows is the number of rows the header spans: a column's
+	// headings are joined with a space, and an empty cell of an upper row
+	// takes the heading to its left (a heading merged across columns).
+	HeaderRow  int `yaml:"header_row"`
+	HeaderRows int `yaml:"header_rows"`
+	SkipRows   int `yaml:"skip_rows"`
+	// Delimiter of a CSV: "," ";" "tab" or "|" (default: detected).
+	Delimiter string `yaml:"delimiter"`
+	// Limits raises (or lowers) the readers' limits for files of this
+	// profile, by name: {cells: 50000000, record-bytes: 64MiB}; see
+	// docs/limits.md.
+	Limits map[string]string `yaml:"limits"`
 	// Detect: false keeps a profile out of automatic detection.
 	Detect *bool `yaml:"detect"`
+	// AreaLayer names the layer whose area ids the "area" column holds (a
+	// district or ward column); required when area is mapped.
+	AreaLayer string `yaml:"area_layer"`
 
 	fileRE  *regexp.Regexp
 	pivotRE *regexp.Regexp
 	source  string
+	delim   byte
+	lim     tabular.Limits
+}
+
+// limits returns base with the profile's limits applied.
+func (p *Profile) limits(base tabular.Limits) tabular.Limits {
+	for _, f := range tabular.LimitNames() {
+		if v := p.lim.Get(f); v != 0 {
+			base.SetValue(f, v)
+		}
+	}
+	return base
 }
 
 // MeasureColumn is one amount column of an explicit pivot. FiscalYear is
@@ -102,6 +133,7 @@ var knownFields = map[string]bool{
 	"amount": true, "proposed": true, "adopted": true, "description": true, "category": true, "recurrence": true,
 	"measure.code": true, "measure.name": true, "unit": true, "code": true, "name": true, "text": true,
 	"key": true, "fiscal_year": true, "year": true, "date": true, "phase": true, "period": true, "kind": true,
+	"area": true,
 }
 
 //go:embed profiles/*.yaml
@@ -111,17 +143,15 @@ var embedded embed.FS
 func LoadProfile(path string) (*Profile, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "cannot read profile %s: %v", path, err)
+		return nil, tabular.OpenError(path, err)
 	}
 	return parseProfile(path, data)
 }
 
 func parseProfile(source string, data []byte) (*Profile, error) {
 	var p Profile
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&p); err != nil {
-		return nil, yamlerr.Error(source, err, &p, "a column-mapping profile", "see docs/budget.md for the profile format and ingest/profiles/ for examples")
+	if err := yamlerr.Decode(source, data, &p, "a column-mapping profile", "see docs/budget.md for the profile format and ingest/profiles/ for examples"); err != nil {
+		return nil, err
 	}
 	p.source = source
 	if p.Name == "" {
@@ -144,20 +174,44 @@ func parseProfile(source string, data []byte) (*Profile, error) {
 	if p.Kind == "" {
 		p.Kind = string(budget.Expenditure)
 	}
+	switch strings.ToLower(p.Delimiter) {
+	case "":
+	case ",", "comma":
+		p.delim = ','
+	case ";", "semicolon":
+		p.delim = ';'
+	case "\t", "tab":
+		p.delim = '\t'
+	case "|", "pipe":
+		p.delim = '|'
+	default:
+		return nil, budget.Errorf(budget.EINVALID, "profile %s: delimiter %q: use \",\", \";\", \"tab\" or \"|\"", source, p.Delimiter)
+	}
+	if p.HeaderRow < 0 || p.HeaderRows < 0 || p.SkipRows < 0 || p.HeaderRow > 0 && p.SkipRows > 0 && p.HeaderRow != p.SkipRows+1 {
+		return nil, budget.Errorf(budget.EINVALID, "profile %s: header_row %d, header_rows %d, skip_rows %d: use positive numbers, and header_row or skip_rows (header_row N is skip_rows N-1)", source, p.HeaderRow, p.HeaderRows, p.SkipRows)
+	}
+	for _, k := range sortedKeys(p.Limits) {
+		if err := p.lim.Set(k, p.Limits[k]); err != nil {
+			return nil, budget.Wrap(budget.EINVALID, err, "profile %s: limits", source)
+		}
+	}
 	for field := range p.Columns {
 		if !knownFields[field] {
 			return nil, budget.Errorf(budget.EINVALID, "profile %s: unknown field %q in columns: use one of %s", source, field, strings.Join(sortedKeys(knownFields), ", "))
 		}
 	}
+	if _, ok := p.Columns["area"]; ok && p.AreaLayer == "" {
+		return nil, budget.Errorf(budget.EINVALID, "profile %s: columns maps area: name the layer its codes are ids of with area_layer (e.g. area_layer: districts)", source)
+	}
 	var err error
 	if p.FileName != "" {
 		if p.fileRE, err = regexp.Compile(p.FileName); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "profile %s: file_name: %v", source, err)
+			return nil, budget.Wrap(budget.EINVALID, err, "profile %s: file_name", source)
 		}
 	}
 	if p.Pivot != "" {
 		if p.pivotRE, err = regexp.Compile(p.Pivot); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "profile %s: pivot: %v", source, err)
+			return nil, budget.Wrap(budget.EINVALID, err, "profile %s: pivot", source)
 		}
 	}
 	return &p, nil
@@ -172,24 +226,48 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-var builtins []*Profile
+// Builtins returns the embedded profiles, by name. They are parsed once;
+// one that does not parse is a defect of the build, and panics.
+func Builtins() []*Profile { return builtins() }
 
-// Builtins returns the embedded profiles, by name.
-func Builtins() []*Profile {
-	if builtins != nil {
-		return builtins
+var builtins = sync.OnceValue(func() []*Profile {
+	names, err := fs.Glob(embedded, "profiles/*.yaml")
+	if err != nil {
+		panic(fmt.Sprintf("ingest: embedded profiles: %v", err))
 	}
-	names, _ := fs.Glob(embedded, "profiles/*.yaml")
 	sort.Strings(names)
+	var out []*Profile
 	for _, n := range names {
-		data, _ := embedded.ReadFile(n)
+		data, err := embedded.ReadFile(n)
+		if err != nil {
+			panic(fmt.Sprintf("ingest: embedded %s: %v", n, err))
+		}
 		p, err := parseProfile(n, data)
 		if err != nil {
 			panic(fmt.Sprintf("ingest: embedded %v", err))
 		}
-		builtins = append(builtins, p)
+		out = append(out, p)
 	}
-	return builtins
+	return out
+})
+
+// ColumnsProfile is a profile for a plain CSV or XLSX whose columns are
+// named by the caller (the import command's --department, --amount, ...):
+// fields maps a profile field ("department.name", "amount", "area", ...) to
+// the heading that holds it. Every named column is required.
+func ColumnsProfile(j budget.Jurisdiction, fields map[string]string, areaLayer string) (*Profile, error) {
+	var y strings.Builder
+	fmt.Fprintf(&y, "name: columns\ndetect: false\njurisdiction: {id: %q, name: %q, start_month: %d}\n", j.ID, j.Name, j.StartMonth)
+	if areaLayer != "" {
+		fmt.Fprintf(&y, "area_layer: %q\n", areaLayer)
+	}
+	y.WriteString("columns:\n")
+	keys := sortedKeys(fields)
+	for _, f := range keys {
+		fmt.Fprintf(&y, "  %s: [%q]\n", f, fields[f])
+	}
+	fmt.Fprintf(&y, "required: [%s]\n", strings.Join(keys, ", "))
+	return parseProfile("the column flags", []byte(y.String()))
 }
 
 // BuiltinProfile returns the embedded profile of that name.

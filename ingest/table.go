@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -13,13 +14,14 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 )
 
-// rowSource yields the rows of a table: the header first, then each record
-// with its 1-based line number in the file (the header is line 1 in a
-// one-line-header CSV). Next returns io.EOF at the end.
+// rowSource yields the rows of a table after its header, each with its
+// 1-based line number in the file (a sheet's row number). Next returns
+// io.EOF at the end.
 type rowSource interface {
-	Header() ([]string, error)
+	Head() *tabular.Header
 	Next() (line int, cells []string, err error)
 }
 
@@ -27,6 +29,7 @@ type rowSource interface {
 type binding struct {
 	p           *Profile
 	file        string
+	head        *tabular.Header
 	header      []string
 	col         map[string]int // field -> 0-based column
 	colGroups   map[string]map[string]string
@@ -35,6 +38,7 @@ type binding struct {
 	missing     []string
 	mapped      int
 	pivotErr    error // a heading the pivot pattern matched but could not read
+	dupErr      error // a column the profile reads has its heading twice
 }
 
 type pivotCol struct {
@@ -46,8 +50,14 @@ type pivotCol struct {
 	unit    string
 }
 
-func bind(p *Profile, header []string, file string) (*binding, error) {
-	b := &binding{p: p, file: file, header: header, col: map[string]int{}, colGroups: map[string]map[string]string{}}
+// bind matches a profile's fields to the headings. A column the profile
+// reads (a field, a pivot or measure column) whose heading is also another
+// column's is ambiguous: recorded in dupErr, as every reader refuses it
+// (see tabular.Header).
+func bind(p *Profile, head *tabular.Header, file string) (*binding, error) {
+	header := head.Names
+	b := &binding{p: p, file: file, head: head, header: header, col: map[string]int{}, colGroups: map[string]map[string]string{}}
+	defer b.checkDuplicates()
 	fields := sortedKeys(p.Columns)
 	for i, h := range header {
 		// a heading may serve several fields (a name used as code too)
@@ -69,7 +79,7 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 		if mc, ok := explicitMeasure(p, h); ok && mc.FiscalYear == "" {
 			ph, err := budget.ParsePhase(mc.Phase)
 			if err != nil {
-				return nil, &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "measure column", Value: h, Expected: err.Error()}
+				return nil, &budget.InputError{File: file, Line: head.Line, Column: h, ColIndex: i + 1, Field: "measure column", Value: h, Expected: err.Error(), Err: err}
 			}
 			b.pivots = append(b.pivots, pivotCol{idx: i, phase: ph, rowFY: true, measure: mc.Measure, unit: mc.Unit})
 			b.mapped++
@@ -78,7 +88,7 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 		if mc, ok := explicitMeasure(p, h); ok {
 			fy, ph, err := measurePeriod(p, mc)
 			if err != nil {
-				return nil, &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "measure column", Value: h, Expected: err.Error()}
+				return nil, &budget.InputError{File: file, Line: head.Line, Column: h, ColIndex: i + 1, Field: "measure column", Value: h, Expected: err.Error(), Err: err}
 			}
 			b.pivots = append(b.pivots, pivotCol{idx: i, fy: fy, phase: ph, measure: mc.Measure, unit: mc.Unit})
 			b.mapped++
@@ -89,8 +99,8 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 				fy, ph, err := periodOf(p.pivotRE, m)
 				if err != nil {
 					if b.pivotErr == nil {
-						b.pivotErr = &budget.InputError{File: file, Line: 1, Column: h, ColIndex: i + 1, Field: "pivot column", Value: h,
-							Expected: "a heading such as \"2021-22 Adopted\" naming a fiscal year and a phase: " + err.Error()}
+						b.pivotErr = &budget.InputError{File: file, Line: head.Line, Column: h, ColIndex: i + 1, Field: "pivot column", Value: h,
+							Expected: "a heading such as \"2021-22 Adopted\" naming a fiscal year and a phase: " + err.Error(), Err: err}
 					}
 					b.mapped++
 					continue
@@ -100,8 +110,8 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 				continue
 			}
 		}
-		if headingMatch(p.Ignore, h) || strings.TrimSpace(h) == "" {
-			continue
+		if headingMatch(p.Ignore, h) || strings.TrimSpace(h) == "" || laterDuplicate(head, i) {
+			continue // the first of the two is what detection judges; checkDuplicates refuses the pair if it is read
 		}
 		b.unaccounted = append(b.unaccounted, h)
 	}
@@ -111,6 +121,31 @@ func bind(p *Profile, header []string, file string) (*binding, error) {
 		}
 	}
 	return b, nil
+}
+
+// laterDuplicate reports whether column i repeats the heading of an
+// earlier column.
+func laterDuplicate(h *tabular.Header, i int) bool {
+	d := h.Duplicated(i)
+	return d != nil && d[0] != i
+}
+
+// checkDuplicates records the first column the binding reads whose
+// heading is written twice.
+func (b *binding) checkDuplicates() {
+	cols := make([]int, 0, len(b.col)+len(b.pivots))
+	for _, f := range sortedKeys(b.col) {
+		cols = append(cols, b.col[f])
+	}
+	for _, pc := range b.pivots {
+		cols = append(cols, pc.idx)
+	}
+	for _, c := range cols {
+		if d := b.head.Duplicated(c); d != nil {
+			b.dupErr = b.head.DuplicateError(d)
+			return
+		}
+	}
 }
 
 func explicitMeasure(p *Profile, h string) (MeasureColumn, bool) {
@@ -314,6 +349,9 @@ type Options struct {
 	Phase      string
 	// Progress, when set, is called now and then with bytes read and total.
 	Progress func(done, total int64)
+	// Limits bound what the readers accept (zero fields: the defaults of
+	// tabular.DefaultLimits); a profile's limits: raise them further.
+	Limits tabular.Limits
 }
 
 // convert runs a bound profile over all rows of src into a batch.
@@ -342,7 +380,7 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 			batch.Phase = budget.Adopted
 		}
 	}
-	cv := &converter{b: b, batch: batch, c: c, sums: map[int]int64{}, totals: map[int]int64{}}
+	cv := &converter{b: b, batch: batch, c: c, sums: map[int]*budget.Sum{}, totals: map[int]int64{}}
 	cv.classIdx = cv.classIdx[:0]
 	for _, f := range classFields {
 		if i, ok := b.col[f]; ok {
@@ -364,14 +402,6 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 			cv.keyPad[i] = p.Pad[f]
 		}
 	}
-	if e, ok := src.(interface{ EstimateRows() int }); ok && p.Record == "line_items" {
-		per := len(b.pivots)
-		if per == 0 {
-			per = 1
-		}
-		cv.batch.LineItems = make([]budget.LineItem, 0, e.EstimateRows()*per)
-		cv.keyed = make([]keyedRow, 0, e.EstimateRows())
-	}
 	cv.keyCol, cv.kindCol = -1, -1
 	if c, ok := b.col["key"]; ok {
 		cv.keyCol = c
@@ -381,10 +411,10 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 	}
 	for {
 		line, cells, err := src.Next()
+		if err == io.EOF {
+			break
+		}
 		if err != nil {
-			if errors.Is(err, errEOF) {
-				break
-			}
 			return nil, err
 		}
 		if err := cv.row(line, cells); err != nil {
@@ -407,8 +437,8 @@ type converter struct {
 	c         constants
 	classIdx  []int
 	amountIdx []int
-	sums      map[int]int64 // column -> sum of line item cents
-	totals    map[int]int64 // column -> total row cents
+	sums      map[int]*budget.Sum // column -> sum of its line items
+	totals    map[int]int64       // column -> total row cents
 	totalLine int
 	totalSeen map[int]bool
 	keyIdx    [len(keyFields)]int // column of each classification field, -1 if absent
@@ -468,7 +498,45 @@ func (cv *converter) inputErr(line, col int, field, value, expected string) erro
 	return &budget.InputError{File: cv.b.file, Line: line, Column: h, ColIndex: col + 1, Field: field, Value: value, Expected: expected}
 }
 
-const amountAdvice = "an amount such as 1234, -56.78, (12.50) or $8,650.00; leave the cell empty or write NA when there is no amount"
+const amountAdvice = budget.AmountGrammar + "; leave the cell empty or write NA when there is no amount"
+
+// amountErr is the input error of a cell that is not an amount, or one
+// beyond the range amounts are kept in.
+func (cv *converter) amountErr(line, col int, field, value string, err error) error {
+	advice := amountAdvice
+	if errors.Is(err, budget.ErrAmountRange) {
+		advice = budget.RangeAdvice
+	}
+	e := cv.inputErr(line, col, field, value, advice).(*budget.InputError)
+	e.Err = err
+	return e
+}
+
+// add adds an amount of column col to its sum, refusing (at this line) a
+// sum that leaves the amount range: a total can then never wrap around.
+func (cv *converter) add(line, col int, units int64) error {
+	s := cv.sums[col]
+	if s == nil {
+		s = &budget.Sum{}
+		cv.sums[col] = s
+	}
+	if err := s.Add(units); err != nil {
+		pl := budget.Kind(cv.b.p.Kind).Places()
+		e := cv.inputErr(line, col, "amount", FormatFixed(units, pl),
+			"the amounts of this column, down to this line, add up to more than the range allows: "+budget.RangeAdvice).(*budget.InputError)
+		e.Err = err
+		return e
+	}
+	return nil
+}
+
+// colSum returns the sum of column col's line items.
+func (cv *converter) colSum(col int) int64 {
+	if s := cv.sums[col]; s != nil {
+		return s.Units()
+	}
+	return 0
+}
 
 func (cv *converter) classification(cells []string) budget.Classification {
 	return budget.Classification{
@@ -649,7 +717,7 @@ func (cv *converter) totalRow(line int, cells []string) error {
 		}
 		c, empty, err := ParseFixed(cells[i], budget.Kind(cv.b.p.Kind).Places())
 		if err != nil {
-			return cv.inputErr(line, i, "total", cells[i], amountAdvice)
+			return cv.amountErr(line, i, "total", cells[i], err)
 		}
 		if !empty {
 			cv.totals[i], cv.totalSeen[i] = c, true
@@ -663,7 +731,7 @@ func (cv *converter) reconcile() error {
 		if !cv.totalSeen[i] {
 			continue
 		}
-		tot, sum := cv.totals[i], cv.sums[i]
+		tot, sum := cv.totals[i], cv.colSum(i)
 		if tot != sum {
 			pl := budget.Kind(cv.b.p.Kind).Places()
 			return cv.inputErr(cv.totalLine, i, "total", FormatFixed(tot, pl),
@@ -762,6 +830,7 @@ func (cv *converter) lineItems(line int, cells []string) error {
 	}
 	cl := cv.classification(cells)
 	key := cv.key(cells, cl, false)
+	area, areaLayer := cv.area(cells)
 	defer cv.setCount()
 	if len(cv.b.pivots) > 0 {
 		for _, pc := range cv.b.pivots {
@@ -777,14 +846,16 @@ func (cv *converter) lineItems(line int, cells []string) error {
 			}
 			c, empty, err := ParseFixed(cells[pc.idx], kind.Places())
 			if err != nil {
-				return cv.inputErr(line, pc.idx, "amount ("+pc.fy.String()+" "+string(pc.phase)+")", cells[pc.idx], amountAdvice)
+				return cv.amountErr(line, pc.idx, "amount ("+pc.fy.String()+" "+string(pc.phase)+")", cells[pc.idx], err)
 			}
 			if empty {
 				continue
 			}
-			cv.sums[pc.idx] += c
+			if err := cv.add(line, pc.idx, c); err != nil {
+				return err
+			}
 			cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: pc.fy, Phase: pc.phase,
-				Kind: kind, AmountCents: c, Key: key, Line: line})
+				Kind: kind, AmountCents: c, Key: key, Line: line, Area: area, AreaLayer: areaLayer})
 		}
 		return nil
 	}
@@ -798,7 +869,7 @@ func (cv *converter) lineItems(line int, cells []string) error {
 	}
 	c, empty, err := ParseFixed(v, kind.Places())
 	if err != nil {
-		return cv.inputErr(line, i, "amount", v, amountAdvice)
+		return cv.amountErr(line, i, "amount", v, err)
 	}
 	if empty {
 		return nil
@@ -807,9 +878,22 @@ func (cv *converter) lineItems(line int, cells []string) error {
 	if err != nil {
 		return err
 	}
-	cv.sums[i] += c
-	cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: fy, Phase: ph, Kind: kind, AmountCents: c, Key: key, Line: line})
+	if err := cv.add(line, i, c); err != nil {
+		return err
+	}
+	cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: fy, Phase: ph, Kind: kind, AmountCents: c, Key: key, Line: line,
+		Area: area, AreaLayer: areaLayer})
 	return nil
+}
+
+// area returns the row's own area codes (the mapped area column) and the
+// layer they belong to; both empty when the row has none.
+func (cv *converter) area(cells []string) (string, string) {
+	a := cv.cell(cells, "area")
+	if a == "" {
+		return "", ""
+	}
+	return a, cv.b.p.AreaLayer
 }
 
 func (cv *converter) request(line int, cells []string) error {
@@ -823,12 +907,14 @@ func (cv *converter) request(line int, cells []string) error {
 		}
 		c, empty, err := ParseCents(cells[i])
 		if err != nil {
-			return cv.inputErr(line, i, f, cells[i], amountAdvice)
+			return cv.amountErr(line, i, f, cells[i], err)
 		}
 		if empty {
 			continue
 		}
-		cv.sums[i] += c
+		if err := cv.add(line, i, c); err != nil {
+			return err
+		}
 		c2 := c
 		if f == "proposed" {
 			r.ProposedCents = &c2

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"fmt"
 	"math"
 	"sort"
 
@@ -54,7 +55,7 @@ func checkGE(x, f []float64, alpha float64) error {
 	if alpha <= 0 {
 		for i, v := range x {
 			if v == 0 && f[i] > 0 {
-				return budget.Errorf(budget.EINVALID, "metrics: x[%d] is 0: GE(%v) (mean log deviation for 0) is infinite with zero values; use Theil T or GE(2), or exclude the unit explicitly", i, alpha)
+				return valueError("x", i, 0, fmt.Sprintf("GE(%v) (mean log deviation for 0) is infinite with zero values; use Theil T or GE(2), or exclude the unit explicitly", alpha))
 			}
 		}
 	}

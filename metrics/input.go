@@ -2,17 +2,39 @@ package metrics
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 
 	"github.com/budgetlens/budgetlens/budget"
 )
 
+// ValueError names the unit of an input vector whose value a measure
+// cannot take: Vector is the argument ("x", "w", "weights"), Index the
+// 0-based position of the unit, Why what the measure needs. Front ends map
+// Index back to the row of their file (errors.As). It comes wrapped in a
+// *budget.Error of code EINVALID.
+type ValueError struct {
+	Vector string
+	Index  int
+	Value  float64
+	Why    string
+}
+
+func (e *ValueError) Error() string {
+	return fmt.Sprintf("metrics: %s[%d] is %v: %s", e.Vector, e.Index, e.Value, e.Why)
+}
+
+// valueError returns a ValueError as invalid input.
+func valueError(vector string, i int, v float64, why string) error {
+	return &budget.Error{Code: budget.EINVALID, Err: &ValueError{Vector: vector, Index: i, Value: v, Why: why}}
+}
+
 // checkFinite returns an error naming the first non-finite element of x.
 func checkFinite(name string, x []float64) error {
 	for i, v := range x {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return budget.Errorf(budget.EINVALID, "metrics: %s[%d] is %v: every value must be a finite number (drop or impute missing rows first)", name, i, v)
+			return valueError(name, i, v, "every value must be a finite number (drop or impute missing rows first)")
 		}
 	}
 	return nil
@@ -22,7 +44,7 @@ func checkFinite(name string, x []float64) error {
 func checkNonNegative(name string, x []float64) error {
 	for i, v := range x {
 		if v < 0 {
-			return budget.Errorf(budget.EINVALID, "metrics: %s[%d] is %v: this measure is defined for non-negative values only", name, i, v)
+			return valueError(name, i, v, "this measure is defined for non-negative values only")
 		}
 	}
 	return nil

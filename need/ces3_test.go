@@ -217,7 +217,7 @@ func TestLACountyTractIndex(t *testing.T) {
 	ranks := map[int]bool{}
 	tiers := map[string]int{}
 	for _, a := range r.Areas {
-		if !strings.HasPrefix(a.ID, "6037") {
+		if !strings.HasPrefix(a.ID, "06037") {
 			t.Fatalf("tract %s is not in LA County", a.ID)
 		}
 		if a.Rank > 0 {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 )
@@ -81,7 +80,7 @@ func Compute(spec *Spec, t *Table, opt Options) (*Result, error) {
 		pop[i] = math.NaN()
 	}
 	if spec.Population != "" && t.Has(spec.Population) {
-		p, err := t.Numbers(spec.Population)
+		p, err := t.Populations(spec.Population)
 		if err != nil {
 			return nil, err
 		}
@@ -731,7 +730,7 @@ func assignTiers(spec *Spec, res *Result) {
 // Find returns the position of the area with this id.
 func (r *Result) Find(id string) (int, bool) {
 	for a := range r.Areas {
-		if r.Areas[a].ID == id || strings.TrimLeft(r.Areas[a].ID, "0") == strings.TrimLeft(id, "0") {
+		if sameID(r.Areas[a].ID, id) {
 			return a, true
 		}
 	}

@@ -5,7 +5,8 @@ import (
 )
 
 // LACountyLayer names the geography of the demo index: 2010 census tracts
-// (CalEnviroScreen 3.0's vintage), ids as written there (no leading zero).
+// (CalEnviroScreen 3.0's vintage), as 11-digit GEOIDs (CalEnviroScreen writes
+// them without their leading zero; the reader gives it back).
 const LACountyLayer = "tracts2010"
 
 // LACountyTractIndex builds the demo's need index over every Los Angeles

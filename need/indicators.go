@@ -47,7 +47,7 @@ func IndicatorSetFromTable(t *Table, layer, period string, columns []string) (*I
 	named := len(columns) > 0
 	if !named {
 		for _, c := range t.Columns {
-			if !strings.EqualFold(c, t.IDCol) && !strings.HasSuffix(c, " MOE") {
+			if !strings.EqualFold(c, t.IDCol) && !t.IsMargin(c) {
 				columns = append(columns, c)
 			}
 		}
@@ -83,14 +83,16 @@ func ReadMeta(path string) ([]IndicatorMeta, error) {
 			return nil, err
 		}
 	}
-	get := func(col string) []string {
-		if !t.Has(col) {
-			return make([]string, len(t.Areas))
+	var cols [5][]string
+	for k, col := range []string{"domain", "direction", "unit", "source", "year"} {
+		cols[k] = make([]string, len(t.Areas))
+		if t.Has(col) {
+			if cols[k], err = t.Text(col); err != nil {
+				return nil, err
+			}
 		}
-		s, _ := t.Text(col)
-		return s
 	}
-	dom, dir, unit, src, year := get("domain"), get("direction"), get("unit"), get("source"), get("year")
+	dom, dir, unit, src, year := cols[0], cols[1], cols[2], cols[3], cols[4]
 	var out []IndicatorMeta
 	for a, name := range t.Areas {
 		m := IndicatorMeta{Name: NormaliseHeading(name), Domain: dom[a], Direction: strings.ToLower(dir[a]), Unit: unit[a], Source: src[a]}
@@ -116,7 +118,7 @@ func ReadMeta(path string) ([]IndicatorMeta, error) {
 // indicators in first-seen order; margins as "<name> MOE" columns when any
 // is present).
 func TableFromValues(source string, vals []IndicatorValue) *Table {
-	t := &Table{File: source, IDCol: "area_id", Columns: []string{"area_id"}, index: map[string]int{"area_id": 0}}
+	t := &Table{File: source, IDCol: "area_id", Columns: []string{"area_id"}, index: map[string]int{"area_id": 0}, dups: map[string][]int{}}
 	area := map[string]int{}
 	col := t.ensureColumn
 	for _, v := range vals {

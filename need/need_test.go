@@ -10,7 +10,9 @@ import (
 	"testing"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/census"
 	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 )
 
 func TestPercentileRules(t *testing.T) {
@@ -230,18 +232,41 @@ func FuzzReadTable(f *testing.F) {
 	f.Add([]byte("GEOID,a\n1,2\n"))
 	f.Add([]byte("area_id,indicator,value\n1,x,2\n"))
 	f.Add([]byte("Census Tract,\"b\nc\"\n1,\"2\n"))
+	f.Add([]byte("NAME,B19013_001E,B19013_001M,state,county,tract\nx,-666666666,-222222222,6,37,101110\n"))
+	f.Add([]byte("GEOID,x\n6037101110,1\n06037101110,2\n"))
+	f.Add([]byte("GEOID,pop,x,X\na,-5,1,2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p := filepath.Join(t.TempDir(), "f.csv")
 		os.WriteFile(p, data, 0o644)
-		tab, err := ReadTable(p, ReadOptions{})
+		tab, err := ReadTable(p, ReadOptions{Limits: tabular.Limits{Cells: 10000, RecordBytes: 1 << 16}})
 		if err != nil {
-			if budget.ErrorCode(err) != budget.EINVALID {
-				t.Fatalf("unexpected error kind: %v", err)
+			if budget.ErrorCode(err) != budget.EINVALID || !strings.Contains(err.Error(), p) {
+				t.Fatalf("not an input error naming the file: %v", err)
 			}
 			return
 		}
+		// every area once, with an id; GEOIDs of a known geography at full width
+		seen := map[string]bool{}
+		for _, id := range tab.Areas {
+			if id == "" || seen[id] {
+				t.Fatalf("area id %q empty or repeated", id)
+			}
+			seen[id] = true
+			if w := tab.Geography.Width(); w > 0 && isDigitString(id) && len(id) == w-1 {
+				t.Fatalf("GEOID %q not at full width for %s", id, tab.Geography)
+			}
+		}
 		for _, c := range tab.Columns {
-			tab.Numbers(c)
+			v, err := tab.Numbers(c)
+			var ie *budget.InputError
+			if err != nil && (!errors.As(err, &ie) || ie.Line < 1) {
+				t.Fatalf("column %q: %v", c, err)
+			}
+			for _, x := range v {
+				if census.IsSentinel(x) || math.IsInf(x, 0) {
+					t.Fatalf("column %q holds %v", c, x)
+				}
+			}
 		}
 	})
 }

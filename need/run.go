@@ -2,6 +2,8 @@ package need
 
 import (
 	"time"
+
+	"github.com/budgetlens/budgetlens/geo"
 )
 
 // Input identifies one input file of a run by its content hash.
@@ -76,13 +78,7 @@ func (r *Run) Area(id string) (*AreaResult, bool) {
 	return nil, false
 }
 
-func sameID(a, b string) bool {
-	return a == b || trimZeros(a) == trimZeros(b)
-}
+func sameID(a, b string) bool { return geo.SameID(a, b) }
 
-func trimZeros(s string) string {
-	for len(s) > 1 && s[0] == '0' {
-		s = s[1:]
-	}
-	return s
-}
+// trimZeros is the key ids are matched by (geo.IDKey).
+func trimZeros(s string) string { return geo.IDKey(s) }

@@ -132,6 +132,22 @@ func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResu
 	if spec.Method != "composite" {
 		return nil, budget.Errorf(budget.EINVALID, "need: sensitivity needs a composite index (weights to vary); %s uses thresholds", spec.Name)
 	}
+	opt = opt.withDefaults()
+	norms, names, err := alternativeNorms(in, opt.Normalisations)
+	if err != nil {
+		return nil, err
+	}
+	mc := newMonteCarlo(in, opt, norms, names)
+	mc.run()
+	res := &SensitivityResult{Runs: opt.Runs, TopTier: spec.TopTier(), TopCut: topCut(spec)}
+	res.Areas = mc.areaSummaries(res.TopCut)
+	res.Global = globalShares(mc)
+	return res, nil
+}
+
+// withDefaults fills the zero options: 1,000 runs, concentration 10, a
+// worker per core.
+func (opt SensitivityOptions) withDefaults() SensitivityOptions {
 	if opt.Runs <= 0 {
 		opt.Runs = 1000
 	}
@@ -141,15 +157,24 @@ func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResu
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
+	return opt
+}
+
+// alternativeNorms returns the indicator matrices a run may draw: the
+// spec's own normalisation first, then each alternative method (raw values
+// normalised again; an indicator without raw values keeps its normalised
+// ones), with their names.
+func alternativeNorms(in *SensitivityInput, methods []string) ([][][]float64, []string, error) {
+	spec := in.Spec
 	norms := [][][]float64{in.Norm}
 	names := []string{"spec"}
-	for _, m := range opt.Normalisations {
+	for _, m := range methods {
 		if m == "" || m == spec.Normalise.Method {
 			continue
 		}
 		nm := Normalisation{Method: m, Ties: TiesAverage, Scale: 100}
 		if err := nm.validate(); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "need: sensitivity: %v", err)
+			return nil, nil, budget.Errorf(budget.EINVALID, "need: sensitivity: %w", err)
 		}
 		mat := make([][]float64, len(in.Raw))
 		for k := range in.Raw {
@@ -157,137 +182,190 @@ func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResu
 			if allNaN(src) {
 				src = in.Norm[k]
 			}
-			ind := spec.Indicators[k]
-			mat[k] = Normalise(src, nm, ind.Direction == "lower")
+			mat[k] = Normalise(src, nm, spec.Indicators[k].Direction == "lower")
 		}
 		norms = append(norms, mat)
 		names = append(names, m)
 	}
-	st := buildStructure(spec)
-	n, K := len(in.IDs), len(spec.Indicators)
-	nd := len(st.dw)
+	return norms, names, nil
+}
+
+// monteCarlo holds one sensitivity analysis: the inputs, the draws of every
+// run and the ranks they gave.
+type monteCarlo struct {
+	in       *SensitivityInput
+	spec     *Spec
+	opt      SensitivityOptions
+	st       *structure
+	names    []string    // normalisation of each matrix
+	flat     [][]float64 // area-major matrices for the inner loop
+	moeInd   []int       // indicators perturbed by their margins of error
+	n, K, nd int
 	// ranks[a*runs+r]: area-major, so per-area summaries read sequentially
-	ranks := make([]int32, opt.Runs*n)
-	// area-major matrices for the inner loop
-	flat := make([][]float64, len(norms))
+	ranks []int32
+	// the draws of each run: normalisation, left-out indicator (-1 none),
+	// indicator weights (runs x K) and domain weights (runs x nd)
+	normChoice, leftOut []int
+	iwDraw, dwDraw      []float64
+}
+
+func newMonteCarlo(in *SensitivityInput, opt SensitivityOptions, norms [][][]float64, names []string) *monteCarlo {
+	st := buildStructure(in.Spec)
+	n, K := len(in.IDs), len(in.Spec.Indicators)
+	mc := &monteCarlo{in: in, spec: in.Spec, opt: opt, st: st, names: names, n: n, K: K, nd: len(st.dw),
+		ranks: make([]int32, opt.Runs*n), normChoice: make([]int, opt.Runs), leftOut: make([]int, opt.Runs),
+		iwDraw: make([]float64, opt.Runs*K), dwDraw: make([]float64, opt.Runs*len(st.dw))}
+	mc.flat = make([][]float64, len(norms))
 	for m, mat := range norms {
-		flat[m] = make([]float64, n*K)
+		mc.flat[m] = make([]float64, n*K)
 		for k := 0; k < K; k++ {
 			for a := 0; a < n; a++ {
-				flat[m][a*K+k] = mat[k][a]
+				mc.flat[m][a*K+k] = mat[k][a]
 			}
 		}
 	}
-	normChoice := make([]int, opt.Runs)
-	leftOut := make([]int, opt.Runs) // -1 none
-	iwDraw := make([]float64, opt.Runs*K)
-	dwDraw := make([]float64, opt.Runs*nd)
-	// indicators whose values are perturbed by their margins of error
-	var moeInd []int
 	if opt.MOE && in.MOE != nil {
 		for k := range in.MOE {
 			if !allNaN(in.MOE[k]) {
-				moeInd = append(moeInd, k)
+				mc.moeInd = append(mc.moeInd, k)
 			}
 		}
 	}
+	return mc
+}
+
+// worker is one goroutine's scratch space.
+type worker struct {
+	score  []float64
+	order  []scored
+	rk     []int32
+	buf    []float64
+	iw, dw []float64
+	own    []float64 // this worker's copy of a matrix, for MOE draws
+	pert   []float64
+}
+
+func (mc *monteCarlo) newWorker() *worker {
+	w := &worker{score: make([]float64, mc.n), order: make([]scored, 2*mc.n), rk: make([]int32, mc.n), buf: make([]float64, len(mc.st.cw)),
+		iw: make([]float64, mc.K), dw: make([]float64, mc.nd), pert: make([]float64, mc.n)}
+	if len(mc.moeInd) > 0 {
+		w.own = make([]float64, mc.n*mc.K)
+	}
+	return w
+}
+
+// run computes every run on opt.Workers goroutines. Each run has its own
+// random source seeded by (seed, run), so results do not depend on
+// scheduling.
+func (mc *monteCarlo) run() {
 	var wg sync.WaitGroup
-	next := make(chan int, opt.Runs)
-	for r := 0; r < opt.Runs; r++ {
+	next := make(chan int, mc.opt.Runs)
+	for r := 0; r < mc.opt.Runs; r++ {
 		next <- r
 	}
 	close(next)
-	for w := 0; w < opt.Workers; w++ {
+	for range mc.opt.Workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			score := make([]float64, n)
-			order := make([]scored, 2*n)
-			rk := make([]int32, n)
-			buf := make([]float64, len(st.cw))
-			iw := make([]float64, K)
-			dw := make([]float64, nd)
-			var own []float64 // this worker's copy of a matrix, for MOE draws
-			pert := make([]float64, n)
-			if len(moeInd) > 0 {
-				own = make([]float64, n*K)
-			}
+			w := mc.newWorker()
 			for r := range next {
-				rng := rand.New(rand.NewPCG(opt.Seed, uint64(r)))
-				drawWeights(rng, st, opt.Concentration, iw, dw)
-				lo := -1
-				if opt.LeaveOneOut {
-					lo = rng.IntN(K+1) - 1
-					if lo >= 0 {
-						iw[lo] = 0
-					}
-				}
-				m := rng.IntN(len(norms))
-				normChoice[r], leftOut[r] = m, lo
-				copy(iwDraw[r*K:], iw)
-				copy(dwDraw[r*nd:], dw)
-				mat := flat[m]
-				if len(moeInd) > 0 {
-					copy(own, mat)
-					for _, k := range moeInd {
-						for a := 0; a < n; a++ {
-							pert[a] = in.Raw[k][a]
-							if e := in.MOE[k][a]; !math.IsNaN(e) && !math.IsNaN(pert[a]) {
-								pert[a] += rng.NormFloat64() * e / 1.645
-							}
-						}
-						nm := spec.normalisationOf(&spec.Indicators[k])
-						if m > 0 {
-							nm = Normalisation{Method: names[m], Ties: TiesAverage, Scale: 100}
-						}
-						col := Normalise(pert, nm, spec.Indicators[k].Direction == "lower")
-						for a := 0; a < n; a++ {
-							own[a*K+k] = col[a]
-						}
-					}
-					mat = own
-				}
-				for a := 0; a < n; a++ {
-					st.componentValuesW(mat[a*K:(a+1)*K], iw, dw, buf)
-					score[a] = st.combineComponents(buf)
-				}
-				rankInto(score, order, rk)
-				for a, x := range rk {
-					ranks[a*opt.Runs+r] = x
-				}
+				mc.one(r, w)
 			}
 		}()
 	}
 	wg.Wait()
-	res := &SensitivityResult{Runs: opt.Runs, TopTier: spec.TopTier(), TopCut: topCut(spec)}
+}
+
+// one draws run r's weights, left-out indicator and normalisation, scores
+// every area and records the ranks.
+func (mc *monteCarlo) one(r int, w *worker) {
+	K, nd := mc.K, mc.nd
+	rng := rand.New(rand.NewPCG(mc.opt.Seed, uint64(r)))
+	drawWeights(rng, mc.st, mc.opt.Concentration, w.iw, w.dw)
+	lo := -1
+	if mc.opt.LeaveOneOut {
+		lo = rng.IntN(K+1) - 1
+		if lo >= 0 {
+			w.iw[lo] = 0
+		}
+	}
+	m := rng.IntN(len(mc.flat))
+	mc.normChoice[r], mc.leftOut[r] = m, lo
+	copy(mc.iwDraw[r*K:], w.iw)
+	copy(mc.dwDraw[r*nd:], w.dw)
+	mat := mc.flat[m]
+	if len(mc.moeInd) > 0 {
+		mat = mc.perturb(rng, m, mat, w)
+	}
+	for a := 0; a < mc.n; a++ {
+		mc.st.componentValuesW(mat[a*K:(a+1)*K], w.iw, w.dw, w.buf)
+		w.score[a] = mc.st.combineComponents(w.buf)
+	}
+	rankInto(w.score, w.order, w.rk)
+	for a, x := range w.rk {
+		mc.ranks[a*mc.opt.Runs+r] = x
+	}
+}
+
+// perturb draws the indicators with margins of error from normal
+// distributions (a 90% margin is 1.645 standard errors) and normalises them
+// again with matrix m's method, into the worker's own copy of mat.
+func (mc *monteCarlo) perturb(rng *rand.Rand, m int, mat []float64, w *worker) []float64 {
+	K, in, spec := mc.K, mc.in, mc.spec
+	copy(w.own, mat)
+	for _, k := range mc.moeInd {
+		for a := 0; a < mc.n; a++ {
+			w.pert[a] = in.Raw[k][a]
+			if e := in.MOE[k][a]; !math.IsNaN(e) && !math.IsNaN(w.pert[a]) {
+				w.pert[a] += rng.NormFloat64() * e / 1.645
+			}
+		}
+		nm := spec.normalisationOf(&spec.Indicators[k])
+		if m > 0 {
+			nm = Normalisation{Method: mc.names[m], Ties: TiesAverage, Scale: 100}
+		}
+		col := Normalise(w.pert, nm, spec.Indicators[k].Direction == "lower")
+		for a := 0; a < mc.n; a++ {
+			w.own[a*K+k] = col[a]
+		}
+	}
+	return w.own
+}
+
+// areaSummaries gives each area its base rank, the 5th, 50th and 95th
+// percentiles of its ranks over the runs, and the share of runs that put it
+// above topCut.
+func (mc *monteCarlo) areaSummaries(topCut float64) []AreaSensitivity {
+	n, K, runs := mc.n, mc.K, mc.opt.Runs
 	nScored := 0
 	for a := 0; a < n; a++ {
-		if ranks[a*opt.Runs] > 0 {
+		if mc.ranks[a*runs] > 0 {
 			nScored++
 		}
 	}
 	baseScores := make([]float64, n)
-	bbuf := make([]float64, len(st.cw))
+	bbuf := make([]float64, len(mc.st.cw))
 	for a := 0; a < n; a++ {
-		st.componentValuesW(flat[0][a*K:(a+1)*K], st.iw, st.dw, bbuf)
-		baseScores[a] = st.combineComponents(bbuf)
+		mc.st.componentValuesW(mc.flat[0][a*K:(a+1)*K], mc.st.iw, mc.st.dw, bbuf)
+		baseScores[a] = mc.st.combineComponents(bbuf)
 	}
 	baseRank := make([]int32, n)
 	rankInto(baseScores, make([]scored, 2*n), baseRank)
-	res.Areas = make([]AreaSensitivity, n)
-	parallel(n, opt.Workers, func(lo, hi int) {
-		col := make([]int32, opt.Runs)
+	out := make([]AreaSensitivity, n)
+	parallel(n, mc.opt.Workers, func(lo, hi int) {
+		col := make([]int32, runs)
 		for a := lo; a < hi; a++ {
-			as := AreaSensitivity{ID: in.IDs[a], BaseRank: int(baseRank[a])}
+			as := AreaSensitivity{ID: mc.in.IDs[a], BaseRank: int(baseRank[a])}
 			top, valid := 0, 0
-			for _, x := range ranks[a*opt.Runs : (a+1)*opt.Runs] {
+			for _, x := range mc.ranks[a*runs : (a+1)*runs] {
 				if x == 0 {
 					continue
 				}
 				col[valid] = x
 				valid++
 				// percentile with max ties: (scored - rank + 1) / scored * 100
-				if float64(nScored-int(x)+1)/float64(nScored)*100 > res.TopCut {
+				if float64(nScored-int(x)+1)/float64(nScored)*100 > topCut {
 					top++
 				}
 			}
@@ -299,11 +377,10 @@ func Sensitivity(in *SensitivityInput, opt SensitivityOptions) (*SensitivityResu
 				as.P05, as.Median, as.P95 = nearestRank(c, 0.05), nearestRank(c, 0.50), nearestRank(c, 0.95)
 				as.TopShare = float64(top) / float64(valid)
 			}
-			res.Areas[a] = as
+			out[a] = as
 		}
 	})
-	res.Global = globalShares(spec, st, ranks, n, opt.Runs, opt.Workers, names, normChoice, leftOut, iwDraw, dwDraw, opt.LeaveOneOut)
-	return res, nil
+	return out
 }
 
 func allNaN(x []float64) bool {
@@ -493,8 +570,8 @@ func (st *structure) componentValuesW(row []float64, iw, dw, dst []float64) {
 	}
 	var den [16]float64
 	var miss [16]int
-	dn := den[:0]
-	ms := miss[:0]
+	var dn []float64
+	var ms []int
 	if len(dst) <= 16 {
 		dn, ms = den[:len(dst)], miss[:len(dst)]
 	} else {
@@ -527,7 +604,9 @@ func (st *structure) componentValuesW(row []float64, iw, dw, dst []float64) {
 }
 
 // globalShares estimates first-order variance shares of the ranks.
-func globalShares(spec *Spec, st *structure, ranks []int32, n, runs, workers int, names []string, normChoice, leftOut []int, iwDraw, dwDraw []float64, loo bool) []InputShare {
+func globalShares(mc *monteCarlo) []InputShare {
+	spec, st, ranks, n, runs, workers := mc.spec, mc.st, mc.ranks, mc.n, mc.opt.Runs, mc.opt.Workers
+	names, normChoice, leftOut, iwDraw, dwDraw, loo := mc.names, mc.normChoice, mc.leftOut, mc.iwDraw, mc.dwDraw, mc.opt.LeaveOneOut
 	K, nd := len(st.iw), len(st.dw)
 	type factor struct {
 		name  string

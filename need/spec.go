@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/yamlerr"
@@ -139,13 +138,11 @@ type Tiers struct {
 // ParseSpec parses and validates a YAML spec. name is used in errors.
 func ParseSpec(name string, data []byte) (*Spec, error) {
 	var s Spec
-	dec := yaml.NewDecoder(strings.NewReader(string(data)))
-	dec.KnownFields(true)
-	if err := dec.Decode(&s); err != nil {
-		return nil, yamlerr.Error(name, err, &s, "a need-index spec", "see docs/need.md for the spec format, or start from budgetlens index spec --preset ces4")
+	if err := yamlerr.Decode(name, data, &s, "a need-index spec", "see docs/need.md for the spec format, or start from budgetlens index spec --preset ces4"); err != nil {
+		return nil, err
 	}
 	if err := s.Validate(); err != nil {
-		return nil, budget.Errorf(budget.EINVALID, "need: spec %s: %v", name, err)
+		return nil, budget.Wrap(budget.EINVALID, err, "need: spec %s", name)
 	}
 	return &s, nil
 }
@@ -199,7 +196,7 @@ func (s *Spec) Validate() error {
 			n = *ind.Normalise
 		}
 		if err := n.validate(); err != nil {
-			return fmt.Errorf("indicator %q: %v", ind.Name, err)
+			return fmt.Errorf("indicator %q: %w", ind.Name, err)
 		}
 	}
 	switch s.Method {

@@ -1,11 +1,10 @@
-// Package report renders an equity assessment for a council committee as
-// HTML, PDF (through headless Chromium) and XLSX.
-//
-// The package only renders. The analysis fills a Document (headline figures,
-// ordered sections of paragraphs, tables, maps and charts, sources, caveats)
-// and this package turns it into files. It knows nothing of stores, budgets or
-// metrics, so any front end can build a Document and any Document can be
-// tested with plain values.
+// Package report is the council report as a document: headline figures,
+// ordered sections of paragraphs, tables, maps and charts, sources and
+// caveats, with the number formats every rendering shares. It renders
+// nothing and imports no renderer: report/render writes a Document as HTML
+// (with SVG maps and charts) and XLSX, report/pdf prints it with headless
+// Chromium. It knows nothing of stores, budgets or metrics, so any front end
+// can build a Document and any Document can be tested with plain values.
 //
 // Every output is deterministic: the same Document gives byte-identical HTML
 // and XLSX, because nothing is read from the clock or from map iteration. The
@@ -296,8 +295,8 @@ func cellFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-// cellText formats a cell of column c for people.
-func cellText(v any, c Column) string {
+// CellText formats a cell of column c for people.
+func CellText(v any, c Column) string {
 	if v == nil {
 		return MissingText
 	}

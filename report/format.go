@@ -25,7 +25,9 @@ func defaultDigits(k Kind) int {
 	return 0
 }
 
-func digitsFor(k Kind, digits int) int {
+// DigitsFor is the number of decimals shown for a value of kind k: digits,
+// or the kind's default when digits is 0, or none for NoDigits.
+func DigitsFor(k Kind, digits int) int {
 	switch {
 	case digits < 0:
 		return 0
@@ -57,13 +59,13 @@ func Format(v float64, k Kind, digits int) string {
 	case KindMoney:
 		return formatMoney(v, digits)
 	case KindDollars:
-		pre, txt = "$", group(math.Abs(v), digitsFor(k, digits))
+		pre, txt = "$", group(math.Abs(v), DigitsFor(k, digits))
 	case KindPercent:
-		txt, post = group(math.Abs(v*100), digitsFor(k, digits)), "%"
+		txt, post = group(math.Abs(v*100), DigitsFor(k, digits)), "%"
 	case KindInt:
 		txt = group(math.Abs(v), 0)
 	default:
-		txt = group(math.Abs(v), digitsFor(k, digits))
+		txt = group(math.Abs(v), DigitsFor(k, digits))
 	}
 	return signRounded(v, txt) + pre + txt + post
 }
@@ -81,7 +83,7 @@ func formatMoney(v float64, digits int) string {
 			if d == 0 {
 				d = sigDigits(x)
 			}
-			txt := group(x, digitsFor(KindMoney, d))
+			txt := group(x, DigitsFor(KindMoney, d))
 			if txt == "1,000" && s.suffix != " T" { // 999.96 K rounds to 1,000 K: use the next scale
 				continue
 			}
@@ -89,7 +91,7 @@ func formatMoney(v float64, digits int) string {
 		}
 	}
 	d := digits
-	txt := group(a, digitsFor(KindMoney, d))
+	txt := group(a, DigitsFor(KindMoney, d))
 	return signRounded(v, txt) + "$" + txt
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs budgetlens' whole test suite on a fresh Debian machine that has Go, gcc
 # and apt. It installs what the tests compare against (PostGIS, PROJ's cs2cs,
-# Chromium, poppler), starts a throw-away PostgreSQL server on a private port,
-# then runs gofmt, go vet and go test. Everything it starts is stopped on exit.
+# Chromium, poppler, CBC), starts a throw-away PostgreSQL server on a private port,
+# then runs gofmt, go mod tidy -diff, go vet, staticcheck and go test (skipped
+# tests listed at the end). Everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,7 @@ need_pkgs=()
 command -v cs2cs >/dev/null || need_pkgs+=(proj-bin)
 command -v chromium >/dev/null || need_pkgs+=(chromium)
 command -v pdftoppm >/dev/null || need_pkgs+=(poppler-utils)
+command -v cbc >/dev/null || need_pkgs+=(coinor-cbc)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "test.sh: installing ${need_pkgs[*]}"
@@ -35,7 +37,28 @@ fi
 echo "test.sh: gofmt"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then echo "gofmt would change:"; echo "$unformatted"; exit 1; fi
+echo "test.sh: go mod tidy -diff"
+if ! go mod tidy -diff >/dev/null; then echo "go.mod or go.sum is not tidy: run go mod tidy"; go mod tidy -diff || true; exit 1; fi
 echo "test.sh: go vet"
 go vet ./...
+echo "test.sh: staticcheck"
+sc_out=$(go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./... 2>&1) || true
+if [ -n "$sc_out" ]; then echo "$sc_out"; exit 1; fi
 echo "test.sh: go test"
-go test -count=1 -timeout 30m ./... 2>&1 | tee /tmp/budgetlens-test.log
+# testreport prints each package's result, the output of failed tests and
+# the skipped tests with their reasons; with CI=true a skipped reference test
+# (metric vectors, CES, CEJST, SEDT) fails the run.
+go build -o /tmp/budgetlens-testreport ./scripts/testreport
+set +e
+go test -count=1 -timeout 30m -json ./... > /tmp/budgetlens-test.json 2>&1
+test_rc=$?
+set -e
+/tmp/budgetlens-testreport < /tmp/budgetlens-test.json | tee /tmp/budgetlens-test.log
+report_rc=${PIPESTATUS[0]}
+if [ "$test_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then exit 1; fi
+# Every fuzz target's seeds (real files and the generated attack files) ran
+# above; in CI each target also fuzzes briefly. A longer run: scripts/fuzz.sh.
+if [ "${CI:-}" = true ] || [ -n "${BUDGETLENS_FUZZTIME:-}" ]; then
+  echo "test.sh: fuzzing each target for ${BUDGETLENS_FUZZTIME:-3s}"
+  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} scripts/fuzz.sh
+fi

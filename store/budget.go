@@ -30,6 +30,15 @@ type BudgetStore interface {
 	// and its amount in cents.
 	LineItems(ctx context.Context, f budget.Filter) ([]budget.LineItem, error)
 
+	// EachLineItem calls fn with each current line item matching f, in the
+	// order of LineItems, without holding them all in memory. An error from
+	// fn stops the iteration and is returned.
+	EachLineItem(ctx context.Context, f budget.Filter, fn func(*budget.LineItem) error) error
+
+	// Jurisdiction returns a stored jurisdiction (its name and the first
+	// month of its fiscal year); ENOTFOUND when no budget of it is stored.
+	Jurisdiction(ctx context.Context, id string) (budget.Jurisdiction, error)
+
 	// Totals sums the current line items matching f by the given level and
 	// returns one Total per code, ordered by code. Names are the name most
 	// often written for that code (ties: the alphabetically first).

@@ -8,11 +8,27 @@
 // given or leaves the store exactly as it was.
 package store
 
+import (
+	"context"
+
+	"github.com/budgetlens/budgetlens/budget"
+)
+
 // Store is the union of the domain stores.
 type Store interface {
 	BudgetStore
 	GeoStore
 	NeedStore
 	AnalysisStore
+	SettingsStore
+	ReleaseStore
 	Close() error
+}
+
+// ParquetExporter is an optional capability of a store: writing the
+// current line items matching a filter to a Parquet file at path (columns
+// as the export command's CSV, amounts as exact decimals). Callers check for
+// it with a type assertion and say so when the store lacks it.
+type ParquetExporter interface {
+	ExportParquet(ctx context.Context, f budget.Filter, path string) error
 }

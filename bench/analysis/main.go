@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/budgetlens/budgetlens/city"
 	"math"
 	"os"
 	"os/exec"
@@ -109,7 +110,7 @@ func run(rows int, py, work string) error {
 			}
 		}
 	}
-	rules, err := attribute.LoadEmbedded("la_demo")
+	rules, err := laRules()
 	if err != nil {
 		return err
 	}
@@ -218,4 +219,13 @@ func writeItems(path string, items []budget.LineItem, rules *attribute.Rules) er
 	}
 	w.Flush()
 	return w.Error()
+}
+
+// laRules returns the attribution rules of the Los Angeles city profile.
+func laRules() (*attribute.Rules, error) {
+	p, err := city.Builtin("la")
+	if err != nil {
+		return nil, err
+	}
+	return p.Rules(), nil
 }

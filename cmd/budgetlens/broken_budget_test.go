@@ -13,6 +13,7 @@ import (
 // LA's Sec4 expenditures and checks the exact error, the exit status and
 // that the totals are exactly what they were.
 func TestBrokenFiles(t *testing.T) {
+	t.Parallel()
 	sec2Path := fixture.Data(t, sec2)
 	sec4Path := fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv")
 	reqPath := fixture.Data(t, "la/budget/FY21-22/Budget_Requests_Detail_Sec4_2122_Adopted.csv")
@@ -62,7 +63,7 @@ func TestBrokenFiles(t *testing.T) {
 		want string
 	}{
 		{"bad amount", func(t *testing.T) string { return brokenCopy(t, sec2Path, 1234, 17, "12x4") }, nil,
-			`broken.csv:1234:17: line 1234, column 17 "2021-22 Adopted" (field amount (FY2021-22 adopted)): value "12x4": an amount such as 1234, -56.78, (12.50) or $8,650.00; leave the cell empty or write NA when there is no amount`},
+			`broken.csv:1234:17: line 1234, column 17 "2021-22 Adopted" (field amount (FY2021-22 adopted)): value "12x4": an amount such as 1234, -56.78, (12.50), $8,650.00 or -$5 (one sign at most: a leading minus, or parentheses around the whole amount); leave the cell empty or write NA when there is no amount`},
 		{"total row off by a dollar", edit(sec2Path, "Expenditures_Sec2_for_2122_Adopted.csv", replaceIn(6057, ",11480288113", ",11480288112")), nil,
 			`Expenditures_Sec2_for_2122_Adopted.csv:6057:17: line 6057, column 17 "2021-22 Adopted" (field total): value "11480288112.00": the line items above add up to 11480288113.00 but the total row says 11480288112.00 (difference -1.00): correct the amounts or the total row`},
 		{"amount changed so the total no longer adds up", edit(sec4Path, "Expenditures_Sec4_for_2122_Adopted.csv", replaceIn(2, ",45058580,45058580", ",45058580,45058581")), nil,
@@ -72,7 +73,7 @@ func TestBrokenFiles(t *testing.T) {
 		{"pivot heading with an impossible year", edit(sec4Path, "x.csv", replaceIn(1, "2021-22 Adopted", "2021-23 Adopted")), nil,
 			`x.csv:1:17: line 1, column 17 "2021-23 Adopted" (field pivot column): value "2021-23 Adopted": a heading such as "2021-22 Adopted" naming a fiscal year and a phase: fiscal year "2021-23" does not span two consecutive years`},
 		{"unquoted quote", edit(sec4Path, "x.csv", replaceIn(10, "Library,", `Lib"rary,`)), nil,
-			`x.csv:10:2: line 10, column 2 (field CSV syntax): value "Lib\"": bare " in non-quoted-field: quote fields that contain commas, quotes or line breaks, and double any quote inside them`},
+			`x.csv:10:2: line 10, column 2 "Dept Name" (field CSV syntax): value "Lib\"": a quote inside a field that does not start with one: quote fields that contain the delimiter, quotes or line breaks, and double every quote inside them`},
 		{"unknown layout", literal("x.csv", "Foo,Bar\n1,2\n"), nil,
 			`x.csv:1: line 1 (field header): value "Foo,Bar": the headings of a known export (profiles la-actuals-long, la-actuals-wide, la-available-balances, la-expenditures, la-history-expenditures, la-history-revenue, la-measures-history, la-measures, la-neighborhood-councils, la-positions, la-program-priorities, la-requests, la-reserves, la-revenue-sources, la-revenue, la-text-department, la-text-program, la-text-schedule, oakland); for any other file write a profile and pass --profile FILE.yaml (see docs/budget.md)`},
 		{"empty file", literal("x.csv", ""), nil,
@@ -82,7 +83,7 @@ func TestBrokenFiles(t *testing.T) {
 		{"Oakland unknown account type", edit(oak, "FY22-23__adopted.csv", replaceIn(3, ",Expense,", ",Expenses,")), nil,
 			`FY22-23__adopted.csv:3:3: line 3, column 3 "account_type" (field kind): value "Expenses": one of Expense, Revenue`},
 		{"request with a bad adopted change", edit(reqPath, "Budget_Requests_Detail_Sec4_2122_Adopted.csv", replaceIn(2, ",-431677\r", ",-43l677\r")), nil,
-			`Budget_Requests_Detail_Sec4_2122_Adopted.csv:2:15: line 2, column 15 "2021-22 (Adopted) Incremental change from 2020-21 Adopted Budget" (field adopted): value "-43l677": an amount such as 1234, -56.78, (12.50) or $8,650.00; leave the cell empty or write NA when there is no amount`},
+			`Budget_Requests_Detail_Sec4_2122_Adopted.csv:2:15: line 2, column 15 "2021-22 (Adopted) Incremental change from 2020-21 Adopted Budget" (field adopted): value "-43l677": an amount such as 1234, -56.78, (12.50), $8,650.00 or -$5 (one sign at most: a leading minus, or parentheses around the whole amount); leave the cell empty or write NA when there is no amount`},
 		{"user profile, column missing", literal("x.csv", "Dept,Amt\n02,5\n"), []string{"--profile", "PROFILE"},
 			`x.csv:1: line 1 (field amount): value "Dept,Amt": profile mine needs amount (a column headed "Amount")`},
 		{"user profile, bad fiscal year flag", literal("x.csv", "Dept,Amount\n02,5\n"), []string{"--profile", "PROFILE", "--fy", "2021-23"},

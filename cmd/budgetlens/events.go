@@ -3,21 +3,16 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"strconv"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/events"
-	"github.com/budgetlens/budgetlens/geo"
-	"github.com/budgetlens/budgetlens/need"
-	"github.com/budgetlens/budgetlens/store/duckdb"
-	"github.com/paulmach/orb"
+	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newEventsCmd) }
-
-func newEventsCmd() *cobra.Command {
+func newEventsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "events",
 		Short: "Service events (MyLA311 requests): generate a synthetic set, summarise by area",
@@ -27,11 +22,11 @@ CD, NC, ...): it places each request in an area of a stored layer and reports
 counts, rates per 1,000 residents and response-time median and 90th percentile,
 and it generates a deterministic synthetic set, labelled as such, for demos.`,
 	}
-	cmd.AddCommand(newEventsGenerateCmd(), newEventsSummarizeCmd())
+	cmd.AddCommand(newEventsGenerateCmd(e), newEventsSummarizeCmd(e))
 	return cmd
 }
 
-func newEventsGenerateCmd() *cobra.Command {
+func newEventsGenerateCmd(e *env) *cobra.Command {
 	var out, tracts, county, layer, codesLayer string
 	var rows int
 	var seed uint64
@@ -46,7 +41,7 @@ budgetlens (interior points and 2023 population from the California DWR tract
 file); or the tract interior points of --tracts (that DWR file,
 ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv, --county 037 = Los Angeles
 County); or the areas of a stored --layer (weighted by population; points
-uniform inside each polygon, or around the point of a point-only area). With --codes-layer (e.g. council_districts) only places inside
+uniform inside each polygon, or around the point of a point-only area). With --codes-layer (e.g. districts) only places inside
 that layer are used and the CD column is filled with the area id; a share
 --no-coords of those rows is written without coordinates.
 
@@ -64,12 +59,20 @@ Request types and response times follow the table in docs/attribution.md.`,
 			if noCoords < 0 || noCoords > 1 {
 				return budget.Errorf(budget.EINVALID, "--no-coords %v: give a share between 0 and 1", noCoords)
 			}
-			places, err := generatorPlaces(tracts, county, layer)
-			if err != nil {
-				return err
-			}
-			if codesLayer != "" {
-				if places, err = withCodes(places, codesLayer); err != nil {
+			var places []events.Place
+			popt := office.PlacesOptions{Tracts: tracts, County: county, Layer: layer, CodesLayer: codesLayer}
+			if layer != "" || codesLayer != "" {
+				err := e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+					var err error
+					places, err = o.GeneratorPlaces(ctx, popt)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+			} else {
+				var err error
+				if places, err = (&office.Office{}).GeneratorPlaces(context.Background(), popt); err != nil {
 					return err
 				}
 			}
@@ -98,89 +101,7 @@ Request types and response times follow the table in docs/attribution.md.`,
 	return cmd
 }
 
-// generatorPlaces reads the places from the tract file or a stored layer.
-func generatorPlaces(tracts, county, layer string) ([]events.Place, error) {
-	switch {
-	case tracts != "" && layer != "":
-		return nil, budget.Errorf(budget.EINVALID, "give --tracts or --layer, not both")
-	case tracts != "":
-		ps, err := events.TractPlaces(tracts, county)
-		if err != nil {
-			return nil, err
-		}
-		if len(ps) == 0 {
-			return nil, budget.Errorf(budget.EINVALID, "%s has no tract of county %q; check --county", tracts, county)
-		}
-		return ps, nil
-	case layer != "":
-		l, err := loadLayer(layer)
-		if err != nil {
-			return nil, err
-		}
-		var ps []events.Place
-		for i := range l.Areas {
-			a := &l.Areas[i]
-			p := geo.RepresentativePoint(a)
-			r := 300.0
-			if !a.PointOnly() {
-				// Radius of a disc of half the area's size, as for tracts.
-				r = math.Sqrt(areaM2(a) / 2 / math.Pi)
-			}
-			ps = append(ps, events.Place{ID: a.ID, Lon: p[0], Lat: p[1], Weight: a.Population, RadiusM: r, Geom: a.Geom})
-		}
-		return ps, nil
-	}
-	if county != "037" && county != "37" {
-		return nil, budget.Errorf(budget.EINVALID, "the built-in tracts are Los Angeles County's (037); for county %q give --tracts FILE", county)
-	}
-	return events.LACountyTracts(), nil
-}
-
-// areaM2 is the area of a layer area in square metres (local plane).
-func areaM2(a *geo.Area) float64 {
-	var total float64
-	for _, p := range a.Geom {
-		if len(p) == 0 {
-			continue
-		}
-		lat := p[0].Bound().Center()[1] * math.Pi / 180
-		kx, ky := 111320*math.Cos(lat), 110540.0
-		for k, r := range p {
-			var s float64
-			for i := 0; i+1 < len(r); i++ {
-				s += r[i][0]*kx*r[i+1][1]*ky - r[i+1][0]*kx*r[i][1]*ky
-			}
-			if k == 0 {
-				total += math.Abs(s) / 2
-			} else {
-				total -= math.Abs(s) / 2
-			}
-		}
-	}
-	return total
-}
-
-// withCodes keeps the places inside the codes layer and fills their CD.
-func withCodes(ps []events.Place, name string) ([]events.Place, error) {
-	l, err := loadLayer(name)
-	if err != nil {
-		return nil, err
-	}
-	ix := geo.NewIndex(l)
-	var out []events.Place
-	for _, p := range ps {
-		if a, ok := ix.Locate(p.Lon, p.Lat); ok {
-			p.CD = l.Areas[a].ID
-			out = append(out, p)
-		}
-	}
-	if len(out) == 0 {
-		return nil, budget.Errorf(budget.EINVALID, "no place lies inside layer %s; check that the tracts and the layer cover the same city", name)
-	}
-	return out, nil
-}
-
-func newEventsSummarizeCmd() *cobra.Command {
+func newEventsSummarizeCmd(e *env) *cobra.Command {
 	var layer, in, format, codeCol, needRun string
 	var lenient bool
 	var maxDist float64
@@ -208,44 +129,18 @@ error, or into the JSON.`,
 			if in == "" {
 				return budget.Errorf(budget.EINVALID, "name the requests file with --in")
 			}
-			l, err := loadLayer(layer)
-			if err != nil {
-				return err
-			}
-			f, err := openCSVInput(in, "--in")
+			f, err := office.OpenCSVInput(in, "--in")
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			opt := events.Options{Locator: layerLocator(l, maxDist), CodeColumn: codeCol, Codes: map[string]int{}, Lenient: lenient}
-			for i, a := range l.Areas {
-				opt.AreaIDs = append(opt.AreaIDs, a.ID)
-				opt.Population = append(opt.Population, a.Population)
-				if codeCol == events.ColNCName {
-					opt.Codes[events.NormalizeName(a.Name)] = i
-					continue
-				}
-				opt.Codes[a.ID] = i
-				if t := trimZeros(a.ID); t != a.ID {
-					opt.Codes[t] = i
-				}
-			}
-			var tiers []string
-			if needRun != "" {
-				if tiers, err = needTiers(l, needRun); err != nil {
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				s, err := o.SummarizeEvents(ctx, office.SummarizeOptions{Layer: layer, In: in, R: f, CodeColumn: codeCol, Lenient: lenient, MaxDistance: maxDist, NeedRun: needRun})
+				if err != nil {
 					return err
 				}
-			}
-			s, err := events.Summarize(f, in, opt)
-			if err != nil {
-				return err
-			}
-			if tiers != nil {
-				if _, err := s.ByTier(tiers, nil); err != nil {
-					return err
-				}
-			}
-			return writeEventsSummary(cmd, format, l.Name, s, tiers)
+				return writeEventsSummary(cmd, format, s.Layer, s.Summary, s.Tiers)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&layer, "layer", "", "stored area layer")
@@ -258,63 +153,9 @@ error, or into the JSON.`,
 	return cmd
 }
 
-func trimZeros(s string) string {
-	for len(s) > 1 && s[0] == '0' {
-		s = s[1:]
-	}
-	return s
-}
-
-// layerLocator returns the point-in-polygon index of a layer, or, for a
-// layer whose areas are all known only by points, a nearest-point locator.
-func layerLocator(l *geo.Layer, maxMeters float64) events.Locator {
-	var pts []orb.Point
-	for i := range l.Areas {
-		if !l.Areas[i].PointOnly() {
-			return geo.NewIndex(l)
-		}
-		pts = append(pts, l.Areas[i].Point)
-	}
-	return events.NewNearestPoint(pts, maxMeters)
-}
-
-// needTiers returns the tier of each area of l from a stored need run ("latest"
-// for the most recent run over the layer).
-func needTiers(l *geo.Layer, run string) ([]string, error) {
-	var r *need.Run
-	err := withStore(func(st *duckdb.Store) error {
-		var err error
-		if run == "latest" {
-			r, err = st.LatestRunForLayer(context.Background(), l.Name)
-			return err
-		}
-		id, perr := strconv.ParseInt(run, 10, 64)
-		if perr != nil {
-			return budget.Errorf(budget.EINVALID, "--need-run %q: give a run id or latest (list them with budgetlens need ls)", run)
-		}
-		r, err = st.Run(context.Background(), id)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	if r.Layer != l.Name {
-		return nil, budget.Errorf(budget.EINVALID, "need run %d is over layer %s, not %s; compute one over %s or pick another run", r.ID, r.Layer, l.Name, l.Name)
-	}
-	byID := map[string]string{}
-	for _, a := range r.Areas {
-		byID[a.ID] = a.Tier
-	}
-	tiers := make([]string, len(l.Areas))
-	for i, a := range l.Areas {
-		tiers[i] = byID[a.ID]
-	}
-	return tiers, nil
-}
-
 func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summary, tiers []string) error {
 	if format == "json" {
-		return writeJSON(cmd.OutOrStdout(), struct {
+		return table.WriteJSON(cmd.OutOrStdout(), struct {
 			Layer string `json:"layer"`
 			*events.Summary
 		}{layer, s})
@@ -338,7 +179,7 @@ func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summ
 		}
 		rows = append(rows, row)
 	}
-	if err := writeGeoTable(cmd, format, header, rows, nil); err != nil {
+	if err := table.Write(cmd.OutOrStdout(), format, header, rows, nil); err != nil {
 		return err
 	}
 	if tiers != nil && format != "csv" {
@@ -348,7 +189,7 @@ func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summ
 				opt(t.RatePer1000, 2), strconv.Itoa(t.Closed), opt(t.MedianHours, 1), opt(t.P90Hours, 1)})
 		}
 		fmt.Fprintln(cmd.OutOrStdout())
-		if err := writeGeoTable(cmd, format, []string{"need_tier", "areas", "population", "requests", "rate_per_1000", "closed", "median_hours", "p90_hours"}, trows, nil); err != nil {
+		if err := table.Write(cmd.OutOrStdout(), format, []string{"need_tier", "areas", "population", "requests", "rate_per_1000", "closed", "median_hours", "p90_hours"}, trows, nil); err != nil {
 			return err
 		}
 	}

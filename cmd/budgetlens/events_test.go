@@ -16,6 +16,7 @@ import (
 )
 
 func TestEventsGenerateAndSummarize(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	dir := t.TempDir()
 	districts := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
@@ -68,6 +69,7 @@ func TestEventsGenerateAndSummarize(t *testing.T) {
 }
 
 func TestEventsSummarizeBadInput(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	districts := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
 	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "council_districts", "--id-field", "District", districts); code != 0 {
@@ -104,6 +106,7 @@ func TestEventsSummarizeBadInput(t *testing.T) {
 // TestEventsSummarizeByNeedTier stores a need run over the districts (tiers
 // by district number, for the test) and checks the per-tier summary.
 func TestEventsSummarizeByNeedTier(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	districts := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
 	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "council_districts", "--id-field", "District", districts); code != 0 {
@@ -165,6 +168,7 @@ func TestEventsSummarizeByNeedTier(t *testing.T) {
 // TestEventsSummarizePointLayer summarises the real sample on a layer of
 // points (nearest point within --max-distance).
 func TestEventsSummarizePointLayer(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	pts := filepath.Join(t.TempDir(), "pts.csv")
 	// Two points: central San Pedro (near sample row 1) and Van Nuys (rows 2-3).

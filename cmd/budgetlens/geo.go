@@ -3,25 +3,21 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/store"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newGeoCmd) }
-
-func newGeoCmd() *cobra.Command {
+func newGeoCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "geo",
 		Short: "Area layers: import, list, assign points, crosswalks, adjacency, export",
@@ -33,45 +29,12 @@ A point on the boundary between two areas belongs to the area east of it (north
 of it on an east-west edge); a point in an overlap belongs to the area listed
 first in the imported file.`,
 	}
-	cmd.AddCommand(newGeoImportCmd(), newGeoLsCmd(), newGeoAssignCmd(), newGeoExportCmd(),
-		newGeoAdjacencyCmd(), newGeoCheckCmd(), newGeoCrosswalkCmd(), newGeoTransformCmd(), newGeoApportionCmd())
+	cmd.AddCommand(newGeoImportCmd(e), newGeoLsCmd(e), newGeoAssignCmd(e), newGeoExportCmd(e),
+		newGeoAdjacencyCmd(e), newGeoCheckCmd(e), newGeoCrosswalkCmd(e), newGeoTransformCmd(e), newGeoApportionCmd(e))
 	return cmd
 }
 
-func writeGeoTable(cmd *cobra.Command, format string, header []string, rows [][]string, js any) error {
-	w := cmd.OutOrStdout()
-	switch format {
-	case "json":
-		return writeJSON(w, js)
-	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write(header)
-		cw.WriteAll(rows)
-		return cw.Error()
-	case "table", "":
-		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-		for i, h := range header {
-			if i > 0 {
-				fmt.Fprint(tw, "\t")
-			}
-			fmt.Fprint(tw, h)
-		}
-		fmt.Fprintln(tw)
-		for _, r := range rows {
-			for i, c := range r {
-				if i > 0 {
-					fmt.Fprint(tw, "\t")
-				}
-				fmt.Fprint(tw, c)
-			}
-			fmt.Fprintln(tw)
-		}
-		return tw.Flush()
-	}
-	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
-}
-
-func newGeoImportCmd() *cobra.Command {
+func newGeoImportCmd(e *env) *cobra.Command {
 	var opt geo.ImportOptions
 	var format string
 	cmd := &cobra.Command{
@@ -83,16 +46,18 @@ measures overlaps and gaps between its areas, and stores it under --layer,
 replacing a layer of that name, in one transaction.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			l, rep, err := geo.ReadFile(args[0], opt)
-			if err != nil {
+			var l *geo.Layer
+			var rep *geo.ImportReport
+			err := e.withOffice(false, func(ctx context.Context, o *office.Office) error {
+				var err error
+				l, rep, err = o.ImportLayer(ctx, args[0], opt)
 				return err
-			}
-			err = withStore(func(s *duckdb.Store) error { return s.SaveLayer(context.Background(), l) })
+			})
 			if err != nil {
 				return err
 			}
 			if format == "json" {
-				return writeJSON(cmd.OutOrStdout(), rep)
+				return table.WriteJSON(cmd.OutOrStdout(), rep)
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "layer %s: %d areas from %s (%s)\n", l.Name, len(l.Areas), args[0], rep.CRS)
@@ -118,7 +83,7 @@ replacing a layer of that name, in one transaction.`,
 					fmt.Fprintf(w, "  ... %d more\n", len(rep.Gaps)-10)
 					break
 				}
-				fmt.Fprintf(w, "  %s m² at %.6f,%.6f between %s\n", groupDigits(fmt.Sprintf("%.0f", g.AreaM2)), g.Example[0], g.Example[1], strings.Join(g.Neighbours, ", "))
+				fmt.Fprintf(w, "  %s m² at %.6f,%.6f between %s\n", table.GroupDigits(fmt.Sprintf("%.0f", g.AreaM2)), g.Example[0], g.Example[1], strings.Join(g.Neighbours, ", "))
 			}
 			return nil
 		},
@@ -133,14 +98,14 @@ replacing a layer of that name, in one transaction.`,
 	return cmd
 }
 
-func newGeoLsCmd() *cobra.Command {
+func newGeoLsCmd(e *env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List the stored layers",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(true, func(s store.Store) error {
 				infos, err := s.Layers(context.Background())
 				if err != nil {
 					return err
@@ -149,7 +114,7 @@ func newGeoLsCmd() *cobra.Command {
 				for _, li := range infos {
 					rows = append(rows, []string{li.Layer, strconv.Itoa(li.Areas), strconv.FormatFloat(li.Population, 'f', -1, 64), li.Source})
 				}
-				return writeGeoTable(cmd, format, []string{"layer", "areas", "population", "source"}, rows, infos)
+				return table.Write(cmd.OutOrStdout(), format, []string{"layer", "areas", "population", "source"}, rows, infos)
 			})
 		},
 	}
@@ -157,14 +122,11 @@ func newGeoLsCmd() *cobra.Command {
 	return cmd
 }
 
-func loadLayer(name string) (*geo.Layer, error) {
-	if name == "" {
-		return nil, budget.Errorf(budget.EINVALID, "name a layer with --layer (list them with: budgetlens geo ls)")
-	}
+func loadLayer(e *env, name string) (*geo.Layer, error) {
 	var l *geo.Layer
-	err := withStore(func(s *duckdb.Store) error {
+	err := e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 		var err error
-		l, err = s.Layer(context.Background(), name)
+		l, err = o.LoadLayer(ctx, name)
 		return err
 	})
 	return l, err
@@ -178,39 +140,23 @@ func createOut(cmd *cobra.Command, path string) (io.Writer, func(error) error, e
 	if path == "" || path == "-" {
 		return cmd.OutOrStdout(), func(err error) error { return err }, nil
 	}
-	if err := checkOutput(path, "--out"); err != nil {
+	if err := office.CheckOutput(path, "--out"); err != nil {
 		return nil, nil, err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := office.CreateAtomic(path, "--out", true)
 	if err != nil {
-		return nil, nil, outputFileError(path, "--out", err)
+		return nil, nil, err
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	return bw, func(failed error) error {
-		if failed != nil {
-			f.Close()
-			os.Remove(f.Name())
-			return failed
+		if failed == nil {
+			failed = bw.Flush()
 		}
-		err := bw.Flush()
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err == nil {
-			err = os.Chmod(f.Name(), 0o644)
-		}
-		if err == nil {
-			err = os.Rename(f.Name(), path)
-		}
-		if err != nil {
-			os.Remove(f.Name())
-			return outputFileError(path, "--out", err)
-		}
-		return nil
+		return f.Commit(failed)
 	}, nil
 }
 
-func newGeoAssignCmd() *cobra.Command {
+func newGeoAssignCmd(e *env) *cobra.Command {
 	var layer, in, out, crs string
 	var workers int
 	cmd := &cobra.Command{
@@ -225,7 +171,7 @@ outside with examples) goes to standard error.`,
 			if in == "" {
 				return budget.Errorf(budget.EINVALID, "name the points file with --in")
 			}
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
@@ -234,7 +180,7 @@ outside with examples) goes to standard error.`,
 			if in == "-" {
 				r = cmd.InOrStdin()
 			} else {
-				f, err := openCSVInput(in, "--in")
+				f, err := office.OpenCSVInput(in, "--in")
 				if err != nil {
 					return err
 				}
@@ -267,7 +213,7 @@ outside with examples) goes to standard error.`,
 	return cmd
 }
 
-func newGeoExportCmd() *cobra.Command {
+func newGeoExportCmd(e *env) *cobra.Command {
 	var layer, out string
 	var tolerance float64
 	cmd := &cobra.Command{
@@ -278,7 +224,7 @@ func newGeoExportCmd() *cobra.Command {
 			if tolerance < 0 || math.IsNaN(tolerance) {
 				return budget.Errorf(budget.EINVALID, "--simplify %g: give a tolerance in metres, 0 or more", tolerance)
 			}
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
@@ -299,7 +245,7 @@ func newGeoExportCmd() *cobra.Command {
 	return cmd
 }
 
-func newGeoAdjacencyCmd() *cobra.Command {
+func newGeoAdjacencyCmd(e *env) *cobra.Command {
 	var layer, out, rule, key string
 	var tol float64
 	cmd := &cobra.Command{
@@ -314,9 +260,9 @@ distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based pos
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := geo.ParseContiguity(rule)
 			if err != nil {
-				return budget.Errorf(budget.EINVALID, "%v", err)
+				return budget.Errorf(budget.EINVALID, "%w", err)
 			}
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
@@ -332,7 +278,7 @@ distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based pos
 				return closeOut(budget.Errorf(budget.EINVALID, "--key %q: use id or pos", key))
 			}
 			if err := write(w, l, adj); err != nil {
-				return closeOut(budget.Errorf(budget.EINVALID, "%v", err))
+				return closeOut(budget.Errorf(budget.EINVALID, "%w", err))
 			}
 			return closeOut(nil)
 		},
@@ -346,14 +292,14 @@ distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based pos
 	return cmd
 }
 
-func newGeoCheckCmd() *cobra.Command {
+func newGeoCheckCmd(e *env) *cobra.Command {
 	var layer, format string
 	cmd := &cobra.Command{
 		Use:   "check --layer NAME",
 		Short: "Report the overlaps and enclosed gaps of a stored layer",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
@@ -365,7 +311,7 @@ func newGeoCheckCmd() *cobra.Command {
 			for _, g := range gaps {
 				rows = append(rows, []string{"gap", strings.Join(g.Neighbours, " / "), fmt.Sprintf("%.0f", g.AreaM2), fmt.Sprintf("%.6f,%.6f", g.Example[0], g.Example[1])})
 			}
-			return writeGeoTable(cmd, format, []string{"kind", "areas", "area_m2", "example"}, rows,
+			return table.Write(cmd.OutOrStdout(), format, []string{"kind", "areas", "area_m2", "example"}, rows,
 				map[string]any{"overlaps": over, "gaps": gaps})
 		},
 	}
@@ -374,7 +320,7 @@ func newGeoCheckCmd() *cobra.Command {
 	return cmd
 }
 
-func newGeoCrosswalkCmd() *cobra.Command {
+func newGeoCrosswalkCmd(e *env) *cobra.Command {
 	var from, to, weight, out, popLayer string
 	cmd := &cobra.Command{
 		Use:   "crosswalk --from LAYER --to LAYER [--weight area|population|centroid] [--population-layer LAYER] [--out FILE.csv]",
@@ -386,21 +332,21 @@ population) found in both areas, or area shares when none is given; centroid put
 only choice for point-only areas such as tracts known by an interior point).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			lf, err := loadLayer(from)
+			lf, err := loadLayer(e, from)
 			if err != nil {
 				return err
 			}
-			lt, err := loadLayer(to)
+			lt, err := loadLayer(e, to)
 			if err != nil {
 				return err
 			}
 			m, err := geo.ParseWeighting(weight)
 			if err != nil {
-				return budget.Errorf(budget.EINVALID, "%v", err)
+				return budget.Errorf(budget.EINVALID, "%w", err)
 			}
 			var pop *geo.Layer
 			if popLayer != "" {
-				if pop, err = loadLayer(popLayer); err != nil {
+				if pop, err = loadLayer(e, popLayer); err != nil {
 					return err
 				}
 			}
@@ -421,7 +367,7 @@ only choice for point-only areas such as tracts known by an interior point).`,
 	return cmd
 }
 
-func newGeoTransformCmd() *cobra.Command {
+func newGeoTransformCmd(e *env) *cobra.Command {
 	var from string
 	cmd := &cobra.Command{
 		Use:   "transform --from EPSG:n",
@@ -430,7 +376,7 @@ func newGeoTransformCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			tr, err := geo.ToWGS84(from)
 			if err != nil {
-				return budget.Errorf(budget.EINVALID, "%v", err)
+				return budget.Errorf(budget.EINVALID, "%w", err)
 			}
 			sc := bufio.NewScanner(cmd.InOrStdin())
 			w := bufio.NewWriter(cmd.OutOrStdout())
@@ -451,7 +397,7 @@ func newGeoTransformCmd() *cobra.Command {
 	return cmd
 }
 
-func newGeoApportionCmd() *cobra.Command {
+func newGeoApportionCmd(e *env) *cobra.Command {
 	var layer, in, out, crs string
 	cmd := &cobra.Command{
 		Use:   "apportion --layer NAME --in GEOMS.csv --out OUT.csv",
@@ -462,11 +408,11 @@ segments) by length share, polygons (parcels, parks) by area share. Fractions of
 geometry sum to at most 1; the rest lies outside every area.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			l, err := loadLayer(layer)
+			l, err := loadLayer(e, layer)
 			if err != nil {
 				return err
 			}
-			f, err := openCSVInput(in, "--in")
+			f, err := office.OpenCSVInput(in, "--in")
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 )
 
 func TestGeoImportLs(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	files := []struct {
 		layer, file, idField string
@@ -69,6 +70,7 @@ func TestGeoImportLs(t *testing.T) {
 }
 
 func TestGeoAssign(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	nc := fixture.Data(t, "la/boundaries/neighborhood_councils_2025.geojson")
 	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "nc", "--id-field", "Name", nc); code != 0 {
@@ -128,6 +130,7 @@ func TestGeoAssign(t *testing.T) {
 }
 
 func TestGeoImportErrors(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.geojson")
@@ -147,6 +150,7 @@ func TestGeoImportErrors(t *testing.T) {
 }
 
 func TestGeoExportAdjacencyCrosswalk(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	cd := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
 	nc := fixture.Data(t, "la/boundaries/neighborhood_councils_2025.geojson")
@@ -172,6 +176,7 @@ func TestGeoExportAdjacencyCrosswalk(t *testing.T) {
 }
 
 func TestGeoApportion(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	cd := fixture.Data(t, "la/boundaries/council_districts_2025.geojson")
 	run(t, "--db", db, "geo", "import", "--layer", "cd", "--id-field", "District", cd)

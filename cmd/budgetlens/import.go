@@ -9,107 +9,100 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newImportCmd) }
-
-func newImportCmd() *cobra.Command {
-	var profile, fy, phase, format string
+func newImportCmd(e *env) *cobra.Command {
+	var opt office.ImportOptions
+	var cols office.Columns
+	var format string
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
-		Short: "Load budget files (LA Open Budget exports, Oakland, Boston JSON, Fiscal Data Packages, any CSV/XLSX with --profile)",
-		Long: `import reads each file, detects its layout from its headings (or uses --profile),
-validates every cell and stores each file in one transaction. All files are read
-and checked before anything is written. Importing the same content again changes
-nothing; a newer version of the same dataset supersedes the older one (kept as history).`,
+		Short: "Load budget files (LA Open Budget exports, Oakland, Boston JSON, Fiscal Data Packages, any CSV/XLSX by --profile or by its columns)",
+		Long: `import reads each file, detects its layout from its headings (or uses --profile, a
+column-mapping profile), validates every cell and stores each file in one
+transaction. All files are read and checked before anything is written.
+Importing the same content again changes nothing; a newer version of the same
+dataset supersedes the older one (kept as history).
+
+A plain table is mapped by its columns:
+  budgetlens import budget.csv --fy 2024-25 --phase adopted --department dept --amount amount
+with --program COL, and --area COL --layer NAME when each row names the area
+(district or ward) it is spent in: such rows are placed by their own codes
+before any attribution rule.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			// check the flags before reading any file, so that a typo is
-			// reported as itself and not as a file that does not fit
-			if fy != "" {
-				if _, err := budget.ParseFiscalYear(fy); err != nil {
-					return budget.Errorf(budget.EINVALID, "--fy %q: %v", fy, err)
-				}
-			}
-			if phase != "" {
-				if _, err := budget.ParsePhase(phase); err != nil {
-					return budget.Errorf(budget.EINVALID, "--phase %q: %v", phase, err)
-				}
-			}
 			if format != "table" && format != "json" {
 				return budget.Errorf(budget.EINVALID, "--format %q: use table or json", format)
 			}
-			opt := ingest.Options{FiscalYear: fy, Phase: phase}
-			if profile != "" {
-				p, err := resolveProfile(profile)
-				if err != nil {
-					return err
-				}
-				opt.Profile = p
+			if cols != (office.Columns{}) {
+				opt.Columns = &cols
 			}
-			var batches []*budget.Batch
-			for _, f := range args {
-				var bar *progressbar.ProgressBar
-				if isTerminal(os.Stderr) {
-					bar = progressbar.DefaultBytes(-1, "reading "+filepath.Base(f))
-					opt.Progress = func(done, total int64) {
-						bar.ChangeMax64(total)
-						bar.Set64(done)
-					}
-				}
-				bs, err := ingest.File(f, opt)
-				if bar != nil {
-					bar.Finish()
-					bar.Close()
-					fmt.Fprintln(os.Stderr)
-				}
+			if isTerminal(os.Stderr) {
+				opt.Progress = progressBars()
+			}
+			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
+				// check the flags and read every file before anything is stored
+				batches, err := o.ReadBudget(opt, args)
 				if err != nil {
 					return err
 				}
-				for _, b := range bs {
+				for _, b := range batches {
 					for _, w := range b.Warnings {
 						fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
 					}
 				}
-				batches = append(batches, bs...)
-			}
-			return withStore(func(s *duckdb.Store) error {
+				done, err := o.StoreBudget(ctx, batches)
+				if err != nil {
+					return err
+				}
 				var runs []budget.ImportRun
-				for _, b := range batches {
-					if b.Rows() >= 100000 && isTerminal(os.Stderr) {
-						fmt.Fprintf(os.Stderr, "storing %d rows of %s in one transaction...\n", b.Rows(), filepath.Base(b.SourceFile))
-					}
-					run, err := s.ImportBatch(context.Background(), b)
-					if err != nil {
-						return err
-					}
-					runs = append(runs, run)
+				for _, d := range done {
+					runs = append(runs, d.Run)
 					if format == "table" {
-						printRun(cmd, b, run)
+						printRun(cmd, d.Batch, d.Run)
 					}
 				}
 				if format == "json" {
-					return writeJSON(cmd.OutOrStdout(), runs)
+					return table.WriteJSON(cmd.OutOrStdout(), runs)
 				}
 				return nil
 			})
 		},
 	}
-	cmd.Flags().StringVar(&profile, "profile", "", "column-mapping profile: a built-in name or a YAML file")
-	cmd.Flags().StringVar(&fy, "fy", "", "fiscal year of the file, when its name and columns do not say (2021-22)")
-	cmd.Flags().StringVar(&phase, "phase", "", "phase of the file, when its name and columns do not say (proposed, adopted, estimate, actual)")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	f := cmd.Flags()
+	f.StringVar(&opt.Mapping, "profile", "", "column-mapping profile: a built-in name or a YAML file")
+	f.StringVar(&opt.FiscalYear, "fy", "", "fiscal year of the file, when its name and columns do not say (2021-22)")
+	f.StringVar(&opt.Phase, "phase", "", "phase of the file, when its name and columns do not say (proposed, adopted, estimate, actual)")
+	f.StringVar(&cols.Department, "department", "", "plain table: the column of department names")
+	f.StringVar(&cols.Program, "program", "", "plain table: the column of program names (optional)")
+	f.StringVar(&cols.Amount, "amount", "", "plain table: the column of amounts")
+	f.StringVar(&cols.Area, "area", "", "plain table: the column of area codes (district, ward) of each row (optional, with --layer)")
+	f.StringVar(&cols.Layer, "layer", "", "plain table: the layer whose area ids --area holds")
+	f.StringVar(&opt.Jurisdiction, "jurisdiction", "", "plain table: jurisdiction id (default: the city profile's, else city)")
+	f.StringVar(&format, "format", "table", "output format: table or json")
 	return cmd
 }
 
-func resolveProfile(s string) (*ingest.Profile, error) {
-	if strings.HasSuffix(s, ".yaml") || strings.HasSuffix(s, ".yml") || strings.ContainsRune(s, os.PathSeparator) {
-		return ingest.LoadProfile(s)
+// progressBars draws a progress bar per file read, on standard error.
+func progressBars() func(file string, done, total int64) {
+	bars := map[string]*progressbar.ProgressBar{}
+	return func(f string, done, total int64) {
+		bar := bars[f]
+		if bar == nil {
+			bar = progressbar.DefaultBytes(-1, "reading "+filepath.Base(f))
+			bars[f] = bar
+		}
+		bar.ChangeMax64(total)
+		bar.Set64(done)
+		if done >= total && total > 0 {
+			bar.Finish()
+			fmt.Fprintln(os.Stderr)
+		}
 	}
-	return ingest.BuiltinProfile(s)
 }
 
 func printRun(cmd *cobra.Command, b *budget.Batch, run budget.ImportRun) {

@@ -105,6 +105,7 @@ func csvSumsWhere(t *testing.T, path, deptCol, amountCol, whereCol, whereVal str
 }
 
 func TestTotalsMatchCSVSec2(t *testing.T) {
+	t.Parallel()
 	path := fixture.Data(t, sec2)
 	db := tempDB(t)
 	if code, _, errOut := run(t, "--db", db, "import", path); code != 0 {
@@ -134,6 +135,7 @@ func TestTotalsMatchCSVSec2(t *testing.T) {
 }
 
 func TestReimportIsNoOp(t *testing.T) {
+	t.Parallel()
 	path := fixture.Data(t, sec2)
 	db := tempDB(t)
 	run(t, "--db", db, "import", path)
@@ -194,6 +196,7 @@ func brokenCopy(t *testing.T, src string, line, col int, value string) string {
 }
 
 func TestBrokenAmountFailsAndLeavesStore(t *testing.T) {
+	t.Parallel()
 	path := fixture.Data(t, sec2)
 	db := tempDB(t)
 	// Sec4 first, so the store is not empty when the broken import fails.

@@ -2,29 +2,24 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/csv"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/budgetlens/budgetlens/budget"
-	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/need"
-	"github.com/budgetlens/budgetlens/store/duckdb"
-	"github.com/paulmach/orb"
+	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/store"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newIndexCmd) }
-
-func newIndexCmd() *cobra.Command {
+func newIndexCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "index",
 		Short: "Build, explain, compare and stress-test need indices",
@@ -34,39 +29,12 @@ metro-efc, percentile-average, zscore) or a custom YAML spec. Every run is
 stored with its spec hash and input hashes; explain, sensitivity, compare and
 aggregate work on stored runs.`,
 	}
-	cmd.AddCommand(newIndexRunCmd(), newIndexExplainCmd(), newIndexSensitivityCmd(), newIndexCompareCmd(),
-		newIndexRunsCmd(), newIndexPresetsCmd(), newIndexSpecCmd(), newIndexAggregateCmd(), newIndexImportCmd())
+	cmd.AddCommand(newIndexRunCmd(e), newIndexExplainCmd(e), newIndexSensitivityCmd(e), newIndexCompareCmd(e),
+		newIndexRunsCmd(e), newIndexPresetsCmd(e), newIndexSpecCmd(e), newIndexAggregateCmd(e), newIndexImportCmd(e))
 	return cmd
 }
 
-// loadSpec returns a preset or a spec file.
-func loadSpec(preset, file string) (*need.Spec, error) {
-	switch {
-	case preset != "" && file != "":
-		return nil, budget.Errorf(budget.EINVALID, "give --preset or --spec, not both")
-	case preset != "":
-		return need.Preset(preset)
-	case file != "":
-		b, err := readInput(file, "--spec")
-		if err != nil {
-			return nil, err
-		}
-		return need.ParseSpec(file, b)
-	}
-	return nil, budget.Errorf(budget.EINVALID, "give --preset NAME (one of %s) or --spec FILE.yaml", strings.Join(need.Presets(), ", "))
-}
-
-// fileHash is the sha256 of a file's bytes ("" when unreadable).
-func fileHash(path string) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return ""
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
-}
-
-func newIndexRunCmd() *cobra.Command {
+func newIndexRunCmd(e *env) *cobra.Command {
 	var preset, specFile, indicators, idCol, out, neighbours, neighbourID, layer, format, subset, period string
 	var published bool
 	cmd := &cobra.Command{
@@ -82,98 +50,26 @@ contiguity with the geo package; without it the table's neighbour-share column
 is used.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			spec, err := loadSpec(preset, specFile)
+			spec, err := office.LoadSpec(preset, specFile)
 			if err != nil {
 				return err
 			}
-			var tab *need.Table
-			switch {
-			case indicators != "":
-				tab, err = need.ReadTable(indicators, need.ReadOptions{IDColumn: idCol})
-			case layer != "":
-				err = withStore(func(s *duckdb.Store) error {
-					tab, err = s.Indicators(context.Background(), layer, period)
-					return err
-				})
-			default:
-				return budget.Errorf(budget.EINVALID, "index run needs --indicators FILE (CSV or XLSX), or --layer and --period of imported indicators")
+			if format != "table" && format != "json" && format != "csv" {
+				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 			}
-			if err != nil {
-				return err
-			}
-			opt := need.Options{UsePublished: published}
-			inputs := []need.Input{{Role: "indicators", File: tab.File, Hash: tab.Hash}}
-			var polys map[string]orb.Geometry
-			if neighbours != "" {
-				l, _, err := geo.ReadFile(neighbours, geo.ImportOptions{IDField: neighbourID})
+			opt := office.IndexRunOptions{Spec: spec, Indicators: indicators, IDColumn: idCol, Layer: layer, Period: period, UsePublished: published,
+				Neighbours: neighbours, NeighbourID: neighbourID, Subset: subset, Out: out}
+			// reading indicators from the store needs no write; storing the run does
+			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
+				res, err := o.RunIndex(ctx, opt)
 				if err != nil {
 					return err
 				}
-				adj := geo.Adjacency(l, geo.Queen)
-				opt.Neighbours, polys = neighboursFor(tab, l, adj)
-				inputs = append(inputs, need.Input{Role: "neighbours", File: neighbours, Hash: fileHash(neighbours)})
-			}
-			res, err := need.Compute(spec, tab, opt)
-			if err != nil {
-				return err
-			}
-			if subset != "" {
-				col, val, ok := strings.Cut(subset, "=")
-				if !ok {
-					return budget.Errorf(budget.EINVALID, "--subset %q: use COLUMN=VALUE, e.g. \"California County=Los Angeles\"", subset)
+				if res.Note != "" {
+					fmt.Fprintln(cmd.ErrOrStderr(), "note: "+res.Note)
 				}
-				cells, err := tab.Text(col)
-				if err != nil {
-					return err
-				}
-				keep := make([]bool, len(cells))
-				n := 0
-				for a, c := range cells {
-					keep[a] = strings.TrimSpace(c) == strings.TrimSpace(val)
-					if keep[a] {
-						n++
-					}
-				}
-				if n == 0 {
-					return budget.Errorf(budget.EINVALID, "--subset %q: no area has %q in column %q", subset, val, col)
-				}
-				need.Subset(res, keep)
-			}
-			if err := checkOutput(out, "--out"); err != nil {
-				return err
-			}
-			run := need.NewRun(res, inputs, layer, published)
-			err = withStore(func(s *duckdb.Store) error {
-				if _, err := s.SaveRun(context.Background(), run); err != nil {
-					return err
-				}
-				if layer != "" && indicators != "" {
-					// --layer only labels the geography; say when analyze
-					// will not find it, which is usually a typo
-					have := layerNames(context.Background(), s)
-					found := false
-					for _, n := range strings.Split(have, ", ") {
-						found = found || n == layer
-					}
-					if !found {
-						fmt.Fprintf(cmd.ErrOrStderr(), "note: the store has no layer %q (have: %s); analyze places a run through a stored layer of that name: import it with budgetlens geo import FILE --layer %s\n", layer, have, layer)
-					}
-				}
-				return nil
+				return printRunSummary(cmd.OutOrStdout(), res.Run, format, out)
 			})
-			if err != nil {
-				return err
-			}
-			if out != "" {
-				geom := need.PointsFromTable(tab)
-				if polys != nil {
-					geom = func(id string) orb.Geometry { return polys[id] }
-				}
-				if err := need.WriteFile(out, run, geom); err != nil {
-					return err
-				}
-			}
-			return printRunSummary(cmd.OutOrStdout(), run, format, out)
 		},
 	}
 	cmd.Flags().StringVar(&preset, "preset", "", "preset: "+strings.Join(need.Presets(), ", "))
@@ -191,42 +87,10 @@ is used.`,
 	return cmd
 }
 
-// neighboursFor maps the layer's adjacency onto the table's area order.
-func neighboursFor(tab *need.Table, l *geo.Layer, adj [][]int) ([][]int, map[string]orb.Geometry) {
-	pos := make([]int, len(l.Areas)) // layer position -> table position
-	for i := range pos {
-		pos[i] = -1
-	}
-	out := make([][]int, len(tab.Areas))
-	polys := map[string]orb.Geometry{}
-	byID := map[string]int{}
-	for i, a := range l.Areas {
-		byID[strings.TrimLeft(a.ID, "0")] = i
-	}
-	for a, id := range tab.Areas {
-		i, ok := byID[strings.TrimLeft(id, "0")]
-		if ok {
-			pos[i] = a
-			polys[id] = l.Areas[i].Geom
-		}
-	}
-	for i, ns := range adj {
-		if pos[i] < 0 {
-			continue
-		}
-		for _, j := range ns {
-			if pos[j] >= 0 {
-				out[pos[i]] = append(out[pos[i]], pos[j])
-			}
-		}
-	}
-	return out, polys
-}
-
 func printRunSummary(w io.Writer, r *need.Run, format, out string) error {
 	switch format {
 	case "json":
-		return writeJSON(w, r.Info())
+		return table.WriteJSON(w, r.Info())
 	case "csv":
 		return need.WriteCSV(w, r)
 	case "table":
@@ -285,27 +149,7 @@ func fmtN(n need.Num) string {
 	return strconv.FormatFloat(float64(n), 'f', 2, 64)
 }
 
-// runFor loads run id, or the latest when id is 0, with its parsed spec.
-func runFor(s *duckdb.Store, id int64) (*need.Run, *need.Spec, error) {
-	ctx := context.Background()
-	var r *need.Run
-	var err error
-	if id > 0 {
-		r, err = s.Run(ctx, id)
-	} else {
-		r, err = s.LatestRun(ctx)
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	spec, err := need.ParseSpec(fmt.Sprintf("run %d", r.ID), []byte(r.SpecYAML))
-	if err != nil {
-		return nil, nil, err
-	}
-	return r, spec, nil
-}
-
-func newIndexExplainCmd() *cobra.Command {
+func newIndexExplainCmd(e *env) *cobra.Command {
 	var area, format string
 	var runID int64
 	cmd := &cobra.Command{
@@ -313,35 +157,15 @@ func newIndexExplainCmd() *cobra.Command {
 		Short: "Explain an area's score, tier and thresholds (latest run by default)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if area == "" {
-				return budget.Errorf(budget.EINVALID, "explain needs --area ID (a census tract id such as 6037204920)")
-			}
-			return withStore(func(s *duckdb.Store) error {
-				r, spec, err := runFor(s, runID)
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				x, err := o.Explain(ctx, area, runID)
 				if err != nil {
 					return err
 				}
-				e, ok := need.ExplainRun(r, spec, area)
-				if !ok && runID == 0 {
-					// not in the latest run: the most recent run that has it
-					latest := r
-					if runs, err := s.Runs(context.Background()); err == nil {
-						for i := len(runs) - 2; i >= 0 && !ok; i-- {
-							if r2, s2, err := runFor(s, runs[i].ID); err == nil {
-								if e, ok = need.ExplainRun(r2, s2, area); ok {
-									r = r2
-								}
-							}
-						}
-					}
-					if ok {
-						fmt.Fprintf(cmd.ErrOrStderr(), "area %s is not in the latest run %d (%s); explaining run %d (%s)\n", area, latest.ID, latest.Spec, r.ID, r.Spec)
-					}
+				if x.Latest != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "area %s is not in the latest run %d (%s); explaining run %d (%s)\n", area, x.Latest.ID, x.Latest.Spec, x.Run.ID, x.Run.Spec)
 				}
-				if !ok {
-					return budget.Errorf(budget.ENOTFOUND, "area %q is not in run %d (%s) nor any earlier run; check the id (tract GEOIDs, leading zeros optional)", area, r.ID, r.Spec)
-				}
-				return printExplanation(cmd.OutOrStdout(), r, e, format)
+				return printExplanation(cmd.OutOrStdout(), x.Run, x.Explanation, format)
 			})
 		},
 	}
@@ -354,7 +178,7 @@ func newIndexExplainCmd() *cobra.Command {
 func printExplanation(w io.Writer, r *need.Run, e need.Explanation, format string) error {
 	switch format {
 	case "json":
-		return writeJSON(w, e)
+		return table.WriteJSON(w, e)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"indicator", "domain", "component", "value", "normalised", "weight", "contribution"})
@@ -395,7 +219,7 @@ func printExplanation(w io.Writer, r *need.Run, e need.Explanation, format strin
 	return tw.Flush()
 }
 
-func newIndexSensitivityCmd() *cobra.Command {
+func newIndexSensitivityCmd(e *env) *cobra.Command {
 	var runID int64
 	var runs, show int
 	var seed uint64
@@ -413,41 +237,29 @@ probability of being in the top tier, and the share of the rank variance each
 input explains.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if runs < 1 {
-				return budget.Errorf(budget.EINVALID, "--runs %d: give a positive number of Monte Carlo runs (1000 is usual)", runs)
+			opt := office.SensitivityOptions{Run: runID, Runs: runs, Seed: seed, Concentration: conc, LeaveOneOut: loo, MOE: moe}
+			if norms != "" {
+				opt.Normalisations = strings.Split(norms, ",")
 			}
-			return withStore(func(s *duckdb.Store) error {
-				r, spec, err := runFor(s, runID)
+			if runs >= 1 && out != "" {
+				if err := office.CheckOutput(out, "--out"); err != nil {
+					return err
+				}
+			}
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				res, err := o.RunSensitivity(ctx, opt)
 				if err != nil {
 					return err
 				}
-				if runID == 0 && spec.Method != "composite" {
-					// thresholds have no weights to vary: use the latest
-					// composite run instead, and say so
-					if r2, s2, ok := latestComposite(s); ok {
-						fmt.Fprintf(cmd.ErrOrStderr(), "latest run %d (%s) uses thresholds; analysing run %d (%s), the latest composite index\n", r.ID, r.Spec, r2.ID, r2.Spec)
-						r, spec = r2, s2
-					}
-				}
-				var alts []string
-				if norms == "" {
-					alts = []string{"percentile", "zscore", "minmax"}
-					if spec.Combine == "product" || spec.Combine == "geometric" {
-						alts = []string{"percentile", "minmax", "rank"} // positive values only
-					}
-				} else {
-					alts = strings.Split(norms, ",")
-				}
-				res, err := need.Sensitivity(need.InputFromRun(r, spec), need.SensitivityOptions{Runs: runs, Seed: seed, Concentration: conc, Normalisations: alts, LeaveOneOut: loo, MOE: moe})
-				if err != nil {
-					return err
+				if res.Latest != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "latest run %d (%s) uses thresholds; analysing run %d (%s), the latest composite index\n", res.Latest.ID, res.Latest.Spec, res.Run.ID, res.Run.Spec)
 				}
 				if out != "" {
-					if err := writeSensitivityCSV(out, res); err != nil {
+					if err := writeSensitivityCSV(out, res.Result); err != nil {
 						return err
 					}
 				}
-				return printSensitivity(cmd.OutOrStdout(), r, res, format, show)
+				return printSensitivity(cmd.OutOrStdout(), res.Run, res.Result, format, show)
 			})
 		},
 	}
@@ -465,18 +277,17 @@ input explains.`,
 }
 
 func writeSensitivityCSV(path string, res *need.SensitivityResult) error {
-	f, err := createOutput(path, "--out")
+	f, err := office.CreateAtomic(path, "--out", true)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
 	cw := csv.NewWriter(f)
 	cw.Write([]string{"area_id", "base_rank", "rank_p05", "rank_median", "rank_p95", "p_top_tier"})
 	for _, a := range res.Areas {
 		cw.Write([]string{a.ID, strconv.Itoa(a.BaseRank), ff(a.P05), ff(a.Median), ff(a.P95), ff(a.TopShare)})
 	}
 	cw.Flush()
-	return cw.Error()
+	return f.Commit(cw.Error())
 }
 
 func ff(x float64) string {
@@ -496,7 +307,7 @@ func printSensitivity(w io.Writer, r *need.Run, res *need.SensitivityResult, for
 	}
 	switch format {
 	case "json":
-		return writeJSON(w, struct {
+		return table.WriteJSON(w, struct {
 			Run int64 `json:"run"`
 			*need.SensitivityResult
 		}{r.ID, res})
@@ -527,7 +338,7 @@ func printSensitivity(w io.Writer, r *need.Run, res *need.SensitivityResult, for
 	return tw.Flush()
 }
 
-func newIndexCompareCmd() *cobra.Command {
+func newIndexCompareCmd(e *env) *cobra.Command {
 	var format, area string
 	var show int
 	cmd := &cobra.Command{
@@ -543,20 +354,15 @@ func newIndexCompareCmd() *cobra.Command {
 				}
 				ids[i] = v
 			}
-			return withStore(func(s *duckdb.Store) error {
-				a, sa, err := runFor(s, ids[0])
-				if err != nil {
-					return err
-				}
-				b, sb, err := runFor(s, ids[1])
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				p, err := o.LoadRunPair(ctx, ids[0], ids[1])
 				if err != nil {
 					return err
 				}
 				if area != "" {
-					return compareArea(cmd.OutOrStdout(), a, sa, b, sb, area)
+					return compareArea(cmd.OutOrStdout(), p.A, p.SpecA, p.B, p.SpecB, area)
 				}
-				c := need.Compare(a, b)
-				return printComparison(cmd.OutOrStdout(), a, b, c, format, show)
+				return printComparison(cmd.OutOrStdout(), p.A, p.B, need.Compare(p.A, p.B), format, show)
 			})
 		},
 	}
@@ -569,7 +375,7 @@ func newIndexCompareCmd() *cobra.Command {
 func printComparison(w io.Writer, a, b *need.Run, c *need.Comparison, format string, show int) error {
 	switch format {
 	case "json":
-		return writeJSON(w, c)
+		return table.WriteJSON(w, c)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{"area_id", "rank_a", "rank_b", "delta"})
@@ -601,14 +407,14 @@ func printComparison(w io.Writer, a, b *need.Run, c *need.Comparison, format str
 	return tw.Flush()
 }
 
-func newIndexRunsCmd() *cobra.Command {
+func newIndexRunsCmd(e *env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "runs",
 		Short: "List stored index runs",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return withStore(func(s *duckdb.Store) error {
+			return e.withStore(true, func(s store.Store) error {
 				runs, err := s.Runs(context.Background())
 				if err != nil {
 					return err
@@ -616,7 +422,7 @@ func newIndexRunsCmd() *cobra.Command {
 				w := cmd.OutOrStdout()
 				switch format {
 				case "json":
-					return writeJSON(w, runs)
+					return table.WriteJSON(w, runs)
 				case "csv":
 					cw := csv.NewWriter(w)
 					cw.Write([]string{"id", "spec", "version", "spec_hash", "layer", "areas", "created_at"})
@@ -642,7 +448,7 @@ func newIndexRunsCmd() *cobra.Command {
 	return cmd
 }
 
-func newIndexPresetsCmd() *cobra.Command {
+func newIndexPresetsCmd(e *env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "presets",
@@ -668,7 +474,7 @@ index spec NAME prints one as YAML. --format json gives an array of objects.`,
 			w := cmd.OutOrStdout()
 			switch format {
 			case "json":
-				return writeJSON(w, list)
+				return table.WriteJSON(w, list)
 			case "csv":
 				cw := csv.NewWriter(w)
 				cw.Write([]string{"name", "version", "method", "description"})
@@ -682,7 +488,7 @@ index spec NAME prints one as YAML. --format json gives an array of objects.`,
 				for _, p := range list {
 					rows = append(rows, []string{p.Name, p.Version, p.Method, p.Description})
 				}
-				return writeAligned(w, rows, nil)
+				return table.WriteAligned(w, rows, nil)
 			}
 			return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 		},
@@ -691,7 +497,7 @@ index spec NAME prints one as YAML. --format json gives an array of objects.`,
 	return cmd
 }
 
-func newIndexSpecCmd() *cobra.Command {
+func newIndexSpecCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "spec PRESET",
 		Short: "Print a preset's YAML spec (a starting point for a custom index)",
@@ -707,7 +513,7 @@ func newIndexSpecCmd() *cobra.Command {
 	}
 }
 
-func newIndexAggregateCmd() *cobra.Command {
+func newIndexAggregateCmd(e *env) *cobra.Command {
 	var runID int64
 	var crosswalk, from, to, frac, format, smallLayer, smallID, largeLayer, largeID string
 	cmd := &cobra.Command{
@@ -718,48 +524,29 @@ ZIP codes, 2020 tracts) through a crosswalk CSV with one row per (small area,
 larger area) and the share of the small area's population in the larger one.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var cw map[string][]need.Link
-			var err error
-			switch {
-			case crosswalk != "":
-				cw, err = readCrosswalk(crosswalk, from, to, frac)
-			case smallLayer != "" && largeLayer != "":
-				var sl, ll *geo.Layer
-				if sl, _, err = geo.ReadFile(smallLayer, geo.ImportOptions{IDField: smallID}); err != nil {
-					return err
-				}
-				if ll, _, err = geo.ReadFile(largeLayer, geo.ImportOptions{IDField: largeID}); err != nil {
-					return err
-				}
-				cw = need.CrosswalkFromLayers(sl, ll)
-			default:
-				return budget.Errorf(budget.EINVALID, "aggregate needs --crosswalk FILE (columns: %s, %s, %s), or --from-layer and --to-layer polygon files", from, to, frac)
-			}
-			if err != nil {
-				return err
-			}
-			return withStore(func(s *duckdb.Store) error {
-				r, _, err := runFor(s, runID)
+			opt := office.AggregateOptions{Run: runID, Crosswalk: crosswalk, From: from, To: to, Fraction: frac,
+				SmallLayer: smallLayer, SmallID: smallID, LargeLayer: largeLayer, LargeID: largeID}
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				a, err := o.Aggregate(ctx, opt)
 				if err != nil {
 					return err
 				}
-				agg, missing := need.AggregateRun(r, cw)
 				w := cmd.OutOrStdout()
 				if format == "json" {
-					return writeJSON(w, struct {
+					return table.WriteJSON(w, struct {
 						Areas   []need.Aggregate `json:"areas"`
 						Missing []string         `json:"not_in_crosswalk"`
-					}{agg, missing})
+					}{a.Areas, a.Missing})
 				}
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-				top := r.TopTier
+				top := a.Run.TopTier
 				fmt.Fprintf(tw, "area\tpopulation\tscore\tsmall areas\tshare in %q\n", top)
-				for _, g := range agg {
+				for _, g := range a.Areas {
 					fmt.Fprintf(tw, "%s\t%.0f\t%s\t%d\t%.3f\n", g.ID, g.Population, ff(g.Score), g.Areas, g.TierShares[top])
 				}
 				tw.Flush()
-				if len(missing) > 0 {
-					fmt.Fprintf(w, "%d areas of the run are not in the crosswalk (e.g. %s)\n", len(missing), missing[0])
+				if len(a.Missing) > 0 {
+					fmt.Fprintf(w, "%d areas of the run are not in the crosswalk (e.g. %s)\n", len(a.Missing), a.Missing[0])
 				}
 				return nil
 			})
@@ -778,50 +565,7 @@ larger area) and the share of the small area's population in the larger one.`,
 	return cmd
 }
 
-func readCrosswalk(path, from, to, frac string) (map[string][]need.Link, error) {
-	f, err := openInput(path, "--crosswalk")
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
-	if err != nil {
-		return nil, &budget.InputError{File: path, Line: 1, Expected: "a header row"}
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.ToLower(need.NormaliseHeading(h))] = i
-	}
-	fi, ok1 := col[strings.ToLower(from)]
-	ti, ok2 := col[strings.ToLower(to)]
-	if !ok1 || !ok2 {
-		return nil, &budget.InputError{File: path, Line: 1, Expected: fmt.Sprintf("columns %q and %q (name them with --from and --to)", from, to)}
-	}
-	xi, hasFrac := col[strings.ToLower(frac)]
-	out := map[string][]need.Link{}
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, &budget.InputError{File: path, Line: line, Expected: "a well-formed CSV record: " + err.Error()}
-		}
-		x := 1.0
-		if hasFrac {
-			x, err = strconv.ParseFloat(strings.TrimSpace(rec[xi]), 64)
-			if err != nil || x < 0 || x > 1 {
-				return nil, &budget.InputError{File: path, Line: line, Column: head[xi], ColIndex: xi + 1, Field: "fraction", Value: rec[xi], Expected: "a share between 0 and 1"}
-			}
-		}
-		id := strings.TrimSpace(rec[fi])
-		out[id] = append(out[id], need.Link{Target: strings.TrimSpace(rec[ti]), Fraction: x})
-	}
-	return out, nil
-}
-
-func newIndexImportCmd() *cobra.Command {
+func newIndexImportCmd(e *env) *cobra.Command {
 	var layer, period, idCol, meta, columns string
 	cmd := &cobra.Command{
 		Use:   "import FILE --layer NAME [--period P]",
@@ -834,31 +578,21 @@ indicator. --meta FILE gives per indicator: indicator, domain, direction
 skipped unless named in --columns, where any non-number is an error.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			tab, err := need.ReadTable(args[0], need.ReadOptions{IDColumn: idCol, Period: periodFilter(cmd, period)})
-			if err != nil {
-				return err
-			}
-			var cols []string
+			opt := office.IndicatorImport{File: args[0], IDColumn: idCol, Layer: layer, Period: period, PeriodGiven: cmd.Flags().Changed("period"), Meta: meta}
 			if columns != "" {
-				cols = strings.Split(columns, ",")
+				opt.Columns = strings.Split(columns, ",")
 			}
-			set, skipped, err := need.IndicatorSetFromTable(tab, layer, period, cols)
-			if err != nil {
-				return err
-			}
-			if meta != "" {
-				if set.Meta, err = need.ReadMeta(meta); err != nil {
-					return err
-				}
-			}
-			return withStore(func(s *duckdb.Store) error {
-				id, err := s.SaveIndicators(context.Background(), set)
+			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
+				r, err := o.ImportIndicators(ctx, opt)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "import %d: %d values for %d areas of layer %s, period %s (sha256 %s)\n", id, len(set.Values), len(tab.Areas), layer, period, tab.Hash[:12])
-				if len(skipped) > 0 {
-					fmt.Fprintf(cmd.OutOrStdout(), "skipped %d text columns: %s\n", len(skipped), strings.Join(skipped, ", "))
+				fmt.Fprintf(cmd.OutOrStdout(), "import %d: %d values for %d areas of layer %s, period %s (sha256 %s)\n", r.ID, len(r.Set.Values), r.Areas, layer, period, r.Hash[:12])
+				if r.Note != "" {
+					fmt.Fprintln(cmd.ErrOrStderr(), "note: "+r.Note)
+				}
+				if len(r.Skipped) > 0 {
+					fmt.Fprintf(cmd.OutOrStdout(), "skipped %d text columns: %s\n", len(r.Skipped), strings.Join(r.Skipped, ", "))
 				}
 				return nil
 			})
@@ -916,30 +650,6 @@ func compareArea(w io.Writer, a *need.Run, sa *need.Spec, b *need.Run, sb *need.
 		}
 	}
 	return tw.Flush()
-}
-
-// periodFilter passes --period to the reader only when the user gave it, so
-// a long file with one period imports under the default label.
-func periodFilter(cmd *cobra.Command, period string) string {
-	if cmd.Flags().Changed("period") {
-		return period
-	}
-	return ""
-}
-
-// latestComposite finds the most recent run of a composite index.
-func latestComposite(s *duckdb.Store) (*need.Run, *need.Spec, bool) {
-	runs, err := s.Runs(context.Background())
-	if err != nil {
-		return nil, nil, false
-	}
-	for i := len(runs) - 1; i >= 0; i-- {
-		r, spec, err := runFor(s, runs[i].ID)
-		if err == nil && spec.Method == "composite" {
-			return r, spec, true
-		}
-	}
-	return nil, nil, false
 }
 
 // rankOrder is the sort key of a rank: 1 first, and 0 (an area without a

@@ -14,6 +14,7 @@ import (
 // TestIndexCES4 runs the documented check: every tract's score within 0.01
 // of the published CES 4.0 score; then explain, sensitivity, runs.
 func TestIndexCES4(t *testing.T) {
+	t.Parallel()
 	in := fixture.Data(t, "la/need/ces4_sb535_dac_2022.csv")
 	db := tempDB(t)
 	out := filepath.Join(t.TempDir(), "ces4.csv")
@@ -36,7 +37,7 @@ func TestIndexCES4(t *testing.T) {
 	}
 	pc, prows := fixture.ReadCSV(t, in)
 	for _, r := range prows {
-		got, err1 := strconv.ParseFloat(score[r[pc["Census Tract"]]], 64)
+		got, err1 := strconv.ParseFloat(score["0"+r[pc["Census Tract"]]], 64) // tract GEOIDs come out with their 11 digits
 		want, err2 := strconv.ParseFloat(r[pc["CES 4.0 Score"]], 64)
 		if err1 != nil || err2 != nil || math.Abs(got-want) > 0.01 {
 			t.Fatalf("tract %s: score %q, published %q", r[pc["Census Tract"]], score[r[pc["Census Tract"]]], r[pc["CES 4.0 Score"]])
@@ -72,6 +73,7 @@ func TestIndexCES4(t *testing.T) {
 
 // TestIndexCEJST: every flag equals the fixture's.
 func TestIndexCEJST(t *testing.T) {
+	t.Parallel()
 	in := fixture.Shared(t, "reference/cejst/score_data_initial.csv")
 	out := filepath.Join(t.TempDir(), "cejst.csv")
 	code, _, stderr := run(t, "--db", tempDB(t), "index", "run", "--preset", "cejst", "--indicators", in, "--out", out)
@@ -100,6 +102,7 @@ func TestIndexCEJST(t *testing.T) {
 
 // TestIndexCES3 recomputes CES 3.0 from raw values and reports the match.
 func TestIndexCES3(t *testing.T) {
+	t.Parallel()
 	in := fixture.Data(t, "la/need/ces3_results_all_ca_tracts.csv")
 	out := filepath.Join(t.TempDir(), "ces3.xlsx")
 	db := tempDB(t)
@@ -120,12 +123,13 @@ func TestIndexCES3(t *testing.T) {
 		t.Fatalf("compare: %q", stdout)
 	}
 	code, stdout, _ = run(t, "--db", db, "index", "compare", "1", "2", "--area", "6037204920")
-	if code != 0 || !strings.Contains(stdout, "run 1 (ces3 3.0): 6037204920: SB 535") || !strings.Contains(stdout, "run 2 (percentile-average 1): 6037204920:") || !strings.Contains(stdout, "normalised A") {
+	if code != 0 || !strings.Contains(stdout, "run 1 (ces3 3.0): 06037204920: SB 535") || !strings.Contains(stdout, "run 2 (percentile-average 1): 06037204920:") || !strings.Contains(stdout, "normalised A") {
 		t.Fatalf("compare --area: %q", stdout)
 	}
 }
 
 func TestIndexBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.csv")
 	os.WriteFile(bad, []byte("Census Tract,Ozone\n1,0.05\n2,high\n"), 0o644)
@@ -139,7 +143,9 @@ func TestIndexBadInput(t *testing.T) {
 	if code != 2 || !strings.Contains(stderr, "ces4") {
 		t.Fatalf("unknown preset: %d %q", code, stderr)
 	}
-	code, _, stderr = run(t, "--db", tempDB(t), "index", "explain", "--area", "1")
+	empty := tempDB(t)
+	run(t, "--db", empty, "init")
+	code, _, stderr = run(t, "--db", empty, "index", "explain", "--area", "1")
 	if code == 0 || !strings.Contains(stderr, "no need-index run") {
 		t.Fatalf("explain without runs: %d %q", code, stderr)
 	}
@@ -148,6 +154,7 @@ func TestIndexBadInput(t *testing.T) {
 // TestIndexImportRoundTrip: indicators imported into the store give the
 // same index as the file itself.
 func TestIndexImportRoundTrip(t *testing.T) {
+	t.Parallel()
 	in := fixture.Data(t, "la/need/ces4_sb535_dac_2022.csv")
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.duckdb")
@@ -179,6 +186,7 @@ func TestIndexImportRoundTrip(t *testing.T) {
 // and the run records the polygons' hash; without a burden input every
 // tract keeps its flags and the neighbour share is computed.
 func TestIndexCEJSTNeighbours(t *testing.T) {
+	t.Parallel()
 	poly := fixture.Shared(t, "reference/cejst/us.geojson")
 	dir := t.TempDir()
 	// one tract of us.geojson with the fixture's second tract's inputs

@@ -2,20 +2,17 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"strconv"
-	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newLsCmd) }
-
-func newLsCmd() *cobra.Command {
-	var ff budgetFilterFlags
+func newLsCmd(e *env) *cobra.Command {
+	var bf office.BudgetFilter
 	var format string
 	cmd := &cobra.Command{
 		Use:   "ls departments|programs|funds|accounts|requests|measures|runs",
@@ -26,16 +23,15 @@ measure values or the import runs. --format json gives an array of objects.`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"departments", "programs", "funds", "accounts", "requests", "measures", "runs"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := ff.filter()
-			if err != nil {
-				return err
-			}
 			if format != "table" && format != "json" && format != "csv" {
 				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 			}
-			return withStore(func(s *duckdb.Store) error {
-				ff.calendarYear(s, &f)
-				ctx := context.Background()
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				f, err := o.Filter(ctx, bf)
+				if err != nil {
+					return err
+				}
+				s := o.Store
 				var header []string
 				var rows [][]string
 				var js any
@@ -98,11 +94,11 @@ measure values or the import runs. --format json gives an array of objects.`,
 					}
 					js = out
 				}
-				return writeListing(cmd, format, header, rows, js)
+				return table.Write(cmd.OutOrStdout(), format, header, rows, js)
 			})
 		},
 	}
-	ff.add(cmd, "")
+	addBudgetFilterFlags(cmd, &bf, "")
 	addFormatFlag(cmd, &format)
 	return cmd
 }
@@ -119,70 +115,4 @@ func optDollars(c *int64) any {
 		return nil
 	}
 	return dollars(*c)
-}
-
-func writeListing(cmd *cobra.Command, format string, header []string, rows [][]string, js any) error {
-	w := cmd.OutOrStdout()
-	switch format {
-	case "json":
-		if js == nil {
-			js = []any{}
-		}
-		return writeJSON(w, js)
-	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write(header)
-		cw.WriteAll(rows)
-		return cw.Error()
-	}
-	// long cells are cut at 60 characters; number columns (amounts, counts)
-	// are aligned right, amounts with thousands separators; codes and ids
-	// stay as written
-	table := [][]string{header}
-	for _, r := range rows {
-		out := make([]string, len(r))
-		for i, c := range r {
-			// a line break inside a cell (as in some request descriptions)
-			// would split the table's row
-			c = strings.Join(strings.Fields(c), " ")
-			if rr := []rune(c); len(rr) > 60 {
-				c = string(rr[:57]) + "..."
-			}
-			out[i] = c
-		}
-		table = append(table, out)
-	}
-	right := map[int]bool{}
-	for i, h := range header {
-		if !numberColumn(h, rows, i) {
-			continue
-		}
-		right[i] = true
-		for _, r := range table[1:] {
-			if i < len(r) && (strings.Contains(r[i], ".") || h == "line_items" || h == "rows") {
-				r[i] = groupDigits(r[i])
-			}
-		}
-	}
-	return writeAligned(w, table, right)
-}
-
-// numberColumn reports whether column i holds quantities: every non-empty
-// cell is a number, at least one is present, and the heading does not name
-// a code, an id or a year (codes such as "0201" are text).
-func numberColumn(h string, rows [][]string, i int) bool {
-	if strings.Contains(h, "code") || h == "id" || h == "fiscal_year" || h == "key" || h == "superseded" {
-		return false
-	}
-	seen := false
-	for _, r := range rows {
-		if i >= len(r) || r[i] == "" {
-			continue
-		}
-		if _, err := strconv.ParseFloat(r[i], 64); err != nil {
-			return false
-		}
-		seen = true
-	}
-	return seen
 }

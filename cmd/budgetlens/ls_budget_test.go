@@ -33,6 +33,7 @@ func laStore(t *testing.T) string {
 }
 
 func TestInitAndFolderImport(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	if code, out, _ := run(t, "--db", db, "init"); code != 0 || !strings.Contains(out, "store ready") {
 		t.Fatalf("init: %d %q", code, out)
@@ -49,6 +50,7 @@ func TestInitAndFolderImport(t *testing.T) {
 }
 
 func TestLsJSON(t *testing.T) {
+	t.Parallel()
 	db := laStore(t)
 	for _, tc := range []struct {
 		what  string
@@ -110,6 +112,7 @@ func cents(t *testing.T, s string) int64 {
 }
 
 func TestExportFormats(t *testing.T) {
+	t.Parallel()
 	db := laStore(t)
 	dir := t.TempDir()
 	// CSV: rows and the adopted total
@@ -172,6 +175,7 @@ func TestExportFormats(t *testing.T) {
 // the total changed) after the original: the totals follow the revision
 // and the earlier run stays in the history.
 func TestNewerVersionSupersedes(t *testing.T) {
+	t.Parallel()
 	src := fixture.Data(t, sec2)
 	db := tempDB(t)
 	run(t, "--db", db, "import", src)
@@ -210,6 +214,7 @@ func TestNewerVersionSupersedes(t *testing.T) {
 // TestCalendarYearJurisdiction: for Madrid (fiscal year = calendar year)
 // --fy 2012 with --jurisdiction selects 2012.
 func TestCalendarYearJurisdiction(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
 	if code, _, e := run(t, "--db", db, "import", fixture.Data(t, "fdp/madrid-municipal-gastos/datapackage.json")); code != 0 {
 		t.Fatal(e)

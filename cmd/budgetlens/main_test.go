@@ -19,6 +19,7 @@ func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func tempDB(t *testing.T) string { return filepath.Join(t.TempDir(), "t.duckdb") }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	code, out, _ := run(t, "version")
 	if code != 0 || !strings.HasPrefix(out, "budgetlens ") {
 		t.Fatalf("code %d, out %q", code, out)
@@ -26,6 +27,7 @@ func TestVersion(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
+	t.Parallel()
 	code, _, errOut := run(t, "no-such-command")
 	if code == 0 || !strings.Contains(errOut, "unknown command") {
 		t.Fatalf("code %d, stderr %q", code, errOut)
@@ -33,7 +35,11 @@ func TestUnknownCommand(t *testing.T) {
 }
 
 func TestEmptyListingIsJSONArray(t *testing.T) {
+	t.Parallel()
 	db := tempDB(t)
+	if code, _, errOut := run(t, "--db", db, "init"); code != 0 {
+		t.Fatal(errOut)
+	}
 	for _, what := range []string{"requests", "departments", "measures"} {
 		code, out, errOut := run(t, "--db", db, "ls", what, "--format", "json")
 		if code != 0 || strings.TrimSpace(out) != "[]" {

@@ -1,38 +1,29 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
-	"reflect"
-	"regexp"
 	"strings"
 	"syscall"
 
 	"github.com/budgetlens/budgetlens/budget"
-	"github.com/budgetlens/budgetlens/store/duckdb"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
-// globals holds the persistent flags shared by every subcommand.
-type globals struct {
-	db     string
-	stderr io.Writer // where notes go (the command's standard error)
+// env is what every command runs with: where it writes, and the
+// persistent flags. Commands are built from it explicitly (no package
+// state), so tests can run them in parallel.
+type env struct {
+	stdout, stderr io.Writer
+	db             string // --db
+	profile        string // --profile: a city profile file or built-in name
 }
 
-var global globals
-
-// subcommands are added by each subcommand's file from its init function, so
-// that no two files edit the same list.
-var subcommands []func() *cobra.Command
-
-func register(f func() *cobra.Command) { subcommands = append(subcommands, f) }
-
-func newRootCmd(stdout, stderr io.Writer) *cobra.Command {
+func newRootCmd(e *env) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "budgetlens",
 		Short: "Equity analysis of public budgets",
@@ -43,11 +34,17 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.SetOut(stdout)
-	root.SetErr(stderr)
-	root.PersistentFlags().StringVar(&global.db, "db", duckdb.DefaultPath, "store file (DuckDB)")
-	for _, f := range subcommands {
-		root.AddCommand(f())
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.PersistentFlags().StringVar(&e.db, "db", "", "store file (DuckDB); default $BUDGETLENS_DB, else "+defaultDB)
+	root.PersistentFlags().StringVar(&e.profile, "profile", "", "city profile: a YAML file or a built-in name (la); default: the one saved in the store")
+	for _, c := range []*cobra.Command{
+		newInitCmd(e), newImportCmd(e), newLsCmd(e), newTotalsCmd(e), newExportCmd(e),
+		newGeoCmd(e), newIndexCmd(e), newEventsCmd(e), newMetricsCmd(e),
+		newAnalyzeCmd(e), newReportCmd(e), newCheckCmd(e), newProfileCmd(e), newRulesCmd(e), newDemoCmd(e), newVersionCmd(e),
+		newPhaseCmd(e), newServeCmd(e),
+	} {
+		root.AddCommand(c)
 	}
 	// a mistyped flag is invalid input (exit 2), not an internal failure
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -57,22 +54,28 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 	return root
 }
 
-// badFlagValue matches pflag's message for a value that does not parse.
-var badFlagValue = regexp.MustCompile(`^invalid argument "(.*)" for "(.*?)" flag: strconv\.Parse(Int|Uint|Float|Bool)`)
-
 // flagErrorText rewrites pflag's report of an unparsable flag value (which
-// ends in strconv's "parsing "abc": invalid syntax") as what the flag takes.
+// ends in strconv's "parsing "abc": invalid syntax") as what the flag takes,
+// from pflag's typed error (the flag and its type), not from its wording.
 func flagErrorText(err error) string {
-	m := badFlagValue.FindStringSubmatch(err.Error())
-	if m == nil {
+	var ive *pflag.InvalidValueError
+	if !errors.As(err, &ive) || ive.GetFlag() == nil {
 		return err.Error()
 	}
-	want := map[string]string{"Int": "a whole number", "Uint": "a whole number, 0 or more", "Float": "a number such as 0.95", "Bool": "true or false"}[m[3]]
-	flag := m[2]
-	if i := strings.LastIndex(flag, "--"); i >= 0 {
-		flag = flag[i:] // "-n, --rows" -> "--rows"
+	var want string
+	switch t := ive.GetFlag().Value.Type(); {
+	case strings.HasPrefix(t, "uint"):
+		want = "a whole number, 0 or more"
+	case strings.HasPrefix(t, "int"):
+		want = "a whole number"
+	case strings.HasPrefix(t, "float"):
+		want = "a number such as 0.95"
+	case t == "bool":
+		want = "true or false"
+	default:
+		return err.Error()
 	}
-	return fmt.Sprintf("%s %q: give %s", flag, m[1], want)
+	return fmt.Sprintf("--%s %q: give %s", ive.GetFlag().Name, ive.GetValue(), want)
 }
 
 // rejectUnknownSubcommands makes every command group (a command with
@@ -88,7 +91,7 @@ func rejectUnknownSubcommands(c *cobra.Command) {
 		// the usage line, not cobra's bare "accepts 1 arg(s), received 2"
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if err := check(cmd, args); err != nil {
-				return budget.Errorf(budget.EINVALID, "%v; usage: %s (see %s --help)", err, cmd.UseLine(), cmd.CommandPath())
+				return budget.Errorf(budget.EINVALID, "%w; usage: %s (see %s --help)", err, cmd.UseLine(), cmd.CommandPath())
 			}
 			return nil
 		}
@@ -121,8 +124,7 @@ func rejectUnknownSubcommands(c *cobra.Command) {
 // execute runs the CLI and returns the process exit status: 0 on success,
 // 2 for invalid input or usage, 1 for anything else.
 func execute(args []string, stdout, stderr io.Writer) int {
-	global = globals{stderr: stderr}
-	root := newRootCmd(stdout, stderr)
+	root := newRootCmd(&env{stdout: stdout, stderr: stderr})
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -152,76 +154,9 @@ func exitCode(err error) int {
 	return 1
 }
 
-// openStore opens the store named by --db.
-// Opening a path where there is no file creates an empty store there, and
-// says so on standard error: a mistyped --db would otherwise answer every
-// listing with nothing, silently.
-func openStore() (*duckdb.Store, error) {
-	_, statErr := os.Stat(global.db)
-	isNew := global.db != "" && global.db != ":memory:" && errors.Is(statErr, fs.ErrNotExist)
-	s, err := duckdb.Open(global.db)
-	if err != nil {
-		return nil, storeOpenError(global.db, err)
-	}
-	if isNew && global.stderr != nil {
-		fmt.Fprintf(global.stderr, "budgetlens: created a new, empty store %s (to use an existing one, give its file with --db)\n", global.db)
-	}
-	return s, nil
-}
-
-// lockHolder finds the process DuckDB names as holding a store's lock.
-var lockHolder = regexp.MustCompile(`Conflicting lock is held in (.*?) \(PID (\d+)\)`)
-
-// storeOpenError rewrites the database driver's failure to open the store
-// file into a message that names the file, says what is wrong with it and
-// what to do. Failures it does not recognise are returned unchanged.
-func storeOpenError(path string, err error) error {
-	msg := err.Error()
-	if fi, serr := os.Stat(path); serr == nil && fi.IsDir() {
-		return budget.Errorf(budget.EINVALID, "store %s is a directory: --db takes the store's file name (for example %s)", path, filepath.Join(path, duckdb.DefaultPath))
-	}
-	switch {
-	case strings.Contains(msg, "not a valid DuckDB database file"):
-		return budget.Errorf(budget.EINVALID, "store %s is not a budgetlens store (it is not a DuckDB database file): check --db, or give a new file name to create a store", path)
-	case lockHolder.MatchString(msg):
-		m := lockHolder.FindStringSubmatch(msg)
-		return budget.Errorf(budget.ECONFLICT, "store %s is in use by another process (%s, PID %s): wait for it to finish, then run the command again", path, m[1], m[2])
-	case strings.Contains(msg, "Could not set lock"):
-		return budget.Errorf(budget.ECONFLICT, "store %s is in use by another process: wait for it to finish, then run the command again", path)
-	}
-	if _, serr := os.Stat(filepath.Dir(path)); errors.Is(serr, fs.ErrNotExist) {
-		return budget.Errorf(budget.EINVALID, "store %s: the directory %s does not exist: create it or give another --db", path, filepath.Dir(path))
-	}
-	if strings.Contains(msg, "Permission denied") || strings.Contains(msg, "Read-only file system") {
-		return budget.Errorf(budget.EFORBIDDEN, "store %s cannot be opened for writing (permission denied): give a --db in a directory you can write to", path)
-	}
-	return err
-}
-
-// withStore opens the store, runs fn and closes the store.
-func withStore(fn func(s *duckdb.Store) error) error {
-	s, err := openStore()
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	return fn(s)
-}
-
 // addFormatFlag adds the --format flag every listing command has.
 func addFormatFlag(cmd *cobra.Command, dst *string) {
 	cmd.Flags().StringVar(dst, "format", "table", "output format: table, json or csv")
-}
-
-// writeJSON writes v as indented JSON followed by a newline. An empty
-// listing is written as [] (never null), so that consumers can always iterate.
-func writeJSON(w io.Writer, v any) error {
-	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
-		v = []any{}
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 // isTerminal reports whether f is a character device (a terminal), which

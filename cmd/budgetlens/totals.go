@@ -5,78 +5,29 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newTotalsCmd) }
-
-// budgetFilterFlags are the flags that select stored budget rows.
-type budgetFilterFlags struct {
-	fy, phase, kind, jurisdiction, dept string
-}
-
-func (f *budgetFilterFlags) add(cmd *cobra.Command, defaultKind string) {
-	cmd.Flags().StringVar(&f.fy, "fy", "", "fiscal year: 2021-22 or FY2021-22; a single year is the one ending in it (2022 = 2021-22)")
-	cmd.Flags().StringVar(&f.phase, "phase", "", "phase: proposed, adopted, estimate or actual")
-	cmd.Flags().StringVar(&f.kind, "kind", defaultKind, "line-item kind: expenditure, revenue or positions ('' for all)")
-	cmd.Flags().StringVar(&f.jurisdiction, "jurisdiction", "", "jurisdiction id (la, oakland, boston, ...); default all")
-	cmd.Flags().StringVar(&f.dept, "department", "", "department code")
-}
-
-func (f *budgetFilterFlags) filter() (budget.Filter, error) {
-	out := budget.Filter{Jurisdiction: f.jurisdiction, Department: f.dept}
-	if f.fy != "" {
-		fy, err := budget.ParseFiscalYear(f.fy)
-		if err != nil {
-			return out, err
-		}
-		out.FiscalYear = &fy
-	}
-	if f.phase != "" {
-		ph, err := budget.ParsePhase(f.phase)
-		if err != nil {
-			return out, err
-		}
-		out.Phase = ph
-	}
-	switch budget.Kind(f.kind) {
-	case "", budget.Expenditure, budget.Revenue, budget.Positions:
-		out.Kind = budget.Kind(f.kind)
-	default:
-		return out, budget.Errorf(budget.EINVALID, "unknown kind %q: use expenditure, revenue or positions", f.kind)
-	}
-	return out, nil
-}
-
-// calendarYear re-reads a bare --fy year for a jurisdiction whose fiscal
-// year is the calendar year (start month 1, as FDP packages with a January
-// fiscalPeriod): there "--fy 2015" means 2015, not FY2014-15.
-func (f *budgetFilterFlags) calendarYear(s *duckdb.Store, out *budget.Filter) error {
-	y := strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(f.fy)), "FY")
-	if f.jurisdiction == "" || out.FiscalYear == nil || len(y) != 4 {
-		return nil
-	}
-	var month int
-	err := s.DB().QueryRow(`SELECT start_month FROM budget_jurisdictions WHERE id = ?`, f.jurisdiction).Scan(&month)
-	if err != nil || month != 1 {
-		return nil // unknown jurisdiction or July-June: keep the US reading
-	}
-	start, _ := strconv.Atoi(y)
-	out.FiscalYear = &budget.FiscalYear{Start: start, StartMonth: 1}
-	return nil
+// addBudgetFilterFlags adds the flags that select stored budget rows.
+func addBudgetFilterFlags(cmd *cobra.Command, f *office.BudgetFilter, defaultKind string) {
+	cmd.Flags().StringVar(&f.FiscalYear, "fy", "", "fiscal year: 2021-22 or FY2021-22; a single year is the one ending in it (2022 = 2021-22)")
+	cmd.Flags().StringVar(&f.Phase, "phase", "", "phase: proposed, adopted, estimate or actual")
+	cmd.Flags().StringVar(&f.Kind, "kind", defaultKind, "line-item kind: expenditure, revenue or positions ('' for all)")
+	cmd.Flags().StringVar(&f.Jurisdiction, "jurisdiction", "", "jurisdiction id (la, oakland, boston, ...); default all")
+	cmd.Flags().StringVar(&f.Department, "department", "", "department code")
+	cmd.Flags().StringVar(&f.Program, "program", "", "program code")
 }
 
 // dollars renders cents as an exact JSON number in dollars (e.g. 758985.00).
 func dollars(c int64) json.RawMessage { return json.RawMessage(ingest.FormatCents(c)) }
 
-func newTotalsCmd() *cobra.Command {
-	var ff budgetFilterFlags
+func newTotalsCmd(e *env) *cobra.Command {
+	var bf office.BudgetFilter
 	var by, format string
 	cmd := &cobra.Command{
 		Use:   "totals",
@@ -86,52 +37,25 @@ year and phase by a classification level. Amounts are dollars, exact to the cent
 JSON output is an array of objects {<level>, <level>_code, amount}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f, err := ff.filter()
-			if err != nil {
-				return err
+			if format != "table" && format != "json" && format != "csv" {
+				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 			}
-			level, err := budget.ParseLevel(by)
-			if err != nil {
-				return err
-			}
-			if f.Kind == "" {
-				// dollars of spending and revenue and counts of positions
-				// cannot be added into one total
-				return budget.Errorf(budget.EINVALID, "totals adds up one kind of line item: give --kind expenditure, revenue or positions")
-			}
-			return withStore(func(s *duckdb.Store) error {
-				ff.calendarYear(s, &f)
-				if f.FiscalYear == nil || f.Phase == "" {
-					// summing across years or phases means nothing: say what exists
-					have, err := storedSlices(s, f.Jurisdiction, "none: import a budget first")
-					if err != nil {
-						return err
-					}
-					return budget.Errorf(budget.EINVALID, "totals needs --fy and --phase (stored: %s)", have)
-				}
-				tot, err := s.Totals(context.Background(), f, level)
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				res, err := o.Totals(ctx, bf, by)
 				if err != nil {
 					return err
 				}
-				if len(tot) == 0 {
+				if res.Empty != "" {
 					// an empty answer is valid, but usually a mistyped year,
 					// phase or kind: say what the store holds (on stderr, so
 					// that the JSON or CSV on stdout stays clean)
-					have, err := storedSlices(s, f.Jurisdiction, "nothing yet: import a budget first")
-					if err != nil {
-						return err
-					}
-					kind := string(f.Kind)
-					if kind == "" {
-						kind = "any kind of"
-					}
-					fmt.Fprintf(cmd.ErrOrStderr(), "no %s line items for %s %s (stored: %s)\n", kind, f.FiscalYear.Label(), f.Phase, have)
+					fmt.Fprintln(cmd.ErrOrStderr(), res.Empty)
 				}
-				return writeTotals(cmd, format, string(level), f.Kind.Places(), tot)
+				return writeTotals(cmd, format, string(res.Level), res.Places, res.Rows)
 			})
 		},
 	}
-	ff.add(cmd, string(budget.Expenditure))
+	addBudgetFilterFlags(cmd, &bf, string(budget.Expenditure))
 	cmd.Flags().Lookup("kind").Usage = "line-item kind to add up: expenditure, revenue or positions"
 	cmd.Flags().StringVar(&by, "by", "department", "level: department, org_unit, program, fund, source_fund, account or function")
 	addFormatFlag(cmd, &format)
@@ -147,7 +71,7 @@ func writeTotals(cmd *cobra.Command, format, level string, places int, tot []bud
 		for _, t := range tot {
 			out = append(out, map[string]any{level: t.Name, level + "_code": t.Code, "amount": json.RawMessage(ingest.FormatFixed(t.AmountCents, places))})
 		}
-		return writeJSON(w, out)
+		return table.WriteJSON(w, out)
 	case "csv":
 		cw := csv.NewWriter(w)
 		cw.Write([]string{level + "_code", level, "amount"})
@@ -161,29 +85,11 @@ func writeTotals(cmd *cobra.Command, format, level string, places int, tot []bud
 		rows := [][]string{{"code", level, "amount"}}
 		var sum int64
 		for _, t := range tot {
-			rows = append(rows, []string{t.Code, t.Name, groupDigits(ingest.FormatFixed(t.AmountCents, places))})
+			rows = append(rows, []string{t.Code, t.Name, table.GroupDigits(ingest.FormatFixed(t.AmountCents, places))})
 			sum += t.AmountCents
 		}
-		rows = append(rows, []string{"", "total", groupDigits(ingest.FormatFixed(sum, places))})
-		return writeAligned(w, rows, map[int]bool{2: true})
+		rows = append(rows, []string{"", "total", table.GroupDigits(ingest.FormatFixed(sum, places))})
+		return table.WriteAligned(w, rows, map[int]bool{2: true})
 	}
 	return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
-}
-
-// storedSlices lists the fiscal years and phases the store holds for a
-// jurisdiction ("2021-22 adopted, 2021-22 proposed"), or none when it holds
-// nothing, so that a message can say what the user could have asked for.
-func storedSlices(s *duckdb.Store, jurisdiction, none string) (string, error) {
-	sl, err := s.FiscalYearsPhases(context.Background(), jurisdiction)
-	if err != nil {
-		return "", err
-	}
-	if len(sl) == 0 {
-		return none, nil
-	}
-	have := make([]string, len(sl))
-	for i, x := range sl {
-		have[i] = x.FiscalYear.Label() + " " + string(x.Phase)
-	}
-	return strings.Join(have, ", "), nil
 }

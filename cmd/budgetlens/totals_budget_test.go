@@ -12,6 +12,7 @@ import (
 // store and checks every (fiscal year, phase) column's totals per
 // department against sums computed straight from the CSV.
 func TestTotalsEveryRealFile(t *testing.T) {
+	t.Parallel()
 	type col struct{ heading, fy, phase string }
 	la5 := []col{{"2019-20 Actuals", "2019-20", "actual"}, {"2020-21 Adopted Budget", "2020-21", "adopted"},
 		{"2020-21 Estimates", "2020-21", "estimate"}, {"2021-22 Proposed Budget", "2021-22", "proposed"}, {"2021-22 Adopted", "2021-22", "adopted"}}
@@ -100,6 +101,7 @@ func TestTotalsEveryRealFile(t *testing.T) {
 // TestSec4AddsToSec2 checks that another section adds to the same phases
 // instead of superseding them.
 func TestSec4AddsToSec2(t *testing.T) {
+	t.Parallel()
 	p2 := fixture.Data(t, sec2)
 	p4 := fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv")
 	db := tempDB(t)

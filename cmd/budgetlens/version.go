@@ -8,9 +8,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func init() { register(newVersionCmd) }
-
-func newVersionCmd() *cobra.Command {
+func newVersionCmd(*env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
 		Short: "Print budgetlens' version",

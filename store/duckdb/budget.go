@@ -5,7 +5,9 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strconv"
@@ -143,7 +145,7 @@ func (s *Store) importTx(ctx context.Context, conn *sql.Conn, b *budget.Batch, g
 	}
 
 	if len(b.LineItems) >= bulkThreshold {
-		if err := bulkLineItems(ctx, conn, s.bulkFile(), j.ID, b.LineItems, func(l *budget.LineItem) int64 {
+		if err := s.bulkLineItems(ctx, conn, j.ID, b.LineItems, func(l *budget.LineItem) int64 {
 			return ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}]
 		}); err != nil {
 			return run, err
@@ -163,7 +165,7 @@ func (s *Store) importTx(ctx context.Context, conn *sql.Conn, b *budget.Batch, g
 			return []driver.Value{ids[sliceKey{"line_items", l.FiscalYear.Start, l.Phase}], j.ID, int32(l.FiscalYear.Start), string(l.Phase), string(l.Kind),
 				l.Department.Code, l.Department.Name, l.OrgUnit.Code, l.OrgUnit.Name, l.Program.Code, l.Program.Name,
 				l.Fund.Code, l.Fund.Name, l.SourceFund.Code, l.SourceFund.Name, l.Account.Code, l.Account.Name,
-				l.Function.Code, l.Function.Name, l.AmountCents, l.Key, int32(l.Line)}
+				l.Function.Code, l.Function.Name, l.AmountCents, l.Key, int32(l.Line), nullStr(l.Area), nullStr(l.AreaLayer)}
 		}); err != nil {
 			return err
 		}
@@ -192,6 +194,14 @@ func (s *Store) importTx(ctx context.Context, conn *sql.Conn, b *budget.Batch, g
 	return run, err
 }
 
+// nullStr stores "" as NULL (a row without area codes).
+func nullStr(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
 func nullInt(p *int64) driver.Value {
 	if p == nil {
 		return nil
@@ -212,23 +222,35 @@ var bulkThreshold = 100000
 var lineItemColumns = `{'slice_id': 'BIGINT', 'jurisdiction': 'VARCHAR', 'fy_start': 'INTEGER', 'phase': 'VARCHAR', 'kind': 'VARCHAR',
 	'dept_code': 'VARCHAR', 'dept_name': 'VARCHAR', 'org_code': 'VARCHAR', 'org_name': 'VARCHAR', 'prog_code': 'VARCHAR', 'prog_name': 'VARCHAR',
 	'fund_code': 'VARCHAR', 'fund_name': 'VARCHAR', 'sfund_code': 'VARCHAR', 'sfund_name': 'VARCHAR', 'account_code': 'VARCHAR', 'account_name': 'VARCHAR',
-	'function_code': 'VARCHAR', 'function_name': 'VARCHAR', 'amount_cents': 'BIGINT', 'nat_key': 'VARCHAR', 'line': 'INTEGER'}`
+	'function_code': 'VARCHAR', 'function_name': 'VARCHAR', 'amount_cents': 'BIGINT', 'nat_key': 'VARCHAR', 'line': 'INTEGER',
+	'area_code': 'VARCHAR', 'area_layer': 'VARCHAR'}`
 
-// bulkLineItems writes items to a temporary CSV (path, or a new file in
-// the system's temporary directory when path is empty) and inserts them
-// with read_csv on conn (inside the caller's transaction).
-func bulkLineItems(ctx context.Context, conn *sql.Conn, path, jurisdiction string, items []budget.LineItem, slice func(*budget.LineItem) int64) error {
-	var f *os.File
-	var err error
-	if path == "" {
-		f, err = os.CreateTemp("", "budgetlens-items-*.csv")
-	} else {
-		f, err = os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o600)
-	}
+// bulkLineItems writes items to a temporary CSV and inserts them with
+// read_csv on conn (inside the caller's transaction). The file lives beside
+// the store (see tempFile) and is removed on every return; a process killed
+// mid-import leaves it for the next Open to sweep.
+func (s *Store) bulkLineItems(ctx context.Context, conn *sql.Conn, jurisdiction string, items []budget.LineItem, slice func(*budget.LineItem) int64) error {
+	f, err := s.tempFile()
 	if err != nil {
 		return fmt.Errorf("store: unable to create a temporary file: %w", err)
 	}
 	defer os.Remove(f.Name())
+	if err := writeItemsCSV(f, jurisdiction, items, slice); err != nil {
+		f.Close()
+		return fmt.Errorf("store: unable to write a temporary file: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("store: unable to write a temporary file: %w", err)
+	}
+	q := `INSERT INTO line_items SELECT * FROM read_csv(?, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ` + lineItemColumns + `)`
+	if _, err := conn.ExecContext(ctx, q, f.Name()); err != nil {
+		return fmt.Errorf("store: unable to load line items: %w", err)
+	}
+	return nil
+}
+
+// writeItemsCSV writes the line items in the column order of line_items.
+func writeItemsCSV(f io.Writer, jurisdiction string, items []budget.LineItem, slice func(*budget.LineItem) int64) error {
 	w := bufio.NewWriterSize(f, 1<<20)
 	buf := make([]byte, 0, 512)
 	for i := range items {
@@ -248,21 +270,14 @@ func bulkLineItems(ctx context.Context, conn *sql.Conn, path, jurisdiction strin
 		buf = appendCSVField(buf, l.Key)
 		buf = append(buf, ',')
 		buf = strconv.AppendInt(buf, int64(l.Line), 10)
+		buf = appendCSVField(buf, l.Area)
+		buf = appendCSVField(buf, l.AreaLayer)
 		buf = append(buf, '\n')
-		w.Write(buf)
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
 	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return fmt.Errorf("store: unable to write a temporary file: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	q := `INSERT INTO line_items SELECT * FROM read_csv(?, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = ` + lineItemColumns + `)`
-	if _, err := conn.ExecContext(ctx, q, f.Name()); err != nil {
-		return fmt.Errorf("store: unable to load line items: %w", err)
-	}
-	return nil
+	return w.Flush()
 }
 
 // appendCSVField appends ",v", quoting v when it holds a comma, quote,
@@ -362,30 +377,55 @@ func where(f budget.Filter, hasPhase, hasKind, hasOrg bool) (string, []any) {
 
 // LineItems returns current line items matching f.
 func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineItem, error) {
+	var out []budget.LineItem
+	err := s.EachLineItem(ctx, f, func(l *budget.LineItem) error {
+		out = append(out, *l)
+		return nil
+	})
+	return out, err
+}
+
+// EachLineItem streams the current line items matching f to fn, in the
+// order of LineItems.
+func (s *Store) EachLineItem(ctx context.Context, f budget.Filter, fn func(*budget.LineItem) error) error {
 	w, args := where(f, true, true, true)
 	rows, err := s.db.QueryContext(ctx, `SELECT jurisdiction, fy_start, phase, kind,
 		coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
-		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line
+		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line, coalesce(area_code,''), coalesce(area_layer,'')
 		FROM current_line_items`+w+store.OrderBy(store.LineItemOrder, ""), args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to read line items: %w", err)
+		return fmt.Errorf("store: unable to read line items: %w", err)
 	}
 	defer rows.Close()
-	var out []budget.LineItem
 	for rows.Next() {
 		var l budget.LineItem
 		var phase, kind string
 		if err := rows.Scan(&l.Jurisdiction, &l.FiscalYear.Start, &phase, &kind, &l.Department.Code, &l.Department.Name, &l.OrgUnit.Code, &l.OrgUnit.Name,
 			&l.Program.Code, &l.Program.Name, &l.Fund.Code, &l.Fund.Name, &l.SourceFund.Code, &l.SourceFund.Name,
-			&l.Account.Code, &l.Account.Name, &l.Function.Code, &l.Function.Name, &l.AmountCents, &l.Key, &l.Line); err != nil {
-			return nil, err
+			&l.Account.Code, &l.Account.Name, &l.Function.Code, &l.Function.Name, &l.AmountCents, &l.Key, &l.Line, &l.Area, &l.AreaLayer); err != nil {
+			return fmt.Errorf("store: unable to read line items: %w", err)
 		}
 		l.FiscalYear.StartMonth = 7
 		l.Phase, l.Kind = budget.Phase(phase), budget.Kind(kind)
-		out = append(out, l)
+		if err := fn(&l); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
+}
+
+// Jurisdiction returns a stored jurisdiction.
+func (s *Store) Jurisdiction(ctx context.Context, id string) (budget.Jurisdiction, error) {
+	j := budget.Jurisdiction{ID: id}
+	err := s.db.QueryRowContext(ctx, `SELECT name, start_month FROM budget_jurisdictions WHERE id = ? LIMIT 1`, id).Scan(&j.Name, &j.StartMonth)
+	if errors.Is(err, sql.ErrNoRows) {
+		return j, budget.Errorf(budget.ENOTFOUND, "no budget of jurisdiction %q is stored", id)
+	}
+	if err != nil {
+		return j, fmt.Errorf("store: unable to read jurisdiction %s: %w", id, err)
+	}
+	return j, nil
 }
 
 var levelColumns = map[budget.Level][2]string{

@@ -8,8 +8,11 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/store"
@@ -25,30 +28,85 @@ const DefaultPath = "budgetlens.duckdb"
 
 // Store is a DuckDB-backed store.Store.
 type Store struct {
-	db   *sql.DB
-	path string
+	db       *sql.DB
+	path     string
+	readOnly bool
+	// onTemp, when set (tests), is told the name of each temporary file.
+	onTemp func(name string)
 }
 
 var _ store.Store = (*Store)(nil)
 
 // Open opens (creating if needed) the DuckDB file at path and applies any
-// pending migrations. An empty path opens a private in-memory store.
+// pending migrations. An empty path opens a private in-memory store. A file
+// that cannot be opened is explained (see OpenError).
 func Open(path string) (*Store, error) {
+	return open(path, false)
+}
+
+// OpenReadOnly opens an existing store for reading only, so that it works
+// while other programs read the same file. It never creates a store: a
+// path where there is no file is an EINVALID error naming it (wrapping
+// fs.ErrNotExist). A store written by an older budgetlens is brought up to
+// date first (which needs write access once).
+func OpenReadOnly(path string) (*Store, error) {
+	if path == "" || path == ":memory:" {
+		return nil, budget.Errorf(budget.EINVALID, "a read-only store needs a file: give --db FILE")
+	}
+	if _, err := os.Stat(path); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, budget.Errorf(budget.EINVALID, "store %s: %w: check --db (or BUDGETLENS_DB); a store is created by budgetlens init, import or demo", path, fs.ErrNotExist)
+		}
+		return nil, OpenError(path, err)
+	}
+	s, err := open(path, true)
+	if budget.ErrorCode(err) == eOUTDATED {
+		w, werr := open(path, false) // migrate once, then read only
+		if werr != nil {
+			return nil, werr
+		}
+		w.Close()
+		s, err = open(path, true)
+	}
+	return s, err
+}
+
+// eOUTDATED marks a read-only open of a store with pending migrations.
+const eOUTDATED = "outdated"
+
+func open(path string, readOnly bool) (*Store, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, OpenError(path, fs.ErrInvalid)
+	}
 	dsn := path + "?autoinstall_known_extensions=false&autoload_known_extensions=false"
+	if readOnly {
+		dsn += "&access_mode=read_only"
+	}
 	db, err := sql.Open("duckdb", dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+		return nil, OpenError(path, err)
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("store: unable to open %s: %w (is another budgetlens process using it?)", path, err)
+		return nil, OpenError(path, err)
 	}
-	s := &Store{db: db, path: path}
-	// a bulk import killed while it wrote (kill -9, a power cut) leaves its
-	// temporary CSV beside the store; the store is open only here now
-	if f := s.bulkFile(); f != "" {
-		os.Remove(f)
+	s := &Store{db: db, path: path, readOnly: readOnly}
+	if readOnly {
+		pending, err := s.pendingMigrations(context.Background())
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if len(pending) > 0 {
+			db.Close()
+			return nil, budget.Errorf(eOUTDATED, "store %s needs migrations %s", path, strings.Join(pending, ", "))
+		}
+		// a read-only open succeeds only when no process holds the store
+		// for writing, so no import is running: its leftovers can go
+		s.sweepTemp()
+		return s, nil
 	}
+	s.sweepTemp() // DuckDB's lock is held: no other process is importing here
 	if err := s.migrate(context.Background()); err != nil {
 		db.Close()
 		return nil, err
@@ -56,16 +114,8 @@ func Open(path string) (*Store, error) {
 	return s, nil
 }
 
-// bulkFile is where a large import writes its temporary CSV: beside the
-// store file, so that only the process holding the store uses it and the
-// next Open removes what a killed import left; "" (the system's temporary
-// directory) for an in-memory store.
-func (s *Store) bulkFile() string {
-	if s.path == "" {
-		return ""
-	}
-	return s.path + ".importing.csv"
-}
+// ReadOnly reports whether the store was opened for reading only.
+func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Path returns the file the store was opened from ("" for in-memory).
 func (s *Store) Path() string { return s.path }
@@ -93,24 +143,38 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-func (s *Store) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)`); err != nil {
-		return fmt.Errorf("store: unable to create schema_migrations: %w", err)
+// pendingMigrations lists the embedded migrations not yet applied, by
+// name, in order. A store without schema_migrations (a new file) needs them
+// all; one written by a newer budgetlens is refused (store/migrate).
+func (s *Store) pendingMigrations(ctx context.Context) ([]string, error) {
+	known, err := migrate.Names(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	var exists bool
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) > 0 FROM duckdb_tables() WHERE table_name = 'schema_migrations'`).Scan(&exists); err != nil {
+		return nil, fmt.Errorf("store: unable to read the schema: %w", err)
+	}
+	if !exists {
+		return known, nil
 	}
 	applied, err := s.AppliedMigrations(ctx)
 	if err != nil {
-		return err
-	}
-	known, err := migrate.Names(migrations, "migrations")
-	if err != nil {
-		return err
+		return nil, err
 	}
 	where := s.path
 	if where == "" {
 		where = "the in-memory store"
 	}
-	pending, err := migrate.Pending(known, applied, where)
+	return migrate.Pending(known, applied, where)
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		name VARCHAR PRIMARY KEY, applied_at TIMESTAMP DEFAULT current_timestamp)`); err != nil {
+		return fmt.Errorf("store: unable to create schema_migrations: %w", err)
+	}
+	pending, err := s.pendingMigrations(ctx)
 	if err != nil {
 		return err
 	}
@@ -121,7 +185,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		err = s.WithTx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return budget.Errorf(budget.EINTERNAL, "store: migration %s failed: %v", base, err)
+				return budget.Errorf(budget.EINTERNAL, "store: migration %s failed: %w", base, err)
 			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(name) VALUES (?)`, base)
 			return err

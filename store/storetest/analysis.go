@@ -9,8 +9,6 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 )
 
-func init() { register("analysis", analysisSuite) }
-
 // analysisSuite checks analysis storage: round trip of a result (exact
 // dollars, NaN kept as missing), latest per key, listing, datasets replaced
 // by kind and name, and not-found errors.

@@ -9,8 +9,6 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 )
 
-func init() { register("budget", budgetSuite) }
-
 var (
 	fy21  = budget.FiscalYear{Start: 2021, StartMonth: 7}
 	fy20  = budget.FiscalYear{Start: 2020, StartMonth: 7}
@@ -169,6 +167,39 @@ func budgetSuite(t *testing.T, newStore Factory) {
 			if g.Account.Name != names[i%len(names)] || g.Account.Code != fmt.Sprintf("%06d", i) || g.AmountCents != int64(i-12000) || g.Key != items[i].Key {
 				t.Fatalf("item %d came back as %+v", i, g)
 			}
+		}
+	})
+
+	t.Run("area codes, streaming and jurisdiction", func(t *testing.T) {
+		s := newStore(t)
+		a := item("02", "0201", "100", "1", fy21, budget.Adopted, 100)
+		a.Area, a.AreaLayer, a.Line = "5, 11", "districts", 2
+		b := item("02", "0202", "100", "1", fy21, budget.Adopted, 50)
+		b.Line = 3
+		mustImport(t, s, batch("tc/exp", "area", a, b))
+		items, err := s.LineItems(ctx, budget.Filter{Jurisdiction: "tc"})
+		if err != nil || len(items) != 2 || items[0].Area != "5, 11" || items[0].AreaLayer != "districts" || items[1].Area != "" || items[1].AreaLayer != "" {
+			t.Fatalf("items %+v %v", items, err)
+		}
+		var streamed []budget.LineItem
+		err = s.EachLineItem(ctx, budget.Filter{Jurisdiction: "tc"}, func(l *budget.LineItem) error {
+			streamed = append(streamed, *l)
+			return nil
+		})
+		if err != nil || len(streamed) != 2 || streamed[0] != items[0] || streamed[1] != items[1] {
+			t.Fatalf("streamed %+v %v", streamed, err)
+		}
+		stop := errors.New("stop")
+		n := 0
+		if err := s.EachLineItem(ctx, budget.Filter{}, func(*budget.LineItem) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+			t.Fatalf("stop: %v after %d", err, n)
+		}
+		j, err := s.Jurisdiction(ctx, "tc")
+		if err != nil || j != testJ {
+			t.Fatalf("jurisdiction %+v %v", j, err)
+		}
+		if _, err := s.Jurisdiction(ctx, "nowhere"); budget.ErrorCode(err) != budget.ENOTFOUND {
+			t.Fatalf("missing jurisdiction: %v", err)
 		}
 	})
 

@@ -11,8 +11,6 @@ import (
 	"github.com/budgetlens/budgetlens/store/storecopy"
 )
 
-func init() { register("copy", copySuite) }
-
 // Fill writes a little of everything into s, with history: a superseded
 // budget version, a replaced layer, indicators partly re-imported, two need
 // runs, two analyses and two datasets. Other packages use it to build a

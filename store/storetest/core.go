@@ -2,8 +2,6 @@ package storetest
 
 import "testing"
 
-func init() { register("core", coreSuite) }
-
 // coreSuite checks what every store must do before any domain is loaded.
 func coreSuite(t *testing.T, newStore Factory) {
 	s := newStore(t)

@@ -10,8 +10,6 @@ import (
 	"github.com/paulmach/orb"
 )
 
-func init() { register("geo", geoSuite) }
-
 func testLayer(name string, n int) *geo.Layer {
 	l := &geo.Layer{Name: name, Source: "test.geojson", SourceHash: "abc123"}
 	for i := 0; i < n; i++ {

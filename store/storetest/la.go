@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/budgetlens/budgetlens/analysis"
-	"github.com/budgetlens/budgetlens/attribute"
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/city"
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/ingest"
 	"github.com/budgetlens/budgetlens/internal/fixture"
@@ -234,10 +234,11 @@ func AnalysisInput(ctx context.Context, s Store) (*analysis.Input, error) {
 	if err != nil {
 		return nil, err
 	}
-	rules, err := attribute.LoadEmbedded("la_demo")
+	la, err := city.Builtin("la")
 	if err != nil {
 		return nil, err
 	}
+	rules := la.Rules()
 	f := budget.Filter{Jurisdiction: "la", FiscalYear: &fy, Phase: budget.Proposed, Kind: budget.Expenditure}
 	items, err := s.LineItems(ctx, f)
 	if err != nil {

@@ -10,11 +10,6 @@ import (
 	"github.com/budgetlens/budgetlens/need"
 )
 
-func init() {
-	register("need", needSuite)
-	register("need-indicators", indicatorSuite)
-}
-
 func needRun(spec string, scores ...float64) *need.Run {
 	r := &need.Run{Spec: spec, SpecVersion: "1", SpecHash: "h-" + spec, SpecYAML: "name: " + spec, Layer: "tracts",
 		Inputs: []need.Input{{Role: "indicators", File: "x.csv", Hash: "abc"}}, CreatedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),

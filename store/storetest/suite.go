@@ -1,6 +1,7 @@
 // Package storetest is the one test suite every store.Store implementation
 // must pass. Each domain adds its tests in its own file (budget.go, geo.go,
-// need.go, analysis.go) and registers them in Run.
+// need.go, analysis.go, settings.go, release.go, copy.go) and lists them in
+// suites.
 package storetest
 
 import (
@@ -15,17 +16,30 @@ type Store = store.Store
 // Factory returns a new, empty store for one test.
 type Factory func(t *testing.T) Store
 
-// suites holds each domain's tests, registered from the domain files' init.
-var suites = map[string]func(t *testing.T, newStore Factory){}
+// suite is one domain's tests.
+type suite struct {
+	name string
+	run  func(t *testing.T, newStore Factory)
+}
 
-// Run runs every registered domain suite against the implementation.
-func Run(t *testing.T, newStore Factory) {
-	if len(suites) == 0 {
-		t.Fatal("storetest: no domain suites registered")
-	}
-	for name, fn := range suites {
-		t.Run(name, func(t *testing.T) { fn(t, newStore) })
+// suites lists each domain's tests; a domain adds its file and its line here.
+func suites() []suite {
+	return []suite{
+		{"core", coreSuite},
+		{"settings", settingsSuite},
+		{"budget", budgetSuite},
+		{"geo", geoSuite},
+		{"need", needSuite},
+		{"need-indicators", indicatorSuite},
+		{"analysis", analysisSuite},
+		{"release", releaseSuite},
+		{"copy", copySuite},
 	}
 }
 
-func register(name string, fn func(t *testing.T, newStore Factory)) { suites[name] = fn }
+// Run runs every domain suite against the implementation.
+func Run(t *testing.T, newStore Factory) {
+	for _, s := range suites() {
+		t.Run(s.name, func(t *testing.T) { s.run(t, newStore) })
+	}
+}

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/city"
+	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/web"
+	"github.com/spf13/cobra"
+)
+
+// serveOptions are the flags of serve (and of demo, which serves after
+// building).
+type serveOptions struct {
+	addr, tiles, tilesAttribution, logFormat string
+	public                                   bool
+	reps                                     int
+}
+
+func addServeFlags(cmd *cobra.Command, o *serveOptions) {
+	cmd.Flags().StringVar(&o.addr, "addr", "127.0.0.1:8080", "address to listen on (internal mode: loopback only)")
+	cmd.Flags().BoolVar(&o.public, "public", false, "public mode: read-only, released budget phases only")
+	cmd.Flags().StringVar(&o.tiles, "tiles", "", "optional base-map tile URL template ({z}/{x}/{y}); none by default (the map works without one)")
+	cmd.Flags().StringVar(&o.tilesAttribution, "tiles-attribution", "", "credit line of the base map")
+	cmd.Flags().IntVar(&o.reps, "reps", 999, "bootstrap replicates of the analyses the server computes")
+	cmd.Flags().StringVar(&o.logFormat, "log", "text", "request log on standard error: text, json or none")
+}
+
+func newServeCmd(e *env) *cobra.Command {
+	var o serveOptions
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the dashboard and the JSON API",
+		Long: `serve answers the dashboard (/, /map, /budget, /requests, /methods) and the JSON
+API described at /api/openapi.json, from the store (--db), until Ctrl-C.
+
+Internal mode (the default) shows every budget phase, held or released, and
+listens on a loopback address only: there are no logins yet. --public serves
+released phases only, read-only: a held phase does not exist there.
+
+The store is opened read-only, so other budgetlens commands may read it at
+the same time; a command that writes (import, phase release, ...) is refused
+while the server runs, with a message naming it.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return e.serve(ctx, cmd, o, e.dbPath())
+		},
+	}
+	addServeFlags(cmd, &o)
+	return cmd
+}
+
+// serve opens the store read-only and serves it until ctx is done.
+func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, path string) error {
+	if err := web.CheckAddr(o.addr, o.public); err != nil {
+		return err
+	}
+	if o.reps < 1 {
+		return budget.Errorf(budget.EINVALID, "--reps %d: give 1 or more", o.reps)
+	}
+	var logger *slog.Logger
+	switch o.logFormat {
+	case "text":
+		logger = slog.New(slog.NewTextHandler(e.stderr, nil))
+	case "json":
+		logger = slog.New(slog.NewJSONHandler(e.stderr, nil))
+	case "none":
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	default:
+		return budget.Errorf(budget.EINVALID, "--log %q: use text, json or none", o.logFormat)
+	}
+	var p *city.Profile
+	if e.profile != "" {
+		var err error
+		if p, err = office.LoadCity(e.profile); err != nil {
+			return err
+		}
+	}
+	s, err := duckdb.OpenReadOnly(path)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	off, err := office.New(ctx, s, p)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Options{Office: off, Public: o.public, Logger: logger, TileURL: o.tiles, TileAttribution: o.tilesAttribution, Reps: o.reps})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return budget.Errorf(budget.EINVALID, "cannot listen on %s: %v (is another server using the port? choose another with --addr)", o.addr, err)
+	}
+	unmark, err := duckdb.MarkServing(path, duckdb.Serving{PID: os.Getpid(), Addr: ln.Addr().String(), Public: o.public, Started: time.Now()})
+	if err != nil {
+		logger.Warn("cannot record the server beside the store", "err", err)
+		unmark = func() {}
+	}
+	defer unmark()
+	mode := "internal (every phase, loopback only)"
+	if o.public {
+		mode = "public (released phases only, read-only)"
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "budgetlens: serving %s, %s, at http://%s/ (Ctrl-C to stop)\n", path, mode, ln.Addr())
+	go srv.Warm(ctx)
+	err = web.Serve(ctx, ln, srv, 10*time.Second)
+	fmt.Fprintln(cmd.OutOrStdout(), "budgetlens: server stopped")
+	return err
+}

@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/spf13/cobra"
+)
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var servingAt = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)/`)
+
+// TestServeDemo is the check of issue 10: after demo --no-serve, serve
+// answers the pages, /healthz and /api/openapi.json ("openapi": "3.1.x"),
+// and every GET path of the document without path parameters answers 200.
+func TestServeDemo(t *testing.T) {
+	dir := sharedDemo(t)
+	var out syncBuffer
+	e := &env{stdout: &out, stderr: io.Discard, db: dir + "/budgetlens.duckdb"}
+	cmd := &cobra.Command{}
+	cmd.SetOut(&out)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- e.serve(ctx, cmd, serveOptions{addr: "127.0.0.1:0", reps: 19, logFormat: "none"}, e.db)
+	}()
+	var base string
+	for i := 0; i < 200 && base == ""; i++ {
+		if m := servingAt.FindStringSubmatch(out.String()); m != nil {
+			base = m[1]
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("serve printed no address: %q (%v)", out.String(), <-done)
+	}
+	for i := 0; i < 600; i++ { // the first analyses take a while
+		if r, err := http.Get(base + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				break
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	getOK := func(p string) []byte {
+		r, err := http.Get(base + p)
+		if err != nil {
+			t.Fatalf("GET %s: %v", p, err)
+		}
+		defer r.Body.Close()
+		b, _ := io.ReadAll(r.Body)
+		if r.StatusCode != 200 {
+			t.Errorf("GET %s: %d %.200s", p, r.StatusCode, b)
+		}
+		return b
+	}
+	for _, p := range []string{"/", "/map", "/budget", "/requests", "/methods", "/healthz"} {
+		getOK(p)
+	}
+	var doc struct {
+		OpenAPI string                     `json:"openapi"`
+		Paths   map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(getOK("/api/openapi.json"), &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.1.") {
+		t.Fatalf("openapi %q, %v", doc.OpenAPI, err)
+	}
+	n := 0
+	for p := range doc.Paths {
+		if !strings.Contains(p, "{") {
+			getOK(p)
+			n++
+		}
+	}
+	if n < 12 {
+		t.Errorf("only %d paths without parameters", n)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if !strings.Contains(out.String(), "server stopped") {
+		t.Errorf("no graceful stop: %q", out.String())
+	}
+}
+
+// TestServeRefusesPublicAddressInternally: internal mode listens on
+// loopback only.
+func TestServeRefusesPublicAddressInternally(t *testing.T) {
+	code, _, errOut := run(t, "--db", t.TempDir()+"/x.duckdb", "serve", "--addr", "0.0.0.0:8080")
+	if code != 2 || !strings.Contains(errOut, "loopback only") || !strings.Contains(errOut, "--public") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}

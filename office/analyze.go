@@ -1,0 +1,530 @@
+package office
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/budgetlens/budgetlens/analysis"
+	"github.com/budgetlens/budgetlens/attribute"
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/city"
+	"github.com/budgetlens/budgetlens/events"
+	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/need"
+)
+
+// AnalyzeOptions select what an analysis assesses. Zero values take the
+// defaults written beside each field.
+type AnalyzeOptions struct {
+	FiscalYear   string // "2021-22"; default: the latest with line items of Phase
+	Phase        string // default "adopted"
+	Layer        string // default: the city profile's default reporting layer
+	Jurisdiction string // default: all
+	// Rules overrides the profile's attribution rules; RulesFile reads them
+	// from a YAML file. Without either and without a profile, only rows
+	// carrying their own area codes are placed.
+	Rules     *attribute.Rules
+	RulesFile string
+	// Run is the need-index run (0: the latest that can be placed in the
+	// layer; none at all is fine: no tiers then).
+	Run int64
+	// EventsFile is a MyLA311-style service-request CSV summarised per
+	// area; GroupsFile an ACS race/ethnicity/poverty tract table.
+	EventsFile, GroupsFile string
+	// ProjectsCSV (and ProjectsGeoJSON, default: the CSV's name with
+	// .geojson) are capital projects placed by location.
+	ProjectsCSV, ProjectsGeoJSON string
+	Tiers                        int    // need tiers (default 5; 0 is refused by front ends)
+	Reps                         int    // bootstrap replicates and LISA permutations (0: none)
+	Seed                         uint64 // default analysis.DefaultSeed
+	// Compare adds the other phase of the year and last year's adopted
+	// budget (Result.Comparisons).
+	Compare bool
+	// Save stores the result with its input hashes.
+	Save bool
+}
+
+// Analysis is an analysis' inputs and result.
+type Analysis struct {
+	Input  *analysis.Input
+	Result *analysis.Result
+}
+
+// Analyze assesses a phase: every dollar placed in the areas of the layer,
+// per-resident spending by area and, with a need run, by need tier, with
+// the city total and average.
+func (o *Office) Analyze(ctx context.Context, opt AnalyzeOptions) (*Analysis, error) {
+	in, err := o.PrepareAnalysis(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	res, err := analysis.Analyze(in)
+	if err != nil {
+		return nil, err
+	}
+	a := &Analysis{Input: in, Result: res}
+	if opt.Compare {
+		if res.Comparisons, err = o.Comparisons(ctx, a); err != nil {
+			return nil, err
+		}
+	}
+	if opt.Save {
+		if _, err := o.Store.SaveAnalysis(ctx, analysis.NewRecord(res)); err != nil {
+			return nil, err
+		}
+	}
+	return a, nil
+}
+
+// PrepareAnalysis gathers the inputs of an analysis from the store and the
+// city profile, and says what is missing.
+func (o *Office) PrepareAnalysis(ctx context.Context, opt AnalyzeOptions) (*analysis.Input, error) {
+	fy, ph, err := o.phaseOf(ctx, opt)
+	if err != nil {
+		return nil, err
+	}
+	layer, err := o.analysisLayer(ctx, opt.Layer)
+	if err != nil {
+		return nil, err
+	}
+	ix := geo.NewIndex(layer)
+	run, small, err := o.pickRun(ctx, opt.Run, layer)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := o.rules(opt)
+	if err != nil {
+		return nil, err
+	}
+	in := &analysis.Input{Jurisdiction: opt.Jurisdiction, FiscalYear: fy, Phase: ph, Layer: layer, Index: ix, Run: run, Small: small, Rules: rules,
+		Tiers: opt.Tiers, Reps: opt.Reps, Perms: opt.Reps, Seed: opt.Seed}
+	if opt.Reps == 0 {
+		in.Reps, in.Perms = -1, -1
+	}
+	if err := o.budgetInputs(ctx, in); err != nil {
+		return nil, err
+	}
+	steps := []func(context.Context, *analysis.Input, AnalyzeOptions) error{o.layerSources, o.demandInputs, o.groupInputs, o.projectInputs, o.theilInputs, o.ownCodeLayers}
+	for _, step := range steps {
+		if err := step(ctx, in, opt); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+// phaseOf parses the phase and fiscal year, the latest year with line items
+// of the phase when none is given.
+func (o *Office) phaseOf(ctx context.Context, opt AnalyzeOptions) (budget.FiscalYear, budget.Phase, error) {
+	var fy budget.FiscalYear
+	p := opt.Phase
+	if p == "" {
+		p = string(budget.Adopted)
+	}
+	ph, err := budget.ParsePhase(p)
+	if err != nil {
+		return fy, ph, err
+	}
+	if opt.FiscalYear != "" {
+		fy, err = budget.ParseFiscalYear(opt.FiscalYear)
+		return fy, ph, err
+	}
+	sl, err := o.Store.FiscalYearsPhases(ctx, opt.Jurisdiction)
+	if err != nil {
+		return fy, ph, err
+	}
+	found := false
+	for _, x := range sl {
+		if x.Phase == ph {
+			fy, found = x.FiscalYear, true
+		}
+	}
+	if !found {
+		return fy, ph, budget.Errorf(budget.EINVALID, "no %s line items in the store: import a budget first (budgetlens import FILE)", ph)
+	}
+	return fy, ph, nil
+}
+
+// analysisLayer loads the layer named, or the profile's default.
+func (o *Office) analysisLayer(ctx context.Context, name string) (*geo.Layer, error) {
+	if name == "" && o.City != nil {
+		name = o.City.DefaultLayer()
+	}
+	if name == "" {
+		return nil, budget.Errorf(budget.EINVALID, "name the layer to analyse with --layer (stored layers: %s), or give a city profile (--profile FILE) whose default layer is used", o.layerNames(ctx))
+	}
+	layer, err := o.Store.Layer(ctx, name)
+	if budget.ErrorCode(err) == budget.ENOTFOUND {
+		return nil, budget.Errorf(budget.EINVALID, "no layer %q in the store (have: %s); import one with budgetlens geo import FILE --layer %s", name, o.layerNames(ctx), name)
+	}
+	return layer, err
+}
+
+func (o *Office) layerNames(ctx context.Context) string {
+	ls, err := o.Store.Layers(ctx)
+	if err != nil || len(ls) == 0 {
+		return "none"
+	}
+	var n []string
+	for _, l := range ls {
+		n = append(n, l.Layer)
+	}
+	return strings.Join(n, ", ")
+}
+
+// rules returns the attribution rules: the option's, the file's, the
+// profile's, or none (only rows with their own area codes are placed).
+func (o *Office) rules(opt AnalyzeOptions) (*attribute.Rules, error) {
+	switch {
+	case opt.Rules != nil:
+		return opt.Rules, nil
+	case opt.RulesFile != "":
+		b, err := readFile(opt.RulesFile, "--rules")
+		if err != nil {
+			return nil, err
+		}
+		return attribute.ParseRules(b, opt.RulesFile)
+	case o.City != nil && o.City.Rules() != nil:
+		return o.City.Rules(), nil
+	}
+	reason := "no attribution rules: give a city profile with rules (budgetlens profile init) or --rules FILE (budgetlens rules init)"
+	if o.City != nil {
+		reason = "the city profile " + o.City.Name + " has no attribution rules: add them (budgetlens rules init) or give --rules FILE"
+	}
+	return attribute.NoRules(reason), nil
+}
+
+// budgetInputs reads the phase's line items, total and the year's requests.
+func (o *Office) budgetInputs(ctx context.Context, in *analysis.Input) error {
+	f := budget.Filter{Jurisdiction: in.Jurisdiction, FiscalYear: &in.FiscalYear, Phase: in.Phase, Kind: budget.Expenditure}
+	var err error
+	if in.Items, err = o.Store.LineItems(ctx, f); err != nil {
+		return err
+	}
+	if len(in.Items) == 0 {
+		return budget.Errorf(budget.EINVALID, "no %s expenditure line items for %s in the store: import the budget files (budgetlens import FILE)", in.Phase, in.FiscalYear)
+	}
+	if in.PhaseTotal, err = o.Store.PhaseTotal(ctx, f); err != nil {
+		return err
+	}
+	if in.Requests, err = o.Store.Requests(ctx, budget.Filter{Jurisdiction: in.Jurisdiction, FiscalYear: &in.FiscalYear}); err != nil {
+		return err
+	}
+	runs, err := o.Store.ImportRuns(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range runs {
+		if r.Kind == "" || strings.Contains(r.Dataset, "expenditures") || strings.Contains(r.Dataset, "requests") {
+			in.Inputs = append(in.Inputs, analysis.Source{Role: "budget " + r.Dataset, Name: filepath.Base(r.SourceFile), SHA256: r.ContentHash})
+		}
+	}
+	return nil
+}
+
+// layerSource describes a stored layer as an input (sha256 of its GeoJSON).
+func layerSource(l *geo.Layer) analysis.Source {
+	name := "stored layer " + l.Name
+	if l.Source != "" {
+		name += " (from " + filepath.Base(l.Source) + ")"
+	}
+	h := sha256.New()
+	geo.WriteGeoJSON(h, l)
+	return analysis.Source{Role: "area layer (sha256 of its GeoJSON)", Name: name, SHA256: hex.EncodeToString(h.Sum(nil))}
+}
+
+func (o *Office) layerSources(_ context.Context, in *analysis.Input, _ AnalyzeOptions) error {
+	in.Inputs = append(in.Inputs, layerSource(in.Layer))
+	if in.Small != nil {
+		in.Inputs = append(in.Inputs, layerSource(in.Small))
+	}
+	return nil
+}
+
+// demandInputs summarises a service-request file, or reads the stored
+// demand of the layer.
+func (o *Office) demandInputs(ctx context.Context, in *analysis.Input, opt AnalyzeOptions) error {
+	if opt.EventsFile != "" {
+		sum, hash, err := summarizeEvents(opt.EventsFile, in.Layer, in.Index)
+		if err != nil {
+			return err
+		}
+		in.Events, in.EventsSource = sum, opt.EventsFile
+		in.EventsSynthetic = sum.Synthetic > 0
+		in.Inputs = append(in.Inputs, analysis.Source{Role: "service requests", Name: filepath.Base(opt.EventsFile), SHA256: hash, Synthetic: in.EventsSynthetic})
+		return nil
+	}
+	d, err := o.Store.Dataset(ctx, "demand", in.Layer.Name)
+	if budget.ErrorCode(err) == budget.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if in.Demand, err = d.Demand(areaIDs(in.Layer)); err != nil {
+		return err
+	}
+	in.EventsSynthetic, in.EventsSource = d.Synthetic, d.Source
+	in.Inputs = append(in.Inputs, analysis.Source{Role: "service demand", Name: d.Source, SHA256: d.SHA256, Synthetic: d.Synthetic})
+	return nil
+}
+
+func areaIDs(l *geo.Layer) []string {
+	ids := make([]string, len(l.Areas))
+	for i, a := range l.Areas {
+		ids[i] = a.ID
+	}
+	return ids
+}
+
+// groupInputs reads the population groups from a file or the store.
+func (o *Office) groupInputs(ctx context.Context, in *analysis.Input, opt AnalyzeOptions) error {
+	if opt.GroupsFile != "" {
+		if err := checkInput(opt.GroupsFile, "--groups"); err != nil {
+			return err
+		}
+		g, err := analysis.ReadGroupCounts(opt.GroupsFile)
+		in.Groups = g
+		return err
+	}
+	d, err := o.Store.Dataset(ctx, "groups", "acs")
+	if budget.ErrorCode(err) == budget.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var g analysis.GroupCounts
+	if err := json.Unmarshal(d.Body, &g); err != nil {
+		return budget.Errorf(budget.EINTERNAL, "stored population groups: %w", err)
+	}
+	in.Groups = &g
+	return nil
+}
+
+// projectInputs reads capital projects placed by location.
+func (o *Office) projectInputs(_ context.Context, in *analysis.Input, opt AnalyzeOptions) error {
+	if opt.ProjectsCSV == "" {
+		return nil
+	}
+	gj := opt.ProjectsGeoJSON
+	if gj == "" {
+		gj = strings.TrimSuffix(opt.ProjectsCSV, filepath.Ext(opt.ProjectsCSV)) + ".geojson"
+	}
+	for _, f := range []string{opt.ProjectsCSV, gj} {
+		if err := checkInput(f, "--projects"); err != nil {
+			return err
+		}
+	}
+	var err error
+	if in.Projects, err = attribute.ReadProjects(opt.ProjectsCSV, gj, 0); err != nil {
+		return err
+	}
+	in.ProjectsSource = filepath.Base(opt.ProjectsCSV)
+	for _, f := range []string{opt.ProjectsCSV, gj} {
+		h, err := fileSHA256(f, "--projects")
+		if err != nil {
+			return err
+		}
+		in.Inputs = append(in.Inputs, analysis.Source{Role: "capital projects", Name: filepath.Base(f), SHA256: h})
+	}
+	return nil
+}
+
+// theilInputs loads the profile's Theil units and groups, when the layer
+// is not the small areas of the need run.
+func (o *Office) theilInputs(ctx context.Context, in *analysis.Input, _ AnalyzeOptions) error {
+	if o.City == nil || o.City.Theil == nil {
+		return nil
+	}
+	if slices := o.City.LayerNames(city.RoleSmallAreas); contains(slices, in.Layer.Name) || (in.Small != nil && in.Small.Name == in.Layer.Name) {
+		return nil
+	}
+	units, e1 := o.Store.Layer(ctx, o.City.Theil.Units)
+	groups, e2 := o.Store.Layer(ctx, o.City.Theil.Groups)
+	if e1 != nil || e2 != nil {
+		return nil // the decomposition is optional: the layers are not stored
+	}
+	in.Units, in.Districts = units, groups
+	for _, l := range []*geo.Layer{units, groups} {
+		if l.Name != in.Layer.Name {
+			in.Inputs = append(in.Inputs, layerSource(l))
+		}
+	}
+	d, err := o.Store.Dataset(ctx, "demand", units.Name)
+	if budget.ErrorCode(err) == budget.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	in.UnitsDemand, err = d.Demand(areaIDs(units))
+	return err
+}
+
+// ownCodeLayers loads the layers whose ids budget rows carry, when they
+// are not the analysis layer, so those rows can be placed through them.
+func (o *Office) ownCodeLayers(ctx context.Context, in *analysis.Input, _ AnalyzeOptions) error {
+	seen := map[string]bool{in.Layer.Name: true, "": true}
+	for i := range in.Items {
+		name := in.Items[i].AreaLayer
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		l, err := o.Store.Layer(ctx, name)
+		if budget.ErrorCode(err) == budget.ENOTFOUND {
+			continue // those rows stay unattributed, with the reason
+		}
+		if err != nil {
+			return err
+		}
+		in.CodeLayers = append(in.CodeLayers, l)
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pickRun returns the need run to use and, when its areas are not the
+// layer's own, the stored layer of its areas (their points place them). No
+// run at all is not an error: the analysis then has no need tiers.
+func (o *Office) pickRun(ctx context.Context, id int64, layer *geo.Layer) (*need.Run, *geo.Layer, error) {
+	try := func(r *need.Run) (*geo.Layer, bool) {
+		if r.Layer == layer.Name {
+			return nil, true
+		}
+		if r.Layer == "" {
+			return nil, false
+		}
+		small, err := o.Store.Layer(ctx, r.Layer)
+		if err != nil {
+			return nil, false
+		}
+		return small, true
+	}
+	if id != 0 {
+		r, err := o.Store.Run(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		small, ok := try(r)
+		if !ok {
+			return nil, nil, budget.Errorf(budget.EINVALID, "need run %d is over layer %q, which is not stored: import its areas (points or polygons) with budgetlens geo import FILE --layer %s", id, r.Layer, r.Layer)
+		}
+		return r, small, nil
+	}
+	infos, err := o.Store.Runs(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := len(infos) - 1; i >= 0; i-- {
+		r, err := o.Store.Run(ctx, infos[i].ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		if small, ok := try(r); ok {
+			return r, small, nil
+		}
+	}
+	return nil, nil, nil
+}
+
+// summarizeEvents streams a service-request file through the layer.
+func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index) (*events.Summary, string, error) {
+	f, err := openCSVInput(path, "--events")
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	ids := areaIDs(layer)
+	pop := make([]float64, len(layer.Areas))
+	codes := map[string]int{}
+	for i, a := range layer.Areas {
+		pop[i] = a.Population
+		codes[a.ID] = i
+	}
+	s, err := events.Summarize(teeReader(f, h), path, events.Options{Locator: ix, AreaIDs: ids, Population: pop, CodeColumn: events.ColCD, Codes: codes, Lenient: true})
+	if err != nil {
+		return nil, "", err
+	}
+	return s, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Comparisons analyses the other phases of the year and last year's
+// adopted budget with the main analysis' layer, need run, rules and demand
+// (no intervals, no requests), in time order.
+func (o *Office) Comparisons(ctx context.Context, a *Analysis) ([]analysis.CompareRow, error) {
+	base, main := a.Input, a.Result
+	fy := base.FiscalYear
+	sl, err := o.Store.FiscalYearsPhases(ctx, base.Jurisdiction)
+	if err != nil {
+		return nil, err
+	}
+	var rs []*analysis.Result
+	seen := map[string]bool{}
+	for _, x := range sl {
+		if x.FiscalYear.String() != fy.String() && x.FiscalYear.String() != prevFY(fy) {
+			continue
+		}
+		if x.Phase != budget.Proposed && x.Phase != budget.Adopted {
+			continue
+		}
+		key := x.FiscalYear.String() + string(x.Phase)
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		if x.FiscalYear.String() == main.FiscalYear && string(x.Phase) == main.Phase {
+			rs = append(rs, main)
+			continue
+		}
+		r, err := o.compareOne(ctx, base, x)
+		if err != nil {
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	return analysis.Compare(rs...), nil
+}
+
+func (o *Office) compareOne(ctx context.Context, base *analysis.Input, x budget.Slice) (*analysis.Result, error) {
+	in := *base
+	xfy := x.FiscalYear
+	f := budget.Filter{Jurisdiction: base.Jurisdiction, FiscalYear: &xfy, Phase: x.Phase, Kind: budget.Expenditure}
+	var err error
+	if in.Items, err = o.Store.LineItems(ctx, f); err != nil {
+		return nil, err
+	}
+	if in.PhaseTotal, err = o.Store.PhaseTotal(ctx, f); err != nil {
+		return nil, err
+	}
+	in.FiscalYear, in.Phase = x.FiscalYear, x.Phase
+	in.Requests, in.Units, in.Districts, in.Events, in.Projects = nil, nil, nil, nil, nil
+	in.Reps, in.Perms = -1, -1
+	if in.Demand == nil && base.Events != nil {
+		in.Demand = analysis.DemandOf(base.Events, base.Layer)
+	}
+	return analysis.Analyze(&in)
+}
+
+func prevFY(fy budget.FiscalYear) string {
+	p, err := budget.ParseFiscalYear(fmt.Sprintf("%d-%02d", fy.Start-1, fy.Start%100))
+	if err != nil {
+		return ""
+	}
+	return p.String()
+}

@@ -1,0 +1,252 @@
+package web
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+)
+
+// Languages the pages are written in; the first is the default.
+var languages = []language.Tag{language.English, language.Spanish}
+
+var langMatcher = language.NewMatcher(languages)
+
+// lang picks the page language: ?lang= first, then Accept-Language, else
+// English. It returns "en" or "es".
+func lang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "es" {
+		return l
+	}
+	_, idx, conf := langMatcher.Match(parseAccept(r.Header.Get("Accept-Language"))...)
+	if conf == language.No {
+		return "en"
+	}
+	if idx == 1 {
+		return "es"
+	}
+	return "en"
+}
+
+func parseAccept(h string) []language.Tag {
+	tags, _, err := language.ParseAcceptLanguage(h)
+	if err != nil {
+		return nil
+	}
+	return tags
+}
+
+// T is the message catalogue of one language.
+type T struct {
+	Lang string
+}
+
+// Get returns the message of key, formatted with args; a key missing from
+// the language falls back to English, and a key missing from both is
+// shown as itself (tests check that none is).
+func (t T) Get(key string, args ...any) string {
+	m, ok := catalogue[t.Lang][key]
+	if !ok {
+		m, ok = catalogue["en"][key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return m
+	}
+	return fmt.Sprintf(m, args...)
+}
+
+// Number formats v with d decimals and thousands separators of the
+// language (en 1,234.5; es 1.234,5, as the CLDR's "es").
+func (t T) Number(v float64, d int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	s := fmt.Sprintf("%.*f", d, math.Abs(v))
+	intPart, frac, _ := strings.Cut(s, ".")
+	grp, dec := ",", "."
+	if t.Lang == "es" {
+		grp, dec = ".", ","
+	}
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 && !(t.Lang == "es" && len(intPart) == 4) {
+			b.WriteString(grp)
+		}
+		b.WriteRune(c)
+	}
+	out := b.String()
+	if frac != "" {
+		out += dec + frac
+	}
+	if v < 0 && strings.Trim(out, "0.,") != "" {
+		out = "−" + out
+	}
+	return out
+}
+
+// Money formats dollars: $1.2 B, $345.6 M above a million, else whole
+// dollars (es: 1,2 mil M US$ is avoided; "$" is kept in both).
+func (t T) Money(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	a := math.Abs(v)
+	sign := ""
+	if v < 0 {
+		sign = "−"
+	}
+	switch {
+	case a >= 1e9:
+		return sign + "$" + t.Number(a/1e9, 2) + " " + t.Get("unit.billion")
+	case a >= 1e6:
+		return sign + "$" + t.Number(a/1e6, 1) + " " + t.Get("unit.million")
+	}
+	return sign + "$" + t.Number(a, 0)
+}
+
+// Percent formats a share (0.195 -> 19.5%; es 19,5 %).
+func (t T) Percent(v float64, d int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	if t.Lang == "es" {
+		return t.Number(v*100, d) + " %"
+	}
+	return t.Number(v*100, d) + "%"
+}
+
+// Date formats a date in words (en "4 December 2026"; es "4 de diciembre de 2026").
+func (t T) Date(d time.Time) string {
+	if d.IsZero() {
+		return "—"
+	}
+	m := t.Get("month." + strings.ToLower(d.Month().String()))
+	if t.Lang == "es" {
+		return fmt.Sprintf("%d de %s de %d", d.Day(), m, d.Year())
+	}
+	return fmt.Sprintf("%d %s %d", d.Day(), m, d.Year())
+}
+
+// catalogue holds every text of the pages, by language and key.
+var catalogue = map[string]map[string]string{
+	"en": {
+		"site.name": "budgetlens", "site.tagline": "Where the budget goes, against need",
+		"nav.overview": "Overview", "nav.map": "Map", "nav.budget": "Budget", "nav.requests": "Requests", "nav.methods": "Methods and sources",
+		"nav.skip": "Skip to content", "nav.language": "Language", "nav.main": "Main",
+		"mode.public": "Public site: released budgets only", "mode.internal": "Internal server: held (unreleased) phases are shown and marked",
+		"unit.billion": "B", "unit.million": "M",
+		"month.january": "January", "month.february": "February", "month.march": "March", "month.april": "April", "month.may": "May", "month.june": "June",
+		"month.july": "July", "month.august": "August", "month.september": "September", "month.october": "October", "month.november": "November", "month.december": "December",
+		"phase.proposed": "proposed", "phase.adopted": "adopted", "phase.estimate": "estimate", "phase.actual": "actual",
+		"state.held": "held (not public)", "state.released": "released",
+		"form.fy_phase": "Fiscal year and phase", "form.layer": "Areas", "form.show": "Show", "form.compare": "Compare with", "form.none": "none",
+		"form.measure": "Colour the map by", "form.search": "Find an area by name or number", "form.search_button": "Find",
+		"form.department": "Department", "form.category": "Category", "form.text": "Text", "form.all": "all", "form.filter": "Filter",
+		"measure.need": "Need score", "measure.per_capita": "Placed dollars per resident", "measure.gap": "Dollars per resident above or below the city average",
+		"ov.title": "Overview", "ov.lead": "How much of the %s budget reaches the neighbourhoods that need it most, by %s.",
+		"ov.headline": "Headline figures, %s", "ov.verdict": "In plain words", "ov.across": "Across phases and years",
+		"ov.phase_total": "Total spending of the phase", "ov.attributed": "Placed in areas", "ov.attributed_share": "Share placed in areas",
+		"ov.per_capita": "Placed dollars per resident", "ov.top_share": "Share of placed dollars in the highest-need tier",
+		"ov.top_pop": "Highest-need tier's share of residents", "ov.ci": "Concentration index by need (95% interval)",
+		"ov.ratio": "Per resident, highest vs lowest need tier", "ov.col_phase": "Phase", "ov.tiers": "Dollars per resident by need tier",
+		"ov.tier": "Need tier", "ov.tier_areas": "Areas", "ov.tier_pop": "Residents", "ov.tier_pc": "Per resident", "ov.tier_low": "Interval low", "ov.tier_high": "Interval high",
+		"ov.tier_chart": "Placed dollars per resident by need tier, with 95% intervals", "ov.city_avg": "City average",
+		"ov.synthetic":       "Some dollars are placed by SYNTHETIC service requests made for the demo: the figures show the method, not a finding about the city.",
+		"verdict.toward":     "The placed dollars lean toward need: areas with more need receive more per resident (concentration index %s, 95%% interval %s to %s, above zero).",
+		"verdict.away":       "The placed dollars do not lean toward need: areas with more need receive less per resident (concentration index %s, 95%% interval %s to %s, below zero).",
+		"verdict.none":       "The placed dollars show no clear lean toward or away from need (concentration index %s, 95%% interval %s to %s, which includes zero).",
+		"verdict.nointerval": "No interval was computed, so how sure the lean is cannot be said (concentration index %s).",
+		"verdict.noneed":     "Whether the placed dollars reach need could not be measured: no need index covers these areas.",
+		"verdict.tier":       "The highest-need tier holds %s of residents and receives %s of the placed dollars.",
+		"verdict.cover":      "This covers the %s of the budget that the rules can place in areas; the rest is in no figure.",
+		"download":           "Download", "download.csv": "CSV", "download.xlsx": "Excel", "download.geojson": "GeoJSON", "download.json": "JSON",
+		"table.data": "Data behind the chart",
+		"map.title":  "Map", "map.lead": "Need, dollars per resident or the gap, by area. Select an area on the map, in the list or by search to see its profile.",
+		"map.legend": "Legend", "map.nodata": "no data", "map.areas": "Areas", "map.profile": "Area profile", "map.choose": "Choose an area",
+		"map.noscript": "The map needs JavaScript; every figure is in the table below and in the downloads.", "map.points": "This layer holds points (census tracts): it shows need only.",
+		"map.list": "Areas of the layer", "map.close": "Close",
+		"area.title": "%s", "area.need": "Need", "area.need_score": "Need score", "area.need_tier": "Need tier", "area.of": "%d of %d",
+		"area.population": "Residents", "area.dollars": "Placed dollars", "area.per_capita": "Per resident", "area.city": "City average per resident",
+		"area.small": "Census tracts in the area, most need first", "area.small_id": "Tract", "area.score": "Score", "area.percentile": "Percentile", "area.explanation": "Why",
+		"area.by_dept": "Dollars by department and rule", "area.dept": "Department", "area.rule": "Rule", "area.method": "Method", "area.amount": "Amount",
+		"area.services": "Service requests", "area.requests_n": "Requests", "area.per1000": "Per 1,000 residents", "area.median": "Median hours to close", "area.p90": "90th percentile hours",
+		"area.budget_requests": "Budget requests placing dollars here (largest first; %d in all)", "area.req_change": "Request", "area.in_area": "In this area",
+		"area.synthetic": "synthetic", "area.no_services": "No service requests are stored for this layer.", "area.more": "Full profile",
+		"budget.title": "Budget explorer", "budget.lead": "Department > program > account. Each row shows the share of its placed dollars reaching the highest-need tier, and the rule that placed most of them.",
+		"budget.name": "Name", "budget.code": "Code", "budget.amount": "Amount", "budget.compare": "Compared", "budget.change": "Change", "budget.attributed": "Placed in areas",
+		"budget.top_share": "Share in highest-need tier", "budget.rule": "Main rule", "budget.all": "All departments", "budget.chart": "Largest rows of %s",
+		"req.title": "Budget requests", "req.lead": "Every request of %s with its effect on the highest-need tier's share of placed dollars (percentage points).",
+		"req.desc": "Description", "req.dept": "Department", "req.proposed": "Proposed", "req.adopted": "Adopted", "req.change": "Change in this phase",
+		"req.contribution": "Effect on the tier's share (points)", "req.status": "Assessment", "req.count": "%d requests", "req.next": "Next page", "req.first": "First page",
+		"methods.title": "Methods and sources", "methods.profile": "City profile", "methods.layers": "Area layers", "methods.need": "Need index",
+		"methods.rules": "Attribution rules", "methods.sources": "Data sources, versions and hashes", "methods.phases": "Budget phases",
+		"methods.version": "budgetlens version %s", "methods.kind": "Kind", "methods.name": "Name", "methods.detail": "Detail", "methods.hash": "SHA-256", "methods.ver": "Version",
+		"methods.fy": "Fiscal year", "methods.phase": "Phase", "methods.state": "State", "methods.by": "By", "methods.at": "When",
+		"methods.spec": "Specification", "methods.rule": "Rule", "methods.match": "Applies to", "methods.rule_method": "Method",
+		"err.title": "Something went wrong", "err.404": "There is nothing here. The page may have moved, or the budget it showed is not published.", "err.back": "Back to the overview",
+		"api": "API (OpenAPI)",
+	},
+	"es": {
+		"site.name": "budgetlens", "site.tagline": "Adónde va el presupuesto, frente a la necesidad",
+		"nav.overview": "Resumen", "nav.map": "Mapa", "nav.budget": "Presupuesto", "nav.requests": "Solicitudes", "nav.methods": "Métodos y fuentes",
+		"nav.skip": "Ir al contenido", "nav.language": "Idioma", "nav.main": "Principal",
+		"mode.public": "Sitio público: solo presupuestos publicados", "mode.internal": "Servidor interno: las fases retenidas (no publicadas) se muestran y se marcan",
+		"unit.billion": "mil M", "unit.million": "M",
+		"month.january": "enero", "month.february": "febrero", "month.march": "marzo", "month.april": "abril", "month.may": "mayo", "month.june": "junio",
+		"month.july": "julio", "month.august": "agosto", "month.september": "septiembre", "month.october": "octubre", "month.november": "noviembre", "month.december": "diciembre",
+		"phase.proposed": "propuesto", "phase.adopted": "aprobado", "phase.estimate": "estimado", "phase.actual": "ejecutado",
+		"state.held": "retenida (no pública)", "state.released": "publicada",
+		"form.fy_phase": "Año fiscal y fase", "form.layer": "Áreas", "form.show": "Mostrar", "form.compare": "Comparar con", "form.none": "ninguna",
+		"form.measure": "Colorear el mapa por", "form.search": "Buscar un área por nombre o número", "form.search_button": "Buscar",
+		"form.department": "Departamento", "form.category": "Categoría", "form.text": "Texto", "form.all": "todos", "form.filter": "Filtrar",
+		"measure.need": "Índice de necesidad", "measure.per_capita": "Dólares asignados por residente", "measure.gap": "Dólares por residente sobre o bajo el promedio de la ciudad",
+		"ov.title": "Resumen", "ov.lead": "Cuánto del presupuesto %s llega a los barrios que más lo necesitan, por %s.",
+		"ov.headline": "Cifras principales, %s", "ov.verdict": "En pocas palabras", "ov.across": "Por fases y años",
+		"ov.phase_total": "Gasto total de la fase", "ov.attributed": "Asignado a áreas", "ov.attributed_share": "Parte asignada a áreas",
+		"ov.per_capita": "Dólares asignados por residente", "ov.top_share": "Parte de los dólares asignados en el nivel de mayor necesidad",
+		"ov.top_pop": "Parte de los residentes en el nivel de mayor necesidad", "ov.ci": "Índice de concentración por necesidad (intervalo del 95 %)",
+		"ov.ratio": "Por residente, nivel de mayor frente a menor necesidad", "ov.col_phase": "Fase", "ov.tiers": "Dólares por residente según nivel de necesidad",
+		"ov.tier": "Nivel de necesidad", "ov.tier_areas": "Áreas", "ov.tier_pop": "Residentes", "ov.tier_pc": "Por residente", "ov.tier_low": "Intervalo inferior", "ov.tier_high": "Intervalo superior",
+		"ov.tier_chart": "Dólares asignados por residente según nivel de necesidad, con intervalos del 95 %", "ov.city_avg": "Promedio de la ciudad",
+		"ov.synthetic":       "Parte de los dólares se asigna según solicitudes de servicio SINTÉTICAS creadas para la demostración: las cifras muestran el método, no un hallazgo sobre la ciudad.",
+		"verdict.toward":     "Los dólares asignados se inclinan hacia la necesidad: las áreas con más necesidad reciben más por residente (índice de concentración %s, intervalo del 95 %% de %s a %s, por encima de cero).",
+		"verdict.away":       "Los dólares asignados no se inclinan hacia la necesidad: las áreas con más necesidad reciben menos por residente (índice de concentración %s, intervalo del 95 %% de %s a %s, por debajo de cero).",
+		"verdict.none":       "Los dólares asignados no muestran una inclinación clara hacia la necesidad ni en contra (índice de concentración %s, intervalo del 95 %% de %s a %s, que incluye el cero).",
+		"verdict.nointerval": "No se calculó un intervalo, así que no se puede decir con qué seguridad (índice de concentración %s).",
+		"verdict.noneed":     "No se pudo medir si los dólares asignados llegan a la necesidad: ningún índice de necesidad cubre estas áreas.",
+		"verdict.tier":       "El nivel de mayor necesidad tiene el %s de los residentes y recibe el %s de los dólares asignados.",
+		"verdict.cover":      "Esto cubre el %s del presupuesto que las reglas pueden asignar a áreas; el resto no entra en ninguna cifra.",
+		"download":           "Descargar", "download.csv": "CSV", "download.xlsx": "Excel", "download.geojson": "GeoJSON", "download.json": "JSON",
+		"table.data": "Datos del gráfico",
+		"map.title":  "Mapa", "map.lead": "Necesidad, dólares por residente o la diferencia, por área. Seleccione un área en el mapa, en la lista o con la búsqueda para ver su perfil.",
+		"map.legend": "Leyenda", "map.nodata": "sin datos", "map.areas": "Áreas", "map.profile": "Perfil del área", "map.choose": "Elija un área",
+		"map.noscript": "El mapa necesita JavaScript; todas las cifras están en la tabla de abajo y en las descargas.", "map.points": "Esta capa contiene puntos (secciones censales): solo muestra la necesidad.",
+		"map.list": "Áreas de la capa", "map.close": "Cerrar",
+		"area.title": "%s", "area.need": "Necesidad", "area.need_score": "Índice de necesidad", "area.need_tier": "Nivel de necesidad", "area.of": "%d de %d",
+		"area.population": "Residentes", "area.dollars": "Dólares asignados", "area.per_capita": "Por residente", "area.city": "Promedio de la ciudad por residente",
+		"area.small": "Secciones censales del área, de mayor a menor necesidad", "area.small_id": "Sección", "area.score": "Índice", "area.percentile": "Percentil", "area.explanation": "Por qué",
+		"area.by_dept": "Dólares por departamento y regla", "area.dept": "Departamento", "area.rule": "Regla", "area.method": "Método", "area.amount": "Monto",
+		"area.services": "Solicitudes de servicio", "area.requests_n": "Solicitudes", "area.per1000": "Por cada 1.000 residentes", "area.median": "Mediana de horas hasta el cierre", "area.p90": "Percentil 90 de horas",
+		"area.budget_requests": "Solicitudes presupuestarias que asignan dólares aquí (de mayor a menor; %d en total)", "area.req_change": "Solicitud", "area.in_area": "En esta área",
+		"area.synthetic": "sintéticas", "area.no_services": "No hay solicitudes de servicio guardadas para esta capa.", "area.more": "Perfil completo",
+		"budget.title": "Explorador del presupuesto", "budget.lead": "Departamento > programa > cuenta. Cada fila muestra la parte de sus dólares asignados que llega al nivel de mayor necesidad y la regla que asignó la mayoría.",
+		"budget.name": "Nombre", "budget.code": "Código", "budget.amount": "Monto", "budget.compare": "Comparado", "budget.change": "Cambio", "budget.attributed": "Asignado a áreas",
+		"budget.top_share": "Parte en el nivel de mayor necesidad", "budget.rule": "Regla principal", "budget.all": "Todos los departamentos", "budget.chart": "Filas mayores de %s",
+		"req.title": "Solicitudes presupuestarias", "req.lead": "Cada solicitud de %s con su efecto en la parte de los dólares asignados que recibe el nivel de mayor necesidad (puntos porcentuales).",
+		"req.desc": "Descripción", "req.dept": "Departamento", "req.proposed": "Propuesto", "req.adopted": "Aprobado", "req.change": "Cambio en esta fase",
+		"req.contribution": "Efecto en la parte del nivel (puntos)", "req.status": "Evaluación", "req.count": "%d solicitudes", "req.next": "Página siguiente", "req.first": "Primera página",
+		"methods.title": "Métodos y fuentes", "methods.profile": "Perfil de la ciudad", "methods.layers": "Capas de áreas", "methods.need": "Índice de necesidad",
+		"methods.rules": "Reglas de asignación", "methods.sources": "Fuentes de datos, versiones y huellas", "methods.phases": "Fases del presupuesto",
+		"methods.version": "budgetlens versión %s", "methods.kind": "Tipo", "methods.name": "Nombre", "methods.detail": "Detalle", "methods.hash": "SHA-256", "methods.ver": "Versión",
+		"methods.fy": "Año fiscal", "methods.phase": "Fase", "methods.state": "Estado", "methods.by": "Por", "methods.at": "Cuándo",
+		"methods.spec": "Especificación", "methods.rule": "Regla", "methods.match": "Se aplica a", "methods.rule_method": "Método",
+		"err.title": "Algo salió mal", "err.404": "Aquí no hay nada. La página pudo cambiar de lugar, o el presupuesto que mostraba no está publicado.", "err.back": "Volver al resumen",
+		"api": "API (OpenAPI)",
+	},
+}
