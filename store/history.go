@@ -32,6 +32,8 @@ type Exporter interface {
 	// DatasetKeys lists the stored analysis datasets as (kind, name)
 	// pairs, in order.
 	DatasetKeys(ctx context.Context) ([][2]string, error)
+	// SettingKeys lists the keys of the stored settings, in byte order.
+	SettingKeys(ctx context.Context) ([]string, error)
 }
 
 // Restorer writes what an Exporter read, keeping ids, times and versions,
@@ -55,4 +57,9 @@ type Restorer interface {
 	RestoreRun(ctx context.Context, r *need.Run) error
 	// RestoreAnalysis stores an analysis under its own r.ID.
 	RestoreAnalysis(ctx context.Context, r *analysis.Record) error
+	// RestorePhaseRelease appends a release or hold to the release log as
+	// it was recorded (who, when, note), after the events already there.
+	// Unlike SetPhaseRelease it does not ask that the phase have current
+	// rows: a copied log keeps the events of phases since superseded.
+	RestorePhaseRelease(ctx context.Context, r budget.PhaseRelease) error
 }

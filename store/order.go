@@ -8,7 +8,7 @@ import "strings"
 // holding the same rows list them in the same order, byte for byte.
 var (
 	LineItemOrder = []string{"dept_code", "prog_code", "fund_code", "account_code", "fy_start", "phase", "line", "kind", "amount_cents", "nat_key",
-		"jurisdiction", "dept_name", "org_code", "org_name", "prog_name", "fund_name", "sfund_code", "sfund_name", "account_name", "function_code", "function_name"}
+		"jurisdiction", "dept_name", "org_code", "org_name", "prog_name", "fund_name", "sfund_code", "sfund_name", "account_name", "function_code", "function_name", "area_code", "area_layer"}
 	RequestOrder = []string{"dept_code", "prog_code", "line", "fy_start", "nat_key", "jurisdiction", "dept_name", "prog_name", "fund_code", "fund_name",
 		"sfund_code", "sfund_name", "account_code", "account_name", "description", "category", "recurrence", "proposed_cents", "adopted_cents"}
 	MeasureOrder = []string{"dept_code", "prog_code", "measure_code", "fy_start", "phase", "line", "jurisdiction", "dept_name", "org_code", "org_name",

@@ -388,6 +388,10 @@ func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineIt
 // EachLineItem streams the current line items matching f to fn, in the
 // order of LineItems.
 func (s *Store) EachLineItem(ctx context.Context, f budget.Filter, fn func(*budget.LineItem) error) error {
+	months, err := s.startMonths(ctx)
+	if err != nil {
+		return err
+	}
 	w, args := where(f, true, true, true)
 	rows, err := s.db.QueryContext(ctx, `SELECT jurisdiction, fy_start, phase, kind,
 		coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
@@ -406,13 +410,32 @@ func (s *Store) EachLineItem(ctx context.Context, f budget.Filter, fn func(*budg
 			&l.Account.Code, &l.Account.Name, &l.Function.Code, &l.Function.Name, &l.AmountCents, &l.Key, &l.Line, &l.Area, &l.AreaLayer); err != nil {
 			return fmt.Errorf("store: unable to read line items: %w", err)
 		}
-		l.FiscalYear.StartMonth = 7
+		l.FiscalYear.StartMonth = months.Of(l.Jurisdiction)
 		l.Phase, l.Kind = budget.Phase(phase), budget.Kind(kind)
 		if err := fn(&l); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// startMonths reads each stored jurisdiction's first fiscal month.
+func (s *Store) startMonths(ctx context.Context) (store.StartMonths, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, start_month FROM budget_jurisdictions`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read jurisdictions: %w", err)
+	}
+	defer rows.Close()
+	m := store.StartMonths{}
+	for rows.Next() {
+		var id string
+		var month int
+		if err := rows.Scan(&id, &month); err != nil {
+			return nil, fmt.Errorf("store: unable to read jurisdictions: %w", err)
+		}
+		m[id] = month
+	}
+	return m, rows.Err()
 }
 
 // Jurisdiction returns a stored jurisdiction.
@@ -495,6 +518,10 @@ func (s *Store) PhaseTotal(ctx context.Context, f budget.Filter) (int64, error) 
 
 // Requests returns current budget requests matching f.
 func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request, error) {
+	months, err := s.startMonths(ctx)
+	if err != nil {
+		return nil, err
+	}
 	w, args := where(f, false, false, false)
 	rows, err := s.db.QueryContext(ctx, `SELECT jurisdiction, fy_start, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
@@ -513,7 +540,7 @@ func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request
 			&r.Description, &r.Category, &r.Recurrence, &p, &a, &r.Key, &r.Line); err != nil {
 			return nil, err
 		}
-		r.FiscalYear.StartMonth = 7
+		r.FiscalYear.StartMonth = months.Of(r.Jurisdiction)
 		if p.Valid {
 			r.ProposedCents = &p.Int64
 		}
@@ -527,6 +554,10 @@ func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request
 
 // Measures returns current performance-measure values matching f.
 func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure, error) {
+	months, err := s.startMonths(ctx)
+	if err != nil {
+		return nil, err
+	}
 	w, args := where(f, true, false, true)
 	rows, err := s.db.QueryContext(ctx, `SELECT jurisdiction, fy_start, phase, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''),
 		coalesce(prog_code,''), coalesce(prog_name,''), coalesce(measure_code,''), coalesce(measure_name,''), coalesce(unit,''), value, line
@@ -543,7 +574,7 @@ func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure
 			&m.Program.Code, &m.Program.Name, &m.Measure.Code, &m.Measure.Name, &m.Unit, &m.Value, &m.Line); err != nil {
 			return nil, err
 		}
-		m.FiscalYear.StartMonth = 7
+		m.FiscalYear.StartMonth = months.Of(m.Jurisdiction)
 		m.Phase = budget.Phase(phase)
 		out = append(out, m)
 	}
@@ -572,8 +603,9 @@ func (s *Store) Descriptions(ctx context.Context, jurisdiction, subject string) 
 
 // FiscalYearsPhases lists (fiscal year, phase) pairs with current line items.
 func (s *Store) FiscalYearsPhases(ctx context.Context, jurisdiction string) ([]budget.Slice, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT fy_start, phase FROM budget_slices
-		WHERE kind = 'line_items' AND superseded_by IS NULL AND (? = '' OR jurisdiction = ?) ORDER BY 1, 2`, jurisdiction, jurisdiction)
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT s.fy_start, s.phase, coalesce(j.start_month, 7)
+		FROM budget_slices s LEFT JOIN budget_jurisdictions j ON j.id = s.jurisdiction
+		WHERE s.kind = 'line_items' AND s.superseded_by IS NULL AND (? = '' OR s.jurisdiction = ?) ORDER BY 1, 2, 3`, jurisdiction, jurisdiction)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list fiscal years: %w", err)
 	}
@@ -582,10 +614,9 @@ func (s *Store) FiscalYearsPhases(ctx context.Context, jurisdiction string) ([]b
 	for rows.Next() {
 		var sl budget.Slice
 		var phase string
-		if err := rows.Scan(&sl.FiscalYear.Start, &phase); err != nil {
+		if err := rows.Scan(&sl.FiscalYear.Start, &phase, &sl.FiscalYear.StartMonth); err != nil {
 			return nil, err
 		}
-		sl.FiscalYear.StartMonth = 7
 		sl.Kind, sl.Phase = "line_items", budget.Phase(phase)
 		out = append(out, sl)
 	}

@@ -57,7 +57,8 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read import run %d: %w", id, err)
 	}
-	b.FiscalYear.StartMonth, b.Phase = 7, budget.Phase(phase)
+	month := store.StartMonths{b.Jurisdiction.ID: b.Jurisdiction.StartMonth}.Of(b.Jurisdiction.ID)
+	b.FiscalYear.StartMonth, b.Phase = month, budget.Phase(phase)
 	// slice by slice, in the listings' order (the same as the PostgreSQL store's)
 	of := func(table string, order []string, cols string) string {
 		return `SELECT ` + cols + ` FROM ` + table + ` t WHERE slice_id IN (SELECT id FROM budget_slices WHERE run_id = ?)` +
@@ -66,15 +67,15 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 	err = each(ctx, s.db, of("line_items", store.LineItemOrder, `t.jurisdiction, t.fy_start, t.phase, t.kind,
 		coalesce(t.dept_code,''), coalesce(t.dept_name,''), coalesce(t.org_code,''), coalesce(t.org_name,''), coalesce(t.prog_code,''), coalesce(t.prog_name,''),
 		coalesce(t.fund_code,''), coalesce(t.fund_name,''), coalesce(t.sfund_code,''), coalesce(t.sfund_name,''), coalesce(t.account_code,''), coalesce(t.account_name,''),
-		coalesce(t.function_code,''), coalesce(t.function_name,''), t.amount_cents, t.nat_key, t.line`), id, func(rows *sql.Rows) error {
+		coalesce(t.function_code,''), coalesce(t.function_name,''), t.amount_cents, t.nat_key, t.line, coalesce(t.area_code,''), coalesce(t.area_layer,'')`), id, func(rows *sql.Rows) error {
 		var l budget.LineItem
 		var phase, kind string
 		if err := rows.Scan(&l.Jurisdiction, &l.FiscalYear.Start, &phase, &kind, &l.Department.Code, &l.Department.Name, &l.OrgUnit.Code, &l.OrgUnit.Name,
 			&l.Program.Code, &l.Program.Name, &l.Fund.Code, &l.Fund.Name, &l.SourceFund.Code, &l.SourceFund.Name,
-			&l.Account.Code, &l.Account.Name, &l.Function.Code, &l.Function.Name, &l.AmountCents, &l.Key, &l.Line); err != nil {
+			&l.Account.Code, &l.Account.Name, &l.Function.Code, &l.Function.Name, &l.AmountCents, &l.Key, &l.Line, &l.Area, &l.AreaLayer); err != nil {
 			return err
 		}
-		l.FiscalYear.StartMonth, l.Phase, l.Kind = 7, budget.Phase(phase), budget.Kind(kind)
+		l.FiscalYear.StartMonth, l.Phase, l.Kind = month, budget.Phase(phase), budget.Kind(kind)
 		b.LineItems = append(b.LineItems, l)
 		return nil
 	})
@@ -89,7 +90,7 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 				&r.Description, &r.Category, &r.Recurrence, &p, &a, &r.Key, &r.Line); err != nil {
 				return err
 			}
-			r.FiscalYear.StartMonth = 7
+			r.FiscalYear.StartMonth = month
 			if p.Valid {
 				r.ProposedCents = &p.Int64
 			}
@@ -109,7 +110,7 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 				&m.Program.Code, &m.Program.Name, &m.Measure.Code, &m.Measure.Name, &m.Unit, &m.Value, &m.Line); err != nil {
 				return err
 			}
-			m.FiscalYear.StartMonth, m.Phase = 7, budget.Phase(phase)
+			m.FiscalYear.StartMonth, m.Phase = month, budget.Phase(phase)
 			b.Measures = append(b.Measures, m)
 			return nil
 		})

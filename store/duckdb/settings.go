@@ -37,3 +37,21 @@ func (s *Store) Setting(ctx context.Context, key string) ([]byte, error) {
 	}
 	return v, nil
 }
+
+// SettingKeys lists the keys of the stored settings in byte order.
+func (s *Store) SettingKeys(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT key FROM settings ORDER BY key`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list settings: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("store: unable to list settings: %w", err)
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}

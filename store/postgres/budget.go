@@ -226,7 +226,7 @@ func (s *Store) createSlices(ctx context.Context, tx pgx.Tx, b *budget.Batch, ru
 var (
 	lineItemColumns = []string{"slice_id", "jurisdiction", "fy_start", "phase", "kind", "dept_code", "dept_name", "org_code", "org_name",
 		"prog_code", "prog_name", "fund_code", "fund_name", "sfund_code", "sfund_name", "account_code", "account_name",
-		"function_code", "function_name", "amount_cents", "nat_key", "line"}
+		"function_code", "function_name", "amount_cents", "nat_key", "line", "area_code", "area_layer"}
 	requestColumns = []string{"slice_id", "jurisdiction", "fy_start", "dept_code", "dept_name", "prog_code", "prog_name",
 		"fund_code", "fund_name", "sfund_code", "sfund_name", "account_code", "account_name",
 		"description", "category", "recurrence", "proposed_cents", "adopted_cents", "nat_key", "line"}
@@ -250,6 +250,8 @@ func (s *Store) copyRows(ctx context.Context, tx pgx.Tx, b *budget.Batch, ids ma
 		r.Int8(l.AmountCents)
 		r.Text(l.Key)
 		r.Int4(l.Line)
+		r.TextOrNull(l.Area)
+		r.TextOrNull(l.AreaLayer)
 	}); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -21,7 +22,7 @@ const (
 	lineItemSelect = `jurisdiction, fy_start, phase, kind,
 		coalesce(dept_code,''), coalesce(dept_name,''), coalesce(org_code,''), coalesce(org_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
-		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line`
+		coalesce(function_code,''), coalesce(function_name,''), amount_cents, nat_key, line, coalesce(area_code,''), coalesce(area_layer,'')`
 	requestSelect = `jurisdiction, fy_start, coalesce(dept_code,''), coalesce(dept_name,''), coalesce(prog_code,''), coalesce(prog_name,''),
 		coalesce(fund_code,''), coalesce(fund_name,''), coalesce(sfund_code,''), coalesce(sfund_name,''), coalesce(account_code,''), coalesce(account_name,''),
 		coalesce(description,''), coalesce(category,''), coalesce(recurrence,''), proposed_cents, adopted_cents, nat_key, line`
@@ -87,16 +88,49 @@ func where(f budget.Filter, hasPhase, hasKind bool) (string, []any) {
 
 // LineItems returns current line items matching f.
 func (s *Store) LineItems(ctx context.Context, f budget.Filter) ([]budget.LineItem, error) {
+	var out []budget.LineItem
+	err := s.EachLineItem(ctx, f, func(l *budget.LineItem) error {
+		out = append(out, *l)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EachLineItem streams the current line items matching f to fn, in the
+// order of LineItems, one row in memory at a time. An error from fn stops
+// the query (its connection is dropped rather than read to the end) and is
+// returned as it is.
+func (s *Store) EachLineItem(ctx context.Context, f budget.Filter, fn func(*budget.LineItem) error) error {
+	months, err := s.startMonths(ctx)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
 	w, args := where(f, true, true)
 	rows, err := s.pool.Query(ctx, `SELECT `+lineItemSelect+` FROM current_line_items`+w+store.OrderBy(store.LineItemOrder, byteOrder), args...)
 	if err != nil {
-		return nil, s.errorf(budget.EINTERNAL, err, "unable to read line items")
+		return s.errorf(budget.EINTERNAL, err, "unable to read line items")
 	}
-	out, err := collect(rows, scanLineItem)
-	if err != nil {
-		return nil, s.errorf(budget.EINTERNAL, err, "unable to read line items")
+	defer rows.Close()
+	for rows.Next() {
+		l, err := scanLineItem(rows)
+		if err != nil {
+			return s.errorf(budget.EINTERNAL, err, "unable to read line items")
+		}
+		l.FiscalYear.StartMonth = months.Of(l.Jurisdiction)
+		if err := fn(&l); err != nil {
+			cancel() // the rest is not wanted: do not read it
+			return err
+		}
 	}
-	return out, nil
+	if err := rows.Err(); err != nil {
+		return s.errorf(budget.EINTERNAL, err, "unable to read line items")
+	}
+	return nil
 }
 
 func scanLineItem(row pgx.CollectableRow) (budget.LineItem, error) {
@@ -104,10 +138,45 @@ func scanLineItem(row pgx.CollectableRow) (budget.LineItem, error) {
 	var phase, kind string
 	err := row.Scan(&l.Jurisdiction, &l.FiscalYear.Start, &phase, &kind, &l.Department.Code, &l.Department.Name, &l.OrgUnit.Code, &l.OrgUnit.Name,
 		&l.Program.Code, &l.Program.Name, &l.Fund.Code, &l.Fund.Name, &l.SourceFund.Code, &l.SourceFund.Name,
-		&l.Account.Code, &l.Account.Name, &l.Function.Code, &l.Function.Name, &l.AmountCents, &l.Key, &l.Line)
-	l.FiscalYear.StartMonth = 7
+		&l.Account.Code, &l.Account.Name, &l.Function.Code, &l.Function.Name, &l.AmountCents, &l.Key, &l.Line, &l.Area, &l.AreaLayer)
 	l.Phase, l.Kind = budget.Phase(phase), budget.Kind(kind)
 	return l, err
+}
+
+// startMonths reads each stored jurisdiction's first fiscal month.
+func (s *Store) startMonths(ctx context.Context) (store.StartMonths, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, start_month FROM budget_jurisdictions`)
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read jurisdictions")
+	}
+	defer rows.Close()
+	m := store.StartMonths{}
+	for rows.Next() {
+		var id string
+		var month int
+		if err := rows.Scan(&id, &month); err != nil {
+			return nil, s.errorf(budget.EINTERNAL, err, "unable to read jurisdictions")
+		}
+		m[id] = month
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read jurisdictions")
+	}
+	return m, nil
+}
+
+// Jurisdiction returns a stored jurisdiction: its name and the first month
+// of its fiscal year; ENOTFOUND when no budget of it is stored.
+func (s *Store) Jurisdiction(ctx context.Context, id string) (budget.Jurisdiction, error) {
+	j := budget.Jurisdiction{ID: id}
+	err := s.pool.QueryRow(ctx, `SELECT name, start_month FROM budget_jurisdictions WHERE id = $1`, id).Scan(&j.Name, &j.StartMonth)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return j, budget.Errorf(budget.ENOTFOUND, "no budget of jurisdiction %q is stored", id)
+	}
+	if err != nil {
+		return j, s.errorf(budget.EINTERNAL, err, "unable to read jurisdiction %s", id)
+	}
+	return j, nil
 }
 
 var levelColumns = map[budget.Level][2]string{
@@ -180,6 +249,10 @@ func (s *Store) PhaseTotal(ctx context.Context, f budget.Filter) (int64, error) 
 
 // Requests returns current budget requests matching f.
 func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request, error) {
+	months, err := s.startMonths(ctx)
+	if err != nil {
+		return nil, err
+	}
 	w, args := where(f, false, false)
 	rows, err := s.pool.Query(ctx, `SELECT `+requestSelect+` FROM current_budget_requests`+w+store.OrderBy(store.RequestOrder, byteOrder), args...)
 	if err != nil {
@@ -189,6 +262,9 @@ func (s *Store) Requests(ctx context.Context, f budget.Filter) ([]budget.Request
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read budget requests")
 	}
+	for i := range out {
+		out[i].FiscalYear.StartMonth = months.Of(out[i].Jurisdiction)
+	}
 	return out, nil
 }
 
@@ -197,12 +273,15 @@ func scanRequest(row pgx.CollectableRow) (budget.Request, error) {
 	err := row.Scan(&r.Jurisdiction, &r.FiscalYear.Start, &r.Department.Code, &r.Department.Name, &r.Program.Code, &r.Program.Name,
 		&r.Fund.Code, &r.Fund.Name, &r.SourceFund.Code, &r.SourceFund.Name, &r.Account.Code, &r.Account.Name,
 		&r.Description, &r.Category, &r.Recurrence, &r.ProposedCents, &r.AdoptedCents, &r.Key, &r.Line)
-	r.FiscalYear.StartMonth = 7
 	return r, err
 }
 
 // Measures returns current performance-measure values matching f.
 func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure, error) {
+	months, err := s.startMonths(ctx)
+	if err != nil {
+		return nil, err
+	}
 	w, args := where(f, true, false)
 	rows, err := s.pool.Query(ctx, `SELECT `+measureSelect+` FROM current_performance_measures`+w+store.OrderBy(store.MeasureOrder, byteOrder), args...)
 	if err != nil {
@@ -212,6 +291,9 @@ func (s *Store) Measures(ctx context.Context, f budget.Filter) ([]budget.Measure
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read measures")
 	}
+	for i := range out {
+		out[i].FiscalYear.StartMonth = months.Of(out[i].Jurisdiction)
+	}
 	return out, nil
 }
 
@@ -220,7 +302,6 @@ func scanMeasure(row pgx.CollectableRow) (budget.Measure, error) {
 	var phase string
 	err := row.Scan(&m.Jurisdiction, &m.FiscalYear.Start, &phase, &m.Department.Code, &m.Department.Name, &m.OrgUnit.Code, &m.OrgUnit.Name,
 		&m.Program.Code, &m.Program.Name, &m.Measure.Code, &m.Measure.Name, &m.Unit, &m.Value, &m.Line)
-	m.FiscalYear.StartMonth = 7
 	m.Phase = budget.Phase(phase)
 	return m, err
 }
@@ -242,16 +323,16 @@ func (s *Store) Descriptions(ctx context.Context, jurisdiction, subject string) 
 
 // FiscalYearsPhases lists (fiscal year, phase) pairs with current line items.
 func (s *Store) FiscalYearsPhases(ctx context.Context, jurisdiction string) ([]budget.Slice, error) {
-	rows, err := s.pool.Query(ctx, `SELECT DISTINCT fy_start, phase`+byteOrder+` FROM budget_slices
-		WHERE kind = 'line_items' AND superseded_by IS NULL AND ($1 = '' OR jurisdiction = $1) ORDER BY 1, 2`, jurisdiction)
+	rows, err := s.pool.Query(ctx, `SELECT DISTINCT s.fy_start, s.phase`+byteOrder+`, coalesce(j.start_month, 7)
+		FROM budget_slices s LEFT JOIN budget_jurisdictions j ON j.id = s.jurisdiction
+		WHERE s.kind = 'line_items' AND s.superseded_by IS NULL AND ($1 = '' OR s.jurisdiction = $1) ORDER BY 1, 2, 3`, jurisdiction)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list fiscal years")
 	}
 	out, err := collect(rows, func(row pgx.CollectableRow) (budget.Slice, error) {
 		var sl budget.Slice
 		var phase string
-		err := row.Scan(&sl.FiscalYear.Start, &phase)
-		sl.FiscalYear.StartMonth = 7
+		err := row.Scan(&sl.FiscalYear.Start, &phase, &sl.FiscalYear.StartMonth)
 		sl.Kind, sl.Phase = "line_items", budget.Phase(phase)
 		return sl, err
 	})

@@ -41,6 +41,16 @@ func (r *copyRow) Text(v string) {
 	r.buf = append(r.buf, v...)
 }
 
+// TextOrNull writes a text field, NULL for "" (a column most rows leave
+// empty, such as a row's own area codes).
+func (r *copyRow) TextOrNull(v string) {
+	if v == "" {
+		r.length(-1)
+		return
+	}
+	r.Text(v)
+}
+
 // Int8 writes a bigint field.
 func (r *copyRow) Int8(v int64) {
 	r.length(8)

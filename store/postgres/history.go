@@ -55,9 +55,19 @@ func (s *Store) ImportedBatch(ctx context.Context, id int64) (*budget.Batch, err
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read import run %d", id)
 	}
-	b.FiscalYear.StartMonth, b.Phase = 7, budget.Phase(phase)
+	month := store.StartMonths{b.Jurisdiction.ID: b.Jurisdiction.StartMonth}.Of(b.Jurisdiction.ID)
+	b.FiscalYear.StartMonth, b.Phase = month, budget.Phase(phase)
 	if err := s.runRows(ctx, id, b); err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read the rows of import run %d", id)
+	}
+	for i := range b.LineItems {
+		b.LineItems[i].FiscalYear.StartMonth = month
+	}
+	for i := range b.Requests {
+		b.Requests[i].FiscalYear.StartMonth = month
+	}
+	for i := range b.Measures {
+		b.Measures[i].FiscalYear.StartMonth = month
 	}
 	return b, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,8 +54,9 @@ func editLine(t *testing.T, src string, n int, edit func(string) string) string 
 // TestBadCellStoresNothing imports the real LA Sec2 expenditures, then two
 // damaged copies of the Sec4 file: an amount that is not a number (the
 // reader names file, line and column) and a NUL character in a department
-// name (PostgreSQL cannot store it; the store names file, line and field
-// before writing). Neither leaves anything behind.
+// name (the reader refuses the byte; a batch holding one anyway is refused by
+// the store, naming file, line and field, before it writes). Nothing is left
+// behind.
 func TestBadCellStoresNothing(t *testing.T) {
 	ctx := context.Background()
 	s := open1(t, pgtest.URL(t), Options{})
@@ -77,13 +79,21 @@ func TestBadCellStoresNothing(t *testing.T) {
 		i := strings.IndexByte(l, ',') + 3
 		return l[:i] + "\x00" + l[i:]
 	})
-	bs, err := ingest.File(nul, ingest.Options{})
-	if err != nil {
-		t.Fatalf("the reader refused the NUL itself (then this part of the test has nothing to do): %v", err)
+	// the reader refuses a NUL byte itself, naming the place
+	if _, err := ingest.File(nul, ingest.Options{}); !errors.As(err, &ie) || ie.File != nul || ie.Line != 50 {
+		t.Fatalf("a NUL in the file: %v, want an input error at %s:50", err, nul)
 	}
+	// a batch that reaches the store with one anyway (another reader, an
+	// API client) is refused by the store before it writes
+	bs := mustRead(t, sec4)
+	k := slices.IndexFunc(bs[0].LineItems, func(l budget.LineItem) bool { return l.Line == 50 })
+	if k < 0 {
+		t.Fatalf("no row of line 50 in %s", sec4)
+	}
+	bs[0].LineItems[k].Department.Name = "Ai\x00ng"
 	_, err = s.ImportBatch(ctx, bs[0])
-	if !errors.As(err, &ie) || ie.File != nul || ie.Line != 50 || ie.Field != "department name" || !strings.Contains(err.Error(), nul+":50:") {
-		t.Fatalf("a NUL in a name: %v, want %s:50 naming the department name", err, nul)
+	if !errors.As(err, &ie) || ie.File != sec4 || ie.Line != 50 || ie.Field != "department name" || !strings.Contains(err.Error(), sec4+":50:") {
+		t.Fatalf("a NUL in a name: %v, want %s:50 naming the department name", err, sec4)
 	}
 	t.Log(err)
 	if after := laState(t, s); after != before {

@@ -57,8 +57,13 @@ func checkBatchText(b *budget.Batch) error {
 		if err := check(l.Line, classificationFields[:], vals[:]); err != nil {
 			return err
 		}
-		if unstorable(l.Key) {
+		switch {
+		case unstorable(l.Key):
 			return bad(l.Line, "key", l.Key)
+		case unstorable(l.Area):
+			return bad(l.Line, "area", l.Area)
+		case unstorable(l.AreaLayer):
+			return bad(l.Line, "area layer", l.AreaLayer)
 		}
 	}
 	for i := range b.Requests {

@@ -35,6 +35,8 @@ type Fingerprint struct {
 	NeedRuns   string           `json:"need_runs"`
 	Analyses   string           `json:"analyses"`
 	Datasets   string           `json:"datasets"`
+	Settings   string           `json:"settings"` // every key and value
+	Releases   string           `json:"releases"` // the release log and the phases' current state
 }
 
 // Diff names the parts in which f and g differ, in a fixed order.
@@ -45,7 +47,8 @@ func (f Fingerprint) Diff(g Fingerprint) []string {
 		a, b string
 	}{{"import runs", f.ImportRuns, g.ImportRuns}, {"budget history", f.History, g.History}, {"current budget", f.Current, g.Current},
 		{"layers", f.Layers, g.Layers}, {"indicators", f.Indicators, g.Indicators}, {"need runs", f.NeedRuns, g.NeedRuns},
-		{"analyses", f.Analyses, g.Analyses}, {"datasets", f.Datasets, g.Datasets}} {
+		{"analyses", f.Analyses, g.Analyses}, {"datasets", f.Datasets, g.Datasets}, {"settings", f.Settings, g.Settings},
+		{"release state", f.Releases, g.Releases}} {
 		if p.a != p.b {
 			out = append(out, p.name)
 		}
@@ -125,7 +128,7 @@ func Take(ctx context.Context, s store.Store) (Fingerprint, error) {
 		return f, budget.Errorf(budget.EINVALID, "storecopy: the store (%T) cannot export its history", s)
 	}
 	steps := []func(context.Context, store.Store, store.Exporter, *Fingerprint) error{
-		importsPart, currentPart, layersPart, indicatorsPart, needRunsPart, analysesPart, datasetsPart,
+		importsPart, currentPart, layersPart, indicatorsPart, needRunsPart, analysesPart, datasetsPart, settingsPart, releasesPart,
 	}
 	for _, step := range steps {
 		if err := step(ctx, s, exp, &f); err != nil {
@@ -161,24 +164,24 @@ func importsPart(ctx context.Context, s store.Store, exp store.Exporter, f *Fing
 	return nil
 }
 
-// addBatch digests a batch's identity and rows (fiscal years are not in
-// the rows' JSON, so they are added apart).
+// addBatch digests a batch's identity and rows (fiscal years, start month
+// included, are not in the rows' JSON, so they are added apart).
 func addBatch(d *digest, b *budget.Batch) error {
 	if err := d.add(b.Jurisdiction, b.Dataset, b.SourceFile, b.ContentHash, b.Profile, b.FiscalYear.Start, b.Phase); err != nil {
 		return err
 	}
 	for _, l := range b.LineItems {
-		if err := d.add(l.FiscalYear.Start, l); err != nil {
+		if err := d.add(l.FiscalYear, l); err != nil {
 			return err
 		}
 	}
 	for _, r := range b.Requests {
-		if err := d.add(r.FiscalYear.Start, r); err != nil {
+		if err := d.add(r.FiscalYear, r); err != nil {
 			return err
 		}
 	}
 	for _, m := range b.Measures {
-		if err := d.add(m.FiscalYear.Start, m.Value, m); err != nil {
+		if err := d.add(m.FiscalYear, m.Value, m); err != nil {
 			return err
 		}
 	}
@@ -194,7 +197,7 @@ func currentPart(ctx context.Context, s store.Store, _ store.Exporter, f *Finger
 	}
 	f.Totals = map[string]int64{}
 	for _, l := range items {
-		if err := d.add(l.FiscalYear.Start, l); err != nil {
+		if err := d.add(l.FiscalYear, l); err != nil {
 			return err
 		}
 		f.Totals[fmt.Sprintf("%s %s %s %s", l.Jurisdiction, l.FiscalYear.Label(), l.Phase, l.Kind)] += l.AmountCents
@@ -204,7 +207,7 @@ func currentPart(ctx context.Context, s store.Store, _ store.Exporter, f *Finger
 		return err
 	}
 	for _, r := range reqs {
-		if err := d.add(r.FiscalYear.Start, r); err != nil {
+		if err := d.add(r.FiscalYear, r); err != nil {
 			return err
 		}
 	}
@@ -213,7 +216,7 @@ func currentPart(ctx context.Context, s store.Store, _ store.Exporter, f *Finger
 		return err
 	}
 	for _, m := range ms {
-		if err := d.add(m.FiscalYear.Start, m.Value, m); err != nil {
+		if err := d.add(m.FiscalYear, m.Value, m); err != nil {
 			return err
 		}
 	}
@@ -374,5 +377,51 @@ func datasetsPart(ctx context.Context, s store.Store, exp store.Exporter, f *Fin
 		}
 	}
 	f.Datasets = d.sum()
+	return nil
+}
+
+// settingsPart digests every setting, key and value.
+func settingsPart(ctx context.Context, s store.Store, exp store.Exporter, f *Fingerprint) error {
+	d := newDigest()
+	keys, err := exp.SettingKeys(ctx)
+	if err != nil {
+		return err
+	}
+	for _, k := range keys {
+		v, err := s.Setting(ctx, k)
+		if err != nil {
+			return err
+		}
+		if err := d.add(k, v); err != nil {
+			return err
+		}
+	}
+	f.Settings = d.sum()
+	return nil
+}
+
+// releasesPart digests the release log (every event with its phase, who,
+// when and why) and the phases' current state as listed.
+func releasesPart(ctx context.Context, s store.Store, _ store.Exporter, f *Fingerprint) error {
+	d := newDigest()
+	log, err := s.PhaseReleaseLog(ctx)
+	if err != nil {
+		return err
+	}
+	phases, err := s.PhaseReleases(ctx)
+	if err != nil {
+		return err
+	}
+	for _, list := range [][]budget.PhaseRelease{log, phases} {
+		if err := d.add(len(list)); err != nil {
+			return err
+		}
+		for _, r := range list {
+			if err := d.add(r.FiscalYear, r.At, r); err != nil {
+				return err
+			}
+		}
+	}
+	f.Releases = d.sum()
 	return nil
 }

@@ -4,8 +4,10 @@
 // import run with its id, time and version, each budget run's rows
 // (superseded ones too, so history and current figures come out the same),
 // layers, indicators and their metadata, need runs and analyses under their
-// own ids, and the analysis datasets. Fingerprint digests what a store holds
-// so that a copy can be checked against its source.
+// own ids, the analysis datasets, the settings (the city profile) and the
+// release log of budget phases (so that what is released or held stays so).
+// Fingerprint digests what a store holds so that a copy can be checked
+// against its source.
 package storecopy
 
 import (
@@ -20,8 +22,8 @@ import (
 // Options tunes Copy.
 type Options struct {
 	// Progress, when set, is told after each record copied: the step
-	// ("import runs", "need runs", "analyses", "datasets") and how many of
-	// how many are done.
+	// ("import runs", "need runs", "analyses", "datasets", "settings",
+	// "release log") and how many of how many are done.
 	Progress func(step string, done, total int)
 }
 
@@ -36,6 +38,8 @@ type Summary struct {
 	NeedRuns         int   `json:"need_runs"`
 	Analyses         int   `json:"analyses"`
 	Datasets         int   `json:"datasets"`
+	Settings         int   `json:"settings"`
+	ReleaseEvents    int   `json:"release_events"` // releases and holds of budget phases
 	// Warnings name what could not be copied exactly.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -76,6 +80,12 @@ func Copy(ctx context.Context, dst, src store.Store, opt Options) (Summary, erro
 	if err := copyAnalyses(ctx, res, dst, src, exp, &sum, progress); err != nil {
 		return sum, partial(err)
 	}
+	if err := copySettings(ctx, dst, src, exp, &sum, progress); err != nil {
+		return sum, partial(err)
+	}
+	if err := copyReleases(ctx, res, src, &sum, progress); err != nil {
+		return sum, partial(err)
+	}
 	return sum, nil
 }
 
@@ -97,6 +107,20 @@ func checkEmpty(ctx context.Context, dst store.Store) error {
 		if len(d) > 0 {
 			parts = append(parts, fmt.Sprintf("%d datasets", len(d)))
 		}
+		keys, err := e.SettingKeys(ctx)
+		if err != nil {
+			return err
+		}
+		if len(keys) > 0 {
+			parts = append(parts, fmt.Sprintf("settings %v", keys))
+		}
+	}
+	log, err := dst.PhaseReleaseLog(ctx)
+	if err != nil {
+		return err
+	}
+	if len(log) > 0 {
+		parts = append(parts, fmt.Sprintf("%d release events", len(log)))
 	}
 	layers, err := dst.Layers(ctx)
 	if err != nil {
@@ -271,6 +295,43 @@ func copyAnalyses(ctx context.Context, res store.Restorer, dst, src store.Store,
 		}
 		sum.Datasets++
 		progress("datasets", i+1, len(keys))
+	}
+	return nil
+}
+
+// copySettings copies every setting byte for byte.
+func copySettings(ctx context.Context, dst, src store.Store, exp store.Exporter, sum *Summary, progress func(string, int, int)) error {
+	keys, err := exp.SettingKeys(ctx)
+	if err != nil {
+		return err
+	}
+	for i, k := range keys {
+		v, err := src.Setting(ctx, k)
+		if err != nil {
+			return err
+		}
+		if err := dst.SetSetting(ctx, k, v); err != nil {
+			return fmt.Errorf("setting %s: %w", k, err)
+		}
+		sum.Settings++
+		progress("settings", i+1, len(keys))
+	}
+	return nil
+}
+
+// copyReleases replays the release log in order, so that every phase is
+// released or held in the copy as in its source, with the same history.
+func copyReleases(ctx context.Context, res store.Restorer, src store.Store, sum *Summary, progress func(string, int, int)) error {
+	log, err := src.PhaseReleaseLog(ctx)
+	if err != nil {
+		return err
+	}
+	for i, e := range log {
+		if err := res.RestorePhaseRelease(ctx, e); err != nil {
+			return fmt.Errorf("release event %d (%s): %w", i+1, e.PhaseKey, err)
+		}
+		sum.ReleaseEvents++
+		progress("release log", i+1, len(log))
 	}
 	return nil
 }

@@ -2,12 +2,17 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"reflect"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/need"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/budgetlens/budgetlens/store/storecopy"
 )
 
@@ -18,7 +23,9 @@ import (
 func Fill(t *testing.T, s Store) {
 	t.Helper()
 	ctx := context.Background()
-	mustImport(t, s, batch("tc/exp/sec2", "v1", item("02", "0201", "100", "1", fy21, budget.Adopted, 100), item("02", "0201", "100", "1", fy20, budget.Actual, 5)))
+	own := item("02", "0202", "100", "1", fy20, budget.Actual, 7)
+	own.Area, own.AreaLayer, own.Line = "5, 11", "district", 3
+	mustImport(t, s, batch("tc/exp/sec2", "v1", item("02", "0201", "100", "1", fy21, budget.Adopted, 100), item("02", "0201", "100", "1", fy20, budget.Actual, 5), own))
 	if err := s.SaveLayer(ctx, testLayer("tract", 3)); err != nil {
 		t.Fatal(err)
 	}
@@ -72,6 +79,39 @@ func Fill(t *testing.T, s Store) {
 	if err := s.SaveDataset(ctx, &analysis.Dataset{Kind: "groups", Name: "acs", Source: "acs.csv", SHA256: "g", Body: []byte(`{"x": [1, 2]}`)}); err != nil {
 		t.Fatal(err)
 	}
+	fillSettingsAndReleases(t, s)
+}
+
+// fillSettingsAndReleases adds two settings, a calendar-year jurisdiction
+// whose phase is released, and a release, hold and release of one phase
+// and a hold of another, each with who, when and why.
+func fillSettingsAndReleases(t *testing.T, s Store) {
+	t.Helper()
+	ctx := context.Background()
+	for k, v := range map[string][]byte{store.SettingCityProfile: []byte("name: Test City\n"), "z": {0, 1, 2}} {
+		if err := s.SetSetting(ctx, k, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cal := budget.FiscalYear{Start: 2021, StartMonth: 1}
+	it := item("10", "1001", "100", "1", cal, budget.Adopted, 30)
+	mustImport(t, s, &budget.Batch{Jurisdiction: budget.Jurisdiction{ID: "cy", Name: "Calendar City", StartMonth: 1}, Dataset: "cy/exp",
+		SourceFile: "cy.csv", ContentHash: "cy", FiscalYear: cal, Phase: budget.Adopted, LineItems: []budget.LineItem{it}})
+	at := time.Date(2021, 6, 1, 9, 30, 0, 123456000, time.UTC)
+	adopted := budget.PhaseKey{Jurisdiction: "tc", FiscalYear: fy21, Phase: budget.Adopted}
+	actual := budget.PhaseKey{Jurisdiction: "tc", FiscalYear: fy20, Phase: budget.Actual}
+	for i, r := range []budget.PhaseRelease{
+		{PhaseKey: adopted, Released: true, By: "clerk", Note: "adopted by council"},
+		{PhaseKey: actual, Released: false, By: "officer", Note: "under audit"},
+		{PhaseKey: adopted, Released: false, By: "officer", Note: "a correction"},
+		{PhaseKey: adopted, Released: true, By: "clerk"},
+		{PhaseKey: budget.PhaseKey{Jurisdiction: "cy", FiscalYear: cal, Phase: budget.Adopted}, Released: true, By: "cy clerk"},
+	} {
+		r.At = at.Add(time.Duration(i) * time.Hour)
+		if err := s.SetPhaseRelease(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // copySuite checks storecopy against the store: a copy into an empty
@@ -86,7 +126,8 @@ func copySuite(t *testing.T, newStore Factory) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.BudgetRuns != 3 || sum.ImportRuns != 8 || sum.Layers != 2 || sum.IndicatorImports != 2 || sum.NeedRuns != 2 || sum.Analyses != 2 || sum.Datasets != 2 {
+	if sum.BudgetRuns != 4 || sum.ImportRuns != 9 || sum.Layers != 2 || sum.IndicatorImports != 2 || sum.NeedRuns != 2 || sum.Analyses != 2 || sum.Datasets != 2 ||
+		sum.Settings != 2 || sum.ReleaseEvents != 5 {
 		t.Fatalf("summary %+v", sum)
 	}
 	want, err := storecopy.Take(ctx, src)
@@ -104,19 +145,74 @@ func copySuite(t *testing.T, newStore Factory) {
 		t.Fatalf("copy's adopted total %d, want 290", n)
 	}
 	runs, _ := dst.ImportRuns(ctx)
-	if len(runs) != 3 || runs[2].Superseded != 1 {
+	if len(runs) != 4 || runs[2].Superseded != 1 {
 		t.Fatalf("copied runs %+v", runs)
 	}
+	checkCopiedDetails(t, dst)
 	// the copy's sequences were moved past the copied ids
 	r := needRun("new", 1)
 	if id, err := dst.SaveRun(ctx, r); err != nil || id != 3 {
 		t.Fatalf("new need run in the copy: id %d, %v; want 3", id, err)
 	}
 	run, err := dst.ImportBatch(ctx, batch("tc/exp/sec5", "s5", item("55", "5501", "100", "1", fy21, budget.Adopted, 1)))
-	if err != nil || run.ID != 9 {
-		t.Fatalf("new import in the copy: %+v %v; want id 9", run, err)
+	if err != nil || run.ID != 10 {
+		t.Fatalf("new import in the copy: %+v %v; want id 10", run, err)
+	}
+	// the fingerprint sees a changed setting and a new release event
+	if err := dst.SetSetting(ctx, "z", []byte{0, 1, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.SetPhaseRelease(ctx, budget.PhaseRelease{PhaseKey: budget.PhaseKey{Jurisdiction: "tc", FiscalYear: fy21, Phase: budget.Adopted}, By: "x"}); err != nil {
+		t.Fatal(err)
+	}
+	changed, err := storecopy.Take(ctx, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := strings.Join(want.Diff(changed), "; "); !strings.Contains(diff, "settings") || !strings.Contains(diff, "release state") {
+		t.Fatalf("changed copy: differences %q, want settings and release state among them", diff)
 	}
 	if _, err := storecopy.Copy(ctx, dst, src, storecopy.Options{}); budget.ErrorCode(err) != budget.ECONFLICT {
 		t.Fatalf("copy into a store that is not empty: %v, want conflict", err)
+	}
+	// a store holding only a setting is not empty either
+	only := newStore(t)
+	if err := only.SetSetting(ctx, "k", []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := storecopy.Copy(ctx, only, src, storecopy.Options{}); budget.ErrorCode(err) != budget.ECONFLICT || !strings.Contains(err.Error(), "settings") {
+		t.Fatalf("copy into a store holding a setting: %v, want conflict naming settings", err)
+	}
+}
+
+// checkCopiedDetails reads back what the fingerprint covers in summary, as
+// a reader would see it: the row's own area codes, the settings byte for
+// byte, each phase's state and who changed it, the calendar year.
+func checkCopiedDetails(t *testing.T, dst Store) {
+	t.Helper()
+	ctx := context.Background()
+	items, err := dst.LineItems(ctx, budget.Filter{Jurisdiction: "tc", FiscalYear: &fy20})
+	if err != nil || len(items) != 2 || items[1].Area != "5, 11" || items[1].AreaLayer != "district" {
+		t.Fatalf("copied area codes: %+v %v", items, err)
+	}
+	if v, err := dst.Setting(ctx, "z"); err != nil || string(v) != "\x00\x01\x02" {
+		t.Fatalf("copied setting %q %v", v, err)
+	}
+	ps, err := dst.PhaseReleases(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := map[string]string{}
+	for _, p := range ps {
+		state[p.PhaseKey.String()] = fmt.Sprintf("%v %s %s", p.Released, p.By, p.At.Format(time.RFC3339Nano))
+	}
+	want := map[string]string{
+		"cy FY2021 adopted":     "true cy clerk 2021-06-01T13:30:00.123456Z",
+		"tc FY2020-21 actual":   "false officer 2021-06-01T10:30:00.123456Z",
+		"tc FY2020-21 estimate": "false  0001-01-01T00:00:00Z", // measures only, never changed: held
+		"tc FY2021-22 adopted":  "true clerk 2021-06-01T12:30:00.123456Z",
+	}
+	if !reflect.DeepEqual(state, want) {
+		t.Fatalf("copied release state %v, want %v", state, want)
 	}
 }

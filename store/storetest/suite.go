@@ -28,6 +28,7 @@ func suites() []suite {
 		{"core", coreSuite},
 		{"settings", settingsSuite},
 		{"budget", budgetSuite},
+		{"fiscal-year start", fiscalSuite},
 		{"geo", geoSuite},
 		{"need", needSuite},
 		{"need-indicators", indicatorSuite},
