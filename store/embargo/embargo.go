@@ -21,10 +21,15 @@
 //     say not found.
 //
 // Deny by default: a phase is shown only when the store records it as
-// released. The state is read from the store on every call, so a hold takes
-// effect on the next read (once only when the store is open read-only, as
-// serve opens DuckDB: then no process can change it). Every write is refused (EFORBIDDEN): the public
-// view is read-only.
+// released. A hold takes effect on the next read, whoever made it: when the
+// store can say cheaply whether its release state changed
+// (store.ReleaseVersioner, as both of budgetlens' stores can), the state is
+// read again only when it did; that is once for a DuckDB store opened
+// read-only (no process can change it then) and a one-row query per call for
+// PostgreSQL, where other processes release and hold phases through the
+// primary while this one reads (a replica or a --db-read URL included).
+// Other stores are read on every call. Every write is refused (EFORBIDDEN):
+// the public view is read-only.
 package embargo
 
 import (
@@ -44,24 +49,22 @@ import (
 // Store is the public, read-only view of a store.
 type Store struct {
 	s store.Store
-	// frozen: the underlying store was opened read-only (DuckDB then keeps
-	// every writer out while it is open), so its release state cannot
-	// change and is read once.
-	frozen bool
-	once   sync.Once
-	st     *state
-	err    error
+	// versions, when the store has them, tells whether the cached state
+	// is still the store's.
+	versions store.ReleaseVersioner
+	mu       sync.Mutex
+	version  string // of cached
+	cached   *state
 }
 
 var _ store.Store = (*Store)(nil)
 
-// Wrap returns the public view of s. Closing the view closes s. When s
-// reports that it was opened read-only (a ReadOnly() bool method, as
-// store/duckdb has), nobody can release or hold a phase while it is open,
-// and the release state is read once; otherwise it is read on every call.
+// Wrap returns the public view of s. Closing the view closes s. When s is
+// a store.ReleaseVersioner the release state is cached between changes;
+// otherwise it is read on every call.
 func Wrap(s store.Store) *Store {
-	ro, ok := s.(interface{ ReadOnly() bool })
-	return &Store{s: s, frozen: ok && ro.ReadOnly()}
+	v, _ := s.(store.ReleaseVersioner)
+	return &Store{s: s, versions: v}
 }
 
 // key identifies a phase for lookups.
@@ -79,12 +82,29 @@ type state struct {
 	released map[key]bool
 }
 
+// state returns the release state as the store holds it now: the cached
+// one while the store's version is unchanged. The version is read before
+// the state, so a change between the two reads makes the next call read
+// the state again rather than keep a stale one.
 func (e *Store) state(ctx context.Context) (*state, error) {
-	if e.frozen {
-		e.once.Do(func() { e.st, e.err = e.readState(context.WithoutCancel(ctx)) })
-		return e.st, e.err
+	if e.versions == nil {
+		return e.readState(ctx)
 	}
-	return e.readState(ctx)
+	v, err := e.versions.ReleaseVersion(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.cached != nil && e.version == v {
+		return e.cached, nil
+	}
+	st, err := e.readState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	e.cached, e.version = st, v
+	return st, nil
 }
 
 func (e *Store) readState(ctx context.Context) (*state, error) {

@@ -217,3 +217,63 @@ func TestNothingReleased(t *testing.T) {
 		t.Fatalf("runs %+v", runs)
 	}
 }
+
+// counting is a store whose release-state reads are counted.
+type counting struct {
+	store.Store
+	reads int
+}
+
+func (c *counting) PhaseReleases(ctx context.Context) ([]budget.PhaseRelease, error) {
+	c.reads++
+	return c.Store.PhaseReleases(ctx)
+}
+
+func (c *counting) ReleaseVersion(ctx context.Context) (string, error) {
+	return c.Store.(store.ReleaseVersioner).ReleaseVersion(ctx)
+}
+
+// TestStateCachedBetweenChanges: over a store with versions, the view reads
+// the release state once while nothing changes, again after a release or
+// a hold made through the store (by this process or, for PostgreSQL,
+// another: see store/postgres's TestEmbargoSeesOtherWriters), and a store
+// opened read-only (DuckDB: no writer can change it) is read once.
+func TestStateCachedBetweenChanges(t *testing.T) {
+	ctx := context.Background()
+	c := &counting{Store: build(t, true)}
+	e := embargo.Wrap(c)
+	for i := 0; i < 3; i++ {
+		if n, err := e.PhaseTotal(ctx, budget.Filter{}); err != nil || n != 3000 {
+			t.Fatalf("total %d %v", n, err)
+		}
+	}
+	if c.reads != 1 {
+		t.Fatalf("%d reads of the release state for three calls without a change, want 1", c.reads)
+	}
+	release(t, c.Store, budget.Proposed, true)
+	if n, _ := e.PhaseTotal(ctx, budget.Filter{}); n != 3000+777_777+555_555 || c.reads != 2 {
+		t.Fatalf("after a release: total %d after %d reads, want the proposed phase shown after 2", n, c.reads)
+	}
+	release(t, c.Store, budget.Proposed, false)
+	if n, _ := e.PhaseTotal(ctx, budget.Filter{}); n != 3000 || c.reads != 3 {
+		t.Fatalf("after a hold: total %d after %d reads", n, c.reads)
+	}
+
+	path := c.Store.(interface{ Path() string }).Path()
+	c.Store.Close()
+	ro, err := duckdb.OpenReadOnly(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	rc := &counting{Store: ro}
+	re := embargo.Wrap(rc)
+	for i := 0; i < 3; i++ {
+		if n, err := re.PhaseTotal(ctx, budget.Filter{}); err != nil || n != 3000 {
+			t.Fatalf("read-only total %d %v", n, err)
+		}
+	}
+	if rc.reads != 1 {
+		t.Fatalf("%d reads of a read-only store's release state, want 1", rc.reads)
+	}
+}
