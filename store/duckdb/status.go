@@ -14,7 +14,7 @@ var _ store.StatusReporter = (*Store)(nil)
 // Status describes the store file: DuckDB's version, migrations, the
 // file's size and each table's exact row count.
 func (s *Store) Status(ctx context.Context) (*store.Status, error) {
-	st := &store.Status{Kind: "duckdb", Location: s.path}
+	st := &store.Status{Kind: "duckdb", Location: s.path, ReadOnly: s.readOnly}
 	if s.path == "" {
 		st.Location = "(in memory)"
 	}

@@ -40,8 +40,16 @@ func (s *Store) migrate(ctx context.Context) error {
 		return s.errorf(budget.EINTERNAL, err, "cannot lock %s for its migrations", s.where)
 	}
 	defer conn.Exec(context.Background(), `SELECT pg_advisory_unlock($1)`, migrateLock)
-	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`); err != nil {
+	// every change in a READ WRITE transaction, so that a store opened
+	// read-only (sessions default to read-only) can still be brought up to
+	// date first (Options.Upgrade)
+	readWrite := pgx.TxOptions{AccessMode: pgx.ReadWrite}
+	err = pgx.BeginTxFunc(ctx, conn, readWrite, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`)
+		return err
+	})
+	if err != nil {
 		return s.errorf(budget.EINTERNAL, err, "cannot create schema_migrations in %s", s.where)
 	}
 	applied, err := appliedMigrations(ctx, conn.Conn())
@@ -57,7 +65,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+		err = pgx.BeginTxFunc(ctx, conn, readWrite, func(tx pgx.Tx) error {
 			// no arguments: the simple protocol, so a file may hold many statements
 			if _, err := tx.Exec(ctx, string(body)); err != nil {
 				return s.migrationError(name, err)
@@ -108,10 +116,14 @@ func (s *Store) checkSchema(ctx context.Context) error {
 		return err
 	}
 	if len(pending) > 0 {
-		return budget.Errorf(budget.ECONFLICT, "store: %s is read-only and its schema lacks migration(s) %s: open the primary with this budgetlens once to apply them", s.where, strings.Join(pending, ", "))
+		return &budget.Error{Code: budget.ECONFLICT, Err: errSchemaBehind,
+			Message: fmt.Sprintf("store: %s is read-only and its schema lacks migration(s) %s: open the primary with this budgetlens once to apply them", s.where, strings.Join(pending, ", "))}
 	}
 	return nil
 }
+
+// errSchemaBehind marks a read-only open of a schema that lacks migrations.
+var errSchemaBehind = errors.New("the schema lacks migrations")
 
 // AppliedMigrations lists the migrations recorded in the database.
 func (s *Store) AppliedMigrations(ctx context.Context) ([]string, error) {

@@ -295,3 +295,31 @@ func TestTLSParametersPassThrough(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+// TestReadOnlyUpgrade: a store written by an older budgetlens (here: one
+// whose last migration is undone) is refused when opened read-only, naming
+// the missing migration and what to do, unless Upgrade is set: then the
+// migration is applied first and the store is read-only as asked.
+func TestReadOnlyUpgrade(t *testing.T) {
+	ctx := context.Background()
+	u := pgtest.URL(t)
+	rw := open1(t, u, Options{})
+	last := Migrations()[len(Migrations())-1]
+	if _, err := rw.pool.Exec(ctx, `DROP TABLE phase_release_events; DROP SEQUENCE phase_release_ids; DELETE FROM schema_migrations WHERE name = '`+last+`'`); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Open(ctx, u, Options{ReadOnly: true})
+	if budget.ErrorCode(err) != budget.ECONFLICT || !strings.Contains(err.Error(), last) || !strings.Contains(err.Error(), "open the primary") {
+		t.Fatalf("read-only open of an older schema: %v", err)
+	}
+	ro := open1(t, u, Options{ReadOnly: true, Upgrade: true})
+	if got, err := ro.AppliedMigrations(ctx); err != nil || strings.Join(got, " ") != strings.Join(Migrations(), " ") {
+		t.Fatalf("after the upgrade: %v %v", got, err)
+	}
+	if _, err := ro.PhaseReleaseLog(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := ro.SetSetting(ctx, "k", nil); budget.ErrorCode(err) != budget.EFORBIDDEN {
+		t.Fatalf("a write after the upgrade: %v, want forbidden", err)
+	}
+}

@@ -43,6 +43,12 @@ type Options struct {
 	// MaxConns caps the pool; zero keeps the URL's pool_max_conns, or
 	// pgx's default (the larger of 4 and the number of CPUs).
 	MaxConns int32
+	// Upgrade, with ReadOnly, first applies the migrations a primary's
+	// schema lacks (in read-write transactions of their own), as the
+	// DuckDB store's OpenReadOnly does, so that a newer budgetlens reads
+	// a store an older one wrote. Without it, or on a standby, such a
+	// store is refused, saying to open the primary once.
+	Upgrade bool
 }
 
 // DefaultStatementTimeout bounds a statement when neither the URL nor the
@@ -57,6 +63,7 @@ type Store struct {
 	where    string // the redacted URL, for messages
 	secrets  []string
 	readOnly bool
+	upgrade  bool // see Options.Upgrade
 }
 
 var _ store.Store = (*Store)(nil)
@@ -75,7 +82,7 @@ func IsURL(s string) bool {
 // newer than this binary is refused (ECONFLICT) and left as it was; so is a
 // hot standby opened read-write (EINVALID: open it with ReadOnly).
 func Open(ctx context.Context, url string, opt Options) (*Store, error) {
-	s := &Store{where: Redact(url), readOnly: opt.ReadOnly}
+	s := &Store{where: Redact(url), readOnly: opt.ReadOnly, upgrade: opt.Upgrade}
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, budget.Errorf(budget.EINVALID, "store: cannot use the database URL %s: %s (its form is postgres://USER:PASSWORD@HOST:PORT/DATABASE?PARAMETERS; docs/postgres.md lists the parameters)",
@@ -121,7 +128,11 @@ func (s *Store) open(ctx context.Context) error {
 		return budget.Errorf(budget.EINVALID, "store: %s is a read-only standby (a streaming replica): open it read-only (--db-read) and write through the primary", s.where)
 	}
 	if s.readOnly {
-		return s.checkSchema(ctx)
+		err := s.checkSchema(ctx)
+		if errors.Is(err, errSchemaBehind) && s.upgrade && !standby {
+			return s.migrate(ctx)
+		}
+		return err
 	}
 	return s.migrate(ctx)
 }
