@@ -11,6 +11,7 @@ import (
 
 	"github.com/budgetlens/budgetlens"
 	"github.com/budgetlens/budgetlens/office"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/spf13/cobra"
 )
 
@@ -72,7 +73,7 @@ phases the city has published, and then serves the dashboard and the API
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return e.serve(ctx, cmd, so, res.Store)
+			return e.serve(ctx, cmd, so, func() (store.Store, error) { return openRead(res.Store, false) })
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "budgetlens-demo", "directory of the demo store and reports")

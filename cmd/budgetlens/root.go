@@ -20,6 +20,7 @@ import (
 type env struct {
 	stdout, stderr io.Writer
 	db             string // --db
+	dbRead         string // --db-read
 	profile        string // --profile: a city profile file or built-in name
 }
 
@@ -36,13 +37,14 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 	}
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
-	root.PersistentFlags().StringVar(&e.db, "db", "", "store file (DuckDB); default $BUDGETLENS_DB, else "+defaultDB)
+	root.PersistentFlags().StringVar(&e.db, "db", "", "store: a DuckDB file or a postgres:// URL (docs/postgres.md); default $BUDGETLENS_DB, else "+defaultDB)
+	root.PersistentFlags().StringVar(&e.dbRead, "db-read", "", "read-only commands and serve read this store instead, read-only: a PostgreSQL replica's URL (or a file); default $BUDGETLENS_DB_READ")
 	root.PersistentFlags().StringVar(&e.profile, "profile", "", "city profile: a YAML file or a built-in name (la); default: the one saved in the store")
 	for _, c := range []*cobra.Command{
 		newInitCmd(e), newImportCmd(e), newLsCmd(e), newTotalsCmd(e), newExportCmd(e),
 		newGeoCmd(e), newIndexCmd(e), newEventsCmd(e), newMetricsCmd(e),
 		newAnalyzeCmd(e), newReportCmd(e), newCheckCmd(e), newProfileCmd(e), newRulesCmd(e), newDemoCmd(e), newVersionCmd(e),
-		newPhaseCmd(e), newServeCmd(e),
+		newPhaseCmd(e), newServeCmd(e), newMigrateCmd(e), newDBCmd(e),
 	} {
 		root.AddCommand(c)
 	}

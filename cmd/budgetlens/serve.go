@@ -14,7 +14,7 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/city"
 	"github.com/budgetlens/budgetlens/office"
-	"github.com/budgetlens/budgetlens/store/duckdb"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/budgetlens/budgetlens/web"
 	"github.com/spf13/cobra"
 )
@@ -48,22 +48,26 @@ Internal mode (the default) shows every budget phase, held or released, and
 listens on a loopback address only: there are no logins yet. --public serves
 released phases only, read-only: a held phase does not exist there.
 
-The store is opened read-only, so other budgetlens commands may read it at
-the same time; a command that writes (import, phase release, ...) is refused
-while the server runs, with a message naming it.`,
+The store is opened read-only (--db-read reads a replica instead). A DuckDB
+file may then be read by other budgetlens commands at the same time, and a
+command that writes (import, phase release, ...) is refused while the server
+runs, with a message naming it. A PostgreSQL store is written by other
+processes while the server runs: a phase released or held through the
+primary is in effect at the next request.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return e.serve(ctx, cmd, o, e.dbPath())
+			return e.serve(ctx, cmd, o, func() (store.Store, error) { return e.openStore(true) })
 		},
 	}
 	addServeFlags(cmd, &o)
 	return cmd
 }
 
-// serve opens the store read-only and serves it until ctx is done.
-func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, path string) error {
+// serve opens the store (read-only, with open) and serves it until ctx is
+// done.
+func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, open func() (store.Store, error)) error {
 	if err := web.CheckAddr(o.addr, o.public); err != nil {
 		return err
 	}
@@ -88,7 +92,7 @@ func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, pat
 			return err
 		}
 	}
-	s, err := duckdb.OpenReadOnly(path)
+	s, err := open()
 	if err != nil {
 		return err
 	}
@@ -105,7 +109,7 @@ func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, pat
 	if err != nil {
 		return budget.Errorf(budget.EINVALID, "cannot listen on %s: %v (is another server using the port? choose another with --addr)", o.addr, err)
 	}
-	unmark, err := duckdb.MarkServing(path, duckdb.Serving{PID: os.Getpid(), Addr: ln.Addr().String(), Public: o.public, Started: time.Now()})
+	unmark, err := markServing(s, ln.Addr().String(), o.public)
 	if err != nil {
 		logger.Warn("cannot record the server beside the store", "err", err)
 		unmark = func() {}
@@ -115,7 +119,7 @@ func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, pat
 	if o.public {
 		mode = "public (released phases only, read-only)"
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "budgetlens: serving %s, %s, at http://%s/ (Ctrl-C to stop)\n", path, mode, ln.Addr())
+	fmt.Fprintf(cmd.OutOrStdout(), "budgetlens: serving %s, %s, at http://%s/ (Ctrl-C to stop)\n", storePath(s), mode, ln.Addr())
 	go srv.Warm(ctx)
 	err = web.Serve(ctx, ln, srv, 10*time.Second)
 	fmt.Fprintln(cmd.OutOrStdout(), "budgetlens: server stopped")

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/spf13/cobra"
 )
 
@@ -42,14 +43,47 @@ func TestServeDemo(t *testing.T) {
 	dir := sharedDemo(t)
 	var out syncBuffer
 	e := &env{stdout: &out, stderr: io.Discard, db: dir + "/budgetlens.duckdb"}
+	base, stop := startServe(t, e, &out, serveOptions{})
+	for _, p := range []string{"/", "/map", "/budget", "/requests", "/methods", "/healthz"} {
+		getOK(t, base+p)
+	}
+	var doc struct {
+		OpenAPI string                     `json:"openapi"`
+		Paths   map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(getOK(t, base+"/api/openapi.json"), &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.1.") {
+		t.Fatalf("openapi %q, %v", doc.OpenAPI, err)
+	}
+	n := 0
+	for p := range doc.Paths {
+		if !strings.Contains(p, "{") {
+			getOK(t, base+p)
+			n++
+		}
+	}
+	if n < 12 {
+		t.Errorf("only %d paths without parameters", n)
+	}
+	stop()
+}
+
+// startServe runs serve with o on e's store (read-only; --db-read when e
+// has one) on a free loopback port, writing to out, and returns its
+// address once /readyz answers 200, and a function that stops the server
+// and checks that it stopped gracefully.
+func startServe(t *testing.T, e *env, out *syncBuffer, o serveOptions) (base string, stop func()) {
+	t.Helper()
+	o.addr, o.reps = "127.0.0.1:0", 19
+	if o.logFormat == "" {
+		o.logFormat = "none"
+	}
 	cmd := &cobra.Command{}
-	cmd.SetOut(&out)
+	cmd.SetOut(out)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- e.serve(ctx, cmd, serveOptions{addr: "127.0.0.1:0", reps: 19, logFormat: "none"}, e.db)
+		done <- e.serve(ctx, cmd, o, func() (store.Store, error) { return e.openStore(true) })
 	}()
-	var base string
 	for i := 0; i < 200 && base == ""; i++ {
 		if m := servingAt.FindStringSubmatch(out.String()); m != nil {
 			base = m[1]
@@ -69,45 +103,31 @@ func TestServeDemo(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	getOK := func(p string) []byte {
-		r, err := http.Get(base + p)
-		if err != nil {
-			t.Fatalf("GET %s: %v", p, err)
+	return base, func() {
+		t.Helper()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
 		}
-		defer r.Body.Close()
-		b, _ := io.ReadAll(r.Body)
-		if r.StatusCode != 200 {
-			t.Errorf("GET %s: %d %.200s", p, r.StatusCode, b)
-		}
-		return b
-	}
-	for _, p := range []string{"/", "/map", "/budget", "/requests", "/methods", "/healthz"} {
-		getOK(p)
-	}
-	var doc struct {
-		OpenAPI string                     `json:"openapi"`
-		Paths   map[string]json.RawMessage `json:"paths"`
-	}
-	if err := json.Unmarshal(getOK("/api/openapi.json"), &doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.1.") {
-		t.Fatalf("openapi %q, %v", doc.OpenAPI, err)
-	}
-	n := 0
-	for p := range doc.Paths {
-		if !strings.Contains(p, "{") {
-			getOK(p)
-			n++
+		if !strings.Contains(out.String(), "server stopped") {
+			t.Errorf("no graceful stop: %q", out.String())
 		}
 	}
-	if n < 12 {
-		t.Errorf("only %d paths without parameters", n)
+}
+
+// getOK GETs url and returns its body, reporting an answer other than 200.
+func getOK(t *testing.T, url string) []byte {
+	t.Helper()
+	r, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve: %v", err)
+	defer r.Body.Close()
+	b, _ := io.ReadAll(r.Body)
+	if r.StatusCode != 200 {
+		t.Errorf("GET %s: %d %.200s", url, r.StatusCode, b)
 	}
-	if !strings.Contains(out.String(), "server stopped") {
-		t.Errorf("no graceful stop: %q", out.String())
-	}
+	return b
 }
 
 // TestServeRefusesPublicAddressInternally: internal mode listens on

@@ -13,6 +13,7 @@ package storecopy
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/need"
@@ -143,7 +144,7 @@ func checkEmpty(ctx context.Context, dst store.Store) error {
 		}
 	}
 	if len(parts) > 0 {
-		return budget.Errorf(budget.ECONFLICT, "storecopy: the target store is not empty (it holds %v): copy into a new database or file so that every id can be kept", parts)
+		return budget.Errorf(budget.ECONFLICT, "the target store is not empty (it holds %s): a copy goes into an empty store only, so that every id is kept; give a new file or an empty database (nothing was written)", strings.Join(parts, ", "))
 	}
 	return nil
 }
