@@ -249,3 +249,30 @@ pivot: '^(?P<fy>\d{4}-\d{2}) (?P<phase>proposed|adopted)$'
 		t.Fatalf("%v (line %d)", got, b.LineItems[0].Line)
 	}
 }
+
+// TestLargeFileAllocatesOnce: a large file's line items are allocated
+// about once (reserve, from the share of the file read after the first
+// rows), not grown by doubling: the slice's capacity ends within 10% of
+// its length, and the rows are those of the file.
+func TestLargeFileAllocatesOnce(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "Expenditures_Sec2_for_2122_Adopted.csv")
+	f, err := os.Create(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hostile.LAExpenditures(f, 200_000); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	bs, err := File(p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := bs[0].LineItems
+	if len(items) != 200_000 || items[199_999].Line != 200_001 || items[199_999].Account.Code != "199999" {
+		t.Fatalf("%d items, last %+v", len(items), items[len(items)-1])
+	}
+	if c := cap(items); c > len(items)*11/10 {
+		t.Errorf("capacity %d for %d line items: grown by doubling, not reserved", c, len(items))
+	}
+}

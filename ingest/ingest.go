@@ -265,6 +265,14 @@ type tableSource struct {
 
 func (s *tableSource) Head() *tabular.Header { return s.r.Header() }
 
+// fractionRead is the share of the input's bytes read so far.
+func (s *tableSource) fractionRead() float64 {
+	if s.total <= 0 {
+		return 0
+	}
+	return float64(min(s.r.BytesRead(), s.total)) / float64(s.total)
+}
+
 func (s *tableSource) Next() (int, []string, error) {
 	line, cells, err := s.r.Read()
 	if s.progress != nil {

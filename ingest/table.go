@@ -409,7 +409,8 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 	if c, ok := b.col["kind"]; ok && len(p.KindValues) > 0 {
 		cv.kindCol = c
 	}
-	for {
+	sized, _ := src.(fractionReader)
+	for n := 1; ; n++ {
 		line, cells, err := src.Next()
 		if err == io.EOF {
 			break
@@ -420,6 +421,9 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 		if err := cv.row(line, cells); err != nil {
 			return nil, err
 		}
+		if sized != nil && (n == 1<<13 || n == 1<<17) {
+			cv.reserve(n, sized.fractionRead())
+		}
 	}
 	cv.finishKeys()
 	if err := cv.reconcile(); err != nil {
@@ -429,6 +433,35 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 		return nil, budget.Errorf(budget.EINVALID, "%s: no rows to import (profile %s found no amounts): check that the file has data under its headings", b.file, p.Name)
 	}
 	return batch, nil
+}
+
+// fractionReader is a row source that knows what share of its input it
+// has read (0 to 1; 0 when it cannot tell).
+type fractionReader interface {
+	fractionRead() float64
+}
+
+// reserve makes room, once the first rows of a large file are read, for
+// as many records as the share read so far promises (plus 5%), so that
+// the batch's slices are allocated once instead of grown by doubling and
+// copying: reading a 1,000,000-row file spent a quarter of its time
+// copying grown slices and scanning the copies. rows is the number of
+// rows read; an estimate can only be low (a reader reads ahead of the row
+// it returns), and the slices still grow as needed.
+func (cv *converter) reserve(rows int, read float64) {
+	if read <= 0 || read >= 1 {
+		return
+	}
+	grow := func(have int) int { return int(float64(have)/read*1.05) - have }
+	if n := grow(len(cv.batch.LineItems)); n > 0 {
+		cv.batch.LineItems = slices.Grow(cv.batch.LineItems, n)
+	}
+	if n := grow(len(cv.batch.Requests)); n > 0 {
+		cv.batch.Requests = slices.Grow(cv.batch.Requests, n)
+	}
+	if n := grow(len(cv.keyed)); n > 0 && len(cv.keyed) > rows/2 {
+		cv.keyed = slices.Grow(cv.keyed, n)
+	}
 }
 
 type converter struct {

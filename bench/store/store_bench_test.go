@@ -112,3 +112,19 @@ func countLines(b *testing.B, path string) int {
 	}
 	return strings.Count(string(data), "\n")
 }
+
+// BenchmarkRead1M reads the 1,000,000-row file as an import does (read,
+// validate, key; nothing stored): the reading side of the import, for
+// profiling (-cpuprofile).
+func BenchmarkRead1M(b *testing.B) {
+	path := file1M(b)
+	for i := 0; i < b.N; i++ {
+		bs, err := ingest.File(path, ingest.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(bs) == 0 || bs[0].Rows() == 0 {
+			b.Fatal("nothing read")
+		}
+	}
+}
