@@ -25,17 +25,3 @@ type ReleaseStore interface {
 	// PhaseReleaseLog lists every recorded change, oldest first.
 	PhaseReleaseLog(ctx context.Context) ([]budget.PhaseRelease, error)
 }
-
-// ReleaseVersioner is an optional capability of a store: a cheap token
-// that changes whenever the release state or the set of stored phases may
-// have changed, whoever changed it (this process or another writing the
-// same database). A reader that caches the release state (store/embargo)
-// re-reads it only when the token differs. Equal tokens promise an
-// unchanged state; different tokens promise nothing (the state may be the
-// same). Both stores of budgetlens implement it: the DuckDB store opened
-// read-only answers with a constant (no process can write it then); the
-// PostgreSQL store reads counts and largest ids of the append-only tables
-// in one statement.
-type ReleaseVersioner interface {
-	ReleaseVersion(ctx context.Context) (string, error)
-}

@@ -25,6 +25,20 @@ type Store interface {
 	Close() error
 }
 
+// Versioner is an optional capability of a store: a cheap token that
+// changes whenever anything stored may have changed, whoever changed it
+// (this process, or another writing the same database). Readers that keep
+// what they read (the public view's release state, the server's answers)
+// keep it under the token and read again when it differs. Equal tokens
+// promise that nothing changed; a different token may be a false alarm.
+// Both stores of budgetlens implement it: the DuckDB store counts its own
+// commits (no other process can write while it is open) and answers with
+// a constant when opened read-only; the PostgreSQL store reads its change
+// log (store_changes), once per change of the server's snapshot.
+type Versioner interface {
+	StoreVersion(ctx context.Context) (string, error)
+}
+
 // ParquetExporter is an optional capability of a store: writing the
 // current line items matching a filter to a Parquet file at path (columns
 // as the export command's CSV, amounts as exact decimals). Callers check for

@@ -5,13 +5,15 @@ import (
 	"sync"
 
 	"github.com/budgetlens/budgetlens/office"
-
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/budgetlens/budgetlens/store/embargo"
 )
 
 // cache keeps computed values (analyses, explorations, simplified layers)
 // by key. Keys of values read through the public view include the released
-// set's version, so a release or hold makes them unreachable at once. Two
+// set's version, so a release or hold makes them unreachable at once, and
+// every key includes the store's version (scopeOf), so that a change made
+// by anyone does too. Two
 // requests for a missing key compute it once; an error is not kept.
 type cache struct {
 	mu      sync.Mutex
@@ -62,15 +64,25 @@ func (c *cache) get(ctx context.Context, key string, compute func() (any, error)
 }
 
 // scopeOf is the cache-key prefix of what an office reads: "all" for the
-// whole store, else "pub:" and the released set's version.
+// whole store, else "pub:" and the released set's version; then, when the
+// store has one (store.Versioner), its version, so that nothing kept is
+// served after anyone changed the store (on PostgreSQL other processes
+// import, release and hold while the server runs).
 func scopeOf(ctx context.Context, o *office.Office) (string, error) {
-	e, ok := o.Store.(*embargo.Store)
-	if !ok {
-		return "all", nil
+	scope := "all"
+	if e, ok := o.Store.(*embargo.Store); ok {
+		v, err := e.Version(ctx)
+		if err != nil {
+			return "", err
+		}
+		scope = "pub:" + v
 	}
-	v, err := e.Version(ctx)
-	if err != nil {
-		return "", err
+	if sv, ok := o.Store.(store.Versioner); ok {
+		v, err := sv.StoreVersion(ctx)
+		if err != nil {
+			return "", err
+		}
+		scope += "@" + v
 	}
-	return "pub:" + v, nil
+	return scope, nil
 }

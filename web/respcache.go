@@ -12,7 +12,8 @@ import (
 // Rendered answers are kept by what determines them: the scope of the
 // store the actor reads (the released set's version for the public view),
 // the path, the query (canonical order), the page language and the
-// response format. A release or hold changes the scope, so nothing kept
+// response format. A release or hold, or any change to the store (another
+// process importing into PostgreSQL), changes the scope, so nothing kept
 // before it is served after it. Only complete 200 answers are kept.
 
 type rendered struct {

@@ -225,6 +225,19 @@ func checkServeOnPostgres(t *testing.T, demo, pg string) {
 	if s := status(); s != 200 {
 		t.Errorf("public proposed totals after the release: %d, want 200", s)
 	}
+	// a new dataset of the released phase, imported by another command
+	// while the server runs, is in the next answer (nothing kept is stale)
+	extra := filepath.Join(t.TempDir(), "extra.csv")
+	if err := os.WriteFile(extra, []byte("dept,amount\nZZ Synthetic Test Dept,1234.56\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(getOK(t, totals+"&format=csv")), "ZZ Synthetic") {
+		t.Fatal("the extra department is there before its import")
+	}
+	mustRun(t, "--db", pg, "import", extra, "--fy", "2021-22", "--phase", "proposed", "--department", "dept", "--amount", "amount")
+	if body := getOK(t, totals+"&format=csv"); !strings.Contains(string(body), "ZZ Synthetic Test Dept,1234.56") {
+		t.Errorf("the public server kept its answer after an import by another command:\n%.400s", body)
+	}
 	noPassword(t, "serve --public --log json", pubOut.String())
 }
 
@@ -401,7 +414,7 @@ func TestPostgresURLParameters(t *testing.T) {
 		t.Errorf("db status with statement_timeout=1234: %+v %v", st, err)
 	}
 	text := mustRun(t, "--db", pg, "db", "status")
-	for _, want := range []string{"postgres", "PostgreSQL 15", "PostGIS", "050_release.sql", "connection pool", "line_items", "statement timeout  10min"} {
+	for _, want := range []string{"postgres", "PostgreSQL 15", "PostGIS", "051_changes.sql", "connection pool", "line_items", "statement timeout  10min"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("db status lacks %q:\n%s", want, text)
 		}

@@ -60,6 +60,7 @@ func (s *Store) ImportBatch(ctx context.Context, b *budget.Batch) (budget.Import
 		conn.ExecContext(context.Background(), "ROLLBACK")
 		return budget.ImportRun{}, fmt.Errorf("store: unable to commit import of %s: %w", b.SourceFile, err)
 	}
+	s.commits.Add(1)
 	return run, nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync/atomic"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/store"
@@ -33,6 +34,9 @@ type Store struct {
 	readOnly bool
 	// onTemp, when set (tests), is told the name of each temporary file.
 	onTemp func(name string)
+	// commits counts the write transactions committed through this store
+	// (StoreVersion): while it is open no other process can write it.
+	commits atomic.Int64
 }
 
 var _ store.Store = (*Store)(nil)
@@ -140,7 +144,20 @@ func (s *Store) WithTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: unable to commit: %w", err)
 	}
+	s.commits.Add(1)
 	return nil
+}
+
+// StoreVersion is a token that changes whenever anything stored may have
+// changed (see store.Versioner): a constant while the store is open
+// read-only (DuckDB then keeps every writer out), else the number of write
+// transactions this store committed (DuckDB keeps every other process out
+// while it is open for writing).
+func (s *Store) StoreVersion(context.Context) (string, error) {
+	if s.readOnly {
+		return "read-only", nil
+	}
+	return fmt.Sprintf("commit %d", s.commits.Load()), nil
 }
 
 // pendingMigrations lists the embedded migrations not yet applied, by

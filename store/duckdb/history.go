@@ -272,6 +272,7 @@ func (s *Store) RestoreBatch(ctx context.Context, run budget.ImportRun, b *budge
 		conn.ExecContext(context.Background(), "ROLLBACK")
 		return fmt.Errorf("store: unable to commit the restore of import run %d: %w", run.ID, err)
 	}
+	s.commits.Add(1)
 	return nil
 }
 

@@ -204,6 +204,7 @@ func (s *Store) saveIndicators(ctx context.Context, set *need.IndicatorSet, give
 		conn.ExecContext(context.Background(), "ROLLBACK")
 		return 0, err
 	}
+	s.commits.Add(1)
 	return id, nil
 }
 

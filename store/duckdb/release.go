@@ -101,21 +101,3 @@ func (s *Store) RestorePhaseRelease(ctx context.Context, r budget.PhaseRelease) 
 	}
 	return s.appendRelease(ctx, r)
 }
-
-// ReleaseVersion is a token that changes whenever the release state or the
-// set of stored phases may have changed (see store.ReleaseVersioner): a
-// constant while the store is open read-only, since DuckDB then keeps
-// every writer out; otherwise the number and largest id of the release
-// events and of the budget slices (tables only ever appended to).
-func (s *Store) ReleaseVersion(ctx context.Context) (string, error) {
-	if s.readOnly {
-		return "read-only", nil
-	}
-	var events, lastEvent, slices, lastSlice int64
-	err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM phase_release_events), (SELECT coalesce(max(id), 0) FROM phase_release_events),
-		(SELECT count(*) FROM budget_slices), (SELECT coalesce(max(id), 0) FROM budget_slices)`).Scan(&events, &lastEvent, &slices, &lastSlice)
-	if err != nil {
-		return "", fmt.Errorf("store: unable to read the release state's version: %w", err)
-	}
-	return fmt.Sprintf("e%d.%d/s%d.%d", events, lastEvent, slices, lastSlice), nil
-}

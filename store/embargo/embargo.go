@@ -22,13 +22,12 @@
 //
 // Deny by default: a phase is shown only when the store records it as
 // released. A hold takes effect on the next read, whoever made it: when the
-// store can say cheaply whether its release state changed
-// (store.ReleaseVersioner, as both of budgetlens' stores can), the state is
-// read again only when it did; that is once for a DuckDB store opened
-// read-only (no process can change it then) and a one-row query per call for
-// PostgreSQL, where other processes release and hold phases through the
-// primary while this one reads (a replica or a --db-read URL included).
-// Other stores are read on every call. Every write is refused (EFORBIDDEN):
+// store can say cheaply whether anything in it changed (store.Versioner, as
+// both of budgetlens' stores can), the state is read again only when it did;
+// that is once for a DuckDB store opened read-only (no process can change it
+// then) and a one-row query per call for PostgreSQL, where other processes
+// release and hold phases through the primary while this one reads (a
+// replica or a --db-read URL included). Other stores are read on every call. Every write is refused (EFORBIDDEN):
 // the public view is read-only.
 package embargo
 
@@ -51,7 +50,7 @@ type Store struct {
 	s store.Store
 	// versions, when the store has them, tells whether the cached state
 	// is still the store's.
-	versions store.ReleaseVersioner
+	versions store.Versioner
 	mu       sync.Mutex
 	version  string // of cached
 	cached   *state
@@ -60,10 +59,10 @@ type Store struct {
 var _ store.Store = (*Store)(nil)
 
 // Wrap returns the public view of s. Closing the view closes s. When s is
-// a store.ReleaseVersioner the release state is cached between changes;
+// a store.Versioner the release state is cached between changes;
 // otherwise it is read on every call.
 func Wrap(s store.Store) *Store {
-	v, _ := s.(store.ReleaseVersioner)
+	v, _ := s.(store.Versioner)
 	return &Store{s: s, versions: v}
 }
 
@@ -90,7 +89,7 @@ func (e *Store) state(ctx context.Context) (*state, error) {
 	if e.versions == nil {
 		return e.readState(ctx)
 	}
-	v, err := e.versions.ReleaseVersion(ctx)
+	v, err := e.versions.StoreVersion(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +139,17 @@ func (st *state) matching(f budget.Filter) []budget.PhaseRelease {
 		out = append(out, p)
 	}
 	return out
+}
+
+// StoreVersion is the underlying store's (see store.Versioner), so that
+// what is kept of the view's answers is kept only while nothing in the
+// store changed; "" (always the same) when the store has none. It is a
+// cache key, never shown: it changes with held phases too.
+func (e *Store) StoreVersion(ctx context.Context) (string, error) {
+	if e.versions == nil {
+		return "", nil
+	}
+	return e.versions.StoreVersion(ctx)
 }
 
 // Version identifies the released set: it changes whenever a phase is

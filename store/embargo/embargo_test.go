@@ -229,8 +229,8 @@ func (c *counting) PhaseReleases(ctx context.Context) ([]budget.PhaseRelease, er
 	return c.Store.PhaseReleases(ctx)
 }
 
-func (c *counting) ReleaseVersion(ctx context.Context) (string, error) {
-	return c.Store.(store.ReleaseVersioner).ReleaseVersion(ctx)
+func (c *counting) StoreVersion(ctx context.Context) (string, error) {
+	return c.Store.(store.Versioner).StoreVersion(ctx)
 }
 
 // TestStateCachedBetweenChanges: over a store with versions, the view reads

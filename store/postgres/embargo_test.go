@@ -14,8 +14,8 @@ import (
 // releases, holds and imports another pool (another process, in life)
 // makes through the primary: a hold hides the phase at the next read, a
 // release shows it, a new version of a released phase shows its new
-// figures. Between changes the view keeps its state (the version is
-// unchanged).
+// figures. Between changes the version is unchanged, even while other
+// schemas of the test server are written (other tests run at once).
 func TestEmbargoSeesOtherWriters(t *testing.T) {
 	ctx := context.Background()
 	u := pgtest.URL(t)
@@ -65,12 +65,12 @@ func TestEmbargoSeesOtherWriters(t *testing.T) {
 	total(950, "a new version of the released proposed phase, adopted still held")
 	set(budget.Adopted, true)
 	total(1100, "adopted released again")
-	a, err := reader.ReleaseVersion(ctx)
+	a, err := reader.StoreVersion(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	total(1100, "no change")
-	if b, _ := reader.ReleaseVersion(ctx); a != b {
+	if b, _ := reader.StoreVersion(ctx); a != b {
 		t.Fatalf("the version changed without a change: %q then %q", a, b)
 	}
 	if _, err := public.ImportBatch(ctx, batch("v3", 1, 1)); budget.ErrorCode(err) != budget.EFORBIDDEN {
@@ -78,11 +78,12 @@ func TestEmbargoSeesOtherWriters(t *testing.T) {
 	}
 }
 
-// TestReleaseVersionSeesLateCommits: sequence ids are taken in one order
-// and committed in another. A release event whose transaction took the
-// smaller id but commits last must still change the version (so the
-// largest id alone would not do).
-func TestReleaseVersionSeesLateCommits(t *testing.T) {
+// TestStoreVersionSeesLateCommits: sequence ids are taken in one order and
+// committed in another. A write whose transaction took the smaller id of
+// the change log but commits last must still change the version (so the
+// largest id alone would not do), and so must a commit made between two
+// reads of the version that saw the same snapshot before.
+func TestStoreVersionSeesLateCommits(t *testing.T) {
 	ctx := context.Background()
 	u := pgtest.URL(t)
 	s := open1(t, u, Options{})
@@ -98,6 +99,9 @@ func TestReleaseVersionSeesLateCommits(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer late.Rollback(ctx)
+	if _, err := late.Exec(ctx, `INSERT INTO store_changes DEFAULT VALUES`); err != nil { // as withTx does
+		t.Fatal(err)
+	}
 	if err := s.insertRelease(ctx, late, budget.PhaseRelease{PhaseKey: key, Released: true, By: "early id"}); err != nil {
 		t.Fatal(err)
 	}
@@ -105,14 +109,14 @@ func TestReleaseVersionSeesLateCommits(t *testing.T) {
 		t.Fatal(err)
 	}
 	reader := open1(t, u, Options{ReadOnly: true})
-	before, err := reader.ReleaseVersion(ctx)
+	before, err := reader.StoreVersion(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := late.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	after, err := reader.ReleaseVersion(ctx)
+	after, err := reader.StoreVersion(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -98,24 +97,6 @@ func (s *Store) PhaseReleaseLog(ctx context.Context) ([]budget.PhaseRelease, err
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read the release log")
 	}
 	return out, nil
-}
-
-// ReleaseVersion is a token that changes whenever the release state or
-// the set of stored phases may have changed: the number and the largest
-// id of the release events and of the budget slices (both tables are only
-// ever appended to, apart from a slice's superseded_by, which changes in
-// the same transaction that appends the slices superseding it). A count
-// is part of it because ids come from sequences: a transaction may commit
-// a smaller id after a larger one was seen. One statement, one snapshot,
-// answered from the primary keys' indexes. See store.ReleaseVersioner.
-func (s *Store) ReleaseVersion(ctx context.Context) (string, error) {
-	var events, lastEvent, slices, lastSlice int64
-	err := s.pool.QueryRow(ctx, `SELECT (SELECT count(*) FROM phase_release_events), (SELECT coalesce(max(id), 0) FROM phase_release_events),
-		(SELECT count(*) FROM budget_slices), (SELECT coalesce(max(id), 0) FROM budget_slices)`).Scan(&events, &lastEvent, &slices, &lastSlice)
-	if err != nil {
-		return "", s.errorf(budget.EINTERNAL, err, "unable to read the release state's version")
-	}
-	return fmt.Sprintf("e%d.%d/s%d.%d", events, lastEvent, slices, lastSlice), nil
 }
 
 // RestorePhaseRelease appends a copied release or hold as it was recorded.
