@@ -48,13 +48,17 @@ echo "test.sh: go test"
 # testreport prints each package's result, the output of failed tests and
 # the skipped tests with their reasons; with CI=true a skipped reference test
 # (metric vectors, CES, CEJST, SEDT) fails the run.
-go build -o /tmp/budgetlens-testreport ./scripts/testreport
+# Files of this run in a directory of its own (several runs may share the
+# machine); the report is kept as test.log there and named at the end.
+out=$(mktemp -d /tmp/budgetlens-test.XXXXXX)
+go build -o "$out/testreport" ./scripts/testreport
 set +e
-go test -count=1 -timeout 30m -json ./... > /tmp/budgetlens-test.json 2>&1
+go test -count=1 -timeout 30m -json ./... > "$out/test.json" 2>&1
 test_rc=$?
 set -e
-/tmp/budgetlens-testreport < /tmp/budgetlens-test.json | tee /tmp/budgetlens-test.log
+"$out/testreport" < "$out/test.json" | tee "$out/test.log"
 report_rc=${PIPESTATUS[0]}
+echo "test.sh: the report and go test's JSON are in $out"
 if [ "$test_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then exit 1; fi
 # Every fuzz target's seeds (real files and the generated attack files) ran
 # above; in CI each target also fuzzes briefly. A longer run: scripts/fuzz.sh.
