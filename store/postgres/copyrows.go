@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"strings"
+	"sync/atomic"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -79,6 +80,11 @@ func (r *copyRow) Float8(v float64) {
 	r.buf = binary.BigEndian.AppendUint64(r.buf, math.Float64bits(v))
 }
 
+// copyProgress, when set (tests), is told by the writing goroutine after
+// every 65,536 rows of a COPY, with the import's context: a test cancels
+// an import at a known point of its COPY with it.
+var copyProgress atomic.Pointer[func(ctx context.Context, table string, rows int)]
+
 // copyBinary streams n rows into table with COPY (FORMAT binary) on tx's
 // connection: the rows are written into a pipe by a goroutine while the
 // server reads them, so building and loading overlap. It returns the
@@ -103,6 +109,11 @@ func copyBinary(ctx context.Context, tx pgx.Tx, table string, cols []string, n i
 			if _, err := w.Write(r.buf); err != nil {
 				pw.CloseWithError(err)
 				return
+			}
+			if (i+1)%65536 == 0 {
+				if f := copyProgress.Load(); f != nil {
+					(*f)(ctx, table, i+1)
+				}
 			}
 		}
 		w.Write([]byte{0xff, 0xff}) // the trailer: a field count of -1

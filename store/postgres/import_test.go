@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
@@ -102,8 +101,9 @@ func TestBadCellStoresNothing(t *testing.T) {
 }
 
 // TestCancelledCopyStoresNothing cancels an import of 300,000 line items
-// while PostgreSQL is in the middle of its COPY: the transaction is rolled
-// back and the store is as it was.
+// in the middle of its COPY (after 131,072 rows were sent, while the
+// server loads them): the transaction is rolled back and the store is as
+// it was.
 func TestCancelledCopyStoresNothing(t *testing.T) {
 	ctx := context.Background()
 	u := pgtest.URL(t)
@@ -121,25 +121,26 @@ func TestCancelledCopyStoresNothing(t *testing.T) {
 			Account: budget.Code{Code: fmt.Sprintf("%06d", i), Name: "Synthetic account"}}, FiscalYear: fy, Phase: budget.Adopted, Kind: budget.Expenditure,
 			AmountCents: int64(i), Key: fmt.Sprint(i), Line: i + 2})
 	}
-	cctx, cancel := context.WithCancel(ctx)
+	type mark struct{}
+	cctx, cancel := context.WithCancel(context.WithValue(ctx, mark{}, true))
 	defer cancel()
-	watcher := open1(t, u, Options{})
-	go func() { // cancel once the server shows the COPY running
-		for cctx.Err() == nil {
-			var n int
-			watcher.pool.QueryRow(ctx, `SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'copy%line_items%'`).Scan(&n)
-			if n > 0 {
-				cancel()
-				return
-			}
-			time.Sleep(2 * time.Millisecond)
+	sent := 0
+	hook := func(ctx context.Context, table string, rows int) {
+		if ctx.Value(mark{}) != nil && table == "line_items" && rows >= 131072 && sent == 0 {
+			sent = rows
+			cancel()
 		}
-	}()
-	if _, err := s.ImportBatch(cctx, b); err == nil {
-		t.Skip("the import finished before the COPY could be seen and cancelled")
-	} else {
-		t.Log(err)
 	}
+	copyProgress.Store(&hook)
+	defer copyProgress.Store(nil)
+	_, err := s.ImportBatch(cctx, b)
+	if err == nil || sent == 0 {
+		t.Fatalf("the import was not cancelled in its COPY (%d rows sent): %v", sent, err)
+	}
+	if !strings.Contains(err.Error(), "cancelled") || !strings.Contains(err.Error(), "nothing was stored") {
+		t.Errorf("the message does not say what happened: %v", err)
+	}
+	t.Logf("cancelled after %d rows: %v", sent, err)
 	if after := laState(t, s); after != before {
 		t.Fatalf("the cancelled import changed the store:\n%s\n%s", before, after)
 	}
