@@ -212,26 +212,3 @@ func findGaps(ix *Index, covered []bool, nx, ny int, dx, dy float64) []Gap {
 	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].AreaM2 > gaps[j].AreaM2 })
 	return gaps
 }
-
-// appendAll appends every area holding the point to dst, in layer order.
-func (ix *Index) appendAll(dst []int, lon, lat float64) []int {
-	if !(lon >= ix.minX && lon < ix.maxX && lat >= ix.minY && lat < ix.maxY) {
-		return dst
-	}
-	i := min(int((lon-ix.minX)*ix.invW), ix.nx-1)
-	j := min(int((lat-ix.minY)*ix.invH), ix.ny-1)
-	v := ix.cells[j*ix.nx+i]
-	if v >= 0 {
-		return append(dst, int(v))
-	}
-	if v == -1 {
-		return dst
-	}
-	k := -(v + 2)
-	for _, c := range ix.cands[ix.start[k]:ix.start[k+1]] {
-		if c.full || crossingInside(c.edges, lon, lat) {
-			dst = append(dst, int(c.area))
-		}
-	}
-	return dst
-}

@@ -81,8 +81,10 @@ func (l *Layer) Bound() orb.Bound {
 		var ab orb.Bound
 		if a.PointOnly() {
 			ab = a.Point.Bound()
+		} else if vb, ok := vertexBound(a.Geom); ok {
+			ab = vb
 		} else {
-			ab = a.Geom.Bound()
+			continue
 		}
 		if first {
 			b, first = ab, false
