@@ -192,7 +192,7 @@ func gridShape(s layerShape) (nx, ny int) {
 		nx, ny = max(1, nx*15/16), max(1, ny*15/16)
 	}
 	sx, sy := s.sumDX/w, s.sumDY/h // edge crossings of columns and of rows per unit
-	depth := s.sumBoxes / (w * h)   // how many areas' boxes cover a point, on average
+	depth := s.sumBoxes / (w * h)  // how many areas' boxes cover a point, on average
 	budget := float64(max(16*s.edges, minEntryBudget))
 	entries := func(nx, ny int) float64 {
 		return float64(ny)*sy + float64(nx)*sx + 2*float64(s.edges) + depth*float64(nx)*float64(ny)
