@@ -17,14 +17,14 @@ func seedGeoPackage(f *testing.F) {
 func FuzzSHP(f *testing.F) {
 	f.Add([]byte{0, 0, 0x27, 0x0a})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		readSHP(b)
+		readSHP(b, &vertexBudget{lim: DefaultLimits})
 	})
 }
 
 func FuzzDBF(f *testing.F) {
 	f.Add([]byte{3, 0, 0, 0, 1, 0, 0, 0, 65, 0, 11, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
-		readDBF(b)
+		readDBF(b, -1)
 	})
 }
 

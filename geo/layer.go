@@ -128,4 +128,6 @@ type ImportOptions struct {
 	// CRS is the coordinate system of the input when the file does not say
 	// it, as "EPSG:2229"; empty means WGS84 longitude/latitude.
 	CRS string
+	// Limits bound what the readers accept (zero fields: DefaultLimits).
+	Limits Limits
 }
