@@ -136,7 +136,13 @@ func buildLayer(file string, feats []feature, crs string, opt ImportOptions) (*L
 		}
 		l.Areas = append(l.Areas, a)
 	}
-	rep.Overlaps, rep.Gaps = CheckCoverage(l)
+	lim := opt.Limits.withDefaults()
+	var deep *deepOverlap
+	rep.Overlaps, rep.Gaps, deep = checkCoverage(l, lim.OverlapDepth, true)
+	if deep != nil {
+		return nil, rep, limitError(file, 0, "overlap_depth", lim.OverlapDepth,
+			fmt.Sprintf("%d areas cover the point %.7f,%.7f", deep.areas, deep.at[0], deep.at[1]))
+	}
 	return l, rep, nil
 }
 

@@ -51,6 +51,15 @@ func TestHostileChild(t *testing.T) {
 	} else {
 		_, _, err = ReadFile(path, opt)
 	}
+	// the process's own peak (VmHWM is per address space, so the test
+	// binary that started this one does not count)
+	if st, rerr := os.ReadFile("/proc/self/status"); rerr == nil {
+		for _, l := range strings.Split(string(st), "\n") {
+			if strings.HasPrefix(l, "VmHWM:") {
+				fmt.Fprintln(os.Stderr, "peak-kib", strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(l, "VmHWM:")), " kB"))
+			}
+		}
+	}
 	if err != nil {
 		fmt.Println(err)
 		if budget.ErrorCode(err) == budget.EINVALID {
@@ -144,6 +153,18 @@ func hostileCases() []hostile {
 			want: []string{"ok"}, code: 0},
 		{name: "self-crossing zigzag of 100,000 vertices", file: "bowties.geojson", data: func(*testing.T) []byte { return crossingZigzagGeoJSON(100000) },
 			want: []string{"ok"}, code: 0},
+		{name: "a thousand stacked squares", file: "stack.geojson", data: func(*testing.T) []byte {
+			var b strings.Builder
+			b.WriteString(`{"type":"FeatureCollection","features":[`)
+			for i := 0; i < 1000; i++ {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, `{"type":"Feature","properties":{"id":%d},"geometry":{"type":"Polygon","coordinates":[[[-118.3,34],[-118.2,34],[-118.2,34.1],[-118.3,34.1],[-118.3,34]]]}}`, i)
+			}
+			b.WriteString("]}")
+			return []byte(b.String())
+		}, want: []string{"stack.geojson", "limit overlap_depth", "areas cover the point"}, code: 2},
 		{name: "shapefile record claiming 2^31 points", file: "pts.zip", data: func(t *testing.T) []byte {
 			shp := shpHeaderOnly()
 			rec := make([]byte, 44+4)
@@ -175,8 +196,8 @@ func TestHostileFiles(t *testing.T) {
 			}
 			cmd := exec.Command(os.Args[0], "-test.run=^TestHostileChild$")
 			cmd.Env = append(os.Environ(), "GEO_HOSTILE_FILE="+path, "GEO_HOSTILE_LIMIT="+h.limit, "TMPDIR="+tmp)
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
+			var out, errb bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &out, &errb
 			t0 := time.Now()
 			err := cmd.Run()
 			took := time.Since(t0)
@@ -188,7 +209,14 @@ func TestHostileFiles(t *testing.T) {
 				}
 				code = ee.ExitCode()
 			}
+			// peak memory: the child's own VmHWM, else getrusage's figure
+			// (which includes this process's size at the fork)
 			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB
+			for _, l := range strings.Split(errb.String(), "\n") {
+				if v, ok := strings.CutPrefix(l, "peak-kib "); ok {
+					fmt.Sscan(v, &rss)
+				}
+			}
 			msg := strings.TrimSpace(out.String())
 			if code != h.code {
 				t.Fatalf("exit %d, want %d: %.500s", code, h.code, msg)

@@ -49,6 +49,9 @@ type Limits struct {
 	Pages int
 	// GALAreas bounds the number of areas a GAL header may announce.
 	GALAreas int
+	// OverlapDepth bounds how many areas of a layer may cover one point
+	// (areas stacked on each other make overlap checks quadratic).
+	OverlapDepth int
 }
 
 // DefaultLimits are the limits used for every zero field of a Limits.
@@ -63,6 +66,7 @@ var DefaultLimits = Limits{
 	Depth:         64,
 	Pages:         1 << 21,
 	GALAreas:      10_000_000,
+	OverlapDepth:  64,
 }
 
 // limitNames maps each limit's name (as in flags and profiles) to its
@@ -78,6 +82,7 @@ var limitNames = map[string]func(*Limits) any{
 	"depth":          func(l *Limits) any { return &l.Depth },
 	"pages":          func(l *Limits) any { return &l.Pages },
 	"gal_areas":      func(l *Limits) any { return &l.GALAreas },
+	"overlap_depth":  func(l *Limits) any { return &l.OverlapDepth },
 }
 
 // LimitNames lists the names Set accepts, sorted.
@@ -160,6 +165,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.GALAreas > 0 {
 		d.GALAreas = l.GALAreas
+	}
+	if l.OverlapDepth > 0 {
+		d.OverlapDepth = l.OverlapDepth
 	}
 	return d
 }
