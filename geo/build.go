@@ -136,6 +136,9 @@ func buildLayer(file string, feats []feature, crs string, opt ImportOptions) (*L
 		}
 		l.Areas = append(l.Areas, a)
 	}
+	if opt.skipCoverage {
+		return l, rep, nil
+	}
 	lim := opt.Limits.withDefaults()
 	var deep *deepOverlap
 	rep.Overlaps, rep.Gaps, deep = checkCoverage(l, lim.OverlapDepth, true)

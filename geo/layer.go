@@ -130,4 +130,7 @@ type ImportOptions struct {
 	CRS string
 	// Limits bound what the readers accept (zero fields: DefaultLimits).
 	Limits Limits
+	// skipCoverage leaves out the overlap and gap measurement (for the
+	// fuzz targets, which would spend their time in it).
+	skipCoverage bool
 }

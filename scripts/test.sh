@@ -43,3 +43,8 @@ echo "test.sh: go vet"
 go vet ./...
 echo "test.sh: go test"
 go test -count=1 -timeout 30m ./... 2>&1 | tee /tmp/budgetlens-test.log
+if [ "${CI:-}" = true ]; then
+  # each reader's fuzz target for a short time (longer: scripts/fuzz-geo.sh)
+  echo "test.sh: fuzz targets, 10s each"
+  FUZZTIME=${FUZZTIME:-10s} bash scripts/fuzz-geo.sh
+fi
