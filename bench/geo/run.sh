@@ -123,6 +123,44 @@ SQL
 "
   done
 done
+# The pathological ring of issue 14: one area whose ring zigzags through
+# 100,000 vertices (every edge spans the ring's height), 1M random points over
+# its bounding box. budgetlens: index build + Locate (join only, 1 core);
+# PostGIS: the same join with ST_Contains and a GiST index on the points.
+ZIGZAG=${ZIGZAG:-100000}
+if [ "$ZIGZAG" -gt 0 ]; then
+  zig="$work/zigzag.geojson"; zpts="$work/zigpts.csv"; zbox=-118.5,33.95,-118.2,34.2; zn=1000000
+  "$work/geobench" -zigzag "$ZIGZAG" >"$zig"
+  "$work/geobench" -gen $zn -seed 2 -box=$zbox >"$zpts"
+  "$work/geobench" -sql zig -layer "$zig" -id-field id | pg >/dev/null
+  zb=$("$work/geobench" -join $zn -layer "$zig" -id-field id -box=$zbox -workers 1)
+  zbuild=$(echo "$zb" | awk '/^index:/{print $(NF-1)}')
+  zj=$(echo "$zb" | awk '/workers=1 /{for(i=1;i<=NF;i++) if($i ~ /^ns\/point=/){split($i,a,"="); print a[2]}}')
+  read -r zi zm <<<"$(timed "$work/budgetlens" --db "$work/b.duckdb" geo import --layer zig --id-field id "$zig")"
+  zpg=$(cat <<SQL | pg 2>&1 | last_ms
+\\timing off
+SET max_parallel_workers_per_gather = 0;
+DROP TABLE IF EXISTS zpts, zptsg, zres;
+CREATE UNLOGGED TABLE zpts (id bigint, lon float8, lat float8);
+\\copy zpts FROM '$zpts' WITH (FORMAT csv, HEADER)
+CREATE UNLOGGED TABLE zptsg AS SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom FROM zpts;
+CREATE INDEX ON zptsg USING gist (geom);
+ANALYZE zptsg;
+\\timing on
+CREATE UNLOGGED TABLE zres AS SELECT p.id FROM zptsg p JOIN zig z ON ST_Contains(z.geom, p.geom);
+SQL
+)
+  zin=$(pg -At -c "SELECT count(*) FROM zres")
+  echo
+  echo "Zigzag ring of $ZIGZAG vertices ($(wc -c <"$zig") bytes of GeoJSON), $zn points over its box:"
+  echo "| engine | index build ms | join ns/pt (1 core) | points inside | geo import s / peak MB |"
+  echo "|---|---|---|---|---|"
+  echo "| budgetlens | $zbuild | $zj | $(echo "$zb" | awk '/workers=1 /{for(i=1;i<=NF;i++) if($i ~ /^inside=/){split($i,a,"="); print a[2]}}') | $zi / $((zm/1024)) |"
+  echo "| PostGIS | (GiST on points) | $(ns "$(awk -v m="$zpg" 'BEGIN{print m/1000}')" $zn) | $zin | - |"
+  summary+="- zigzag ring of $ZIGZAG vertices, $zn points: join alone PostGIS/budgetlens per core = $(ratio "$(awk -v m="$zpg" -v n=$zn 'BEGIN{print m*1e6/n}')" "$zj")x
+"
+fi
+
 [ "$have_gpd" = 1 ] || echo "(geopandas not installed: apt-get install python3-geopandas)"
 echo
 echo "Ratios (higher is better for budgetlens):"
