@@ -100,8 +100,10 @@ func buildLayer(file string, feats []feature, crs string, opt ImportOptions) (*L
 				Expected: fmt.Sprintf("feature %d repeats the id of feature %d; area ids must be unique (choose another --id-field)", pos, prev)}
 		}
 		seen[id] = pos
-		a := Area{ID: id, Attrs: map[string]string{}}
+		a := Area{ID: id, Attrs: make(map[string]string, len(f.props)), Props: make(map[string]any, len(f.props))}
 		for k, v := range f.props {
+			v = typedValue(v)
+			a.Props[k] = v
 			a.Attrs[k] = propText(v)
 		}
 		a.Name = featureName(f, id, opt)

@@ -234,7 +234,7 @@ func FuzzDBF(f *testing.F) {
 			}
 			for k, v := range r {
 				switch x := v.(type) {
-				case nil, float64:
+				case nil, float64, int64, bool:
 				case string:
 					if x != strings.TrimSpace(x) {
 						t.Fatalf("record %d field %s: untrimmed %q", i+1, k, x)

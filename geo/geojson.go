@@ -1,7 +1,6 @@
 package geo
 
 import (
-	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -428,49 +427,6 @@ func collection(parts []orb.Geometry) orb.Geometry {
 		}
 	}
 	return mp
-}
-
-// WriteGeoJSON writes the layer as a GeoJSON FeatureCollection in WGS84:
-// each feature has the area id as its id and properties id, name,
-// population (when known) and the area's other attributes.
-func WriteGeoJSON(w io.Writer, l *Layer) error {
-	bw := bufio.NewWriter(w)
-	bw.WriteString(`{"type":"FeatureCollection","features":[`)
-	var buf []byte
-	for i := range l.Areas {
-		a := &l.Areas[i]
-		var g orb.Geometry = a.Geom
-		if a.PointOnly() {
-			g = a.Point
-		}
-		props := make(map[string]any, len(a.Attrs)+3)
-		for k, v := range a.Attrs {
-			props[k] = v
-		}
-		props["id"] = a.ID
-		props["name"] = a.Name
-		if a.Population > 0 {
-			props["population"] = a.Population
-		}
-		pj, err := json.Marshal(props)
-		if err != nil {
-			return err
-		}
-		idj, _ := json.Marshal(a.ID)
-		if i > 0 {
-			bw.WriteByte(',')
-		}
-		buf = append(buf[:0], `{"type":"Feature","id":`...)
-		buf = append(buf, idj...)
-		buf = append(buf, `,"properties":`...)
-		buf = append(buf, pj...)
-		buf = append(buf, `,"geometry":`...)
-		buf = appendGeometry(buf, g)
-		buf = append(buf, "}\n"...)
-		bw.Write(buf)
-	}
-	bw.WriteString("]}\n")
-	return bw.Flush()
 }
 
 // normCRS maps the spellings of a coordinate system's name to "EPSG:n".

@@ -109,7 +109,7 @@ func gpkgFeatures(db *sqliteFile, opt ImportOptions, vb *vertexBudget) ([]featur
 			}
 			switch t := v.(type) {
 			case int64:
-				f.props[k] = float64(t)
+				f.props[k] = t
 			case []byte:
 				// blobs other than the geometry are left out
 			default:

@@ -44,8 +44,13 @@ type Area struct {
 	Point orb.Point
 	// Population is the area's population, 0 when unknown.
 	Population float64
-	// Attrs holds the other properties of the input feature, as text.
+	// Attrs holds the properties of the input feature, as text.
 	Attrs map[string]string
+	// Props holds the same properties with their types: string, int64,
+	// float64 (finite), bool, or nil for a null (nested JSON arrays and
+	// objects as their JSON text). It is nil for areas made before types
+	// were kept, whose properties are then the text of Attrs.
+	Props map[string]any
 }
 
 // PointOnly reports whether the area is known only by its point.

@@ -269,10 +269,11 @@ func readDBF(b []byte, shapes int) ([]map[string]any, error) {
 	hlen := int(binary.LittleEndian.Uint16(b[8:10]))
 	rlen := int(binary.LittleEndian.Uint16(b[10:12]))
 	type field struct {
-		name string
-		typ  byte
-		off  int
-		size int
+		name     string
+		typ      byte
+		off      int
+		size     int
+		decimals byte
 	}
 	var fields []field
 	off := 1
@@ -281,7 +282,7 @@ func readDBF(b []byte, shapes int) ([]map[string]any, error) {
 	}
 	for p := 32; p+32 <= hlen && p+32 <= len(b) && b[p] != 0x0D; p += 32 {
 		name := string(bytes.TrimRight(b[p:p+11], "\x00 "))
-		f := field{name: name, typ: b[p+11], off: off, size: int(b[p+16])}
+		f := field{name: name, typ: b[p+11], off: off, size: int(b[p+16]), decimals: b[p+17]}
 		if f.size == 0 {
 			return nil, fmt.Errorf("field %d (%q) has length 0: not a dBase table", len(fields)+1, name)
 		}
@@ -311,11 +312,22 @@ func readDBF(b []byte, shapes int) ([]map[string]any, error) {
 			raw := strings.TrimSpace(decodeText(rec[f.off : f.off+f.size]))
 			switch f.typ {
 			case 'N', 'F':
-				if v, err := strconv.ParseFloat(raw, 64); err == nil {
+				if i, err := strconv.ParseInt(raw, 10, 64); err == nil && f.decimals == 0 {
+					m[f.name] = i
+				} else if v, err := strconv.ParseFloat(raw, 64); err == nil && !math.IsNaN(v) && !math.IsInf(v, 0) {
 					m[f.name] = v
 				} else if raw != "" {
 					m[f.name] = raw
 				} else {
+					m[f.name] = nil
+				}
+			case 'L':
+				switch strings.ToUpper(raw) {
+				case "T", "Y":
+					m[f.name] = true
+				case "F", "N":
+					m[f.name] = false
+				default:
 					m[f.name] = nil
 				}
 			default:
