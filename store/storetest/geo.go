@@ -18,7 +18,7 @@ func testLayer(name string, n int) *geo.Layer {
 		x := float64(i)
 		l.Areas = append(l.Areas, geo.Area{
 			ID: string(rune('a' + i)), Name: "Area " + string(rune('A'+i)), Population: float64(100 * (i + 1)),
-			Geom:  orb.MultiPolygon{{{{x, 0}, {x + 1, 0}, {x + 1, 1}, {x, 1}, {x, 0}}}},
+			Geom: orb.MultiPolygon{{{{x, 0}, {x + 1, 0}, {x + 1, 1}, {x, 1}, {x, 0}}}},
 			// properties keep their types through the store (geo export
 			// writes them typed): text, integer, real, boolean and null
 			Attrs: map[string]string{"k": "v", "n": "3", "x": "1.5", "b": "true", "z": ""},
