@@ -137,6 +137,7 @@ func buildLayer(file string, feats []feature, crs string, opt ImportOptions) (*L
 			a.Geom = mp
 		}
 		l.Areas = append(l.Areas, a)
+		feats[i] = feature{} // the parsed geometry and properties are no longer needed: let them go
 	}
 	if opt.skipCoverage {
 		return l, rep, nil

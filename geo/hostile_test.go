@@ -141,8 +141,17 @@ func hostileCases() []hostile {
 		}, want: []string{"deep.geojson:1:", "limit depth", "--limit depth="}, code: 2},
 		{name: "geojson ring over the vertex limit", file: "ring.geojson", data: func(*testing.T) []byte {
 			return []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[` +
-				strings.Repeat("[0,0],", 2_000_001) + `[0,0]]]}}]}`)
+				strings.Repeat("[0,0],", 1_000_001) + `[0,0]]]}}]}`)
 		}, want: []string{"ring.geojson:1", "feature 1 ring 1", "ring_vertices"}, code: 2},
+		{name: "zipped .shp of 4M repeated vertices (shp ratio)", file: "verts.zip", data: func(t *testing.T) []byte {
+			r := make(orb.Ring, 0, 1<<20)
+			for len(r) < 1<<20-1 {
+				r = append(r, orb.Point{-118.3, 34}, orb.Point{-118.2, 34}, orb.Point{-118.2, 34.1})
+			}
+			r = append(r[:1<<20-1], r[0])
+			mp := orb.MultiPolygon{{r}}
+			return deflateZip(t, map[string][]byte{"x.shp": shapefileSHP([]orb.MultiPolygon{mp, mp, mp, mp}), "x.dbf": dbfBytes(4)})
+		}, want: []string{"verts.zip:x.shp", "limit shp_ratio", "--limit shp_ratio="}, code: 2},
 		{name: "geojson features over the limit", file: "many.geojson", limit: "features=1000", data: func(*testing.T) []byte {
 			return []byte(`{"type":"FeatureCollection","features":[` + strings.Repeat(`{"type":"Feature","properties":{},"geometry":null},`, 1001) + `{}]}`)
 		}, want: []string{"many.geojson:1", "feature 1001", "limit features"}, code: 2},

@@ -249,9 +249,16 @@ type rowEdge struct {
 	e           int32
 }
 
-type cellArea struct {
-	cell int32
-	cand cand
+// markList holds boundary (cell, area) pairs and extra full covers as two
+// parallel slices (grouped by cell at the end of build).
+type markList struct {
+	cell []int32
+	cand []cand
+}
+
+func (m *markList) add(cell int, c cand) {
+	m.cell = append(m.cell, int32(cell))
+	m.cand = append(m.cand, c)
 }
 
 func (ix *Index) build() {
@@ -260,7 +267,7 @@ func (ix *Index) build() {
 	for i := range owner {
 		owner[i] = -1
 	}
-	var marks []cellArea // boundary (cell, area) pairs and extra full covers
+	var marks markList
 	var areaEdges []edge
 	var passes []rowEdge
 	for ai := range ix.layer.Areas {
@@ -288,7 +295,7 @@ func (ix *Index) build() {
 			for j < len(passes) && passes[j].row == passes[i].row {
 				j++
 			}
-			marks = ix.sweepRow(int32(ai), int(passes[i].row), passes[i:j], areaEdges, owner, marks)
+			ix.sweepRow(int32(ai), int(passes[i].row), passes[i:j], areaEdges, owner, &marks)
 			i = j
 		}
 	}
@@ -296,28 +303,33 @@ func (ix *Index) build() {
 	// area order, the order they were made in) and put the first full
 	// owner among them in its place.
 	count := make([]int32, n+1)
-	for _, m := range marks {
-		count[m.cell+1]++
+	for _, c := range marks.cell {
+		count[c+1]++
 	}
 	for i := 1; i <= n; i++ {
 		count[i] += count[i-1]
 	}
-	sorted := make([]cand, len(marks))
+	perm := make([]int32, len(marks.cell)) // mark indices in cell order
 	next := append([]int32(nil), count[:n]...)
-	for _, m := range marks {
-		sorted[next[m.cell]] = m.cand
-		next[m.cell]++
+	owners := 0
+	for k, c := range marks.cell {
+		if next[c] == count[c] && owner[c] >= 0 {
+			owners++
+		}
+		perm[next[c]] = int32(k)
+		next[c]++
 	}
-	next, marks = nil, nil
-	ix.start = []int32{0}
-	ix.cands = make([]cand, 0, len(sorted)+len(sorted)/8)
+	next, marks.cell = nil, nil
+	ix.start = make([]int32, 1, 1+len(perm))
+	ix.cands = make([]cand, 0, len(perm)+owners)
 	for cell := 0; cell < n; cell++ {
 		lo, hi := count[cell], count[cell+1]
 		if lo == hi {
 			continue
 		}
 		o := owner[cell]
-		for _, c := range sorted[lo:hi] {
+		for _, k := range perm[lo:hi] {
+			c := marks.cand[k]
 			if o >= 0 && o < c.area {
 				ix.cands = append(ix.cands, cand{area: o, full: true})
 				o = -1
@@ -342,7 +354,7 @@ func (ix *Index) build() {
 // 0, and one in this row is a break at its y; the terms of an end point
 // shared by two such edges cancel, so a cell no edge passes near has no
 // breaks and is wholly inside (base) or outside the area.
-func (ix *Index) sweepRow(ai int32, r int, ps []rowEdge, areaEdges []edge, owner []int32, marks []cellArea) []cellArea {
+func (ix *Index) sweepRow(ai int32, r int, ps []rowEdge, areaEdges []edge, owner []int32, marks *markList) {
 	byC1 := append([]rowEdge(nil), ps...)
 	sort.Slice(byC1, func(i, j int) bool { return byC1[i].c1 > byC1[j].c1 })
 	byC0 := ps // sorting in place is fine: the caller is done with the order
@@ -396,7 +408,7 @@ func (ix *Index) sweepRow(ai int32, r int, ps []rowEdge, areaEdges []edge, owner
 				ix.breaks = append(ix.breaks, y)
 			}
 			cd.e1, cd.b1 = int32(len(ix.edges)), int32(len(ix.breaks))
-			marks = append(marks, cellArea{cell: int32(r*ix.nx + c), cand: cd})
+			marks.add(r*ix.nx+c, cd)
 			ix.BoundaryCells++
 			c--
 			continue
@@ -415,13 +427,12 @@ func (ix *Index) sweepRow(ai int32, r int, ps []rowEdge, areaEdges []edge, owner
 				if owner[cell] < 0 {
 					owner[cell] = ai
 				} else {
-					marks = append(marks, cellArea{cell: int32(cell), cand: cand{area: ai, full: true}})
+					marks.add(cell, cand{area: ai, full: true})
 				}
 			}
 		}
 		c = next
 	}
-	return marks
 }
 
 // markEdge calls mark for every grid row the segment pq may touch with the

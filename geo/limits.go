@@ -33,8 +33,12 @@ type Limits struct {
 	MemberBytes  int64
 	SidecarBytes int64
 	// ZipRatio bounds a zip member's decompressed size over its compressed
-	// size, declared and actual (members under 1 MiB are exempt).
-	ZipRatio float64
+	// size, declared and actual (members under 1 MiB are exempt);
+	// ShapeRatio bounds it for the .shp, whose coordinates hardly compress
+	// (a real one: 1.4), so that a small archive cannot expand into
+	// millions of vertices.
+	ZipRatio   float64
+	ShapeRatio float64
 	// Features bounds the features (areas) of a layer.
 	Features int
 	// RingVertices bounds the vertices of one ring; LayerVertices those of
@@ -60,9 +64,10 @@ var DefaultLimits = Limits{
 	MemberBytes:   1 << 30,
 	SidecarBytes:  1 << 20,
 	ZipRatio:      100,
+	ShapeRatio:    8,
 	Features:      1_000_000,
-	RingVertices:  2_000_000,
-	LayerVertices: 20_000_000,
+	RingVertices:  1_000_000,
+	LayerVertices: 5_000_000,
 	Depth:         64,
 	Pages:         1 << 21,
 	GALAreas:      10_000_000,
@@ -76,6 +81,7 @@ var limitNames = map[string]func(*Limits) any{
 	"member_bytes":   func(l *Limits) any { return &l.MemberBytes },
 	"sidecar_bytes":  func(l *Limits) any { return &l.SidecarBytes },
 	"zip_ratio":      func(l *Limits) any { return &l.ZipRatio },
+	"shp_ratio":      func(l *Limits) any { return &l.ShapeRatio },
 	"features":       func(l *Limits) any { return &l.Features },
 	"ring_vertices":  func(l *Limits) any { return &l.RingVertices },
 	"layer_vertices": func(l *Limits) any { return &l.LayerVertices },
@@ -147,6 +153,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.ZipRatio > 0 {
 		d.ZipRatio = l.ZipRatio
+	}
+	if l.ShapeRatio > 0 {
+		d.ShapeRatio = l.ShapeRatio
 	}
 	if l.Features > 0 {
 		d.Features = l.Features

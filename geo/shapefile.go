@@ -55,7 +55,11 @@ func ReadShapefileZip(file string, opt ImportOptions) (*Layer, *ImportReport, er
 		if ext == ".prj" || ext == ".cpg" {
 			limit, name = lim.SidecarBytes, "sidecar_bytes"
 		}
-		b, err := readZipMember(file, f, limit, name, lim.ZipRatio)
+		ratio, ratioName := lim.ZipRatio, "zip_ratio"
+		if ext == ".shp" {
+			ratio, ratioName = lim.ShapeRatio, "shp_ratio"
+		}
+		b, err := readZipMember(file, f, limit, name, ratio, ratioName)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -346,7 +350,7 @@ func readDBF(b []byte, shapes int) ([]map[string]any, error) {
 // (named by the limit's name), refusing before decompressing when its
 // declared size or compression ratio exceeds the limits, and while
 // decompressing when the actual data do.
-func readZipMember(file string, f *zip.File, limit int64, limitName string, ratio float64) ([]byte, error) {
+func readZipMember(file string, f *zip.File, limit int64, limitName string, ratio float64, ratioName string) ([]byte, error) {
 	where := file + ":" + f.Name
 	declared, packed := f.UncompressedSize64, f.CompressedSize64
 	if declared > uint64(limit) {
@@ -358,7 +362,7 @@ func readZipMember(file string, f *zip.File, limit int64, limitName string, rati
 		allowed = max(uint64(r), exempt)
 	}
 	if declared > allowed {
-		return nil, limitError(where, 0, "zip_ratio", ratio, fmt.Sprintf("the member declares %s bytes from %s compressed (ratio %.0f)",
+		return nil, limitError(where, 0, ratioName, ratio, fmt.Sprintf("the member declares %s bytes from %s compressed (ratio %.0f)",
 			groupThousands(int64(declared)), groupThousands(int64(packed)), float64(declared)/math.Max(float64(packed), 1)))
 	}
 	rc, err := f.Open()
