@@ -72,7 +72,7 @@ func WriteGeoPackage(w io.Writer, l *Layer, cols []Column, table string) error {
 			{4326, []any{"WGS 84 geodetic", nil, "EPSG", int64(4326), wgs84WKT, "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"}},
 		}}
 	contents := &sqlTable{name: "gpkg_contents", sql: `CREATE TABLE gpkg_contents (table_name TEXT NOT NULL PRIMARY KEY, data_type TEXT NOT NULL, identifier TEXT UNIQUE, description TEXT DEFAULT '', last_change DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), min_x DOUBLE, min_y DOUBLE, max_x DOUBLE, max_y DOUBLE, srs_id INTEGER, CONSTRAINT fk_gc_r_srs_id FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys(srs_id))`,
-		rows: []sqlRow{{1, []any{table, "features", table, "", now, bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1], int64(4326)}}},
+		rows:    []sqlRow{{1, []any{table, "features", table, "", now, bound.Min[0], bound.Min[1], bound.Max[0], bound.Max[1], int64(4326)}}},
 		indexes: []sqlIndex{{"sqlite_autoindex_gpkg_contents_1", []int{0}}, {"sqlite_autoindex_gpkg_contents_2", []int{2}}}}
 	gcols := &sqlTable{name: "gpkg_geometry_columns", sql: `CREATE TABLE gpkg_geometry_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL, geometry_type_name TEXT NOT NULL, srs_id INTEGER NOT NULL, z TINYINT NOT NULL, m TINYINT NOT NULL, CONSTRAINT pk_geom_cols PRIMARY KEY (table_name, column_name), CONSTRAINT uk_gc_table_name UNIQUE (table_name), CONSTRAINT fk_gc_tn FOREIGN KEY (table_name) REFERENCES gpkg_contents(table_name), CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id))`,
 		rows:    []sqlRow{{1, []any{table, geom, geomType, int64(4326), int64(0), int64(0)}}},
