@@ -51,8 +51,6 @@ type Limits struct {
 	// (each page of a table's b-tree may be visited once; a page reached
 	// twice is corrupt whatever this limit).
 	Pages int
-	// GALAreas bounds the number of areas a GAL header may announce.
-	GALAreas int
 	// OverlapDepth bounds how many areas of a layer may cover one point
 	// (areas stacked on each other make overlap checks quadratic).
 	OverlapDepth int
@@ -70,7 +68,6 @@ var DefaultLimits = Limits{
 	LayerVertices: 5_000_000,
 	Depth:         64,
 	Pages:         1 << 21,
-	GALAreas:      10_000_000,
 	OverlapDepth:  64,
 }
 
@@ -87,7 +84,6 @@ var limitNames = map[string]func(*Limits) any{
 	"layer_vertices": func(l *Limits) any { return &l.LayerVertices },
 	"depth":          func(l *Limits) any { return &l.Depth },
 	"pages":          func(l *Limits) any { return &l.Pages },
-	"gal_areas":      func(l *Limits) any { return &l.GALAreas },
 	"overlap_depth":  func(l *Limits) any { return &l.OverlapDepth },
 }
 
@@ -171,9 +167,6 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.Pages > 0 {
 		d.Pages = l.Pages
-	}
-	if l.GALAreas > 0 {
-		d.GALAreas = l.GALAreas
 	}
 	if l.OverlapDepth > 0 {
 		d.OverlapDepth = l.OverlapDepth
