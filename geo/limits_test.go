@@ -35,3 +35,20 @@ func TestLimitsSet(t *testing.T) {
 		t.Fatal("LimitNames")
 	}
 }
+
+// TestWKTVertexLimit: vertices of WKT in a CSV are counted against the
+// limits too, with the line.
+func TestWKTVertexLimit(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id,wkt\na,\"POLYGON((0 0")
+	for i := 1; i < 200; i++ {
+		b.WriteString(", 1 1")
+	}
+	b.WriteString(", 0 0))\"\n")
+	opt := ImportOptions{}
+	opt.Limits.Set("ring_vertices", "100")
+	_, _, err := ReadCSV(strings.NewReader(b.String()), "w.csv", opt)
+	if err == nil || !strings.Contains(err.Error(), "w.csv:2") || !strings.Contains(err.Error(), "ring_vertices") {
+		t.Fatalf("%v", err)
+	}
+}
