@@ -75,9 +75,9 @@ func WriteGeoParquet(w io.Writer, l *Layer, cols []Column) error {
 	pw.write([]byte("PAR1"))
 	var chunks []pqChunk
 	for _, c := range cols {
-		chunks = append(chunks, pw.column(c.Name, c.Type, c.Values, false))
+		chunks = append(chunks, pw.column(c.Name, c.Type, c.Values))
 	}
-	chunks = append(chunks, pw.column(geomName, -1, geoms, false))
+	chunks = append(chunks, pw.column(geomName, -1, geoms))
 	if pw.err != nil {
 		return pw.err
 	}
@@ -138,7 +138,7 @@ type pqChunk struct {
 // column writes one column chunk of one data page: definition levels
 // (RLE, bit width 1, length-prefixed) then the non-null values, PLAIN.
 // typ -1 is the geometry (BYTE_ARRAY, no logical type).
-func (p *parquetWriter) column(name string, typ ValueType, vals []any, _ bool) pqChunk {
+func (p *parquetWriter) column(name string, typ ValueType, vals []any) pqChunk {
 	c := pqChunk{name: name, offset: p.off, values: int64(len(vals))}
 	switch typ {
 	case Text:

@@ -251,14 +251,14 @@ func holesApart(holes []orb.Ring, pi int) error {
 	for i, h := range holes {
 		l.Areas[i].Geom = orb.MultiPolygon{{h}}
 	}
-	return nestedRings(l, pi, func(i, j int, v orb.Point) error {
+	return nestedRings(l, func(i, j int, v orb.Point) error {
 		return fmt.Errorf("polygon %d: holes %d and %d overlap (near %.7f,%.7f); fix the geometry (merge the holes)", pi+1, min(i, j)+2, max(i, j)+2, v[0], v[1])
 	})
 }
 
 // nestedRings calls found for the first area i of l one of whose outer-ring
 // vertices (not shared with another area) lies in another area j.
-func nestedRings(l *Layer, _ int, found func(i, j int, v orb.Point) error) error {
+func nestedRings(l *Layer, found func(i, j int, v orb.Point) error) error {
 	ix := NewIndex(l)
 	owner := map[orb.Point]int{} // vertex -> the area having it (-1 several)
 	for i := range l.Areas {
@@ -309,7 +309,7 @@ func checkParts(mp orb.MultiPolygon) error {
 	for i, p := range mp {
 		l.Areas[i].Geom = orb.MultiPolygon{p}
 	}
-	return nestedRings(l, 0, func(i, j int, v orb.Point) error {
+	return nestedRings(l, func(i, j int, v orb.Point) error {
 		return fmt.Errorf("polygons %d and %d of the feature overlap (near %.7f,%.7f); dissolve them into one polygon (ST_Union, QGIS Dissolve)", min(i, j)+1, max(i, j)+1, v[0], v[1])
 	})
 }
