@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -23,12 +24,25 @@ import (
 func ReadFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
 	l, rep, err := readFile(path, opt)
 	if err == nil && l != nil {
-		if b, rerr := os.ReadFile(path); rerr == nil {
-			sum := sha256.Sum256(b)
-			l.SourceHash = hex.EncodeToString(sum[:])
+		if sum, herr := fileHash(path); herr == nil {
+			l.SourceHash = sum
 		}
 	}
 	return l, rep, err
+}
+
+// fileHash is the sha256 of a file's bytes in hex, read as a stream.
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 func readFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
@@ -37,6 +51,10 @@ func readFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
 		return nil, nil, budget.Errorf(budget.EINVALID, "geo: unable to open %s: %v", path, err)
 	}
 	defer f.Close()
+	lim := opt.Limits.withDefaults()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > lim.FileBytes {
+		return nil, nil, limitError(path, 0, "file_bytes", lim.FileBytes, fmt.Sprintf("the file has %s bytes", groupThousands(st.Size())))
+	}
 	br := bufio.NewReader(f)
 	head, _ := br.Peek(16)
 	ext := strings.ToLower(filepath.Ext(path))

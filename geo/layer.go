@@ -45,8 +45,13 @@ type Area struct {
 	Point orb.Point
 	// Population is the area's population, 0 when unknown.
 	Population float64
-	// Attrs holds the other properties of the input feature, as text.
+	// Attrs holds the properties of the input feature, as text.
 	Attrs map[string]string
+	// Props holds the same properties with their types: string, int64,
+	// float64 (finite), bool, or nil for a null (nested JSON arrays and
+	// objects as their JSON text). It is nil for areas made before types
+	// were kept, whose properties are then the text of Attrs.
+	Props map[string]any
 }
 
 // PointOnly reports whether the area is known only by its point.
@@ -82,8 +87,10 @@ func (l *Layer) Bound() orb.Bound {
 		var ab orb.Bound
 		if a.PointOnly() {
 			ab = a.Point.Bound()
+		} else if vb, ok := vertexBound(a.Geom); ok {
+			ab = vb
 		} else {
-			ab = a.Geom.Bound()
+			continue
 		}
 		if first {
 			b, first = ab, false
@@ -129,4 +136,9 @@ type ImportOptions struct {
 	CRS string
 	// TableLimits bound the CSV reader (tabular.DefaultLimits when zero).
 	TableLimits tabular.Limits
+	// Limits bound what the readers accept (zero fields: DefaultLimits).
+	Limits Limits
+	// skipCoverage leaves out the overlap and gap measurement (for the
+	// fuzz targets, which would spend their time in it).
+	skipCoverage bool
 }

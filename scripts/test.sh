@@ -64,5 +64,6 @@ if [ "$test_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then exit 1; fi
 # above; in CI each target also fuzzes briefly. A longer run: scripts/fuzz.sh.
 if [ "${CI:-}" = true ] || [ -n "${BUDGETLENS_FUZZTIME:-}" ]; then
   echo "test.sh: fuzzing each target for ${BUDGETLENS_FUZZTIME:-3s}"
-  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} scripts/fuzz.sh
+  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} bash scripts/fuzz.sh
+  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} bash scripts/fuzz-geo.sh
 fi

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -37,6 +38,7 @@ first in the imported file.`,
 func newGeoImportCmd(e *env) *cobra.Command {
 	var opt geo.ImportOptions
 	var format string
+	var limits []string
 	cmd := &cobra.Command{
 		Use:   "import --layer NAME [--id-field F] [--name-field F] [--population-field F] [--crs EPSG:n] FILE",
 		Short: "Import an area layer (GeoJSON, zipped Shapefile, GeoPackage, CSV with WKT or lon/lat)",
@@ -46,6 +48,12 @@ measures overlaps and gaps between its areas, and stores it under --layer,
 replacing a layer of that name, in one transaction.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, kv := range limits {
+				k, v, _ := strings.Cut(kv, "=")
+				if err := opt.Limits.Set(k, v); err != nil {
+					return err
+				}
+			}
 			var l *geo.Layer
 			var rep *geo.ImportReport
 			err := e.withOffice(false, func(ctx context.Context, o *office.Office) error {
@@ -93,8 +101,9 @@ replacing a layer of that name, in one transaction.`,
 	f.StringVar(&opt.IDField, "id-field", "", "property that becomes the area id (default: feature id, else position)")
 	f.StringVar(&opt.NameField, "name-field", "", "property that becomes the area name (default: name/Name/NAME)")
 	f.StringVar(&opt.PopulationField, "population-field", "", "property holding the population")
-	f.StringVar(&opt.CRS, "crs", "", "coordinate system when the file does not name one, e.g. EPSG:2229")
+	f.StringVar(&opt.CRS, "crs", "", "coordinate system when the file does not name one: EPSG:4326, 4269, 3857, any NAD83 State Plane zone (e.g. EPSG:2229) or NAD83/WGS 84 UTM zone")
 	f.StringVar(&format, "format", "table", "output format: table or json (the full import report)")
+	f.StringArrayVar(&limits, "limit", nil, "raise or lower a reader limit, NAME=VALUE (repeatable); names: "+strings.Join(geo.LimitNames(), ", "))
 	return cmd
 }
 
@@ -214,11 +223,11 @@ outside with examples) goes to standard error.`,
 }
 
 func newGeoExportCmd(e *env) *cobra.Command {
-	var layer, out string
+	var layer, out, format string
 	var tolerance float64
 	cmd := &cobra.Command{
-		Use:   "export --layer NAME [--simplify METRES] [--out FILE.geojson]",
-		Short: "Export a layer as GeoJSON (optionally simplified, topology preserved)",
+		Use:   "export --layer NAME [--simplify METRES] [--format geojson|gpkg|parquet] [--out FILE]",
+		Short: "Export a layer as GeoJSON, GeoPackage or GeoParquet (typed properties; optionally simplified)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if tolerance < 0 || math.IsNaN(tolerance) {
@@ -231,16 +240,29 @@ func newGeoExportCmd(e *env) *cobra.Command {
 			if tolerance > 0 {
 				l = geo.Simplify(l, tolerance)
 			}
+			if format == "" {
+				format = map[string]string{".gpkg": "gpkg", ".parquet": "parquet", ".geoparquet": "parquet"}[strings.ToLower(filepath.Ext(out))]
+			}
+			write := map[string]func(io.Writer) error{
+				"geojson": func(w io.Writer) error { return geo.WriteGeoJSON(w, l) },
+				"":        func(w io.Writer) error { return geo.WriteGeoJSON(w, l) },
+				"gpkg":    func(w io.Writer) error { return geo.WriteGeoPackage(w, l, geo.LayerColumns(l), layer) },
+				"parquet": func(w io.Writer) error { return geo.WriteGeoParquet(w, l, geo.LayerColumns(l)) },
+			}[format]
+			if write == nil {
+				return budget.Errorf(budget.EINVALID, "--format %q: use geojson, gpkg or parquet", format)
+			}
 			w, closeOut, err := createOut(cmd, out)
 			if err != nil {
 				return err
 			}
-			return closeOut(geo.WriteGeoJSON(w, l))
+			return closeOut(write(w))
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&layer, "layer", "", "layer to export")
-	f.StringVar(&out, "out", "-", "output GeoJSON file; - is standard output")
+	f.StringVar(&out, "out", "-", "output file; - is standard output")
+	f.StringVar(&format, "format", "", "geojson, gpkg (GeoPackage) or parquet (GeoParquet); default from --out's extension, else geojson")
 	f.Float64Var(&tolerance, "simplify", 0, "simplification tolerance in metres (0: none)")
 	return cmd
 }

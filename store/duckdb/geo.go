@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -47,12 +46,9 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 		defer st.Close()
 		for i := range l.Areas {
 			a := &l.Areas[i]
-			attrs, err := json.Marshal(a.Attrs)
+			attrs, err := a.AttrsJSON() // typed: numbers, booleans and nulls stay what they were
 			if err != nil {
 				return err
-			}
-			if a.Attrs == nil {
-				attrs = []byte("{}")
 			}
 			var g any
 			var lon, lat any
@@ -110,7 +106,7 @@ func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 		} else if lon.Valid && lat.Valid {
 			a.Point = orb.Point{lon.Float64, lat.Float64}
 		}
-		if err := json.Unmarshal([]byte(attrs), &a.Attrs); err != nil {
+		if err := a.SetAttrsJSON([]byte(attrs)); err != nil {
 			return nil, fmt.Errorf("store: area %s of layer %s: attributes: %w", a.ID, name, err)
 		}
 		l.Areas = append(l.Areas, a)
