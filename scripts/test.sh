@@ -14,6 +14,8 @@ command -v cs2cs >/dev/null || need_pkgs+=(proj-bin)
 command -v chromium >/dev/null || need_pkgs+=(chromium)
 command -v pdftoppm >/dev/null || need_pkgs+=(poppler-utils)
 command -v cbc >/dev/null || need_pkgs+=(coinor-cbc)
+command -v sqlite3 >/dev/null || need_pkgs+=(sqlite3)
+command -v ogrinfo >/dev/null || need_pkgs+=(gdal-bin)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "test.sh: installing ${need_pkgs[*]}"
