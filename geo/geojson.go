@@ -127,6 +127,9 @@ func WriteGeoJSON(w io.Writer, l *Layer) error {
 		if a.PointOnly() {
 			g = a.Point
 		}
+		if l.NoGeometry {
+			g = nil // an area without boundaries: "geometry": null
+		}
 		props := make(map[string]any, len(a.Attrs)+3)
 		for k, v := range a.Attrs {
 			props[k] = v

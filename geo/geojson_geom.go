@@ -15,6 +15,12 @@ type rawGeometry struct {
 	Geometries  []json.RawMessage `json:"geometries"`
 }
 
+// ParseGeoJSONGeometry reads one GeoJSON geometry object (Point,
+// LineString, Polygon, their Multi forms or a GeometryCollection) as
+// decodeGeometry does; for readers of features that are not areas (capital
+// projects).
+func ParseGeoJSONGeometry(data []byte) (orb.Geometry, error) { return decodeGeometry(data) }
+
 // decodeGeometry decodes a GeoJSON geometry object into an orb geometry.
 // Positions keep their first two numbers (longitude, latitude); a third
 // (height) is ignored.
