@@ -277,7 +277,7 @@ func (o *Office) runLabel(r *need.Run) string {
 
 // attributeNeed ranks the layer's areas by a numeric attribute.
 func attributeNeed(l *geo.Layer, attr string, lowerIsNeedier bool, tiers int) (*placement.Need, error) {
-	score := make([]float64, len(l.Areas))
+	score, values := make([]float64, len(l.Areas)), make([]float64, len(l.Areas))
 	found, scored := false, 0
 	for k := range l.Areas {
 		a := &l.Areas[k]
@@ -287,10 +287,11 @@ func attributeNeed(l *geo.Layer, attr string, lowerIsNeedier bool, tiers int) (*
 		f, err := strconv.ParseFloat(s, 64)
 		switch {
 		case s == "":
-			score[k] = math.NaN()
+			score[k], values[k] = math.NaN(), math.NaN()
 		case err != nil || math.IsNaN(f) || math.IsInf(f, 0):
 			return nil, budget.Errorf(budget.EINVALID, "--rank-by %s: area %s of layer %s has %q, not a number (leave the cell blank when unknown)", attr, a.ID, l.Name, v)
 		default:
+			values[k] = f
 			if lowerIsNeedier {
 				f = -f
 			}
@@ -308,7 +309,7 @@ func attributeNeed(l *geo.Layer, attr string, lowerIsNeedier bool, tiers int) (*
 	if lowerIsNeedier {
 		label += " (lower is needier)"
 	}
-	return &placement.Need{Label: label, Score: score, Tier: analysis.AssignTiers(score, tiers), Tiers: tiers}, nil
+	return &placement.Need{Label: label, Score: score, Values: values, Tier: analysis.AssignTiers(score, tiers), Tiers: tiers}, nil
 }
 
 func lookupAttr(a *geo.Area, attr string) (string, bool) {

@@ -22,6 +22,9 @@ type Need struct {
 	Score []float64
 	Tier  []int
 	Tiers int
+	// Values are what people read as the need value of each area (the
+	// attribute as written when Score reverses it); nil: Score.
+	Values []float64
 }
 
 // Frame is what the analysis knows of the areas before any dollar: their
@@ -176,9 +179,6 @@ type ProjectArea struct {
 	Dollars analysis.Dollars `json:"dollars"`
 }
 
-// IntervalWords says what the concentration range is.
-const IntervalWords = "range of the index over the need measures and split rules counted (see variants): the choices an analyst makes, not a sampling interval; the areas are every area of the city, not a sample, so no bootstrap is shown"
-
 // Analyze sets the placed dollars against the frame: per area and year,
 // per resident (placed dollars / residents; null without residents), by
 // need tier, the highest-need tier's share of placed dollars against its
@@ -215,8 +215,11 @@ func (a *Analysis) areaRows(pl *Placement, fr *Frame) {
 	for k := range fr.Layer.Areas {
 		ar := &fr.Layer.Areas[k]
 		row := AreaRow{ID: ar.ID, Name: ar.Name, Population: fr.Population[k], NeedScore: budget.Num(math.NaN())}
-		if fr.Need != nil {
-			row.NeedScore, row.Tier = budget.Num(fr.Need.Score[k]), fr.Need.Tier[k]
+		if n := fr.Need; n != nil {
+			row.NeedScore, row.Tier = budget.Num(n.Score[k]), n.Tier[k]
+			if n.Values != nil {
+				row.NeedScore = budget.Num(n.Values[k])
+			}
 		}
 		row.Dollars = analysis.Dollars(pl.AreaTotal(k))
 		row.PerResident = perResident(pl.AreaTotal(k), fr.Population[k])
@@ -302,7 +305,7 @@ func topTier(fr *Frame, cents []int64) TopTier {
 // analysis and each variant, and their range.
 func concentration(pl *Placement, fr *Frame, variants []Variant, y int) Concentration {
 	nan := budget.Num(math.NaN())
-	c := Concentration{Index: nan, Low: nan, High: nan, Interval: IntervalWords, Variants: []Counted{}}
+	c := Concentration{Index: nan, Low: nan, High: nan, Variants: []Counted{}}
 	if fr.Need == nil {
 		c.Interval = "no need measure: no concentration index"
 		return c
@@ -334,10 +337,32 @@ func concentration(pl *Placement, fr *Frame, variants []Variant, y int) Concentr
 	}
 	if n >= 2 {
 		c.Low, c.High = budget.Num(lo), budget.Num(hi)
+		c.Interval = rangeWords(c.Variants, lo == hi)
 	} else {
 		c.Interval = "a single way of counting: no range (add need measures or split rules to see how much the choice matters)"
 	}
 	return c
+}
+
+// rangeWords says what the range runs over.
+func rangeWords(vs []Counted, same bool) string {
+	needs, splits := map[string]bool{}, map[string]bool{}
+	for _, v := range vs {
+		needs[v.Need], splits[v.Split] = true, true
+	}
+	w := fmt.Sprintf("range over %s and %s (see variants): the choices an analyst makes, not a sampling interval; the areas are every area of the city, not a sample, so no bootstrap is shown",
+		plural(len(needs), "need measure"), plural(len(splits), "split rule"))
+	if same {
+		w += "; every way of counting gives the same index here"
+	}
+	return w
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 // ConcentrationIndex is the concentration index of dollars per resident

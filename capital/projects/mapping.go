@@ -45,6 +45,10 @@ type Mapping struct {
 	// ("Various", "N/A"). A blank Area cell is unplaced too.
 	Citywide []string `yaml:"citywide" json:"citywide,omitempty"`
 	Unplaced []string `yaml:"unplaced" json:"unplaced,omitempty"`
+	// MissingCost says what a row without a cost is: "error" (the
+	// default: the cell is refused) or "skip" (the row is left out and
+	// listed in Plan.Skipped: a request without an estimate yet).
+	MissingCost string `yaml:"missing_cost" json:"missing_cost,omitempty"`
 	// Sheet and HeaderRow choose a workbook's sheet and header row (as
 	// Excel numbers rows); 0 and "" for the first.
 	Sheet     string `yaml:"sheet" json:"sheet,omitempty"`
@@ -86,6 +90,7 @@ func (m Mapping) Override(o Mapping) Mapping {
 	if len(o.Unplaced) > 0 {
 		m.Unplaced = o.Unplaced
 	}
+	str(&m.MissingCost, o.MissingCost)
 	str(&m.Sheet, o.Sheet)
 	if o.HeaderRow != 0 {
 		m.HeaderRow = o.HeaderRow
@@ -127,6 +132,8 @@ func (m *Mapping) check() error {
 		return badMapping("layer", "", "area codes need the stored layer they belong to: --layer NAME with --area COL")
 	case m.AreaLayer != "" && m.Area == "":
 		return badMapping("area", "", "--layer names the layer of the area codes: name their column with --area COL")
+	case m.MissingCost != "" && m.MissingCost != "error" && m.MissingCost != "skip":
+		return badMapping("missing_cost", m.MissingCost, "error (a blank cost is refused) or skip (the row is left out and listed)")
 	}
 	seen := map[string]bool{}
 	for _, y := range m.yearLabels() {

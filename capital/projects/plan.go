@@ -90,8 +90,19 @@ type Plan struct {
 	// Columns are the headings kept in each project's Attrs, in file order.
 	Columns  []string  `json:"columns,omitempty"`
 	Projects []Project `json:"projects"`
+	// Skipped lists the rows left out for want of a cost
+	// (Mapping.MissingCost "skip").
+	Skipped []Skipped `json:"skipped,omitempty"`
 	// Imported is when the store saved it (set by the store, UTC).
 	Imported time.Time `json:"imported"`
+}
+
+// Skipped is a row of the file left out of the plan.
+type Skipped struct {
+	Line   int    `json:"line"`
+	ID     string `json:"id"`
+	Name   string `json:"name,omitempty"`
+	Reason string `json:"reason"`
 }
 
 // Total is the plan's cost over every project and year, in cents.
@@ -116,7 +127,7 @@ func (p *Plan) Project(id string) (*Project, bool) {
 // Info summarises the plan for listings.
 func (p *Plan) Info() PlanInfo {
 	return PlanInfo{Name: p.Name, Source: p.Source, SHA256: p.SHA256, Projects: len(p.Projects), TotalCents: p.Total(),
-		Years: p.Years, AreaLayer: p.AreaLayer, Imported: p.Imported}
+		Years: p.Years, AreaLayer: p.AreaLayer, Imported: p.Imported, Skipped: len(p.Skipped)}
 }
 
 // PlanInfo summarises a stored plan.
@@ -129,6 +140,8 @@ type PlanInfo struct {
 	Years      []string  `json:"years,omitempty"`
 	AreaLayer  string    `json:"area_layer,omitempty"`
 	Imported   time.Time `json:"imported"`
+	// Skipped is the number of rows left out for want of a cost.
+	Skipped int `json:"skipped"`
 	// Released says whether the public may see the plan (see Release).
 	Released bool `json:"released"`
 	// Scenarios is the number of saved scenarios of the plan.

@@ -2,6 +2,7 @@ package projects
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -81,6 +82,10 @@ func Read(path string, opt ReadOptions) (*Plan, error) {
 			return nil, err
 		}
 		p, err := r.project(line, cells, geom)
+		if err == errNoCost {
+			plan.Skipped = append(plan.Skipped, Skipped{Line: line, ID: p.ID, Name: p.Name, Reason: "no cost: the cost cells are blank or unknown"})
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -240,6 +245,9 @@ func (r *rowReader) project(line int, cells []string, geom orb.Geometry) (Projec
 		}
 	}
 	var err error
+	if r.m.MissingCost == "skip" && r.costBlank(cells) {
+		return p, errNoCost
+	}
 	if r.col.cost >= 0 {
 		c, err := r.amount(line, r.col.cost, "cost", cells, false)
 		if err != nil {
@@ -261,6 +269,29 @@ func (r *rowReader) project(line int, cells []string, geom orb.Geometry) (Projec
 	return p, nil
 }
 
+// errNoCost marks a row whose cost cells are all blank, "no amount"
+// markers (N/A, NA, -) or "not known yet" (?, TBD, unknown), skipped with
+// MissingCost "skip".
+var errNoCost = errors.New("no cost")
+
+func (r *rowReader) costBlank(cells []string) bool {
+	cols := r.col.years
+	if r.col.cost >= 0 {
+		cols = []int{r.col.cost}
+	}
+	for _, c := range cols {
+		v := cell(cells, c)
+		switch strings.ToUpper(v) {
+		case "?", "TBD", "UNKNOWN":
+			continue
+		}
+		if _, empty, err := budget.ParseAmount(v, r.places); err != nil || !empty {
+			return false
+		}
+	}
+	return true
+}
+
 // amount reads a cost cell in cents.
 func (r *rowReader) amount(line, col int, field string, cells []string, blankIsZero bool) (int64, error) {
 	s := cell(cells, col)
@@ -275,7 +306,7 @@ func (r *rowReader) amount(line, col int, field string, cells []string, blankIsZ
 		e.Err = err
 		return 0, e
 	case empty && !blankIsZero:
-		return 0, r.errAt(line, col, field, s, "a cost: the cell is blank; write 0 if the project costs nothing")
+		return 0, r.errAt(line, col, field, s, "a cost: the cell is blank; write 0 if the project costs nothing, or leave rows without a cost out with --skip-missing-cost (they are listed)")
 	case v < 0:
 		return 0, r.errAt(line, col, field, s, "a cost of zero or more: a capital project cannot cost less than nothing (credits and transfers do not belong in a project list)")
 	}

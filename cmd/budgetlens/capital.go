@@ -45,6 +45,7 @@ func newCapitalImportCmd(e *env) *cobra.Command {
 	var opt office.CapitalImportOptions
 	var limits []string
 	var format string
+	var skipMissing bool
 	c := &opt.Columns
 	cmd := &cobra.Command{
 		Use:   "import FILE --plan NAME [--mapping NAME|FILE] [--id COL] [--name COL] (--cost COL | --years COL,COL,...) [--units N] [--category COL] [place flags]",
@@ -76,6 +77,9 @@ is refused with its file, line and column, and nothing is stored.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opt.Limits.SetAll(limits); err != nil {
 				return err
+			}
+			if skipMissing {
+				c.MissingCost = "skip"
 			}
 			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
 				res, err := o.ImportCapitalPlan(ctx, args[0], opt)
@@ -110,6 +114,7 @@ is refused with its file, line and column, and nothing is stored.`,
 	f.StringSliceVar(&c.Unplaced, "unplaced", nil, "--area cells meaning no known place (VALUE,...)")
 	f.StringVar(&c.Sheet, "sheet", "", "sheet of a workbook (default: the first)")
 	f.IntVar(&c.HeaderRow, "header-row", 0, "row of a workbook's header, as Excel numbers rows (default: the first non-empty)")
+	f.BoolVar(&skipMissing, "skip-missing-cost", false, "leave out rows whose cost cells are blank (requests without an estimate), listing them, instead of refusing the file")
 	f.BoolVar(&opt.Replace, "replace", false, "replace a stored plan of the same name (and its scenarios)")
 	f.StringArrayVar(&limits, "limit", nil, "reader limit NAME=VALUE (see docs/input.md)")
 	f.StringVar(&format, "format", "table", "output format: table or json")
@@ -125,13 +130,14 @@ type importedJSON struct {
 	Total            analysis.Dollars           `json:"total"`
 	Years            []string                   `json:"years"`
 	Places           map[projects.PlaceKind]int `json:"places"`
+	Skipped          []projects.Skipped         `json:"skipped"`
 	Replaced         bool                       `json:"replaced"`
 	ScenariosDropped int                        `json:"scenarios_dropped"`
 }
 
 func importJSON(r *office.CapitalImported) importedJSON {
 	return importedJSON{Plan: r.Plan.Name, Source: r.Plan.Source, SHA256: r.Plan.SHA256, Projects: len(r.Plan.Projects), Total: analysis.Dollars(r.Plan.Total()),
-		Years: r.Plan.Years, Places: r.Places, Replaced: r.Replaced, ScenariosDropped: r.ScenariosDropped}
+		Years: r.Plan.Years, Places: r.Places, Skipped: append([]projects.Skipped{}, r.Plan.Skipped...), Replaced: r.Replaced, ScenariosDropped: r.ScenariosDropped}
 }
 
 func writeImported(cmd *cobra.Command, r *office.CapitalImported) {
@@ -149,6 +155,17 @@ func writeImported(cmd *cobra.Command, r *office.CapitalImported) {
 		}
 	}
 	fmt.Fprintf(w, "places: %s\n", strings.Join(kinds, ", "))
+	if n := len(p.Skipped); n > 0 {
+		var lines []string
+		for i, sk := range p.Skipped {
+			if i == 10 {
+				lines = append(lines, fmt.Sprintf("... %d more", n-10))
+				break
+			}
+			lines = append(lines, strconv.Itoa(sk.Line))
+		}
+		fmt.Fprintf(w, "left out %d rows without a cost (lines %s)\n", n, strings.Join(lines, ", "))
+	}
 	if r.Replaced {
 		fmt.Fprintf(w, "replaced the stored plan of that name and its %d scenarios", r.ScenariosDropped)
 		if r.WasReleased {

@@ -45,8 +45,8 @@ func (s *Store) SaveCapitalPlan(ctx context.Context, p *projects.Plan) error {
 			run, p.Source, p.SHA256, string(mapping), len(p.Projects), budget.Version); err != nil {
 			return fmt.Errorf("store: unable to record the import of plan %s: %w", p.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO capital_plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			p.Name, p.Source, p.SHA256, jsonText(p.Years, "[]"), p.AreaLayer, string(mapping), jsonText(p.Columns, "[]"), at, run); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO capital_plans VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			p.Name, p.Source, p.SHA256, jsonText(p.Years, "[]"), p.AreaLayer, string(mapping), jsonText(p.Columns, "[]"), jsonText(p.Skipped, "[]"), at, run); err != nil {
 			return fmt.Errorf("store: unable to save plan %s: %w", p.Name, err)
 		}
 		return insertProjects(ctx, tx, p)
@@ -149,9 +149,9 @@ func planNotFound(name string) error {
 // CapitalPlan returns a stored plan with its projects.
 func (s *Store) CapitalPlan(ctx context.Context, name string) (*projects.Plan, error) {
 	p := &projects.Plan{Name: name}
-	var years, mapping, columns string
-	err := s.db.QueryRowContext(ctx, `SELECT source, sha256, years, area_layer, mapping, columns, imported_at FROM capital_plans WHERE name = ?`, name).
-		Scan(&p.Source, &p.SHA256, &years, &p.AreaLayer, &mapping, &columns, &p.Imported)
+	var years, mapping, columns, skipped string
+	err := s.db.QueryRowContext(ctx, `SELECT source, sha256, years, area_layer, mapping, columns, skipped, imported_at FROM capital_plans WHERE name = ?`, name).
+		Scan(&p.Source, &p.SHA256, &years, &p.AreaLayer, &mapping, &columns, &skipped, &p.Imported)
 	if err == sql.ErrNoRows {
 		return nil, planNotFound(name)
 	}
@@ -162,10 +162,13 @@ func (s *Store) CapitalPlan(ctx context.Context, name string) (*projects.Plan, e
 	for _, x := range []struct {
 		text string
 		dst  any
-	}{{years, &p.Years}, {mapping, &p.Mapping}, {columns, &p.Columns}} {
+	}{{years, &p.Years}, {mapping, &p.Mapping}, {columns, &p.Columns}, {skipped, &p.Skipped}} {
 		if err := json.Unmarshal([]byte(x.text), x.dst); err != nil {
 			return nil, fmt.Errorf("store: plan %s: %w", name, err)
 		}
+	}
+	if len(p.Skipped) == 0 {
+		p.Skipped = nil
 	}
 	costs, err := s.planCosts(ctx, name)
 	if err != nil {
@@ -224,7 +227,7 @@ func (s *Store) planCosts(ctx context.Context, name string) (map[string][]int64,
 
 // CapitalPlans lists the stored plans.
 func (s *Store) CapitalPlans(ctx context.Context) ([]projects.PlanInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT p.name, p.source, p.sha256, p.years, p.area_layer, p.imported_at,
+	rows, err := s.db.QueryContext(ctx, `SELECT p.name, p.source, p.sha256, p.years, p.area_layer, p.imported_at, p.skipped,
 		(SELECT count(*) FROM capital_projects c WHERE c.plan = p.name),
 		(SELECT coalesce(sum(cents), 0)::BIGINT FROM capital_project_costs c WHERE c.plan = p.name),
 		(SELECT count(*) FROM capital_scenarios c WHERE c.plan = p.name),
@@ -237,8 +240,8 @@ func (s *Store) CapitalPlans(ctx context.Context) ([]projects.PlanInfo, error) {
 	out := []projects.PlanInfo{}
 	for rows.Next() {
 		var pi projects.PlanInfo
-		var years string
-		if err := rows.Scan(&pi.Name, &pi.Source, &pi.SHA256, &years, &pi.AreaLayer, &pi.Imported, &pi.Projects, &pi.TotalCents, &pi.Scenarios, &pi.Released); err != nil {
+		var years, skipped string
+		if err := rows.Scan(&pi.Name, &pi.Source, &pi.SHA256, &years, &pi.AreaLayer, &pi.Imported, &skipped, &pi.Projects, &pi.TotalCents, &pi.Scenarios, &pi.Released); err != nil {
 			return nil, fmt.Errorf("store: unable to list plans: %w", err)
 		}
 		pi.Imported = pi.Imported.UTC()
@@ -248,6 +251,11 @@ func (s *Store) CapitalPlans(ctx context.Context) ([]projects.PlanInfo, error) {
 		if len(pi.Years) == 0 {
 			pi.Years = nil
 		}
+		var sk []projects.Skipped
+		if err := json.Unmarshal([]byte(skipped), &sk); err != nil {
+			return nil, err
+		}
+		pi.Skipped = len(sk)
 		out = append(out, pi)
 	}
 	return out, rows.Err()

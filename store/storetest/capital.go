@@ -19,6 +19,7 @@ func testPlan(name string) *projects.Plan {
 	return &projects.Plan{Name: name, Source: "cip.csv", SHA256: "feed", Years: []string{"FY19", "FY20-23"}, AreaLayer: "wards",
 		Mapping: projects.Mapping{Years: []string{"FY19", "FY20-23"}, Area: "Wards", AreaLayer: "wards", Citywide: []string{"Citywide"}, Units: 1000},
 		Columns: []string{"Dept", "Score"},
+		Skipped: []projects.Skipped{{Line: 8, ID: "P7", Name: "No estimate", Reason: "no cost"}},
 		Projects: []projects.Project{
 			{ID: "P1", Line: 2, Name: "Library roof", Category: "Buildings", Cost: []int64{100_00, 250_000_00}, Attrs: map[string]string{"Dept": "Library", "Score": "7"},
 				Place: projects.Place{Kind: projects.PlaceAreas, Areas: []string{"3", "12"}, Text: "3, 12"}},
@@ -94,7 +95,7 @@ func capitalSuite(t *testing.T, newStore Factory) {
 	if err != nil || len(ps) != 1 {
 		t.Fatalf("plans: %v %v", ps, err)
 	}
-	if pi := ps[0]; pi.Name != "cip" || pi.Projects != 6 || pi.TotalCents != p.Total() || pi.Released || pi.Scenarios != 0 || !reflect.DeepEqual(pi.Years, p.Years) || pi.AreaLayer != "wards" {
+	if pi := ps[0]; pi.Name != "cip" || pi.Projects != 6 || pi.TotalCents != p.Total() || pi.Released || pi.Scenarios != 0 || !reflect.DeepEqual(pi.Years, p.Years) || pi.AreaLayer != "wards" || pi.Skipped != 1 {
 		t.Fatalf("plan info %+v (total want %d)", pi, p.Total())
 	}
 	scenarioChecks(t, s)

@@ -11,6 +11,7 @@ CREATE TABLE IF NOT EXISTS capital_plans (
     area_layer  VARCHAR NOT NULL DEFAULT '',
     mapping     VARCHAR NOT NULL DEFAULT '{}',  -- JSON: how the file was read
     columns     VARCHAR NOT NULL DEFAULT '[]',  -- JSON array: headings kept in attrs
+    skipped     VARCHAR NOT NULL DEFAULT '[]',  -- JSON array: rows left out for want of a cost
     imported_at TIMESTAMP NOT NULL,
     import_run  BIGINT NOT NULL
 );
