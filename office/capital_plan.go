@@ -150,7 +150,7 @@ func (o *Office) PlanCapital(ctx context.Context, opt CapitalPlanOptions) (*Capi
 		return nil, err
 	}
 	out.Result = res
-	o.fillPlanResult(out, cs, res)
+	fillPlanResult(out, cs, res)
 	if opt.Save != "" {
 		if err := o.saveScenario(ctx, out, opt); err != nil {
 			return nil, err
@@ -168,7 +168,7 @@ func writeLP(path string, m *capital.Model) error {
 }
 
 // fillPlanResult copies the solver's answer and adds the figures.
-func (o *Office) fillPlanResult(out *CapitalPlanResult, cs *capitalSetup, res *capital.Result) {
+func fillPlanResult(out *CapitalPlanResult, cs *capitalSetup, res *capital.Result) {
 	out.Status, out.Optimal, out.Objective, out.Bound, out.Gap = string(res.Status), res.Optimal, res.Objective, res.Bound, res.Gap
 	out.Selected = append(out.Selected, res.Selected...)
 	out.Cost, out.HighNeedShare = analysis.Dollars(res.Figures.Cost), res.Figures.HighNeedShare
