@@ -238,3 +238,65 @@ func TestBostonCapitalPlan(t *testing.T) {
 		t.Errorf("CSV rows add to %d cents, not %d", sum, total)
 	}
 }
+
+// TestTableLayerAnalyses: a layer of areas without boundaries serves the
+// budget analysis (rows carrying their own ward codes, per resident), a
+// need run on its own ids (tiers) and capital analyze, and is listed as
+// such; nothing needs a point or a shape.
+func TestTableLayerAnalyses(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.duckdb")
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	wards := write("wards.csv", "Ward,Name,Residents,poverty_rate,asthma_rate,unemployment_rate\n1,North,1000,5,30,3\n2,South,3000,25,50,9\n3,East,2000,15,40,6\n")
+	mustRun(t, "--db", db, "geo", "import", "--layer", "wards", "--no-geometry", "--id", "Ward", "--name", "Name", "--population", "Residents", wards)
+	var ls []map[string]any
+	json.Unmarshal([]byte(mustRun(t, "--db", db, "geo", "ls", "--format", "json")), &ls)
+	if len(ls) != 1 || ls[0]["no_geometry"] != true {
+		t.Fatalf("geo ls: %v", ls)
+	}
+	budgetFile := write("budget.csv", "dept,program,amount,ward\nParks,Parks,1000.00,1\nParks,Parks,6000.00,2\nPolice,Patrol,2000.00,3\n")
+	mustRun(t, "--db", db, "import", budgetFile, "--fy", "2024-25", "--phase", "adopted", "--department", "dept", "--program", "program", "--amount", "amount", "--area", "ward", "--layer", "wards")
+	spec := filepath.Join("..", "..", "testdata", "maplebay", "need-spec.yaml")
+	mustRun(t, "--db", db, "index", "run", "--spec", spec, "--indicators", wards, "--id-column", "Ward", "--layer", "wards")
+	var an struct {
+		Tiers int `json:"tiers"`
+		Areas []struct {
+			ID        string      `json:"area_id"`
+			Amount    json.Number `json:"amount"`
+			PerCapita json.Number `json:"per_capita"`
+			Tier      int         `json:"need_tier"`
+		} `json:"areas"`
+	}
+	out := mustRun(t, "--db", db, "analyze", "--layer", "wards", "--fy", "2024-25", "--phase", "adopted", "--format", "json")
+	if err := json.Unmarshal([]byte(out), &an); err != nil {
+		t.Fatal(err)
+	}
+	if an.Tiers != 3 || len(an.Areas) != 3 {
+		t.Fatalf("analysis by a table layer: %s", out)
+	}
+	for i, want := range []string{"1000.00", "6000.00", "2000.00"} {
+		if a := an.Areas[i]; a.Tier < 1 || a.Amount.String() != want {
+			t.Errorf("ward %s: tier %d, %s placed by its own code (want %s)", a.ID, a.Tier, a.Amount, want)
+		}
+	}
+	plan := write("cip.csv", "ID,Cost,Wards\nA,\"$100.00\",\"1,2\"\nB,$50.00,CW\n")
+	mustRun(t, "--db", db, "capital", "import", plan, "--plan", "p", "--id", "ID", "--cost", "Cost", "--layer", "wards", "--area", "Wards", "--citywide", "CW")
+	var ca struct {
+		Need  string `json:"need"`
+		Areas []struct {
+			Dollars json.Number `json:"dollars"`
+			Tier    int         `json:"tier"`
+		} `json:"areas"`
+	}
+	json.Unmarshal([]byte(mustRun(t, "--db", db, "capital", "analyze", "--plan", "p", "--format", "json")), &ca)
+	if ca.Need == "" || len(ca.Areas) != 3 || ca.Areas[0].Dollars.String() != "25.00" || ca.Areas[1].Dollars.String() != "75.00" || ca.Areas[1].Tier != 3 {
+		t.Fatalf("capital analyze by a table layer: %+v", ca)
+	}
+}
