@@ -40,12 +40,18 @@ func newGeoImportCmd(e *env) *cobra.Command {
 	var format string
 	var limits []string
 	cmd := &cobra.Command{
-		Use:   "import --layer NAME [--id-field F] [--name-field F] [--population-field F] [--crs EPSG:n] FILE",
+		Use:   "import --layer NAME [--id-field F] [--name-field F] [--population-field F] [--crs EPSG:n] [--no-geometry] FILE",
 		Short: "Import an area layer (GeoJSON, zipped Shapefile, GeoPackage, CSV with WKT or lon/lat)",
 		Long: `import reads a layer file, validates and repairs its geometry (closes rings, drops
 empty parts, fixes winding; reports self-intersections), transforms it to WGS84,
 measures overlaps and gaps between its areas, and stores it under --layer,
-replacing a layer of that name, in one transaction.`,
+replacing a layer of that name, in one transaction.
+
+With --no-geometry the file is a plain table of areas without boundaries (a
+city's ward statistics): --id COL names the ids, --name and --population their
+columns, every other column becomes an attribute. Analyses, need runs and
+capital plans use such areas by their ids and populations; nothing can be
+located in them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, kv := range limits {
@@ -68,6 +74,14 @@ replacing a layer of that name, in one transaction.`,
 				return table.WriteJSON(cmd.OutOrStdout(), rep)
 			}
 			w := cmd.OutOrStdout()
+			if l.NoGeometry {
+				var pop float64
+				for _, a := range l.Areas {
+					pop += a.Population
+				}
+				fmt.Fprintf(w, "layer %s: %d areas without boundaries from %s (residents %s)\n", l.Name, len(l.Areas), args[0], table.GroupDigits(strconv.FormatFloat(pop, 'f', -1, 64)))
+				return nil
+			}
 			fmt.Fprintf(w, "layer %s: %d areas from %s (%s)\n", l.Name, len(l.Areas), args[0], rep.CRS)
 			fmt.Fprintf(w, "repairs: %d, warnings: %d\n", len(rep.Repairs), len(rep.Warnings))
 			for i, x := range rep.Warnings {
@@ -104,6 +118,11 @@ replacing a layer of that name, in one transaction.`,
 	f.StringVar(&opt.CRS, "crs", "", "coordinate system when the file does not name one: EPSG:4326, 4269, 3857, any NAD83 State Plane zone (e.g. EPSG:2229) or NAD83/WGS 84 UTM zone")
 	f.StringVar(&format, "format", "table", "output format: table or json (the full import report)")
 	f.StringArrayVar(&limits, "limit", nil, "raise or lower a reader limit, NAME=VALUE (repeatable); names: "+strings.Join(geo.LimitNames(), ", "))
+	// areas without boundaries: a plain table (issue 12)
+	f.BoolVar(&opt.NoGeometry, "no-geometry", false, "the file is a table of areas without boundaries (CSV or XLSX: --id, --name, --population; every other column an attribute)")
+	f.StringVar(&opt.IDField, "id", "", "the same as --id-field")
+	f.StringVar(&opt.NameField, "name", "", "the same as --name-field")
+	f.StringVar(&opt.PopulationField, "population", "", "the same as --population-field")
 	return cmd
 }
 
