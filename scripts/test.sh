@@ -14,6 +14,8 @@ command -v cs2cs >/dev/null || need_pkgs+=(proj-bin)
 command -v chromium >/dev/null || need_pkgs+=(chromium)
 command -v pdftoppm >/dev/null || need_pkgs+=(poppler-utils)
 command -v cbc >/dev/null || need_pkgs+=(coinor-cbc)
+command -v sqlite3 >/dev/null || need_pkgs+=(sqlite3)
+command -v ogrinfo >/dev/null || need_pkgs+=(gdal-bin)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "test.sh: installing ${need_pkgs[*]}"
@@ -64,5 +66,6 @@ if [ "$test_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then exit 1; fi
 # above; in CI each target also fuzzes briefly. A longer run: scripts/fuzz.sh.
 if [ "${CI:-}" = true ] || [ -n "${BUDGETLENS_FUZZTIME:-}" ]; then
   echo "test.sh: fuzzing each target for ${BUDGETLENS_FUZZTIME:-3s}"
-  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} scripts/fuzz.sh
+  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} bash scripts/fuzz.sh
+  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} bash scripts/fuzz-geo.sh
 fi

@@ -14,7 +14,7 @@ import (
 // store into another whatever their kinds (DuckDB to PostgreSQL and back).
 type Exporter interface {
 	// ImportHistory lists every import run of every kind ("budget", "geo",
-	// "indicators"), oldest (lowest id) first, with Dataset and
+	// "indicators", "capital"), oldest (lowest id) first, with Dataset and
 	// Jurisdiction set for budget runs.
 	ImportHistory(ctx context.Context) ([]budget.ImportRun, error)
 	// ImportedBatch returns what budget import run id stored: every row it
@@ -34,6 +34,7 @@ type Exporter interface {
 	DatasetKeys(ctx context.Context) ([][2]string, error)
 	// SettingKeys lists the keys of the stored settings, in byte order.
 	SettingKeys(ctx context.Context) ([]string, error)
+	CapitalExporter
 }
 
 // Restorer writes what an Exporter read, keeping ids, times and versions,
@@ -62,4 +63,5 @@ type Restorer interface {
 	// Unlike SetPhaseRelease it does not ask that the phase have current
 	// rows: a copied log keeps the events of phases since superseded.
 	RestorePhaseRelease(ctx context.Context, r budget.PhaseRelease) error
+	CapitalRestorer
 }

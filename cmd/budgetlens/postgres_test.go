@@ -63,7 +63,8 @@ func noPassword(t *testing.T, what string, texts ...string) {
 	}
 }
 
-func mustRun(t *testing.T, args ...string) string {
+// mustRunPG runs budgetlens as runPG does and fails the test on a non-zero exit.
+func mustRunPG(t *testing.T, args ...string) string {
 	t.Helper()
 	code, out, errOut := runPG(t, args...)
 	if code != 0 {
@@ -81,7 +82,7 @@ func TestPostgresTotalsEqualDuckDB(t *testing.T) {
 	pg, db := pgURL(t), tempDB(t)
 	sec2 := fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv")
 	for _, s := range []string{pg, db} {
-		mustRun(t, "--db", s, "import", sec2)
+		mustRunPG(t, "--db", s, "import", sec2)
 	}
 	for _, args := range [][]string{
 		{"totals", "--fy", "2021-22", "--phase", "adopted", "--by", "department", "--format", "json"},
@@ -90,13 +91,13 @@ func TestPostgresTotalsEqualDuckDB(t *testing.T) {
 		{"ls", "departments", "--format", "json"},
 		{"ls", "programs"},
 	} {
-		want := mustRun(t, append([]string{"--db", db}, args...)...)
-		got := mustRun(t, append([]string{"--db", pg}, args...)...)
+		want := mustRunPG(t, append([]string{"--db", db}, args...)...)
+		got := mustRunPG(t, append([]string{"--db", pg}, args...)...)
 		if got != want {
 			t.Errorf("%v: PostgreSQL and DuckDB differ\n%.600s\n---\n%.600s", args, got, want)
 		}
 	}
-	if !strings.Contains(mustRun(t, "--db", pg, "totals", "--fy", "2021-22", "--phase", "adopted", "--by", "department", "--format", "json"), `"department_code": "02"`) {
+	if !strings.Contains(mustRunPG(t, "--db", pg, "totals", "--fy", "2021-22", "--phase", "adopted", "--by", "department", "--format", "json"), `"department_code": "02"`) {
 		t.Error("the totals lack department 02 (Aging)")
 	}
 }
@@ -112,12 +113,12 @@ func TestPostgresDemoMigrateAnalyze(t *testing.T) {
 	t.Parallel()
 	demo := filepath.Join(sharedDemo(t), "budgetlens.duckdb")
 	pg := pgURL(t)
-	out := mustRun(t, "migrate", "--from", demo, "--to", pg)
+	out := mustRunPG(t, "migrate", "--from", demo, "--to", pg)
 	if !strings.Contains(out, "checked: the copy reads back as its source") || !strings.Contains(out, "release events") {
 		t.Fatalf("migrate said:\n%s", out)
 	}
 	back := filepath.Join(t.TempDir(), "back.duckdb")
-	mustRun(t, "migrate", "--from", pg, "--to", back, "--format", "json")
+	mustRunPG(t, "migrate", "--from", pg, "--to", back, "--format", "json")
 	for _, args := range [][]string{
 		{"analyze", "--fy", "2021-22", "--phase", "proposed", "--format", "json", "--reps", "99"},
 		{"analyze", "--fy", "2021-22", "--phase", "adopted", "--layer", "neighborhood_councils", "--format", "json", "--reps", "19"},
@@ -125,9 +126,9 @@ func TestPostgresDemoMigrateAnalyze(t *testing.T) {
 		{"phase", "ls", "--history", "--format", "json"},
 		{"geo", "ls"},
 	} {
-		want := mustRun(t, append([]string{"--db", demo}, args...)...)
+		want := mustRunPG(t, append([]string{"--db", demo}, args...)...)
 		for _, s := range []string{pg, back} {
-			if got := mustRun(t, append([]string{"--db", s}, args...)...); got != want {
+			if got := mustRunPG(t, append([]string{"--db", s}, args...)...); got != want {
 				t.Errorf("%v on %s differs from the demo store's\n%.800s\n---\n%.800s", args, redact(s), got, want)
 			}
 		}
@@ -217,11 +218,11 @@ func checkServeOnPostgres(t *testing.T, demo, pg string) {
 	if s := status(); s != 200 {
 		t.Fatalf("public proposed totals: %d before any hold", s)
 	}
-	mustRun(t, "--db", pg, "phase", "hold", "--fy", "2021-22", "--phase", "proposed", "--as", "test", "--note", "held while the server runs")
+	mustRunPG(t, "--db", pg, "phase", "hold", "--fy", "2021-22", "--phase", "proposed", "--as", "test", "--note", "held while the server runs")
 	if s := status(); s != 404 {
 		t.Errorf("public proposed totals after a hold by another command: %d, want 404", s)
 	}
-	mustRun(t, "--db", pg, "phase", "release", "--fy", "2021-22", "--phase", "proposed", "--as", "test")
+	mustRunPG(t, "--db", pg, "phase", "release", "--fy", "2021-22", "--phase", "proposed", "--as", "test")
 	if s := status(); s != 200 {
 		t.Errorf("public proposed totals after the release: %d, want 200", s)
 	}
@@ -234,7 +235,7 @@ func checkServeOnPostgres(t *testing.T, demo, pg string) {
 	if strings.Contains(string(getOK(t, totals+"&format=csv")), "ZZ Synthetic") {
 		t.Fatal("the extra department is there before its import")
 	}
-	mustRun(t, "--db", pg, "import", extra, "--fy", "2021-22", "--phase", "proposed", "--department", "dept", "--amount", "amount")
+	mustRunPG(t, "--db", pg, "import", extra, "--fy", "2021-22", "--phase", "proposed", "--department", "dept", "--amount", "amount")
 	if body := getOK(t, totals+"&format=csv"); !strings.Contains(string(body), "ZZ Synthetic Test Dept,1234.56") {
 		t.Errorf("the public server kept its answer after an import by another command:\n%.400s", body)
 	}
@@ -252,9 +253,9 @@ func TestPostgresKilledImport(t *testing.T) {
 	t.Parallel()
 	pg := pgURL(t)
 	sec2 := fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv")
-	mustRun(t, "--db", pg, "import", sec2)
+	mustRunPG(t, "--db", pg, "import", sec2)
 	totals := []string{"--db", pg, "totals", "--fy", "2021-22", "--phase", "adopted", "--by", "department", "--format", "json"}
-	before, rowsBefore := mustRun(t, totals...), rowCounts(t, pg)
+	before, rowsBefore := mustRunPG(t, totals...), rowCounts(t, pg)
 	big := filepath.Join(t.TempDir(), "Expenditures_Sec2_for_2122_Adopted.csv")
 	f, err := os.Create(big)
 	if err != nil {
@@ -297,13 +298,13 @@ func TestPostgresKilledImport(t *testing.T) {
 			t.Fatal("the server still runs the killed import's COPY after 30 s")
 		}
 	}
-	if after := mustRun(t, totals...); after != before {
+	if after := mustRunPG(t, totals...); after != before {
 		t.Errorf("the killed import changed the totals:\n%.300s\n---\n%.300s", before, after)
 	}
 	if after := rowCounts(t, pg); after != rowsBefore {
 		t.Errorf("the killed import left rows: %s, before %s", after, rowsBefore)
 	}
-	mustRun(t, "--db", pg, "import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv"))
+	mustRunPG(t, "--db", pg, "import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv"))
 }
 
 // rowCounts counts every row of the budget tables, superseded ones
@@ -346,9 +347,9 @@ func TestPostgresReadReplica(t *testing.T) {
 	pg := pgURL(t)
 	replica := replicaOf(t, pg)
 	sec4 := fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv")
-	mustRun(t, "--db", pg, "import", sec4)
+	mustRunPG(t, "--db", pg, "import", sec4)
 	totals := []string{"totals", "--fy", "2021-22", "--phase", "adopted", "--by", "department", "--format", "json"}
-	want := mustRun(t, append([]string{"--db", pg}, totals...)...)
+	want := mustRunPG(t, append([]string{"--db", pg}, totals...)...)
 	var got, errOut string
 	for deadline := time.Now().Add(30 * time.Second); got != want; time.Sleep(100 * time.Millisecond) {
 		if time.Now().After(deadline) {
@@ -362,7 +363,7 @@ func TestPostgresReadReplica(t *testing.T) {
 		ReadOnly bool   `json:"read_only"`
 		Standby  bool   `json:"standby"`
 	}
-	if err := json.Unmarshal([]byte(mustRun(t, "--db-read", replica, "db", "status", "--format", "json")), &st); err != nil || !st.Standby || !st.ReadOnly || st.Kind != "postgres" {
+	if err := json.Unmarshal([]byte(mustRunPG(t, "--db-read", replica, "db", "status", "--format", "json")), &st); err != nil || !st.Standby || !st.ReadOnly || st.Kind != "postgres" {
 		t.Errorf("db status of the replica: %+v %v", st, err)
 	}
 	for _, args := range [][]string{
@@ -395,7 +396,7 @@ func TestPostgresReadReplica(t *testing.T) {
 func TestPostgresURLParameters(t *testing.T) {
 	t.Parallel()
 	pg := pgURL(t)
-	mustRun(t, "--db", pg, "init")
+	mustRunPG(t, "--db", pg, "init")
 	with := func(params map[string]string) string {
 		u, _ := url.Parse(pg)
 		q := u.Query()
@@ -409,11 +410,11 @@ func TestPostgresURLParameters(t *testing.T) {
 		StatementTimeout string `json:"statement_timeout"`
 		Location         string `json:"location"`
 	}
-	out := mustRun(t, "--db", with(map[string]string{"statement_timeout": "1234"}), "db", "status", "--format", "json")
+	out := mustRunPG(t, "--db", with(map[string]string{"statement_timeout": "1234"}), "db", "status", "--format", "json")
 	if err := json.Unmarshal([]byte(out), &st); err != nil || st.StatementTimeout != "1234ms" || !strings.Contains(st.Location, "xxxxx") {
 		t.Errorf("db status with statement_timeout=1234: %+v %v", st, err)
 	}
-	text := mustRun(t, "--db", pg, "db", "status")
+	text := mustRunPG(t, "--db", pg, "db", "status")
 	for _, want := range []string{"postgres", "PostgreSQL 15", "PostGIS", "051_changes.sql", "connection pool", "line_items", "statement timeout  10min"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("db status lacks %q:\n%s", want, text)
@@ -439,8 +440,8 @@ func TestPostgresURLParameters(t *testing.T) {
 	}
 	// the DuckDB store's status, for comparison
 	db := tempDB(t)
-	mustRun(t, "--db", db, "init")
-	if text := mustRun(t, "--db", db, "db", "status"); !strings.Contains(text, "duckdb") || !strings.Contains(text, "DuckDB") || !strings.Contains(text, "050_release.sql") {
+	mustRunPG(t, "--db", db, "init")
+	if text := mustRunPG(t, "--db", db, "db", "status"); !strings.Contains(text, "duckdb") || !strings.Contains(text, "DuckDB") || !strings.Contains(text, "050_release.sql") {
 		t.Errorf("db status of a DuckDB store:\n%s", text)
 	}
 }
@@ -450,15 +451,15 @@ func TestPostgresURLParameters(t *testing.T) {
 // operator's shell may keep it set) and write through --db.
 func TestDBReadFromEnvironment(t *testing.T) {
 	read, write := tempDB(t), tempDB(t)
-	mustRun(t, "--db", read, "import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv"))
+	mustRunPG(t, "--db", read, "import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec4_for_2122_Adopted.csv"))
 	t.Setenv("BUDGETLENS_DB_READ", read)
-	mustRun(t, "--db", write, "init")
-	if out := mustRun(t, "--db", write, "ls", "departments"); !strings.Contains(out, "Library") {
+	mustRunPG(t, "--db", write, "init")
+	if out := mustRunPG(t, "--db", write, "ls", "departments"); !strings.Contains(out, "Library") {
 		t.Errorf("ls did not read BUDGETLENS_DB_READ's store: %s", out)
 	}
-	mustRun(t, "--db", write, "import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv"))
+	mustRunPG(t, "--db", write, "import", fixture.Data(t, "la/budget/FY21-22/Expenditures_Sec2_for_2122_Adopted.csv"))
 	t.Setenv("BUDGETLENS_DB_READ", "")
-	if a, b := mustRun(t, "--db", write, "ls", "departments"), mustRun(t, "--db", read, "ls", "departments"); a == b {
+	if a, b := mustRunPG(t, "--db", write, "ls", "departments"), mustRunPG(t, "--db", read, "ls", "departments"); a == b {
 		t.Error("the import went to the read store")
 	}
 }

@@ -44,7 +44,7 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 		newInitCmd(e), newImportCmd(e), newLsCmd(e), newTotalsCmd(e), newExportCmd(e),
 		newGeoCmd(e), newIndexCmd(e), newEventsCmd(e), newMetricsCmd(e),
 		newAnalyzeCmd(e), newReportCmd(e), newCheckCmd(e), newProfileCmd(e), newRulesCmd(e), newDemoCmd(e), newVersionCmd(e),
-		newPhaseCmd(e), newServeCmd(e), newMigrateCmd(e), newDBCmd(e),
+		newPhaseCmd(e), newServeCmd(e), newCapitalCmd(e), newMigrateCmd(e), newDBCmd(e),
 	} {
 		root.AddCommand(c)
 	}

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"unicode/utf8"
@@ -62,8 +61,8 @@ func (s *Store) saveLayer(ctx context.Context, l *geo.Layer, given budget.Import
 		if err := insertImportRun(ctx, tx, &run); err != nil {
 			return s.errorf(budget.EINTERNAL, err, "unable to record the import of layer %s", l.Name)
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO geo_layers(name, source, areas, content_hash, import_run, imported_at) VALUES ($1, $2, $3, $4, $5, $6)`,
-			l.Name, l.Source, len(l.Areas), l.SourceHash, run.ID, run.StartedAt); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO geo_layers(name, source, areas, content_hash, import_run, imported_at, no_geometry) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			l.Name, l.Source, len(l.Areas), l.SourceHash, run.ID, run.StartedAt, l.NoGeometry); err != nil {
 			return s.errorf(budget.EINTERNAL, err, "unable to save layer %s", l.Name)
 		}
 		rows := make([][]any, len(l.Areas))
@@ -89,21 +88,21 @@ func (s *Store) saveLayer(ctx context.Context, l *geo.Layer, given budget.Import
 }
 
 // areaRow is the geo_areas row of area i: geometry as EWKB, or the point
-// of a point-only area in lon and lat.
+// of a point-only area in lon and lat, or neither in a layer without
+// boundaries; the properties as typed JSON (geo.Area.AttrsJSON).
 func areaRow(l *geo.Layer, i int) ([]any, error) {
 	a := &l.Areas[i]
-	attrs := []byte("{}")
-	if a.Attrs != nil {
-		var err error
-		if attrs, err = json.Marshal(a.Attrs); err != nil {
-			return nil, err
-		}
+	attrs, err := a.AttrsJSON()
+	if err != nil {
+		return nil, budget.Errorf(budget.EINVALID, "geo: layer %s: %v", l.Name, err)
 	}
 	var g []byte
 	var lon, lat *float64
-	if a.PointOnly() {
+	switch {
+	case l.NoGeometry: // no shape, no point
+	case a.PointOnly():
 		lon, lat = &a.Point[0], &a.Point[1]
-	} else {
+	default:
 		var err error
 		if g, err = ewkb.Marshal(a.Geom, SRID); err != nil {
 			return nil, budget.Errorf(budget.EINVALID, "geo: area %q of layer %s: %v", a.ID, l.Name, err)
@@ -155,7 +154,7 @@ func checkLayerText(l *geo.Layer) error {
 // Layer returns the stored layer name with its areas in order.
 func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 	l := &geo.Layer{Name: name}
-	err := s.pool.QueryRow(ctx, `SELECT source, coalesce(content_hash, '') FROM geo_layers WHERE name = $1`, name).Scan(&l.Source, &l.SourceHash)
+	err := s.pool.QueryRow(ctx, `SELECT source, coalesce(content_hash, ''), no_geometry FROM geo_layers WHERE name = $1`, name).Scan(&l.Source, &l.SourceHash, &l.NoGeometry)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, budget.Errorf(budget.ENOTFOUND, "geo: no layer %q (list them with: budgetlens geo ls)", name)
 	}
@@ -189,7 +188,7 @@ func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 		} else if lon != nil && lat != nil {
 			a.Point = orb.Point{*lon, *lat}
 		}
-		if err := json.Unmarshal([]byte(attrs), &a.Attrs); err != nil {
+		if err := a.SetAttrsJSON([]byte(attrs)); err != nil {
 			return nil, budget.Errorf(budget.EINTERNAL, "store: area %s of layer %s: attributes: %v", a.ID, name, err)
 		}
 		l.Areas = append(l.Areas, a)
@@ -204,13 +203,13 @@ func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 // in Go over its areas in their order, as geo.Layer.Info does, so that
 // both stores give the same float to the last bit.
 func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
-	rows, err := s.pool.Query(ctx, `SELECT l.name, l.source, coalesce(l.content_hash, ''), l.areas FROM geo_layers l ORDER BY l.name`+byteOrder)
+	rows, err := s.pool.Query(ctx, `SELECT l.name, l.source, coalesce(l.content_hash, ''), l.areas, l.no_geometry FROM geo_layers l ORDER BY l.name`+byteOrder)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to list layers")
 	}
 	out, err := collect(rows, func(row pgx.CollectableRow) (geo.LayerInfo, error) {
 		var li geo.LayerInfo
-		err := row.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas)
+		err := row.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas, &li.NoGeometry)
 		return li, err
 	})
 	if err != nil {

@@ -54,8 +54,19 @@ func TestLALayersArePostGISGeometries(t *testing.T) {
 		read = append(read, layer)
 	}
 	// budgetlens reads back exactly what it stored, a ring that crosses
-	// itself included (geom_input), whatever PostGIS made of it
+	// itself included (geom_input), whatever PostGIS made of it; typed
+	// properties as their JSON reads (both stores keep AttrsJSON, in which
+	// a whole float such as 0.0 is written 0 and reads back an integer)
 	for _, l := range read {
+		for i := range l.Areas {
+			b, err := l.Areas[i].AttrsJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := l.Areas[i].SetAttrsJSON(b); err != nil {
+				t.Fatal(err)
+			}
+		}
 		back, err := s.Layer(ctx, l.Name)
 		if err != nil || !reflect.DeepEqual(back.Areas, l.Areas) {
 			t.Fatalf("layer %s did not come back as stored: %v", l.Name, err)

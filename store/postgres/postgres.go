@@ -2,8 +2,12 @@
 // for a budget office where many people read and write at once. It talks to
 // the server through a pgx connection pool; the schema is created by the
 // embedded migrations in migrations/*.sql (numbered as the DuckDB store's:
-// 001 core, 010 budget, 020 geo, 030 need, 040 analysis), each applied once
-// in its own transaction and recorded in schema_migrations. Geometry is
+// 001 core, 010 budget, 020 geo, 030 need, 040 analysis, 050 release,
+// 070 capital; 051 is the change log only PostgreSQL needs), each applied
+// once in its own transaction and recorded in schema_migrations. Each
+// domain interface of store.Store is one file here (budget.go, geo.go,
+// need.go, analysis.go, settings.go, release.go, capital.go) over its
+// own migrations. Geometry is
 // stored as PostGIS geometry(MultiPolygon, 4326) with a GiST index, so that
 // analysts can query layers in SQL.
 //

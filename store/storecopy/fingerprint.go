@@ -37,6 +37,7 @@ type Fingerprint struct {
 	Datasets   string           `json:"datasets"`
 	Settings   string           `json:"settings"` // every key and value
 	Releases   string           `json:"releases"` // the release log and the phases' current state
+	Capital    string           `json:"capital"`  // capital plans (projects, geometry, runs), scenarios and their release log
 }
 
 // Diff names the parts in which f and g differ, in a fixed order.
@@ -48,7 +49,7 @@ func (f Fingerprint) Diff(g Fingerprint) []string {
 	}{{"import runs", f.ImportRuns, g.ImportRuns}, {"budget history", f.History, g.History}, {"current budget", f.Current, g.Current},
 		{"layers", f.Layers, g.Layers}, {"indicators", f.Indicators, g.Indicators}, {"need runs", f.NeedRuns, g.NeedRuns},
 		{"analyses", f.Analyses, g.Analyses}, {"datasets", f.Datasets, g.Datasets}, {"settings", f.Settings, g.Settings},
-		{"release state", f.Releases, g.Releases}} {
+		{"release state", f.Releases, g.Releases}, {"capital plans", f.Capital, g.Capital}} {
 		if p.a != p.b {
 			out = append(out, p.name)
 		}
@@ -128,7 +129,7 @@ func Take(ctx context.Context, s store.Store) (Fingerprint, error) {
 		return f, budget.Errorf(budget.EINVALID, "storecopy: the store (%T) cannot export its history", s)
 	}
 	steps := []func(context.Context, store.Store, store.Exporter, *Fingerprint) error{
-		importsPart, currentPart, layersPart, indicatorsPart, needRunsPart, analysesPart, datasetsPart, settingsPart, releasesPart,
+		importsPart, currentPart, layersPart, indicatorsPart, needRunsPart, analysesPart, datasetsPart, settingsPart, releasesPart, capitalPart,
 	}
 	for _, step := range steps {
 		if err := step(ctx, s, exp, &f); err != nil {
@@ -255,7 +256,7 @@ func layersPart(ctx context.Context, s store.Store, exp store.Exporter, f *Finge
 		if err != nil {
 			return err
 		}
-		if err := d.add(li.Layer, li.Areas, li.Population, li.Source, li.SourceHash, runs[li.Layer]); err != nil {
+		if err := d.add(li.Layer, li.Areas, li.Population, li.Source, li.SourceHash, runs[li.Layer], li.NoGeometry, l.NoGeometry); err != nil {
 			return err
 		}
 		if err := addLayer(d, l); err != nil {
@@ -275,7 +276,11 @@ func addLayer(d *digest, l *geo.Layer) error {
 				return err
 			}
 		}
-		if err := d.add(a.ID, a.Name, a.Population, g, a.Point[0], a.Point[1], a.Attrs); err != nil {
+		props, err := a.AttrsJSON() // typed: 1 and "1" differ
+		if err != nil {
+			return err
+		}
+		if err := d.add(a.ID, a.Name, a.Population, g, a.Point[0], a.Point[1], a.Attrs, props); err != nil {
 			return err
 		}
 	}
@@ -423,5 +428,67 @@ func releasesPart(ctx context.Context, s store.Store, _ store.Exporter, f *Finge
 		}
 	}
 	f.Releases = d.sum()
+	return nil
+}
+
+// capitalPart digests every plan as listed and read (projects with their
+// geometry as WKB), the run that stored it, its scenarios in order and the
+// capital release log.
+func capitalPart(ctx context.Context, s store.Store, exp store.Exporter, f *Fingerprint) error {
+	d := newDigest()
+	plans, err := s.CapitalPlans(ctx)
+	if err != nil {
+		return err
+	}
+	runs, err := exp.CapitalPlanRuns(ctx)
+	if err != nil {
+		return err
+	}
+	for _, pi := range plans {
+		p, err := s.CapitalPlan(ctx, pi.Name)
+		if err != nil {
+			return err
+		}
+		if err := d.add(pi, pi.Imported, runs[pi.Name], p, p.Imported); err != nil {
+			return err
+		}
+		for _, pr := range p.Projects {
+			var g []byte
+			if pr.Place.Geometry != nil {
+				if g, err = wkb.Marshal(pr.Place.Geometry); err != nil {
+					return err
+				}
+			}
+			if err := d.add(g); err != nil {
+				return err
+			}
+		}
+		list, err := s.CapitalScenarios(ctx, pi.Name)
+		if err != nil {
+			return err
+		}
+		for _, si := range list {
+			sc, err := s.CapitalScenario(ctx, pi.Name, si.Name)
+			if err != nil {
+				return err
+			}
+			if err := d.add(si, sc, sc.Saved); err != nil {
+				return err
+			}
+		}
+	}
+	log, err := s.CapitalReleaseLog(ctx)
+	if err != nil {
+		return err
+	}
+	if err := d.add(len(log)); err != nil {
+		return err
+	}
+	for _, r := range log {
+		if err := d.add(r, r.At); err != nil {
+			return err
+		}
+	}
+	f.Capital = d.sum()
 	return nil
 }

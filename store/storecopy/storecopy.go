@@ -4,8 +4,9 @@
 // import run with its id, time and version, each budget run's rows
 // (superseded ones too, so history and current figures come out the same),
 // layers, indicators and their metadata, need runs and analyses under their
-// own ids, the analysis datasets, the settings (the city profile) and the
-// release log of budget phases (so that what is released or held stays so).
+// own ids, the analysis datasets, the settings (the city profile), the
+// release log of budget phases (so that what is released or held stays so)
+// and capital plans with their scenarios and release log.
 // Fingerprint digests what a store holds so that a copy can be checked
 // against its source.
 package storecopy
@@ -24,7 +25,8 @@ import (
 type Options struct {
 	// Progress, when set, is told after each record copied: the step
 	// ("import runs", "need runs", "analyses", "datasets", "settings",
-	// "release log") and how many of how many are done.
+	// "release log", "capital scenarios", "capital release log") and how
+	// many of how many are done.
 	Progress func(step string, done, total int)
 }
 
@@ -41,6 +43,9 @@ type Summary struct {
 	Datasets         int   `json:"datasets"`
 	Settings         int   `json:"settings"`
 	ReleaseEvents    int   `json:"release_events"` // releases and holds of budget phases
+	CapitalPlans     int   `json:"capital_plans"`
+	CapitalScenarios int   `json:"capital_scenarios"`
+	CapitalReleases  int   `json:"capital_release_events"` // releases and holds of capital plans
 	// Warnings name what could not be copied exactly.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -85,6 +90,9 @@ func Copy(ctx context.Context, dst, src store.Store, opt Options) (Summary, erro
 		return sum, partial(err)
 	}
 	if err := copyReleases(ctx, res, src, &sum, progress); err != nil {
+		return sum, partial(err)
+	}
+	if err := copyCapital(ctx, res, src, &sum, progress); err != nil {
 		return sum, partial(err)
 	}
 	return sum, nil
@@ -135,10 +143,14 @@ func checkEmpty(ctx context.Context, dst store.Store) error {
 	if err != nil {
 		return err
 	}
+	plans, err := dst.CapitalPlans(ctx)
+	if err != nil {
+		return err
+	}
 	for _, c := range []struct {
 		n    int
 		what string
-	}{{len(layers), "layers"}, {len(runs), "need runs"}, {len(an), "analyses"}} {
+	}{{len(layers), "layers"}, {len(runs), "need runs"}, {len(an), "analyses"}, {len(plans), "capital plans"}} {
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
 		}
@@ -172,8 +184,16 @@ func copyImports(ctx context.Context, res store.Restorer, dst, src store.Store, 
 	if err != nil {
 		return err
 	}
+	planRuns, err := exp.CapitalPlanRuns(ctx)
+	if err != nil {
+		return err
+	}
+	of := runNames{layers: layerOf, plans: map[int64]string{}}
+	for name, run := range planRuns {
+		of.plans[run] = name
+	}
 	for i, run := range history {
-		if err := copyImport(ctx, res, src, exp, run, layerOf, meta, sum); err != nil {
+		if err := copyImport(ctx, res, src, exp, run, of, meta, sum); err != nil {
 			return fmt.Errorf("import run %d (%s %s): %w", run.ID, run.Kind, run.SourceFile, err)
 		}
 		sum.ImportRuns++
@@ -197,9 +217,15 @@ func copyImports(ctx context.Context, res store.Restorer, dst, src store.Store, 
 	return nil
 }
 
+// runNames maps import runs to the layer or capital plan each stored (runs
+// whose layer or plan was replaced since are missing).
+type runNames struct {
+	layers, plans map[int64]string
+}
+
 // copyImport copies one import run with what it stored.
 func copyImport(ctx context.Context, res store.Restorer, src store.Store, exp store.Exporter, run budget.ImportRun,
-	layerOf map[int64]string, meta []need.IndicatorMeta, sum *Summary) error {
+	of runNames, meta []need.IndicatorMeta, sum *Summary) error {
 	switch run.Kind {
 	case "budget":
 		b, err := exp.ImportedBatch(ctx, run.ID)
@@ -212,7 +238,7 @@ func copyImport(ctx context.Context, res store.Restorer, src store.Store, exp st
 		sum.BudgetRuns++
 		sum.BudgetRows += int64(b.Rows())
 	case "geo":
-		name, ok := layerOf[run.ID]
+		name, ok := of.layers[run.ID]
 		if !ok { // the layer was replaced since
 			return res.RestoreImportRun(ctx, run)
 		}
@@ -239,6 +265,19 @@ func copyImport(ctx context.Context, res store.Restorer, src store.Store, exp st
 			return err
 		}
 		sum.IndicatorImports++
+	case "capital":
+		name, ok := of.plans[run.ID]
+		if !ok { // the plan was replaced or deleted since
+			return res.RestoreImportRun(ctx, run)
+		}
+		p, err := src.CapitalPlan(ctx, name)
+		if err != nil {
+			return err
+		}
+		if err := res.RestoreCapitalPlan(ctx, run, p); err != nil {
+			return err
+		}
+		sum.CapitalPlans++
 	default:
 		return budget.Errorf(budget.EINTERNAL, "import runs of kind %q cannot be copied by this budgetlens (%s): use the budgetlens that wrote them", run.Kind, budget.Version)
 	}
@@ -333,6 +372,44 @@ func copyReleases(ctx context.Context, res store.Restorer, src store.Store, sum 
 		}
 		sum.ReleaseEvents++
 		progress("release log", i+1, len(log))
+	}
+	return nil
+}
+
+// copyCapital copies every plan's scenarios in their order, then the
+// capital release log in order (plans were copied with their import runs).
+func copyCapital(ctx context.Context, res store.Restorer, src store.Store, sum *Summary, progress func(string, int, int)) error {
+	plans, err := src.CapitalPlans(ctx)
+	if err != nil {
+		return err
+	}
+	for _, pi := range plans {
+		list, err := src.CapitalScenarios(ctx, pi.Name)
+		if err != nil {
+			return err
+		}
+		for i, si := range list {
+			sc, err := src.CapitalScenario(ctx, pi.Name, si.Name)
+			if err != nil {
+				return err
+			}
+			if err := res.RestoreCapitalScenario(ctx, sc); err != nil {
+				return fmt.Errorf("scenario %s of plan %s: %w", sc.Name, pi.Name, err)
+			}
+			sum.CapitalScenarios++
+			progress("capital scenarios", i+1, len(list))
+		}
+	}
+	log, err := src.CapitalReleaseLog(ctx)
+	if err != nil {
+		return err
+	}
+	for i, e := range log {
+		if err := res.RestoreCapitalRelease(ctx, e); err != nil {
+			return fmt.Errorf("capital release event %d (plan %s): %w", i+1, e.Plan, err)
+		}
+		sum.CapitalReleases++
+		progress("capital release log", i+1, len(log))
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/capital/projects"
+	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/need"
 	"github.com/budgetlens/budgetlens/store"
 	"github.com/budgetlens/budgetlens/store/storecopy"
@@ -80,6 +82,37 @@ func Fill(t *testing.T, s Store) {
 		t.Fatal(err)
 	}
 	fillSettingsAndReleases(t, s)
+	fillCapital(t, s)
+}
+
+// fillCapital adds a layer without boundaries and capital plans with
+// history: plan cip released, then imported again (which holds it), with
+// two scenarios; plan old imported and deleted (its run remains).
+func fillCapital(t *testing.T, s Store) {
+	t.Helper()
+	ctx := context.Background()
+	wards := &geo.Layer{Name: "wards", Source: "wards.csv", SourceHash: "w", NoGeometry: true, Areas: []geo.Area{
+		{ID: "3", Name: "Ward 3", Population: 10, Attrs: map[string]string{"n": "1"}, Props: map[string]any{"n": int64(1)}},
+		{ID: "12", Name: "Ward 12", Population: 20, Attrs: map[string]string{}, Props: map[string]any{}}}}
+	if err := s.SaveLayer(ctx, wards); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2022, 3, 1, 8, 0, 0, 654321000, time.UTC)
+	for _, step := range []func() error{
+		func() error { return s.SaveCapitalPlan(ctx, testPlan("old")) },
+		func() error { return s.SaveCapitalPlan(ctx, testPlan("cip")) },
+		func() error {
+			return s.SetCapitalRelease(ctx, projects.Release{Plan: "cip", Released: true, By: "clerk", At: at, Note: "adopted"})
+		},
+		func() error { return s.DeleteCapitalPlan(ctx, "old") },
+		func() error { return s.SaveCapitalPlan(ctx, testPlan("cip")) }, // held again
+		func() error { return s.SaveCapitalScenario(ctx, testScenario(t, "cip", "tight", 300_000_00)) },
+		func() error { return s.SaveCapitalScenario(ctx, testScenario(t, "cip", "ample", 20_000_000_00)) },
+	} {
+		if err := step(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // fillSettingsAndReleases adds two settings, a calendar-year jurisdiction
@@ -126,8 +159,8 @@ func copySuite(t *testing.T, newStore Factory) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.BudgetRuns != 4 || sum.ImportRuns != 9 || sum.Layers != 2 || sum.IndicatorImports != 2 || sum.NeedRuns != 2 || sum.Analyses != 2 || sum.Datasets != 2 ||
-		sum.Settings != 2 || sum.ReleaseEvents != 5 {
+	if sum.BudgetRuns != 4 || sum.ImportRuns != 13 || sum.Layers != 3 || sum.IndicatorImports != 2 || sum.NeedRuns != 2 || sum.Analyses != 2 || sum.Datasets != 2 ||
+		sum.Settings != 2 || sum.ReleaseEvents != 5 || sum.CapitalPlans != 1 || sum.CapitalScenarios != 2 || sum.CapitalReleases != 2 {
 		t.Fatalf("summary %+v", sum)
 	}
 	want, err := storecopy.Take(ctx, src)
@@ -155,8 +188,8 @@ func copySuite(t *testing.T, newStore Factory) {
 		t.Fatalf("new need run in the copy: id %d, %v; want 3", id, err)
 	}
 	run, err := dst.ImportBatch(ctx, batch("tc/exp/sec5", "s5", item("55", "5501", "100", "1", fy21, budget.Adopted, 1)))
-	if err != nil || run.ID != 10 {
-		t.Fatalf("new import in the copy: %+v %v; want id 10", run, err)
+	if err != nil || run.ID != 14 {
+		t.Fatalf("new import in the copy: %+v %v; want id 14", run, err)
 	}
 	// the fingerprint sees a changed setting and a new release event
 	if err := dst.SetSetting(ctx, "z", []byte{0, 1, 3}); err != nil {
@@ -214,5 +247,30 @@ func checkCopiedDetails(t *testing.T, dst Store) {
 	}
 	if !reflect.DeepEqual(state, want) {
 		t.Fatalf("copied release state %v, want %v", state, want)
+	}
+	checkCopiedCapital(t, dst)
+}
+
+// checkCopiedCapital reads back the copied plans: cip held (imported again
+// after its release), its scenarios in the order they were saved, the
+// release log with who and when, the layer without boundaries.
+func checkCopiedCapital(t *testing.T, dst Store) {
+	t.Helper()
+	ctx := context.Background()
+	plans, err := dst.CapitalPlans(ctx)
+	if err != nil || len(plans) != 1 || plans[0].Name != "cip" || plans[0].Released || plans[0].Scenarios != 2 || plans[0].Projects != 6 {
+		t.Fatalf("copied plans %+v %v", plans, err)
+	}
+	list, err := dst.CapitalScenarios(ctx, "cip")
+	if err != nil || len(list) != 2 || list[0].Name != "tight" || list[1].Name != "ample" {
+		t.Fatalf("copied scenarios %+v %v", list, err)
+	}
+	log, err := dst.CapitalReleaseLog(ctx)
+	if err != nil || len(log) != 2 || !log[0].Released || log[0].By != "clerk" || log[0].At.Format(time.RFC3339Nano) != "2022-03-01T08:00:00.654321Z" || log[1].Released {
+		t.Fatalf("copied capital release log %+v %v", log, err)
+	}
+	l, err := dst.Layer(ctx, "wards")
+	if err != nil || !l.NoGeometry || len(l.Areas) != 2 || l.Areas[0].Props["n"] != int64(1) || len(l.Areas[1].Geom) != 0 {
+		t.Fatalf("copied layer without boundaries %+v %v", l, err)
 	}
 }

@@ -34,6 +34,8 @@ func suites() []suite {
 		{"need-indicators", indicatorSuite},
 		{"analysis", analysisSuite},
 		{"release", releaseSuite},
+		{"geo-table", geoTableSuite},
+		{"capital", capitalSuite},
 		{"copy", copySuite},
 	}
 }
