@@ -113,7 +113,8 @@ func writeCopied(w io.Writer, from, to string, res *office.CopyResult) error {
 		{"analyses", fmt.Sprint(c.Analyses), ""},
 		{"datasets", fmt.Sprint(c.Datasets), ""},
 		{"settings", fmt.Sprint(c.Settings), ""},
-		{"release events", fmt.Sprint(c.ReleaseEvents), ""},
+		{"release events", fmt.Sprint(c.ReleaseEvents), "releases and holds of budget phases"},
+		{"capital plans", fmt.Sprint(c.CapitalPlans), fmt.Sprintf("%d scenarios, %d release events", c.CapitalScenarios, c.CapitalReleases)},
 	}
 	if err := table.WriteAligned(w, rows, map[int]bool{1: true}); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/budgetlens/budgetlens/internal/fixture"
 	"github.com/budgetlens/budgetlens/internal/hostile"
+	"github.com/budgetlens/budgetlens/store/postgres"
 	"github.com/budgetlens/budgetlens/store/postgres/pgtest"
 	"github.com/jackc/pgx/v5"
 )
@@ -104,10 +105,11 @@ func TestPostgresTotalsEqualDuckDB(t *testing.T) {
 
 // TestPostgresDemoMigrateAnalyze is the second check of issue 9: the demo
 // store copied to PostgreSQL (and back to a new DuckDB file) analyses to
-// the same JSON, byte for byte; serve answers on PostgreSQL (/healthz, the
+// the same JSON, byte for byte, and so do totals and the capital commands
+// (plans, projects, where the dollars went, scenarios, a comparison); serve answers on PostgreSQL (/healthz, the
 // OpenAPI document, an analysis equal to the DuckDB server's), and a
 // public server on PostgreSQL follows a hold and a release made by another
-// command while it runs. The third: psql sees every area as a valid PostGIS
+// command while it runs, and a capital plan's hold and release. The third: psql sees every area as a valid PostGIS
 // MultiPolygon in SRID 4326.
 func TestPostgresDemoMigrateAnalyze(t *testing.T) {
 	t.Parallel()
@@ -125,6 +127,12 @@ func TestPostgresDemoMigrateAnalyze(t *testing.T) {
 		{"totals", "--fy", "2021-22", "--phase", "proposed", "--by", "department", "--format", "json"},
 		{"phase", "ls", "--history", "--format", "json"},
 		{"geo", "ls"},
+		{"capital", "ls", "--format", "json"},
+		{"capital", "projects", "--plan", "ladot-funded-2016", "--format", "json"},
+		{"capital", "analyze", "--plan", "ladot-funded-2016", "--format", "json"},
+		{"capital", "analyze", "--plan", "ladot-grant-requests-2016", "--format", "json"},
+		{"capital", "scenarios", "--plan", "ladot-grant-requests-2016", "--format", "json"},
+		{"capital", "compare", "--plan", "ladot-grant-requests-2016", "match-10m", "match-10m-high-need-80", "--format", "json"},
 	} {
 		want := mustRunPG(t, append([]string{"--db", demo}, args...)...)
 		for _, s := range []string{pg, back} {
@@ -225,6 +233,19 @@ func checkServeOnPostgres(t *testing.T, demo, pg string) {
 	mustRunPG(t, "--db", pg, "phase", "release", "--fy", "2021-22", "--phase", "proposed", "--as", "test")
 	if s := status(); s != 200 {
 		t.Errorf("public proposed totals after the release: %d, want 200", s)
+	}
+	// capital plans likewise: a hold by another command hides the plan
+	plans := func() string { return string(getOK(t, base+"/api/capital/plans?format=csv")) }
+	if !strings.Contains(plans(), "ladot-funded-2016") {
+		t.Fatalf("the released capital plan is not public:\n%s", plans())
+	}
+	mustRunPG(t, "--db", pg, "capital", "hold", "--plan", "ladot-funded-2016", "--as", "test")
+	if strings.Contains(plans(), "ladot-funded-2016") {
+		t.Errorf("a capital plan held by another command is still public:\n%s", plans())
+	}
+	mustRunPG(t, "--db", pg, "capital", "release", "--plan", "ladot-funded-2016", "--as", "test")
+	if !strings.Contains(plans(), "ladot-funded-2016") {
+		t.Errorf("a capital plan released again by another command is not public:\n%s", plans())
 	}
 	// a new dataset of the released phase, imported by another command
 	// while the server runs, is in the next answer (nothing kept is stale)
@@ -415,7 +436,8 @@ func TestPostgresURLParameters(t *testing.T) {
 		t.Errorf("db status with statement_timeout=1234: %+v %v", st, err)
 	}
 	text := mustRunPG(t, "--db", pg, "db", "status")
-	for _, want := range []string{"postgres", "PostgreSQL 15", "PostGIS", "051_changes.sql", "connection pool", "line_items", "statement timeout  10min"} {
+	newest := postgres.Migrations()[len(postgres.Migrations())-1]
+	for _, want := range []string{"postgres", "PostgreSQL 15", "PostGIS", newest, "connection pool", "line_items", "capital_projects", "statement timeout  10min"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("db status lacks %q:\n%s", want, text)
 		}
@@ -441,7 +463,7 @@ func TestPostgresURLParameters(t *testing.T) {
 	// the DuckDB store's status, for comparison
 	db := tempDB(t)
 	mustRunPG(t, "--db", db, "init")
-	if text := mustRunPG(t, "--db", db, "db", "status"); !strings.Contains(text, "duckdb") || !strings.Contains(text, "DuckDB") || !strings.Contains(text, "050_release.sql") {
+	if text := mustRunPG(t, "--db", db, "db", "status"); !strings.Contains(text, "duckdb") || !strings.Contains(text, "DuckDB") || !strings.Contains(text, "none pending") {
 		t.Errorf("db status of a DuckDB store:\n%s", text)
 	}
 }
