@@ -12,6 +12,7 @@ import (
 	"github.com/budgetlens/budgetlens/capital/projects"
 	"github.com/budgetlens/budgetlens/store"
 	"github.com/jackc/pgx/v5"
+	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/encoding/wkb"
 )
 
@@ -110,16 +111,19 @@ func (s *Store) insertProjects(ctx context.Context, tx pgx.Tx, p *projects.Plan)
 	b := &pgx.Batch{}
 	for i := range p.Projects {
 		pr := &p.Projects[i]
-		var g []byte
+		var g, input []byte
 		if pr.Place.Geometry != nil {
 			var err error
 			if g, err = wkb.Marshal(pr.Place.Geometry); err != nil {
 				return budget.Errorf(budget.EINVALID, "capital: plan %s, project %s: geometry: %v", p.Name, pr.ID, err)
 			}
+			if !postgisParses(pr.Place.Geometry) {
+				g, input = nil, g
+			}
 		}
-		b.Queue(`INSERT INTO capital_projects(plan, pos, id, line, name, category, total, place_kind, place_text, areas, geom, attrs)
-			VALUES ($1, $2, $3, $4, $5, $6, round($7::bigint::numeric / 100, 2), $8, $9, $10, ST_GeomFromWKB($11::bytea, 4326), $12)`,
-			p.Name, i, pr.ID, pr.Line, pr.Name, pr.Category, pr.Total(), string(pr.Place.Kind), pr.Place.Text, jsonText(pr.Place.Areas, "[]"), g, jsonText(pr.Attrs, "{}"))
+		b.Queue(`INSERT INTO capital_projects(plan, pos, id, line, name, category, total, place_kind, place_text, areas, geom, geom_input, attrs)
+			VALUES ($1, $2, $3, $4, $5, $6, round($7::bigint::numeric / 100, 2), $8, $9, $10, ST_GeomFromWKB($11::bytea, 4326), $12, $13)`,
+			p.Name, i, pr.ID, pr.Line, pr.Name, pr.Category, pr.Total(), string(pr.Place.Kind), pr.Place.Text, jsonText(pr.Place.Areas, "[]"), g, input, jsonText(pr.Attrs, "{}"))
 		for y, c := range pr.Cost {
 			label := ""
 			if len(p.Years) > 0 {
@@ -133,6 +137,50 @@ func (s *Store) insertProjects(ctx context.Context, tx pgx.Tx, p *projects.Plan)
 		return s.errorf(budget.EINTERNAL, err, "unable to save the projects of plan %s", p.Name)
 	}
 	return nil
+}
+
+// postgisParses reports whether PostGIS accepts g as a geometry: every
+// line of at least 2 points, every ring closed and of at least 4. A place
+// it would refuse (a hand-drawn ring left open) is kept as WKB in
+// geom_input, with geom NULL, so that the import succeeds and budgetlens
+// reads back what it was given.
+func postgisParses(g orb.Geometry) bool {
+	ring := func(r orb.Ring) bool { return len(r) >= 4 && r[0] == r[len(r)-1] }
+	poly := func(p orb.Polygon) bool {
+		for _, r := range p {
+			if !ring(r) {
+				return false
+			}
+		}
+		return true
+	}
+	switch t := g.(type) {
+	case orb.LineString:
+		return len(t) >= 2
+	case orb.MultiLineString:
+		for _, l := range t {
+			if len(l) < 2 {
+				return false
+			}
+		}
+	case orb.Ring:
+		return ring(t)
+	case orb.Polygon:
+		return poly(t)
+	case orb.MultiPolygon:
+		for _, p := range t {
+			if !poly(p) {
+				return false
+			}
+		}
+	case orb.Collection:
+		for _, c := range t {
+			if !postgisParses(c) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // deletePlan removes a plan's rows; with log also its release events (a
@@ -221,7 +269,7 @@ func (s *Store) CapitalPlan(ctx context.Context, name string) (*projects.Plan, e
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, line, name, category, place_kind, place_text, areas, ST_AsBinary(geom), attrs
+	rows, err := s.pool.Query(ctx, `SELECT id, line, name, category, place_kind, place_text, areas, coalesce(geom_input, ST_AsBinary(geom)), attrs
 		FROM capital_projects WHERE plan = $1 ORDER BY pos`, name)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read plan %s", name)

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS capital_projects (
     place_text  text NOT NULL,
     areas       text NOT NULL DEFAULT '[]',    -- JSON array of area ids
     geom        geometry(Geometry, 4326),      -- points, lines or polygons, WGS84 lon/lat
+    geom_input  bytea,                         -- WKB of a place PostGIS cannot parse (a ring not closed, too few points); geom is then NULL
     attrs       text NOT NULL DEFAULT '{}',
     PRIMARY KEY (plan, id)
 );
