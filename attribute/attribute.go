@@ -93,6 +93,13 @@ type Areas struct {
 	// areas of this one, for items whose own codes are of another layer
 	// (see CodesOfLayer).
 	LayerCodes map[string]map[string][]geo.Share
+	// Outside is the number of the city's residents who live in no area of
+	// the layer (a layer that does not cover the whole city, such as
+	// neighbourhood councils). Per-resident placing gives their share to
+	// nobody: it stays not attributable with OutsideReason, so that a
+	// dollar per resident means the same on every layer.
+	Outside       float64
+	OutsideReason string
 }
 
 // NewAreas prepares a layer: populations from the layer, and each area's id
@@ -193,6 +200,8 @@ type Placement struct {
 	Cents  int64  `json:"cents"`
 	Rule   string `json:"rule"`
 	Method string `json:"method"`
+	// Class is the item's class (Operating unless a class names it).
+	Class string `json:"class"`
 }
 
 // Unattributed is the part of an item that no area receives, and why.
@@ -203,6 +212,7 @@ type Unattributed struct {
 	Rule   string `json:"rule"`
 	Method string `json:"method"`
 	Reason string `json:"reason"`
+	Class  string `json:"class"`
 }
 
 // Totals is the accounting of a department or of everything.
@@ -240,6 +250,14 @@ type Result struct {
 	// Fallbacks lists, per rule and reason, the items a rule placed with its
 	// fallback method because its own could not (sorted by rule, reason).
 	Fallbacks []Fallback `json:"fallbacks"`
+	// ByClass is the cents of every item by class (Operating and the
+	// rules' classes), placed or not.
+	ByClass map[string]int64 `json:"by_class"`
+}
+
+// classRule is the rule an excluded class stands for: nothing placed.
+func classRule(c *Class) *Rule {
+	return &Rule{Name: "class: " + c.Name, Method: NotAttributable, Reason: c.Reason}
 }
 
 // Fallback says that a rule's fallback placed some items, and why.
@@ -257,12 +275,18 @@ type Fallback struct {
 // produce nothing but are counted. The departments are sorted by key.
 func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 	res := &Result{Rules: rules.Name, RulesVersion: rules.Version, RulesHash: rules.Hash, Layer: areas.Layer.Name,
-		ByArea: make([]int64, len(areas.Layer.Areas))}
+		ByArea: make([]int64, len(areas.Layer.Areas)), ByClass: map[string]int64{}}
 	depts := map[string]*Totals{}
 	fallbacks := map[string]*Fallback{}
 	res.Total.ByMethod = map[string]int64{}
 	for i := range items {
 		it := &items[i]
+		cls := rules.Classify(it)
+		class := Operating
+		if cls != nil {
+			class = cls.Name
+		}
+		res.ByClass[class] += it.Cents
 		ru := rules.Select(it)
 		d := depts[it.Dept()]
 		if d == nil {
@@ -276,6 +300,9 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 		}
 		if it.OwnCodes && strings.TrimSpace(it.AreaCodes) != "" {
 			ru = ownCodesRule
+		}
+		if cls != nil && cls.Kind == ClassExcluded {
+			ru = classRule(cls) // classification comes before place
 		}
 		pl, un, why, err := place(it, ru, areas)
 		if err != nil {
@@ -292,6 +319,7 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 			fb.Cents += it.Cents
 		}
 		for _, p := range pl {
+			p.Class = class
 			res.Placements = append(res.Placements, p)
 			res.ByArea[p.Area] += p.Cents
 			d.Attributed += p.Cents
@@ -300,6 +328,7 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 			res.Total.ByMethod[p.Method] += p.Cents
 		}
 		for _, u := range un {
+			u.Class = class
 			res.Unattributed = append(res.Unattributed, u)
 			d.Unattributed += u.Cents
 			res.Total.Unattributed += u.Cents
@@ -386,7 +415,7 @@ func weights(it *Item, ru *Rule, method string, areas *Areas) (placing, error) {
 		return cannot(method, reason), nil
 	case PerCapita:
 		if positive(areas.Population) {
-			return placing{w: areas.Population, method: method}, nil
+			return placing{w: areas.Population, method: method, rest: areas.outside(), restReason: areas.OutsideReason}, nil
 		}
 		return cannot(method, "no area has a population"), nil
 	case PerAsset:
@@ -474,17 +503,24 @@ func byCodes(it *Item, ru *Rule, method string, areas *Areas) placing {
 	}
 	if len(codes) == 1 && codes[0].Citywide {
 		p, _ := weights(it, ru, PerCapita, areas)
-		return placing{w: p.w, method: method, reason: p.reason}
+		p.method = method
+		return p
 	}
 	applyStatedShares(codes, ru.Shares)
 	w := make([]float64, len(areas.Layer.Areas))
 	var rest float64
 	var unknown []string
+	outsideRest := false
 	for _, c := range codes {
 		if c.Citywide {
 			if tp := sum(areas.Population); tp > 0 {
+				out := areas.outside()
 				for i, p := range areas.Population {
-					w[i] += c.Share * p / tp
+					w[i] += c.Share * p / (tp + out)
+				}
+				if out > 0 {
+					rest += c.Share * out / (tp + out)
+					outsideRest = true
 				}
 			} else {
 				rest += c.Share
@@ -506,10 +542,23 @@ func byCodes(it *Item, ru *Rule, method string, areas *Areas) placing {
 		return cannot(method, fmt.Sprintf("no area of layer %s has code %s", areas.Layer.Name, strings.Join(unknown, ", ")))
 	}
 	p := placing{w: w, rest: rest, method: method}
+	var why []string
 	if len(unknown) > 0 {
-		p.restReason = fmt.Sprintf("area code %s is not in layer %s", strings.Join(unknown, ", "), areas.Layer.Name)
+		why = append(why, fmt.Sprintf("area code %s is not in layer %s", strings.Join(unknown, ", "), areas.Layer.Name))
 	}
+	if outsideRest {
+		why = append(why, areas.OutsideReason)
+	}
+	p.restReason = strings.Join(why, "; ")
 	return p
+}
+
+// outside is the residents in no area (0 unless positive and finite).
+func (a *Areas) outside() float64 {
+	if a.Outside > 0 && !math.IsInf(a.Outside, 0) {
+		return a.Outside
+	}
+	return 0
 }
 
 func positive(v []float64) bool {
