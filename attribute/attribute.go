@@ -253,6 +253,9 @@ type Result struct {
 	// ByClass is the cents of every item by class (Operating and the
 	// rules' classes), placed or not.
 	ByClass map[string]int64 `json:"by_class"`
+	// ByAreaClass is the attributed cents per area (by position in the
+	// layer) of each class that placed any.
+	ByAreaClass map[string][]int64 `json:"-"`
 }
 
 // classRule is the rule an excluded class stands for: nothing placed.
@@ -274,8 +277,20 @@ type Fallback struct {
 // receives is listed in Unattributed with the reason. Items of zero cents
 // produce nothing but are counted. The departments are sorted by key.
 func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
+	return attribute(items, rules, areas, true)
+}
+
+// Sums is Attribute without the list of placements: the totals, the cents
+// by area and by area and class, the unattributed parts and the fallbacks,
+// for callers that place the same items many times (rule variants) and
+// need only the sums.
+func Sums(items []Item, rules *Rules, areas *Areas) (*Result, error) {
+	return attribute(items, rules, areas, false)
+}
+
+func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, error) {
 	res := &Result{Rules: rules.Name, RulesVersion: rules.Version, RulesHash: rules.Hash, Layer: areas.Layer.Name,
-		ByArea: make([]int64, len(areas.Layer.Areas)), ByClass: map[string]int64{}}
+		ByArea: make([]int64, len(areas.Layer.Areas)), ByClass: map[string]int64{}, ByAreaClass: map[string][]int64{}}
 	depts := map[string]*Totals{}
 	fallbacks := map[string]*Fallback{}
 	res.Total.ByMethod = map[string]int64{}
@@ -318,9 +333,17 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 			fb.Items++
 			fb.Cents += it.Cents
 		}
+		byArea := res.ByAreaClass[class]
+		if byArea == nil && len(pl) > 0 {
+			byArea = make([]int64, len(res.ByArea))
+			res.ByAreaClass[class] = byArea
+		}
 		for _, p := range pl {
 			p.Class = class
-			res.Placements = append(res.Placements, p)
+			if keep {
+				res.Placements = append(res.Placements, p)
+			}
+			byArea[p.Area] += p.Cents
 			res.ByArea[p.Area] += p.Cents
 			d.Attributed += p.Cents
 			d.ByMethod[p.Method] += p.Cents

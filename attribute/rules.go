@@ -132,11 +132,37 @@ type Class struct {
 	Name string `yaml:"name"`
 	// Kind is excluded or capital.
 	Kind string `yaml:"kind"`
-	// Match is as a rule's match (department, fund, program, account).
-	Match map[string]StringList `yaml:"match"`
+	// Match is as a rule's match (department, fund, program, account), or
+	// a list of such matches, any of which makes an item of this class.
+	Match Matches `yaml:"match"`
 	// Reason (excluded) says why such dollars have no place.
 	Reason string `yaml:"reason"`
 	line   int
+}
+
+// Matches is one match (a mapping of levels to values) or a list of them;
+// an item meets it when it meets any of them.
+type Matches []map[string]StringList
+
+// UnmarshalYAML accepts a mapping or a sequence of mappings.
+func (m *Matches) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.MappingNode:
+		var one map[string]StringList
+		if err := n.Decode(&one); err != nil {
+			return err
+		}
+		*m = Matches{one}
+		return nil
+	case yaml.SequenceNode:
+		var many []map[string]StringList
+		if err := n.Decode(&many); err != nil {
+			return err
+		}
+		*m = many
+		return nil
+	}
+	return fmt.Errorf("line %d: expected a match (department: [...], account: [...]) or a list of them", n.Line)
 }
 
 // StringList is a YAML scalar or a sequence of scalars.
@@ -263,12 +289,17 @@ func (r *Rules) checkClasses(file string, doc *yaml.Node) error {
 		if len(c.Match) == 0 {
 			return bad("match", "", fmt.Sprintf("class %q needs a match (department, fund, program or account)", c.Name))
 		}
-		for k, vals := range c.Match {
-			if lv := levelOf(k); lv < 0 || lv > 3 {
-				return bad("match", k, "classes match on department, fund, program or account")
+		for _, m := range c.Match {
+			if len(m) == 0 {
+				return bad("match", "", fmt.Sprintf("class %q: every match names a level (department, fund, program or account)", c.Name))
 			}
-			if len(vals) == 0 {
-				return bad("match."+k, "", "give at least one code or name")
+			for k, vals := range m {
+				if lv := levelOf(k); lv < 0 || lv > 3 {
+					return bad("match", k, "classes match on department, fund, program or account")
+				}
+				if len(vals) == 0 {
+					return bad("match."+k, "", "give at least one code or name")
+				}
 			}
 		}
 		if c.Kind == ClassExcluded && strings.TrimSpace(c.Reason) == "" {

@@ -11,8 +11,10 @@ import (
 func (r *Rules) Classify(it *Item) *Class {
 	for i := range r.Classes {
 		c := &r.Classes[i]
-		if matchAll(c.Match, it) {
-			return c
+		for _, m := range c.Match {
+			if matchAll(m, it) {
+				return c
+			}
 		}
 	}
 	return nil

@@ -37,6 +37,7 @@ name: classes
 classes:
   - {name: debt service, kind: excluded, match: {account: ["Interest*", "*- Principal"]}, reason: debt service pays for past borrowing}
   - {name: capital, kind: capital, match: {account: [Capital Equipment Purchases]}}
+  - {name: benefits, kind: excluded, match: [{department: [HR]}, {account: [Medicare Contributions]}], reason: benefits follow the staff}
 default: {method: not_attributable, reason: no rule}
 rules:
   - name: people
@@ -89,18 +90,23 @@ func TestClassesBeforeRules(t *testing.T) {
 		{ID: "cap", DeptCode: "A", AccountName: "Capital Equipment Purchases", Cents: 1000},
 		{ID: "op", DeptCode: "A", AccountName: "Salaries", Cents: 2000},
 		{ID: "own", DeptCode: "A", AccountName: "Interest Expense", Cents: 50, AreaCodes: "a", OwnCodes: true},
+		{ID: "med", DeptCode: "A", AccountName: "Medicare Contributions", Cents: 40},
+		{ID: "hr", DeptCode: "HR", AccountName: "Salaries", Cents: 20},
 	}
 	res, err := Attribute(items, r, line3())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.ByClass["debt service"] != 1050 || res.ByClass["capital"] != 1000 || res.ByClass[Operating] != 2000 {
+	if res.ByClass["debt service"] != 1050 || res.ByClass["capital"] != 1000 || res.ByClass[Operating] != 2000 || res.ByClass["benefits"] != 60 {
 		t.Fatalf("by class: %v", res.ByClass)
 	}
-	if res.Total.Attributed != 3000 || res.Total.Unattributed != 1050 {
-		t.Fatalf("attributed %d unattributed %d, want 3000 and 1050", res.Total.Attributed, res.Total.Unattributed)
+	if res.Total.Attributed != 3000 || res.Total.Unattributed != 1110 {
+		t.Fatalf("attributed %d unattributed %d, want 3000 and 1110", res.Total.Attributed, res.Total.Unattributed)
 	}
 	for _, u := range res.Unattributed {
+		if u.Class == "benefits" && u.Rule == "class: benefits" {
+			continue
+		}
 		if u.Class != "debt service" || u.Rule != "class: debt service" || u.Reason != "debt service pays for past borrowing" {
 			t.Fatalf("unattributed %+v", u)
 		}
