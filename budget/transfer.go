@@ -54,13 +54,14 @@ func AnyValue(vals []string, code, name string) bool {
 // Waste Resources Revenue Bonds 2015-A - Principal". An empty v matches
 // nothing.
 func MatchValue(v, s string) bool {
-	v, s = strings.ToLower(strings.TrimSpace(v)), strings.ToLower(strings.TrimSpace(s))
+	v, s = strings.TrimSpace(v), strings.TrimSpace(s)
 	if v == "" {
 		return false
 	}
 	if !strings.Contains(v, "*") {
-		return v == s
+		return strings.EqualFold(v, s)
 	}
+	v, s = strings.ToLower(v), strings.ToLower(s)
 	parts := strings.Split(v, "*")
 	if !strings.HasPrefix(s, parts[0]) {
 		return false

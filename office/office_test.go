@@ -74,8 +74,8 @@ func TestMapleBay(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := a.Result
-	if r.Layer != "districts" || r.Tiers != 3 || r.Provenance.Rules != "maplebay" || r.Totals.ByMethod["own_area_codes"] != 844000229 {
-		t.Fatalf("analysis: layer %s, %d tiers, rules %s, by method %v", r.Layer, r.Tiers, r.Provenance.Rules, r.Totals.ByMethod)
+	if r.Layer.Name != "districts" || r.Tiers != 3 || r.Provenance.Rules != "maplebay" || r.Totals.ByMethod["own_area_codes"] != 844000229 {
+		t.Fatalf("analysis: layer %s, %d tiers, rules %s, by method %v", r.Layer.Name, r.Tiers, r.Provenance.Rules, r.Totals.ByMethod)
 	}
 	if r.Totals.Attributed+r.Totals.Unattributed != r.Totals.PhaseTotal {
 		t.Fatalf("totals %+v", r.Totals)
