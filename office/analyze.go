@@ -191,7 +191,11 @@ func (o *Office) LayerOfYear(ctx context.Context, name string, fy budget.FiscalY
 		}
 	}
 	if budget.ErrorCode(err) == budget.ENOTFOUND {
-		return nil, info, budget.Errorf(budget.EINVALID, "no layer %q in the store (have: %s); import one with budgetlens geo import FILE --layer %s", stored, o.layerNames(ctx), stored)
+		what := ""
+		if stored != name {
+			what = fmt.Sprintf(" (the %s of layer %s, in force during %s)", orDefault(info.Title, "lines"), name, fy)
+		}
+		return nil, info, budget.Errorf(budget.EINVALID, "no layer %q%s in the store (have: %s); import one with budgetlens geo import FILE --layer %s", stored, what, o.layerNames(ctx), stored)
 	}
 	if err != nil {
 		return nil, info, err
