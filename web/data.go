@@ -271,10 +271,11 @@ func (v *view) exploration(ctx context.Context, p phaseRef, layer string) (*offi
 	})
 }
 
-// displayLayer is a layer simplified for a zoom level, cached.
-func (v *view) displayLayer(ctx context.Context, layer string, zoom int) (*geo.Layer, error) {
-	return cached(ctx, v, "display|"+layer+"|"+strconv.Itoa(zoom), func() (*geo.Layer, error) {
-		return v.o.DisplayLayer(context.WithoutCancel(ctx), layer, zoom)
+// displayLayer is a layer as its lines were in a fiscal year (those the
+// analysis of that year uses), simplified for a zoom level, cached.
+func (v *view) displayLayer(ctx context.Context, layer string, fy budget.FiscalYear, zoom int) (*geo.Layer, error) {
+	return cached(ctx, v, "display|"+layer+"|"+fy.Label()+"|"+strconv.Itoa(zoom), func() (*geo.Layer, error) {
+		return v.o.DisplayLayerOfYear(context.WithoutCancel(ctx), layer, fy, zoom)
 	})
 }
 
