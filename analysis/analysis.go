@@ -25,7 +25,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/budgetlens/budgetlens/attribute"
@@ -457,6 +456,8 @@ func totals(att *attribute.Result, in *Input, n int) Totals {
 	for m, c := range att.Total.ByMethod {
 		t.ByMethod[m] = Dollars(c)
 	}
+	t.PerResidentShare = ratio(float64(att.Total.ByMethod[attribute.PerCapita]), float64(att.Total.Attributed))
+	t.PlacedOtherwise = t.Attributed - t.ByMethod[attribute.PerCapita]
 	for k, c := range att.ByClass {
 		t.ByClass[k] = Dollars(c)
 	}
@@ -868,18 +869,22 @@ func lisa(l *geo.Layer, fr *Frame, byArea []int64, rows []AreaRow, perms int, se
 			sig++
 		}
 	}
-	out.Note = fmt.Sprintf("HighHigh: a hot spot (high per-resident dollars among high neighbours); LowLow: a cold spot. Each of the %d areas is tested against its neighbours (%.1f on average) by %d conditional permutations, and the false discovery rate is held at 5%% across the %d tests (Benjamini-Hochberg): an area is a cluster only if its p-value is at most %s. With so few areas and neighbours a test can find only strong, isolated patterns; %d area(s) passed.",
-		len(keep), float64(links)/float64(len(keep)), p, len(keep), fmtP(lm.Threshold, p), sig)
+	out.Areas, out.MeanNeighbours, out.Significant = len(keep), Num(float64(links)/float64(len(keep))), sig
+	if p > 0 {
+		out.MinP = Num(1 / float64(p+1))
+	}
+	out.Note = fmt.Sprintf("HighHigh: a hot spot (high per-resident dollars among high neighbours); LowLow: a cold spot. Each of the %s areas is tested against its neighbours (%s on average) by %s conditional permutations, and the false discovery rate is held at %s across the %s tests (Benjamini-Hochberg): %s With so few areas and neighbours a test can find only strong, isolated patterns; %s area(s) passed.",
+		report.Format(float64(out.Areas), report.KindInt, 0), report.Format(float64(out.MeanNeighbours), report.KindNumber, 1), report.Format(float64(p), report.KindInt, 0),
+		report.Format(float64(out.Alpha), report.KindPercent, report.NoDigits), report.Format(float64(out.Areas), report.KindInt, 0), cutText(out), report.Format(float64(sig), report.KindInt, 0))
 	return out
 }
 
-// fmtP writes a p-value cut ("none" when no p-value can pass, as when
-// the permutations cannot reach the cut).
-func fmtP(cut float64, perms int) string {
-	if !(cut > 0) {
-		return fmt.Sprintf("below the smallest a test of %d permutations can give (%s), so none can pass", perms, strconv.FormatFloat(1/float64(perms+1), 'g', 3, 64))
+// cutText says which p-values pass the false-discovery-rate cut.
+func cutText(l *LISAResult) string {
+	if !(l.Cut > 0) {
+		return fmt.Sprintf("no p-value passes, the smallest that %s permutations can give being %s.", report.Format(float64(l.Perms), report.KindInt, 0), report.Format(float64(l.MinP), report.KindNumber, 3))
 	}
-	return strconv.FormatFloat(cut, 'g', 3, 64)
+	return fmt.Sprintf("an area is a cluster only if its p-value is at most %s.", report.Format(float64(l.Cut), report.KindNumber, 3))
 }
 
 func deptRows(att *attribute.Result, items []attribute.Item, rules *attribute.Rules, top []float64) []DeptRow {

@@ -194,6 +194,10 @@ type Totals struct {
 	PlacedCapital   Dollars `json:"placed_capital"`
 	// ByMethod is the attributed amount per attribution method.
 	ByMethod map[string]Dollars `json:"by_method"`
+	// PerResidentShare is the share of the attributed amount placed per
+	// resident (which cannot make areas differ); PlacedOtherwise the rest.
+	PerResidentShare Num     `json:"per_resident_share"`
+	PlacedOtherwise  Dollars `json:"placed_otherwise"`
 	// ByClass is every line's amount by class (operating, capital and the
 	// classes never placed: debt service, benefits, ...).
 	ByClass map[string]Dollars `json:"by_class"`
@@ -436,6 +440,12 @@ type LISAResult struct {
 	Alpha    Num            `json:"alpha"`
 	FDR      bool           `json:"fdr"`
 	Cut      Num            `json:"p_value_cut"`
+	// Areas tested, their mean number of neighbours, the smallest p-value
+	// the permutations can give, and the areas found significant.
+	Areas          int `json:"areas"`
+	MeanNeighbours Num `json:"mean_neighbours"`
+	MinP           Num `json:"min_p_value"`
+	Significant    int `json:"significant"`
 	Counts   map[string]int `json:"clusters"`
 	Islands  int            `json:"islands"`
 	Note     string         `json:"note,omitempty"`

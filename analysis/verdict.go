@@ -178,18 +178,17 @@ func coverSentence(r *Result) string {
 // methodSentence says how much is placed per resident by assumption and
 // by which methods the rest is placed (only those used).
 func methodSentence(t Totals) string {
-	pc, ok := t.ByMethod[attribute.PerCapita]
-	if !ok || t.Attributed == 0 {
+	if _, ok := t.ByMethod[attribute.PerCapita]; !ok || t.Attributed == 0 {
 		return ""
 	}
-	rest := t.Attributed - pc
+	rest := t.PlacedOtherwise
 	var others []string
 	for _, m := range sortedKeys(t.ByMethod) {
 		if m != attribute.PerCapita && t.ByMethod[m] != 0 {
 			others = append(others, MethodLabel(m))
 		}
 	}
-	s := fmt.Sprintf("%s of the placed dollars are spread per resident, which by assumption gives every resident the same and cannot make areas differ", pct(Num(pc.Float()/t.Attributed.Float()), 0))
+	s := fmt.Sprintf("%s of the placed dollars are spread per resident, which by assumption gives every resident the same and cannot make areas differ", pct(t.PerResidentShare, 0))
 	if rest != 0 && len(others) > 0 {
 		s += fmt.Sprintf("; the differences between areas come from the other %s, placed %s", report.Format(rest.Float(), report.KindMoney, 0), joinAnd(others))
 	}

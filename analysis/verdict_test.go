@@ -44,7 +44,7 @@ func TestVerdictSentences(t *testing.T) {
 		r.Headline.TopTierSpendShare, r.Headline.TopTierPopShare = 0.25, 0.20
 		r.TierRows = []TierRow{{Tier: 1, SmallAreas: 5, PerCapita: 900}, {Tier: 2, SmallAreas: 5, PerCapita: 1100}}
 		r.Totals = Totals{PhaseTotal: 100_00, Attributed: 80_00, PlacedOperating: 80_00, Unattributed: 20_00, AttributedShare: 0.8,
-			ByMethod: map[string]Dollars{"per_capita": 60_00, "per_demand": 20_00}}
+			ByMethod: map[string]Dollars{"per_capita": 60_00, "per_demand": 20_00}, PerResidentShare: 0.75, PlacedOtherwise: 20_00}
 		return r
 	}
 	for _, tc := range []struct {
