@@ -485,6 +485,7 @@ func totals(att *attribute.Result, in *Input, n int) Totals {
 			row := TransferRow{Name: x.Name, Receiving: Dollars(x.ReceivingCents), Applied: x.Applied, Note: x.Note}
 			if x.Applied {
 				row.Removed = Dollars(x.PayingCents)
+				t.TransfersRemoved += row.Removed
 			}
 			t.Transfers = append(t.Transfers, row)
 		}

@@ -279,8 +279,10 @@ func needParagraph(r *Result, w Words) *report.Paragraph {
 		s += ": " + strings.TrimSuffix(strings.TrimSpace(r.Need.Why), ".")
 	}
 	s += "."
-	if r.Need != nil && r.Need.Check != "" {
-		s += " " + r.Need.Check
+	if r.Need != nil && r.Need.Check != nil {
+		c := r.Need.Check
+		s += fmt.Sprintf(" The published score is used; recomputed as a check, it is matched within 0.01 on %s of the %s tracts statewide from the published indicator percentiles, and on %s from the raw indicator values as printed (rounded values cannot be ranked as the publisher ranked them).",
+			report.Format(float64(c.FromPercentiles), report.KindInt, 0), report.Format(float64(c.Compared), report.KindInt, 0), report.Format(float64(c.FromRaw), report.KindInt, 0))
 	}
 	s += fmt.Sprintf(" Residents are cut into %s tiers of about equal numbers of residents by the need of their %s (population quintiles when there are five), and each area's need is the population-weighted mean of its %s.",
 		report.Format(float64(r.Tiers), report.KindInt, 0), w.SmallAreas, w.SmallAreas)

@@ -24,9 +24,9 @@ type MeasureSet struct {
 	// Primary describes the need run's own score (name, label, why).
 	Primary  NeedMeasure   `json:"primary"`
 	Measures []NeedMeasure `json:"measures"`
-	// Check says how the score recomputed from the raw indicators compared
-	// with the published one (empty when the score is computed).
-	Check string `json:"check,omitempty"`
+	// Check says how the scores recomputed from the indicators compared
+	// with the published ones (nil when the score is computed).
+	Check *NeedCheck `json:"check,omitempty"`
 }
 
 // MeasuresDataset packs a measure set into a dataset kept with the

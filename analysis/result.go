@@ -166,7 +166,16 @@ type NeedInfo struct {
 	Label string `json:"label"`
 	Why   string `json:"why,omitempty"`
 	// Check says how the published score compared with a recomputation.
-	Check string `json:"check,omitempty"`
+	Check *NeedCheck `json:"check,omitempty"`
+}
+
+// NeedCheck compares a published score with its recomputation: of the
+// Compared areas with both, how many are within 0.01 when recomputed from
+// the published indicator percentiles and from the raw values.
+type NeedCheck struct {
+	Compared        int `json:"compared"`
+	FromPercentiles int `json:"within_0_01_from_percentiles"`
+	FromRaw         int `json:"within_0_01_from_raw_values"`
 }
 
 // CityRow is the whole layer as one row: its population, the operating
@@ -204,7 +213,9 @@ type Totals struct {
 	// UnattributedReasons sums the unattributed amount by reason.
 	UnattributedReasons map[string]Dollars `json:"unattributed_reasons"`
 	Transfers           []TransferRow      `json:"transfers,omitempty"`
-	LineItems           int                `json:"line_items"`
+	// TransfersRemoved is the sum of the appropriations removed.
+	TransfersRemoved Dollars `json:"transfers_removed"`
+	LineItems        int     `json:"line_items"`
 }
 
 // TransferRow is one transfer between funds in the phase: the

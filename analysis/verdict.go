@@ -147,17 +147,15 @@ func coverSentence(r *Result) string {
 	t := r.Totals
 	s := fmt.Sprintf("This covers %s (%s) of the phase's %s",
 		report.Format(t.PlacedOperating.Float(), report.KindMoney, 0), pct(Num(t.PlacedOperating.Float()/t.PhaseTotal.Float()), 0), report.Format(t.PhaseTotal.Float(), report.KindMoney, 0))
-	var removed Dollars
 	var names []string
 	for _, x := range t.Transfers {
 		if x.Applied {
-			removed += x.Removed
 			names = append(names, x.Name)
 		}
 	}
-	if removed != 0 {
+	if t.TransfersRemoved != 0 {
 		s += fmt.Sprintf(", each dollar counted once (%s of appropriations to the %s funds are replaced by those departments' own spending)",
-			report.Format(removed.Float(), report.KindMoney, 0), joinAnd(names))
+			report.Format(t.TransfersRemoved.Float(), report.KindMoney, 0), joinAnd(names))
 	}
 	var ex []string
 	for _, k := range sortedClassKeys(t.ByClass) {

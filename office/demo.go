@@ -281,13 +281,13 @@ func (b *demoBuild) needIndex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	check := ""
+	var check *analysis.NeedCheck
 	if pn.Score != "" {
 		raw, err := need.Compute(spec, b.ces, need.Options{PublishedScore: pn.Score})
 		if err != nil {
 			return err
 		}
-		check = scoreCheck(pn.Label, raw.ScoreCheck, nres.ScoreCheck)
+		check = &analysis.NeedCheck{Compared: nres.ScoreCheck.Compared, FromPercentiles: nres.ScoreCheck.Within, FromRaw: raw.ScoreCheck.Within}
 	}
 	run := need.NewRun(nres, []need.Input{{Role: "indicators", File: filepath.Base(b.path[b.demo.Need.File]), Hash: b.ces.Hash}}, b.tracts.Name, pn.Score != "")
 	inCity := map[string]bool{}
@@ -321,20 +321,9 @@ func (b *demoBuild) needIndex(ctx context.Context) error {
 	return b.needMeasures(ctx, run, groups, check)
 }
 
-// scoreCheck says how the published score compares with recomputations
-// from the raw indicator values and from the published percentiles.
-func scoreCheck(label string, raw, pub *need.ScoreCheck) string {
-	if raw == nil || pub == nil {
-		return ""
-	}
-	n := report.Format(float64(raw.Compared), report.KindInt, 0)
-	return fmt.Sprintf("The published %s score is used; recomputed as a check, it is matched within 0.01 on %s of %s tracts statewide from the published indicator percentiles, and on %s from the raw indicator values as printed (rounded values cannot be ranked as the publisher ranked them).",
-		label, report.Format(float64(pub.Within), report.KindInt, 0), n, report.Format(float64(raw.Within), report.KindInt, 0))
-}
-
 // needMeasures stores the profile's other measures of need for the city's
 // small areas: columns of the need table, shares of population groups.
-func (b *demoBuild) needMeasures(ctx context.Context, run *need.Run, groups *analysis.GroupCounts, check string) error {
+func (b *demoBuild) needMeasures(ctx context.Context, run *need.Run, groups *analysis.GroupCounts, check *analysis.NeedCheck) error {
 	pn := b.opt.City.Need
 	set := &analysis.MeasureSet{Primary: analysis.NeedMeasure{Name: run.Spec, Label: pn.Label, Why: strings.Join(strings.Fields(pn.Why), " ")}, Check: check}
 	inCity := map[string]bool{}
@@ -437,6 +426,7 @@ func (b *demoBuild) analyse(ctx context.Context) error {
 func (b *demoBuild) compare(ctx context.Context) error {
 	var err error
 	b.cmp, err = b.o.Comparisons(ctx, b.a)
+	b.a.Result.Comparisons = b.cmp
 	return err
 }
 
