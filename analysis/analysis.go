@@ -564,7 +564,8 @@ func tierRows(fr *Frame, v *NeedView, byArea []int64) []TierRow {
 		}
 	}
 	var rows []TierRow
-	for t := 0; t <= v.Tiers; t++ {
+	for k := 1; k <= v.Tiers+1; k++ {
+		t := k % (v.Tiers + 1) // tiers 1..n, then the residents without a score
 		if count[t] == 0 {
 			continue
 		}
@@ -935,6 +936,7 @@ func deptRows(att *attribute.Result, items []attribute.Item, rules *attribute.Ru
 			r.Rules = append(r.Rules, rule)
 		}
 		sort.Strings(r.Rules)
+		r.How = ruleWords(rules, r.Rules)
 		out = append(out, r)
 	}
 	return out
@@ -963,9 +965,10 @@ func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Resu
 	attC := map[string]int64{}
 	topC := map[string]float64{}
 	method := map[string]string{}
+	rule := map[string]string{}
 	for _, p := range ra.Placements {
 		if method[p.Item] == "" {
-			method[p.Item] = p.Method
+			method[p.Item], rule[p.Item] = p.Method, p.Rule
 		}
 		if p.Class != attribute.Operating {
 			continue
@@ -975,7 +978,7 @@ func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Resu
 	}
 	for _, u := range ra.Unattributed {
 		if method[u.Item] == "" {
-			method[u.Item] = attribute.NotAttributable
+			method[u.Item], rule[u.Item] = attribute.NotAttributable, u.Rule
 		}
 	}
 	var T, A float64
@@ -1011,7 +1014,7 @@ func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Resu
 		r := reqs[i]
 		out.Rows = append(out.Rows, RequestRow{Key: it.ID, Dept: it.Dept(), DeptName: r.Department.Name, Program: r.Program.Name,
 			Description: strings.TrimSpace(r.Description), Change: Dollars(it.Cents), Attributed: Dollars(attC[it.ID]), TopTier: Dollars(math.Round(topC[it.ID])),
-			Method: method[it.ID], Contribution: Num(c)})
+			Method: method[it.ID], How: strings.Join(ruleWords(in.Rules, []string{rule[it.ID]}), ""), Contribution: Num(c)})
 		byDept[it.Dept()] += c
 	}
 	sort.SliceStable(out.Rows, func(i, j int) bool {
@@ -1040,6 +1043,40 @@ func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Resu
 		}
 	}
 	return out, nil
+}
+
+// ruleWords says how the named rules place their dollars, each once, in
+// the order given: the rule's own words (Rule.Describe), "not placed:
+// <class>" for a class never placed, "not placed" for a rule placing
+// nothing.
+func ruleWords(rules *attribute.Rules, names []string) []string {
+	desc := map[string]string{rules.Default.Name: "not placed", attribute.OwnCodesRule: "the row's own area codes"}
+	for i := range rules.Rules {
+		ru := &rules.Rules[i]
+		desc[ru.Name] = ru.Describe()
+		if ru.Method == attribute.NotAttributable {
+			desc[ru.Name] = "not placed"
+		}
+	}
+	for _, c := range rules.Classes {
+		if c.Kind == attribute.ClassExcluded {
+			desc["class: "+c.Name] = "not placed: " + c.Name
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		w := desc[n]
+		if w == "" {
+			w = n
+		}
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return strings.HasPrefix(out[j], "not placed") && !strings.HasPrefix(out[i], "not placed") })
+	return out
 }
 
 // requestItems turns the phase's requests with a change into items.
@@ -1193,34 +1230,60 @@ func eventsResult(in *Input, fr *Frame, rows []AreaRow) *EventsRes {
 		rows[pos].MedianHours = numPtr(a.MedianHours)
 		rows[pos].P90Hours = numPtr(a.P90Hours)
 	}
-	// tiers by the summary's own area order, labelled by tier number
-	tier := make([]string, len(s.Areas))
-	for i, a := range s.Areas {
-		if pos, ok := in.Layer.Index(a.AreaID); ok && fr.Tier[pos] > 0 {
-			tier[i] = itoa(fr.Tier[pos])
-			s.Areas[i].Population = fr.Population[pos]
+	// tiers of residents: each resident counted with their area's requests
+	// per resident; response times need the requests of a tier's own small
+	// areas, so they are given only when the areas are the small areas
+	count := make([]float64, len(rows))
+	for i := range rows {
+		if rows[i].Events != nil {
+			count[i] = float64(*rows[i].Events)
 		}
 	}
-	var order []string
-	for t := 1; t <= fr.Tiers; t++ {
-		order = append(order, itoa(t))
-	}
-	if ts, err := s.ByTier(tier, order); err == nil {
-		for _, t := range ts {
-			tn := 0
-			fmt.Sscan(t.Tier, &tn)
-			var pop float64
-			for i, x := range fr.Tier {
-				if x == tn {
-					pop += fr.Population[i]
+	out.Tiers = eventTiers(fr, count)
+	if fr.Mapping == "same layer" {
+		tier := make([]string, len(s.Areas))
+		for i, a := range s.Areas {
+			if pos, ok := in.Layer.Index(a.AreaID); ok && fr.Tier[pos] > 0 {
+				tier[i] = itoa(fr.Tier[pos])
+				s.Areas[i].Population = fr.Population[pos]
+			}
+		}
+		var order []string
+		for t := 1; t <= fr.Tiers; t++ {
+			order = append(order, itoa(t))
+		}
+		if ts, err := s.ByTier(tier, order); err == nil {
+			for k, t := range ts {
+				if k < len(out.Tiers) {
+					out.Tiers[k].MedianHours, out.Tiers[k].P90Hours = numPtr(t.MedianHours), numPtr(t.P90Hours)
 				}
 			}
-			out.Tiers = append(out.Tiers, EvTier{Tier: tn, Label: TierLabel(tn, fr.Tiers), Population: pop, Count: t.Count,
-				Rate: ratio(float64(t.Count)*1000, pop), MedianHours: numPtr(t.MedianHours), P90Hours: numPtr(t.P90Hours)})
 		}
 	}
 	for _, t := range s.Types {
 		out.Types = append(out.Types, EvType{Type: t.Type, Count: t.Count, MedianHours: numPtr(t.MedianHours), P90Hours: numPtr(t.P90Hours)})
+	}
+	return out
+}
+
+// eventTiers sums requests by need tier of residents, each resident
+// counted with their area's requests per resident (count by area).
+func eventTiers(fr *Frame, count []float64) []EvTier {
+	v := fr.Need
+	if v == nil {
+		return nil
+	}
+	var out []EvTier
+	for t := 1; t <= v.Tiers; t++ {
+		var c, pop float64
+		for a := range count {
+			if fr.Population[a] > 0 {
+				c += count[a] * v.TierPop[a][t] / fr.Population[a]
+				pop += v.TierPop[a][t]
+			}
+		}
+		out = append(out, EvTier{Tier: t, Label: TierLabel(t, v.Tiers), Population: pop, Count: int(math.Round(c)),
+			Rate: ratio(c*1000, pop), MedianHours: Num(math.NaN()), P90Hours: Num(math.NaN())})
 	}
 	return out
 }
@@ -1282,25 +1345,16 @@ func demandResult(in *Input, fr *Frame, rows []AreaRow) *EventsRes {
 			types[t] += int(c)
 		}
 	}
-	byTier := map[int]int{}
+	fc := make([]float64, len(rows))
 	for i := range rows {
 		c := count[i]
 		rows[i].Events = &c
 		rows[i].EventRate = ratio(float64(c)*1000, fr.Population[i])
-		byTier[fr.Tier[i]] += c
 		out.Located += c
+		fc[i] = float64(c)
 	}
 	out.Rows = out.Located
-	for t := 1; t <= fr.Tiers; t++ {
-		var pop float64
-		for i, x := range fr.Tier {
-			if x == t {
-				pop += fr.Population[i]
-			}
-		}
-		out.Tiers = append(out.Tiers, EvTier{Tier: t, Label: TierLabel(t, fr.Tiers), Population: pop, Count: byTier[t],
-			Rate: ratio(float64(byTier[t])*1000, pop), MedianHours: Num(math.NaN()), P90Hours: Num(math.NaN())})
-	}
+	out.Tiers = eventTiers(fr, fc)
 	var names []string
 	for t := range types {
 		names = append(names, t)

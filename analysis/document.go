@@ -338,7 +338,11 @@ func finishDocument(d *report.Document, r *Result, opt DocOptions) *report.Docum
 	if r.Theil != nil {
 		d.Sections = append(d.Sections, theilSection(r))
 	}
-	d.Sections = append(d.Sections, areaSection(r), methodsSection(r, opt.Words.of(r)))
+	d.Sections = append(d.Sections, areaSection(r))
+	if r.Concentr != nil && len(r.Concentr.Variants) > 1 {
+		d.Sections = append(d.Sections, variantsSection(r))
+	}
+	d.Sections = append(d.Sections, methodsSection(r, opt.Words.of(r)))
 	if opt.SyntheticDemand {
 		// everything placed with the line items depends on the demand;
 		// need maps, need measures and the capital projects do not
@@ -372,9 +376,9 @@ func finishDocument(d *report.Document, r *Result, opt DocOptions) *report.Docum
 // concNote explains the concentration index under its headline figure:
 // its sign, range and verdict.
 func concNote(r *Result) string {
-	const sign = "above 0 = more per resident where need is higher"
+	const sign = "above 0: more per resident where need is higher"
 	if n := rangeNote(r, "concentration_index", report.KindRatio, 3); n != "" && r.Headline.Verdict != "" {
-		return fmt.Sprintf("%s (%s); %s", n, r.Headline.Verdict, sign)
+		return fmt.Sprintf("%s: %s; %s", n, r.Headline.Verdict, sign)
 	}
 	return sign
 }
@@ -389,6 +393,27 @@ func ensembleSection(r *Result, w Words) report.Section {
 	for _, x := range c.Choices {
 		ct.Rows = append(ct.Rows, []any{choiceWords(x.Choice), strings.Join(x.Options, "; "), f64(x.Min), f64(x.Max)})
 	}
+	intro := fmt.Sprintf("The %s %s are every area of the city, not a sample, so what is uncertain is not which areas were observed but how the dollars are placed and how need is measured. Every rule with a defensible alternative declares it, and the analysis runs each alternative with each measure of need: %s variants. The concentration index runs from %s to %s; the verdict, %s, is read from that range (above +%s throughout, below −%s throughout, or neither).",
+		report.Format(float64(r.Layer.Areas), report.KindInt, 0), w.Areas, report.Format(float64(len(c.Variants)), report.KindInt, 0),
+		signed(c.Range[0], 3), signed(c.Range[1], 3), c.Verdict, report.Format(Negligible, report.KindRatio, 3), report.Format(Negligible, report.KindRatio, 3))
+	blocks := []report.Block{ct}
+	if len(r.NeedMeasures) > 1 {
+		mt := &report.Table{Name: "Need measures", Title: "The headline under each measure of need (the profile's rules)",
+			Columns: []report.Column{{Key: "m", Label: "Need measure", Kind: report.KindText}, {Key: "w", Label: "What it measures", Kind: report.KindText},
+				{Key: "ci", Label: "Concentration index", Kind: report.KindRatio, Digits: 3}, {Key: "ts", Label: "Highest-need tier's share of dollars", Kind: report.KindPercent},
+				{Key: "tp", Label: "Its share of residents", Kind: report.KindPercent}, {Key: "r", Label: "Correlation with " + w.Need + " (areas)", Kind: report.KindRatio}}}
+		for _, m := range r.NeedMeasures {
+			mt.Rows = append(mt.Rows, []any{m.Label, m.Why, f64(m.Concentration), f64(m.TopTierSpendShare), f64(m.TopTierPopShare), f64(m.Correlation)})
+		}
+		blocks = append(blocks, mt)
+	}
+	blocks = append(blocks, &report.Paragraph{Text: "Every variant, with its figures, is listed in the section \"All variants\" at the end of the report."})
+	return report.Section{ID: "ensemble", Title: "How sure: the choices of rules and need", Intro: intro, Blocks: blocks}
+}
+
+// variantsSection lists every variant of the ensemble.
+func variantsSection(r *Result) report.Section {
+	c := r.Concentr
 	vt := &report.Table{Name: "Variants", Title: "Every variant: rules crossed with need measures",
 		Note: "Each row places the dollars with the profile's rules except the one named, and ranks residents by the need measure named.",
 		Columns: []report.Column{{Key: "r", Label: "Rules", Kind: report.KindText}, {Key: "n", Label: "Need measure", Kind: report.KindText},
@@ -405,22 +430,7 @@ func ensembleSection(r *Result, w Words) report.Section {
 		}
 		vt.Rows = append(vt.Rows, []any{v.Rules, n, f64(v.Value), f64(v.TopTierSpendShare), f64(v.PerCapitaTopToBottom), f64(v.AttributedShare)})
 	}
-	intro := fmt.Sprintf("The %s %s are every area of the city, not a sample, so what is uncertain is not which areas were observed but how the dollars are placed and how need is measured. Every rule with a defensible alternative declares it, and the analysis runs each alternative with each measure of need: %s variants. The concentration index runs from %s to %s; the verdict, %s, is read from that range (above +%s throughout, below −%s throughout, or neither).",
-		report.Format(float64(r.Layer.Areas), report.KindInt, 0), w.Areas, report.Format(float64(len(c.Variants)), report.KindInt, 0),
-		signed(c.Range[0], 3), signed(c.Range[1], 3), c.Verdict, report.Format(Negligible, report.KindRatio, 3), report.Format(Negligible, report.KindRatio, 3))
-	blocks := []report.Block{ct}
-	if len(r.NeedMeasures) > 1 {
-		mt := &report.Table{Name: "Need measures", Title: "The headline under each measure of need (the profile's rules)",
-			Columns: []report.Column{{Key: "m", Label: "Need measure", Kind: report.KindText}, {Key: "w", Label: "What it measures", Kind: report.KindText},
-				{Key: "ci", Label: "Concentration index", Kind: report.KindRatio, Digits: 3}, {Key: "ts", Label: "Highest-need tier's share of dollars", Kind: report.KindPercent},
-				{Key: "tp", Label: "Its share of residents", Kind: report.KindPercent}, {Key: "r", Label: "Correlation with " + w.Need + " (areas)", Kind: report.KindRatio}}}
-		for _, m := range r.NeedMeasures {
-			mt.Rows = append(mt.Rows, []any{m.Label, m.Why, f64(m.Concentration), f64(m.TopTierSpendShare), f64(m.TopTierPopShare), f64(m.Correlation)})
-		}
-		blocks = append(blocks, mt)
-	}
-	blocks = append(blocks, vt)
-	return report.Section{ID: "ensemble", Title: "How sure: the choices of rules and need", Intro: intro, Blocks: blocks}
+	return report.Section{ID: "variants", Title: "All variants", Blocks: []report.Block{vt}}
 }
 
 func mapGeom(l *geo.Layer) map[string]orb.Geometry {
@@ -612,14 +622,7 @@ func deptSection(r *Result) report.Section {
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Total > rows[j].Total })
 	for _, d := range rows {
 		req := f64(d.RequestChange * 100)
-		var how []string
-		for m := range d.Methods {
-			how = append(how, MethodLabel(m))
-		}
-		sort.Strings(how)
-		if d.Unattributed != 0 {
-			how = append(how, "not attributable")
-		}
+		how := d.How
 		name := d.Name
 		if name == "" {
 			name = d.Dept
@@ -665,7 +668,7 @@ func requestSection(r *Result) report.Section {
 		if n == 25 || math.Abs(float64(x.Contribution)*100) < 0.005 {
 			break
 		}
-		tab.Rows = append(tab.Rows, []any{x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), MethodLabel(x.Method), f64(x.Contribution * 100)})
+		tab.Rows = append(tab.Rows, []any{x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), x.How, f64(x.Contribution * 100)})
 		n++
 	}
 	intro := fmt.Sprintf("%s requests of the %s phase: %s of increases and %s of cuts, net %s. Of the placed increases %s reach the highest-need tier and of the placed cuts %s fall there. Net of the baseline mix, the requests move the tier's share of placed dollars from %s to %s (%s points). The table lists the %s requests that moved it by 0.01 points or more, largest first.",

@@ -476,6 +476,8 @@ type DeptRow struct {
 	Methods      map[string]Dollars `json:"by_method"`
 	ByClass      map[string]Dollars `json:"by_class"`
 	Rules        []string           `json:"rules"`
+	// How says in words how those rules place the dollars.
+	How []string `json:"how_placed"`
 	// RequestChange is the share change contributed by the department's
 	// requests (sum of their contributions).
 	RequestChange Num `json:"request_contribution"`
@@ -517,6 +519,7 @@ type RequestRow struct {
 	Attributed   Dollars `json:"attributed"`
 	TopTier      Dollars `json:"top_tier"`
 	Method       string  `json:"method"`
+	How          string  `json:"how_placed"`
 	Contribution Num     `json:"contribution"`
 }
 

@@ -66,11 +66,7 @@ func Verdict(r *Result, syntheticDemand bool) []string {
 func leanSentence(r *Result) string {
 	c := r.Concentr
 	n := len(c.Variants)
-	need := "the need index"
-	if r.Need != nil {
-		need = r.Need.Label
-	}
-	base := fmt.Sprintf("%s with the profile's rules and %s", signed(c.Value, 3), need)
+	base := fmt.Sprintf("%s with the profile's choices", signed(c.Value, 3))
 	if n <= 1 {
 		switch c.Verdict {
 		case LeansToward:
@@ -87,8 +83,8 @@ func leanSentence(r *Result) string {
 	case LeansAway:
 		return fmt.Sprintf("The spending placed in areas leans away from need: under all %d variants of the attribution rules and need measures the concentration index of placed dollars per resident is below zero (%s; %s).", n, rng, base)
 	}
-	return fmt.Sprintf("The spending placed in areas shows no clear lean toward or away from need: over %d defensible variants of the attribution rules and need measures, the concentration index of placed dollars per resident runs %s (%s), a range that reaches zero or stays within ±%s.",
-		n, rng, base, report.Format(Negligible, report.KindRatio, 3))
+	return fmt.Sprintf("The spending placed in areas shows no clear lean toward or away from need: over %d defensible variants of the attribution rules and need measures, the concentration index of placed dollars per resident runs %s (%s).",
+		n, rng, base)
 }
 
 // driverSentence names the choice that moves the index most.
@@ -119,13 +115,17 @@ func tierSentence(r *Result) string {
 	if len(r.TierRows) < 2 || h.TopTierSpendShare.Missing() || h.TopTierPopShare.Missing() {
 		return ""
 	}
-	top := r.TierRows[len(r.TierRows)-1]
-	var bot *TierRow
+	var top, bot *TierRow
 	for i := range r.TierRows {
-		if r.TierRows[i].Tier == 1 {
+		switch r.TierRows[i].Tier {
+		case 1:
 			bot = &r.TierRows[i]
-			break
+		case r.Tiers:
+			top = &r.TierRows[i]
 		}
+	}
+	if top == nil {
+		return ""
 	}
 	s := fmt.Sprintf("The highest-need tier, the %s of residents living in the %s %s of highest need, receives %s of the placed dollars",
 		pct(h.TopTierPopShare, 1), report.Format(float64(top.SmallAreas), report.KindInt, 0), smallWord(r), pct(h.TopTierSpendShare, 1))

@@ -36,7 +36,7 @@ func TestVerdictOf(t *testing.T) {
 // sampling interval.
 func TestVerdictSentences(t *testing.T) {
 	base := func(value, lo, hi Num) *Result {
-		r := &Result{Areas: make([]AreaRow, 10), Layer: LayerInfo{Name: "wards", Lines: "wards", Areas: 10}}
+		r := &Result{Areas: make([]AreaRow, 10), Layer: LayerInfo{Name: "wards", Lines: "wards", Areas: 10}, Tiers: 2}
 		r.Concentr = &ConcResult{Value: value, Range: [2]Num{lo, hi}, Verdict: VerdictOf(lo, hi),
 			Variants: []Variant{{Value: lo}, {Value: value}, {Value: hi}},
 			Choices:  []Choice{{Choice: "rule streets", Options: []string{"land area (the profile's choice)", "per resident"}, Min: lo, Max: hi}}, Driver: "rule streets"}

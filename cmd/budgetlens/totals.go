@@ -35,9 +35,10 @@ func newTotalsCmd(e *env) *cobra.Command {
 		Short: "Sum the current line items by department, program, fund or account",
 		Long: `totals sums the current line items (the latest import of each dataset) of a fiscal
 year and phase by a classification level, each dollar counted once: with a city
-profile that names transfers between funds (Los Angeles' appropriations to the
-Library and Recreation and Parks funds), their paying lines are left out when
-the spending they pay for is in the phase, and a note on stderr says so;
+profile that names transfers between funds (a General Fund appropriation to a
+department's own fund, whose spending the budget shows too), their paying lines
+are left out when the spending they pay for is in the phase, and a note on
+stderr says so;
 --gross shows every line as stored. Amounts are dollars, exact to the cent.
 JSON output is an array of objects {<level>, <level>_code, amount}.`,
 		Args: cobra.NoArgs,
