@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -233,4 +234,51 @@ func TestNoNeedRunNoVerdict(t *testing.T) {
 	}
 	_ = need.NaN
 	_ = attribute.Operating
+}
+
+// TestEnsembleRangeHoldsEveryVariant: the range is exactly the least and
+// the greatest value over every variant, the scenarios included (a rule set
+// added whole, as a scenario restricted to some evidence would be); here a
+// scenario that places department A by residents x need is the extreme of
+// both ends, and it is the last rule set run.
+func TestEnsembleRangeHoldsEveryVariant(t *testing.T) {
+	in := smallInput(t)
+	for i := range in.Layer.Areas {
+		s := 10 * (i + 1) // the area's need score: per resident grows as its fourth power
+		in.Layer.Areas[i].Attrs = map[string]string{"need_weight": strconv.Itoa(100 * (i + 1) * s * s * s * s)}
+	}
+	sc, err := attribute.ParseRules([]byte(`version: 1
+name: toward-need
+rules:
+  - {name: people, match: {department: "A"}, method: per_asset, attribute: need_weight}
+  - {name: land, match: {department: "C"}, method: per_asset, attribute: area_km2}
+`), "scenario.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Scenarios = []Scenario{{Name: "dollars follow need", Rules: sc}}
+	res, err := Analyze(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Concentr
+	lo, hi := math.Inf(1), math.Inf(-1)
+	var last Variant
+	for _, v := range c.Variants {
+		lo, hi = math.Min(lo, float64(v.Value)), math.Max(hi, float64(v.Value))
+		last = v
+	}
+	if float64(c.Range[0]) != lo || float64(c.Range[1]) != hi || len(c.Variants) != 4*2 {
+		t.Fatalf("range %v, variants span [%v, %v] over %d", c.Range, lo, hi, len(c.Variants))
+	}
+	if last.Rules != "dollars follow need" || float64(last.Value) != lo {
+		t.Fatalf("the scenario with the reversed measure should be the least: %+v, least %v", last, lo)
+	}
+	found := false
+	for _, ch := range c.Choices {
+		found = found || ch.Choice == "scenario dollars follow need"
+	}
+	if !found || res.Headline.ConcentrationMin != c.Range[0] {
+		t.Fatalf("choices %+v", c.Choices)
+	}
 }
