@@ -1075,7 +1075,9 @@ func ruleWords(rules *attribute.Rules, names []string) []string {
 			out = append(out, w)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return strings.HasPrefix(out[j], "not placed") && !strings.HasPrefix(out[i], "not placed") })
+	sort.SliceStable(out, func(i, j int) bool {
+		return strings.HasPrefix(out[j], "not placed") && !strings.HasPrefix(out[i], "not placed")
+	})
 	return out
 }
 

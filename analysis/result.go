@@ -445,21 +445,21 @@ type GroupRow struct {
 // LISAResult is the local Moran's I of per-capita spending, with the false
 // discovery rate controlled across the areas (Benjamini-Hochberg).
 type LISAResult struct {
-	Variable string         `json:"variable"`
-	Perms    int            `json:"permutations"`
-	Seed     uint64         `json:"seed"`
-	Alpha    Num            `json:"alpha"`
-	FDR      bool           `json:"fdr"`
-	Cut      Num            `json:"p_value_cut"`
+	Variable string `json:"variable"`
+	Perms    int    `json:"permutations"`
+	Seed     uint64 `json:"seed"`
+	Alpha    Num    `json:"alpha"`
+	FDR      bool   `json:"fdr"`
+	Cut      Num    `json:"p_value_cut"`
 	// Areas tested, their mean number of neighbours, the smallest p-value
 	// the permutations can give, and the areas found significant.
-	Areas          int `json:"areas"`
-	MeanNeighbours Num `json:"mean_neighbours"`
-	MinP           Num `json:"min_p_value"`
-	Significant    int `json:"significant"`
-	Counts   map[string]int `json:"clusters"`
-	Islands  int            `json:"islands"`
-	Note     string         `json:"note,omitempty"`
+	Areas          int            `json:"areas"`
+	MeanNeighbours Num            `json:"mean_neighbours"`
+	MinP           Num            `json:"min_p_value"`
+	Significant    int            `json:"significant"`
+	Counts         map[string]int `json:"clusters"`
+	Islands        int            `json:"islands"`
+	Note           string         `json:"note,omitempty"`
 }
 
 // DeptRow is one department's accounting and reach.
