@@ -18,13 +18,7 @@ import (
 // covers.
 func verdict(t T, r *analysis.Result) []string {
 	h := r.Headline
-	ci := func(n budget.Num) string {
-		s := t.Number(float64(n), 3)
-		if !n.Missing() && n > 0 && strings.Trim(s, "0.,") != "" {
-			s = "+" + s
-		}
-		return s
-	}
+	ci := func(n budget.Num) string { return signedNum(t, n) }
 	var out []string
 	n := 0
 	if r.Concentr != nil {
@@ -49,6 +43,26 @@ func verdict(t T, r *analysis.Result) []string {
 	return out
 }
 
+// leanKey is the message key of a verdict.
+func leanKey(v string) string {
+	switch v {
+	case analysis.LeansToward:
+		return "lean.toward"
+	case analysis.LeansAway:
+		return "lean.away"
+	}
+	return "lean.none"
+}
+
+// signedNum writes an index with 3 digits and its sign (+0.045, −0.017).
+func signedNum(t T, n budget.Num) string {
+	s := t.Number(float64(n), 3)
+	if !n.Missing() && n > 0 && strings.Trim(s, "0.,") != "" {
+		s = "+" + s
+	}
+	return s
+}
+
 // overviewPage is the overview's data.
 type overviewPage struct {
 	Phases    []phaseOption
@@ -57,6 +71,10 @@ type overviewPage struct {
 	Cur       phaseRef
 	Result    *analysis.Result
 	Verdict   []string
+	// Range is the concentration index's range over the variants and the
+	// verdict read from it, in the page language ("−0.096 to +0.062; no
+	// clear lean").
+	Range string
 	Synthetic bool
 	Rows      []OverviewPhase
 	Chart     template.HTML
@@ -90,6 +108,9 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pd := &overviewPage{Layer: layer, Cur: p, Result: a.Result, Verdict: verdict(t, a.Result), Synthetic: a.Input.EventsSynthetic, Rows: ov.Phases, Title: ov.Title}
+	if h := a.Result.Headline; !h.ConcentrationMin.Missing() && h.ConcentrationMin != h.ConcentrationMax {
+		pd.Range = t.Get("ov.range", signedNum(t, h.ConcentrationMin), signedNum(t, h.ConcentrationMax), t.Get(leanKey(h.Verdict)))
+	}
 	if pd.Phases, err = s.phaseOptions(r, v, p); err != nil {
 		return err
 	}
