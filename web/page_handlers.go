@@ -65,16 +65,16 @@ func signedNum(t T, n budget.Num) string {
 
 // overviewPage is the overview's data.
 type overviewPage struct {
-	Phases    []phaseOption
-	Layers    []layerInfo
-	Layer     string
-	Cur       phaseRef
-	Result    *analysis.Result
-	Verdict   []string
+	Phases  []phaseOption
+	Layers  []layerInfo
+	Layer   string
+	Cur     phaseRef
+	Result  *analysis.Result
+	Verdict []string
 	// Range is the concentration index's range over the variants and the
 	// verdict read from it, in the page language ("−0.096 to +0.062; no
 	// clear lean").
-	Range string
+	Range     string
 	Synthetic bool
 	Rows      []OverviewPhase
 	Chart     template.HTML
