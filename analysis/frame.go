@@ -415,5 +415,3 @@ func itoa(i int) string {
 	}
 	return string(b)
 }
-
-func nan() float64 { return math.NaN() }
