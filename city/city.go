@@ -68,6 +68,8 @@ type Profile struct {
 	// Rules are the attribution rules (the format of docs/attribution.md),
 	// inline; optional.
 	RulesYAML yaml.Node `yaml:"rules"`
+	// Capital says how capital plans are read and placed (optional).
+	Capital *Capital `yaml:"capital"`
 	// Demo lists the embedded files the demo loads (optional).
 	Demo *Demo `yaml:"demo"`
 
@@ -182,6 +184,8 @@ type Demo struct {
 	Events *DemoEvents `yaml:"events"`
 	// Projects are capital projects placed by location.
 	Projects *DemoProjects `yaml:"projects"`
+	// Capital are capital plans imported, analysed and optimised.
+	Capital []DemoCapital `yaml:"capital"`
 	// Analyze is the phase the demo's report assesses.
 	Analyze DemoAnalyze `yaml:"analyze"`
 }
@@ -385,7 +389,10 @@ func (p *Profile) check() error {
 	if err := p.checkMeasures(); err != nil {
 		return err
 	}
-	return p.checkTransfers()
+	if err := p.checkTransfers(); err != nil {
+		return err
+	}
+	return p.checkCapital()
 }
 
 // checkLines validates every layer's lines: a stored layer, dates that

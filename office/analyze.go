@@ -214,6 +214,22 @@ func (o *Office) LayerOfYear(ctx context.Context, name string, fy budget.FiscalY
 	return layer, info, nil
 }
 
+// plannedLayer returns a layer as stored, for plans of years to come: the
+// lines in force now, whatever the profile records of earlier lines.
+func (o *Office) plannedLayer(ctx context.Context, name string) (*geo.Layer, error) {
+	if name == "" && o.City != nil {
+		name = o.City.DefaultLayer()
+	}
+	if name == "" {
+		return nil, budget.Errorf(budget.EINVALID, "name the layer to analyse with --layer (stored layers: %s), or give a city profile (--profile FILE) whose default layer is used", o.layerNames(ctx))
+	}
+	layer, err := o.Store.Layer(ctx, name)
+	if budget.ErrorCode(err) == budget.ENOTFOUND {
+		return nil, budget.Errorf(budget.EINVALID, "no layer %q in the store (have: %s); import one with budgetlens geo import FILE --layer %s", name, o.layerNames(ctx), name)
+	}
+	return layer, err
+}
+
 func orDefault(s, d string) string {
 	if s == "" {
 		return d
@@ -519,8 +535,8 @@ func (o *Office) pickRun(ctx context.Context, id int64, layer *geo.Layer) (*need
 		if r.Layer == layer.Name {
 			return nil, true
 		}
-		if r.Layer == "" {
-			return nil, false
+		if r.Layer == "" || layer.NoGeometry {
+			return nil, false // nothing can be located in areas without boundaries
 		}
 		small, err := o.Store.Layer(ctx, r.Layer)
 		if err != nil {
