@@ -60,7 +60,8 @@ tier (fifths of the residents), the top tier's share of dollars against its
 share of residents, and the concentration index of per-capita spending ranked
 by need with its range over every declared rule variant and need measure and
 the verdict read from it; and the accounting, each dollar once (transfers
-between funds removed): attributed + unattributed = phase total, to the cent. Layers, rules and need come from the city profile saved in the store
+between funds removed): attributed + unattributed = phase total, to the cent.
+Layers, rules and need come from the city profile saved in the store
 (or --profile); without one, give --layer and only rows with their own area
 codes are placed. Areas without population are refused (budgetlens check).
 --format json prints the whole result.`,
