@@ -75,11 +75,26 @@ type TotalsResult struct {
 	// Empty, when no row matched, lists what the store holds
 	// ("2021-22 adopted, 2021-22 proposed") so a front end can say so.
 	Empty string
+	// Consolidated says what counting each dollar once removed (the paying
+	// side of the profile's transfers between funds), "" when nothing.
+	Consolidated string
 }
 
 // Totals sums the current line items of one fiscal year, phase and kind by
-// a classification level.
+// a classification level, each dollar counted once: the lines of the paying
+// side of the profile's transfers between funds are left out when the
+// spending they pay for is in the phase (budget.Consolidate), and
+// Consolidated says so. Gross keeps every line as stored.
 func (o *Office) Totals(ctx context.Context, bf BudgetFilter, by string) (*TotalsResult, error) {
+	return o.totals(ctx, bf, by, false)
+}
+
+// GrossTotals is Totals with every line as stored, transfers included.
+func (o *Office) GrossTotals(ctx context.Context, bf BudgetFilter, by string) (*TotalsResult, error) {
+	return o.totals(ctx, bf, by, true)
+}
+
+func (o *Office) totals(ctx context.Context, bf BudgetFilter, by string, gross bool) (*TotalsResult, error) {
 	f, err := o.Filter(ctx, bf)
 	if err != nil {
 		return nil, err
@@ -105,6 +120,11 @@ func (o *Office) Totals(ctx context.Context, bf BudgetFilter, by string) (*Total
 		return nil, err
 	}
 	res := &TotalsResult{Level: level, Places: f.Kind.Places(), Rows: tot}
+	if !gross && f.Kind == budget.Expenditure && o.City != nil && len(o.City.Transfers) > 0 {
+		if err := o.consolidateTotals(ctx, f, level, res); err != nil {
+			return nil, err
+		}
+	}
 	if len(tot) == 0 {
 		have, err := o.StoredSlices(ctx, f.Jurisdiction, "nothing yet: import a budget first")
 		if err != nil {
@@ -113,6 +133,89 @@ func (o *Office) Totals(ctx context.Context, bf BudgetFilter, by string) (*Total
 		res.Empty = fmt.Sprintf("no %s line items for %s %s (stored: %s)", f.Kind, f.FiscalYear.Label(), f.Phase, have)
 	}
 	return res, nil
+}
+
+// consolidateTotals takes the paying side of the applied transfers out of
+// the totals: which transfers apply is decided on the whole phase, the lines
+// removed are those the filter selects; a row left with no line is dropped.
+func (o *Office) consolidateTotals(ctx context.Context, f budget.Filter, level budget.Level, res *TotalsResult) error {
+	whole := f
+	whole.Department, whole.Program = "", ""
+	all, err := o.Store.LineItems(ctx, whole)
+	if err != nil {
+		return err
+	}
+	_, c := budget.Consolidate(all, o.City.Transfers)
+	var notes []string
+	removed := map[string]budget.Total{}
+	for _, t := range o.City.Transfers {
+		applied := false
+		for _, x := range c.Transfers {
+			if x.Name == t.Name && x.Applied {
+				applied = true
+				notes = append(notes, fmt.Sprintf("%s %s", t.Name, ingest.FormatCents(x.PayingCents)))
+			}
+		}
+		if !applied {
+			continue
+		}
+		for i := range all {
+			li := &all[i]
+			if !t.Paying.Matches(&li.Classification) || t.Receiving.Matches(&li.Classification) ||
+				f.Department != "" && li.Department.Code != f.Department || f.Program != "" && li.Program.Code != f.Program {
+				continue
+			}
+			code := levelCode(li, level)
+			k := code.Code
+			if k == "" {
+				k = "\x00" + code.Name
+			}
+			r := removed[k]
+			r.AmountCents += li.AmountCents
+			r.Items++
+			removed[k] = r
+		}
+	}
+	if len(notes) == 0 {
+		return nil
+	}
+	rows := res.Rows[:0]
+	for _, t := range res.Rows {
+		k := t.Code
+		if k == "" {
+			k = "\x00" + t.Name
+		}
+		if r, ok := removed[k]; ok {
+			t.AmountCents -= r.AmountCents
+			t.Items -= r.Items
+			if t.Items <= 0 {
+				continue
+			}
+		}
+		rows = append(rows, t)
+	}
+	res.Rows = rows
+	res.Consolidated = "each dollar counted once: the appropriations to other funds whose spending is shown elsewhere are left out (" + strings.Join(notes, ", ") + "); --gross shows every line as stored"
+	return nil
+}
+
+// levelCode is a line's code and name at a classification level.
+func levelCode(li *budget.LineItem, level budget.Level) budget.Code {
+	switch level {
+	case budget.LevelOrgUnit:
+		return li.OrgUnit
+	case budget.LevelProgram:
+		return li.Program
+	case budget.LevelFund:
+		return li.Fund
+	case budget.LevelSourceFund:
+		return li.SourceFund
+	case budget.LevelAccount:
+		return li.Account
+	case budget.LevelFunction:
+		return li.Function
+	}
+	return li.Department
 }
 
 // StoredSlices lists the fiscal years and phases the store holds for a

@@ -29,8 +29,8 @@ func addAnalyzeFlags(cmd *cobra.Command, o *office.AnalyzeOptions, defaultPhase 
 	cmd.Flags().StringVar(&o.ProjectsCSV, "projects", "", "capital projects CSV (LADOT funded-projects layout) to place by location (optional)")
 	cmd.Flags().StringVar(&o.ProjectsGeoJSON, "projects-geojson", "", "their geometries (default: the CSV's name with .geojson)")
 	cmd.Flags().IntVar(&o.Tiers, "tiers", 5, "number of need tiers (at most the number of areas)")
-	cmd.Flags().IntVar(&o.Reps, "reps", 999, "bootstrap replicates and LISA permutations (0 = none)")
-	cmd.Flags().Uint64Var(&o.Seed, "seed", analysis.DefaultSeed, "seed of the bootstraps and permutations")
+	cmd.Flags().IntVar(&o.Reps, "reps", 999, "permutations of the hot-spot (LISA) test (0 = none)")
+	cmd.Flags().Uint64Var(&o.Seed, "seed", analysis.DefaultSeed, "seed of the permutations")
 }
 
 // checkAnalyzeFlags refuses values that would be silently replaced.
@@ -56,10 +56,12 @@ layer with the attribution rules (rows carrying their own area codes first),
 and reports dollars and dollars per resident by area with the city total and
 average. With a need run it joins each area's need (the run's small areas
 aggregated to the layer, population-weighted) and reports spending by need
-tier, the top tier's share of dollars against its share of population, the
-concentration index of per-capita spending ranked by need with a bootstrap
-interval, and the accounting: attributed + unattributed = phase total, to the
-cent. Layers, rules and need come from the city profile saved in the store
+tier (fifths of the residents), the top tier's share of dollars against its
+share of residents, and the concentration index of per-capita spending ranked
+by need with its range over every declared rule variant and need measure and
+the verdict read from it; and the accounting, each dollar once (transfers
+between funds removed): attributed + unattributed = phase total, to the cent.
+Layers, rules and need come from the city profile saved in the store
 (or --profile); without one, give --layer and only rows with their own area
 codes are placed. Areas without population are refused (budgetlens check).
 --format json prints the whole result.`,
@@ -107,6 +109,13 @@ func writeAnalysisList(w io.Writer, format string, infos []analysis.RecordInfo) 
 	return tw.Flush()
 }
 
+func variants(r *analysis.Result) int {
+	if r.Concentr == nil {
+		return 0
+	}
+	return len(r.Concentr.Variants)
+}
+
 func anum(n analysis.Num, digits int) string {
 	if n.Missing() {
 		return ""
@@ -141,7 +150,11 @@ func writeAnalysis(w, errw io.Writer, format string, r *analysis.Result) error {
 		if r.Provenance.NeedRun != 0 {
 			need = fmt.Sprintf("need run %d, %s %s", r.Provenance.NeedRun, r.Provenance.NeedSpec, r.Provenance.NeedVersion)
 		}
-		fmt.Fprintf(w, "%s %s on layer %s (%s; rules %s)\n\n", r.FiscalYear, r.Phase, r.Layer, need, r.Provenance.Rules)
+		lines := r.Layer.Lines
+		if r.Layer.Title != "" {
+			lines = r.Layer.Title
+		}
+		fmt.Fprintf(w, "%s %s on layer %s, %s (%s; rules %s)\n\n", r.FiscalYear, r.Phase, r.Layer.Name, lines, need, r.Provenance.Rules)
 		rows := append([]analysis.AreaRow{}, r.Areas...)
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].NeedTier > rows[j].NeedTier })
 		// area ids left, numbers right with thousands separators
@@ -168,16 +181,17 @@ func writeAnalysis(w, errw io.Writer, format string, r *analysis.Result) error {
 		}
 		h := r.Headline
 		ci := ""
-		if !h.ConcentrationLow.Missing() && !h.ConcentrationHigh.Missing() {
-			ci = fmt.Sprintf(" [95%% interval %s, %s]", anum(h.ConcentrationLow, 3), anum(h.ConcentrationHigh, 3))
+		if n := variants(r); n > 1 {
+			ci = fmt.Sprintf(" [%s to %s over %d variants of rules and need: %s]", anum(h.ConcentrationMin, 3), anum(h.ConcentrationMax, 3), n, h.Verdict)
 		}
 		if r.Provenance.NeedRun != 0 {
-			fmt.Fprintf(w, "top need tier: %s%% of attributed dollars, %s%% of residents; concentration index %s%s\n",
+			fmt.Fprintf(w, "top need tier: %s%% of placed dollars, %s%% of residents; concentration index %s%s\n",
 				anum(h.TopTierSpendShare*100, 1), anum(h.TopTierPopShare*100, 1), anum(h.Concentration, 3), ci)
 		}
 		for _, c := range r.Comparisons {
-			fmt.Fprintf(w, "%s %-8s total %s, attributed %s%%, top tier %s%% of dollars, concentration %s\n", c.FiscalYear, c.Phase,
-				analysis.FormatCents(int64(c.PhaseTotal)), anum(c.AttributedShare*100, 1), anum(c.TopTierSpendShare*100, 1), anum(c.Concentration, 3))
+			fmt.Fprintf(w, "%s %-8s total %s, placed %s%%, top tier %s%% of dollars, concentration %s [%s to %s: %s]\n", c.FiscalYear, c.Phase,
+				analysis.FormatCents(int64(c.PhaseTotal)), anum(c.AttributedShare*100, 1), anum(c.TopTierSpendShare*100, 1), anum(c.Concentration, 3),
+				anum(c.ConcentrationMin, 3), anum(c.ConcentrationMax, 3), c.Verdict)
 		}
 		for _, n := range r.Notes {
 			fmt.Fprintln(w, "note:", n)

@@ -32,7 +32,7 @@ func addServeFlags(cmd *cobra.Command, o *serveOptions) {
 	cmd.Flags().BoolVar(&o.public, "public", false, "public mode: read-only, released budget phases only")
 	cmd.Flags().StringVar(&o.tiles, "tiles", "", "optional base-map tile URL template ({z}/{x}/{y}); none by default (the map works without one)")
 	cmd.Flags().StringVar(&o.tilesAttribution, "tiles-attribution", "", "credit line of the base map")
-	cmd.Flags().IntVar(&o.reps, "reps", 999, "bootstrap replicates of the analyses the server computes")
+	cmd.Flags().IntVar(&o.reps, "reps", 999, "permutations of the hot-spot test of the analyses the server computes")
 	cmd.Flags().StringVar(&o.logFormat, "log", "text", "request log on standard error: text, json or none")
 }
 

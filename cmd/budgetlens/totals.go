@@ -29,11 +29,17 @@ func dollars(c int64) json.RawMessage { return json.RawMessage(ingest.FormatCent
 func newTotalsCmd(e *env) *cobra.Command {
 	var bf office.BudgetFilter
 	var by, format string
+	var gross bool
 	cmd := &cobra.Command{
 		Use:   "totals",
 		Short: "Sum the current line items by department, program, fund or account",
 		Long: `totals sums the current line items (the latest import of each dataset) of a fiscal
-year and phase by a classification level. Amounts are dollars, exact to the cent.
+year and phase by a classification level, each dollar counted once: with a city
+profile that names transfers between funds (a General Fund appropriation to a
+department's own fund, whose spending the budget shows too), their paying lines
+are left out when the spending they pay for is in the phase, and a note on
+stderr says so;
+--gross shows every line as stored. Amounts are dollars, exact to the cent.
 JSON output is an array of objects {<level>, <level>_code, amount}.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -41,9 +47,16 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
 			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
-				res, err := o.Totals(ctx, bf, by)
+				totals := o.Totals
+				if gross {
+					totals = o.GrossTotals
+				}
+				res, err := totals(ctx, bf, by)
 				if err != nil {
 					return err
+				}
+				if res.Consolidated != "" {
+					fmt.Fprintln(cmd.ErrOrStderr(), res.Consolidated)
 				}
 				if res.Empty != "" {
 					// an empty answer is valid, but usually a mistyped year,
@@ -58,6 +71,7 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 	addBudgetFilterFlags(cmd, &bf, string(budget.Expenditure))
 	cmd.Flags().Lookup("kind").Usage = "line-item kind to add up: expenditure, revenue or positions"
 	cmd.Flags().StringVar(&by, "by", "department", "level: department, org_unit, program, fund, source_fund, account or function")
+	cmd.Flags().BoolVar(&gross, "gross", false, "every line as stored, transfers between funds included")
 	addFormatFlag(cmd, &format)
 	return cmd
 }
