@@ -34,8 +34,10 @@ type AnalyzeOptions struct {
 	// layer; none at all is fine: no tiers then).
 	Run int64
 	// EventsFile is a MyLA311-style service-request CSV summarised per
-	// area; GroupsFile an ACS race/ethnicity/poverty tract table.
-	EventsFile, GroupsFile string
+	// area (EventsName names it in messages and sources when it is a copy,
+	// of standard input say); GroupsFile an ACS race/ethnicity/poverty
+	// tract table.
+	EventsFile, EventsName, GroupsFile string
 	// ProjectsCSV (and ProjectsGeoJSON, default: the CSV's name with
 	// .geojson) are capital projects placed by location.
 	ProjectsCSV, ProjectsGeoJSON string
@@ -47,6 +49,8 @@ type AnalyzeOptions struct {
 	Compare bool
 	// Save stores the result with its input hashes.
 	Save bool
+	// Limits bound the readers of EventsFile (zero: the defaults).
+	Limits Limits
 }
 
 // Analysis is an analysis' inputs and result.
@@ -250,13 +254,17 @@ func (o *Office) layerSources(_ context.Context, in *analysis.Input, _ AnalyzeOp
 // demand of the layer.
 func (o *Office) demandInputs(ctx context.Context, in *analysis.Input, opt AnalyzeOptions) error {
 	if opt.EventsFile != "" {
-		sum, hash, err := summarizeEvents(opt.EventsFile, in.Layer, in.Index)
+		sum, hash, err := summarizeEvents(opt.EventsFile, in.Layer, in.Index, opt.Limits)
 		if err != nil {
 			return err
 		}
-		in.Events, in.EventsSource = sum, opt.EventsFile
+		name := opt.EventsName
+		if name == "" {
+			name = opt.EventsFile
+		}
+		in.Events, in.EventsSource = sum, name
 		in.EventsSynthetic = sum.Synthetic > 0
-		in.Inputs = append(in.Inputs, analysis.Source{Role: "service requests", Name: filepath.Base(opt.EventsFile), SHA256: hash, Synthetic: in.EventsSynthetic})
+		in.Inputs = append(in.Inputs, analysis.Source{Role: "service requests", Name: filepath.Base(name), SHA256: hash, Synthetic: in.EventsSynthetic})
 		return nil
 	}
 	d, err := o.Store.Dataset(ctx, "demand", in.Layer.Name)
@@ -443,7 +451,7 @@ func (o *Office) pickRun(ctx context.Context, id int64, layer *geo.Layer) (*need
 }
 
 // summarizeEvents streams a service-request file through the layer.
-func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index) (*events.Summary, string, error) {
+func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index, lim Limits) (*events.Summary, string, error) {
 	f, err := openCSVInput(path, "--events")
 	if err != nil {
 		return nil, "", err
@@ -457,7 +465,7 @@ func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index) (*events.Summ
 		pop[i] = a.Population
 		codes[a.ID] = i
 	}
-	s, err := events.Summarize(teeReader(f, h), path, events.Options{Locator: ix, AreaIDs: ids, Population: pop, CodeColumn: events.ColCD, Codes: codes, Lenient: true})
+	s, err := events.Summarize(teeReader(f, h), path, events.Options{Locator: ix, AreaIDs: ids, Population: pop, CodeColumn: events.ColCD, Codes: codes, Lenient: true, Limits: lim.Table})
 	if err != nil {
 		return nil, "", err
 	}
