@@ -414,11 +414,12 @@ func tiersSection(r *Result) report.Section {
 		gt := &report.Table{Name: "Population groups", Title: "Population groups (ACS 2015-19): share of placed dollars reaching each group vs its share of residents",
 			Note: "Each area's dollars are shared among its residents; Black and Asian are race-alone counts and include Latino residents.",
 			Columns: []report.Column{{Key: "g", Label: "Group", Kind: report.KindText}, {Key: "pop", Label: "Residents", Kind: report.KindInt},
-				{Key: "dv", Label: "Share of dollars (%)", Kind: report.KindNumber}, {Key: "cv", Label: "Share of residents (%)", Kind: report.KindNumber},
+				{Key: "dv", Label: "Share of dollars", Kind: report.KindPercent, Digits: 2}, {Key: "cv", Label: "Share of residents", Kind: report.KindPercent, Digits: 2},
 				{Key: "diff", Label: "Difference (points)", Kind: report.KindNumber}, {Key: "ratio", Label: "Ratio", Kind: report.KindRatio},
 				{Key: "pc", Label: "Dollars per resident", Kind: report.KindDollars}}}
 		for _, g := range r.GroupRep {
-			gt.Rows = append(gt.Rows, []any{g.Group, math.Round(g.Population), f64(g.DataValue), f64(g.CityValue), f64(g.Diff), f64(g.Ratio), f64(g.PerCapita)})
+			// shares as fractions (0-1), as every share of the report
+			gt.Rows = append(gt.Rows, []any{g.Group, math.Round(g.Population), f64(g.DataValue / 100), f64(g.CityValue / 100), f64(g.Diff), f64(g.Ratio), f64(g.PerCapita)})
 		}
 		s.Blocks = append(s.Blocks, gt)
 	}
@@ -444,7 +445,7 @@ func curveChart(r *Result) *report.CurveChart {
 func deptSection(r *Result) report.Section {
 	tab := &report.Table{Name: "Departments", Title: "Departments: dollars placed and their reach",
 		Note: "Requests' effect: the change, in percentage points, in the highest-need tier's share of all placed dollars made by the department's budget requests (– when the department has no requests); the request that moved it most is shown with its own contribution in the same unit, and omitted when no request moved the share by 0.0001 points or more.",
-		Columns: []report.Column{{Key: "name", Label: "Department", Kind: report.KindText},
+		Columns: []report.Column{{Key: "code", Label: "Department code", Kind: report.KindText}, {Key: "name", Label: "Department", Kind: report.KindText},
 			{Key: "total", Label: "Total", Kind: report.KindMoney}, {Key: "att", Label: "Placed", Kind: report.KindMoney},
 			{Key: "share", Label: "Placed share", Kind: report.KindPercent}, {Key: "top", Label: "To highest-need tier", Kind: report.KindPercent},
 			{Key: "req", Label: "Requests' effect (pts)", Kind: report.KindNumber, Digits: 4}, {Key: "how", Label: "How placed", Kind: report.KindText},
@@ -473,9 +474,18 @@ func deptSection(r *Result) report.Section {
 			}
 			topReq = fmt.Sprintf("%s (%s%s pts)", d.TopRequest, sign, report.Format(c, report.KindNumber, 4))
 		}
-		tab.Rows = append(tab.Rows, []any{name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", "), topReq})
+		tab.Rows = append(tab.Rows, []any{deptCode(d.Dept, d.Name), name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", "), topReq})
 	}
 	return report.Section{ID: "departments", Title: "Departments", Intro: "Every department's dollars, the share placed in areas and the share of those reaching the highest-need tier.", Blocks: []report.Block{tab}}
+}
+
+// deptCode is a department's code for a table, nil when the budget names
+// departments without codes (the key is then the name).
+func deptCode(key, name string) any {
+	if key == "" || key == name {
+		return nil
+	}
+	return key
 }
 
 // MethodLabel names an attribution method for people.
@@ -501,13 +511,13 @@ func requestSection(r *Result) report.Section {
 	q := r.Requests
 	tab := &report.Table{Name: "Requests", Title: "Budget requests that moved the highest-need tier's share most",
 		Note: "Contribution = (request's dollars in the highest-need tier - share without requests x its placed dollars) / all placed dollars; the contributions of all requests sum to the change.",
-		Columns: []report.Column{{Key: "dept", Label: "Department", Kind: report.KindText}, {Key: "prog", Label: "Program", Kind: report.KindText},
+		Columns: []report.Column{{Key: "dept_code", Label: "Department code", Kind: report.KindText}, {Key: "dept", Label: "Department", Kind: report.KindText}, {Key: "prog", Label: "Program", Kind: report.KindText},
 			{Key: "desc", Label: "Request", Kind: report.KindText}, {Key: "chg", Label: "Change", Kind: report.KindMoney},
 			{Key: "top", Label: "In highest-need tier", Kind: report.KindMoney}, {Key: "method", Label: "How placed", Kind: report.KindText},
 			{Key: "c", Label: "Contribution (points)", Kind: report.KindNumber, Digits: 4}}}
 	n := min(25, len(q.Rows))
 	for _, x := range q.Rows[:n] {
-		tab.Rows = append(tab.Rows, []any{x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), MethodLabel(x.Method), f64(x.Contribution * 100)})
+		tab.Rows = append(tab.Rows, []any{deptCode(x.Dept, x.DeptName), x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), MethodLabel(x.Method), f64(x.Contribution * 100)})
 	}
 	return report.Section{ID: "requests", Title: "Budget requests", Intro: fmt.Sprintf("%s requests of the %s phase, %s in all; the share of placed dollars in the highest-need tier is %s without them and %s with them. The table lists the %d requests with the largest contributions to that change, in percentage points.",
 		report.Format(float64(q.Count), report.KindInt, 0), q.Phase, report.Format(q.Change.Float(), report.KindMoney, 0), report.Format(float64(q.BaseShare), report.KindPercent, 2), report.Format(float64(q.NewShare), report.KindPercent, 2), n),

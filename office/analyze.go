@@ -231,15 +231,20 @@ func (o *Office) budgetInputs(ctx context.Context, in *analysis.Input) error {
 	return nil
 }
 
-// layerSource describes a stored layer as an input (sha256 of its GeoJSON).
+// layerSource describes a stored layer as an input: the sha256 of the file
+// it was imported from (as sha256sum prints it), or, for a layer stored
+// before budgetlens kept that hash, the sha256 of its GeoJSON, said so.
 func layerSource(l *geo.Layer) analysis.Source {
 	name := "stored layer " + l.Name
 	if l.Source != "" {
 		name += " (from " + filepath.Base(l.Source) + ")"
 	}
+	if l.SourceHash != "" {
+		return analysis.Source{Role: "area layer", Name: name, SHA256: l.SourceHash}
+	}
 	h := sha256.New()
 	geo.WriteGeoJSON(h, l)
-	return analysis.Source{Role: "area layer (sha256 of its GeoJSON)", Name: name, SHA256: hex.EncodeToString(h.Sum(nil))}
+	return analysis.Source{Role: "area layer (sha256 of its GeoJSON as stored: the file's hash was not kept)", Name: name, SHA256: hex.EncodeToString(h.Sum(nil))}
 }
 
 func (o *Office) layerSources(_ context.Context, in *analysis.Input, _ AnalyzeOptions) error {

@@ -12,6 +12,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/xuri/excelize/v2"
 )
 
 // sensitivityStore is a store with one run of a two-indicator index over 30
@@ -287,5 +290,74 @@ func TestAnalyzeGeoJSON(t *testing.T) {
 		if !strings.Contains(string(info), w) {
 			t.Errorf("ogrinfo lacks %q:\n%s", w, info)
 		}
+	}
+}
+
+// TestDemoWorkbookTidy reads the demo's report.xlsx as the check
+// does (pandas.read_excel on every sheet: no all-empty row, no row after
+// the table, whole-number columns as integers), and checks that the
+// Sources sheet's hashes are those sha256sum gives for the shipped files.
+func TestDemoWorkbookTidy(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(sharedDemo(t), "report.xlsx")
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows("Sources")
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{} // base name -> sha256 of the shipped file
+	filepath.WalkDir(filepath.Join(fixture.Root(), "testdata", "la"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			b, _ := os.ReadFile(p)
+			sum := sha256.Sum256(b)
+			files[filepath.Base(p)] = hex.EncodeToString(sum[:])
+		}
+		return nil
+	})
+	checked := 0
+	for _, r := range rows[1:] {
+		for len(r) < 4 {
+			r = append(r, "")
+		}
+		name := r[2]
+		if _, from, ok := strings.Cut(name, "(from "); ok {
+			name = strings.TrimSuffix(from, ")")
+		}
+		if want, ok := files[name]; ok {
+			checked++
+			if r[3] != want {
+				t.Errorf("Sources: %s has sha256 %s, sha256sum gives %s", r[2], r[3], want)
+			}
+		}
+	}
+	if checked < 6 {
+		t.Errorf("only %d sources matched shipped files:\n%v", checked, rows)
+	}
+	deps, _ := f.GetRows("Departments")
+	if deps[0][0] != "Department code" || deps[0][1] != "Department" || deps[1][0] != "70" || deps[1][1] != "Police" {
+		t.Errorf("Departments sheet starts %q %q", deps[0], deps[1])
+	}
+	pandasCheck(t, path)
+}
+
+// pandasCheck runs scripts/check_workbook.py (pandas and openpyxl, as an
+// analyst reads the workbook) on path. Without Debian's python3-pandas and
+// python3-openpyxl it skips with a message, but never under CI=true.
+func pandasCheck(t *testing.T, path string) {
+	t.Helper()
+	py := "/usr/bin/python3"
+	if err := exec.Command(py, "-c", "import pandas, openpyxl").Run(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s with pandas and openpyxl is needed (Debian python3-pandas python3-openpyxl; scripts/test.sh installs them): %v", py, err)
+		}
+		t.Skipf("%s with pandas and openpyxl is not installed (Debian python3-pandas python3-openpyxl): the workbook is not read with pandas", py)
+	}
+	out, err := exec.Command(py, filepath.Join(fixture.Root(), "scripts", "check_workbook.py"), path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pandas reads %s untidily (%v):\n%s", filepath.Base(path), err, out)
 	}
 }
