@@ -266,7 +266,11 @@ func WriteGeoJSONColumns(w io.Writer, l *Layer, cols []Column) error {
 			buf = appendJSONValue(buf, c.Values[i])
 		}
 		buf = append(buf, `},"geometry":`...)
-		buf = appendGeometry(buf, areaGeometry(a))
+		if l.NoGeometry {
+			buf = append(buf, "null"...) // an area without boundaries
+		} else {
+			buf = appendGeometry(buf, areaGeometry(a))
+		}
 		buf = append(buf, '}')
 		if i+1 < len(l.Areas) {
 			buf = append(buf, ',')

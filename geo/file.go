@@ -20,7 +20,8 @@ import (
 // ReadFile reads a layer file, choosing the reader by extension and
 // content: GeoJSON (.geojson, .json), zipped Shapefile (.zip, .shp.zip),
 // GeoPackage (.gpkg) and CSV (.csv, .tsv) with a WKT column or longitude
-// and latitude columns.
+// and latitude columns; with opt.NoGeometry, a CSV or XLSX table of areas
+// without boundaries (ReadTable).
 func ReadFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
 	l, rep, err := readFile(path, opt)
 	if err == nil && l != nil {
@@ -46,6 +47,9 @@ func fileHash(path string) (string, error) {
 }
 
 func readFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
+	if opt.NoGeometry {
+		return ReadTable(path, opt)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, budget.Errorf(budget.EINVALID, "geo: unable to open %s: %v", path, err)

@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -446,4 +447,14 @@ func normCRS(s string) string {
 		return "EPSG:" + u
 	}
 	return s
+}
+
+// ParseGeoJSONGeometry reads one GeoJSON geometry object (Point,
+// LineString, Polygon, their Multi forms or a GeometryCollection) under the
+// default limits; for readers of features that are not areas (capital
+// projects). JSON null gives a nil geometry.
+func ParseGeoJSONGeometry(data []byte) (orb.Geometry, error) {
+	lim := DefaultLimits
+	s := newJSONScanner(bytes.NewReader(data), "geometry", lim)
+	return s.geometry(1, &vertexBudget{lim: lim, file: "geometry"})
 }

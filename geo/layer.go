@@ -65,6 +65,10 @@ type Layer struct {
 	Source     string // the file it was read from, when known
 	SourceHash string // sha256 (hex) of that file's bytes, when known
 	Areas      []Area
+	// NoGeometry marks a layer of areas without boundaries: a plain table
+	// of ids, names, populations and attributes (ReadTable). Its areas have
+	// neither a shape nor a point; nothing is ever located in them.
+	NoGeometry bool
 }
 
 // Index returns the position of the area with the given id.
@@ -108,11 +112,12 @@ type LayerInfo struct {
 	Population float64 `json:"population"`
 	Source     string  `json:"source,omitempty"`
 	SourceHash string  `json:"source_sha256,omitempty"`
+	NoGeometry bool    `json:"no_geometry,omitempty"`
 }
 
 // Info returns the layer's summary.
 func (l *Layer) Info() LayerInfo {
-	info := LayerInfo{Layer: l.Name, Areas: len(l.Areas), Source: l.Source, SourceHash: l.SourceHash}
+	info := LayerInfo{Layer: l.Name, Areas: len(l.Areas), Source: l.Source, SourceHash: l.SourceHash, NoGeometry: l.NoGeometry}
 	for i := range l.Areas {
 		info.Population += l.Areas[i].Population
 	}
@@ -141,4 +146,7 @@ type ImportOptions struct {
 	// skipCoverage leaves out the overlap and gap measurement (for the
 	// fuzz targets, which would spend their time in it).
 	skipCoverage bool
+	// NoGeometry reads the file as a plain table of areas without
+	// boundaries (ReadTable): IDField is then required.
+	NoGeometry bool
 }

@@ -85,6 +85,7 @@ func Demo(ctx context.Context, opt DemoOptions) (*DemoResult, error) {
 		{"synthetic service requests (generate + locate)", b.serviceRequests},
 		{"attribution and metrics", b.analyse},
 		{"comparisons (proposed, adopted, last year)", b.compare},
+		{"capital plans (import, place, optimise, release)", b.capitalPlans},
 		{"report (HTML, XLSX, PDF)", b.writeReport},
 	} {
 		if err := st.run(ctx); err != nil {
@@ -141,6 +142,9 @@ func (b *demoBuild) files() []string {
 	}
 	if d.Projects != nil {
 		fs = append(fs, d.Projects.CSV, d.Projects.GeoJSON)
+	}
+	for _, c := range d.Capital {
+		fs = append(fs, c.File)
 	}
 	return fs
 }
@@ -362,6 +366,9 @@ func (b *demoBuild) compare(ctx context.Context) error {
 
 func (b *demoBuild) writeReport(ctx context.Context) error {
 	b.doc = b.o.Document(b.a, b.cmp, "")
+	if err := b.o.AddCapital(ctx, b.doc, CapitalReportOptions{}); err != nil {
+		return err
+	}
 	var err error
 	b.written, err = WriteReports(ctx, b.doc, b.opt.Dir, "report", b.opt.NoPDF)
 	return err

@@ -21,6 +21,9 @@ type ReportOptions struct {
 	// Title is the jurisdiction's name on the title page (default: the
 	// city profile's report title).
 	Title string
+	// CapitalPlans are the capital plans the report presents (default:
+	// every stored plan; see CapitalSections).
+	CapitalPlans []string
 }
 
 // Report analyses a phase (with comparisons) and builds the council
@@ -34,7 +37,11 @@ func (o *Office) Report(ctx context.Context, opt ReportOptions) (*report.Documen
 	if err != nil {
 		return nil, nil, err
 	}
-	return o.Document(a, cmp, opt.Title), a, nil
+	doc := o.Document(a, cmp, opt.Title)
+	if err := o.AddCapital(ctx, doc, CapitalReportOptions{Plans: opt.CapitalPlans, Tiers: opt.Tiers}); err != nil {
+		return nil, nil, err
+	}
+	return doc, a, nil
 }
 
 // Document builds the council report of an analysis: the city profile

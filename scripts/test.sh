@@ -55,12 +55,13 @@ echo "test.sh: go test"
 # testreport prints each package's result, the output of failed tests and
 # the skipped tests with their reasons; with CI=true a skipped reference test
 # (metric vectors, CES, CEJST, SEDT) fails the run.
-go build -o /tmp/budgetlens-testreport ./scripts/testreport
+outdir=$(mktemp -d /tmp/budgetlens-test.XXXXXX)
+go build -o "$outdir/testreport" ./scripts/testreport
 set +e
-go test -count=1 -timeout 30m -json ./... > /tmp/budgetlens-test.json 2>&1
+go test -count=1 -timeout 30m -json ./... > "$outdir/test.json" 2>&1
 test_rc=$?
 set -e
-/tmp/budgetlens-testreport < /tmp/budgetlens-test.json | tee /tmp/budgetlens-test.log
+"$outdir/testreport" < "$outdir/test.json" | tee "$outdir/test.log"
 report_rc=${PIPESTATUS[0]}
 if [ "$test_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then exit 1; fi
 # Every fuzz target's seeds (real files and the generated attack files) ran

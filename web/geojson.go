@@ -44,6 +44,11 @@ func writeAreasGeoJSON(w io.Writer, l *geo.Layer, rows []AreaValueRow) error {
 		buf = append(buf, `,"properties":`...)
 		buf = append(buf, props...)
 		buf = append(buf, `,"geometry":`...)
+		if l.NoGeometry {
+			buf = append(buf, "null}\n"...) // areas without boundaries
+			bw.Write(buf)
+			continue
+		}
 		if a.PointOnly() {
 			buf = append(buf, `{"type":"Point","coordinates":`...)
 			buf = appendPoint(buf, a.Point)

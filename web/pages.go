@@ -42,8 +42,9 @@ func newPages() (*pages, error) {
 			}
 			return d.Float()
 		},
-		"add": func(a, b int) int { return a + b },
-		"i2f": func(i int) float64 { return float64(i) },
+		"add":      func(a, b int) int { return a + b },
+		"tierName": tierLabel,
+		"i2f":      func(i int) float64 { return float64(i) },
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err

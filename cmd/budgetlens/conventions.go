@@ -433,6 +433,18 @@ func (e *env) completeRuns(*cobra.Command, []string, string) ([]string, cobra.Sh
 	return ids, cobra.ShellCompDirectiveNoFileComp
 }
 
+func (e *env) completePlans(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	var names []string
+	e.quietStore(func(ctx context.Context, s store.Store) error {
+		plans, err := s.CapitalPlans(ctx)
+		for _, p := range plans {
+			names = append(names, fmt.Sprintf("%s\t%d projects", p.Name, p.Projects))
+		}
+		return err
+	})
+	return names, cobra.ShellCompDirectiveNoFileComp
+}
+
 func (e *env) completeYears(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 	seen := map[string]bool{}
 	var years []string
@@ -472,7 +484,8 @@ var (
 )
 
 // completeFlags registers the completion of the flags every command names
-// the same way (--phase, --layer, --fy, --run, --preset, --kind, --by),
+// the same way (--phase, --layer, --fy, --run, --preset, --kind, --by,
+// capital's --plan),
 // wherever they are, and of file flags by extension.
 func completeFlags(c *cobra.Command, e *env) {
 	for _, sub := range c.Commands() {
@@ -500,6 +513,9 @@ func completeFlags(c *cobra.Command, e *env) {
 		if c.HasParent() && (c.Parent().Name() == "geo" || name == "layer" || name == "codes-layer") && !fileFlags[c.Name()+" "+name] {
 			reg(name, e.completeLayers)
 		}
+	}
+	if c.HasParent() && c.Parent().Name() == "capital" {
+		reg("plan", e.completePlans)
 	}
 	for _, name := range []string{"run", "need-run"} {
 		reg(name, e.completeRuns)

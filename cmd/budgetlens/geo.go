@@ -44,7 +44,7 @@ func newGeoImportCmd(e *env) *cobra.Command {
 	var format string
 	var limitPairs []string
 	cmd := &cobra.Command{
-		Use:   "import --layer NAME [--id-column C] [--name-column C] [--population-column C] [--crs EPSG:n] FILE|-",
+		Use:   "import --layer NAME [--id-column C] [--name-column C] [--population-column C] [--crs EPSG:n] [--no-geometry] FILE|-",
 		Short: "Import an area layer (GeoJSON, zipped Shapefile, GeoPackage, CSV with WKT or lon/lat)",
 		Long: `import reads a layer file, validates and repairs its geometry (closes rings, drops
 empty parts, fixes winding; reports self-intersections), transforms it to WGS84,
@@ -52,12 +52,19 @@ measures overlaps and gaps between its areas, and stores it under --layer,
 replacing a layer of that name, in one transaction. FILE - reads standard
 input (its format found from its first bytes).
 
+With --no-geometry the file is a plain table of areas without boundaries (a
+city's ward statistics): --id-column names the ids, --name-column and
+--population-column their columns, every other column becomes an attribute.
+Analyses, need runs and capital plans use such areas by their ids and
+populations; nothing can be located in them.
+
 --format json prints the full import report; csv one row per repair, warning,
 overlap and gap (kind, areas, area_m2, example, detail).`,
 		Example: `  budgetlens geo import council_districts_2025.geojson --layer council_districts --id-column District --name-column District_Name
   budgetlens geo import tracts.zip --layer tracts --id-column GEOID --population-column POP20
   budgetlens geo import parcels.csv --layer parcels --crs EPSG:2229
   curl -s https://example.org/wards.geojson | budgetlens geo import - --layer wards
+  budgetlens geo import wards.csv --layer wards --no-geometry --id-column Ward --name-column Name --population-column Residents
   budgetlens geo import big.gpkg --layer blocks --limit layer_vertices=20000000`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -95,6 +102,14 @@ overlap and gap (kind, areas, area_m2, example, detail).`,
 				return e.writeListing(cmd.OutOrStdout(), format, coverageHeader, importRows(rep), nil)
 			}
 			w := cmd.OutOrStdout()
+			if l.NoGeometry {
+				var pop float64
+				for _, a := range l.Areas {
+					pop += a.Population
+				}
+				fmt.Fprintf(w, "layer %s: %d areas without boundaries from %s (residents %s)\n", l.Name, len(l.Areas), baseName(args[0]), table.GroupDigits(strconv.FormatFloat(pop, 'f', -1, 64)))
+				return nil
+			}
 			fmt.Fprintf(w, "layer %s: %d areas from %s (%s)\n", l.Name, len(l.Areas), baseName(args[0]), rep.CRS)
 			fmt.Fprintf(w, "repairs: %d, warnings: %d\n", len(rep.Repairs), len(rep.Warnings))
 			for i, x := range rep.Warnings {
@@ -135,6 +150,11 @@ overlap and gap (kind, areas, area_m2, example, detail).`,
 	addFormatFlag(cmd, &format)
 	addDelimiterFlag(cmd, e)
 	addLimitFlag(cmd, &limitPairs, true)
+	// areas without boundaries: a plain table (issue 12)
+	f.BoolVar(&opt.NoGeometry, "no-geometry", false, "the file is a table of areas without boundaries (CSV or XLSX: --id-column, --name-column, --population-column; every other column an attribute)")
+	aliasFlag(cmd, "id", "id-column")
+	aliasFlag(cmd, "name", "name-column")
+	aliasFlag(cmd, "population", "population-column")
 	return cmd
 }
 

@@ -35,6 +35,10 @@ var noListing = map[string]string{
 	"budgetlens geo export":      "writes a map file: --format geojson|gpkg|parquet",
 	"budgetlens report":          "writes a document: --format html|xlsx|pdf",
 	"budgetlens export":          "writes a data file: --format csv|xlsx|parquet",
+	"budgetlens capital release": "prints one line",
+	"budgetlens capital hold":    "prints one line",
+	"budgetlens capital rm":      "prints one line",
+	"budgetlens capital import":  "prints a summary of the import (--format json: all of it)",
 }
 
 // Commands that read files (an argument or a flag naming one): each takes
@@ -44,6 +48,7 @@ var readsFiles = []string{
 	"budgetlens index run", "budgetlens index import", "budgetlens index aggregate",
 	"budgetlens metrics", "budgetlens metrics moran", "budgetlens metrics lisa",
 	"budgetlens events summarize", "budgetlens events generate", "budgetlens analyze", "budgetlens report",
+	"budgetlens capital import",
 }
 
 // walk calls fn for every command under c, c included.

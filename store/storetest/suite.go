@@ -32,6 +32,8 @@ func suites() []suite {
 		{"need-indicators", indicatorSuite},
 		{"analysis", analysisSuite},
 		{"release", releaseSuite},
+		{"geo-table", geoTableSuite},
+		{"capital", capitalSuite},
 	}
 }
 
