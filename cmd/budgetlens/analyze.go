@@ -66,8 +66,8 @@ codes are placed. Areas without population are refused (budgetlens check).
 standard error), ready for metrics, Excel or a GIS join; geojson the layer's
 areas with every per-area result as a typed property (numbers as numbers,
 missing values as null), ready for QGIS.`,
-		Example: `  budgetlens analyze --fy 2021-22 --phase proposed --layer council_districts
-  budgetlens analyze --fy 2021-22 --phase proposed --layer council_districts --format geojson > districts.geojson
+		Example: `  budgetlens analyze --fy 2021-22 --phase proposed --layer districts
+  budgetlens analyze --fy 2021-22 --phase proposed --layer districts --format geojson > districts.geojson
   budgetlens analyze --fy 2021-22 --phase adopted --format csv --reps 0 | budgetlens metrics --in - --value per_capita --weight population
   budgetlens analyze --fy 2021-22 --phase proposed --save
   budgetlens analyze --list --format csv`,

@@ -37,7 +37,7 @@ and places (points, lines, polygons, area codes, citywide).
 See docs/capital.md.`,
 	}
 	cmd.Example = `  budgetlens capital import cip.csv --plan cip-2025 --id-column ID --cost Cost --lon Lon --lat Lat
-  budgetlens capital analyze --plan cip-2025 --layer council_districts
+  budgetlens capital analyze --plan cip-2025 --layer districts
   budgetlens capital plan --plan cip-2025 --budget 25000000 --benefit Score --min-high-need-share 0.4 --save equity`
 	cmd.AddCommand(newCapitalImportCmd(e), newCapitalLsCmd(e), newCapitalProjectsCmd(e), newCapitalAnalyzeCmd(e), newCapitalPlanCmd(e),
 		newCapitalScenariosCmd(e), newCapitalCompareCmd(e), newCapitalReleaseCmd(e, true), newCapitalReleaseCmd(e, false), newCapitalRmCmd(e))

@@ -68,7 +68,7 @@ bootstrap interval is given.
 JSON has "areas", "need_tiers", "top_tier", "concentration", "by_year",
 "totals" and "projects"; CSV has one row per area (kind "area") and one each
 for citywide, unplaced, apart and the total.`,
-		Example: `  budgetlens capital analyze --plan cip-2025 --layer council_districts
+		Example: `  budgetlens capital analyze --plan cip-2025 --layer districts
   budgetlens capital analyze --plan boston-fy19 --layer neighborhoods --rank-by median_income --lower-is-needier
   budgetlens capital analyze --plan cip-2025 --format csv --delimiter ";" > capital_by_area.csv`,
 		Args: cobra.NoArgs,

@@ -23,8 +23,8 @@ CD, NC, ...): it places each request in an area of a stored layer and reports
 counts, rates per 1,000 residents and response-time median and 90th percentile,
 and it generates a deterministic synthetic set, labelled as such, for demos.`,
 		Example: `  budgetlens events generate --out requests.csv --rows 100000 --seed 7
-  budgetlens events summarize --layer council_districts --in requests.csv
-  budgetlens events summarize --layer council_districts --in requests.csv --run latest --format csv`,
+  budgetlens events summarize --layer districts --in requests.csv
+  budgetlens events summarize --layer districts --in requests.csv --run latest --format csv`,
 	}
 	cmd.AddCommand(newEventsGenerateCmd(e), newEventsSummarizeCmd(e))
 	return cmd
@@ -54,7 +54,7 @@ The same options and seed give the same file byte for byte. Every row is
 labelled synthetic: SRNumber starts with SYN- and RequestSource is SYNTHETIC.
 Request types and response times follow the table in docs/attribution.md.`,
 		Example: `  budgetlens events generate --out requests.csv --rows 1000000 --seed 2021
-  budgetlens events generate --out - --rows 1000 --layer council_districts --codes-layer council_districts | head
+  budgetlens events generate --out - --rows 1000 --layer districts --codes-layer districts | head
   budgetlens events generate --out requests.csv --rows 50000 --tracts ca_tracts2020_points.csv --county 001`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -142,10 +142,10 @@ sketch with relative error at most 0.5%. A bad row stops the run with its file,
 line, column and value; --lenient counts bad rows, lists the first ones and goes
 on. The totals (rows, located, by code, unplaced, bad, synthetic) go to standard
 error, or into the JSON. --in - reads standard input.`,
-		Example: `  budgetlens events summarize --layer council_districts --in MyLA311_2021.csv
-  budgetlens events summarize --layer neighborhood_councils --in requests.csv --code-column NCName --lenient
+		Example: `  budgetlens events summarize --layer districts --in MyLA311_2021.csv
+  budgetlens events summarize --layer neighbourhoods --in requests.csv --code-column NCName --lenient
   budgetlens events summarize --layer tracts --in requests.csv --run latest --format csv > by_tract.csv
-  zcat requests.csv.gz | budgetlens events summarize --layer council_districts --in - --format json`,
+  zcat requests.csv.gz | budgetlens events summarize --layer districts --in - --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in == "" {

@@ -29,10 +29,10 @@ areas, build crosswalks and adjacency, and export GeoJSON.
 A point on the boundary between two areas belongs to the area east of it (north
 of it on an east-west edge); a point in an overlap belongs to the area listed
 first in the imported file.`,
-		Example: `  budgetlens geo import council_districts.geojson --layer council_districts --id-column District --name-column District_Name
+		Example: `  budgetlens geo import districts.geojson --layer districts --id-column District --name-column District_Name
   budgetlens geo ls
-  budgetlens geo assign --layer council_districts --in points.csv --out assigned.csv
-  budgetlens geo export --layer council_districts --out districts.gpkg`,
+  budgetlens geo assign --layer districts --in points.csv --out assigned.csv
+  budgetlens geo export --layer districts --out districts.gpkg`,
 	}
 	cmd.AddCommand(newGeoImportCmd(e), newGeoLsCmd(e), newGeoAssignCmd(e), newGeoExportCmd(e),
 		newGeoAdjacencyCmd(e), newGeoCheckCmd(e), newGeoCrosswalkCmd(e), newGeoTransformCmd(e), newGeoApportionCmd(e))
@@ -60,7 +60,7 @@ populations; nothing can be located in them.
 
 --format json prints the full import report; csv one row per repair, warning,
 overlap and gap (kind, areas, area_m2, example, detail).`,
-		Example: `  budgetlens geo import council_districts_2025.geojson --layer council_districts --id-column District --name-column District_Name
+		Example: `  budgetlens geo import districts_2025.geojson --layer districts --id-column District --name-column District_Name
   budgetlens geo import tracts.zip --layer tracts --id-column GEOID --population-column POP20
   budgetlens geo import parcels.csv --layer parcels --crs EPSG:2229
   curl -s https://example.org/wards.geojson | budgetlens geo import - --layer wards
@@ -251,9 +251,9 @@ func newGeoAssignCmd(e *env) *cobra.Command {
 writes OUT.csv with header id,area_id and one row per point, in input order;
 area_id is empty for a point outside every area (null in --format json). A
 summary (points, assigned, outside with examples) goes to standard error.`,
-		Example: `  budgetlens geo assign --layer council_districts --in requests_points.csv --out assigned.csv
+		Example: `  budgetlens geo assign --layer districts --in requests_points.csv --out assigned.csv
   budgetlens geo assign --layer tracts --in points.csv --crs EPSG:2229 --format json
-  cut -d, -f1,5,6 requests.csv | budgetlens geo assign --layer council_districts --in - > assigned.csv`,
+  cut -d, -f1,5,6 requests.csv | budgetlens geo assign --layer districts --in - > assigned.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in == "" {
@@ -322,10 +322,10 @@ func newGeoExportCmd(e *env) *cobra.Command {
 population (as area_id, area_name, area_population when the layer has
 properties of those names). The format follows --format, else --out's
 extension, else GeoJSON; GeoPackage and GeoParquet need a file (not -).`,
-		Example: `  budgetlens geo export --layer council_districts > districts.geojson
-  budgetlens geo export --layer council_districts --out districts.gpkg
+		Example: `  budgetlens geo export --layer districts > districts.geojson
+  budgetlens geo export --layer districts --out districts.gpkg
   budgetlens geo export --layer tracts --out tracts.parquet
-  budgetlens geo export --layer council_districts --simplify 50 --out web.geojson`,
+  budgetlens geo export --layer districts --simplify 50 --out web.geojson`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if tolerance < 0 || math.IsNaN(tolerance) {
@@ -376,8 +376,8 @@ share a boundary point; rook: they share a stretch of boundary. With --tolerance
 (default) boundaries must share vertices (to 1e-7 degrees), as PySAL does; a positive
 tolerance in metres accepts boundaries digitised separately that run within that
 distance of each other. GAL ids cannot hold spaces: --key pos writes 1-based positions.`,
-		Example: `  budgetlens geo adjacency --layer council_districts --out districts.gal
-  budgetlens geo adjacency --layer neighborhood_councils --rule rook --tolerance 5 --key pos > ncs.gal`,
+		Example: `  budgetlens geo adjacency --layer districts --out districts.gal
+  budgetlens geo adjacency --layer neighbourhoods --rule rook --tolerance 5 --key pos > ncs.gal`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := geo.ParseContiguity(rule)
@@ -419,8 +419,8 @@ func newGeoCheckCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "check --layer NAME",
 		Short: "Report the overlaps and enclosed gaps of a stored layer",
-		Example: `  budgetlens geo check --layer neighborhood_councils
-  budgetlens geo check --layer council_districts --format csv > coverage.csv`,
+		Example: `  budgetlens geo check --layer neighbourhoods
+  budgetlens geo check --layer districts --format csv > coverage.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := e.checkDelimiter(cmd, format); err != nil {
@@ -450,9 +450,9 @@ in each --to area. --weight area uses the overlapping area; population uses the
 population of a finer --population-layer (e.g. tract interior points with their
 population) found in both areas, or area shares when none is given; centroid puts each --from area wholly in the --to area holding its point (the
 only choice for point-only areas such as tracts known by an interior point).`,
-		Example: `  budgetlens geo crosswalk --from neighborhood_councils --to council_districts --out nc_to_cd.csv
-  budgetlens geo crosswalk --from tracts --to council_districts --weight centroid --format json
-  budgetlens index aggregate --crosswalk <(budgetlens geo crosswalk --from tracts --to council_districts --weight centroid) --to to_id --from from_id --fraction weight`,
+		Example: `  budgetlens geo crosswalk --from neighbourhoods --to districts --out nc_to_cd.csv
+  budgetlens geo crosswalk --from tracts --to districts --weight centroid --format json
+  budgetlens index aggregate --crosswalk <(budgetlens geo crosswalk --from tracts --to districts --weight centroid) --to to_id --from from_id --fraction weight`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if _, err := e.comma(); err != nil {
@@ -540,8 +540,8 @@ func newGeoApportionCmd(e *env) *cobra.Command {
 and writes OUT.csv with header id,area_id,fraction: points by count, lines (street
 segments) by length share, polygons (parcels, parks) by area share. Fractions of one
 geometry sum to at most 1; the rest lies outside every area.`,
-		Example: `  budgetlens geo apportion --layer council_districts --in street_segments.csv --out segment_shares.csv
-  budgetlens geo apportion --layer council_districts --in parks.csv --crs EPSG:2229 --format json`,
+		Example: `  budgetlens geo apportion --layer districts --in street_segments.csv --out segment_shares.csv
+  budgetlens geo apportion --layer districts --in parks.csv --crs EPSG:2229 --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in == "" {

@@ -178,7 +178,7 @@ func newMoranCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "moran",
 		Short: "Global Moran's I with analytic and permutation inference",
-		Example: `  budgetlens geo adjacency --layer council_districts --out districts.gal
+		Example: `  budgetlens geo adjacency --layer districts --out districts.gal
   budgetlens metrics moran --in areas.csv --id-column area_id --value per_capita --weights districts.gal --permutations 9999`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

@@ -185,7 +185,7 @@ different vintages, and profile layers that are not stored. It exits 2 when it
 finds an error, 0 otherwise (warnings are printed either way). --format csv
 lists one row per finding and area (severity, kind, layer, message, item).`,
 		Example: `  budgetlens check
-  budgetlens check --layer council_districts
+  budgetlens check --layer districts
   budgetlens check --format json | jq '.findings[] | select(.severity == "error")'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

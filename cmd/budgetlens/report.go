@@ -33,7 +33,7 @@ the first header cell's comment), whole numbers as integers, money in dollars,
 shares as fractions from 0 to 1 shown as percentages, codes beside names. See
 docs/report.md for reading it with pandas or R.`,
 		Example: `  budgetlens report --fy 2021-22 --phase proposed --out report.html
-  budgetlens report --fy 2021-22 --phase proposed --layer council_districts --out report.xlsx
+  budgetlens report --fy 2021-22 --phase proposed --layer districts --out report.xlsx
   budgetlens report --fy 2021-22 --phase adopted --out report.pdf
   budgetlens report --fy 2021-22 --phase proposed --out - --format xlsx > report.xlsx`,
 		Args: cobra.NoArgs,
