@@ -546,11 +546,12 @@ func tiersSection(r *Result, w Words) report.Section {
 		gt := &report.Table{Name: "Population groups", Title: "Population groups (ACS 2015-19): share of placed dollars reaching each group vs its share of residents",
 			Note: r.GroupNote + " Black and Asian are race-alone counts and include Latino residents.",
 			Columns: []report.Column{{Key: "g", Label: "Group", Kind: report.KindText}, {Key: "pop", Label: "Residents", Kind: report.KindInt},
-				{Key: "dv", Label: "Share of dollars (%)", Kind: report.KindNumber, Digits: 1}, {Key: "cv", Label: "Share of residents (%)", Kind: report.KindNumber, Digits: 1},
-				{Key: "diff", Label: "Difference (points)", Kind: report.KindNumber, Digits: 1}, {Key: "ratio", Label: "Ratio", Kind: report.KindRatio},
+				{Key: "dv", Label: "Share of dollars", Kind: report.KindPercent, Digits: 2}, {Key: "cv", Label: "Share of residents", Kind: report.KindPercent, Digits: 2},
+				{Key: "diff", Label: "Difference (points)", Kind: report.KindNumber}, {Key: "ratio", Label: "Ratio", Kind: report.KindRatio},
 				{Key: "pc", Label: "Dollars per resident", Kind: report.KindDollars}}}
 		for _, g := range r.GroupRep {
-			gt.Rows = append(gt.Rows, []any{g.Group, math.Round(g.Population), f64(g.DataValue), f64(g.CityValue), f64(g.Diff), f64(g.Ratio), f64(g.PerCapita)})
+			// shares as fractions (0-1), as every share of the report
+			gt.Rows = append(gt.Rows, []any{g.Group, math.Round(g.Population), f64(g.DataValue / 100), f64(g.CityValue / 100), f64(g.Diff), f64(g.Ratio), f64(g.PerCapita)})
 		}
 		blocks = append(blocks, gt)
 	}
@@ -613,7 +614,7 @@ func curveChart(r *Result) *report.CurveChart {
 func deptSection(r *Result) report.Section {
 	tab := &report.Table{Name: "Departments", Title: "Departments: dollars placed and their reach",
 		Note: "To highest-need tier: the share of the department's placed operating dollars reaching the highest-need fifth of residents. Requests' effect: the change, in percentage points net of the baseline mix, in that tier's share of all placed dollars made by the department's budget requests (– when it has none); the request that moved it most is shown with its own contribution, and omitted below 0.01 points.",
-		Columns: []report.Column{{Key: "name", Label: "Department", Kind: report.KindText},
+		Columns: []report.Column{{Key: "code", Label: "Department code", Kind: report.KindText}, {Key: "name", Label: "Department", Kind: report.KindText},
 			{Key: "total", Label: "Total", Kind: report.KindMoney}, {Key: "att", Label: "Placed", Kind: report.KindMoney},
 			{Key: "share", Label: "Placed share", Kind: report.KindPercent}, {Key: "top", Label: "To highest-need tier", Kind: report.KindPercent},
 			{Key: "req", Label: "Requests' effect (pts)", Kind: report.KindNumber, Digits: 2}, {Key: "how", Label: "How placed", Kind: report.KindText},
@@ -631,9 +632,18 @@ func deptSection(r *Result) report.Section {
 		if c := float64(d.TopRequestContribution) * 100; d.TopRequest != "" && !d.TopRequestContribution.Missing() && math.Abs(c) >= 0.005 {
 			topReq = fmt.Sprintf("%s (%s pts)", d.TopRequest, signed(Num(c), 2))
 		}
-		tab.Rows = append(tab.Rows, []any{name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", "), topReq})
+		tab.Rows = append(tab.Rows, []any{deptCode(d.Dept, d.Name), name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", "), topReq})
 	}
 	return report.Section{ID: "departments", Title: "Departments", Intro: "Every department's dollars, the share placed in areas and the share of those reaching the highest-need tier.", Blocks: []report.Block{tab}}
+}
+
+// deptCode is a department's code for a table, nil when the budget names
+// departments without codes (the key is then the name).
+func deptCode(key, name string) any {
+	if key == "" || key == name {
+		return nil
+	}
+	return key
 }
 
 // MethodLabel names an attribution method for people.
@@ -659,7 +669,7 @@ func requestSection(r *Result) report.Section {
 	q := r.Requests
 	tab := &report.Table{Name: "Requests", Title: "Budget requests that moved the highest-need tier's share most, net of the baseline mix",
 		Note: "Contribution = (the request's dollars reaching the highest-need tier - the share without requests x its placed dollars) / all placed dollars, in percentage points: what the request moves beyond the mix of the spending it changes; a cut placed in that mix contributes nothing. The contributions of all requests sum to the change.",
-		Columns: []report.Column{{Key: "dept", Label: "Department", Kind: report.KindText}, {Key: "prog", Label: "Program", Kind: report.KindText},
+		Columns: []report.Column{{Key: "dept_code", Label: "Department code", Kind: report.KindText}, {Key: "dept", Label: "Department", Kind: report.KindText}, {Key: "prog", Label: "Program", Kind: report.KindText},
 			{Key: "desc", Label: "Request", Kind: report.KindText}, {Key: "chg", Label: "Change", Kind: report.KindMoney},
 			{Key: "top", Label: "To highest-need tier", Kind: report.KindMoney}, {Key: "method", Label: "How placed", Kind: report.KindText},
 			{Key: "c", Label: "Contribution (points)", Kind: report.KindNumber, Digits: 2}}}
@@ -668,7 +678,7 @@ func requestSection(r *Result) report.Section {
 		if n == 25 || math.Abs(float64(x.Contribution)*100) < 0.005 {
 			break
 		}
-		tab.Rows = append(tab.Rows, []any{x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), x.How, f64(x.Contribution * 100)})
+		tab.Rows = append(tab.Rows, []any{deptCode(x.Dept, x.DeptName), x.DeptName, x.Program, x.Description, x.Change.Float(), x.TopTier.Float(), x.How, f64(x.Contribution * 100)})
 		n++
 	}
 	intro := fmt.Sprintf("%s requests of the %s phase: %s of increases and %s of cuts, net %s. Of the placed increases %s reach the highest-need tier and of the placed cuts %s fall there. Net of the baseline mix, the requests move the tier's share of placed dollars from %s to %s (%s points). The table lists the %s requests that moved it by 0.01 points or more, largest first.",

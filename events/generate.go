@@ -438,7 +438,12 @@ func LACountyTracts() []Place {
 
 // ReadTractPlaces is TractPlaces on a reader; name is used in errors.
 func ReadTractPlaces(r io.Reader, path, county string) ([]Place, error) {
-	tr, err := tabular.NewCSVReader(r, tabular.Options{File: path})
+	return ReadTractPlacesWithin(r, path, county, tabular.Limits{})
+}
+
+// ReadTractPlacesWithin is ReadTractPlaces within the reader limits lim.
+func ReadTractPlacesWithin(r io.Reader, path, county string, lim tabular.Limits) ([]Place, error) {
+	tr, err := tabular.NewCSVReader(r, tabular.Options{File: path, Limits: lim})
 	if err != nil {
 		return nil, err
 	}

@@ -34,8 +34,10 @@ type AnalyzeOptions struct {
 	// layer; none at all is fine: no tiers then).
 	Run int64
 	// EventsFile is a MyLA311-style service-request CSV summarised per
-	// area; GroupsFile an ACS race/ethnicity/poverty tract table.
-	EventsFile, GroupsFile string
+	// area (EventsName names it in messages and sources when it is a copy,
+	// of standard input say); GroupsFile an ACS race/ethnicity/poverty
+	// tract table.
+	EventsFile, EventsName, GroupsFile string
 	// ProjectsCSV (and ProjectsGeoJSON, default: the CSV's name with
 	// .geojson) are capital projects placed by location.
 	ProjectsCSV, ProjectsGeoJSON string
@@ -47,6 +49,8 @@ type AnalyzeOptions struct {
 	Compare bool
 	// Save stores the result with its input hashes.
 	Save bool
+	// Limits bound the readers of EventsFile (zero: the defaults).
+	Limits Limits
 }
 
 // Analysis is an analysis' inputs and result.
@@ -323,15 +327,21 @@ func (o *Office) consolidate(in *analysis.Input) error {
 	return nil
 }
 
-// layerSource describes a stored layer as an input (sha256 of its GeoJSON).
+// layerSource describes a stored layer (stored under the name stored) as an
+// input: the sha256 of the file it was imported from (as sha256sum prints
+// it), or, for a layer stored before budgetlens kept that hash, the sha256
+// of its GeoJSON, said so.
 func layerSource(l *geo.Layer, stored string) analysis.Source {
 	name := "stored layer " + stored
 	if l.Source != "" {
 		name += " (from " + filepath.Base(l.Source) + ")"
 	}
+	if l.SourceHash != "" {
+		return analysis.Source{Role: "area layer", Name: name, SHA256: l.SourceHash}
+	}
 	h := sha256.New()
 	geo.WriteGeoJSON(h, l)
-	return analysis.Source{Role: "area layer (sha256 of its GeoJSON)", Name: name, SHA256: hex.EncodeToString(h.Sum(nil))}
+	return analysis.Source{Role: "area layer (sha256 of its GeoJSON as stored: the file's hash was not kept)", Name: name, SHA256: hex.EncodeToString(h.Sum(nil))}
 }
 
 func (o *Office) layerSources(_ context.Context, in *analysis.Input, _ AnalyzeOptions) error {
@@ -346,13 +356,17 @@ func (o *Office) layerSources(_ context.Context, in *analysis.Input, _ AnalyzeOp
 // demand of the layer.
 func (o *Office) demandInputs(ctx context.Context, in *analysis.Input, opt AnalyzeOptions) error {
 	if opt.EventsFile != "" {
-		sum, hash, err := summarizeEvents(opt.EventsFile, in.Layer, in.Index)
+		sum, hash, err := summarizeEvents(opt.EventsFile, in.Layer, in.Index, opt.Limits)
 		if err != nil {
 			return err
 		}
-		in.Events, in.EventsSource = sum, opt.EventsFile
+		name := opt.EventsName
+		if name == "" {
+			name = opt.EventsFile
+		}
+		in.Events, in.EventsSource = sum, name
 		in.EventsSynthetic = sum.Synthetic > 0
-		in.Inputs = append(in.Inputs, analysis.Source{Role: "service requests", Name: filepath.Base(opt.EventsFile), SHA256: hash, Synthetic: in.EventsSynthetic})
+		in.Inputs = append(in.Inputs, analysis.Source{Role: "service requests", Name: filepath.Base(name), SHA256: hash, Synthetic: in.EventsSynthetic})
 		return nil
 	}
 	d, err := o.Store.Dataset(ctx, "demand", in.Lines.Lines)
@@ -572,7 +586,7 @@ func (o *Office) pickRun(ctx context.Context, id int64, layer *geo.Layer) (*need
 }
 
 // summarizeEvents streams a service-request file through the layer.
-func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index) (*events.Summary, string, error) {
+func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index, lim Limits) (*events.Summary, string, error) {
 	f, err := openCSVInput(path, "--events")
 	if err != nil {
 		return nil, "", err
@@ -586,7 +600,7 @@ func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index) (*events.Summ
 		pop[i] = a.Population
 		codes[a.ID] = i
 	}
-	s, err := events.Summarize(teeReader(f, h), path, events.Options{Locator: ix, AreaIDs: ids, Population: pop, CodeColumn: events.ColCD, Codes: codes, Lenient: true})
+	s, err := events.Summarize(teeReader(f, h), path, events.Options{Locator: ix, AreaIDs: ids, Population: pop, CodeColumn: events.ColCD, Codes: codes, Lenient: true, Limits: lim.Table})
 	if err != nil {
 		return nil, "", err
 	}

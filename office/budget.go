@@ -2,7 +2,9 @@ package office
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -261,6 +263,12 @@ type ExportOptions struct {
 	// FollowSymlink writes through a symbolic link at Out (to its target)
 	// instead of refusing it.
 	FollowSymlink bool
+	// Delimiter separates the fields of CSV output (default ',').
+	Delimiter rune
+	// DataPackage describes a CSV file in the datapackage.json beside it
+	// (Frictionless Tabular Data Package: the columns' types, the dialect,
+	// the file's bytes and sha256), adding to one already there.
+	DataPackage bool
 }
 
 // ExportFormat is the format an export will use.
@@ -302,8 +310,18 @@ func (o *Office) Export(ctx context.Context, opt ExportOptions) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if opt.Delimiter == 0 {
+		opt.Delimiter = ','
+	}
 	if opt.Out == "-" {
-		return o.exportCSV(ctx, f, opt.W)
+		return o.exportCSV(ctx, f, opt.W, opt.Delimiter)
+	}
+	pkg := opt.DataPackage && format == "csv"
+	if pkg {
+		// refuse a foreign datapackage.json before writing anything
+		if _, err := readDataPackage(filepath.Dir(opt.Out)); err != nil {
+			return 0, err
+		}
 	}
 	out, err := CreateAtomic(opt.Out, "--out", opt.FollowSymlink)
 	if err != nil {
@@ -312,7 +330,14 @@ func (o *Office) Export(ctx context.Context, opt ExportOptions) (int, error) {
 	var n int
 	switch format {
 	case "csv":
-		n, err = o.exportCSV(ctx, f, out)
+		h := sha256.New()
+		cw := &countWriter{w: io.MultiWriter(out, h)}
+		if n, err = o.exportCSV(ctx, f, cw, opt.Delimiter); err == nil && pkg {
+			if err = out.Commit(nil); err != nil {
+				return n, err
+			}
+			return n, writeDataPackage(opt.Out, dataResource(opt.Out, n, cw.n, hex.EncodeToString(h.Sum(nil)), opt.Delimiter))
+		}
 	case "xlsx":
 		n, err = o.exportXLSX(ctx, f, out)
 	case "parquet":
@@ -328,8 +353,21 @@ func (o *Office) Export(ctx context.Context, opt ExportOptions) (int, error) {
 	return n, out.Commit(err)
 }
 
-func (o *Office) exportCSV(ctx context.Context, f budget.Filter, w io.Writer) (int, error) {
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (o *Office) exportCSV(ctx context.Context, f budget.Filter, w io.Writer, comma rune) (int, error) {
 	cw := csv.NewWriter(w)
+	cw.Comma = comma
 	if err := cw.Write(exportHeader); err != nil {
 		return 0, err
 	}

@@ -235,6 +235,7 @@ func (b *demoBuild) geography(ctx context.Context) error {
 			return err
 		}
 		b.tracts = analysis.Within(county, b.index[def], small[0])
+		b.tracts.SourceHash = b.ces.Hash // made from that file: its sha256sum is the source's
 		stored = append(stored, b.tracts)
 	}
 	for _, l := range stored {

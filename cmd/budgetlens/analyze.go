@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
@@ -24,7 +22,7 @@ func addAnalyzeFlags(cmd *cobra.Command, o *office.AnalyzeOptions, defaultPhase 
 	cmd.Flags().StringVar(&o.Jurisdiction, "jurisdiction", "", "jurisdiction id (default all)")
 	cmd.Flags().StringVar(&o.RulesFile, "rules", "", "attribution rules YAML (default: the city profile's rules)")
 	cmd.Flags().Int64Var(&o.Run, "run", 0, "need-index run id (default: the latest run whose areas can be placed in the layer; none: no need tiers)")
-	cmd.Flags().StringVar(&o.EventsFile, "events", "", "MyLA311-style service-request CSV to summarise per area (optional)")
+	cmd.Flags().StringVar(&o.EventsFile, "events", "", "MyLA311-style service-request CSV to summarise per area (optional; - for standard input)")
 	cmd.Flags().StringVar(&o.GroupsFile, "groups", "", "ACS race/ethnicity/poverty tract table for population groups (optional)")
 	cmd.Flags().StringVar(&o.ProjectsCSV, "projects", "", "capital projects CSV (LADOT funded-projects layout) to place by location (optional)")
 	cmd.Flags().StringVar(&o.ProjectsGeoJSON, "projects-geojson", "", "their geometries (default: the CSV's name with .geojson)")
@@ -48,6 +46,7 @@ func newAnalyzeCmd(e *env) *cobra.Command {
 	var o office.AnalyzeOptions
 	var format string
 	var list bool
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "analyze",
 		Short: "Measure whether a budget phase's spending reaches need, area by area",
@@ -64,49 +63,77 @@ between funds removed): attributed + unattributed = phase total, to the cent.
 Layers, rules and need come from the city profile saved in the store
 (or --profile); without one, give --layer and only rows with their own area
 codes are placed. Areas without population are refused (budgetlens check).
---format json prints the whole result.`,
+
+--format json prints the whole result; csv one row per area (the totals go to
+standard error), ready for metrics, Excel or a GIS join; geojson the layer's
+areas with every per-area result as a typed property (numbers as numbers,
+missing values as null), ready for QGIS.`,
+		Example: `  budgetlens analyze --fy 2021-22 --phase proposed --layer districts
+  budgetlens analyze --fy 2021-22 --phase proposed --layer districts --format geojson > districts.geojson
+  budgetlens analyze --fy 2021-22 --phase adopted --format csv --reps 0 | budgetlens metrics --in - --value per_capita --weight population
+  budgetlens analyze --fy 2021-22 --phase proposed --save
+  budgetlens analyze --list --format csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkAnalyzeFlags(&o); err != nil {
 				return err
 			}
-			if format != "table" && format != "json" && format != "csv" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
 			}
-			return e.withOffice(!o.Save, func(ctx context.Context, off *office.Office) error {
+			if list && format == "geojson" {
+				return usageError(cmd, "--list --format geojson: the list of stored analyses has no map; use table, json or csv")
+			}
+			var err error
+			if o.Limits, err = limits(cmd, limitPairs); err != nil {
+				return err
+			}
+			eventsArg := o.EventsFile
+			events, done, err := e.inputFile(o.EventsFile, csvInput)
+			if err != nil {
+				return err
+			}
+			defer done()
+			if events != o.EventsFile {
+				o.EventsFile, o.EventsName = events, stdinName
+			}
+			err = e.withOffice(!o.Save, func(ctx context.Context, off *office.Office) error {
 				if list {
 					infos, err := off.Store.Analyses(ctx)
 					if err != nil {
 						return err
 					}
-					return writeAnalysisList(cmd.OutOrStdout(), format, infos)
+					return writeAnalysisList(cmd.OutOrStdout(), e, format, infos)
 				}
 				a, err := off.Analyze(ctx, o)
 				if err != nil {
 					return err
 				}
-				return writeAnalysis(cmd.OutOrStdout(), cmd.ErrOrStderr(), format, a.Result)
+				if format == "geojson" {
+					return a.WriteGeoJSON(cmd.OutOrStdout())
+				}
+				return writeAnalysis(cmd.OutOrStdout(), cmd.ErrOrStderr(), e, format, a.Result)
 			})
+			return renameInput(err, events, eventsArg)
 		},
 	}
 	addAnalyzeFlags(cmd, &o, "adopted")
 	cmd.Flags().BoolVar(&o.Save, "save", false, "store the result (with its input hashes) in the store")
 	cmd.Flags().BoolVar(&list, "list", false, "list the stored analyses instead")
 	cmd.Flags().BoolVar(&o.Compare, "compare", false, "add the other phase of the year and last year's adopted budget (comparisons)")
-	addFormatFlag(cmd, &format)
+	addFormatFlag(cmd, &format, "table", "json", "csv", "geojson")
+	addDelimiterFlag(cmd, e)
+	addLimitFlag(cmd, &limitPairs, false)
 	return cmd
 }
 
-func writeAnalysisList(w io.Writer, format string, infos []analysis.RecordInfo) error {
-	if format == "json" {
-		return table.WriteJSON(w, infos)
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "id\tfiscal year\tphase\tlayer\tneed run\tinputs sha256")
+func writeAnalysisList(w io.Writer, e *env, format string, infos []analysis.RecordInfo) error {
+	header := []string{"id", "fiscal_year", "phase", "layer", "need_run", "inputs_sha256"}
+	var rows [][]string
 	for _, a := range infos {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", a.ID, a.FiscalYear, a.Phase, a.Layer, a.NeedRun, a.InputsHash)
+		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), a.FiscalYear, a.Phase, a.Layer, strconv.FormatInt(a.NeedRun, 10), a.InputsHash})
 	}
-	return tw.Flush()
+	return e.writeListing(w, format, header, rows, infos)
 }
 
 func variants(r *analysis.Result) int {
@@ -126,12 +153,12 @@ func anum(n analysis.Num, digits int) string {
 // writeAnalysis prints the result: JSON (everything), CSV (one row per
 // area and nothing else, so the file feeds metrics, Excel and GIS joins as
 // it is; the totals go to errw) or a table.
-func writeAnalysis(w, errw io.Writer, format string, r *analysis.Result) error {
+func writeAnalysis(w, errw io.Writer, e *env, format string, r *analysis.Result) error {
 	switch format {
 	case "json":
 		return table.WriteJSON(w, r)
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw := e.csvWriter(w)
 		cw.Write([]string{"area_id", "name", "population", "amount", "per_capita", "need_score", "need_tier", "spend_share", "pop_share", "gap", "lisa_cluster"})
 		for _, a := range r.Areas {
 			cw.Write([]string{a.AreaID, a.Name, strconv.FormatFloat(a.Population, 'f', -1, 64), analysis.FormatCents(int64(a.Amount)), anum(a.PerCapita, 4),

@@ -37,6 +37,9 @@ proposed budget by council district and writes report.html, report.xlsx and (wit
 phases the city has published, and then serves the dashboard and the API
 (budgetlens serve; --addr, default 127.0.0.1:8080) until Ctrl-C. With
 --no-serve it stops after the files.`,
+		Example: `  budgetlens demo
+  budgetlens demo --no-serve --no-pdf --requests 100000
+  budgetlens demo --dir /tmp/demo --addr 127.0.0.1:9000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cpuProf != "" {

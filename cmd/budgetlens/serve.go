@@ -33,7 +33,7 @@ func addServeFlags(cmd *cobra.Command, o *serveOptions) {
 	cmd.Flags().StringVar(&o.tiles, "tiles", "", "optional base-map tile URL template ({z}/{x}/{y}); none by default (the map works without one)")
 	cmd.Flags().StringVar(&o.tilesAttribution, "tiles-attribution", "", "credit line of the base map")
 	cmd.Flags().IntVar(&o.reps, "reps", 999, "permutations of the hot-spot test of the analyses the server computes")
-	cmd.Flags().StringVar(&o.logFormat, "log", "text", "request log on standard error: text, json or none")
+	addEnumFlag(cmd, &o.logFormat, "log", "text", []string{"text", "json", "none"}, "request log on standard error: text, json or none")
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -51,6 +51,9 @@ released phases only, read-only: a held phase does not exist there.
 The store is opened read-only, so other budgetlens commands may read it at
 the same time; a command that writes (import, phase release, ...) is refused
 while the server runs, with a message naming it.`,
+		Example: `  budgetlens serve
+  budgetlens --db budgetlens-demo/budgetlens.duckdb serve --addr 127.0.0.1:9000
+  budgetlens serve --public --addr 0.0.0.0:8080 --log json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
