@@ -195,9 +195,6 @@ func (o *open311Request) request(elem int, in interner, req *Request) error {
 			return bad("updated_datetime", o.Updated, "a W3C date-time such as 2010-04-14T06:37:38-08:00, or none")
 		}
 		req.ClosedByUpdate = !req.Closed.IsZero()
-		if req.ClosedByUpdate && req.Closed.Before(req.Created) {
-			return bad("updated_datetime", o.Updated, "a closed request updated before it was requested: correct the dates")
-		}
 	}
 	lat, lon := jsonScalar(o.Lat), jsonScalar(o.Long)
 	if lat != "" || lon != "" {

@@ -68,7 +68,7 @@ type ReadSummary struct {
 // parsed by opt.Workers goroutines and emitted from the calling goroutine in
 // file order, so the result and the first error reported never depend on
 // scheduling. A bad row (a required field empty, a date or coordinate that
-// does not parse, closed before created) stops the read with an input error
+// does not parse) stops the read with an input error
 // naming the file, line, column and value, unless opt.Lenient is set, when
 // it is passed in RequestBlock.Bad. Memory: the blocks in flight (at most
 // 3 x workers of about 4 MiB).
@@ -264,9 +264,6 @@ func (p *rowParser) parse(rec [][]byte, line int, req *Request) error {
 			return p.fail(line, FieldUpdated, v, dateAdvice)
 		}
 		req.ClosedByUpdate = !req.Closed.IsZero()
-	}
-	if !req.Closed.IsZero() && req.Closed.Before(req.Created) {
-		return p.fail(line, FieldClosed, p.get(rec, FieldClosed), "the request closes before it was created ("+req.Created.Format(time.DateTime)+"); correct the dates")
 	}
 	if err := p.point(rec, line, req); err != nil {
 		return err

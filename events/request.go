@@ -19,7 +19,9 @@ type Request struct {
 	Status string // status as written ("Closed", "Cancelled"); "" when the format has none
 	// Created is when the request was made; Closed when it was closed
 	// (ClosedDate, or UpdatedDate for a closed request without one: then
-	// ClosedByUpdate), zero while open.
+	// ClosedByUpdate), zero while open. Closed is kept as written even when
+	// it is before Created (MyLA311 writes some closings as a date at
+	// midnight); see ClosedEarly.
 	Created, Closed time.Time
 	ClosedByUpdate  bool
 	Lon, Lat        float64
@@ -36,6 +38,11 @@ type Request struct {
 
 // Open reports whether the request has no closing time.
 func (r *Request) Open() bool { return r.Closed.IsZero() }
+
+// ClosedEarly reports whether the closing time written is before the
+// creation time. Measures count such a request as closed at its creation
+// (0 days).
+func (r *Request) ClosedEarly() bool { return !r.Closed.IsZero() && r.Closed.Before(r.Created) }
 
 // Field is one field of a Request that a schema maps a column to.
 type Field int

@@ -36,6 +36,9 @@ type ImportInfo struct {
 	Duplicates int64 `json:"duplicates"`
 	Bad        int64 `json:"bad_rows"`
 	Synthetic  int64 `json:"synthetic"`
+	// ClosedEarly counts requests whose closing time is written before
+	// their creation time (counted as closed at creation: 0 days).
+	ClosedEarly int64 `json:"closed_before_created"`
 	// First and Last are the earliest and latest creation times read;
 	// Coverage says it in words ("4 days of January 2018").
 	First    time.Time `json:"first_created"`

@@ -9,10 +9,6 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 )
 
-// FlagRepeat marks a request that repeats an earlier one of the same
-// type at the same place within the repeat window (MarkRepeats).
-const FlagRepeat uint8 = 1 << 3
-
 // EventSet says which requests measures count: real ones, synthetic ones
 // (always labelled) or both.
 type EventSet string
@@ -122,6 +118,17 @@ type Table struct {
 	index     map[uint64]int
 	periods   []int32
 	canonIDs  []int32 // dictionary type id -> canonical type index
+	span      map[int32][2]int64
+}
+
+// Coverage describes when the requests counted in a period were made ("4
+// days of January 2018"): a sample is never passed off as its period.
+func (t *Table) Coverage(period int32) string {
+	s, ok := t.span[period]
+	if !ok {
+		return "no requests"
+	}
+	return Coverage(s[0], s[1])
 }
 
 // Compute computes the measures of q over d. Every request made in the
@@ -134,7 +141,7 @@ type Table struct {
 // its end, from any earlier month, still open at its end (at d.AsOf for a
 // period not over).
 func Compute(d *Data, q Query) (*Table, error) {
-	t := &Table{Query: q, Dict: d.Dict, index: map[uint64]int{}}
+	t := &Table{Query: q, Dict: d.Dict, index: map[uint64]int{}, span: map[int32][2]int64{}}
 	if t.Events == "" {
 		t.Events = RealEvents
 	}
@@ -186,6 +193,7 @@ func (t *Table) prepare() error {
 		t.classes = append(t.classes, c)
 		return len(t.classes) - 1
 	}
+	add(Filter{}) // class 0: every request (Counts)
 	for _, m := range t.Measures {
 		c := add(m.Filter)
 		t.mclass = append(t.mclass, c)
@@ -305,11 +313,15 @@ func (t *Table) count(d *Data) error {
 			t.tally(p, i, ci, levels[p.Type[i]])
 			t.Counted++
 			t.Synthetic = t.Synthetic || syn
-			if cr := p.Created[i]; t.First == 0 || cr < t.First {
+			cr := p.Created[i]
+			if t.First == 0 || cr < t.First {
 				t.First = cr
 			}
-			if cr := p.Created[i]; cr > t.Last {
-				t.Last = cr
+			t.Last = max(t.Last, cr)
+			if sp, ok := t.span[per]; !ok {
+				t.span[per] = [2]int64{cr, cr}
+			} else {
+				t.span[per] = [2]int64{min(sp[0], cr), max(sp[1], cr)}
 			}
 		}
 	}
@@ -567,6 +579,13 @@ type Value struct {
 }
 
 func missing(n int64) Value { return Value{Missing: true, N: n} }
+
+// Counts returns the requests and closed requests of cell i (every
+// request, whatever the measures' filters).
+func (t *Table) Counts(i int) (requests, closed int64) {
+	s := t.classes[0].st[i]
+	return s.requests, s.closed
+}
 
 // Value returns measure m (index in Measures) in cell i.
 func (t *Table) Value(m, i int) Value {

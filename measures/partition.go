@@ -15,6 +15,12 @@ const (
 	FlagSynthetic      uint8 = 1 << iota // a generated request (labelled SYNTHETIC)
 	FlagClosedByUpdate                   // its closing time is its update time
 	FlagPoint                            // it has coordinates
+	// FlagRepeat marks a request that repeats an earlier one of the same
+	// type at the same place within the repeat window (MarkRepeats).
+	FlagRepeat
+	// FlagClosedEarly marks a request whose closing time was written
+	// before its creation time: Closed is set to Created (0 days).
+	FlagClosedEarly
 )
 
 // LayerRef names a layer events are placed in and a fingerprint of its
@@ -423,4 +429,24 @@ func PlaceKey(address string, lon, lat float64, hasPoint bool) uint64 {
 		h = 1
 	}
 	return h
+}
+
+// Align keeps the placements of the layers of refs, in that order, and
+// drops the others; it reports false (changing nothing) when a layer of
+// refs is missing or placed in areas with another fingerprint.
+func (p *Partition) Align(refs []LayerRef) bool {
+	idx := make([]int, len(refs))
+	for k, r := range refs {
+		l := p.LayerIndex(r.Name)
+		if l < 0 || p.Layers[l].Hash != r.Hash {
+			return false
+		}
+		idx[k] = l
+	}
+	area, how := make([][]int32, len(refs)), make([][]uint8, len(refs))
+	for k, l := range idx {
+		area[k], how[k] = p.Area[l], p.How[l]
+	}
+	p.Layers, p.Area, p.How = slices.Clone(refs), area, how
+	return true
 }

@@ -129,3 +129,14 @@ func Coverage(first, last int64) string {
 	months := int(MonthOf(l)-MonthOf(f)) + 1
 	return fmt.Sprintf("%d months, %s %d to %s %d", months, f.Month(), f.Year(), l.Month(), l.Year())
 }
+
+// CoverageMonths describes whole months: "1 month, January 2013", "12
+// months, January 2013 to December 2013".
+func CoverageMonths(first, last Month) string {
+	f := time.Unix(first.Start(), 0).UTC()
+	if last <= first {
+		return fmt.Sprintf("1 month, %s %d", f.Month(), f.Year())
+	}
+	l := time.Unix(last.Start(), 0).UTC()
+	return fmt.Sprintf("%d months, %s %d to %s %d", int(last-first)+1, f.Month(), f.Year(), l.Month(), l.Year())
+}

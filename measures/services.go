@@ -90,7 +90,10 @@ type AreaCode struct {
 // all (Type ""). Source says where the city published it; an Illustrative
 // target is not the city's and is labelled so wherever it is used.
 type Target struct {
-	Measure      string  `yaml:"measure" json:"measure"`
+	Measure string `yaml:"measure" json:"measure"`
+	// Set names the published set (measures import-published) a measure
+	// of that kind belongs to; empty for the service measures.
+	Set          string  `yaml:"set" json:"set,omitempty"`
 	Type         string  `yaml:"type" json:"type,omitempty"`
 	Value        float64 `yaml:"value" json:"value"`
 	Source       string  `yaml:"source" json:"source,omitempty"`
@@ -196,13 +199,22 @@ func (s *Services) Level(name string) *ServiceLevel {
 // TargetFor returns the target of a measure for a type ("" all types):
 // the type's own, else the measure's for all types.
 func (s *Services) TargetFor(measure, typ string) (Target, bool) {
+	return s.targetIn("", measure, typ)
+}
+
+// PublishedTarget returns the target of a measure of a published set.
+func (s *Services) PublishedTarget(set, measure string) (Target, bool) {
+	return s.targetIn(set, measure, "")
+}
+
+func (s *Services) targetIn(set, measure, typ string) (Target, bool) {
 	if s == nil {
 		return Target{}, false
 	}
 	var all *Target
 	for i := range s.Targets {
 		t := &s.Targets[i]
-		if t.Measure != measure {
+		if t.Measure != measure || t.Set != set {
 			continue
 		}
 		if typ != "" && strings.EqualFold(s.Canonical(t.Type), s.Canonical(typ)) {

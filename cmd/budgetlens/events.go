@@ -22,7 +22,7 @@ CD, NC, ...): it places each request in an area of a stored layer and reports
 counts, rates per 1,000 residents and response-time median and 90th percentile,
 and it generates a deterministic synthetic set, labelled as such, for demos.`,
 	}
-	cmd.AddCommand(newEventsGenerateCmd(e), newEventsSummarizeCmd(e))
+	cmd.AddCommand(newEventsGenerateCmd(e), newEventsSummarizeCmd(e), newEventsImportCmd(e), newEventsPlaceCmd(e), newEventsLsCmd(e))
 	return cmd
 }
 

@@ -333,8 +333,8 @@ func (tx *eventTx) Commit(ctx context.Context, rec *events.ImportInfo) (int64, e
 		if rec.At.IsZero() {
 			rec.At = time.Now().UTC()
 		}
-		if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			rec.ID, rec.File, rec.SHA256, rec.Schema, rec.Rows, rec.Added, rec.Updated, rec.Unchanged, rec.Duplicates, rec.Bad, rec.Synthetic,
+		if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			rec.ID, rec.File, rec.SHA256, rec.Schema, rec.Rows, rec.Added, rec.Updated, rec.Unchanged, rec.Duplicates, rec.Bad, rec.Synthetic, rec.ClosedEarly,
 			nullTime(rec.First), nullTime(rec.Last), rec.Coverage, rec.At, rec.Version); err != nil {
 			tx.Rollback()
 			return 0, fmt.Errorf("store: unable to record the import: %w", err)
@@ -359,7 +359,7 @@ func nullTime(t time.Time) driver.Value {
 // EventImports lists the imports, oldest first.
 func (s *Store) EventImports(ctx context.Context) ([]events.ImportInfo, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT id, source_file, content_hash, schema_name, rows_read, added, updated, unchanged, duplicates, bad_rows,
-		synthetic, first_created, last_created, coverage, imported_at, version FROM event_imports ORDER BY id`)
+		synthetic, closed_early, first_created, last_created, coverage, imported_at, version FROM event_imports ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list event imports: %w", err)
 	}
@@ -369,7 +369,7 @@ func (s *Store) EventImports(ctx context.Context) ([]events.ImportInfo, error) {
 		var r events.ImportInfo
 		var first, last sql.NullTime
 		if err := rows.Scan(&r.ID, &r.File, &r.SHA256, &r.Schema, &r.Rows, &r.Added, &r.Updated, &r.Unchanged, &r.Duplicates, &r.Bad,
-			&r.Synthetic, &first, &last, &r.Coverage, &r.At, &r.Version); err != nil {
+			&r.Synthetic, &r.ClosedEarly, &first, &last, &r.Coverage, &r.At, &r.Version); err != nil {
 			return nil, fmt.Errorf("store: unable to list event imports: %w", err)
 		}
 		r.First, r.Last, r.At = first.Time.UTC(), last.Time.UTC(), r.At.UTC()

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS event_imports (
     duplicates    BIGINT NOT NULL,
     bad_rows      BIGINT NOT NULL,
     synthetic     BIGINT NOT NULL,
+    closed_early  BIGINT NOT NULL,
     first_created TIMESTAMP,
     last_created  TIMESTAMP,
     coverage      VARCHAR NOT NULL,
