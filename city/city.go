@@ -77,7 +77,7 @@ type Profile struct {
 	MeasuresYAML yaml.Node `yaml:"measures"`
 
 	// File is where the profile was read from; Source its bytes.
-	File   string `yaml:"-"`
+	File     string `yaml:"-"`
 	Source   []byte `yaml:"-"`
 	rules    *attribute.Rules
 	measures *measures.Set

@@ -42,11 +42,11 @@ type TierValue struct {
 // Gap compares a measure between the highest- and lowest-need tiers, and
 // measures its concentration by need, in one period.
 type Gap struct {
-	Measure string      `json:"measure"`
-	Name    string      `json:"name"`
-	Unit    string      `json:"unit"`
-	Better  string      `json:"better,omitempty"`
-	Period  string      `json:"period"`
+	Measure string `json:"measure"`
+	Name    string `json:"name"`
+	Unit    string `json:"unit"`
+	Better  string `json:"better,omitempty"`
+	Period  string `json:"period"`
 	// Coverage says when the period's data were made or published ("4
 	// days of January 2018", "2 months, January 2017 to February 2017").
 	Coverage string      `json:"coverage"`

@@ -42,7 +42,7 @@ type PublishedSpec struct {
 	Period string `yaml:"period"`
 	// Measures lists the measures and their columns.
 	Measures []PublishedColumn `yaml:"measures"`
-	File     string           `yaml:"-"`
+	File     string            `yaml:"-"`
 }
 
 // PublishedColumn is one measure of a spec: its column (or a pattern of
@@ -218,7 +218,7 @@ type publishedReader struct {
 	h                 *tabular.Header
 	area, year, month int
 	period            int
-	cols              []int   // per measure
+	cols              []int      // per measure
 	span              [][2]Month // per measure from a column pattern: first month, months
 	totals            []totalRow
 }

@@ -229,20 +229,20 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 
 // importer is the state of one import.
 type importer struct {
-	o       *Office
-	tx      store.EventTx
-	layers  []placeLayer
-	refs    []measures.LayerRef
-	dict    *measures.Dictionary
-	fresh   bool  // the store held no request: nothing to look up
-	next    int64 // next Seq
-	seen    events.IDSet
-	parts   map[measures.Month]*measures.Partition
+	o      *Office
+	tx     store.EventTx
+	layers []placeLayer
+	refs   []measures.LayerRef
+	dict   *measures.Dictionary
+	fresh  bool  // the store held no request: nothing to look up
+	next   int64 // next Seq
+	seen   events.IDSet
+	parts  map[measures.Month]*measures.Partition
 	// rows: read; counts of the ImportInfo
 	rows, added, updated, unchanged, dups, bad, synthetic, closedEarly int64
-	first, last                                           time.Time
-	how                                                   [][6]int64 // per layer, per how code
-	badExamples, dupExamples                              []string
+	first, last                                                        time.Time
+	how                                                                [][6]int64 // per layer, per how code
+	badExamples, dupExamples                                           []string
 }
 
 func newImporter(ctx context.Context, o *Office, tx store.EventTx, layers []placeLayer) (*importer, error) {
@@ -535,4 +535,3 @@ func (imp *importer) placements() []LayerPlacement {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Layer < out[j].Layer })
 	return out
 }
-

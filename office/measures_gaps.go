@@ -390,4 +390,3 @@ func (o *Office) ImportPublished(ctx context.Context, opt PublishedImportOptions
 	out.Label = set.Label()
 	return out, nil
 }
-

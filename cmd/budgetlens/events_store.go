@@ -41,7 +41,9 @@ labelled as such.`,
 			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
 				opt := office.EventImportOptions{File: args[0], Mapping: mapping, Lenient: lenient}
 				if f, ok := e.stderr.(*os.File); ok && isTerminal(f) {
-					opt.Progress = func(n int64) { fmt.Fprintf(e.stderr, "\rread %s requests", table.GroupDigits(strconv.FormatInt(n, 10))) }
+					opt.Progress = func(n int64) {
+						fmt.Fprintf(e.stderr, "\rread %s requests", table.GroupDigits(strconv.FormatInt(n, 10)))
+					}
 				}
 				rep, err := o.ImportEvents(ctx, opt)
 				if opt.Progress != nil {
