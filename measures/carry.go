@@ -422,3 +422,35 @@ func PublishedAreaValues(s *PublishedSet, measure string, c *Carry, cal Calendar
 	}
 	return out, nil
 }
+
+// PublishedCityValues are a measure's values over every unit of the set
+// (the city as published: a mean weighted as in Periods, a count summed),
+// by period label.
+func PublishedCityValues(s *PublishedSet, measure string, cal Calendar, weighting string) (map[string]float64, error) {
+	m, ok := s.Measure(measure)
+	if !ok {
+		return nil, budget.Errorf(budget.EINVALID, "published set %s has no measure %q", s.Name, measure)
+	}
+	periods, err := s.Periods(measure, cal, weighting)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for _, p := range periods {
+		var num, den float64
+		for _, u := range p.units {
+			if m.Kind == PublishedCount {
+				num += u.value
+				continue
+			}
+			num += u.weight * u.value
+			den += u.weight
+		}
+		if m.Kind == PublishedCount {
+			out[p.Label] = num
+		} else if den > 0 {
+			out[p.Label] = num / den
+		}
+	}
+	return out, nil
+}

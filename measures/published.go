@@ -27,6 +27,9 @@ type PublishedSpec struct {
 	Format  string `yaml:"format"`
 	Note    string `yaml:"note"`
 	Derived bool   `yaml:"derived"`
+	// Department is the department the measures are of ("Fire"), for
+	// roll-ups.
+	Department string `yaml:"department"`
 	// Detect are headings that together recognise the format.
 	Detect []string `yaml:"detect"`
 	// Area is the heading of the area code; Match how codes meet the
@@ -181,7 +184,7 @@ func ReadPublished(r io.Reader, name string, spec *PublishedSpec) (*PublishedSet
 	if err != nil {
 		return nil, err
 	}
-	set := &PublishedSet{Name: spec.Name, File: name, Format: spec.Format, Derived: spec.Derived, Note: spec.Note}
+	set := &PublishedSet{Name: spec.Name, File: name, Format: spec.Format, Derived: spec.Derived, Note: spec.Note, Department: spec.Department}
 	for _, c := range spec.Measures {
 		set.Measures = append(set.Measures, c.PublishedMeasure)
 	}

@@ -20,9 +20,11 @@ type PublishedSet struct {
 	// published as they are; they carry the DERIVED label wherever shown.
 	Derived bool `json:"derived"`
 	// Note says what the set is, with its source, for labels.
-	Note     string             `json:"note"`
-	Measures []PublishedMeasure `json:"measures"`
-	Values   []PublishedValue   `json:"-"`
+	Note string `json:"note"`
+	// Department is the department the measures are of ("Fire").
+	Department string             `json:"department,omitempty"`
+	Measures   []PublishedMeasure `json:"measures"`
+	Values     []PublishedValue   `json:"-"`
 	// Checks lists what the import verified (totals rows against the
 	// values).
 	Checks     []string  `json:"checks,omitempty"`

@@ -50,8 +50,8 @@ func (s *Store) savePublished(ctx context.Context, conn *sql.Conn, set *measures
 	if at.IsZero() {
 		at = time.Now().UTC()
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO published_sets VALUES (?,?,?,?,?,?,?,?,?,?)`, set.Name, set.File, set.SHA256, set.Format,
-		set.Layer, set.Derived, set.Note, string(checks), at, budget.Version); err != nil {
+	if _, err := conn.ExecContext(ctx, `INSERT INTO published_sets VALUES (?,?,?,?,?,?,?,?,?,?,?)`, set.Name, set.File, set.SHA256, set.Format,
+		set.Layer, set.Derived, set.Note, set.Department, string(checks), at, budget.Version); err != nil {
 		return fmt.Errorf("store: unable to save published set %s: %w", set.Name, err)
 	}
 	for i, m := range set.Measures {
@@ -110,8 +110,8 @@ func (s *Store) PublishedSet(ctx context.Context, name string) (*measures.Publis
 func (s *Store) publishedSet(ctx context.Context, name string, values bool) (*measures.PublishedSet, error) {
 	set := &measures.PublishedSet{Name: name}
 	var checks string
-	err := s.db.QueryRowContext(ctx, `SELECT source_file, content_hash, format, area_layer, derived, note, checks, imported_at FROM published_sets WHERE name = ?`, name).
-		Scan(&set.File, &set.SHA256, &set.Format, &set.Layer, &set.Derived, &set.Note, &checks, &set.ImportedAt)
+	err := s.db.QueryRowContext(ctx, `SELECT source_file, content_hash, format, area_layer, derived, note, department, checks, imported_at FROM published_sets WHERE name = ?`, name).
+		Scan(&set.File, &set.SHA256, &set.Format, &set.Layer, &set.Derived, &set.Note, &set.Department, &checks, &set.ImportedAt)
 	if err == sql.ErrNoRows {
 		return nil, budget.Errorf(budget.ENOTFOUND, "no published measures named %q (list them with budgetlens measures published)", name)
 	}

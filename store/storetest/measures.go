@@ -212,7 +212,7 @@ func publishedSuite(t *testing.T, s store.Store) {
 	if _, err := s.PublishedSet(ctx, "lafd"); budget.ErrorCode(err) != budget.ENOTFOUND {
 		t.Fatalf("missing set: %v", err)
 	}
-	set := &measures.PublishedSet{Name: "lafd", File: "x.csv", SHA256: "h", Format: "lafd-response-metrics", Layer: "lafd_districts", Note: "LAFD",
+	set := &measures.PublishedSet{Name: "lafd", File: "x.csv", SHA256: "h", Format: "lafd-response-metrics", Layer: "lafd_districts", Note: "LAFD", Department: "Fire",
 		Checks: []string{"yearly totals agree"}, ImportedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 		Measures: []measures.PublishedMeasure{{ID: "ems_incidents", Name: "EMS incidents", Unit: "incidents", Kind: measures.PublishedCount},
 			{ID: "ems_travel_minutes", Name: "EMS travel", Unit: "minutes", Better: measures.Lower, Kind: measures.PublishedMean, WeightOf: "ems_incidents"}},
@@ -226,7 +226,7 @@ func publishedSuite(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.File != set.File || got.Layer != set.Layer || !got.ImportedAt.Equal(set.ImportedAt) || !reflect.DeepEqual(got.Measures, set.Measures) ||
+	if got.File != set.File || got.Layer != set.Layer || got.Department != "Fire" || !got.ImportedAt.Equal(set.ImportedAt) || !reflect.DeepEqual(got.Measures, set.Measures) ||
 		!reflect.DeepEqual(got.Checks, set.Checks) || len(got.Values) != 3 || got.First != 24156 || got.Last != 24157 {
 		t.Fatalf("published set read back: %+v", got)
 	}

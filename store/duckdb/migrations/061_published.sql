@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS published_sets (
     area_layer   VARCHAR NOT NULL,
     derived      BOOLEAN NOT NULL,
     note         VARCHAR NOT NULL,
+    department   VARCHAR NOT NULL,
     checks       VARCHAR NOT NULL,     -- JSON array of what the import verified
     imported_at  TIMESTAMP NOT NULL,
     version      VARCHAR NOT NULL
