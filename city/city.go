@@ -148,6 +148,23 @@ type Demo struct {
 	Projects *DemoProjects `yaml:"projects"`
 	// Analyze is the phase the demo's report assesses.
 	Analyze DemoAnalyze `yaml:"analyze"`
+	// Measures are the real data of the service measures (optional).
+	Measures *DemoMeasures `yaml:"measures"`
+}
+
+// DemoMeasures are what the demo stores for performance management: real
+// service-request files, the layers measures are published by, and those
+// published measures.
+type DemoMeasures struct {
+	Requests  []string        `yaml:"requests"`
+	Layers    []DemoLayer     `yaml:"layers"`
+	Published []DemoPublished `yaml:"published"`
+}
+
+// DemoPublished is a file of measures published by the areas of a layer.
+type DemoPublished struct {
+	File  string `yaml:"file"`
+	Layer string `yaml:"layer"`
 }
 
 // DemoLayer is a layer file of the demo.

@@ -32,6 +32,8 @@ type GapsOptions struct {
 	// NoPublished leaves the published sets out; Set keeps only one.
 	NoPublished bool
 	Set         string
+	// NoEvents leaves the service measures out.
+	NoEvents bool
 }
 
 // PublishedGaps are the comparisons of one published set.
@@ -105,11 +107,11 @@ func (o *Office) MeasureGaps(ctx context.Context, opt GapsOptions) (*GapsResult,
 	if err != nil {
 		return nil, err
 	}
-	if st.Requests > 0 {
+	if st.Requests > 0 && !opt.NoEvents {
 		if err := o.eventGaps(ctx, opt, per, l, fr, gopt, res); err != nil {
 			return nil, err
 		}
-	} else {
+	} else if st.Requests == 0 {
 		res.Notes = append(res.Notes, "no service requests are stored (budgetlens events import FILE)")
 	}
 	if !opt.NoPublished {

@@ -33,7 +33,12 @@ func (o *Office) Report(ctx context.Context, opt ReportOptions) (*report.Documen
 	if err != nil {
 		return nil, nil, err
 	}
-	return o.Document(a, cmp, opt.Title), a, nil
+	doc := o.Document(a, cmp, opt.Title)
+	if err := o.addMeasuresSection(ctx, doc, MeasuresSectionOptions{Layer: a.Input.Layer.Name, FiscalYear: a.Result.FiscalYear, Phase: a.Result.Phase,
+		Reps: opt.Reps, Seed: opt.Seed}); err != nil {
+		return nil, nil, err
+	}
+	return doc, a, nil
 }
 
 // Document builds the council report of an analysis: the city profile

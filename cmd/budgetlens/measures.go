@@ -28,7 +28,7 @@ area, department and city), carries measures published by area (LAFD response
 times) to any layer, and sets the city's program measures beside its budget.
 See docs/measures.md.`,
 	}
-	cmd.AddCommand(newMeasuresLsCmd(e), newMeasuresTableCmd(e), newMeasuresGapsCmd(e), newMeasuresScoresCmd(e), newMeasuresImportPublishedCmd(e), newMeasuresPublishedCmd(e))
+	cmd.AddCommand(newMeasuresLsCmd(e), newMeasuresTableCmd(e), newMeasuresGapsCmd(e), newMeasuresScoresCmd(e), newMeasuresImportPublishedCmd(e), newMeasuresPublishedCmd(e), newMeasuresProgramsCmd(e))
 	return cmd
 }
 
