@@ -109,7 +109,7 @@ func (o *Office) eventBlocks(ctx context.Context, sec *report.Section, layer str
 		}
 		bc := &report.BarChart{Name: "Median days by tier", Title: "Median days to close by need tier (" + g.Coverage + ")", Kind: report.KindNumber, Digits: 2,
 			Description: "Bars: the median days from request to closing of each tier's requests (nearest rank); whiskers: 95% bootstrap interval resampling the tier's areas.",
-			ValueLabel: "days", Synthetic: res.Synthetic}
+			ValueLabel:  "days", Synthetic: res.Synthetic}
 		for _, t := range g.Tiers {
 			b := report.Bar{Label: t.Label, Missing: t.Value == nil}
 			if t.Value != nil {
