@@ -341,6 +341,16 @@ func (d *decoder) varint() int64 {
 	return v
 }
 
+// length reads a length that must fit in the bytes left.
+func (d *decoder) length() int {
+	v := d.uvarint()
+	if v > uint64(len(d.b)) {
+		d.err = fmt.Errorf("truncated")
+		return 0
+	}
+	return int(v)
+}
+
 func (d *decoder) bytes(n int) []byte {
 	if d.err != nil || n > len(d.b) || n < 0 {
 		d.err = fmt.Errorf("truncated")
@@ -358,17 +368,19 @@ func DecodePartition(b []byte) (*Partition, error) {
 	}
 	d := &decoder{b: b[len(partitionMagic):]}
 	m := Month(d.varint())
-	nl := int(d.uvarint())
-	if nl > 1<<10 {
+	nl64 := d.uvarint()
+	nl := int(nl64)
+	if nl64 > 1<<10 {
 		return nil, budget.Errorf(budget.EINTERNAL, "measures: event partition %s is damaged (%d layers)", m, nl)
 	}
 	layers := make([]LayerRef, nl)
 	for l := range layers {
-		layers[l].Name = string(d.bytes(int(d.uvarint())))
-		layers[l].Hash = string(d.bytes(int(d.uvarint())))
+		layers[l].Name = string(d.bytes(d.length()))
+		layers[l].Hash = string(d.bytes(d.length()))
 	}
-	n := int(d.uvarint())
-	if d.err != nil || n > len(d.b) {
+	n64 := d.uvarint()
+	n := int(n64)
+	if d.err != nil || n64 > uint64(len(d.b)) {
 		return nil, budget.Errorf(budget.EINTERNAL, "measures: event partition %s is damaged", m)
 	}
 	p := NewPartition(m, layers)

@@ -142,19 +142,21 @@ func DecodeSummary(b []byte) (*Summary, error) {
 	}
 	d := &decoder{b: b[len(summaryMagic):]}
 	s := &Summary{Month: Month(d.varint())}
-	nl := int(d.uvarint())
-	if d.err != nil || nl > 1<<10 {
+	nl64 := d.uvarint()
+	nl := int(nl64)
+	if d.err != nil || nl64 > 1<<10 {
 		return nil, budget.Errorf(budget.EINTERNAL, "measures: an event summary is damaged")
 	}
 	s.Layers = make([]LayerRef, nl)
 	for l := range s.Layers {
-		s.Layers[l].Name = string(d.bytes(int(d.uvarint())))
-		s.Layers[l].Hash = string(d.bytes(int(d.uvarint())))
+		s.Layers[l].Name = string(d.bytes(d.length()))
+		s.Layers[l].Hash = string(d.bytes(d.length()))
 	}
 	s.Entries = make([][]SummaryEntry, nl+1)
 	for l := range s.Entries {
-		n := int(d.uvarint())
-		if d.err != nil || n > len(d.b) {
+		n64 := d.uvarint()
+		n := int(n64)
+		if d.err != nil || n64 > uint64(len(d.b)) {
 			return nil, budget.Errorf(budget.EINTERNAL, "measures: event summary %s is damaged", s.Month)
 		}
 		list := make([]SummaryEntry, n)
