@@ -42,7 +42,20 @@ func newPages() (*pages, error) {
 			}
 			return d.Float()
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":  func(a, b int) int { return a + b },
+		"sub1": func(a int) int { return a - 1 },
+		"derefF": func(p *float64) float64 {
+			if p == nil {
+				return math.NaN()
+			}
+			return *p
+		},
+		"num": func(t T, p *float64, d int) string {
+			if p == nil {
+				return "—"
+			}
+			return t.Number(*p, d)
+		},
 		"i2f": func(i int) float64 { return float64(i) },
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
