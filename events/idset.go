@@ -1,7 +1,7 @@
 package events
 
-// IDSet remembers request numbers: exactly (a map of the strings) up to a
-// million, then by their 64-bit hashes in an open-addressing table (8 to
+// IDSet remembers request numbers: exactly (a map of the strings) up to
+// 65,536, then by their 64-bit hashes in an open-addressing table (8 to
 // 16 bytes a number: 10 million take about 160 MB at most). Two different
 // numbers share a hash with a probability of about n^2/2^65 (3 in a
 // million for 10 million numbers); the second would be taken for a repeat.
@@ -12,7 +12,7 @@ type IDSet struct {
 }
 
 // exactLimit is the size from which numbers are kept by hash.
-const exactLimit = 1 << 20
+const exactLimit = 1 << 16
 
 // Add records id and reports whether it was new.
 func (s *IDSet) Add(id string) bool {

@@ -2,11 +2,10 @@ package events
 
 import "time"
 
-// Stored is a request as a store keeps it: its number in the store (Seq,
-// in order of first import) and the import that last wrote it.
+// Stored is a request as a store keeps it, with its number in the store
+// (Seq, in order of first import). The line it was read from is not kept.
 type Stored struct {
-	Seq    int64
-	Import int64
+	Seq int64
 	Request
 }
 

@@ -89,11 +89,39 @@ type class struct {
 	types, agencies, sources []bool
 	needDur, needBacklog     bool
 	st                       []stat
-	dur                      []uint64 // cell<<32 | seconds to close, sorted
+	pairs                    []uint64 // cell<<32 | seconds to close, while counting
+	dur                      []uint32 // seconds to close, by cell, ascending within each cell
 	off                      []int    // start of each cell's run in dur (len cells+1)
+	// base, when set, is the class of every request: a filter by request
+	// types only, in a table split by type, passes whole cells (pass, by
+	// canonical type), so its figures are base's in the cells it passes.
+	base *class
+	pass []bool
 }
 
-func (c *class) pass(p *Partition, i int) bool {
+// stat is the class's counts in cell i of t.
+func (c *class) stat(t *Table, i int) stat {
+	if c.base == nil {
+		return c.st[i]
+	}
+	if ty := t.Cells[i].Type; ty >= 0 && int(ty) < len(c.pass) && c.pass[ty] {
+		return c.base.st[i]
+	}
+	return stat{}
+}
+
+// runOf is the class's closing times in cell i of t.
+func (c *class) runOf(t *Table, i int) []uint32 {
+	if c.base == nil {
+		return c.dur[c.off[i]:c.off[i+1]]
+	}
+	if ty := t.Cells[i].Type; ty >= 0 && int(ty) < len(c.pass) && c.pass[ty] {
+		return c.base.dur[c.base.off[i]:c.base.off[i+1]]
+	}
+	return nil
+}
+
+func (c *class) passes(p *Partition, i int) bool {
 	return c.types[p.Type[i]] && c.agencies[p.Agency[i]] && c.sources[p.Source[i]]
 }
 
@@ -213,6 +241,7 @@ func (t *Table) prepare() error {
 			t.classes[c].needBacklog = true
 		}
 	}
+	t.derive()
 	if t.Groups > 1<<16-2 {
 		return budget.Errorf(budget.EINVALID, "measures: %d areas or groups: at most 65,534", t.Groups)
 	}
@@ -220,6 +249,37 @@ func (t *Table) prepare() error {
 		return budget.Errorf(budget.EINVALID, "measures: more than 1,023 agencies or sources: split by request type instead")
 	}
 	return nil
+}
+
+// derive lets classes filtered by request types only read the figures of
+// every request in a table split by type, when every alias of a type
+// passes or fails together.
+func (t *Table) derive() {
+	if !t.ByType {
+		return
+	}
+	canon := t.canon()
+	base := t.classes[0]
+	for _, c := range t.classes[1:] {
+		if len(c.filter.Agencies)+len(c.filter.Sources) > 0 {
+			continue
+		}
+		pass := make([]bool, len(t.Types))
+		seen := make([]bool, len(t.Types))
+		ok := true
+		for id, ct := range canon {
+			if seen[ct] && pass[ct] != c.types[id] {
+				ok = false
+			}
+			seen[ct], pass[ct] = true, c.types[id]
+		}
+		if !ok {
+			continue
+		}
+		c.base, c.pass = base, pass
+		base.needDur = base.needDur || c.needDur
+		base.needBacklog = base.needBacklog || c.needBacklog
+	}
 }
 
 // key packs a cell: group+1 (16 bits), period from 1<<15 (16), type+1
@@ -238,7 +298,9 @@ func (t *Table) cell(c Cell) int {
 	t.index[k] = i
 	t.Cells = append(t.Cells, c)
 	for _, cl := range t.classes {
-		cl.st = append(cl.st, stat{})
+		if cl.base == nil {
+			cl.st = append(cl.st, stat{})
+		}
 	}
 	return i
 }
@@ -262,6 +324,8 @@ func (t *Table) count(d *Data) error {
 	for id, n := range t.Dict.Names[NameType] {
 		levels[id] = t.Services.Level(n)
 	}
+	dense := t.denseIndex()
+	lastPer := int32(math.MinInt32)
 	for _, p := range d.Parts {
 		if p.Month < from || p.Month > to {
 			continue
@@ -273,8 +337,15 @@ func (t *Table) count(d *Data) error {
 			}
 		}
 		per := t.Calendar.Of(p.Month)
+		if per != lastPer && dense != nil {
+			for k := range dense {
+				dense[k] = -1
+			}
+			lastPer = per
+		}
 		base := Cell{Period: per, Type: -1, Agency: -1, Source: -1}
 		lastKey, lastCell := uint64(0), -1
+		nt := int32(len(t.Types) + 1)
 		for i := range p.Seq {
 			syn := p.Flags[i]&FlagSynthetic != 0
 			if !t.Events.includes(syn) {
@@ -304,9 +375,16 @@ func (t *Table) count(d *Data) error {
 			if t.BySource {
 				c.Source = int32(p.Source[i])
 			}
-			k := key(c)
-			ci := lastCell
-			if k != lastKey || ci < 0 {
+			var ci int
+			if dense != nil {
+				d := (c.Group+1)*nt + c.Type + 1
+				if ci = int(dense[d]); ci < 0 {
+					ci = t.cell(c)
+					dense[d] = int32(ci)
+				}
+			} else if k := key(c); k == lastKey && lastCell >= 0 {
+				ci = lastCell
+			} else {
 				ci = t.cell(c)
 				lastKey, lastCell = k, ci
 			}
@@ -337,7 +415,7 @@ func (t *Table) tally(p *Partition, i, ci int, lvl *ServiceLevel) {
 		onTime = lvl.OnTime(p.Created[i], p.Closed[i])
 	}
 	for _, c := range t.classes {
-		if !c.pass(p, i) {
+		if c.base != nil || !c.passes(p, i) {
 			continue
 		}
 		s := &c.st[ci]
@@ -356,9 +434,24 @@ func (t *Table) tally(p *Partition, i, ci int, lvl *ServiceLevel) {
 			}
 		}
 		if c.needDur {
-			c.dur = append(c.dur, uint64(ci)<<32|uint64(uint32(p.Closed[i]-p.Created[i])))
+			c.pairs = append(c.pairs, uint64(ci)<<32|uint64(uint32(p.Closed[i]-p.Created[i])))
 		}
 	}
+}
+
+// denseIndex is a table of cell indexes by (group, type) for one period
+// when the table is not split by agency or source and it is small enough
+// (at most 4 million slots), else nil (a map is used).
+func (t *Table) denseIndex() []int32 {
+	if t.ByAgency || t.BySource {
+		return nil
+	}
+	g := max(t.Groups, 1) + 1
+	n := g * (len(t.Types) + 1)
+	if n > 1<<22 {
+		return nil
+	}
+	return make([]int32, n)
 }
 
 func notPlaced(layer string, m Month) error {
@@ -439,7 +532,7 @@ func (t *Table) backlog(d *Data) error {
 				ci := -1
 				age := float64(e.Count)*float64(at[k]-start) - float64(e.CreatedSum)
 				for _, c := range t.classes {
-					if !c.needBacklog || !c.types[e.Type] {
+					if c.base != nil || !c.needBacklog || !c.types[e.Type] {
 						continue
 					}
 					if ci < 0 {
@@ -454,22 +547,11 @@ func (t *Table) backlog(d *Data) error {
 	return nil
 }
 
-// finish sorts the closing times and the cells.
+// finish puts the cells in order (group, type, agency, source, period)
+// and each cell's closing times in ascending order: a counting sort of
+// the closing times by cell, then a sort within each cell.
 func (t *Table) finish() {
 	n := len(t.Cells)
-	for _, c := range t.classes {
-		if !c.needDur {
-			continue
-		}
-		slices.Sort(c.dur)
-		c.off = make([]int, n+1)
-		for _, v := range c.dur {
-			c.off[int(v>>32)+1]++
-		}
-		for i := 1; i <= n; i++ {
-			c.off[i] += c.off[i-1]
-		}
-	}
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
@@ -494,20 +576,21 @@ func (t *Table) finish() {
 		}
 		return int(x.Period - y.Period)
 	})
-	t.reorder(order)
-}
-
-// reorder puts the cells (and every per-cell array) in order.
-func (t *Table) reorder(order []int) {
-	inv := make([]int, len(order))
-	cells := make([]Cell, len(order))
+	inv := make([]int, n)
+	cells := make([]Cell, n)
 	for k, i := range order {
-		cells[k] = t.Cells[i]
-		inv[i] = k
+		cells[k], inv[i] = t.Cells[i], k
 	}
 	t.Cells = cells
+	t.index = make(map[uint64]int, n)
+	for i, c := range t.Cells {
+		t.index[key(c)] = i
+	}
 	for _, c := range t.classes {
-		st := make([]stat, len(order))
+		if c.base != nil {
+			continue
+		}
+		st := make([]stat, n)
 		for k, i := range order {
 			st[k] = c.st[i]
 		}
@@ -515,20 +598,24 @@ func (t *Table) reorder(order []int) {
 		if !c.needDur {
 			continue
 		}
-		dur := make([]uint64, 0, len(c.dur))
-		off := make([]int, len(order)+1)
-		for k, i := range order {
-			run := c.dur[c.off[i]:c.off[i+1]]
-			for _, v := range run {
-				dur = append(dur, uint64(k)<<32|v&0xffffffff)
-			}
-			off[k+1] = len(dur)
+		c.off = make([]int, n+1)
+		for _, v := range c.pairs {
+			c.off[inv[v>>32]+1]++
 		}
-		c.dur, c.off = dur, off
-	}
-	t.index = map[uint64]int{}
-	for i, c := range t.Cells {
-		t.index[key(c)] = i
+		for i := 1; i <= n; i++ {
+			c.off[i] += c.off[i-1]
+		}
+		c.dur = make([]uint32, len(c.pairs))
+		next := slices.Clone(c.off[:n])
+		for _, v := range c.pairs {
+			k := inv[v>>32]
+			c.dur[next[k]] = uint32(v)
+			next[k]++
+		}
+		c.pairs = nil
+		for k := 0; k < n; k++ {
+			slices.Sort(c.dur[c.off[k]:c.off[k+1]])
+		}
 	}
 }
 
@@ -583,7 +670,7 @@ func missing(n int64) Value { return Value{Missing: true, N: n} }
 // Counts returns the requests and closed requests of cell i (every
 // request, whatever the measures' filters).
 func (t *Table) Counts(i int) (requests, closed int64) {
-	s := t.classes[0].st[i]
+	s := t.classes[0].stat(t, i)
 	return s.requests, s.closed
 }
 
@@ -607,7 +694,7 @@ func (t *Table) Pool(m int, cells []int, mult []int) Value {
 		if mult != nil {
 			w = int64(mult[k])
 		}
-		x := c.st[i]
+		x := c.stat(t, i)
 		s.requests += w * x.requests
 		s.closed += w * x.closed
 		s.onTime += w * x.onTime
@@ -651,11 +738,11 @@ func (t *Table) Pool(m int, cells []int, mult []int) Value {
 			if mult != nil {
 				w = int64(mult[k])
 			}
-			den += w * of.st[i].requests
+			den += w * of.stat(t, i).requests
 		}
 		return ratioValue(s.requests, den)
 	case KindDays:
-		sec, ok := c.quantile(cells, mult, d.Quantile)
+		sec, ok := c.quantile(t, cells, mult, d.Quantile)
 		if !ok {
 			return missing(s.closed)
 		}
@@ -671,19 +758,18 @@ func ratioValue(num, den int64) Value {
 	return Value{V: float64(num) / float64(den), N: den}
 }
 
-// run returns cell i's sorted closing times (as stored: cell<<32|seconds).
-func (c *class) run(i int) []uint64 { return c.dur[c.off[i]:c.off[i+1]] }
-
 // quantile is the nearest-rank q-quantile (the value of rank max(1,
 // ceil(q n)) in ascending order) of the closing times of cells, each
 // counted mult times. One cell is read directly; several are searched by
 // value: the smallest v whose count of values <= v reaches the rank, a
 // value present in the data.
-func (c *class) quantile(cells []int, mult []int, q float64) (uint32, bool) {
+func (c *class) quantile(t *Table, cells []int, mult []int, q float64) (uint32, bool) {
 	var n int64
 	lo, hi := uint32(math.MaxUint32), uint32(0)
+	runs := make([][]uint32, len(cells))
 	for k, i := range cells {
-		r := c.run(i)
+		r := c.runOf(t, i)
+		runs[k] = r
 		if len(r) == 0 {
 			continue
 		}
@@ -695,20 +781,19 @@ func (c *class) quantile(cells []int, mult []int, q float64) (uint32, bool) {
 			continue
 		}
 		n += w * int64(len(r))
-		lo, hi = min(lo, uint32(r[0])), max(hi, uint32(r[len(r)-1]))
+		lo, hi = min(lo, r[0]), max(hi, r[len(r)-1])
 	}
 	if n == 0 {
 		return 0, false
 	}
 	rank := NearestRank(q, n)
 	if len(cells) == 1 {
-		return uint32(c.run(cells[0])[rank-1]), true
+		return runs[0][rank-1], true
 	}
 	for lo < hi {
 		mid := lo + (hi-lo)/2
 		var cnt int64
-		for k, i := range cells {
-			r := c.run(i)
+		for k, r := range runs {
 			w := int64(1)
 			if mult != nil {
 				w = int64(mult[k])
@@ -716,8 +801,7 @@ func (c *class) quantile(cells []int, mult []int, q float64) (uint32, bool) {
 			if w == 0 || len(r) == 0 {
 				continue
 			}
-			base := r[0] &^ 0xffffffff
-			cnt += w * int64(sort.Search(len(r), func(j int) bool { return r[j] > base|uint64(mid) }))
+			cnt += w * int64(sort.Search(len(r), func(j int) bool { return r[j] > mid }))
 		}
 		if cnt >= rank {
 			hi = mid

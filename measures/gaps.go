@@ -291,6 +291,9 @@ func (t *Table) Ensure(c Cell) int {
 	t.index[key(c)] = i
 	t.Cells = append(t.Cells, c)
 	for _, cl := range t.classes {
+		if cl.base != nil {
+			continue
+		}
 		cl.st = append(cl.st, stat{})
 		if cl.needDur {
 			cl.off = append(cl.off, cl.off[len(cl.off)-1])

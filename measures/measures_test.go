@@ -164,6 +164,10 @@ func TestComputeAgainstDirectCount(t *testing.T) {
 				t.Fatalf("cell %+v quantile %v: %v, want %v", c, q, v, want)
 			}
 		}
+		if g, m := tab.Value(6, i), tab.Value(0, i); tab.TypeName(c) == "Graffiti Removal" && (g.Missing != m.Missing || g.V != m.V) ||
+			tab.TypeName(c) != "Graffiti Removal" && !g.Missing {
+			t.Fatalf("cell %+v: graffiti median %v, median %v", c, g, m)
+		}
 		if v := tab.Value(2, i); base > 0 && (v.Missing || math.Abs(v.V-float64(onTime)/float64(base)) > 1e-12) || base == 0 && !v.Missing {
 			t.Fatalf("cell %+v on time: %v, want %d/%d", c, v, onTime, base)
 		}
@@ -418,5 +422,21 @@ func TestWorkingDays(t *testing.T) {
 	}
 	if !(&ServiceLevel{Days: 2}).OnTime(0, 2*86400) || (&ServiceLevel{Days: 2}).OnTime(0, 2*86400+1) {
 		t.Fatal("calendar days")
+	}
+}
+
+// TestPlaceKey: an address is matched case and spacing aside; coordinates
+// to 1e-5 degree; nothing is 0.
+func TestPlaceKey(t *testing.T) {
+	a := PlaceKey("356 S Berendo  St, 90020", 0, 0, false)
+	if a == 0 || a != PlaceKey("  356 s BERENDO St,   90020 ", 1, 1, true) || a == PlaceKey("356 S BERENDO ST, 90021", 0, 0, false) {
+		t.Fatal("address keys")
+	}
+	p := PlaceKey("", -118.294017712, 34.0676390557, true)
+	if p == 0 || p != PlaceKey(" ", -118.294019, 34.067641, true) || p == PlaceKey("", -118.29403, 34.06764, true) {
+		t.Fatal("point keys")
+	}
+	if PlaceKey("", 0, 0, false) != 0 {
+		t.Fatal("no place")
 	}
 }

@@ -3,6 +3,7 @@ package measures
 import (
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -421,21 +422,42 @@ func DecodePartition(b []byte) (*Partition, error) {
 // PlaceKey is the hash repeat requests are matched by: the address
 // upper-cased with runs of white space collapsed when there is one, else
 // the coordinates rounded to 1e-5 degree (about a metre), else 0 (unknown).
-// FNV-1a, 64 bits.
+// FNV-1a, 64 bits, computed without allocating.
 func PlaceKey(address string, lon, lat float64, hasPoint bool) uint64 {
-	var s string
+	h := uint64(14695981039346656037)
+	add := func(c byte) {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
 	switch {
 	case strings.TrimSpace(address) != "":
-		s = "a:" + strings.ToUpper(strings.Join(strings.Fields(address), " "))
+		add('a')
+		space, started := false, false
+		for i := 0; i < len(address); i++ {
+			c := address[i]
+			if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
+				space = true
+				continue
+			}
+			if space && started {
+				add(' ')
+			}
+			space, started = false, true
+			if c >= 'a' && c <= 'z' {
+				c -= 'a' - 'A'
+			}
+			add(c)
+		}
 	case hasPoint:
-		s = fmt.Sprintf("p:%.5f,%.5f", lon, lat)
+		add('p')
+		for _, v := range [2]float64{lon, lat} {
+			n := uint64(int64(math.Round(v * 1e5)))
+			for k := 0; k < 8; k++ {
+				add(byte(n >> (8 * k)))
+			}
+		}
 	default:
 		return 0
-	}
-	h := uint64(14695981039346656037)
-	for i := 0; i < len(s); i++ {
-		h ^= uint64(s[i])
-		h *= 1099511628211
 	}
 	if h == 0 {
 		h = 1

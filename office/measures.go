@@ -3,8 +3,10 @@ package office
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
@@ -290,6 +292,17 @@ var DefaultTableMeasures = []string{"median_days", "p90_days", "on_time_share", 
 // MeasureTable computes service measures by area (or tier, or citywide),
 // request type, agency, source and period, from the stored requests.
 func (o *Office) MeasureTable(ctx context.Context, opt MeasureOptions) (*MeasureTable, error) {
+	ts, err := o.MeasureTables(ctx, opt, []string{opt.Layer})
+	if err != nil {
+		return nil, err
+	}
+	return ts[0], nil
+}
+
+// MeasureTables computes the table of opt for each of layers, reading the
+// stored requests once and computing the layers in parallel (one per
+// core).
+func (o *Office) MeasureTables(ctx context.Context, opt MeasureOptions, layers []string) ([]*MeasureTable, error) {
 	if len(opt.Measures) == 0 {
 		opt.Measures = DefaultTableMeasures
 	}
@@ -297,22 +310,54 @@ func (o *Office) MeasureTable(ctx context.Context, opt MeasureOptions) (*Measure
 	if err != nil {
 		return nil, err
 	}
-	tq, from, to, err := o.measureQuery(ctx, opt, defs)
-	if err != nil {
-		return nil, err
+	tqs := make([]*tableQuery, len(layers))
+	var from, to measures.Month
+	for k, l := range layers {
+		lo := opt
+		lo.Layer = l
+		if tqs[k], from, to, err = o.measureQuery(ctx, lo, defs); err != nil {
+			return nil, err
+		}
 	}
 	d, err := o.measureData(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
-	t, err := measures.Compute(d, tq.q)
+	label, err := o.eventLabel(ctx, tqs[0].q.Events)
 	if err != nil {
 		return nil, err
 	}
-	out := &MeasureTable{Layer: tq.q.Layer, By: opt.By, Period: string(tq.q.Calendar.Period), Events: string(tq.q.Events), Counted: t.Counted, Unplaced: t.Unplaced}
-	if out.Label, err = o.eventLabel(ctx, tq.q.Events); err != nil {
-		return nil, err
+	out := make([]*MeasureTable, len(layers))
+	errs := make([]error, len(layers))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for k := range layers {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(k int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			t, err := measures.Compute(d, tqs[k].q)
+			if err != nil {
+				errs[k] = err
+				return
+			}
+			out[k] = o.toTable(tqs[k], t, defs, opt.By, label)
+		}(k)
 	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// toTable turns a computed table into rows.
+func (o *Office) toTable(tq *tableQuery, t *measures.Table, defs []*measures.Definition, by []string, label string) *MeasureTable {
+	out := &MeasureTable{Layer: tq.q.Layer, By: by, Period: string(tq.q.Calendar.Period), Events: string(tq.q.Events), Counted: t.Counted, Unplaced: t.Unplaced}
+	out.Label = label
 	for _, m := range defs {
 		out.Measures = append(out.Measures, MeasureColumn{ID: m.ID, Name: m.Name, Unit: m.Unit(), Kind: m.Kind})
 	}
@@ -341,7 +386,7 @@ func (o *Office) MeasureTable(ctx context.Context, opt MeasureOptions) (*Measure
 		out.Rows = append(out.Rows, row)
 	}
 	out.Notes = o.tableNotes(tq, t)
-	return out, nil
+	return out
 }
 
 // tableNotes say what a table leaves out and how it counts.

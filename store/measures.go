@@ -65,8 +65,7 @@ type EventTx interface {
 	// added to it since.
 	Dictionary(ctx context.Context) (*measures.Dictionary, error)
 	SaveDictionary(ctx context.Context, d *measures.Dictionary) error
-	// Insert stores new requests (Seq set by the caller, Import is set by
-	// the store to this import).
+	// Insert stores new requests (Seq set by the caller).
 	Insert(ctx context.Context, evs []events.Stored) error
 	// Update replaces stored requests, by Seq.
 	Update(ctx context.Context, evs []events.Stored) error

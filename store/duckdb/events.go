@@ -148,8 +148,15 @@ func (tx *eventTx) eventRow(e *events.Stored, ids [4]uint16) []driver.Value {
 	if e.HasPoint {
 		lon, lat = e.Lon, e.Lat
 	}
-	return []driver.Value{e.Seq, e.ID, tx.id, ids[0], ids[1], ids[2], ids[3], e.Created, closed, e.ClosedByUpdate,
-		lon, lat, nullText(e.Address), nullText(e.CD), nullText(e.NC), nullText(e.NCName), e.Synthetic, int32(e.Line)}
+	flags := uint8(0)
+	if e.ClosedByUpdate {
+		flags |= 1
+	}
+	if e.Synthetic {
+		flags |= 2
+	}
+	return []driver.Value{e.Seq, e.ID, ids[0], ids[1], ids[2], ids[3], flags, e.Created, closed,
+		lon, lat, nullText(e.Address), nullText(e.CD), nullText(e.NC), nullText(e.NCName)}
 }
 
 // ids numbers a request's names (adding new ones to the dictionary).
@@ -237,19 +244,21 @@ func (tx *eventTx) Update(ctx context.Context, evs []events.Stored) error {
 	return tx.Insert(ctx, evs)
 }
 
-const eventColumns = `e.seq, e.import_id, e.request_id, e.type_id, e.agency_id, e.source_id, e.status_id, e.created, e.closed, e.closed_by_update,
-	e.lon, e.lat, coalesce(e.address, ''), coalesce(e.cd, ''), coalesce(e.nc, ''), coalesce(e.nc_name, ''), e.synthetic, e.line`
+const eventColumns = `e.seq, e.request_id, e.type_id, e.agency_id, e.source_id, e.status_id, e.flags, e.created, e.closed,
+	e.lon, e.lat, coalesce(e.address, ''), coalesce(e.cd, ''), coalesce(e.nc, ''), coalesce(e.nc_name, '')`
 
 // scanEvent reads one row of eventColumns.
 func scanEvent(rows *sql.Rows, d *measures.Dictionary, e *events.Stored) error {
 	var ids [4]uint16
+	var flags uint8
 	var closed sql.NullTime
 	var lon, lat sql.NullFloat64
 	*e = events.Stored{}
-	if err := rows.Scan(&e.Seq, &e.Import, &e.ID, &ids[0], &ids[1], &ids[2], &ids[3], &e.Created, &closed, &e.ClosedByUpdate,
-		&lon, &lat, &e.Address, &e.CD, &e.NC, &e.NCName, &e.Synthetic, &e.Line); err != nil {
+	if err := rows.Scan(&e.Seq, &e.ID, &ids[0], &ids[1], &ids[2], &ids[3], &flags, &e.Created, &closed,
+		&lon, &lat, &e.Address, &e.CD, &e.NC, &e.NCName); err != nil {
 		return fmt.Errorf("store: unable to read events: %w", err)
 	}
+	e.ClosedByUpdate, e.Synthetic = flags&1 != 0, flags&2 != 0
 	e.Type, e.Agency = d.Name(measures.NameType, ids[0]), d.Name(measures.NameAgency, ids[1])
 	e.Source, e.Status = d.Name(measures.NameSource, ids[2]), d.Name(measures.NameStatus, ids[3])
 	e.Created = e.Created.UTC()
@@ -437,7 +446,7 @@ func (s *Store) EventSummaries(ctx context.Context, to measures.Month) ([]*measu
 func (s *Store) EventStats(ctx context.Context) (store.EventStats, error) {
 	var st store.EventStats
 	var first, last, asOf sql.NullTime
-	err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE synthetic), min(created), max(created),
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE flags & 2 <> 0), min(created), max(created),
 		greatest(max(created), max(closed)), (SELECT count(*) FROM event_partitions) FROM events`).Scan(&st.Requests, &st.Synthetic, &first, &last, &asOf, &st.Months)
 	if err != nil {
 		return st, fmt.Errorf("store: unable to count events: %w", err)

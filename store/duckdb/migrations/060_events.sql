@@ -30,25 +30,25 @@ CREATE TABLE IF NOT EXISTS event_names (
     name VARCHAR NOT NULL,
     PRIMARY KEY (kind, id)
 );
+-- Columns are few on purpose: every column costs time at import (10
+-- million requests are written in one transaction); flags holds
+-- closed_by_update (1) and synthetic (2).
 CREATE TABLE IF NOT EXISTS events (
-    seq              BIGINT NOT NULL,     -- number in the store, in order of first import
-    request_id       VARCHAR NOT NULL,    -- SRNumber / service_request_id: the key of idempotent imports
-    import_id        BIGINT NOT NULL,     -- the import that last wrote the row
-    type_id          USMALLINT NOT NULL,
-    agency_id        USMALLINT NOT NULL,
-    source_id        USMALLINT NOT NULL,
-    status_id        USMALLINT NOT NULL,
-    created          TIMESTAMP NOT NULL,  -- clock time as written (no zone)
-    closed           TIMESTAMP,           -- NULL while open
-    closed_by_update BOOLEAN NOT NULL,    -- closing time taken from the update time
-    lon              DOUBLE,
-    lat              DOUBLE,
-    address          VARCHAR,
-    cd               VARCHAR,
-    nc               VARCHAR,
-    nc_name          VARCHAR,
-    synthetic        BOOLEAN NOT NULL,
-    line             INTEGER NOT NULL
+    seq        BIGINT NOT NULL,     -- number in the store, in order of first import
+    request_id VARCHAR NOT NULL,    -- SRNumber / service_request_id: the key of idempotent imports
+    type_id    USMALLINT NOT NULL,
+    agency_id  USMALLINT NOT NULL,
+    source_id  USMALLINT NOT NULL,
+    status_id  USMALLINT NOT NULL,
+    flags      UTINYINT NOT NULL,
+    created    TIMESTAMP NOT NULL,  -- clock time as written (no zone)
+    closed     TIMESTAMP,           -- NULL while open
+    lon        DOUBLE,
+    lat        DOUBLE,
+    address    VARCHAR,
+    cd         VARCHAR,
+    nc         VARCHAR,
+    nc_name    VARCHAR
 );
 CREATE TABLE IF NOT EXISTS event_partitions (
     month   INTEGER PRIMARY KEY,          -- year*12 + month - 1 of creation
@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS event_partitions (
 );
 CREATE OR REPLACE VIEW service_requests AS
 SELECT e.seq, e.request_id, t.name AS request_type, a.name AS agency, s.name AS source, st.name AS status,
-       e.created, e.closed, e.closed_by_update, e.lon, e.lat, e.address, e.cd, e.nc, e.nc_name, e.synthetic, e.import_id
+       e.created, e.closed, (e.flags & 1) <> 0 AS closed_by_update, e.lon, e.lat, e.address, e.cd, e.nc, e.nc_name, (e.flags & 2) <> 0 AS synthetic
 FROM events e
 LEFT JOIN event_names t ON t.kind = 'type' AND t.id = e.type_id
 LEFT JOIN event_names a ON a.kind = 'agency' AND a.id = e.agency_id
