@@ -147,7 +147,12 @@ func measureHeader(t *office.MeasureTable) ([]string, func(r *office.MeasureRow)
 		col("period", func(r *office.MeasureRow) string { return r.Period })
 	}
 	head = append(head, "requests", "closed")
-	for _, m := range t.Measures {
+	var keep []int // measures shown: the counts are not repeated
+	for k, m := range t.Measures {
+		if m.ID == "requests" || m.ID == "closed" {
+			continue
+		}
+		keep = append(keep, k)
 		head = append(head, m.ID)
 	}
 	return head, func(r *office.MeasureRow) []string {
@@ -156,8 +161,8 @@ func measureHeader(t *office.MeasureTable) ([]string, func(r *office.MeasureRow)
 			out = append(out, k(r))
 		}
 		out = append(out, strconv.FormatInt(r.Requests, 10), strconv.FormatInt(r.Closed, 10))
-		for _, v := range r.Values {
-			out = append(out, number(v))
+		for _, k := range keep {
+			out = append(out, number(r.Values[k]))
 		}
 		return out
 	}
@@ -186,14 +191,15 @@ func writeMeasureTable(cmd *cobra.Command, e *env, t *office.MeasureTable, forma
 		return table.WriteCSV(w, head, rows)
 	}
 	fmt.Fprintln(w, t.Label)
+	shown := len(head) - firstCount(head)
 	right := map[int]bool{}
 	for i := range head {
-		if i >= len(head)-len(t.Measures)-2 {
+		if i >= len(head)-shown {
 			right[i] = true
 		}
 	}
 	for _, r := range rows {
-		for i := len(head) - len(t.Measures); i < len(head); i++ {
+		for i := len(head) - shown + 2; i < len(head); i++ {
 			if r[i] != "" {
 				f, _ := strconv.ParseFloat(r[i], 64)
 				r[i] = strconv.FormatFloat(f, 'f', 2, 64)
@@ -236,4 +242,14 @@ func newMeasuresLsCmd(e *env) *cobra.Command {
 	}
 	addFormatFlag(cmd, &format)
 	return cmd
+}
+
+// firstCount is the position of the requests column.
+func firstCount(head []string) int {
+	for i, h := range head {
+		if h == "requests" {
+			return i
+		}
+	}
+	return len(head)
 }

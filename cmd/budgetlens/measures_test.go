@@ -54,6 +54,14 @@ func TestEventsImportIdempotent(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "0 requests added, 0 updated, 10,000 unchanged") {
 		t.Fatalf("second import: %d %s", code, out)
 	}
+	// a layer imported after the requests has them placed at once
+	if code, _, errOut := run(t, "--db", db, "geo", "import", "--layer", "lafd_districts", fixture.Data(t, "la/fire/lafd_first_in_districts.geojson")); code != 0 {
+		t.Fatalf("geo import: %s", errOut)
+	}
+	code, out, errOut = run(t, "--db", db, "measures", "table", "--layer", "lafd_districts", "--format", "csv", "--measures", "requests")
+	if code != 0 || strings.Count(out, "\n") < 90 {
+		t.Fatalf("measures by LAFD district: %d %s %s", code, out, errOut)
+	}
 	// one request closed later than written, one new
 	b, err := os.ReadFile(sample)
 	if err != nil {
