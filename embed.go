@@ -19,6 +19,7 @@ import "embed"
 //go:embed testdata/la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv
 //go:embed testdata/la/projects/ladot_atd_projects_funded.csv
 //go:embed testdata/la/projects/ladot_atd_projects_funded.geojson
+//go:embed testdata/la/projects/ladot_atd_projects_unfunded_requests.geojson
 //go:embed testdata/la/services/myla311_sample_2016_100rows.csv
 //go:embed testdata/la/budget/FY21-22/Performance_Measures_2122_Adopted.csv
 //go:embed testdata/la/budget/FY18-19/pm_new.csv
@@ -41,5 +42,6 @@ const (
 	DemoTractPoints      = "testdata/la/tracts/ca_tracts2020_points_pop_mhi_dwr_eda_2023.csv"
 	DemoProjectsCSV      = "testdata/la/projects/ladot_atd_projects_funded.csv"
 	DemoProjectsGeoJSON  = "testdata/la/projects/ladot_atd_projects_funded.geojson"
+	DemoGrantRequests    = "testdata/la/projects/ladot_atd_projects_unfunded_requests.geojson"
 	DemoMyLA311Sample    = "testdata/la/services/myla311_sample_2016_100rows.csv"
 )

@@ -65,6 +65,8 @@ type Profile struct {
 	// Rules are the attribution rules (the format of docs/attribution.md),
 	// inline; optional.
 	RulesYAML yaml.Node `yaml:"rules"`
+	// Capital says how capital plans are read and placed (optional).
+	Capital *Capital `yaml:"capital"`
 	// Demo lists the embedded files the demo loads (optional).
 	Demo *Demo `yaml:"demo"`
 	// Services describes the city's service requests: request types and
@@ -146,6 +148,8 @@ type Demo struct {
 	Events *DemoEvents `yaml:"events"`
 	// Projects are capital projects placed by location.
 	Projects *DemoProjects `yaml:"projects"`
+	// Capital are capital plans imported, analysed and optimised.
+	Capital []DemoCapital `yaml:"capital"`
 	// Analyze is the phase the demo's report assesses.
 	Analyze DemoAnalyze `yaml:"analyze"`
 	// Measures are the real data of the service measures (optional).
@@ -411,7 +415,7 @@ func (p *Profile) check() error {
 	if p.Need != nil && p.Need.Preset != "" && !slices.Contains(need.Presets(), p.Need.Preset) {
 		return p.bad("need.preset", p.Need.Preset, "one of "+strings.Join(need.Presets(), ", "))
 	}
-	return nil
+	return p.checkCapital()
 }
 
 // Rules returns the profile's attribution rules; nil when it has none.

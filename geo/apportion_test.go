@@ -255,30 +255,6 @@ func FuzzParseFloat(f *testing.F) {
 	})
 }
 
-func FuzzReadGeoJSON(f *testing.F) {
-	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}}]}`)
-	f.Add(`{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[0,1]]]]}}`)
-	f.Add(`{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}]}`)
-	f.Fuzz(func(t *testing.T, s string) {
-		l, _, err := ReadGeoJSON(strings.NewReader(s), "f.geojson", ImportOptions{})
-		if err != nil {
-			return
-		}
-		ix := NewIndex(l)
-		ix.Locate(0.5, 0.25)
-		Adjacency(l, Queen)
-	})
-}
-
-func FuzzParseWKT(f *testing.F) {
-	f.Add("POLYGON((0 0, 1 0, 1 1, 0 0))")
-	f.Add("SRID=4326;MULTIPOLYGON(((0 0, 1 0, 1 1, 0 0)),((2 2, 3 2, 3 3, 2 2)))")
-	f.Add("POINT(1 2)")
-	f.Fuzz(func(t *testing.T, s string) {
-		ParseWKT(s)
-	})
-}
-
 func FuzzAssignCSV(f *testing.F) {
 	f.Add("id,lon,lat\n1,0.5,0.5\n2,\"1.5\",0.5\n")
 	f.Add("id,lat,lon\r\na,0.1,0.2\r\n")

@@ -89,6 +89,18 @@ func buildLayer(file string, feats []feature, crs string, opt ImportOptions) (*L
 	}
 	l := &Layer{Name: rep.Layer, Source: file, Areas: make([]Area, 0, len(feats))}
 	seen := map[string]int{}
+	lim := opt.Limits.withDefaults()
+	if len(feats) > lim.Features {
+		return nil, rep, limitError(file, feats[lim.Features].line, "features", lim.Features, fmt.Sprintf("feature %d", lim.Features+1))
+	}
+	// every reader's vertices against the limits (the streaming readers
+	// counted them already as they read; this covers WKT in CSV)
+	vb := &vertexBudget{lim: lim, file: file}
+	for i, f := range feats {
+		if err := countFeatureVertices(vb, f.geom, f.line, i+1); err != nil {
+			return nil, rep, err
+		}
+	}
 	for i, f := range feats {
 		pos := i + 1
 		id, err := featureID(f, pos, opt)
@@ -100,8 +112,10 @@ func buildLayer(file string, feats []feature, crs string, opt ImportOptions) (*L
 				Expected: fmt.Sprintf("feature %d repeats the id of feature %d; area ids must be unique (choose another --id-field)", pos, prev)}
 		}
 		seen[id] = pos
-		a := Area{ID: id, Attrs: map[string]string{}}
+		a := Area{ID: id, Attrs: make(map[string]string, len(f.props)), Props: make(map[string]any, len(f.props))}
 		for k, v := range f.props {
+			v = typedValue(v)
+			a.Props[k] = v
 			a.Attrs[k] = propText(v)
 		}
 		a.Name = featureName(f, id, opt)
@@ -135,8 +149,17 @@ func buildLayer(file string, feats []feature, crs string, opt ImportOptions) (*L
 			a.Geom = mp
 		}
 		l.Areas = append(l.Areas, a)
+		feats[i] = feature{} // the parsed geometry and properties are no longer needed: let them go
 	}
-	rep.Overlaps, rep.Gaps = CheckCoverage(l)
+	if opt.skipCoverage {
+		return l, rep, nil
+	}
+	var deep *deepOverlap
+	rep.Overlaps, rep.Gaps, deep = checkCoverage(l, lim.OverlapDepth, true)
+	if deep != nil {
+		return nil, rep, limitError(file, 0, "overlap_depth", lim.OverlapDepth,
+			fmt.Sprintf("%d areas cover the point %.7f,%.7f", deep.areas, deep.at[0], deep.at[1]))
+	}
 	return l, rep, nil
 }
 
@@ -249,4 +272,31 @@ func transformGeometry(g orb.Geometry, tr func(orb.Point) orb.Point) orb.Geometr
 		return out
 	}
 	return g
+}
+
+// countFeatureVertices counts a feature's rings against the vertex limits.
+func countFeatureVertices(vb *vertexBudget, g orb.Geometry, line, pos int) error {
+	var rings [][]orb.Point
+	switch t := g.(type) {
+	case orb.Polygon:
+		for _, r := range t {
+			rings = append(rings, r)
+		}
+	case orb.MultiPolygon:
+		for _, p := range t {
+			for _, r := range p {
+				rings = append(rings, r)
+			}
+		}
+	case orb.LineString:
+		rings = append(rings, t)
+	case orb.MultiPoint:
+		rings = append(rings, t)
+	}
+	for k, r := range rings {
+		if err := vb.ring(len(r), line, func() string { return fmt.Sprintf("feature %d ring %d", pos, k+1) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }

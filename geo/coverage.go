@@ -72,10 +72,28 @@ const metresPerDegree = EarthRadiusM * math.Pi / 180
 // such cells. Features smaller than a lattice cell (tens of metres for a
 // city) can be missed; the measured areas are estimates with that
 // resolution. Results are sorted by area, largest first.
+//
+// Where more than DefaultLimits.OverlapDepth areas cover one point, only
+// the first that many are counted there; the exact overlap areas are
+// computed for the largest pairs within a fixed amount of work, the others
+// keep their sampled estimate.
 func CheckCoverage(l *Layer) ([]Overlap, []Gap) {
+	over, gaps, _ := checkCoverage(l, DefaultLimits.OverlapDepth, false)
+	return over, gaps
+}
+
+// deepOverlap says where more areas than allowed cover one point.
+type deepOverlap struct {
+	at    orb.Point
+	areas int
+}
+
+// checkCoverage is CheckCoverage; with stop, it gives up at the first
+// sample covered by more than maxDepth areas and says where.
+func checkCoverage(l *Layer, maxDepth int, stop bool) ([]Overlap, []Gap, *deepOverlap) {
 	ix := NewIndex(l)
 	if ix.nx == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	w, h := ix.maxX-ix.minX, ix.maxY-ix.minY
 	midLat := (ix.minY + ix.maxY) / 2
@@ -94,6 +112,12 @@ func CheckCoverage(l *Layer) ([]Overlap, []Gap) {
 			lon := ix.minX + (float64(i)+0.5)*dx
 			hits = ix.appendAll(hits[:0], lon, lat)
 			covered[j*nx+i] = len(hits) > 0
+			if len(hits) > maxDepth {
+				if stop {
+					return nil, nil, &deepOverlap{at: orb.Point{lon, lat}, areas: len(hits)}
+				}
+				hits = hits[:maxDepth]
+			}
 			for x := 0; x < len(hits); x++ {
 				for y := x + 1; y < len(hits); y++ {
 					k := pair{hits[x], hits[y]}
@@ -107,11 +131,27 @@ func CheckCoverage(l *Layer) ([]Overlap, []Gap) {
 			}
 		}
 	}
+	// exact areas for the largest pairs first, within a budget of work
+	keys := make([]pair, 0, len(over))
+	for k := range over {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if over[keys[i]].AreaM2 != over[keys[j]].AreaM2 {
+			return over[keys[i]].AreaM2 > over[keys[j]].AreaM2
+		}
+		return keys[i].a < keys[j].a || (keys[i].a == keys[j].a && keys[i].b < keys[j].b)
+	})
 	var overlaps []Overlap
-	for k, o := range over {
+	work := 0
+	for _, k := range keys {
+		o := over[k]
 		o.SampledM2 = o.AreaM2
-		if m2, ok := exactOverlap(l, k.a, k.b); ok {
-			o.AreaM2, o.Exact = m2, true
+		if work < exactWorkTotal {
+			if m2, ok := exactOverlap(l, k.a, k.b); ok {
+				o.AreaM2, o.Exact = m2, true
+			}
+			work += edgeCount(l.Areas[k.a].Geom) + edgeCount(l.Areas[k.b].Geom) + 1<<16
 		}
 		overlaps = append(overlaps, *o)
 	}
@@ -121,7 +161,21 @@ func CheckCoverage(l *Layer) ([]Overlap, []Gap) {
 		}
 		return overlaps[i].A+"\x00"+overlaps[i].B < overlaps[j].A+"\x00"+overlaps[j].B
 	})
-	return overlaps, findGaps(ix, covered, nx, ny, dx, dy)
+	return overlaps, findGaps(ix, covered, nx, ny, dx, dy), nil
+}
+
+// exactWorkTotal bounds the work of the exact overlap areas of one layer
+// (edges of the pairs plus the grid of each pair's index).
+const exactWorkTotal = 200_000_000
+
+func edgeCount(mp orb.MultiPolygon) int {
+	n := 0
+	for _, p := range mp {
+		for _, r := range p {
+			n += len(r)
+		}
+	}
+	return n
 }
 
 // findGaps flood-fills the uncovered lattice cells from the lattice's
@@ -211,27 +265,4 @@ func findGaps(ix *Index, covered []bool, nx, ny int, dx, dy float64) []Gap {
 	}
 	sort.SliceStable(gaps, func(i, j int) bool { return gaps[i].AreaM2 > gaps[j].AreaM2 })
 	return gaps
-}
-
-// appendAll appends every area holding the point to dst, in layer order.
-func (ix *Index) appendAll(dst []int, lon, lat float64) []int {
-	if !(lon >= ix.minX && lon < ix.maxX && lat >= ix.minY && lat < ix.maxY) {
-		return dst
-	}
-	i := min(int((lon-ix.minX)*ix.invW), ix.nx-1)
-	j := min(int((lat-ix.minY)*ix.invH), ix.ny-1)
-	v := ix.cells[j*ix.nx+i]
-	if v >= 0 {
-		return append(dst, int(v))
-	}
-	if v == -1 {
-		return dst
-	}
-	k := -(v + 2)
-	for _, c := range ix.cands[ix.start[k]:ix.start[k+1]] {
-		if c.full || crossingInside(c.edges, lon, lat) {
-			dst = append(dst, int(c.area))
-		}
-	}
-	return dst
 }

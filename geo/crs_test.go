@@ -142,3 +142,120 @@ func TestProjectedCoordinatesRefused(t *testing.T) {
 		t.Fatalf("crs member: %v %+v", err, rep)
 	}
 }
+
+// TestCRSEveryZoneCs2cs checks every State Plane zone and every UTM zone
+// ToWGS84 knows against cs2cs (PROJ) on seeded points of the zone: cs2cs
+// projects geographic NAD83 (EPSG:4269; WGS 84 for the WGS 84 zones) into
+// the zone, printed to a micrometre, and ToWGS84 must map the printed
+// coordinates back within 1 cm of the starting point. The comparison is
+// against the zone's own datum, so PROJ's choice of datum shift plays no
+// part; budgetlens takes NAD83 = WGS 84 (see the package doc).
+func TestCRSEveryZoneCs2cs(t *testing.T) {
+	if _, err := exec.LookPath("cs2cs"); err != nil {
+		t.Skip("cs2cs (Debian proj-bin) is not installed")
+	}
+	type zone struct {
+		code       int
+		geo        string
+		lon0, lat0 float64
+		dlon, dlat float64
+	}
+	var zones []zone
+	for code, d := range spcs83 {
+		lat := d.lat0 + 1.5
+		if d.method == projLCC {
+			lat = (d.lat1 + d.lat2) / 2
+		}
+		zones = append(zones, zone{code, "EPSG:4269", d.lon0, lat, 1.0, 1.0})
+	}
+	for code := 26901; code <= 32760; code++ {
+		if d, ok := utmDef(code); ok {
+			g, lat := "EPSG:4269", 45.0
+			if code >= 32601 {
+				g = "EPSG:4326"
+				lat = 40
+				if code >= 32701 {
+					lat = -40
+				}
+			}
+			zones = append(zones, zone{code, g, d.lon0, lat, 2.9, 25})
+		}
+		if code == 26923 {
+			code = 32600
+		}
+	}
+	for _, code := range []int{3372, 3373, 9712} {
+		d, _ := utmDef(code)
+		zones = append(zones, zone{code, "EPSG:4269", d.lon0, 50, 2.9, 20})
+	}
+	rng := rand.New(rand.NewSource(7))
+	type job struct {
+		z   zone
+		pts []orb.Point
+	}
+	jobs := make([]job, len(zones))
+	for i, z := range zones {
+		jobs[i].z = z
+		for k := 0; k < 10; k++ {
+			jobs[i].pts = append(jobs[i].pts, orb.Point{z.lon0 + (rng.Float64()*2-1)*z.dlon, z.lat0 + (rng.Float64()*2-1)*z.dlat})
+		}
+	}
+	worst, worstCode := 0.0, 0
+	errs := make(chan string, len(jobs))
+	results := make([]float64, len(jobs))
+	sem := make(chan bool, 2)
+	done := make(chan bool)
+	for i := range jobs {
+		go func(i int) {
+			sem <- true
+			defer func() { <-sem; done <- true }()
+			j := jobs[i]
+			var in strings.Builder
+			for _, p := range j.pts {
+				fmt.Fprintf(&in, "%.10f %.10f\n", p[1], p[0])
+			}
+			cmd := exec.Command("cs2cs", "-f", "%.6f", j.z.geo, fmt.Sprintf("EPSG:%d", j.z.code))
+			cmd.Stdin = strings.NewReader(in.String())
+			out, err := cmd.Output()
+			if err != nil {
+				errs <- fmt.Sprintf("EPSG:%d: cs2cs: %v", j.z.code, err)
+				return
+			}
+			tr, err := ToWGS84(fmt.Sprintf("EPSG:%d", j.z.code))
+			if err != nil {
+				errs <- err.Error()
+				return
+			}
+			for k, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+				fs := strings.Fields(l)
+				x, _ := strconv.ParseFloat(fs[0], 64)
+				y, _ := strconv.ParseFloat(fs[1], 64)
+				p := j.pts[k]
+				p[0], _ = strconv.ParseFloat(fmt.Sprintf("%.10f", p[0]), 64)
+				p[1], _ = strconv.ParseFloat(fmt.Sprintf("%.10f", p[1]), 64)
+				e := groundError(tr(orb.Point{x, y}), p)
+				results[i] = math.Max(results[i], e)
+				if !(e <= 0.01) {
+					errs <- fmt.Sprintf("EPSG:%d: (%.6f, %.6f) maps to %v, cs2cs started from %v: %.4f m apart", j.z.code, x, y, tr(orb.Point{x, y}), p, e)
+					return
+				}
+			}
+		}(i)
+	}
+	for range jobs {
+		<-done
+	}
+	close(errs)
+	n := 0
+	for e := range errs {
+		if n++; n <= 10 {
+			t.Error(e)
+		}
+	}
+	for i, r := range results {
+		if r > worst {
+			worst, worstCode = r, jobs[i].z.code
+		}
+	}
+	t.Logf("%d zones (%d State Plane, %d UTM), 10 points each: worst %.2e m (EPSG:%d)", len(jobs), len(spcs83), len(jobs)-len(spcs83), worst, worstCode)
+}

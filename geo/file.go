@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -19,24 +20,45 @@ import (
 // ReadFile reads a layer file, choosing the reader by extension and
 // content: GeoJSON (.geojson, .json), zipped Shapefile (.zip, .shp.zip),
 // GeoPackage (.gpkg) and CSV (.csv, .tsv) with a WKT column or longitude
-// and latitude columns.
+// and latitude columns; with opt.NoGeometry, a CSV or XLSX table of areas
+// without boundaries (ReadTable).
 func ReadFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
 	l, rep, err := readFile(path, opt)
 	if err == nil && l != nil {
-		if b, rerr := os.ReadFile(path); rerr == nil {
-			sum := sha256.Sum256(b)
-			l.SourceHash = hex.EncodeToString(sum[:])
+		if sum, herr := fileHash(path); herr == nil {
+			l.SourceHash = sum
 		}
 	}
 	return l, rep, err
 }
 
+// fileHash is the sha256 of a file's bytes in hex, read as a stream.
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
 func readFile(path string, opt ImportOptions) (*Layer, *ImportReport, error) {
+	if opt.NoGeometry {
+		return ReadTable(path, opt)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, budget.Errorf(budget.EINVALID, "geo: unable to open %s: %v", path, err)
 	}
 	defer f.Close()
+	lim := opt.Limits.withDefaults()
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > lim.FileBytes {
+		return nil, nil, limitError(path, 0, "file_bytes", lim.FileBytes, fmt.Sprintf("the file has %s bytes", groupThousands(st.Size())))
+	}
 	br := bufio.NewReader(f)
 	head, _ := br.Peek(16)
 	ext := strings.ToLower(filepath.Ext(path))

@@ -1,143 +1,10 @@
 package geo
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"strconv"
 
 	"github.com/paulmach/orb"
 )
-
-type rawGeometry struct {
-	Type        string            `json:"type"`
-	Coordinates json.RawMessage   `json:"coordinates"`
-	Geometries  []json.RawMessage `json:"geometries"`
-}
-
-// decodeGeometry decodes a GeoJSON geometry object into an orb geometry.
-// Positions keep their first two numbers (longitude, latitude); a third
-// (height) is ignored.
-func decodeGeometry(data []byte) (orb.Geometry, error) {
-	var g rawGeometry
-	if err := json.Unmarshal(data, &g); err != nil {
-		return nil, err
-	}
-	pts := func(c [][]float64) ([]orb.Point, error) {
-		out := make([]orb.Point, len(c))
-		for i, p := range c {
-			if len(p) < 2 {
-				return nil, fmt.Errorf("position %d has %d numbers; a position needs longitude and latitude", i+1, len(p))
-			}
-			out[i] = orb.Point{p[0], p[1]}
-		}
-		return out, nil
-	}
-	rings := func(c [][][]float64) ([][]orb.Point, error) {
-		out := make([][]orb.Point, len(c))
-		for i, r := range c {
-			p, err := pts(r)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = p
-		}
-		return out, nil
-	}
-	polygon := func(c [][][]float64) (orb.Polygon, error) {
-		rs, err := rings(c)
-		if err != nil {
-			return nil, err
-		}
-		p := make(orb.Polygon, len(rs))
-		for i, r := range rs {
-			p[i] = r
-		}
-		return p, nil
-	}
-	switch g.Type {
-	case "Point":
-		var c []float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, err
-		}
-		p, err := pts([][]float64{c})
-		if err != nil {
-			return nil, err
-		}
-		return p[0], nil
-	case "MultiPoint", "LineString":
-		var c [][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, err
-		}
-		p, err := pts(c)
-		if err != nil {
-			return nil, err
-		}
-		if g.Type == "MultiPoint" {
-			return orb.MultiPoint(p), nil
-		}
-		return orb.LineString(p), nil
-	case "MultiLineString":
-		var c [][][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, err
-		}
-		rs, err := rings(c)
-		if err != nil {
-			return nil, err
-		}
-		out := make(orb.MultiLineString, len(rs))
-		for i, r := range rs {
-			out[i] = r
-		}
-		return out, nil
-	case "Polygon":
-		var c [][][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, err
-		}
-		return polygon(c)
-	case "MultiPolygon":
-		var c [][][][]float64
-		if err := json.Unmarshal(g.Coordinates, &c); err != nil {
-			return nil, err
-		}
-		out := make(orb.MultiPolygon, len(c))
-		for i, pc := range c {
-			p, err := polygon(pc)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = p
-		}
-		return out, nil
-	case "GeometryCollection":
-		var out orb.Collection
-		for _, raw := range g.Geometries {
-			sub, err := decodeGeometry(raw)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, sub)
-		}
-		// A collection of polygons is read as one MultiPolygon.
-		var mp orb.MultiPolygon
-		for _, s := range out {
-			switch t := s.(type) {
-			case orb.Polygon:
-				mp = append(mp, t)
-			case orb.MultiPolygon:
-				mp = append(mp, t...)
-			default:
-				return out, nil
-			}
-		}
-		return mp, nil
-	}
-	return nil, fmt.Errorf("unknown geometry type %q", g.Type)
-}
 
 // appendGeometry appends g as a GeoJSON geometry object.
 func appendGeometry(b []byte, g orb.Geometry) []byte {
@@ -206,9 +73,4 @@ func appendGeometry(b []byte, g orb.Geometry) []byte {
 		return append(b, "null"...)
 	}
 	return append(b, '}')
-}
-
-func isNullJSON(raw json.RawMessage) bool {
-	t := bytes.TrimSpace(raw)
-	return len(t) == 0 || bytes.Equal(t, []byte("null"))
 }

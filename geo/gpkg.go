@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,7 +9,6 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/paulmach/orb"
-	"github.com/paulmach/orb/encoding/wkb"
 )
 
 // ReadGeoPackage reads the first feature table of a GeoPackage (an SQLite
@@ -23,6 +23,10 @@ func ReadGeoPackage(path string, opt ImportOptions) (*Layer, *ImportReport, erro
 	bad := func(format string, args ...any) error {
 		return &budget.InputError{File: path, Field: "geopackage", Expected: fmt.Sprintf(format, args...)}
 	}
+	lim := opt.Limits.withDefaults()
+	if st, err := os.Stat(path); err == nil && st.Size() > lim.FileBytes {
+		return nil, nil, limitError(path, 0, "file_bytes", lim.FileBytes, fmt.Sprintf("the file has %s bytes", groupThousands(st.Size())))
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, budget.Errorf(budget.EINVALID, "geo: unable to read %s: %v", path, err)
@@ -34,20 +38,25 @@ func ReadGeoPackage(path string, opt ImportOptions) (*Layer, *ImportReport, erro
 	if err != nil {
 		return nil, nil, bad("%v", err)
 	}
+	db.file, db.maxPages = path, lim.Pages
 	var feats []feature
 	var crs string
 	if _, err := safeDecode(func() (any, error) {
 		var err error
-		feats, crs, err = gpkgFeatures(db, opt)
+		feats, crs, err = gpkgFeatures(db, opt, &vertexBudget{lim: lim, file: path})
 		return nil, err
 	}); err != nil {
+		var ie *budget.InputError
+		if errors.As(err, &ie) {
+			return nil, nil, err
+		}
 		return nil, nil, bad("%v", err)
 	}
 	return buildLayer(path, feats, crs, opt)
 }
 
 // gpkgFeatures reads the first feature table of the GeoPackage db.
-func gpkgFeatures(db *sqliteFile, opt ImportOptions) ([]feature, string, error) {
+func gpkgFeatures(db *sqliteFile, opt ImportOptions, vb *vertexBudget) ([]feature, string, error) {
 	bad := func(format string, args ...any) error { return fmt.Errorf(format, args...) }
 	tables, err := db.tables()
 	if err != nil {
@@ -90,6 +99,9 @@ func gpkgFeatures(db *sqliteFile, opt ImportOptions) ([]feature, string, error) 
 	n := 0
 	err = db.rows(ft, func(m map[string]any) error {
 		n++
+		if n > vb.lim.Features {
+			return limitError(vb.file, 0, "features", vb.lim.Features, fmt.Sprintf("row %d of table %s", n, gcol.table))
+		}
 		f := feature{props: map[string]any{}}
 		for k, v := range m {
 			if k == gcol.column {
@@ -97,7 +109,7 @@ func gpkgFeatures(db *sqliteFile, opt ImportOptions) ([]feature, string, error) 
 			}
 			switch t := v.(type) {
 			case int64:
-				f.props[k] = float64(t)
+				f.props[k] = t
 			case []byte:
 				// blobs other than the geometry are left out
 			default:
@@ -106,8 +118,12 @@ func gpkgFeatures(db *sqliteFile, opt ImportOptions) ([]feature, string, error) 
 		}
 		blob, _ := m[gcol.column].([]byte)
 		if blob != nil {
-			g, err := gpkgGeometry(blob)
+			g, err := gpkgGeometry(blob, vb, func() string { return fmt.Sprintf("row %d of table %s", n, gcol.table) })
 			if err != nil {
+				var ie *budget.InputError
+				if errors.As(err, &ie) {
+					return err
+				}
 				return fmt.Errorf("row %d: %v", n, err)
 			}
 			f.geom = g
@@ -116,13 +132,17 @@ func gpkgFeatures(db *sqliteFile, opt ImportOptions) ([]feature, string, error) 
 		return nil
 	})
 	if err != nil {
+		var ie *budget.InputError
+		if errors.As(err, &ie) {
+			return nil, "", err
+		}
 		return nil, "", bad("table %s: %v", gcol.table, err)
 	}
 	return feats, crs, nil
 }
 
 // gpkgGeometry decodes GeoPackage binary geometry.
-func gpkgGeometry(b []byte) (orb.Geometry, error) {
+func gpkgGeometry(b []byte, vb *vertexBudget, where func() string) (orb.Geometry, error) {
 	if len(b) < 8 || b[0] != 'G' || b[1] != 'P' {
 		return nil, fmt.Errorf("geometry blob lacks the GP header")
 	}
@@ -142,5 +162,5 @@ func gpkgGeometry(b []byte) (orb.Geometry, error) {
 	if flags&0x10 != 0 {
 		return nil, nil // empty geometry
 	}
-	return wkb.Unmarshal(b[off:])
+	return decodeWKB(b[off:], vb, where)
 }

@@ -45,8 +45,13 @@ type Area struct {
 	Point orb.Point
 	// Population is the area's population, 0 when unknown.
 	Population float64
-	// Attrs holds the other properties of the input feature, as text.
+	// Attrs holds the properties of the input feature, as text.
 	Attrs map[string]string
+	// Props holds the same properties with their types: string, int64,
+	// float64 (finite), bool, or nil for a null (nested JSON arrays and
+	// objects as their JSON text). It is nil for areas made before types
+	// were kept, whose properties are then the text of Attrs.
+	Props map[string]any
 }
 
 // PointOnly reports whether the area is known only by its point.
@@ -60,6 +65,10 @@ type Layer struct {
 	Source     string // the file it was read from, when known
 	SourceHash string // sha256 (hex) of that file's bytes, when known
 	Areas      []Area
+	// NoGeometry marks a layer of areas without boundaries: a plain table
+	// of ids, names, populations and attributes (ReadTable). Its areas have
+	// neither a shape nor a point; nothing is ever located in them.
+	NoGeometry bool
 }
 
 // Index returns the position of the area with the given id.
@@ -82,8 +91,10 @@ func (l *Layer) Bound() orb.Bound {
 		var ab orb.Bound
 		if a.PointOnly() {
 			ab = a.Point.Bound()
+		} else if vb, ok := vertexBound(a.Geom); ok {
+			ab = vb
 		} else {
-			ab = a.Geom.Bound()
+			continue
 		}
 		if first {
 			b, first = ab, false
@@ -101,11 +112,12 @@ type LayerInfo struct {
 	Population float64 `json:"population"`
 	Source     string  `json:"source,omitempty"`
 	SourceHash string  `json:"source_sha256,omitempty"`
+	NoGeometry bool    `json:"no_geometry,omitempty"`
 }
 
 // Info returns the layer's summary.
 func (l *Layer) Info() LayerInfo {
-	info := LayerInfo{Layer: l.Name, Areas: len(l.Areas), Source: l.Source, SourceHash: l.SourceHash}
+	info := LayerInfo{Layer: l.Name, Areas: len(l.Areas), Source: l.Source, SourceHash: l.SourceHash, NoGeometry: l.NoGeometry}
 	for i := range l.Areas {
 		info.Population += l.Areas[i].Population
 	}
@@ -129,4 +141,12 @@ type ImportOptions struct {
 	CRS string
 	// TableLimits bound the CSV reader (tabular.DefaultLimits when zero).
 	TableLimits tabular.Limits
+	// Limits bound what the readers accept (zero fields: DefaultLimits).
+	Limits Limits
+	// skipCoverage leaves out the overlap and gap measurement (for the
+	// fuzz targets, which would spend their time in it).
+	skipCoverage bool
+	// NoGeometry reads the file as a plain table of areas without
+	// boundaries (ReadTable): IDField is then required.
+	NoGeometry bool
 }

@@ -41,7 +41,7 @@ func Simplify(l *Layer, tolerance float64) *Layer {
 		return true
 	}
 	cache := map[[3]vkey][]orb.Point{}
-	out := &Layer{Name: l.Name, Source: l.Source, Areas: make([]Area, len(l.Areas))}
+	out := &Layer{Name: l.Name, Source: l.Source, NoGeometry: l.NoGeometry, Areas: make([]Area, len(l.Areas))}
 	for ai := range l.Areas {
 		a := l.Areas[ai]
 		var mp orb.MultiPolygon

@@ -16,6 +16,14 @@ type sqliteFile struct {
 	b        []byte
 	pageSize int
 	usable   int
+	// seen marks the pages visited by the current scan: a table's b-tree
+	// and overflow chains use every page at most once, so a page reached
+	// twice (a cycle, or interior pages fanning out to one child) is
+	// corruption, and a scan visits at most every page once.
+	seen []uint64
+	// visits counts the pages visited over all scans, up to maxPages.
+	visits, maxPages int
+	file             string
 }
 
 type sqliteRow struct {
@@ -34,7 +42,24 @@ func openSQLite(b []byte) (*sqliteFile, error) {
 	if ps < 512 || ps&(ps-1) != 0 {
 		return nil, fmt.Errorf("bad page size %d", ps)
 	}
-	return &sqliteFile{b: b, pageSize: ps, usable: ps - int(b[20])}, nil
+	return &sqliteFile{b: b, pageSize: ps, usable: ps - int(b[20]), maxPages: DefaultLimits.Pages}, nil
+}
+
+// visit marks page n as visited by the current scan.
+func (s *sqliteFile) visit(n int) error {
+	if n < 1 || n > len(s.b)/s.pageSize {
+		return fmt.Errorf("page %d is outside the file", n)
+	}
+	w, bit := (n-1)/64, uint64(1)<<((n-1)%64)
+	if s.seen[w]&bit != 0 {
+		return fmt.Errorf("page %d is reached twice (a b-tree or overflow chain loops or shares pages): the file is corrupt", n)
+	}
+	s.seen[w] |= bit
+	s.visits++
+	if s.visits > s.maxPages {
+		return limitError(s.file, 0, "pages", s.maxPages, fmt.Sprintf("more than %s pages visited (at page %d)", groupThousands(s.maxPages), n))
+	}
+	return nil
 }
 
 func (s *sqliteFile) page(n int) ([]byte, error) {
@@ -61,12 +86,16 @@ func sqliteVarint(b []byte) (int64, int) {
 // scan calls fn for every row of the table b-tree rooted at page root, in
 // rowid order.
 func (s *sqliteFile) scan(root int, fn func(sqliteRow) error) error {
+	s.seen = make([]uint64, (len(s.b)/s.pageSize+63)/64)
 	return s.walk(root, 0, fn)
 }
 
 func (s *sqliteFile) walk(pn, depth int, fn func(sqliteRow) error) error {
 	if depth > 64 {
 		return fmt.Errorf("b-tree too deep (corrupt file?)")
+	}
+	if err := s.visit(pn); err != nil {
+		return err
 	}
 	p, err := s.page(pn)
 	if err != nil {
@@ -162,6 +191,9 @@ func (s *sqliteFile) payload(p []byte, off, plen int) ([]byte, error) {
 	for len(out) < plen {
 		if next == 0 {
 			return nil, fmt.Errorf("overflow chain ends early")
+		}
+		if err := s.visit(next); err != nil {
+			return nil, err
 		}
 		op, err := s.page(next)
 		if err != nil {

@@ -3,7 +3,6 @@ package geo
 import (
 	"fmt"
 	"math"
-	"sort"
 
 	"github.com/paulmach/orb"
 )
@@ -91,9 +90,6 @@ func cleanPolygonal(g orb.Geometry, feature int, id string) (orb.MultiPolygon, [
 				}
 				add(&repairs, "winding", "polygon %d ring %d: %s", pi+1, ri+1, which)
 			}
-			if n, at := selfIntersections(r); n > 0 {
-				add(&warnings, "self_intersection", "polygon %d ring %d crosses or touches itself at %d places (first near %.7f,%.7f); kept, read with the even-odd rule", pi+1, ri+1, n, at[0], at[1])
-			}
 			np = append(np, r)
 		}
 		if len(np) > 0 {
@@ -103,7 +99,67 @@ func cleanPolygonal(g orb.Geometry, feature int, id string) (orb.MultiPolygon, [
 	if len(out) == 0 {
 		return nil, repairs, warnings, fmt.Errorf("no polygon with an area is left after dropping empty parts; the area's geometry is empty or degenerate")
 	}
+	out, err := checkRings(out, func(kind, format string, args ...any) { add(&repairs, kind, format, args...) },
+		func(kind, format string, args ...any) { add(&warnings, kind, format, args...) })
+	if err != nil {
+		return nil, repairs, warnings, err
+	}
 	return out, repairs, warnings, nil
+}
+
+// checkRings checks the rings of a cleaned multipolygon against each other
+// and themselves: a ring crossing or touching itself is kept and reported
+// (the crossing rule reads it even-odd, as ST_MakeValid does); two rings
+// crossing (a hole through its shell or another hole, two parts through
+// each other) are an error with the place; a hole wholly outside its shell
+// is dropped (it removes nothing), one partly outside or inside another
+// hole is an error; parts inside each other are an error.
+func checkRings(mp orb.MultiPolygon, repair, warn func(kind, format string, args ...any)) (orb.MultiPolygon, error) {
+	var rings []orb.Ring
+	type place struct{ poly, ring int }
+	var where []place
+	for pi, p := range mp {
+		for ri, r := range p {
+			rings = append(rings, r)
+			where = append(where, place{pi, ri})
+		}
+	}
+	cr := findCrossings(rings)
+	if cr.tooComplex {
+		return nil, fmt.Errorf("more than %d pairs of edges lie close together near %.7f,%.7f: too complex to validate; simplify the geometry", maxCrossingWork, cr.tooComplexAt[0], cr.tooComplexAt[1])
+	}
+	for i := range rings {
+		if n := cr.self[i]; n > 0 {
+			at, w := cr.selfAt[i], where[i]
+			more := ""
+			if n >= maxSelf {
+				more = "at least "
+			}
+			warn("self_intersection", "polygon %d ring %d crosses or touches itself at %s%d places (first near %.7f,%.7f); kept, read with the even-odd rule (as ST_MakeValid does)", w.poly+1, w.ring+1, more, n, at[0], at[1])
+		}
+	}
+	if cr.between {
+		a, b, at := where[cr.ringA], where[cr.ringB], cr.betweenAt
+		if a.poly == b.poly {
+			what := "a hole crosses its outer ring"
+			if a.ring > 0 {
+				what = "two holes cross"
+			}
+			return nil, fmt.Errorf("polygon %d: rings %d and %d cross near %.7f,%.7f (%s); fix the geometry (ST_MakeValid, QGIS Fix geometries)", a.poly+1, a.ring+1, b.ring+1, at[0], at[1], what)
+		}
+		return nil, fmt.Errorf("polygons %d and %d of the feature cross near %.7f,%.7f; dissolve them into one polygon (ST_Union, QGIS Dissolve)", a.poly+1, b.poly+1, at[0], at[1])
+	}
+	for pi := range mp {
+		p, err := placeHoles(mp[pi], pi, repair)
+		if err != nil {
+			return nil, err
+		}
+		mp[pi] = p
+	}
+	if err := checkParts(mp); err != nil {
+		return nil, err
+	}
+	return mp, nil
 }
 
 // collinear reports whether every point of r lies on one line (no area).
@@ -149,44 +205,6 @@ func reverseRing(r orb.Ring) orb.Ring {
 		out[len(r)-1-i] = r[i]
 	}
 	return out
-}
-
-// selfIntersections counts pairs of non-adjacent edges of a closed ring
-// that touch or cross, with a sweep over the edges sorted by their western
-// end.
-func selfIntersections(r orb.Ring) (int, orb.Point) {
-	var first orb.Point
-	n := len(r) - 1
-	if n < 4 {
-		return 0, first
-	}
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i
-	}
-	minx := func(i int) float64 { return math.Min(r[i][0], r[i+1][0]) }
-	sort.Slice(idx, func(a, b int) bool { return minx(idx[a]) < minx(idx[b]) })
-	count := 0
-	for a := 0; a < n; a++ {
-		i := idx[a]
-		maxx := math.Max(r[i][0], r[i+1][0])
-		for b := a + 1; b < n; b++ {
-			j := idx[b]
-			if minx(j) > maxx {
-				break
-			}
-			if j == i+1 || i == j+1 || (i == 0 && j == n-1) || (j == 0 && i == n-1) {
-				continue
-			}
-			if segmentsTouch(r[i], r[i+1], r[j], r[j+1]) {
-				if count == 0 {
-					first = r[j] // a vertex of the second edge, close to the crossing
-				}
-				count++
-			}
-		}
-	}
-	return count, first
 }
 
 func orient(a, b, c orb.Point) float64 {

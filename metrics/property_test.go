@@ -1,11 +1,15 @@
 package metrics
 
 import (
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/budgetlens/budgetlens/budget"
 )
 
 func randomSample(rng *rand.Rand, n int) (x, w []float64) {
@@ -346,9 +350,20 @@ func FuzzParseGAL(f *testing.F) {
 		}
 	}
 	f.Add("2\n1 1\n2\n2 1\n1\n")
+	f.Add("0 99999999999 layer id\na 1\nb\nb 1\na\n") // issue 14: a header claiming 10^11 units
 	f.Fuzz(func(t *testing.T, s string) {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
 		w, err := ParseGAL(strings.NewReader(s), "fuzz.gal")
+		runtime.ReadMemStats(&after)
+		if d := after.TotalAlloc - before.TotalAlloc; d > 64<<20+uint64(200*len(s)) {
+			t.Fatalf("%d bytes allocated for %d bytes of input", d, len(s))
+		}
 		if err != nil {
+			var ie *budget.InputError
+			if !errors.As(err, &ie) || ie.File != "fuzz.gal" || (ie.Line == 0 && ie.Field == "") {
+				t.Fatalf("error without a place: %v", err)
+			}
 			return
 		}
 		if len(w.Offsets) != w.N()+1 {

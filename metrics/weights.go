@@ -202,8 +202,13 @@ func ParseGAL(r io.Reader, name string) (*Weights, error) {
 	if err != nil || n < 0 {
 		return nil, bad(nTok, "a non-negative integer number of units in the header")
 	}
-	ids := make([]string, 0, n)
-	lists := make([][]galToken, 0, n)
+	// Every unit record takes at least two tokens ("id k"): room is made
+	// for no more records than that, whatever the header announces (a
+	// header claiming 99,999,999,999 units allocates nothing for them; the
+	// count is compared with the records below).
+	room := min(n, len(toks)/2)
+	ids := make([]string, 0, room)
+	lists := make([][]galToken, 0, room)
 	for p := 0; p < len(toks); {
 		if p+1 >= len(toks) {
 			return nil, bad(toks[p], "a unit record \"id k\" with its neighbour count")
@@ -222,7 +227,7 @@ func ParseGAL(r io.Reader, name string) (*Weights, error) {
 	if len(ids) != n {
 		return nil, &budget.InputError{File: name, Line: nTok.line, ColIndex: nTok.col, Field: "gal header", Value: nTok.text, Expected: fmt.Sprintf("the number of unit records, %d", len(ids))}
 	}
-	pos := make(map[string]int, n)
+	pos := make(map[string]int, len(ids))
 	for i, id := range ids {
 		if _, dup := pos[id]; dup {
 			return nil, &budget.InputError{File: name, Field: "gal id", Value: id, Expected: "each unit to have exactly one record"}

@@ -406,8 +406,8 @@ func (o *Office) pickRun(ctx context.Context, id int64, layer *geo.Layer) (*need
 		if r.Layer == layer.Name {
 			return nil, true
 		}
-		if r.Layer == "" {
-			return nil, false
+		if r.Layer == "" || layer.NoGeometry {
+			return nil, false // nothing can be located in areas without boundaries
 		}
 		small, err := o.Store.Layer(ctx, r.Layer)
 		if err != nil {

@@ -86,6 +86,7 @@ func Demo(ctx context.Context, opt DemoOptions) (*DemoResult, error) {
 		{"synthetic service requests (generate + locate)", b.serviceRequests},
 		{"attribution and metrics", b.analyse},
 		{"comparisons (proposed, adopted, last year)", b.compare},
+		{"capital plans (import, place, optimise, release)", b.capitalPlans},
 		{"report (HTML, XLSX, PDF)", b.writeReport},
 	} {
 		if err := st.run(ctx); err != nil {
@@ -151,6 +152,9 @@ func (b *demoBuild) files() []string {
 		for _, p := range m.Published {
 			fs = append(fs, p.File)
 		}
+	}
+	for _, c := range d.Capital {
+		fs = append(fs, c.File)
 	}
 	return fs
 }
@@ -374,6 +378,9 @@ func (b *demoBuild) writeReport(ctx context.Context) error {
 	an := b.demo.Analyze
 	if err := b.o.addMeasuresSection(ctx, b.doc, MeasuresSectionOptions{Layer: b.a.Input.Layer.Name, FiscalYear: an.FiscalYear, Phase: an.Phase,
 		Reps: b.opt.Reps, Seed: analysis.DefaultSeed}); err != nil {
+		return err
+	}
+	if err := b.o.AddCapital(ctx, b.doc, CapitalReportOptions{}); err != nil {
 		return err
 	}
 	var err error

@@ -94,6 +94,10 @@ func (o *Office) eventLayers(ctx context.Context) ([]placeLayer, []string, error
 		if err != nil {
 			return nil, nil, err
 		}
+		if l.NoGeometry {
+			skipped = append(skipped, l.Name+": areas without boundaries (a table), so no request can be placed in it by its location")
+			continue
+		}
 		pl, ok := o.placeLayer(l)
 		if !ok {
 			skipped = append(skipped, l.Name+": a layer of points, not areas (requests are placed in layers of areas)")

@@ -20,6 +20,9 @@ type ReportOptions struct {
 	// Title is the jurisdiction's name on the title page (default: the
 	// city profile's report title).
 	Title string
+	// CapitalPlans are the capital plans the report presents (default:
+	// every stored plan; see CapitalSections).
+	CapitalPlans []string
 }
 
 // Report analyses a phase (with comparisons) and builds the council
@@ -36,6 +39,9 @@ func (o *Office) Report(ctx context.Context, opt ReportOptions) (*report.Documen
 	doc := o.Document(a, cmp, opt.Title)
 	if err := o.addMeasuresSection(ctx, doc, MeasuresSectionOptions{Layer: a.Input.Layer.Name, FiscalYear: a.Result.FiscalYear, Phase: a.Result.Phase,
 		Reps: opt.Reps, Seed: opt.Seed}); err != nil {
+		return nil, nil, err
+	}
+	if err := o.AddCapital(ctx, doc, CapitalReportOptions{Plans: opt.CapitalPlans, Tiers: opt.Tiers}); err != nil {
 		return nil, nil, err
 	}
 	return doc, a, nil

@@ -258,9 +258,23 @@ type Choropleth struct {
 	Extent *orb.Bound
 	// Backdrop holds polygons drawn unfilled in grey under the areas, e.g.
 	// council districts under tract points. They extend the map's extent.
-	Backdrop  []orb.Geometry
-	Note      string
-	Synthetic bool
+	Backdrop []orb.Geometry
+	// Overlay holds features drawn over the areas, such as capital
+	// projects: points as dots, lines as strokes, polygons outlined. They
+	// do not extend the map's extent (a feature outside it is not drawn);
+	// OverlayLabel names them in the legend.
+	Overlay      []Mark
+	OverlayLabel string
+	Note         string
+	Synthetic    bool
+}
+
+// Mark is one feature of a choropleth's overlay: a Point, MultiPoint,
+// LineString, MultiLineString, Polygon or MultiPolygon in WGS84, with the
+// label shown when pointed at.
+type Mark struct {
+	Label    string
+	Geometry orb.Geometry
 }
 
 func (*Paragraph) block()  {}

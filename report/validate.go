@@ -118,6 +118,13 @@ func (c *Choropleth) validate() error {
 			return fmt.Errorf("map %q, area %s: value %v is not finite; set Missing instead", c.Title, a.ID, a.Value)
 		}
 	}
+	for i, m := range c.Overlay {
+		switch m.Geometry.(type) {
+		case orb.Point, orb.MultiPoint, orb.LineString, orb.MultiLineString, orb.Polygon, orb.MultiPolygon:
+		default:
+			return fmt.Errorf("map %q, overlay feature %d (%s): geometry %T is not a point, line or polygon", c.Title, i+1, m.Label, m.Geometry)
+		}
+	}
 	if c.Method == ClassManual && len(c.Breaks) == 0 {
 		return fmt.Errorf("map %q: manual classes need Breaks", c.Title)
 	}

@@ -14,6 +14,8 @@ command -v cs2cs >/dev/null || need_pkgs+=(proj-bin)
 command -v chromium >/dev/null || need_pkgs+=(chromium)
 command -v pdftoppm >/dev/null || need_pkgs+=(poppler-utils)
 command -v cbc >/dev/null || need_pkgs+=(coinor-cbc)
+command -v sqlite3 >/dev/null || need_pkgs+=(sqlite3)
+command -v ogrinfo >/dev/null || need_pkgs+=(gdal-bin)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "test.sh: installing ${need_pkgs[*]}"
@@ -52,17 +54,19 @@ echo "test.sh: go test"
 # testreport prints each package's result, the output of failed tests and
 # the skipped tests with their reasons; with CI=true a skipped reference test
 # (metric vectors, CES, CEJST, SEDT) fails the run.
-go build -o /tmp/budgetlens-testreport ./scripts/testreport
+outdir=$(mktemp -d /tmp/budgetlens-test.XXXXXX)
+go build -o "$outdir/testreport" ./scripts/testreport
 set +e
-go test -count=1 -timeout 30m -json ./... > /tmp/budgetlens-test.json 2>&1
+go test -count=1 -timeout 30m -json ./... > "$outdir/test.json" 2>&1
 test_rc=$?
 set -e
-/tmp/budgetlens-testreport < /tmp/budgetlens-test.json | tee /tmp/budgetlens-test.log
+"$outdir/testreport" < "$outdir/test.json" | tee "$outdir/test.log"
 report_rc=${PIPESTATUS[0]}
 if [ "$test_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then exit 1; fi
 # Every fuzz target's seeds (real files and the generated attack files) ran
 # above; in CI each target also fuzzes briefly. A longer run: scripts/fuzz.sh.
 if [ "${CI:-}" = true ] || [ -n "${BUDGETLENS_FUZZTIME:-}" ]; then
   echo "test.sh: fuzzing each target for ${BUDGETLENS_FUZZTIME:-3s}"
-  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} scripts/fuzz.sh
+  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} bash scripts/fuzz.sh
+  FUZZTIME=${BUDGETLENS_FUZZTIME:-3s} bash scripts/fuzz-geo.sh
 fi

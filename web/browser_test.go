@@ -110,7 +110,7 @@ func waitMap(ctx context.Context) error {
 func TestBrowserWalkthrough(t *testing.T) {
 	_, ts := newTestServer(t, false)
 	ctx, console := newBrowser(t)
-	for _, p := range []string{"/", "/budget", "/requests", "/methods", "/budget?department=82"} {
+	for _, p := range []string{"/", "/budget", "/requests", "/methods", "/budget?department=82", "/capital", "/capital?plan=ladot-grant-requests-2016"} {
 		if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+p), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -218,7 +218,7 @@ func TestAccessibility(t *testing.T) {
 		t.Fatalf("axe on a broken page found %s (%v): the audit cannot fail", res, err)
 	}
 	pages := []string{"/", "/map", "/map?layer=neighborhood_councils&measure=gap", "/map?layer=tracts", "/budget", "/budget?department=82&compare=2021-22+proposed",
-		"/requests", "/methods", "/areas/council_districts/9", "/no-such-page",
+		"/requests", "/methods", "/areas/council_districts/9", "/no-such-page", "/capital", "/capital?plan=ladot-grant-requests-2016",
 		"/measures", "/measures?measure=lafd_response/ems_travel_minutes", "/measures?measure=score&layer=neighborhood_councils&view=gap"}
 	for _, public := range []bool{false, true} {
 		_, ts := newTestServer(t, public)

@@ -51,6 +51,11 @@ func writeGeoJSON(w io.Writer, l *geo.Layer, props func(a *geo.Area) any) error 
 		buf = append(buf, `,"properties":`...)
 		buf = append(buf, pj...)
 		buf = append(buf, `,"geometry":`...)
+		if l.NoGeometry {
+			buf = append(buf, "null}\n"...) // areas without boundaries
+			bw.Write(buf)
+			continue
+		}
 		if a.PointOnly() {
 			buf = append(buf, `{"type":"Point","coordinates":`...)
 			buf = appendPoint(buf, a.Point)

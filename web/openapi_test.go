@@ -118,7 +118,7 @@ func concretePaths(t *testing.T, fetch func(string) []byte, doc *openapi3.T) []s
 		if op == nil {
 			continue
 		}
-		concrete := strings.NewReplacer("{layer}", "council_districts", "{id}", "1", "{area}", "").Replace(p)
+		concrete := strings.NewReplacer("{layer}", "council_districts", "{id}", "1", "{area}", "", "{plan}", "ladot-grant-requests-2016", "{scenario}", "match-10m").Replace(p)
 		if strings.Contains(p, "need-runs/{id}") {
 			concrete = strings.NewReplacer("{id}", run, "{area}", url.PathEscape(firstRow("/api/need-runs/"+run+"/areas", "area_id"))).Replace(p)
 		}

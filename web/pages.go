@@ -42,8 +42,9 @@ func newPages() (*pages, error) {
 			}
 			return d.Float()
 		},
-		"add":  func(a, b int) int { return a + b },
-		"sub1": func(a int) int { return a - 1 },
+		"add":      func(a, b int) int { return a + b },
+		"sub1":     func(a int) int { return a - 1 },
+		"tierName": tierLabel,
 		"derefF": func(p *float64) float64 {
 			if p == nil {
 				return math.NaN()

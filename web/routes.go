@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/budgetlens/budgetlens/analysis"
+	"github.com/budgetlens/budgetlens/capital/placement"
 	"github.com/budgetlens/budgetlens/need"
 )
 
@@ -110,8 +111,20 @@ func (s *Server) register() {
 	api("/api/measures/programs", &apiDoc{Tag: "measures", Summary: "The city's program measures (citywide) beside their programs' dollars, with cost per unit", Row: ProgramRow{},
 		Params: []param{pDept, pFormat}}, s.apiPrograms)
 
+	pPlan := param{Name: "plan", In: "path", Required: true, Desc: "capital plan (see /api/capital/plans)"}
+	pCapLayer := param{Name: "layer", In: "query", Desc: "area layer (default: the plan's area layer, else the reporting layer)"}
+	api("/api/capital/plans", &apiDoc{Tag: "capital", Summary: "Capital plans (the public server lists released plans only)", Row: CapitalPlanRow{}, Params: []param{pFormat}}, s.apiCapitalPlans)
+	api("/api/capital/plans/{plan}/projects", &apiDoc{Tag: "capital", Summary: "A plan's projects with their costs and places", Row: CapitalProjectRow{}, Params: []param{pPlan, pFormat}}, s.apiCapitalProjects)
+	api("/api/capital/plans/{plan}/analysis", &apiDoc{Tag: "capital", Summary: "Where a plan's dollars went: per area and year, per resident, by need tier, the concentration index with its range over need measures and split rules; totals placed + citywide + unplaced + apart = total",
+		Body: placement.Analysis{}, Params: []param{pPlan, pCapLayer}}, s.apiCapitalAnalysis)
+	api("/api/capital/plans/{plan}/areas", &apiDoc{Tag: "capital", Summary: "A plan's placed dollars by area", Row: CapitalAreaRow{}, Params: []param{pPlan, pCapLayer, pFormat}}, s.apiCapitalAreas)
+	api("/api/capital/plans/{plan}/scenarios", &apiDoc{Tag: "capital", Summary: "A plan's saved scenarios with their equity figures side by side", Row: CapitalScenarioRow{}, Params: []param{pPlan, pFormat}}, s.apiCapitalScenarios)
+	api("/api/capital/plans/{plan}/scenarios/{scenario}", &apiDoc{Tag: "capital", Summary: "A saved scenario: what was asked, the plan (proven optimal or its gap) and every project left out with its reason", Body: CapitalScenario{},
+		Params: []param{pPlan, {Name: "scenario", In: "path", Required: true, Desc: "scenario name"}}}, s.apiCapitalScenario)
+
 	page("/{$}", s.pageOverview)
 	page("/measures", s.pageMeasures)
+	page("/capital", s.pageCapital)
 	page("/map", s.pageMap)
 	page("/budget", s.pageBudget)
 	page("/requests", s.pageRequests)

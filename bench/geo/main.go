@@ -19,11 +19,35 @@ import (
 	"github.com/budgetlens/budgetlens/geo"
 )
 
-// Los Angeles' extent, the box the random points are drawn from.
-const (
+// The box the random points are drawn from: Los Angeles' extent unless
+// -box says otherwise.
+var (
 	minLon, maxLon = -118.67, -118.15
 	minLat, maxLat = 33.70, 34.34
 )
+
+// writeZigzag writes a one-feature GeoJSON layer whose ring has n teeth
+// running between latitudes 34.0 and 34.2 over 0.3 degrees of longitude
+// (every edge spans the ring's height), closed along 33.95 (the same ring
+// as geo's tests).
+func writeZigzag(n int) {
+	w := bufio.NewWriter(os.Stdout)
+	w.WriteString(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"zig"},"geometry":{"type":"Polygon","coordinates":[[`)
+	pt := func(x, y float64) {
+		w.WriteString("[" + strconv.FormatFloat(x, 'f', 7, 64) + "," + strconv.FormatFloat(y, 'f', 7, 64) + "]")
+	}
+	for i := 0; i < n; i++ {
+		pt(-118.5+0.3*float64(i)/float64(n-1), 34+0.2*float64(i%2))
+		w.WriteByte(',')
+	}
+	pt(-118.2, 33.95)
+	w.WriteByte(',')
+	pt(-118.5, 33.95)
+	w.WriteByte(',')
+	pt(-118.5, 34)
+	w.WriteString("]]}}]}\n")
+	w.Flush()
+}
 
 func main() {
 	gen := flag.Int("gen", 0, "write this many random points as CSV id,lon,lat to stdout")
@@ -33,8 +57,20 @@ func main() {
 	idField := flag.String("id-field", "", "id property")
 	workers := flag.String("workers", "1,2", "goroutine counts to time")
 	seed := flag.Int64("seed", 1, "random seed")
+	zigzag := flag.Int("zigzag", 0, "write a GeoJSON zigzag ring of this many vertices (issue 14's pathological ring) to stdout")
+	box := flag.String("box", "", "minLon,minLat,maxLon,maxLat of the random points (default: Los Angeles' extent)")
 	flag.Parse()
+	if *box != "" {
+		var b [4]float64
+		if _, err := fmt.Sscanf(*box, "%g,%g,%g,%g", &b[0], &b[1], &b[2], &b[3]); err != nil {
+			fmt.Fprintln(os.Stderr, "-box:", err)
+			os.Exit(2)
+		}
+		minLon, minLat, maxLon, maxLat = b[0], b[1], b[2], b[3]
+	}
 	switch {
+	case *zigzag > 0:
+		writeZigzag(*zigzag)
 	case *gen > 0:
 		writePoints(*gen, *seed)
 	case *sqlOut != "":

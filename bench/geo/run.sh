@@ -76,6 +76,7 @@ for spec in "${layers[@]}"; do
   "$work/budgetlens" --db "$work/b.duckdb" geo import --layer "$lname" --id-field "$lid" "$lfile" >/dev/null
   "$work/geobench" -sql "$lname" -layer "$lfile" -id-field "$lid" | pg >/dev/null
   for n in $SIZES; do
+    [ "$n" -gt 0 ] || continue # SIZES=0: the zigzag only
     pts="$work/pts$n.csv"
     [ -f "$pts" ] || "$work/geobench" -gen "$n" -seed 1 >"$pts"
     # budgetlens, join only
@@ -123,6 +124,53 @@ SQL
 "
   done
 done
+# The pathological ring of issue 14: one area whose ring zigzags through
+# $ZIGZAG (default 100,000) vertices, every edge spanning the ring's height,
+# and $ZIGZAG_POINTS (default 10,000: PostGIS takes about 0.1 s a point on
+# this ring) random points over its bounding box. budgetlens: index build and
+# Locate on points in memory (join only, 1 core, the same distribution), and
+# `geo assign` of the points CSV end to end; PostGIS: the join with
+# ST_Contains and a GiST index on the points, one core. The points found
+# inside by `geo assign` and by PostGIS are compared one by one.
+ZIGZAG=${ZIGZAG:-100000}
+if [ "$ZIGZAG" -gt 0 ]; then
+  zig="$work/zigzag.geojson"; zpts="$work/zigpts.csv"; zbox=-118.5,33.95,-118.2,34.2; zn=${ZIGZAG_POINTS:-10000}
+  "$work/geobench" -zigzag "$ZIGZAG" >"$zig"
+  "$work/geobench" -gen $zn -seed 2 -box=$zbox >"$zpts"
+  "$work/geobench" -sql zig -layer "$zig" -id-field id | pg >/dev/null
+  zb=$("$work/geobench" -join 1000000 -seed 2 -layer "$zig" -id-field id -box=$zbox -workers 1)
+  zbuild=$(echo "$zb" | awk '/^index:/{print $(NF-1)}')
+  zj=$(echo "$zb" | awk '/workers=1 /{for(i=1;i<=NF;i++) if($i ~ /^ns\/point=/){split($i,a,"="); print a[2]}}')
+  read -r zi zm <<<"$(timed "$work/budgetlens" --db "$work/b.duckdb" geo import --layer zig --id-field id "$zig")"
+  read -r za zam <<<"$(timed "$work/budgetlens" --db "$work/b.duckdb" geo assign --layer zig --in "$zpts" --out "$work/zig-bl.csv" --workers 1)"
+  awk -F, 'NR>1 && $2!="" {print $1}' "$work/zig-bl.csv" | sort >"$work/zig-bl.txt"
+  zpg=$(cat <<SQL | pg 2>&1 | last_ms
+\\timing off
+SET max_parallel_workers_per_gather = 0;
+DROP TABLE IF EXISTS zpts, zptsg, zres;
+CREATE UNLOGGED TABLE zpts (id bigint, lon float8, lat float8);
+\\copy zpts FROM '$zpts' WITH (FORMAT csv, HEADER)
+CREATE UNLOGGED TABLE zptsg AS SELECT id, ST_SetSRID(ST_MakePoint(lon, lat), 4326) AS geom FROM zpts;
+CREATE INDEX ON zptsg USING gist (geom);
+ANALYZE zptsg;
+\\timing on
+CREATE UNLOGGED TABLE zres AS SELECT p.id FROM zptsg p JOIN zig z ON ST_Contains(z.geom, p.geom);
+\\timing off
+\\copy (SELECT id FROM zres) TO '$work/zig-pg.txt'
+SQL
+)
+  sort -o "$work/zig-pg.txt" "$work/zig-pg.txt"
+  zdiff=$(comm -3 "$work/zig-bl.txt" "$work/zig-pg.txt" | wc -l)
+  echo
+  echo "Zigzag ring of $ZIGZAG vertices ($(wc -c <"$zig") bytes of GeoJSON), points over its box:"
+  echo "| engine | index build ms | join ns/pt (1 core) | end to end (import / assign of $zn points) | points inside of $zn |"
+  echo "|---|---|---|---|---|"
+  echo "| budgetlens | $zbuild | $zj (1M points) | $zi s, $((zm/1024)) MB / $za s, $((zam/1024)) MB | $(wc -l <"$work/zig-bl.txt") |"
+  echo "| PostGIS | (GiST on points) | $(ns "$(awk -v m="$zpg" 'BEGIN{print m/1000}')" $zn) ($zn points) | - | $(wc -l <"$work/zig-pg.txt") |"
+  summary+="- zigzag ring of $ZIGZAG vertices: join alone PostGIS/budgetlens per core = $(ratio "$(awk -v m="$zpg" -v n=$zn 'BEGIN{print m*1e6/n}')" "$zj")x; points inside that differ between geo assign and PostGIS: $zdiff of $zn
+"
+fi
+
 [ "$have_gpd" = 1 ] || echo "(geopandas not installed: apt-get install python3-geopandas)"
 echo
 echo "Ratios (higher is better for budgetlens):"

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -37,15 +38,28 @@ first in the imported file.`,
 func newGeoImportCmd(e *env) *cobra.Command {
 	var opt geo.ImportOptions
 	var format string
+	var limits []string
 	cmd := &cobra.Command{
-		Use:   "import --layer NAME [--id-field F] [--name-field F] [--population-field F] [--crs EPSG:n] FILE",
+		Use:   "import --layer NAME [--id-field F] [--name-field F] [--population-field F] [--crs EPSG:n] [--no-geometry] FILE",
 		Short: "Import an area layer (GeoJSON, zipped Shapefile, GeoPackage, CSV with WKT or lon/lat)",
 		Long: `import reads a layer file, validates and repairs its geometry (closes rings, drops
 empty parts, fixes winding; reports self-intersections), transforms it to WGS84,
 measures overlaps and gaps between its areas, and stores it under --layer,
-replacing a layer of that name, in one transaction.`,
+replacing a layer of that name, in one transaction.
+
+With --no-geometry the file is a plain table of areas without boundaries (a
+city's ward statistics): --id COL names the ids, --name and --population their
+columns, every other column becomes an attribute. Analyses, need runs and
+capital plans use such areas by their ids and populations; nothing can be
+located in them.`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, kv := range limits {
+				k, v, _ := strings.Cut(kv, "=")
+				if err := opt.Limits.Set(k, v); err != nil {
+					return err
+				}
+			}
 			var l *geo.Layer
 			var rep *geo.ImportReport
 			err := e.withOffice(false, func(ctx context.Context, o *office.Office) error {
@@ -60,6 +74,14 @@ replacing a layer of that name, in one transaction.`,
 				return table.WriteJSON(cmd.OutOrStdout(), rep)
 			}
 			w := cmd.OutOrStdout()
+			if l.NoGeometry {
+				var pop float64
+				for _, a := range l.Areas {
+					pop += a.Population
+				}
+				fmt.Fprintf(w, "layer %s: %d areas without boundaries from %s (residents %s)\n", l.Name, len(l.Areas), args[0], table.GroupDigits(strconv.FormatFloat(pop, 'f', -1, 64)))
+				return nil
+			}
 			fmt.Fprintf(w, "layer %s: %d areas from %s (%s)\n", l.Name, len(l.Areas), args[0], rep.CRS)
 			fmt.Fprintf(w, "repairs: %d, warnings: %d\n", len(rep.Repairs), len(rep.Warnings))
 			for i, x := range rep.Warnings {
@@ -93,8 +115,14 @@ replacing a layer of that name, in one transaction.`,
 	f.StringVar(&opt.IDField, "id-field", "", "property that becomes the area id (default: feature id, else position)")
 	f.StringVar(&opt.NameField, "name-field", "", "property that becomes the area name (default: name/Name/NAME)")
 	f.StringVar(&opt.PopulationField, "population-field", "", "property holding the population")
-	f.StringVar(&opt.CRS, "crs", "", "coordinate system when the file does not name one, e.g. EPSG:2229")
+	f.StringVar(&opt.CRS, "crs", "", "coordinate system when the file does not name one: EPSG:4326, 4269, 3857, any NAD83 State Plane zone (e.g. EPSG:2229) or NAD83/WGS 84 UTM zone")
 	f.StringVar(&format, "format", "table", "output format: table or json (the full import report)")
+	f.StringArrayVar(&limits, "limit", nil, "raise or lower a reader limit, NAME=VALUE (repeatable); names: "+strings.Join(geo.LimitNames(), ", "))
+	// areas without boundaries: a plain table (issue 12)
+	f.BoolVar(&opt.NoGeometry, "no-geometry", false, "the file is a table of areas without boundaries (CSV or XLSX: --id, --name, --population; every other column an attribute)")
+	f.StringVar(&opt.IDField, "id", "", "the same as --id-field")
+	f.StringVar(&opt.NameField, "name", "", "the same as --name-field")
+	f.StringVar(&opt.PopulationField, "population", "", "the same as --population-field")
 	return cmd
 }
 
@@ -214,11 +242,11 @@ outside with examples) goes to standard error.`,
 }
 
 func newGeoExportCmd(e *env) *cobra.Command {
-	var layer, out string
+	var layer, out, format string
 	var tolerance float64
 	cmd := &cobra.Command{
-		Use:   "export --layer NAME [--simplify METRES] [--out FILE.geojson]",
-		Short: "Export a layer as GeoJSON (optionally simplified, topology preserved)",
+		Use:   "export --layer NAME [--simplify METRES] [--format geojson|gpkg|parquet] [--out FILE]",
+		Short: "Export a layer as GeoJSON, GeoPackage or GeoParquet (typed properties; optionally simplified)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if tolerance < 0 || math.IsNaN(tolerance) {
@@ -231,16 +259,29 @@ func newGeoExportCmd(e *env) *cobra.Command {
 			if tolerance > 0 {
 				l = geo.Simplify(l, tolerance)
 			}
+			if format == "" {
+				format = map[string]string{".gpkg": "gpkg", ".parquet": "parquet", ".geoparquet": "parquet"}[strings.ToLower(filepath.Ext(out))]
+			}
+			write := map[string]func(io.Writer) error{
+				"geojson": func(w io.Writer) error { return geo.WriteGeoJSON(w, l) },
+				"":        func(w io.Writer) error { return geo.WriteGeoJSON(w, l) },
+				"gpkg":    func(w io.Writer) error { return geo.WriteGeoPackage(w, l, geo.LayerColumns(l), layer) },
+				"parquet": func(w io.Writer) error { return geo.WriteGeoParquet(w, l, geo.LayerColumns(l)) },
+			}[format]
+			if write == nil {
+				return budget.Errorf(budget.EINVALID, "--format %q: use geojson, gpkg or parquet", format)
+			}
 			w, closeOut, err := createOut(cmd, out)
 			if err != nil {
 				return err
 			}
-			return closeOut(geo.WriteGeoJSON(w, l))
+			return closeOut(write(w))
 		},
 	}
 	f := cmd.Flags()
 	f.StringVar(&layer, "layer", "", "layer to export")
-	f.StringVar(&out, "out", "-", "output GeoJSON file; - is standard output")
+	f.StringVar(&out, "out", "-", "output file; - is standard output")
+	f.StringVar(&format, "format", "", "geojson, gpkg (GeoPackage) or parquet (GeoParquet); default from --out's extension, else geojson")
 	f.Float64Var(&tolerance, "simplify", 0, "simplification tolerance in metres (0: none)")
 	return cmd
 }

@@ -42,7 +42,7 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 		newInitCmd(e), newImportCmd(e), newLsCmd(e), newTotalsCmd(e), newExportCmd(e),
 		newGeoCmd(e), newIndexCmd(e), newEventsCmd(e), newMetricsCmd(e),
 		newAnalyzeCmd(e), newReportCmd(e), newCheckCmd(e), newProfileCmd(e), newRulesCmd(e), newDemoCmd(e), newVersionCmd(e),
-		newPhaseCmd(e), newServeCmd(e), newMeasuresCmd(e),
+		newPhaseCmd(e), newServeCmd(e), newMeasuresCmd(e), newCapitalCmd(e),
 	} {
 		root.AddCommand(c)
 	}

@@ -231,6 +231,9 @@ func mapSVG(c *report.Choropleth, id string) template.HTML {
 	cl := mapClasses(c)
 	nLegend := len(cl.colors) + 1
 	height := math.Max(h+20, float64(nLegend)*22+60)
+	if len(c.Overlay) > 0 {
+		height = math.Max(height, float64(nLegend)*22+100)
+	}
 
 	if len(detached) > 0 {
 		height += 16
@@ -321,6 +324,9 @@ func mapSVG(c *report.Choropleth, id string) template.HTML {
 		}
 		w.printf(`</g>`)
 	}
+	if len(c.Overlay) > 0 {
+		mapOverlay(c, w, p, b)
+	}
 	for _, l := range labels {
 		fill := "#1a1a1a"
 		halo := "#ffffff"
@@ -331,6 +337,9 @@ func mapSVG(c *report.Choropleth, id string) template.HTML {
 			num(l.x), num(l.y), fill, halo, esc(l.text))
 	}
 	mapLegend(c, w, cl, mapW+10, 20)
+	if len(c.Overlay) > 0 {
+		overlayLegend(c, w, mapW+10, 20+12+float64(nLegend)*22+8)
+	}
 	if len(detached) > 0 {
 		w.printf(`<text x="10" y="%s" font-size="10" fill="#555">%s</text>`, num(height-6), esc(detachedText(detached)))
 	}
@@ -550,4 +559,91 @@ func labelPoint(pts []orb.Point) (float64, float64) {
 		}
 	}
 	return bx, cy
+}
+
+// overlay strokes and dots: dark with a white halo, readable over every
+// class colour.
+const (
+	overlayInk  = "#111111"
+	overlayHalo = "#ffffff"
+)
+
+// mapOverlay draws the overlay's features over the areas: polygons
+// outlined, lines as strokes, points as dots, each with its label as a
+// tooltip; a feature wholly outside the map's extent b is left out.
+func mapOverlay(c *report.Choropleth, w *svgWriter, p projection, b orb.Bound) {
+	w.printf(`<g class="overlay" fill="none" stroke-linejoin="round" stroke-linecap="round">`)
+	line := func(ls orb.LineString) string {
+		var d []byte
+		for i, pt := range ls {
+			x, y := p.project(pt)
+			if i == 0 {
+				d = append(d, 'M')
+			} else {
+				d = append(d, 'L')
+			}
+			d = append(d, num(x)+" "+num(y)...)
+		}
+		return string(d)
+	}
+	for _, m := range c.Overlay {
+		if m.Geometry == nil || !m.Geometry.Bound().Intersects(b) {
+			continue
+		}
+		title := "<title>" + esc(m.Label) + "</title>"
+		switch g := m.Geometry.(type) {
+		case orb.Point:
+			overlayDot(w, p, g, title)
+		case orb.MultiPoint:
+			for _, pt := range g {
+				overlayDot(w, p, pt, title)
+			}
+		case orb.LineString, orb.MultiLineString:
+			var d string
+			if ls, ok := g.(orb.LineString); ok {
+				d = line(ls)
+			} else {
+				for _, ls := range g.(orb.MultiLineString) {
+					d += line(ls)
+				}
+			}
+			w.printf(`<g><path d="%s" stroke="%s" stroke-width="3.4"/><path d="%s" stroke="%s" stroke-width="1.6"/>%s</g>`, d, overlayHalo, d, overlayInk, title)
+		default:
+			var d []byte
+			for _, poly := range polygons(g) {
+				for _, ring := range poly {
+					path, _ := p.ringPath(ring)
+					d = append(d, path...)
+				}
+			}
+			if len(d) > 0 {
+				w.printf(`<g><path d="%s" stroke="%s" stroke-width="3"/><path d="%s" stroke="%s" stroke-width="1.2" stroke-dasharray="3 2"/>%s</g>`, d, overlayHalo, d, overlayInk, title)
+			}
+		}
+	}
+	w.printf(`</g>`)
+}
+
+func overlayDot(w *svgWriter, p projection, pt orb.Point, title string) {
+	x, y := p.project(pt)
+	w.printf(`<circle cx="%s" cy="%s" r="2.4" fill="%s" stroke="%s" stroke-width="1">%s</circle>`, num(x), num(y), overlayInk, overlayHalo, title)
+}
+
+// overlayLegend names the overlay: a stroke, a dot and a dashed outline.
+func overlayLegend(c *report.Choropleth, w *svgWriter, x, y float64) {
+	label := c.OverlayLabel
+	if label == "" {
+		label = "Features"
+	}
+	w.printf(`<g class="legend" aria-hidden="true"><text x="%s" y="%s" font-weight="bold">%s</text>`, num(x), num(y), esc(label))
+	yy := y + 16
+	w.printf(`<path d="M%s %sh18" stroke="%s" stroke-width="1.6"/>`, num(x), num(yy), overlayInk)
+	w.text(x+24, yy+4, "start", "", "line: by length")
+	yy += 18
+	w.printf(`<circle cx="%s" cy="%s" r="2.4" fill="%s"/>`, num(x+9), num(yy), overlayInk)
+	w.text(x+24, yy+4, "start", "", "point")
+	yy += 18
+	w.printf(`<rect x="%s" y="%s" width="18" height="10" fill="none" stroke="%s" stroke-width="1.2" stroke-dasharray="3 2"/>`, num(x), num(yy-5), overlayInk)
+	w.text(x+24, yy+4, "start", "", "area: by its area")
+	w.printf(`</g>`)
 }

@@ -3,7 +3,6 @@ package duckdb
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -36,8 +35,8 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 			run, l.Source, l.SourceHash, len(l.Areas), budget.Version); err != nil {
 			return fmt.Errorf("store: unable to record the import of layer %s: %w", l.Name, err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO geo_layers(name, source, areas, content_hash, import_run) VALUES (?, ?, ?, ?, ?)`,
-			l.Name, l.Source, len(l.Areas), l.SourceHash, run); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO geo_layers(name, source, areas, content_hash, import_run, no_geometry) VALUES (?, ?, ?, ?, ?, ?)`,
+			l.Name, l.Source, len(l.Areas), l.SourceHash, run, l.NoGeometry); err != nil {
 			return fmt.Errorf("store: unable to save layer %s: %w", l.Name, err)
 		}
 		st, err := tx.PrepareContext(ctx, `INSERT INTO geo_areas(layer, pos, id, name, population, geom, lon, lat, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`)
@@ -47,18 +46,17 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 		defer st.Close()
 		for i := range l.Areas {
 			a := &l.Areas[i]
-			attrs, err := json.Marshal(a.Attrs)
+			attrs, err := a.AttrsJSON() // typed: numbers, booleans and nulls stay what they were
 			if err != nil {
 				return err
 			}
-			if a.Attrs == nil {
-				attrs = []byte("{}")
-			}
 			var g any
 			var lon, lat any
-			if a.PointOnly() {
+			switch {
+			case l.NoGeometry: // an area without boundaries: no shape, no point
+			case a.PointOnly():
 				lon, lat = a.Point[0], a.Point[1]
-			} else {
+			default:
 				b, err := wkb.Marshal(a.Geom)
 				if err != nil {
 					return fmt.Errorf("store: area %s: %w", a.ID, err)
@@ -76,7 +74,7 @@ func (s *Store) SaveLayer(ctx context.Context, l *geo.Layer) error {
 // Layer returns the stored layer name with its areas in order.
 func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 	l := &geo.Layer{Name: name}
-	err := s.db.QueryRowContext(ctx, `SELECT source, coalesce(content_hash, '') FROM geo_layers WHERE name = ?`, name).Scan(&l.Source, &l.SourceHash)
+	err := s.db.QueryRowContext(ctx, `SELECT source, coalesce(content_hash, ''), coalesce(no_geometry, false) FROM geo_layers WHERE name = ?`, name).Scan(&l.Source, &l.SourceHash, &l.NoGeometry)
 	if err == sql.ErrNoRows {
 		return nil, budget.Errorf(budget.ENOTFOUND, "geo: no layer %q (list them with: budgetlens geo ls)", name)
 	}
@@ -110,7 +108,7 @@ func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 		} else if lon.Valid && lat.Valid {
 			a.Point = orb.Point{lon.Float64, lat.Float64}
 		}
-		if err := json.Unmarshal([]byte(attrs), &a.Attrs); err != nil {
+		if err := a.SetAttrsJSON([]byte(attrs)); err != nil {
 			return nil, fmt.Errorf("store: area %s of layer %s: attributes: %w", a.ID, name, err)
 		}
 		l.Areas = append(l.Areas, a)
@@ -120,8 +118,8 @@ func (s *Store) Layer(ctx context.Context, name string) (*geo.Layer, error) {
 
 // Layers lists the stored layers by name.
 func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT l.name, l.source, coalesce(l.content_hash, ''), l.areas, coalesce((SELECT sum(population) FROM geo_areas a WHERE a.layer = l.name), 0)
-		FROM geo_layers l ORDER BY l.name`)
+	rows, err := s.db.QueryContext(ctx, `SELECT l.name, l.source, coalesce(l.content_hash, ''), l.areas, coalesce((SELECT sum(population) FROM geo_areas a WHERE a.layer = l.name), 0),
+		coalesce(l.no_geometry, false) FROM geo_layers l ORDER BY l.name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list layers: %w", err)
 	}
@@ -129,7 +127,7 @@ func (s *Store) Layers(ctx context.Context) ([]geo.LayerInfo, error) {
 	out := []geo.LayerInfo{}
 	for rows.Next() {
 		var li geo.LayerInfo
-		if err := rows.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas, &li.Population); err != nil {
+		if err := rows.Scan(&li.Layer, &li.Source, &li.SourceHash, &li.Areas, &li.Population, &li.NoGeometry); err != nil {
 			return nil, fmt.Errorf("store: unable to list layers: %w", err)
 		}
 		out = append(out, li)

@@ -136,7 +136,11 @@ func (e *Store) Version(ctx context.Context) (string, error) {
 			parts = append(parts, fmt.Sprintf("%s/%d/%s/%s", p.Jurisdiction, p.FiscalYear.Start, p.Phase, p.At.UTC().Format("20060102T150405.000000000")))
 		}
 	}
-	return strings.Join(parts, ","), nil
+	plans, err := e.capitalVersion(ctx)
+	if err != nil {
+		return "", err
+	}
+	return strings.Join(append(parts, plans...), ","), nil
 }
 
 func readOnly() error {

@@ -16,11 +16,14 @@ func testLayer(name string, n int) *geo.Layer {
 		x := float64(i)
 		l.Areas = append(l.Areas, geo.Area{
 			ID: string(rune('a' + i)), Name: "Area " + string(rune('A'+i)), Population: float64(100 * (i + 1)),
-			Geom:  orb.MultiPolygon{{{{x, 0}, {x + 1, 0}, {x + 1, 1}, {x, 1}, {x, 0}}}},
-			Attrs: map[string]string{"k": "v"},
+			Geom: orb.MultiPolygon{{{{x, 0}, {x + 1, 0}, {x + 1, 1}, {x, 1}, {x, 0}}}},
+			// properties keep their types through the store (geo export
+			// writes them typed): text, integer, real, boolean and null
+			Attrs: map[string]string{"k": "v", "n": "3", "x": "1.5", "b": "true", "z": ""},
+			Props: map[string]any{"k": "v", "n": int64(3), "x": 1.5, "b": true, "z": nil},
 		})
 	}
-	l.Areas = append(l.Areas, geo.Area{ID: "pt", Name: "point", Point: orb.Point{-118.25, 34.05}, Attrs: map[string]string{}})
+	l.Areas = append(l.Areas, geo.Area{ID: "pt", Name: "point", Point: orb.Point{-118.25, 34.05}, Attrs: map[string]string{}, Props: map[string]any{}})
 	return l
 }
 

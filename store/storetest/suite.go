@@ -33,6 +33,8 @@ func suites() []suite {
 		{"analysis", analysisSuite},
 		{"release", releaseSuite},
 		{"events", eventsSuite},
+		{"geo-table", geoTableSuite},
+		{"capital", capitalSuite},
 	}
 }
 
