@@ -258,6 +258,7 @@ func (o *Office) measureQuery(ctx context.Context, opt MeasureOptions, defs []*m
 		}
 	}
 	if tq.city {
+		tq.q.Population = o.cityPopulation(ctx, opt)
 		return tq, from, to, nil
 	}
 	if tq.layer, tq.frame, err = o.areaFrame(ctx, opt.Layer, opt.Tiers, opt.Run); err != nil {
@@ -283,6 +284,27 @@ func (o *Office) measureQuery(ctx context.Context, opt MeasureOptions, defs []*m
 		}
 	}
 	return tq, from, to, nil
+}
+
+// cityPopulation is the denominator of a citywide per_1000: the residents
+// of every area of the layer (opt.Layer, else the reporting layer), as one
+// group; nil (per_1000 missing) when the layer or its population cannot be
+// had. Every stored request counts in the city, placed in the layer or not.
+func (o *Office) cityPopulation(ctx context.Context, opt MeasureOptions) []float64 {
+	_, fr, err := o.areaFrame(ctx, opt.Layer, opt.Tiers, opt.Run)
+	if err != nil {
+		return nil
+	}
+	var pop float64
+	for _, p := range fr.Population {
+		if p > 0 {
+			pop += p
+		}
+	}
+	if pop == 0 {
+		return nil
+	}
+	return []float64{pop}
 }
 
 // DefaultTableMeasures are the measures of `measures table` beside the

@@ -76,7 +76,12 @@ type MeasureAreaValue struct {
 	Gap *float64 `json:"gap"`
 }
 
-// MeasureMap is a measure by area with the city's value.
+// MeasureMap is a measure by area with the city's value. For a service
+// measure the city is the layer's areas pooled (the requests placed in
+// them over their residents), so that Gap (value - city) is not shifted by
+// requests no area holds; for a published measure it is the publisher's
+// areas together (weighted by their events; a count per 1,000 residents of
+// the layer); for the score, the city's score.
 type MeasureMap struct {
 	Layer  string             `json:"layer"`
 	Choice MeasureChoice      `json:"measure"`
@@ -154,6 +159,8 @@ func (o *Office) MeasureMapOf(ctx context.Context, layer, key string) (*MeasureM
 	return out, nil
 }
 
+// serviceMap fills vals with a service measure by area of the layer and
+// returns the city's value: every area of the layer pooled (poolAreas).
 func (o *Office) serviceMap(ctx context.Context, layer, id string, vals []float64) (float64, error) {
 	defs, err := o.pickMeasures([]string{id})
 	if err != nil {
@@ -161,9 +168,12 @@ func (o *Office) serviceMap(ctx context.Context, layer, id string, vals []float6
 	}
 	city := math.NaN()
 	for _, by := range []string{"area", "city"} {
-		tq, from, to, err := o.measureQuery(ctx, MeasureOptions{Layer: layer, By: []string{by}}, defs)
+		tq, from, to, err := o.measureQuery(ctx, MeasureOptions{Layer: layer, By: []string{"area"}}, defs)
 		if err != nil {
 			return 0, err
+		}
+		if by == "city" {
+			poolAreas(&tq.q)
 		}
 		d, err := o.measureData(ctx, from, to)
 		if err != nil {
@@ -186,6 +196,25 @@ func (o *Office) serviceMap(ctx context.Context, layer, id string, vals []float6
 		}
 	}
 	return city, nil
+}
+
+// poolAreas makes a query by area one group of every area: the city as
+// the map's areas make it up (requests placed in the layer, over the
+// residents of its areas), so that each area's difference from it is not
+// shifted by the requests no area holds.
+func poolAreas(q *measures.Query) {
+	var pop float64
+	for _, p := range q.Population {
+		if p > 0 {
+			pop += p
+		}
+	}
+	q.Group = make([]int32, q.Groups)
+	q.Groups = 1
+	q.Population = nil
+	if pop > 0 {
+		q.Population = []float64{pop}
+	}
 }
 
 func (o *Office) publishedMap(ctx context.Context, l *geo.Layer, pop []float64, key string, vals []float64) (float64, error) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/budgetlens/budgetlens/city"
 	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/budgetlens/budgetlens/measures"
 )
 
 // layerStore is a store with the council districts and neighbourhood
@@ -106,6 +107,7 @@ const tableColumns = "area_id,request_type,requests,closed,median_days,p90_days,
 type measureRow struct {
 	requests, closed int
 	median, p90      float64
+	onTime           float64 // NaN: no closed request of a type with a service level
 }
 
 func readMeasureTable(t *testing.T, out string) map[[2]string]measureRow {
@@ -122,10 +124,13 @@ func readMeasureTable(t *testing.T, out string) map[[2]string]measureRow {
 		var m measureRow
 		m.requests, _ = strconv.Atoi(r[2])
 		m.closed, _ = strconv.Atoi(r[3])
-		m.median, m.p90 = math.NaN(), math.NaN()
+		m.median, m.p90, m.onTime = math.NaN(), math.NaN(), math.NaN()
 		if r[4] != "" {
 			m.median, _ = strconv.ParseFloat(r[4], 64)
 			m.p90, _ = strconv.ParseFloat(r[5], 64)
+		}
+		if r[6] != "" {
+			m.onTime, _ = strconv.ParseFloat(r[6], 64)
 		}
 		rows[[2]string{r[0], r[1]}] = m
 	}
@@ -140,8 +145,9 @@ func readMeasureTable(t *testing.T, out string) map[[2]string]measureRow {
 // without coordinates or outside every council, the closing time parsed by
 // PostgreSQL (ClosedDate, else UpdatedDate of a Closed request; a closing
 // written before the creation counts as 0 days) and percentile_disc, which
-// is the nearest-rank quantile. Counts, closed requests, median and 90th
-// percentile must agree for every row. The columns are checked without
+// is the nearest-rank quantile, and the on-time share from the profile's
+// service levels counted in SQL (onTimeSQL). Counts, closed requests,
+// median, 90th percentile and on-time share must agree for every row. The columns are checked without
 // PostgreSQL; the recomputation runs when BUDGETLENS_TEST_PG is set
 // (scripts/test.sh starts a server).
 func TestMeasuresTableAgreesWithPostGIS(t *testing.T) {
@@ -187,13 +193,13 @@ func TestMeasuresTableAgreesWithPostGIS(t *testing.T) {
 			if _, err := exec.LookPath("psql"); err != nil {
 				t.Skip("psql is not installed")
 			}
-			raw := postgisTable(t, dsn, sample, c.sr, c.typ, c.created, c.closed, c.updated, c.status, c.lat, c.lon, c.ncname, c.pgFormat)
 			// the store's LA profile names the 311 API's types as the
 			// portal does (Graffiti is Graffiti Removal): rename, one to one
 			la, err := city.Builtin("la")
 			if err != nil {
 				t.Fatal(err)
 			}
+			raw := postgisTable(t, dsn, sample, c.sr, c.typ, c.created, c.closed, c.updated, c.status, c.lat, c.lon, c.ncname, c.pgFormat, onTimeSQL(la.Services))
 			theirs := map[[2]string]measureRow{}
 			for k, v := range raw {
 				k[1] = la.Services.Canonical(k[1])
@@ -222,7 +228,7 @@ func compareTables(t *testing.T, ours, theirs map[[2]string]measureRow) {
 			continue
 		}
 		same := func(a, b float64) bool { return math.IsNaN(a) && math.IsNaN(b) || math.Abs(a-b) < 1e-9 }
-		if g.requests != w.requests || g.closed != w.closed || !same(g.median, w.median) || !same(g.p90, w.p90) {
+		if g.requests != w.requests || g.closed != w.closed || !same(g.median, w.median) || !same(g.p90, w.p90) || !same(g.onTime, w.onTime) {
 			t.Errorf("row %v: ours %+v, PostGIS %+v", k, g, w)
 		}
 		n++
@@ -232,9 +238,38 @@ func compareTables(t *testing.T, ours, theirs map[[2]string]measureRow) {
 	}
 }
 
+// onTimeSQL is the on-time test of a closed request in PostgreSQL, from
+// the profile's service levels written out independently of the measures
+// package: calendar days as seconds, working days by counting weekdays
+// with generate_series (the deadline is the end of the n-th weekday after
+// the day the request was made). NULL for a type without a level.
+func onTimeSQL(sv *measures.Services) string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for _, rt := range sv.RequestTypes {
+		if rt.OnTime == nil {
+			continue
+		}
+		names := []string{"$n$" + rt.Name + "$n$"}
+		for _, a := range rt.Aliases {
+			names = append(names, "$n$"+a+"$n$")
+		}
+		var cond string
+		if n := rt.OnTime.WorkingDays; n > 0 {
+			cond = fmt.Sprintf(`c + make_interval(secs => secs::float8) < (SELECT d FROM generate_series(c::date + 1, c::date + %d, interval '1 day') d
+				WHERE extract(isodow FROM d) < 6 ORDER BY d OFFSET %d LIMIT 1) + interval '1 day'`, 3*n+7, n-1)
+		} else {
+			cond = fmt.Sprintf("secs <= %g", rt.OnTime.Days*86400)
+		}
+		fmt.Fprintf(&b, " WHEN type IN (%s) THEN (%s)::int", strings.Join(names, ", "), cond)
+	}
+	b.WriteString(" END")
+	return b.String()
+}
+
 // postgisTable loads the raw columns of the file into PostGIS with the
 // neighbourhood councils and computes the table there.
-func postgisTable(t *testing.T, dsn, file, sr, typ, created, closed, updated, status, lat, lon, ncname, format string) map[[2]string]measureRow {
+func postgisTable(t *testing.T, dsn, file, sr, typ, created, closed, updated, status, lat, lon, ncname, format, onTime string) map[[2]string]measureRow {
 	t.Helper()
 	cols, rows := fixture.ReadCSV(t, file)
 	get := func(r []string, name string) string {
@@ -297,10 +332,11 @@ d AS (
 p AS (
   SELECT *, coalesce(by_point, (SELECT n.id FROM %[1]s.nc n WHERE ncn <> '' AND %[4]s = ncn ORDER BY n.pos LIMIT 1)) AS area FROM d)
 SELECT area, type, count(*), count(secs),
-       coalesce(percentile_disc(0.5) WITHIN GROUP (ORDER BY secs)::text, ''), coalesce(percentile_disc(0.9) WITHIN GROUP (ORDER BY secs)::text, '')
+       coalesce(percentile_disc(0.5) WITHIN GROUP (ORDER BY secs)::text, ''), coalesce(percentile_disc(0.9) WITHIN GROUP (ORDER BY secs)::text, ''),
+       coalesce(avg(CASE WHEN secs IS NOT NULL THEN %[5]s END)::text, '')
 FROM p WHERE area IS NOT NULL GROUP BY area, type;
 DROP SCHEMA %[1]s CASCADE;
-`, schema, format, norm("ncname"), norm("n.id"))
+`, schema, format, norm("ncname"), norm("n.id"), onTime)
 	cmd := exec.Command("psql", dsn, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-f", "-")
 	cmd.Stdin = strings.NewReader(sql.String())
 	var out, errb bytes.Buffer
@@ -310,19 +346,22 @@ DROP SCHEMA %[1]s CASCADE;
 		t.Fatalf("psql: %v: %s", err, errb.String())
 	}
 	res := map[[2]string]measureRow{}
-	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+	for _, line := range strings.Split(strings.TrimRight(out.String(), "\n"), "\n") {
 		f := strings.Split(line, "\t")
-		if len(f) != 6 {
+		if len(f) != 7 {
 			t.Fatalf("psql line %q", line)
 		}
 		var m measureRow
 		m.requests, _ = strconv.Atoi(f[2])
 		m.closed, _ = strconv.Atoi(f[3])
-		m.median, m.p90 = math.NaN(), math.NaN()
+		m.median, m.p90, m.onTime = math.NaN(), math.NaN(), math.NaN()
 		if f[4] != "" {
 			a, _ := strconv.ParseFloat(f[4], 64)
 			b, _ := strconv.ParseFloat(f[5], 64)
 			m.median, m.p90 = a/86400, b/86400
+		}
+		if f[6] != "" {
+			m.onTime, _ = strconv.ParseFloat(f[6], 64)
 		}
 		res[[2]string{f[0], f[1]}] = m
 	}
@@ -427,5 +466,46 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := out.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCityPer1000: measures table --by city gives requests per 1,000
+// residents of the whole city (every stored request over the residents of
+// every area of the layer), where it used to be empty; the population is
+// recovered independently from each area's row (requests / per_1000).
+func TestCityPer1000(t *testing.T) {
+	dir := sharedDemo(t)
+	db := filepath.Join(dir, "budgetlens.duckdb")
+	table := func(by string) [][]string {
+		code, out, errOut := run(t, "--db", db, "measures", "table", "--layer", "council_districts", "--by", by, "--measures", "per_1000", "--format", "csv")
+		if code != 0 {
+			t.Fatalf("measures table --by %s: %d %s", by, code, errOut)
+		}
+		recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil || len(recs) < 2 {
+			t.Fatalf("--by %s: %v\n%s", by, err, out)
+		}
+		return recs
+	}
+	pop := 0.0
+	for _, r := range table("area")[1:] {
+		n, _ := strconv.ParseFloat(r[1], 64)
+		rate, err := strconv.ParseFloat(r[3], 64)
+		if err != nil || rate <= 0 {
+			t.Fatalf("area row %v: no per_1000", r)
+		}
+		pop += n / rate * 1000
+	}
+	city := table("city")
+	if got := strings.Join(city[0], ","); got != "requests,closed,per_1000" {
+		t.Fatalf("columns %s", got)
+	}
+	n, _ := strconv.ParseFloat(city[1][0], 64)
+	got, err := strconv.ParseFloat(city[1][2], 64)
+	if err != nil {
+		t.Fatalf("citywide per_1000 %q: %v", city[1][2], err)
+	}
+	if want := n / pop * 1000; math.Abs(got-want) > 1e-9*want {
+		t.Fatalf("citywide per_1000 %v, want %v (%v requests over %.0f residents)", got, want, n, pop)
 	}
 }
