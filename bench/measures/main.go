@@ -8,9 +8,10 @@
 //	                                        compute 20 measures by area x type x month for each layer
 //	measures -step daily   -dir D           a day's 10,000 rows: import and update every measure
 //	measures -step sql     -dir D           the same measures in DuckDB SQL (read_csv, SQL)
+//	measures -step ratio   -dir D           the ratios of this run: budgetlens against DuckDB SQL
 //
-// Each step prints one JSON line of timings; run.sh runs each under
-// /usr/bin/time -v for its peak memory.
+// Each step prints one JSON line of timings and keeps it in D/STEP.json;
+// run.sh runs each under /usr/bin/time for its peak memory.
 package main
 
 import (
@@ -36,7 +37,7 @@ import (
 )
 
 var (
-	step  = flag.String("step", "", "prepare, import, daily or sql")
+	step  = flag.String("step", "", "prepare, import, daily, sql or ratio")
 	dir   = flag.String("dir", "/tmp/budgetlens-bench-measures", "working directory")
 	rows  = flag.Int("rows", 10_000_000, "synthetic requests over four years")
 	seed  = flag.Uint64("seed", 2024, "seed of the synthetic requests")
@@ -72,8 +73,10 @@ func main() {
 		err = dailyStep(ctx)
 	case "sql":
 		err = sqlStep(ctx)
+	case "ratio":
+		err = ratioStep()
 	default:
-		err = fmt.Errorf("give -step prepare, import, daily or sql")
+		err = fmt.Errorf("give -step prepare, import, daily, sql or ratio")
 	}
 	if err != nil {
 		pprof.StopCPUProfile()
@@ -86,8 +89,18 @@ func storePath() string            { return filepath.Join(*dir, "store.duckdb") 
 func bigFile() string              { return filepath.Join(*dir, "synthetic-myla311-4-years.csv") }
 func dailyFile() string            { return filepath.Join(*dir, "synthetic-myla311-one-day.csv") }
 func placeFile() string            { return filepath.Join(*dir, "placements.csv") }
-func emit(v any) error             { return json.NewEncoder(os.Stdout).Encode(v) }
 func secs(d time.Duration) float64 { return math.Round(d.Seconds()*1000) / 1000 }
+
+// emit prints a step's result as one JSON line and keeps it in
+// D/STEP.json for the ratio step.
+func emit(v map[string]any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	fmt.Println(string(b))
+	return os.WriteFile(filepath.Join(*dir, fmt.Sprint(v["step"])+".json"), b, 0o644)
+}
 
 // openOffice opens the store with the LA profile.
 func openOffice(ctx context.Context) (*office.Office, error) {
@@ -377,7 +390,7 @@ func sqlStep(ctx context.Context) error {
 	if err := run("read_csv", fmt.Sprintf(`CREATE TABLE ev AS SELECT SRNumber AS id, RequestType AS typ, RequestSource AS src,
 		CAST(CreatedDate AS TIMESTAMP) AS created,
 		CAST(coalesce(ClosedDate, CASE WHEN Status = 'Closed' THEN UpdatedDate END) AS TIMESTAMP) AS closed,
-		coalesce(Address, printf('%%.5f,%%.5f', Longitude, Latitude)) AS place
+		coalesce(upper(regexp_replace(trim(Address), '\s+', ' ', 'g')), printf('%%.5f,%%.5f', CAST(Longitude AS DOUBLE), CAST(Latitude AS DOUBLE))) AS place
 		FROM read_csv('%s', header = true, all_varchar = true)`, bigFile())); err != nil {
 		return err
 	}
@@ -405,7 +418,9 @@ func sqlStep(ctx context.Context) error {
 	return emit(map[string]any{"step": "sql", "cells": cells, "total_seconds": secs(time.Since(start)), "stages": times})
 }
 
-// measuresSQL is the 20 measures by area x type x month of one layer.
+// measuresSQL is the 20 measures by area x type x month of one layer: a
+// row for every (area, type, month) with a request made or a backlog open
+// at the month's end (every month of the data, as budgetlens reports it).
 func measuresSQL(col string) string {
 	onTime := `CASE typ WHEN 'Graffiti Removal' THEN secs <= 2*86400 WHEN 'Bulky Items' THEN secs <= 7*86400 WHEN 'Illegal Dumping Pickup' THEN secs <= 5*86400
 		WHEN 'Metal/Household Appliances' THEN secs <= 7*86400 WHEN 'Electronic Waste' THEN secs <= 7*86400 WHEN 'Dead Animal Removal' THEN secs <= 86400 END`
@@ -430,11 +445,13 @@ flow AS (
 		SELECT %[1]s AS area, typ, m, 1 AS n, epoch(created) AS s FROM e WHERE %[1]s >= 0
 		UNION ALL
 		SELECT %[1]s, typ, cm, -1, -epoch(created) FROM e WHERE %[1]s >= 0 AND closed IS NOT NULL) GROUP BY ALL),
+grid AS (
+	SELECT a.area, a.typ, mm.m FROM (SELECT DISTINCT area, typ FROM flow) a CROSS JOIN (SELECT DISTINCT m FROM e) mm),
 backlog AS (
-	SELECT area, typ, m, sum(n) OVER w AS backlog,
-		(sum(n) OVER w * epoch(m + INTERVAL 1 MONTH) - sum(s) OVER w) / nullif(sum(n) OVER w, 0) / 86400 AS backlog_age_days
-	FROM flow WINDOW w AS (PARTITION BY area, typ ORDER BY m))
-SELECT c.*, b.backlog, b.backlog_age_days FROM cells c LEFT JOIN backlog b USING (area, typ, m)`, col, onTime)
+	SELECT g.area, g.typ, g.m, sum(coalesce(f.n, 0)) OVER w AS backlog,
+		(sum(coalesce(f.n, 0)) OVER w * epoch(g.m + INTERVAL 1 MONTH) - sum(coalesce(f.s, 0)) OVER w) / nullif(sum(coalesce(f.n, 0)) OVER w, 0) / 86400 AS backlog_age_days
+	FROM grid g LEFT JOIN flow f USING (area, typ, m) WINDOW w AS (PARTITION BY g.area, g.typ ORDER BY g.m))
+SELECT * FROM cells c FULL JOIN backlog b USING (area, typ, m) WHERE c.requests IS NOT NULL OR b.backlog > 0`, col, onTime)
 }
 
 // writePlacements writes each stored request's area in the three layers
@@ -480,3 +497,53 @@ func writePlacements(ctx context.Context, o *office.Office) error {
 	}
 	return f.Close()
 }
+
+// ratioStep reads the import and sql steps of this run and prints
+// budgetlens' time over DuckDB SQL's, for the measures alone (both from
+// stored, placed requests) and end to end (budgetlens: parse, place in 3
+// layers, store and compute; SQL: read_csv, join the given placements and
+// compute: SQL is not charged for placement). A ratio under 1 means
+// budgetlens is faster. The cells computed must agree in number: both
+// count the (area, type, month) cells with at least one request.
+func ratioStep() error {
+	read := func(name string) (map[string]any, error) {
+		b, err := os.ReadFile(filepath.Join(*dir, name+".json"))
+		if err != nil {
+			return nil, fmt.Errorf("run the %s step first: %w", name, err)
+		}
+		var v map[string]any
+		return v, json.Unmarshal(b, &v)
+	}
+	imp, err := read("import")
+	if err != nil {
+		return err
+	}
+	q, err := read("sql")
+	if err != nil {
+		return err
+	}
+	num := func(m map[string]any, k string) float64 { f, _ := m[k].(float64); return f }
+	var sqlMeasures float64
+	stages, _ := q["stages"].(map[string]any)
+	for k, v := range stages {
+		if len(k) > 9 && k[:9] == "measures " {
+			f, _ := v.(float64)
+			sqlMeasures += f
+		}
+	}
+	out := map[string]any{"step": "ratio",
+		"budgetlens_measures_seconds": num(imp, "measures_seconds"), "sql_measures_seconds": sqlMeasures,
+		"measures_ratio":           round3(num(imp, "measures_seconds") / sqlMeasures),
+		"budgetlens_total_seconds": num(imp, "total_seconds"), "sql_total_seconds": num(q, "total_seconds"),
+		"total_ratio":      round3(num(imp, "total_seconds") / num(q, "total_seconds")),
+		"budgetlens_cells": num(imp, "cells"), "sql_cells": num(q, "cells"),
+		"cells_agree": num(imp, "cells") == num(q, "cells"),
+	}
+	if d, err := read("daily"); err == nil {
+		out["daily_total_seconds"] = num(d, "total_seconds")
+		out["daily_equal_to_full"] = d["equal_to_full"]
+	}
+	return emit(out)
+}
+
+func round3(f float64) float64 { return math.Round(f*1000) / 1000 }

@@ -11,7 +11,9 @@
 #      computed again, checked equal to a full computation;
 #   4. sql: DuckDB reads the same CSV (read_csv) and computes the same
 #      measures with SQL (placements given: DuckDB has no point in polygon
-#      without its spatial extension, which budgetlens never downloads).
+#      without its spatial extension, which budgetlens never downloads);
+#   5. ratio: budgetlens over SQL for the measures alone and end to end,
+#      and whether both computed the same number of cells.
 # Peak memory is /usr/bin/time's maximum resident set; the load average is
 # printed with each step (the machine may be shared).
 #   ROWS=10000000 bench/measures/run.sh
@@ -31,3 +33,5 @@ step prepare
 step import
 step daily
 step sql
+echo "== ratio (budgetlens time / DuckDB SQL time; under 1: budgetlens faster)"
+"$bin" -step ratio -dir "$dir"
