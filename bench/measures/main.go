@@ -129,13 +129,10 @@ func prepare(ctx context.Context) error {
 		return err
 	}
 	defer o.Store.Close()
-	var ls []*geo.Layer
 	for _, l := range layers {
-		gl, _, err := o.ImportLayer(ctx, filepath.Join(*data, l.file), geo.ImportOptions{Layer: l.name, IDField: l.id, NameField: l.nameField})
-		if err != nil {
+		if _, _, err := o.ImportLayer(ctx, filepath.Join(*data, l.file), geo.ImportOptions{Layer: l.name, IDField: l.id, NameField: l.nameField}); err != nil {
 			return err
 		}
-		ls = append(ls, gl)
 	}
 	if fi, err := os.Stat(bigFile()); err == nil && fi.Size() > int64(*rows)*100 {
 		return emit(map[string]any{"step": "prepare", "file": bigFile(), "kept": true})
