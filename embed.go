@@ -22,6 +22,11 @@ import "embed"
 //go:embed testdata/la/projects/ladot_atd_projects_funded.geojson
 //go:embed testdata/la/projects/ladot_atd_projects_unfunded_requests.geojson
 //go:embed testdata/la/services/myla311_sample_2016_100rows.csv
+//go:embed testdata/la/budget/FY21-22/Performance_Measures_2122_Adopted.csv
+//go:embed testdata/la/budget/FY18-19/pm_new.csv
+//go:embed testdata/la/services/la_myla311_sample_2018-01-01_to_01-04.csv
+//go:embed testdata/la/fire/lafd_first_in_districts.geojson
+//go:embed testdata/la/fire/lafd_first_in_district_response_metrics_2013-01_to_2017-03.csv
 var DemoFS embed.FS
 
 // Demo file paths inside DemoFS.

@@ -24,6 +24,7 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/yamldoc"
 	"github.com/budgetlens/budgetlens/internal/yamlerr"
+	"github.com/budgetlens/budgetlens/measures"
 	"github.com/budgetlens/budgetlens/need"
 	"gopkg.in/yaml.v3"
 )
@@ -72,11 +73,20 @@ type Profile struct {
 	Capital *Capital `yaml:"capital"`
 	// Demo lists the embedded files the demo loads (optional).
 	Demo *Demo `yaml:"demo"`
+	// Services describes the city's service requests: request types and
+	// their on-time service levels, area codes, the repeat window and the
+	// targets measures are scored against (optional; docs/measures.md).
+	Services *measures.Services `yaml:"services"`
+	// MeasuresYAML are the city's own service measures (the format of
+	// measures/defaults.yaml: version, name, measures), inline; they add to
+	// the shipped ones (an id of the shipped set replaces it).
+	MeasuresYAML yaml.Node `yaml:"measures"`
 
 	// File is where the profile was read from; Source its bytes.
-	File   string `yaml:"-"`
-	Source []byte `yaml:"-"`
-	rules  *attribute.Rules
+	File     string `yaml:"-"`
+	Source   []byte `yaml:"-"`
+	rules    *attribute.Rules
+	measures *measures.Set
 }
 
 // Layer is one area layer of the city.
@@ -188,6 +198,23 @@ type Demo struct {
 	Capital []DemoCapital `yaml:"capital"`
 	// Analyze is the phase the demo's report assesses.
 	Analyze DemoAnalyze `yaml:"analyze"`
+	// Measures are the real data of the service measures (optional).
+	Measures *DemoMeasures `yaml:"measures"`
+}
+
+// DemoMeasures are what the demo stores for performance management: real
+// service-request files, the layers measures are published by, and those
+// published measures.
+type DemoMeasures struct {
+	Requests  []string        `yaml:"requests"`
+	Layers    []DemoLayer     `yaml:"layers"`
+	Published []DemoPublished `yaml:"published"`
+}
+
+// DemoPublished is a file of measures published by the areas of a layer.
+type DemoPublished struct {
+	File  string `yaml:"file"`
+	Layer string `yaml:"layer"`
 }
 
 // DemoLayer is a layer file of the demo.
@@ -283,7 +310,58 @@ func Parse(file string, data []byte) (*Profile, error) {
 		}
 		p.rules = r
 	}
+	if err := p.parseMeasures(data); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// parseMeasures reads the inline measures and checks the services section
+// against them and the layers.
+func (p *Profile) parseMeasures(data []byte) error {
+	set := measures.Defaults()
+	if p.MeasuresYAML.Kind != 0 {
+		block, ok := yamldoc.Section(data, "measures")
+		if !ok {
+			return &budget.InputError{File: p.File, Line: p.MeasuresYAML.Line, Field: "measures", Expected: "the city's measures as a block under measures: (version, name, measures)"}
+		}
+		own, err := measures.ParseSet(p.File, block)
+		if err != nil {
+			return err
+		}
+		set = set.Merge(own)
+	}
+	p.measures = set
+	sv := p.Services
+	if sv == nil {
+		return nil
+	}
+	if err := sv.Check(p.File); err != nil {
+		if ie, ok := err.(*budget.InputError); ok {
+			ie.Line = p.lineOf(strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(ie.Field, "[", "."), "]", ""), "..", "."))
+		}
+		return err
+	}
+	for i, c := range sv.AreaCodes {
+		if _, ok := p.Layer(c.Layer); !ok {
+			return p.bad(fmt.Sprintf("services.area_codes.%d.layer", i), c.Layer, "a layer listed under layers")
+		}
+	}
+	for i, t := range sv.Targets {
+		if _, ok := set.Measure(t.Measure); !ok && t.Set == "" {
+			return p.bad(fmt.Sprintf("services.targets.%d.measure", i), t.Measure, "the id of a measure: "+strings.Join(set.IDs(), ", ")+" (or set: the published set it belongs to)")
+		}
+	}
+	return nil
+}
+
+// Measures returns the service measures: the shipped ones with the city's
+// own added (never nil).
+func (p *Profile) Measures() *measures.Set {
+	if p == nil || p.measures == nil {
+		return measures.Defaults()
+	}
+	return p.measures
 }
 
 func (p *Profile) bad(field, value, expected string) error {

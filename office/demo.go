@@ -84,6 +84,7 @@ func Demo(ctx context.Context, opt DemoOptions) (*DemoResult, error) {
 		{"release the published phases", b.releasePublished},
 		{"import geography", b.geography},
 		{"need index", b.needIndex},
+		{"service measures (real requests, published measures)", b.measures},
 		{"synthetic service requests (generate + locate)", b.serviceRequests},
 		{"attribution and metrics", b.analyse},
 		{"comparisons (proposed, adopted, last year)", b.compare},
@@ -144,6 +145,15 @@ func (b *demoBuild) files() []string {
 	}
 	if d.Projects != nil {
 		fs = append(fs, d.Projects.CSV, d.Projects.GeoJSON)
+	}
+	if m := d.Measures; m != nil {
+		fs = append(fs, m.Requests...)
+		for _, l := range m.Layers {
+			fs = append(fs, l.File)
+		}
+		for _, p := range m.Published {
+			fs = append(fs, p.File)
+		}
 	}
 	for _, c := range d.Capital {
 		fs = append(fs, c.File)
@@ -437,6 +447,11 @@ func (b *demoBuild) compare(ctx context.Context) error {
 
 func (b *demoBuild) writeReport(ctx context.Context) error {
 	b.doc = b.o.Document(b.a, b.cmp, "")
+	an := b.demo.Analyze
+	if err := b.o.addMeasuresSection(ctx, b.doc, MeasuresSectionOptions{Layer: b.a.Input.Layer.Name, FiscalYear: an.FiscalYear, Phase: an.Phase,
+		Reps: b.opt.Reps, Seed: analysis.DefaultSeed}); err != nil {
+		return err
+	}
 	if err := b.o.AddCapital(ctx, b.doc, CapitalReportOptions{}); err != nil {
 		return err
 	}

@@ -213,7 +213,8 @@ func (o *Office) needTiers(ctx context.Context, l *geo.Layer, run string) ([]str
 
 // ImportLayer reads a layer file (GeoJSON, zipped Shapefile, GeoPackage,
 // CSV with WKT or lon/lat), validates and repairs it, and stores it,
-// replacing a layer of the same name, in one transaction.
+// replacing a layer of the same name, in one transaction; stored service
+// requests are then placed in its areas (ReplaceEvents).
 func (o *Office) ImportLayer(ctx context.Context, file string, opt geo.ImportOptions) (*geo.Layer, *geo.ImportReport, error) {
 	return o.ImportLayerAs(ctx, file, "", opt)
 }
@@ -232,6 +233,10 @@ func (o *Office) ImportLayerAs(ctx context.Context, file, source string, opt geo
 		l.Source = source
 	}
 	if err := o.Store.SaveLayer(ctx, l); err != nil {
+		return nil, nil, err
+	}
+	// stored requests are placed in the new areas at once
+	if _, err := o.ReplaceEvents(ctx, nil); err != nil {
 		return nil, nil, err
 	}
 	return l, rep, nil

@@ -38,6 +38,10 @@ func (o *Office) Report(ctx context.Context, opt ReportOptions) (*report.Documen
 		return nil, nil, err
 	}
 	doc := o.Document(a, cmp, opt.Title)
+	if err := o.addMeasuresSection(ctx, doc, MeasuresSectionOptions{Layer: a.Input.Layer.Name, FiscalYear: a.Result.FiscalYear, Phase: a.Result.Phase,
+		Reps: opt.Reps, Seed: opt.Seed}); err != nil {
+		return nil, nil, err
+	}
 	if err := o.AddCapital(ctx, doc, CapitalReportOptions{Plans: opt.CapitalPlans, Tiers: opt.Tiers}); err != nil {
 		return nil, nil, err
 	}

@@ -26,7 +26,7 @@ and it generates a deterministic synthetic set, labelled as such, for demos.`,
   budgetlens events summarize --layer districts --in requests.csv
   budgetlens events summarize --layer districts --in requests.csv --run latest --format csv`,
 	}
-	cmd.AddCommand(newEventsGenerateCmd(e), newEventsSummarizeCmd(e))
+	cmd.AddCommand(newEventsGenerateCmd(e), newEventsSummarizeCmd(e), newEventsImportCmd(e), newEventsPlaceCmd(e), newEventsLsCmd(e))
 	return cmd
 }
 

@@ -32,6 +32,7 @@ func suites() []suite {
 		{"need-indicators", indicatorSuite},
 		{"analysis", analysisSuite},
 		{"release", releaseSuite},
+		{"events", eventsSuite},
 		{"geo-table", geoTableSuite},
 		{"capital", capitalSuite},
 	}
