@@ -33,9 +33,10 @@ import (
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/metrics"
 	"github.com/budgetlens/budgetlens/need"
+	"github.com/budgetlens/budgetlens/report"
 )
 
-// DefaultSeed seeds every bootstrap and permutation.
+// DefaultSeed seeds every permutation.
 const DefaultSeed = 20210701
 
 // Input is everything one analysis needs.
@@ -43,20 +44,33 @@ type Input struct {
 	Jurisdiction string
 	FiscalYear   budget.FiscalYear
 	Phase        budget.Phase
-	// Items are the phase's expenditure line items; PhaseTotal their sum as
-	// the store reports it (checked against the items).
-	Items      []budget.LineItem
-	PhaseTotal int64
+	// Items are the phase's expenditure line items, each dollar once (the
+	// caller consolidates transfers: budget.Consolidate, and says how in
+	// Consolidation); PhaseTotal is their sum (checked against the items).
+	Items         []budget.LineItem
+	PhaseTotal    int64
+	Consolidation *budget.Consolidation
 	// Requests are the fiscal year's budget requests (optional).
 	Requests []budget.Request
 
 	Layer *geo.Layer
 	Index *geo.Index // of Layer; built when nil
+	// Lines describes the layer's lines and the period they were in force
+	// (the caller resolves them); the analysis adds the counts.
+	Lines LayerInfo
 	// Run is the need run; Small the layer of its areas (tract points), nil
-	// when the run's areas are Layer's own.
-	Run   *need.Run
-	Small *geo.Layer
-	Rules *attribute.Rules
+	// when the run's areas are Layer's own. Need describes the run's
+	// measure; Measures are other measures of need per small area, each
+	// one more member of the ensemble.
+	Run      *need.Run
+	Small    *geo.Layer
+	Need     *NeedInfo
+	Measures []NeedMeasure
+	Rules    *attribute.Rules
+	// Scenarios are whole rule sets added to the ensemble beside the
+	// rules' declared variants (for example the rules restricted to the
+	// strongest evidence: attribute.Rules.Restrict).
+	Scenarios []Scenario
 
 	// Events summarise service requests located in Layer (positions as in
 	// Layer); optional. Demand, when set, overrides the per-type counts.
@@ -86,11 +100,19 @@ type Input struct {
 	// are placed in Layer's areas lying in the coded area.
 	CodeLayers []*geo.Layer
 
-	Tiers  int    // default 5
-	Reps   int    // bootstrap replicates (default 999; negative: none)
+	Tiers  int    // need tiers (default 5: fifths of the residents)
 	Perms  int    // LISA permutations (default 999; negative: none)
 	Seed   uint64 // default DefaultSeed
 	Inputs []Source
+	// NoEnsemble skips the rule variants and need measures (comparisons
+	// that only need the profile's figures).
+	NoEnsemble bool
+}
+
+// Scenario is a whole rule set run beside the profile's in the ensemble.
+type Scenario struct {
+	Name  string
+	Rules *attribute.Rules
 }
 
 // Analyze runs the assessment.
@@ -103,9 +125,6 @@ func Analyze(in *Input) (*Result, error) {
 	}
 	if in.Tiers <= 0 {
 		in.Tiers = 5
-	}
-	if in.Reps == 0 {
-		in.Reps = 999
 	}
 	if in.Perms == 0 {
 		in.Perms = 999
@@ -131,42 +150,45 @@ func Analyze(in *Input) (*Result, error) {
 	if sum != in.PhaseTotal {
 		return nil, budget.Errorf(budget.EINTERNAL, "line items sum to %s but the phase total is %s", FormatCents(sum), FormatCents(in.PhaseTotal))
 	}
-	areas := attribute.NewAreas(in.Layer, in.Index)
-	areas.Population = fr.Population
-	areas.Demand = demand(in)
-	for _, l := range in.CodeLayers {
-		areas.CodesOfLayer(l)
-	}
+	areas := newAreas(in, in.Layer, in.Index, fr, demand(in))
 	items := LineItems(in.Items)
 	att, err := attribute.Attribute(items, in.Rules, areas)
 	if err != nil {
 		return nil, err
 	}
+	op := operating(att, len(in.Layer.Areas))
 	res := &Result{
-		Jurisdiction: in.Jurisdiction, FiscalYear: in.FiscalYear.String(), Phase: string(in.Phase), Layer: in.Layer.Name, Tiers: in.Tiers,
-		Notes: []string{},
+		Jurisdiction: in.Jurisdiction, FiscalYear: in.FiscalYear.String(), Phase: string(in.Phase), Layer: layerInfo(in, fr), Tiers: in.Tiers,
+		Need: needInfo(in), Notes: []string{},
 	}
-	res.Totals = totals(att, in.PhaseTotal, len(in.Items))
-	res.City = cityRow(fr, att.ByArea)
-	topArea := make([]bool, len(in.Layer.Areas))
-	for i, t := range fr.Tier {
-		topArea[i] = t == in.Tiers
-	}
-	res.Areas = areaRows(in.Layer, fr, att.ByArea)
-	res.TierRows = tierRows(fr, att.ByArea, in.Reps, in.Seed)
-	res.Headline = headline(fr, att.ByArea, res.TierRows, in.Tiers)
-	res.Concentr, res.Curves = concentration(fr, att.ByArea, in.Reps, in.Seed, &res.Notes)
+	res.Totals = totals(att, in, len(in.Items))
+	res.City = cityRow(fr, op)
+	top := topFractions(fr, fr.Need)
+	res.Areas = areaRows(in.Layer, fr, op, att.ByAreaClass)
+	res.TierRows = tierRows(fr, fr.Need, op)
+	res.Headline = headline(fr, op, res.TierRows, in.Tiers)
+	res.Concentr, res.Curves = concentration(fr, fr.Need, op, &res.Notes)
 	if res.Concentr != nil {
-		res.Headline.Concentration = res.Concentr.Index
-		res.Headline.ConcentrationLow = res.Concentr.Low
-		res.Headline.ConcentrationHigh = res.Concentr.High
+		res.Headline.Concentration = res.Concentr.Value
 	}
-	res.Represent = representation(fr, att.ByArea, in.Reps, in.Seed, &res.Notes)
-	res.GroupRep = groupRepresentation(fr, att.ByArea)
-	res.LISA = lisa(in.Layer, fr, att.ByArea, res.Areas, in.Perms, in.Seed, &res.Notes)
-	res.Depts = deptRows(att, items, topArea)
+	if in.Run != nil && !in.NoEnsemble {
+		if err := runEnsemble(in, fr, areas, items, op, res); err != nil {
+			return nil, err
+		}
+	} else if res.Concentr != nil {
+		res.Concentr.Range = [2]Num{res.Concentr.Value, res.Concentr.Value}
+		res.Concentr.Verdict = VerdictOf(res.Concentr.Value, res.Concentr.Value)
+		res.Headline.ConcentrationMin, res.Headline.ConcentrationMax, res.Headline.Verdict = res.Concentr.Value, res.Concentr.Value, res.Concentr.Verdict
+	}
+	res.GroupRep = groupRepresentation(fr, op)
+	if len(res.GroupRep) > 0 {
+		res.GroupNote = groupNote(fr)
+	}
+	res.LISA = lisa(in.Layer, fr, op, res.Areas, in.Perms, in.Seed, &res.Notes)
+	res.Depts = deptRows(att, items, in.Rules, top)
+	res.Capital = capitalRes(att, in.Rules, fr, top)
 	if len(in.Requests) > 0 {
-		res.Requests, err = requestContributions(in, areas, att, topArea, res.Depts)
+		res.Requests, err = requestContributions(in, areas, att, top, res.Depts)
 		if err != nil {
 			return nil, err
 		}
@@ -189,7 +211,7 @@ func Analyze(in *Input) (*Result, error) {
 		}
 	}
 	if fr.Unplaced > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d small areas of the need run lie outside every area of layer %s and are left out", fr.Unplaced, in.Layer.Name))
+		res.Notes = append(res.Notes, outsideNote(fr, in.Layer.Name))
 	}
 	res.Provenance = Provenance{
 		Version: budget.Version, Rules: in.Rules.Name, RulesVersion: in.Rules.Version, RulesHash: in.Rules.Hash,
@@ -202,6 +224,109 @@ func Analyze(in *Input) (*Result, error) {
 		res.Notes = append(res.Notes, "no need-index run: dollars and dollars per resident only (build one with budgetlens index run to add need tiers)")
 	}
 	return res, nil
+}
+
+// outsideNote says how many of the need run's small areas, with how many
+// residents, lie in no area of the layer, and what that does.
+func outsideNote(fr *Frame, layer string) string {
+	return fmt.Sprintf("%d small areas of the need run (%s residents) lie outside every area of layer %s: their residents are in no figure of this layer, and their share of every dollar placed per resident stays not attributable",
+		fr.Unplaced, report.Format(fr.UnplacedPop, report.KindInt, 0), layer)
+}
+
+// layerInfo completes the caller's description of the layer's lines with
+// the layer's counts.
+func layerInfo(in *Input, fr *Frame) LayerInfo {
+	l := in.Lines
+	if l.Name == "" {
+		l.Name = in.Layer.Name
+	}
+	if l.Lines == "" {
+		l.Lines = in.Layer.Name
+	}
+	if l.From == "" && l.Note == "" {
+		l.Note = "the period these lines were in force is not recorded"
+	}
+	l.Areas = len(in.Layer.Areas)
+	for _, p := range fr.Population {
+		l.Residents += p
+	}
+	l.OutsideAreas, l.Outside, l.OutsideIDs = fr.Unplaced, fr.UnplacedPop, fr.UnplacedIDs
+	return l
+}
+
+func needInfo(in *Input) *NeedInfo {
+	if in.Run == nil {
+		return nil
+	}
+	n := NeedInfo{Name: in.Run.Spec, Label: specLabel(in.Run.Spec, in.Run.SpecVersion)}
+	if in.Need != nil {
+		n = *in.Need
+		if n.Name == "" {
+			n.Name = in.Run.Spec
+		}
+		if n.Label == "" {
+			n.Label = specLabel(in.Run.Spec, in.Run.SpecVersion)
+		}
+	}
+	return &n
+}
+
+// newAreas prepares the layer for attribution: the frame's populations
+// (and the residents outside every area, whose per-resident share stays
+// unattributed), service demand, the areas' population groups as
+// per_asset attributes (residents_in_poverty, ...), and the code layers.
+func newAreas(in *Input, l *geo.Layer, ix *geo.Index, fr *Frame, dem map[string][]float64) *attribute.Areas {
+	areas := attribute.NewAreas(l, ix)
+	areas.Population = fr.Population
+	areas.Demand = dem
+	if fr.UnplacedPop > 0 {
+		areas.Outside = fr.UnplacedPop
+		areas.OutsideReason = fmt.Sprintf("the share of the %s residents living outside every area of layer %s", report.Format(fr.UnplacedPop, report.KindInt, 0), l.Name)
+	}
+	for g, v := range fr.Groups {
+		if g != "total" {
+			areas.Assets[assetName(g)] = v
+		}
+	}
+	for _, c := range in.CodeLayers {
+		areas.CodesOfLayer(c)
+	}
+	return areas
+}
+
+// assetName is the per_asset attribute a population group is known by:
+// "Residents in poverty" -> "residents_in_poverty".
+func assetName(group string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(group) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "_"):
+			b.WriteByte('_')
+		}
+	}
+	return strings.TrimSuffix(b.String(), "_")
+}
+
+// operating returns the operating cents placed per area.
+func operating(att *attribute.Result, n int) []int64 {
+	if v := att.ByAreaClass[attribute.Operating]; v != nil {
+		return v
+	}
+	return make([]int64, n)
+}
+
+// topFractions is, per area, the share of its residents in the highest
+// need tier of a view (0 without need).
+func topFractions(fr *Frame, v *NeedView) []float64 {
+	out := make([]float64, len(fr.Population))
+	for a := range out {
+		if fr.Population[a] > 0 && v != nil && v.Tiers > 0 {
+			out[a] = v.TierPop[a][v.Tiers] / fr.Population[a]
+		}
+	}
+	return out
 }
 
 // PopulationError lists the areas of a layer whose population is 0 or
@@ -236,8 +361,8 @@ func checkPopulation(fr *Frame) error {
 	return budget.Wrap(budget.EINVALID, &PopulationError{Layer: fr.Layer.Name, Areas: bad}, "analysis refused")
 }
 
-// cityRow sums the layer: the city's population, placed dollars and placed
-// dollars per resident (the average every area is compared with).
+// cityRow sums the layer: the city's population, placed operating dollars
+// and placed dollars per resident (the average every area is compared with).
 func cityRow(fr *Frame, byArea []int64) CityRow {
 	var c CityRow
 	for i := range byArea {
@@ -324,12 +449,28 @@ func LineItems(li []budget.LineItem) []attribute.Item {
 	return out
 }
 
-func totals(att *attribute.Result, phaseTotal int64, n int) Totals {
-	t := Totals{PhaseTotal: Dollars(phaseTotal), Attributed: Dollars(att.Total.Attributed), Unattributed: Dollars(att.Total.Unattributed),
-		ByMethod: map[string]Dollars{}, UnattributedReasons: map[string]Dollars{}, LineItems: n}
+func totals(att *attribute.Result, in *Input, n int) Totals {
+	t := Totals{PhaseTotal: Dollars(in.PhaseTotal), GrossTotal: Dollars(in.PhaseTotal), Attributed: Dollars(att.Total.Attributed), Unattributed: Dollars(att.Total.Unattributed),
+		ByMethod: map[string]Dollars{}, ByClass: map[string]Dollars{}, UnattributedReasons: map[string]Dollars{}, LineItems: n}
 	t.AttributedShare = ratio(float64(att.Total.Attributed), float64(att.Total.Total))
 	for m, c := range att.Total.ByMethod {
 		t.ByMethod[m] = Dollars(c)
+	}
+	t.PerResidentShare = ratio(float64(att.Total.ByMethod[attribute.PerCapita]), float64(att.Total.Attributed))
+	t.PlacedOtherwise = t.Attributed - t.ByMethod[attribute.PerCapita]
+	for k, c := range att.ByClass {
+		t.ByClass[k] = Dollars(c)
+	}
+	for k, v := range att.ByAreaClass {
+		var s int64
+		for _, c := range v {
+			s += c
+		}
+		if k == attribute.Operating {
+			t.PlacedOperating += Dollars(s)
+		} else {
+			t.PlacedCapital += Dollars(s)
+		}
 	}
 	for _, u := range att.Unattributed {
 		r := u.Reason
@@ -337,6 +478,17 @@ func totals(att *attribute.Result, phaseTotal int64, n int) Totals {
 			r = "not attributable"
 		}
 		t.UnattributedReasons[r] += Dollars(u.Cents)
+	}
+	if c := in.Consolidation; c != nil {
+		t.GrossTotal = Dollars(c.Gross)
+		for _, x := range c.Transfers {
+			row := TransferRow{Name: x.Name, Receiving: Dollars(x.ReceivingCents), Applied: x.Applied, Note: x.Note}
+			if x.Applied {
+				row.Removed = Dollars(x.PayingCents)
+				t.TransfersRemoved += row.Removed
+			}
+			t.Transfers = append(t.Transfers, row)
+		}
 	}
 	return t
 }
@@ -348,11 +500,14 @@ func ratio(a, b float64) Num {
 	return Num(a / b)
 }
 
-func areaRows(l *geo.Layer, fr *Frame, byArea []int64) []AreaRow {
-	var S, P float64
+func areaRows(l *geo.Layer, fr *Frame, byArea []int64, byClass map[string][]int64) []AreaRow {
+	var S, P, N float64
 	for i := range l.Areas {
 		S += float64(byArea[i]) / 100
 		P += fr.Population[i]
+		if !math.IsNaN(fr.Score[i]) {
+			N += fr.Population[i] * fr.Score[i]
+		}
 	}
 	city := S / P
 	rows := make([]AreaRow, len(l.Areas))
@@ -362,59 +517,91 @@ func areaRows(l *geo.Layer, fr *Frame, byArea []int64) []AreaRow {
 			NeedScore: Num(fr.Score[i]), NeedTier: fr.Tier[i], TierLabel: TierLabel(fr.Tier[i], fr.Tiers),
 			DesignatedShare: Num(fr.TopShare[i]), SmallAreas: fr.SmallAreas[i],
 			PerCapita: ratio(amt, fr.Population[i]), SpendShare: ratio(amt, S), PopShare: ratio(fr.Population[i], P),
-			EventRate: Num(math.NaN()), MedianHours: Num(math.NaN()), P90Hours: Num(math.NaN())}
+			PerNeedIndex: Num(math.NaN()), EventRate: Num(math.NaN()), MedianHours: Num(math.NaN()), P90Hours: Num(math.NaN())}
 		r.Gap = r.SpendShare - r.PopShare
 		r.PerCapitaGap = r.PerCapita - Num(city)
+		if !math.IsNaN(fr.Score[i]) && N > 0 {
+			r.PerNeedIndex = ratio(float64(r.SpendShare), fr.Population[i]*fr.Score[i]/N)
+		}
+		for k, v := range byClass {
+			if k != attribute.Operating {
+				r.Capital += Dollars(v[i])
+			}
+		}
 		rows[i] = r
 	}
 	return rows
 }
 
-// tierRows sums areas by tier; the per-capita interval resamples the tier's
-// areas with replacement (reps times, seeded) and takes the 2.5th and 97.5th
-// percentiles (type 7) of sum S / sum P.
-func tierRows(fr *Frame, byArea []int64, reps int, seed uint64) []TierRow {
-	var S, P float64
+// tierRows sums the residents of each need tier of a view and the placed
+// dollars reaching them: a resident of area a counts the area's dollars
+// per resident, so tier t receives D_t = sum_a S_a R_at / P_a (R_at the
+// area's residents in tier t, P_a all its residents). Exact when the layer
+// is the small areas themselves.
+func tierRows(fr *Frame, v *NeedView, byArea []int64) []TierRow {
+	if v == nil {
+		return nil
+	}
+	d := tierDollars(fr, v, byArea)
+	var S, P, N float64
 	for i := range byArea {
 		S += float64(byArea[i]) / 100
 		P += fr.Population[i]
 	}
-	var rows []TierRow
-	for t := 0; t <= fr.Tiers; t++ {
-		var idx []int
-		for i, x := range fr.Tier {
-			if x == t {
-				idx = append(idx, i)
-			}
-		}
-		if len(idx) == 0 {
+	pop := make([]float64, v.Tiers+1)
+	units := make([]float64, v.Tiers+1)
+	count := make([]int, v.Tiers+1)
+	for k, s := range fr.Small {
+		if s.Area < 0 {
 			continue
 		}
-		r := TierRow{Tier: t, Label: TierLabel(t, fr.Tiers), Areas: len(idx)}
-		var s, w, ws float64
-		for _, i := range idx {
-			r.Amount += Dollars(byArea[i])
-			r.Population += fr.Population[i]
-			s += float64(byArea[i]) / 100
-			if !math.IsNaN(fr.Score[i]) {
-				w += fr.Population[i]
-				ws += fr.Population[i] * fr.Score[i]
-			}
+		t := v.SmallTier[k]
+		pop[t] += s.Population
+		count[t]++
+		if t > 0 {
+			units[t] += s.Population * v.SmallScore[k]
+			N += s.Population * v.SmallScore[k]
 		}
-		r.PerCapita = ratio(s, r.Population)
-		r.SpendShare = ratio(s, S)
-		r.PopShare = ratio(r.Population, P)
-		r.MeanScore = ratio(ws, w)
-		r.PerCapitaLow, r.PerCapitaHigh = Num(math.NaN()), Num(math.NaN())
-		if reps > 0 && len(idx) > 1 {
-			lo, hi := bootRatio(idx, byArea, fr.Population, reps, seed+uint64(t))
-			r.PerCapitaLow, r.PerCapitaHigh = Num(lo), Num(hi)
+	}
+	var rows []TierRow
+	for k := 1; k <= v.Tiers+1; k++ {
+		t := k % (v.Tiers + 1) // tiers 1..n, then the residents without a score
+		if count[t] == 0 {
+			continue
 		}
+		r := TierRow{Tier: t, Label: TierLabel(t, v.Tiers), SmallAreas: count[t], Population: pop[t], Amount: Dollars(math.Round(d[t] * 100)),
+			PerCapita: ratio(d[t], pop[t]), SpendShare: ratio(d[t], S), PopShare: ratio(pop[t], P), MeanScore: ratio(units[t], pop[t]),
+			NeedShare: Num(math.NaN()), PerNeedIndex: Num(math.NaN())}
+		if t > 0 {
+			r.NeedShare = ratio(units[t], N)
+			r.PerNeedIndex = r.SpendShare / r.NeedShare
+		} else {
+			r.MeanScore = Num(math.NaN())
+		}
+		r.RatioPop = r.SpendShare / r.PopShare
 		rows = append(rows, r)
 	}
 	return rows
 }
 
+// tierDollars returns the dollars reaching each tier of a view (index =
+// tier, 0 = residents without a value).
+func tierDollars(fr *Frame, v *NeedView, byArea []int64) []float64 {
+	d := make([]float64, v.Tiers+1)
+	for a := range byArea {
+		if !(fr.Population[a] > 0) {
+			continue
+		}
+		s := float64(byArea[a]) / 100
+		for t, r := range v.TierPop[a] {
+			d[t] += s * r / fr.Population[a]
+		}
+	}
+	return d
+}
+
+// headline computes the summary figures. Every share is of the placed
+// (operating) dollars; the tier figures are those of tierRows.
 func headline(fr *Frame, byArea []int64, tiers []TierRow, n int) Headline {
 	var S, P, D, DP float64
 	for i := range byArea {
@@ -428,7 +615,7 @@ func headline(fr *Frame, byArea []int64, tiers []TierRow, n int) Headline {
 	}
 	h := Headline{Population: P, PerCapita: ratio(S, P), TopTierSpendShare: Num(math.NaN()), TopTierPopShare: Num(math.NaN()),
 		TopTierRatio: Num(math.NaN()), DesignatedSpendShare: ratio(D, S), DesignatedPopShare: ratio(DP, P),
-		Concentration: Num(math.NaN()), ConcentrationLow: Num(math.NaN()), ConcentrationHigh: Num(math.NaN()), PerCapitaTopToBottom: Num(math.NaN())}
+		Concentration: Num(math.NaN()), ConcentrationMin: Num(math.NaN()), ConcentrationMax: Num(math.NaN()), PerCapitaTopToBottom: Num(math.NaN())}
 	var top, bottom *TierRow
 	for i := range tiers {
 		if tiers[i].Tier == n {
@@ -442,58 +629,66 @@ func headline(fr *Frame, byArea []int64, tiers []TierRow, n int) Headline {
 		h.TopTierSpendShare, h.TopTierPopShare = top.SpendShare, top.PopShare
 		h.TopTierRatio = ratio(float64(top.SpendShare), float64(top.PopShare))
 	}
-	if top != nil && bottom != nil {
+	if top != nil && bottom != nil && n > 1 {
 		h.PerCapitaTopToBottom = ratio(float64(top.PerCapita), float64(bottom.PerCapita))
 	}
 	return h
 }
 
-// scored returns the positions of areas with a population and a need score.
-func scored(fr *Frame) []int {
+// scored returns the positions of areas with a population and a value.
+func scored(fr *Frame, score []float64) []int {
 	var idx []int
 	for i := range fr.Population {
-		if fr.Population[i] > 0 && !math.IsNaN(fr.Score[i]) {
+		if fr.Population[i] > 0 && !math.IsNaN(score[i]) {
 			idx = append(idx, i)
 		}
 	}
 	return idx
 }
 
-func concentration(fr *Frame, byArea []int64, reps int, seed uint64, notes *[]string) (*ConcResult, *Curves) {
-	idx := scored(fr)
+// concentrationOf is the concentration index of the areas' placed dollars
+// per resident ranked by their need score, population weights
+// (metrics.ConcentrationIndex); NaN when it cannot be computed (fewer than
+// 3 areas with residents and a score, or no dollar placed).
+func concentrationOf(fr *Frame, score []float64, byArea []int64) float64 {
+	idx := scored(fr, score)
+	if len(idx) < 3 {
+		return math.NaN()
+	}
+	y, rk, w := concInputs(fr, score, byArea, idx)
+	c, err := metrics.ConcentrationIndex(y, rk, w)
+	if err != nil {
+		return math.NaN()
+	}
+	return c.Index
+}
+
+func concInputs(fr *Frame, score []float64, byArea []int64, idx []int) (y, rk, w []float64) {
+	y, rk, w = make([]float64, len(idx)), make([]float64, len(idx)), make([]float64, len(idx))
+	for k, i := range idx {
+		y[k] = float64(byArea[i]) / 100 / fr.Population[i]
+		rk[k] = score[i]
+		w[k] = fr.Population[i]
+	}
+	return y, rk, w
+}
+
+// concentration computes the base concentration index, the curves and
+// the influence of single areas (the index with each area left out).
+func concentration(fr *Frame, v *NeedView, byArea []int64, notes *[]string) (*ConcResult, *Curves) {
+	idx := scored(fr, v.Score)
 	if len(idx) < 3 {
 		*notes = append(*notes, "concentration index not computed: fewer than 3 areas have both a population and a need score")
 		return nil, nil
 	}
-	y := make([]float64, len(idx))
-	rk := make([]float64, len(idx))
-	w := make([]float64, len(idx))
-	for k, i := range idx {
-		y[k] = float64(byArea[i]) / 100 / fr.Population[i]
-		rk[k] = fr.Score[i]
-		w[k] = fr.Population[i]
-	}
+	y, rk, w := concInputs(fr, v.Score, byArea, idx)
 	c, err := metrics.ConcentrationIndex(y, rk, w)
 	if err != nil {
 		*notes = append(*notes, "concentration index not computed: "+err.Error())
 		return nil, nil
 	}
-	r := &ConcResult{Index: Num(c.Index), SEDelta: Num(c.SEDelta), Low: Num(math.NaN()), High: Num(math.NaN()), Level: 0.95,
-		Units: len(idx), RankedBy: "need score (ascending: most need last)"}
-	if reps > 0 {
-		iv, err := metrics.BootstrapCI(y, rk, w, reps, seed, 0.95)
-		if err == nil {
-			r.Low, r.High, r.Reps, r.Seed = Num(iv.Low), Num(iv.High), iv.Reps, iv.Seed
-		}
-	}
-	switch {
-	case !r.Low.Missing() && r.Low > 0:
-		r.Interpretation = "per-capita spending rises with need (the interval is above zero)"
-	case !r.High.Missing() && r.High < 0:
-		r.Interpretation = "per-capita spending falls as need rises (the interval is below zero)"
-	default:
-		r.Interpretation = "no clear relation between per-capita spending and need (the interval includes zero)"
-	}
+	r := &ConcResult{Value: Num(c.Index), Units: len(idx), RankedBy: "need score (ascending: most need last)", Variants: []Variant{}, Choices: []Choice{}}
+	r.Influence = influence(fr, v.Score, byArea, idx)
 	cv := &Curves{Gini: Num(math.NaN())}
 	if l, err := metrics.Lorenz(y, w); err == nil {
 		cv.LorenzP, cv.LorenzL = l.P, l.L
@@ -507,34 +702,31 @@ func concentration(fr *Frame, byArea []int64, reps int, seed uint64, notes *[]st
 	return r, cv
 }
 
-func representation(fr *Frame, byArea []int64, reps int, seed uint64, notes *[]string) []RepRow {
-	idx := scored(fr)
-	if len(idx) < 2 {
+// influence recomputes the index with each area left out in turn: how far
+// one area moves it (a check of fragility, not sampling uncertainty: the
+// areas are every area of the city). Nil with fewer than 4 areas.
+func influence(fr *Frame, score []float64, byArea []int64, idx []int) *Influence {
+	if len(idx) < 4 {
 		return nil
 	}
-	groups := make([]string, len(idx))
-	pop := make([]float64, len(idx))
-	spend := make([]float64, len(idx))
-	nd := make([]float64, len(idx))
-	for k, i := range idx {
-		groups[k] = fmt.Sprintf("tier %d", fr.Tier[i])
-		pop[k] = fr.Population[i]
-		spend[k] = float64(byArea[i]) / 100
-		nd[k] = fr.Score[i]
+	out := &Influence{Min: Num(math.Inf(1)), Max: Num(math.Inf(-1))}
+	for k := range idx {
+		rest := append(append([]int{}, idx[:k]...), idx[k+1:]...)
+		y, rk, w := concInputs(fr, score, byArea, rest)
+		c, err := metrics.ConcentrationIndex(y, rk, w)
+		if err != nil {
+			continue
+		}
+		id := fr.Layer.Areas[idx[k]].ID
+		if Num(c.Index) < out.Min {
+			out.Min, out.MinArea = Num(c.Index), id
+		}
+		if Num(c.Index) > out.Max {
+			out.Max, out.MaxArea = Num(c.Index), id
+		}
 	}
-	opt := metrics.RepresentationOptions{Reps: reps, Seed: seed, Level: 0.95}
-	if reps < 0 {
-		opt.Reps = 0
-	}
-	rr, err := metrics.RepresentationRatios(groups, pop, spend, nd, opt)
-	if err != nil {
-		*notes = append(*notes, "representation ratios not computed: "+err.Error())
+	if math.IsInf(float64(out.Min), 0) {
 		return nil
-	}
-	out := make([]RepRow, len(rr))
-	for i, r := range rr {
-		out[i] = RepRow{Group: r.Group, Units: r.Units, PopShare: Num(r.PopShare), SpendShare: Num(r.SpendShare), NeedShare: Num(r.NeedShare),
-			RatioPop: Num(r.RatioPop), RatioPopLo: Num(r.RatioPopCI[0]), RatioPopHi: Num(r.RatioPopCI[1]), RatioNeed: Num(r.RatioNeed)}
 	}
 	return out
 }
@@ -652,12 +844,12 @@ func lisa(l *geo.Layer, fr *Frame, byArea []int64, rows []AreaRow, perms int, se
 	if p < 0 {
 		p = 0
 	}
-	lm, err := metrics.LocalMoran(x, W, metrics.LocalOptions{Permutations: p, Seed: seed, Alpha: 0.05})
+	lm, err := metrics.LocalMoran(x, W, metrics.LocalOptions{Permutations: p, Seed: seed, Alpha: 0.05, FDR: true})
 	if err != nil {
 		*notes = append(*notes, "LISA not computed: "+err.Error())
 		return nil
 	}
-	out := &LISAResult{Variable: "per-capita spending", Perms: p, Seed: seed, Alpha: 0.05, Counts: map[string]int{}}
+	out := &LISAResult{Variable: "per-capita spending", Perms: p, Seed: seed, Alpha: 0.05, FDR: true, Cut: Num(lm.Threshold), Counts: map[string]int{}}
 	for k, i := range keep {
 		c := lm.Cluster[k]
 		if p == 0 {
@@ -669,11 +861,35 @@ func lisa(l *geo.Layer, fr *Frame, byArea []int64, rows []AreaRow, perms int, se
 			out.Islands++
 		}
 	}
-	out.Note = "HighHigh: a hot spot (high per-capita spending among high neighbours); LowLow: a cold spot; significance by conditional permutation at 5%"
+	var links int
+	for _, nb := range sub {
+		links += len(nb)
+	}
+	sig := 0
+	for k := range keep {
+		if lm.Significant[k] {
+			sig++
+		}
+	}
+	out.Areas, out.MeanNeighbours, out.Significant = len(keep), Num(float64(links)/float64(len(keep))), sig
+	if p > 0 {
+		out.MinP = Num(1 / float64(p+1))
+	}
+	out.Note = fmt.Sprintf("HighHigh: a hot spot (high per-resident dollars among high neighbours); LowLow: a cold spot. Each of the %s areas is tested against its neighbours (%s on average) by %s conditional permutations, and the false discovery rate is held at %s across the %s tests (Benjamini-Hochberg): %s With so few areas and neighbours a test can find only strong, isolated patterns; %s area(s) passed.",
+		report.Format(float64(out.Areas), report.KindInt, 0), report.Format(float64(out.MeanNeighbours), report.KindNumber, 1), report.Format(float64(p), report.KindInt, 0),
+		report.Format(float64(out.Alpha), report.KindPercent, report.NoDigits), report.Format(float64(out.Areas), report.KindInt, 0), cutText(out), report.Format(float64(sig), report.KindInt, 0))
 	return out
 }
 
-func deptRows(att *attribute.Result, items []attribute.Item, top []bool) []DeptRow {
+// cutText says which p-values pass the false-discovery-rate cut.
+func cutText(l *LISAResult) string {
+	if !(l.Cut > 0) {
+		return fmt.Sprintf("no p-value passes, the smallest that %s permutations can give being %s.", report.Format(float64(l.Perms), report.KindInt, 0), report.Format(float64(l.MinP), report.KindNumber, 3))
+	}
+	return fmt.Sprintf("an area is a cluster only if its p-value is at most %s.", report.Format(float64(l.Cut), report.KindNumber, 3))
+}
+
+func deptRows(att *attribute.Result, items []attribute.Item, rules *attribute.Rules, top []float64) []DeptRow {
 	names := map[string]string{}
 	for i := range items {
 		k := items[i].Dept()
@@ -681,66 +897,64 @@ func deptRows(att *attribute.Result, items []attribute.Item, top []bool) []DeptR
 			names[k] = items[i].DeptName
 		}
 	}
-	topC := map[string]int64{}
-	rules := map[string]map[string]bool{}
+	topC := map[string]float64{}
+	opC := map[string]int64{}
+	used := map[string]map[string]bool{}
 	for _, p := range att.Placements {
-		if p.Area >= 0 && p.Area < len(top) && top[p.Area] {
-			topC[p.Dept] += p.Cents
+		if p.Class == attribute.Operating && p.Area >= 0 && p.Area < len(top) {
+			topC[p.Dept] += float64(p.Cents) * top[p.Area]
+			opC[p.Dept] += p.Cents
 		}
-		if rules[p.Dept] == nil {
-			rules[p.Dept] = map[string]bool{}
+		if used[p.Dept] == nil {
+			used[p.Dept] = map[string]bool{}
 		}
-		rules[p.Dept][p.Rule] = true
+		used[p.Dept][p.Rule] = true
 	}
 	for _, u := range att.Unattributed {
-		if rules[u.Dept] == nil {
-			rules[u.Dept] = map[string]bool{}
+		if used[u.Dept] == nil {
+			used[u.Dept] = map[string]bool{}
 		}
-		rules[u.Dept][u.Rule] = true
+		used[u.Dept][u.Rule] = true
+	}
+	byClass := map[string]map[string]Dollars{}
+	for i := range items {
+		d := items[i].Dept()
+		if byClass[d] == nil {
+			byClass[d] = map[string]Dollars{}
+		}
+		byClass[d][rules.ClassOf(&items[i])] += Dollars(items[i].Cents)
 	}
 	var out []DeptRow
 	for _, d := range att.Departments {
 		r := DeptRow{Dept: d.Dept, Name: names[d.Dept], Total: Dollars(d.Total), Attributed: Dollars(d.Attributed), Unattributed: Dollars(d.Unattributed),
-			AttributedShare: ratio(float64(d.Attributed), float64(d.Total)), TopTierShare: ratio(float64(topC[d.Dept]), float64(d.Attributed)),
-			Methods: map[string]Dollars{}, RequestChange: Num(math.NaN()), TopRequestContribution: Num(math.NaN())}
+			AttributedShare: ratio(float64(d.Attributed), float64(d.Total)), TopTierShare: ratio(topC[d.Dept], float64(opC[d.Dept])),
+			Methods: map[string]Dollars{}, ByClass: byClass[d.Dept], RequestChange: Num(math.NaN()), TopRequestContribution: Num(math.NaN())}
 		for m, c := range d.ByMethod {
 			r.Methods[m] = Dollars(c)
 		}
-		for rule := range rules[d.Dept] {
+		for rule := range used[d.Dept] {
 			r.Rules = append(r.Rules, rule)
 		}
 		sort.Strings(r.Rules)
+		r.How = ruleWords(rules, r.Rules)
 		out = append(out, r)
 	}
 	return out
 }
 
-// requestContributions places each request's change with the same rules and
-// decomposes the change in the top tier's share of attributed dollars:
-// with T and A the top-tier and attributed dollars of the phase, t_r and a_r
-// those of request r, the share without the requests is
-// s0 = (T - sum t)/(A - sum a) and the contribution of r is
-// (t_r - s0 a_r) / A; the contributions sum exactly to T/A - s0.
-func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Result, top []bool, depts []DeptRow) (*RequestsRes, error) {
-	var items []attribute.Item
-	var reqs []budget.Request
-	for _, r := range in.Requests {
-		var c *int64
-		if in.Phase == budget.Proposed {
-			c = r.ProposedCents
-		} else {
-			c = r.AdoptedCents
-		}
-		if c == nil || *c == 0 {
-			continue
-		}
-		it := attribute.Item{ID: fmt.Sprintf("%s#%d", r.Key, r.Line), DeptCode: r.Department.Code, DeptName: r.Department.Name,
-			FundCode: r.Fund.Code, FundName: r.Fund.Name, ProgramCode: r.Program.Code, ProgramName: r.Program.Name,
-			AccountCode: r.Account.Code, AccountName: r.Account.Name, Cents: *c}
-		items = append(items, it)
-		reqs = append(reqs, r)
-	}
-	out := &RequestsRes{Phase: string(in.Phase), Count: len(items)}
+// requestContributions places each request's change with the same rules
+// and says what the requests do: their gross increases and cuts, the share
+// of each reaching the highest need tier, and the change in that tier's
+// share of the placed operating dollars net of the baseline mix. With T and
+// A the top-tier and placed operating dollars of the phase, t_r and a_r
+// those of request r (a resident counted with their area's dollars per
+// resident), the share without the requests is s0 = (T - sum t)/(A - sum a)
+// and request r contributes (t_r - s0 a_r) / A: what it moves beyond
+// keeping the baseline's mix; the contributions sum exactly to T/A - s0. A
+// cut placed in the baseline's mix contributes nothing.
+func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Result, top []float64, depts []DeptRow) (*RequestsRes, error) {
+	items, reqs := requestItems(in)
+	out := &RequestsRes{Phase: string(in.Phase), Count: len(items), IncreasesTopShare: Num(math.NaN()), CutsTopShare: Num(math.NaN())}
 	if len(items) == 0 {
 		return out, nil
 	}
@@ -749,47 +963,58 @@ func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Resu
 		return nil, err
 	}
 	attC := map[string]int64{}
-	topC := map[string]int64{}
+	topC := map[string]float64{}
 	method := map[string]string{}
+	rule := map[string]string{}
 	for _, p := range ra.Placements {
-		attC[p.Item] += p.Cents
-		if top[p.Area] {
-			topC[p.Item] += p.Cents
-		}
 		if method[p.Item] == "" {
-			method[p.Item] = p.Method
+			method[p.Item], rule[p.Item] = p.Method, p.Rule
 		}
+		if p.Class != attribute.Operating {
+			continue
+		}
+		attC[p.Item] += p.Cents
+		topC[p.Item] += float64(p.Cents) * top[p.Area]
 	}
 	for _, u := range ra.Unattributed {
 		if method[u.Item] == "" {
-			method[u.Item] = attribute.NotAttributable
+			method[u.Item], rule[u.Item] = attribute.NotAttributable, u.Rule
 		}
 	}
-	var T, A int64
+	var T, A float64
 	for _, p := range att.Placements {
-		A += p.Cents
-		if top[p.Area] {
-			T += p.Cents
+		if p.Class == attribute.Operating {
+			A += float64(p.Cents)
+			T += float64(p.Cents) * top[p.Area]
 		}
 	}
-	var st, sa int64
+	var st, sa float64
+	var incT, incA, cutT, cutA float64
 	for _, it := range items {
 		st += topC[it.ID]
-		sa += attC[it.ID]
+		sa += float64(attC[it.ID])
 		out.Change += Dollars(it.Cents)
+		if it.Cents > 0 {
+			out.Increases += Dollars(it.Cents)
+			incT, incA = incT+topC[it.ID], incA+float64(attC[it.ID])
+		} else {
+			out.Cuts += Dollars(it.Cents)
+			cutT, cutA = cutT+topC[it.ID], cutA+float64(attC[it.ID])
+		}
 	}
+	out.IncreasesTopShare, out.CutsTopShare = ratio(incT, incA), ratio(cutT, cutA)
 	out.Attributed = Dollars(sa)
-	s0 := float64(ratio(float64(T-st), float64(A-sa)))
+	s0 := float64(ratio(T-st, A-sa))
 	out.BaseShare = Num(s0)
-	out.NewShare = ratio(float64(T), float64(A))
+	out.NewShare = ratio(T, A)
 	out.ShareChange = out.NewShare - out.BaseShare
 	byDept := map[string]float64{}
 	for i, it := range items {
-		c := float64(ratio(float64(topC[it.ID])-s0*float64(attC[it.ID]), float64(A)))
+		c := float64(ratio(topC[it.ID]-s0*float64(attC[it.ID]), A))
 		r := reqs[i]
 		out.Rows = append(out.Rows, RequestRow{Key: it.ID, Dept: it.Dept(), DeptName: r.Department.Name, Program: r.Program.Name,
-			Description: strings.TrimSpace(r.Description), Change: Dollars(it.Cents), Attributed: Dollars(attC[it.ID]), TopTier: Dollars(topC[it.ID]),
-			Method: method[it.ID], Contribution: Num(c)})
+			Description: strings.TrimSpace(r.Description), Change: Dollars(it.Cents), Attributed: Dollars(attC[it.ID]), TopTier: Dollars(math.Round(topC[it.ID])),
+			Method: method[it.ID], How: strings.Join(ruleWords(in.Rules, []string{rule[it.ID]}), ""), Contribution: Num(c)})
 		byDept[it.Dept()] += c
 	}
 	sort.SliceStable(out.Rows, func(i, j int) bool {
@@ -820,6 +1045,96 @@ func requestContributions(in *Input, areas *attribute.Areas, att *attribute.Resu
 	return out, nil
 }
 
+// ruleWords says how the named rules place their dollars, each once, in
+// the order given: the rule's own words (Rule.Describe), "not placed:
+// <class>" for a class never placed, "not placed" for a rule placing
+// nothing.
+func ruleWords(rules *attribute.Rules, names []string) []string {
+	desc := map[string]string{rules.Default.Name: "not placed", attribute.OwnCodesRule: "the row's own area codes"}
+	for i := range rules.Rules {
+		ru := &rules.Rules[i]
+		desc[ru.Name] = ru.Describe()
+		if ru.Method == attribute.NotAttributable {
+			desc[ru.Name] = "not placed"
+		}
+	}
+	for _, c := range rules.Classes {
+		if c.Kind == attribute.ClassExcluded {
+			desc["class: "+c.Name] = "not placed: " + c.Name
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range names {
+		w := desc[n]
+		if w == "" {
+			w = n
+		}
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		return strings.HasPrefix(out[j], "not placed") && !strings.HasPrefix(out[i], "not placed")
+	})
+	return out
+}
+
+// requestItems turns the phase's requests with a change into items.
+func requestItems(in *Input) ([]attribute.Item, []budget.Request) {
+	var items []attribute.Item
+	var reqs []budget.Request
+	for _, r := range in.Requests {
+		var c *int64
+		if in.Phase == budget.Proposed {
+			c = r.ProposedCents
+		} else {
+			c = r.AdoptedCents
+		}
+		if c == nil || *c == 0 {
+			continue
+		}
+		it := attribute.Item{ID: fmt.Sprintf("%s#%d", r.Key, r.Line), DeptCode: r.Department.Code, DeptName: r.Department.Name,
+			FundCode: r.Fund.Code, FundName: r.Fund.Name, ProgramCode: r.Program.Code, ProgramName: r.Program.Name,
+			AccountCode: r.Account.Code, AccountName: r.Account.Name, Cents: *c}
+		items = append(items, it)
+		reqs = append(reqs, r)
+	}
+	return items, reqs
+}
+
+// capitalRes measures the capital spending apart: placed capital dollars
+// per resident and the share reaching the highest need tier.
+func capitalRes(att *attribute.Result, rules *attribute.Rules, fr *Frame, top []float64) *CapitalRes {
+	var total int64
+	for k, c := range att.ByClass {
+		if rules.ClassKind(k) == attribute.ClassCapital {
+			total += c
+		}
+	}
+	var placed int64
+	var t float64
+	for k, v := range att.ByAreaClass {
+		if k == attribute.Operating {
+			continue
+		}
+		for a, c := range v {
+			placed += c
+			t += float64(c) * top[a]
+		}
+	}
+	if total == 0 && placed == 0 {
+		return nil
+	}
+	var P float64
+	for _, p := range fr.Population {
+		P += p
+	}
+	return &CapitalRes{Total: Dollars(total), Attributed: Dollars(placed), PerCapita: ratio(float64(placed)/100, P), TopTierShare: ratio(t, float64(placed)),
+		Note: "capital spending is measured apart from operating spending: one year's capital dollars say where assets are built, not where services reach residents"}
+}
+
 // theil attributes the items over the units layer and decomposes Theil T of
 // per-capita spending by the district holding each unit's representative
 // point.
@@ -831,27 +1146,23 @@ func theil(in *Input, items []attribute.Item) (*TheilResult, error) {
 	} else {
 		uix = geo.NewIndex(units)
 	}
-	fr, err := BuildFrame(units, uix, in.Run, in.Small, nil, in.Tiers)
+	fr, err := BuildFrame(units, uix, in.Run, in.Small, in.Groups, in.Tiers)
 	if err != nil {
 		return nil, err
 	}
-	ua := attribute.NewAreas(units, uix)
-	ua.Population = fr.Population
-	for _, l := range in.CodeLayers {
-		ua.CodesOfLayer(l)
+	dem := in.UnitsDemand
+	if units.Name == in.Layer.Name {
+		dem = demand(in)
 	}
+	ua := newAreas(in, units, uix, fr, dem)
 	if in.Layer.Name != units.Name {
 		ua.CodesOfLayer(in.Layer)
 	}
-	if units.Name == in.Layer.Name {
-		ua.Demand = demand(in)
-	} else {
-		ua.Demand = in.UnitsDemand
-	}
-	att, err := attribute.Attribute(items, in.Rules, ua)
+	res, err := attribute.Sums(items, in.Rules, ua)
 	if err != nil {
 		return nil, err
 	}
+	op := operating(res, len(units.Areas))
 	dix := geo.NewIndex(in.Districts)
 	var x, w []float64
 	var g []string
@@ -864,7 +1175,7 @@ func theil(in *Input, items []attribute.Item) (*TheilResult, error) {
 		if !ok {
 			continue
 		}
-		x = append(x, float64(att.ByArea[i])/100/fr.Population[i])
+		x = append(x, float64(op[i])/100/fr.Population[i])
 		w = append(w, fr.Population[i])
 		g = append(g, in.Districts.Areas[d].ID)
 	}
@@ -921,34 +1232,60 @@ func eventsResult(in *Input, fr *Frame, rows []AreaRow) *EventsRes {
 		rows[pos].MedianHours = numPtr(a.MedianHours)
 		rows[pos].P90Hours = numPtr(a.P90Hours)
 	}
-	// tiers by the summary's own area order, labelled by tier number
-	tier := make([]string, len(s.Areas))
-	for i, a := range s.Areas {
-		if pos, ok := in.Layer.Index(a.AreaID); ok && fr.Tier[pos] > 0 {
-			tier[i] = itoa(fr.Tier[pos])
-			s.Areas[i].Population = fr.Population[pos]
+	// tiers of residents: each resident counted with their area's requests
+	// per resident; response times need the requests of a tier's own small
+	// areas, so they are given only when the areas are the small areas
+	count := make([]float64, len(rows))
+	for i := range rows {
+		if rows[i].Events != nil {
+			count[i] = float64(*rows[i].Events)
 		}
 	}
-	var order []string
-	for t := 1; t <= fr.Tiers; t++ {
-		order = append(order, itoa(t))
-	}
-	if ts, err := s.ByTier(tier, order); err == nil {
-		for _, t := range ts {
-			tn := 0
-			fmt.Sscan(t.Tier, &tn)
-			var pop float64
-			for i, x := range fr.Tier {
-				if x == tn {
-					pop += fr.Population[i]
+	out.Tiers = eventTiers(fr, count)
+	if fr.Mapping == "same layer" {
+		tier := make([]string, len(s.Areas))
+		for i, a := range s.Areas {
+			if pos, ok := in.Layer.Index(a.AreaID); ok && fr.Tier[pos] > 0 {
+				tier[i] = itoa(fr.Tier[pos])
+				s.Areas[i].Population = fr.Population[pos]
+			}
+		}
+		var order []string
+		for t := 1; t <= fr.Tiers; t++ {
+			order = append(order, itoa(t))
+		}
+		if ts, err := s.ByTier(tier, order); err == nil {
+			for k, t := range ts {
+				if k < len(out.Tiers) {
+					out.Tiers[k].MedianHours, out.Tiers[k].P90Hours = numPtr(t.MedianHours), numPtr(t.P90Hours)
 				}
 			}
-			out.Tiers = append(out.Tiers, EvTier{Tier: tn, Label: TierLabel(tn, fr.Tiers), Population: pop, Count: t.Count,
-				Rate: ratio(float64(t.Count)*1000, pop), MedianHours: numPtr(t.MedianHours), P90Hours: numPtr(t.P90Hours)})
 		}
 	}
 	for _, t := range s.Types {
 		out.Types = append(out.Types, EvType{Type: t.Type, Count: t.Count, MedianHours: numPtr(t.MedianHours), P90Hours: numPtr(t.P90Hours)})
+	}
+	return out
+}
+
+// eventTiers sums requests by need tier of residents, each resident
+// counted with their area's requests per resident (count by area).
+func eventTiers(fr *Frame, count []float64) []EvTier {
+	v := fr.Need
+	if v == nil {
+		return nil
+	}
+	var out []EvTier
+	for t := 1; t <= v.Tiers; t++ {
+		var c, pop float64
+		for a := range count {
+			if fr.Population[a] > 0 {
+				c += count[a] * v.TierPop[a][t] / fr.Population[a]
+				pop += v.TierPop[a][t]
+			}
+		}
+		out = append(out, EvTier{Tier: t, Label: TierLabel(t, v.Tiers), Population: pop, Count: int(math.Round(c)),
+			Rate: ratio(c*1000, pop), MedianHours: Num(math.NaN()), P90Hours: Num(math.NaN())})
 	}
 	return out
 }
@@ -973,17 +1310,18 @@ func projects(in *Input, areas *attribute.Areas, fr *Frame) (*ProjectsRes, error
 	for m, c := range att.Total.ByMethod {
 		out.ByMethod[m] = Dollars(c)
 	}
-	byTier := map[int]int64{}
-	popTier := map[int]float64{}
-	for i, t := range fr.Tier {
-		byTier[t] += att.ByArea[i]
-		popTier[t] += fr.Population[i]
+	d := tierDollars(fr, fr.Need, att.ByArea)
+	popTier := make([]float64, fr.Tiers+1)
+	for a := range fr.Population {
+		for t, r := range fr.Need.TierPop[a] {
+			popTier[t] += r
+		}
 	}
 	for t := 1; t <= fr.Tiers; t++ {
-		out.Tiers = append(out.Tiers, ProjectTier{Tier: t, Label: TierLabel(t, fr.Tiers), Population: popTier[t], Amount: Dollars(byTier[t]),
-			PerCapita: ratio(float64(byTier[t])/100, popTier[t]), Share: ratio(float64(byTier[t]), float64(att.Total.Attributed))})
+		out.Tiers = append(out.Tiers, ProjectTier{Tier: t, Label: TierLabel(t, fr.Tiers), Population: popTier[t], Amount: Dollars(math.Round(d[t] * 100)),
+			PerCapita: ratio(d[t], popTier[t]), Share: ratio(d[t]*100, float64(att.Total.Attributed))})
 	}
-	out.TopTierShare = ratio(float64(byTier[fr.Tiers]), float64(att.Total.Attributed))
+	out.TopTierShare = ratio(d[fr.Tiers]*100, float64(att.Total.Attributed))
 	byID := map[string]attribute.Project{}
 	for _, p := range in.Projects {
 		byID[p.ID] = p
@@ -1009,25 +1347,16 @@ func demandResult(in *Input, fr *Frame, rows []AreaRow) *EventsRes {
 			types[t] += int(c)
 		}
 	}
-	byTier := map[int]int{}
+	fc := make([]float64, len(rows))
 	for i := range rows {
 		c := count[i]
 		rows[i].Events = &c
 		rows[i].EventRate = ratio(float64(c)*1000, fr.Population[i])
-		byTier[fr.Tier[i]] += c
 		out.Located += c
+		fc[i] = float64(c)
 	}
 	out.Rows = out.Located
-	for t := 1; t <= fr.Tiers; t++ {
-		var pop float64
-		for i, x := range fr.Tier {
-			if x == t {
-				pop += fr.Population[i]
-			}
-		}
-		out.Tiers = append(out.Tiers, EvTier{Tier: t, Label: TierLabel(t, fr.Tiers), Population: pop, Count: byTier[t],
-			Rate: ratio(float64(byTier[t])*1000, pop), MedianHours: Num(math.NaN()), P90Hours: Num(math.NaN())})
-	}
+	out.Tiers = eventTiers(fr, fc)
 	var names []string
 	for t := range types {
 		names = append(names, t)

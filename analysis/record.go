@@ -22,7 +22,7 @@ type Record struct {
 // NewRecord wraps a result for storage; InputsHash is the sha256 of the
 // provenance's JSON (inputs, rules, need spec and version).
 func NewRecord(r *Result) *Record {
-	return &Record{Jurisdiction: r.Jurisdiction, FiscalYear: r.FiscalYear, Phase: r.Phase, Layer: r.Layer, NeedRun: r.Provenance.NeedRun,
+	return &Record{Jurisdiction: r.Jurisdiction, FiscalYear: r.FiscalYear, Phase: r.Phase, Layer: r.Layer.Name, NeedRun: r.Provenance.NeedRun,
 		InputsHash: InputsHash(r), Version: r.Provenance.Version, Result: r}
 }
 

@@ -93,6 +93,13 @@ type Areas struct {
 	// areas of this one, for items whose own codes are of another layer
 	// (see CodesOfLayer).
 	LayerCodes map[string]map[string][]geo.Share
+	// Outside is the number of the city's residents who live in no area of
+	// the layer (a layer that does not cover the whole city, such as
+	// neighbourhood councils). Per-resident placing gives their share to
+	// nobody: it stays not attributable with OutsideReason, so that a
+	// dollar per resident means the same on every layer.
+	Outside       float64
+	OutsideReason string
 }
 
 // NewAreas prepares a layer: populations from the layer, and each area's id
@@ -193,6 +200,8 @@ type Placement struct {
 	Cents  int64  `json:"cents"`
 	Rule   string `json:"rule"`
 	Method string `json:"method"`
+	// Class is the item's class (Operating unless a class names it).
+	Class string `json:"class"`
 }
 
 // Unattributed is the part of an item that no area receives, and why.
@@ -203,6 +212,7 @@ type Unattributed struct {
 	Rule   string `json:"rule"`
 	Method string `json:"method"`
 	Reason string `json:"reason"`
+	Class  string `json:"class"`
 }
 
 // Totals is the accounting of a department or of everything.
@@ -240,6 +250,17 @@ type Result struct {
 	// Fallbacks lists, per rule and reason, the items a rule placed with its
 	// fallback method because its own could not (sorted by rule, reason).
 	Fallbacks []Fallback `json:"fallbacks"`
+	// ByClass is the cents of every item by class (Operating and the
+	// rules' classes), placed or not.
+	ByClass map[string]int64 `json:"by_class"`
+	// ByAreaClass is the attributed cents per area (by position in the
+	// layer) of each class that placed any.
+	ByAreaClass map[string][]int64 `json:"-"`
+}
+
+// classRule is the rule an excluded class stands for: nothing placed.
+func classRule(c *Class) *Rule {
+	return &Rule{Name: "class: " + c.Name, Method: NotAttributable, Reason: c.Reason}
 }
 
 // Fallback says that a rule's fallback placed some items, and why.
@@ -256,13 +277,31 @@ type Fallback struct {
 // receives is listed in Unattributed with the reason. Items of zero cents
 // produce nothing but are counted. The departments are sorted by key.
 func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
+	return attribute(items, rules, areas, true)
+}
+
+// Sums is Attribute without the list of placements: the totals, the cents
+// by area and by area and class, the unattributed parts and the fallbacks,
+// for callers that place the same items many times (rule variants) and
+// need only the sums.
+func Sums(items []Item, rules *Rules, areas *Areas) (*Result, error) {
+	return attribute(items, rules, areas, false)
+}
+
+func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, error) {
 	res := &Result{Rules: rules.Name, RulesVersion: rules.Version, RulesHash: rules.Hash, Layer: areas.Layer.Name,
-		ByArea: make([]int64, len(areas.Layer.Areas))}
+		ByArea: make([]int64, len(areas.Layer.Areas)), ByClass: map[string]int64{}, ByAreaClass: map[string][]int64{}}
 	depts := map[string]*Totals{}
 	fallbacks := map[string]*Fallback{}
 	res.Total.ByMethod = map[string]int64{}
 	for i := range items {
 		it := &items[i]
+		cls := rules.Classify(it)
+		class := Operating
+		if cls != nil {
+			class = cls.Name
+		}
+		res.ByClass[class] += it.Cents
 		ru := rules.Select(it)
 		d := depts[it.Dept()]
 		if d == nil {
@@ -276,6 +315,9 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 		}
 		if it.OwnCodes && strings.TrimSpace(it.AreaCodes) != "" {
 			ru = ownCodesRule
+		}
+		if cls != nil && cls.Kind == ClassExcluded {
+			ru = classRule(cls) // classification comes before place
 		}
 		pl, un, why, err := place(it, ru, areas)
 		if err != nil {
@@ -291,8 +333,17 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 			fb.Items++
 			fb.Cents += it.Cents
 		}
+		byArea := res.ByAreaClass[class]
+		if byArea == nil && len(pl) > 0 {
+			byArea = make([]int64, len(res.ByArea))
+			res.ByAreaClass[class] = byArea
+		}
 		for _, p := range pl {
-			res.Placements = append(res.Placements, p)
+			p.Class = class
+			if keep {
+				res.Placements = append(res.Placements, p)
+			}
+			byArea[p.Area] += p.Cents
 			res.ByArea[p.Area] += p.Cents
 			d.Attributed += p.Cents
 			d.ByMethod[p.Method] += p.Cents
@@ -300,6 +351,7 @@ func Attribute(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 			res.Total.ByMethod[p.Method] += p.Cents
 		}
 		for _, u := range un {
+			u.Class = class
 			res.Unattributed = append(res.Unattributed, u)
 			d.Unattributed += u.Cents
 			res.Total.Unattributed += u.Cents
@@ -386,7 +438,7 @@ func weights(it *Item, ru *Rule, method string, areas *Areas) (placing, error) {
 		return cannot(method, reason), nil
 	case PerCapita:
 		if positive(areas.Population) {
-			return placing{w: areas.Population, method: method}, nil
+			return placing{w: areas.Population, method: method, rest: areas.outside(), restReason: areas.OutsideReason}, nil
 		}
 		return cannot(method, "no area has a population"), nil
 	case PerAsset:
@@ -474,17 +526,24 @@ func byCodes(it *Item, ru *Rule, method string, areas *Areas) placing {
 	}
 	if len(codes) == 1 && codes[0].Citywide {
 		p, _ := weights(it, ru, PerCapita, areas)
-		return placing{w: p.w, method: method, reason: p.reason}
+		p.method = method
+		return p
 	}
 	applyStatedShares(codes, ru.Shares)
 	w := make([]float64, len(areas.Layer.Areas))
 	var rest float64
 	var unknown []string
+	outsideRest := false
 	for _, c := range codes {
 		if c.Citywide {
 			if tp := sum(areas.Population); tp > 0 {
+				out := areas.outside()
 				for i, p := range areas.Population {
-					w[i] += c.Share * p / tp
+					w[i] += c.Share * p / (tp + out)
+				}
+				if out > 0 {
+					rest += c.Share * out / (tp + out)
+					outsideRest = true
 				}
 			} else {
 				rest += c.Share
@@ -506,10 +565,23 @@ func byCodes(it *Item, ru *Rule, method string, areas *Areas) placing {
 		return cannot(method, fmt.Sprintf("no area of layer %s has code %s", areas.Layer.Name, strings.Join(unknown, ", ")))
 	}
 	p := placing{w: w, rest: rest, method: method}
+	var why []string
 	if len(unknown) > 0 {
-		p.restReason = fmt.Sprintf("area code %s is not in layer %s", strings.Join(unknown, ", "), areas.Layer.Name)
+		why = append(why, fmt.Sprintf("area code %s is not in layer %s", strings.Join(unknown, ", "), areas.Layer.Name))
 	}
+	if outsideRest {
+		why = append(why, areas.OutsideReason)
+	}
+	p.restReason = strings.Join(why, "; ")
 	return p
+}
+
+// outside is the residents in no area (0 unless positive and finite).
+func (a *Areas) outside() float64 {
+	if a.Outside > 0 && !math.IsInf(a.Outside, 0) {
+		return a.Outside
+	}
+	return 0
 }
 
 func positive(v []float64) bool {

@@ -143,7 +143,9 @@ func TestParseRulesEmbedded(t *testing.T) {
 		it   Item
 		rule string
 	}{
-		{Item{DeptCode: "70", DeptName: "Police"}, "public-safety-per-capita"},
+		{Item{DeptCode: "70", DeptName: "Police"}, "police-per-capita"},
+		{Item{DeptCode: "56LVL4", AccountName: "Homeless Shelter Program"}, "gcp-homelessness"},
+		{Item{DeptCode: "56LVL4", AccountName: "COVID-19 Emergency Response"}, "general-city-purposes-per-capita"},
 		{Item{DeptName: "bureau of sanitation"}, "sanitation-by-demand"},
 		{Item{DeptCode: "94", ProgramCode: "LADOT-CAP"}, "ladot-capital-projects"},
 		{Item{DeptCode: "94", ProgramCode: "9405"}, "transportation-by-land-area"},
@@ -660,6 +662,19 @@ func TestLADemoRulesOnAdoptedBudget(t *testing.T) {
 	for _, m := range []string{PerCapita, PerDemand, PerAsset} {
 		if res.Total.ByMethod[m] <= 0 {
 			t.Errorf("no dollars placed %s", m)
+		}
+	}
+	// the classes, summed independently (Python, from the account names of
+	// the file's adopted column): each is applied inside every department
+	for class, want := range map[string]int64{"benefits": 229068296400, "debt service": 65321291400, "reserves": 100007422100,
+		"reimbursements": 48757826900, "transfers": 10000000, "capital": 42197807800, Operating: 662666166700} {
+		if res.ByClass[class] != want {
+			t.Errorf("class %s: %d cents, want %d", class, res.ByClass[class], want)
+		}
+	}
+	for _, u := range res.Placements {
+		if k := rules.ClassKind(u.Class); k == ClassExcluded {
+			t.Fatalf("a line of excluded class %s was placed: %+v", u.Class, u)
 		}
 	}
 	parks := false

@@ -52,6 +52,11 @@ type Rules struct {
 	Version     int    `yaml:"version"`
 	Name        string `yaml:"name"`
 	Description string `yaml:"description"`
+	// Classes sort every item by what it is (debt service, reserves,
+	// reimbursements, transfers, benefits, capital) before any rule places
+	// it; the first class whose match the item meets is its class, and an
+	// item no class names is operating spending.
+	Classes []Class `yaml:"classes"`
 	// Default applies to items no rule matches (not_attributable when absent).
 	Default Rule   `yaml:"default"`
 	Rules   []Rule `yaml:"rules"`
@@ -67,7 +72,7 @@ type Rule struct {
 	// Match maps a level (department, fund, program, account, request) to the
 	// codes or names it accepts; an item matches when, for every level named,
 	// its code or its name equals one of the values (case-insensitive, spaces
-	// trimmed).
+	// trimmed, '*' standing for any run of characters: budget.MatchValue).
 	Match  map[string]StringList `yaml:"match"`
 	Method string                `yaml:"method"`
 	// EventTypes (per_demand): the service-request types whose counts weight
@@ -83,8 +88,81 @@ type Rule struct {
 	Fallback string `yaml:"fallback"`
 	// Reason (not_attributable) says why, in the report.
 	Reason string `yaml:"reason"`
+	// Label says in words how the method places the dollars ("land area,
+	// a stand-in for street miles"); default: Describe(Method, Attribute).
+	Label string `yaml:"label"`
+	// Variants are the defensible alternatives to this rule's placement
+	// (per resident instead of land area, ...); the analysis runs each and
+	// reports how far the answer moves.
+	Variants []Variant `yaml:"variants"`
 
 	line, specificity, keys, order int
+	// variant names the variant this rule was swapped to ("" = its own).
+	variant string
+}
+
+// Variant is one alternative way a rule could place its dollars: the
+// method fields it replaces. Its Name is how the report calls it.
+type Variant struct {
+	Name       string   `yaml:"name"`
+	Method     string   `yaml:"method"`
+	Attribute  string   `yaml:"attribute"`
+	EventTypes []string `yaml:"event_types"`
+	Fallback   string   `yaml:"fallback"`
+	Reason     string   `yaml:"reason"`
+}
+
+// Class kinds.
+const (
+	// ClassExcluded spending is never placed in areas: it is kept in the
+	// totals and listed with the class's reason (debt service, reserves,
+	// reimbursements of costs counted elsewhere, transfers, benefits).
+	ClassExcluded = "excluded"
+	// ClassCapital spending is placed by the rules like any other, but the
+	// analysis measures it apart from operating spending.
+	ClassCapital = "capital"
+)
+
+// Operating is the class of every item no class names.
+const Operating = "operating"
+
+// Class is a kind of spending recognised by its classification (mostly its
+// account) inside every department and fund, before any rule is consulted.
+type Class struct {
+	Name string `yaml:"name"`
+	// Kind is excluded or capital.
+	Kind string `yaml:"kind"`
+	// Match is as a rule's match (department, fund, program, account), or
+	// a list of such matches, any of which makes an item of this class.
+	Match Matches `yaml:"match"`
+	// Reason (excluded) says why such dollars have no place.
+	Reason string `yaml:"reason"`
+	line   int
+}
+
+// Matches is one match (a mapping of levels to values) or a list of them;
+// an item meets it when it meets any of them.
+type Matches []map[string]StringList
+
+// UnmarshalYAML accepts a mapping or a sequence of mappings.
+func (m *Matches) UnmarshalYAML(n *yaml.Node) error {
+	switch n.Kind {
+	case yaml.MappingNode:
+		var one map[string]StringList
+		if err := n.Decode(&one); err != nil {
+			return err
+		}
+		*m = Matches{one}
+		return nil
+	case yaml.SequenceNode:
+		var many []map[string]StringList
+		if err := n.Decode(&many); err != nil {
+			return err
+		}
+		*m = many
+		return nil
+	}
+	return fmt.Errorf("line %d: expected a match (department: [...], account: [...]) or a list of them", n.Line)
 }
 
 // StringList is a YAML scalar or a sequence of scalars.
@@ -147,6 +225,9 @@ func ParseRules(data []byte, file string) (*Rules, error) {
 	if err := r.Default.check(file, 0); err != nil {
 		return nil, err
 	}
+	if err := r.checkClasses(file, &doc); err != nil {
+		return nil, err
+	}
 	names := map[string]int{}
 	for i := range r.Rules {
 		ru := &r.Rules[i]
@@ -178,8 +259,81 @@ func ParseRules(data []byte, file string) (*Rules, error) {
 		if err := ru.check(file, ru.line); err != nil {
 			return nil, err
 		}
+		if err := ru.checkVariants(file); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
+}
+
+// checkClasses validates the classes: a name, a known kind, a match on
+// known levels, and a reason for excluded spending.
+func (r *Rules) checkClasses(file string, doc *yaml.Node) error {
+	lines := sectionLines(doc, "classes")
+	seen := map[string]bool{}
+	for i := range r.Classes {
+		c := &r.Classes[i]
+		if i < len(lines) {
+			c.line = lines[i]
+		}
+		bad := func(field, value, expected string) error {
+			return &budget.InputError{File: file, Line: c.line, Field: fmt.Sprintf("classes[%d].%s", i, field), Value: value, Expected: expected}
+		}
+		if c.Name == "" || c.Name == Operating || seen[c.Name] {
+			return bad("name", c.Name, "every class needs a unique name other than "+Operating)
+		}
+		seen[c.Name] = true
+		if c.Kind != ClassExcluded && c.Kind != ClassCapital {
+			return bad("kind", c.Kind, fmt.Sprintf("class %q: kind must be %s (never placed) or %s (placed, analysed apart)", c.Name, ClassExcluded, ClassCapital))
+		}
+		if len(c.Match) == 0 {
+			return bad("match", "", fmt.Sprintf("class %q needs a match (department, fund, program or account)", c.Name))
+		}
+		for _, m := range c.Match {
+			if len(m) == 0 {
+				return bad("match", "", fmt.Sprintf("class %q: every match names a level (department, fund, program or account)", c.Name))
+			}
+			for k, vals := range m {
+				if lv := levelOf(k); lv < 0 || lv > 3 {
+					return bad("match", k, "classes match on department, fund, program or account")
+				}
+				if len(vals) == 0 {
+					return bad("match."+k, "", "give at least one code or name")
+				}
+			}
+		}
+		if c.Kind == ClassExcluded && strings.TrimSpace(c.Reason) == "" {
+			return bad("reason", "", fmt.Sprintf("class %q: say why such spending has no place (reason: ...)", c.Name))
+		}
+	}
+	return nil
+}
+
+// checkVariants validates a rule's variants as rules of their own.
+func (ru *Rule) checkVariants(file string) error {
+	seen := map[string]bool{}
+	for i, v := range ru.Variants {
+		if v.Name == "" || seen[v.Name] {
+			return &budget.InputError{File: file, Line: ru.line, Field: fmt.Sprintf("variants[%d].name", i), Value: v.Name,
+				Expected: fmt.Sprintf("rule %q: every variant needs a unique name (how the report calls it: per resident)", ru.Name)}
+		}
+		seen[v.Name] = true
+		alt := ru.swapped(v)
+		alt.Name = ru.Name + " / " + v.Name
+		if err := alt.check(file, ru.line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// swapped is the rule with a variant's method fields.
+func (ru Rule) swapped(v Variant) Rule {
+	ru.Method, ru.Attribute, ru.EventTypes, ru.Fallback, ru.Reason, ru.Label = v.Method, v.Attribute, v.EventTypes, v.Fallback, v.Reason, v.Name
+	ru.Shares = nil
+	ru.Variants = nil
+	ru.variant = v.Name
+	return ru
 }
 
 func levelOf(k string) int {
@@ -213,13 +367,16 @@ func (ru *Rule) check(file string, line int) error {
 }
 
 // ruleLines returns the line of each entry of the top-level "rules" sequence.
-func ruleLines(doc *yaml.Node) []int {
+func ruleLines(doc *yaml.Node) []int { return sectionLines(doc, "rules") }
+
+// sectionLines returns the line of each entry of a top-level sequence.
+func sectionLines(doc *yaml.Node, key string) []int {
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil
 	}
 	m := doc.Content[0]
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "rules" && m.Content[i+1].Kind == yaml.SequenceNode {
+		if m.Content[i].Value == key && m.Content[i+1].Kind == yaml.SequenceNode {
 			var out []int
 			for _, n := range m.Content[i+1].Content {
 				out = append(out, n.Line)
@@ -231,29 +388,11 @@ func ruleLines(doc *yaml.Node) []int {
 }
 
 // matches reports whether the rule matches the item.
-func (ru *Rule) matches(it *Item) bool {
-	for k, vals := range ru.Match {
-		code, name := it.level(levelOf(k))
-		if !anyEqual(vals, code, name) {
-			return false
-		}
-	}
-	return true
-}
+func (ru *Rule) matches(it *Item) bool { return matchAll(ru.Match, it) }
 
-func anyEqual(vals []string, code, name string) bool {
-	code, name = strings.TrimSpace(code), strings.TrimSpace(name)
-	for _, v := range vals {
-		v = strings.TrimSpace(v)
-		if v == "" {
-			continue
-		}
-		if (code != "" && strings.EqualFold(v, code)) || (name != "" && strings.EqualFold(v, name)) {
-			return true
-		}
-	}
-	return false
-}
+// anyEqual reports whether the code or the name matches a value
+// (budget.MatchValue: case-insensitive, '*' for any run of characters).
+func anyEqual(vals []string, code, name string) bool { return budget.AnyValue(vals, code, name) }
 
 // Select returns the rule that applies to the item. Precedence: the most
 // specific matching rule wins, specificity being the most specific level the

@@ -24,6 +24,7 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/yamldoc"
 	"github.com/budgetlens/budgetlens/internal/yamlerr"
+	"github.com/budgetlens/budgetlens/measures"
 	"github.com/budgetlens/budgetlens/need"
 	"gopkg.in/yaml.v3"
 )
@@ -61,6 +62,10 @@ type Profile struct {
 	// RequestCategories are the names of the budget's request categories
 	// as written in the city's files ("4-Increased Services").
 	RequestCategories []string `yaml:"request_categories"`
+	// Transfers are appropriations from one fund to another that pay for
+	// spending shown elsewhere in the budget; every analysis removes their
+	// paying side so that each dollar counts once (budget.Consolidate).
+	Transfers []budget.Transfer `yaml:"transfers"`
 	// Rules are the attribution rules (the format of docs/attribution.md),
 	// inline; optional.
 	RulesYAML yaml.Node `yaml:"rules"`
@@ -68,11 +73,20 @@ type Profile struct {
 	Capital *Capital `yaml:"capital"`
 	// Demo lists the embedded files the demo loads (optional).
 	Demo *Demo `yaml:"demo"`
+	// Services describes the city's service requests: request types and
+	// their on-time service levels, area codes, the repeat window and the
+	// targets measures are scored against (optional; docs/measures.md).
+	Services *measures.Services `yaml:"services"`
+	// MeasuresYAML are the city's own service measures (the format of
+	// measures/defaults.yaml: version, name, measures), inline; they add to
+	// the shipped ones (an id of the shipped set replaces it).
+	MeasuresYAML yaml.Node `yaml:"measures"`
 
 	// File is where the profile was read from; Source its bytes.
-	File   string `yaml:"-"`
-	Source []byte `yaml:"-"`
-	rules  *attribute.Rules
+	File     string `yaml:"-"`
+	Source   []byte `yaml:"-"`
+	rules    *attribute.Rules
+	measures *measures.Set
 }
 
 // Layer is one area layer of the city.
@@ -84,8 +98,28 @@ type Layer struct {
 	Default bool `yaml:"default"`
 	// Title names the areas for people ("council districts").
 	Title string `yaml:"title"`
-	// Vintage is the period the layer's lines are of ("2021 lines").
+	// Vintage is the period the layer's lines are of ("2021 lines"), for a
+	// layer whose Lines are not listed.
 	Vintage string `yaml:"vintage"`
+	// Lines lists the stored layers that held this layer's lines over time,
+	// each with the period it was in force; an analysis uses the lines in
+	// force during its fiscal year (see LinesFor). Without it the stored
+	// layer of the same name is the only set of lines.
+	Lines []Lines `yaml:"lines"`
+	// AreaName names the areas for people, with {id} standing for the area
+	// id ("District {id}"); by default the names in the layer's file. Use it
+	// when the file names areas after people who held them later.
+	AreaName string `yaml:"area_name"`
+}
+
+// Lines is one set of a layer's lines: the stored layer holding them and
+// the period they were in force (dates YYYY-MM-DD; From empty when not
+// recorded, To empty while still in force).
+type Lines struct {
+	Layer string `yaml:"layer"`
+	Title string `yaml:"title"`
+	From  string `yaml:"from"`
+	To    string `yaml:"to"`
 }
 
 // Theil names the units and groups of the Theil decomposition.
@@ -100,6 +134,28 @@ type Need struct {
 	Preset string `yaml:"preset"`
 	// Label is how the report names the index ("CalEnviroScreen 3.0").
 	Label string `yaml:"label"`
+	// Score is the column of the index's published score; when set, the
+	// published score is the need measure and the recomputation is only a
+	// check of it.
+	Score string `yaml:"score"`
+	// Why says why this measure of need is used, for the report.
+	Why string `yaml:"why"`
+	// Measures are other measures of need the report sets beside the index
+	// (a component alone, poverty, income): the headline is shown under
+	// each.
+	Measures []Measure `yaml:"measures"`
+}
+
+// Measure is one alternative measure of need per small area: a column of
+// the need table, or the share of residents in a population group.
+type Measure struct {
+	Name  string `yaml:"name"`
+	Label string `yaml:"label"`
+	Why   string `yaml:"why"`
+	// Column of the need table (higher = more need), or Group: the share
+	// of the small area's residents in that population group.
+	Column string `yaml:"column"`
+	Group  string `yaml:"group"`
 }
 
 // Report holds what the council report says about the city.
@@ -142,6 +198,23 @@ type Demo struct {
 	Capital []DemoCapital `yaml:"capital"`
 	// Analyze is the phase the demo's report assesses.
 	Analyze DemoAnalyze `yaml:"analyze"`
+	// Measures are the real data of the service measures (optional).
+	Measures *DemoMeasures `yaml:"measures"`
+}
+
+// DemoMeasures are what the demo stores for performance management: real
+// service-request files, the layers measures are published by, and those
+// published measures.
+type DemoMeasures struct {
+	Requests  []string        `yaml:"requests"`
+	Layers    []DemoLayer     `yaml:"layers"`
+	Published []DemoPublished `yaml:"published"`
+}
+
+// DemoPublished is a file of measures published by the areas of a layer.
+type DemoPublished struct {
+	File  string `yaml:"file"`
+	Layer string `yaml:"layer"`
 }
 
 // DemoLayer is a layer file of the demo.
@@ -237,7 +310,58 @@ func Parse(file string, data []byte) (*Profile, error) {
 		}
 		p.rules = r
 	}
+	if err := p.parseMeasures(data); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// parseMeasures reads the inline measures and checks the services section
+// against them and the layers.
+func (p *Profile) parseMeasures(data []byte) error {
+	set := measures.Defaults()
+	if p.MeasuresYAML.Kind != 0 {
+		block, ok := yamldoc.Section(data, "measures")
+		if !ok {
+			return &budget.InputError{File: p.File, Line: p.MeasuresYAML.Line, Field: "measures", Expected: "the city's measures as a block under measures: (version, name, measures)"}
+		}
+		own, err := measures.ParseSet(p.File, block)
+		if err != nil {
+			return err
+		}
+		set = set.Merge(own)
+	}
+	p.measures = set
+	sv := p.Services
+	if sv == nil {
+		return nil
+	}
+	if err := sv.Check(p.File); err != nil {
+		if ie, ok := err.(*budget.InputError); ok {
+			ie.Line = p.lineOf(strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(ie.Field, "[", "."), "]", ""), "..", "."))
+		}
+		return err
+	}
+	for i, c := range sv.AreaCodes {
+		if _, ok := p.Layer(c.Layer); !ok {
+			return p.bad(fmt.Sprintf("services.area_codes.%d.layer", i), c.Layer, "a layer listed under layers")
+		}
+	}
+	for i, t := range sv.Targets {
+		if _, ok := set.Measure(t.Measure); !ok && t.Set == "" {
+			return p.bad(fmt.Sprintf("services.targets.%d.measure", i), t.Measure, "the id of a measure: "+strings.Join(set.IDs(), ", ")+" (or set: the published set it belongs to)")
+		}
+	}
+	return nil
+}
+
+// Measures returns the service measures: the shipped ones with the city's
+// own added (never nil).
+func (p *Profile) Measures() *measures.Set {
+	if p == nil || p.measures == nil {
+		return measures.Defaults()
+	}
+	return p.measures
 }
 
 func (p *Profile) bad(field, value, expected string) error {
@@ -337,7 +461,89 @@ func (p *Profile) check() error {
 	if p.Need != nil && p.Need.Preset != "" && !slices.Contains(need.Presets(), p.Need.Preset) {
 		return p.bad("need.preset", p.Need.Preset, "one of "+strings.Join(need.Presets(), ", "))
 	}
+	if err := p.checkLines(); err != nil {
+		return err
+	}
+	if err := p.checkMeasures(); err != nil {
+		return err
+	}
+	if err := p.checkTransfers(); err != nil {
+		return err
+	}
 	return p.checkCapital()
+}
+
+// checkLines validates every layer's lines: a stored layer, dates that
+// parse, From before To.
+func (p *Profile) checkLines() error {
+	for i, l := range p.Layers {
+		for k, ln := range l.Lines {
+			field := fmt.Sprintf("layers.%d.lines.%d", i, k)
+			bad := func(key, value, expected string) error {
+				return &budget.InputError{File: p.File, Field: fmt.Sprintf("layers[%d].lines[%d].%s", i, k, key), Value: value, Line: p.lineOf(field), Expected: expected + " (" + help + ")"}
+			}
+			if ln.Layer == "" {
+				return bad("layer", "", "the stored layer holding these lines")
+			}
+			from, err := parseDay(ln.From)
+			if err != nil {
+				return bad("from", ln.From, "the first day the lines were in force, YYYY-MM-DD (or leave it out when not recorded)")
+			}
+			to, err := parseDay(ln.To)
+			if err != nil {
+				return bad("to", ln.To, "the last day the lines were in force, YYYY-MM-DD (or leave it out while they are)")
+			}
+			if !from.IsZero() && !to.IsZero() && to.Before(from) {
+				return bad("to", ln.To, "a day on or after from ("+ln.From+")")
+			}
+		}
+		if strings.Contains(l.AreaName, "{") && !strings.Contains(l.AreaName, "{id}") {
+			return p.badLayer(i, "area_name", l.AreaName, "a name with {id} for the area id, such as \"District {id}\"")
+		}
+	}
+	return nil
+}
+
+func (p *Profile) checkMeasures() error {
+	if p.Need == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	for i, m := range p.Need.Measures {
+		field := fmt.Sprintf("need.measures.%d", i)
+		bad := func(key, value, expected string) error {
+			return &budget.InputError{File: p.File, Field: fmt.Sprintf("need.measures[%d].%s", i, key), Value: value, Line: p.lineOf(field), Expected: expected + " (" + help + ")"}
+		}
+		if m.Name == "" || seen[m.Name] {
+			return bad("name", m.Name, "every measure needs a unique name")
+		}
+		seen[m.Name] = true
+		if (m.Column == "") == (m.Group == "") {
+			return bad("column", m.Column, "give either column (of the need table) or group (a population group)")
+		}
+	}
+	return nil
+}
+
+func (p *Profile) checkTransfers() error {
+	seen := map[string]bool{}
+	for i, t := range p.Transfers {
+		field := fmt.Sprintf("transfers.%d", i)
+		bad := func(key, value, expected string) error {
+			return &budget.InputError{File: p.File, Field: fmt.Sprintf("transfers[%d].%s", i, key), Value: value, Line: p.lineOf(field), Expected: expected + " (" + help + ")"}
+		}
+		if t.Name == "" || seen[t.Name] {
+			return bad("name", t.Name, "every transfer needs a unique name")
+		}
+		seen[t.Name] = true
+		if t.Paying.Empty() {
+			return bad("paying", "", "select the appropriation's lines (department, fund, program or account)")
+		}
+		if t.Receiving.Empty() {
+			return bad("receiving", "", "select the spending the appropriation pays for")
+		}
+	}
+	return nil
 }
 
 // Rules returns the profile's attribution rules; nil when it has none.

@@ -90,8 +90,13 @@ type GenOptions struct {
 	Places []Place
 	Kinds  []RequestKind // default Kinds
 	// Year of the CreatedDate values (default 2016); created times are uniform
-	// over the year.
-	Year int
+	// over the year, or over Years years from its start (default 1).
+	Year  int
+	Years int
+	// Start and Span, when Span is set, replace Year: created times are
+	// uniform over [Start, Start+Span) (a day's requests, say).
+	Start time.Time
+	Span  time.Duration
 	// NoCoordsShare of rows (those whose place has a CD) are written without
 	// coordinates, to exercise placement by district code.
 	NoCoordsShare float64
@@ -139,9 +144,15 @@ func Generate(w io.Writer, opt GenOptions) (*GenReport, error) {
 			opt.Places[i].box = opt.Places[i].Geom.Bound()
 		}
 	}
+	if opt.Years <= 0 {
+		opt.Years = 1
+	}
 	g := &generator{opt: opt, kinds: kinds, placeCum: placeCum, kindCum: kindCum,
 		start: time.Date(opt.Year, 1, 1, 0, 0, 0, 0, time.UTC), width: len(strconv.Itoa(opt.Rows))}
-	g.yearSecs = time.Date(opt.Year+1, 1, 1, 0, 0, 0, 0, time.UTC).Sub(g.start).Seconds()
+	g.yearSecs = time.Date(opt.Year+opt.Years, 1, 1, 0, 0, 0, 0, time.UTC).Sub(g.start).Seconds()
+	if opt.Span > 0 {
+		g.start, g.yearSecs = opt.Start, opt.Span.Seconds()
+	}
 	rep := &GenReport{Rows: opt.Rows, Seed: opt.Seed, Places: len(opt.Places), ByType: map[string]int{}}
 
 	sum := sha256.New()
@@ -438,7 +449,12 @@ func LACountyTracts() []Place {
 
 // ReadTractPlaces is TractPlaces on a reader; name is used in errors.
 func ReadTractPlaces(r io.Reader, path, county string) ([]Place, error) {
-	tr, err := tabular.NewCSVReader(r, tabular.Options{File: path})
+	return ReadTractPlacesWithin(r, path, county, tabular.Limits{})
+}
+
+// ReadTractPlacesWithin is ReadTractPlaces within the reader limits lim.
+func ReadTractPlacesWithin(r io.Reader, path, county string, lim tabular.Limits) ([]Place, error) {
+	tr, err := tabular.NewCSVReader(r, tabular.Options{File: path, Limits: lim})
 	if err != nil {
 		return nil, err
 	}

@@ -221,11 +221,14 @@ var timeLayouts = []string{
 	"2006-01-02T15:04:05",
 	"2006-01-02T15:04:05.000",
 	"01/02/2006 15:04",
+	"1/2/06 15:04", // the 2020 portal sample: 1/1/20 0:05
+	"1/2/2006 15:04",
 	"2006-01-02",
 }
 
 // parseTime reads a MyLA311 timestamp; "" gives the zero time. The common
-// layout "YYYY-MM-DD hh:mm:ss" is read without the time package's parser.
+// layouts "YYYY-MM-DD hh:mm:ss" and "YYYY-MM-DDThh:mm:ss" are read without
+// the time package's parser.
 func parseTime(s string) (time.Time, error) {
 	if s == "" || s == "NA" {
 		return time.Time{}, nil
@@ -244,7 +247,7 @@ func parseTime(s string) (time.Time, error) {
 }
 
 func fastTime(s []byte) (time.Time, bool) {
-	if len(s) != 19 || s[4] != '-' || s[7] != '-' || s[10] != ' ' || s[13] != ':' || s[16] != ':' {
+	if len(s) != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') || s[13] != ':' || s[16] != ':' {
 		return time.Time{}, false
 	}
 	var n [6]int

@@ -310,6 +310,20 @@ func (ix *Index) apportionPolygon(P orb.MultiPolygon, acc map[int]float64) float
 // coordinate system of the geometries ("" for WGS84). The input is read by
 // internal/tabular, streamed (any delimiter and encoding, default limits).
 func ApportionCSV(ix *Index, r io.Reader, w io.Writer, file, crs string) error {
+	return ApportionCSVOptions(ix, r, w, ApportionOptions{File: file, CRS: crs})
+}
+
+// ApportionOptions control ApportionCSVOptions.
+type ApportionOptions struct {
+	File string // names the input in errors
+	CRS  string // of the geometries ("" for WGS84)
+	// Limits bound the input (tabular.DefaultLimits when zero).
+	Limits tabular.Limits
+}
+
+// ApportionCSVOptions is ApportionCSV with the input's limits.
+func ApportionCSVOptions(ix *Index, r io.Reader, w io.Writer, opt ApportionOptions) error {
+	file, crs := opt.File, opt.CRS
 	var tr func(orb.Point) orb.Point
 	if crs != "" {
 		t, _, err := transformTo84(crs)
@@ -318,7 +332,7 @@ func ApportionCSV(ix *Index, r io.Reader, w io.Writer, file, crs string) error {
 		}
 		tr = t
 	}
-	cr, err := tabular.NewCSVReader(r, tabular.Options{File: file, Streaming: true})
+	cr, err := tabular.NewCSVReader(r, tabular.Options{File: file, Streaming: true, Limits: opt.Limits})
 	if err != nil {
 		return err
 	}

@@ -301,7 +301,9 @@ func appendJSONValue(b []byte, v any) []byte {
 		if math.IsNaN(t) || math.IsInf(t, 0) {
 			return append(b, "null"...)
 		}
-		return strconv.AppendFloat(b, t, 'g', -1, 64)
+		// as encoding/json writes numbers: 353122450.61, not 3.5312245061e+08
+		j, _ := json.Marshal(t)
+		return append(b, j...)
 	case bool:
 		return strconv.AppendBool(b, t)
 	}

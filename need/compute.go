@@ -19,6 +19,25 @@ type Options struct {
 	// designated neighbours computed here. Without it the rule reads the
 	// spec's neighbour_share indicator.
 	Neighbours [][]int
+	// PublishedScore names a column holding the index's published score
+	// (CalEnviroScreen's "CES 3.0 Score"). When set, each area's score is
+	// the published one (missing where the column is blank) and the
+	// computed score is only compared with it (Result.ScoreCheck):
+	// published scores are the measure, recomputation is a check.
+	PublishedScore string
+}
+
+// ScoreCheck compares computed scores with the published ones.
+type ScoreCheck struct {
+	Column string `json:"column"`
+	// Compared counts areas with both scores; Within those whose scores
+	// differ by at most 0.01; MaxDiff is the largest absolute difference.
+	Compared int     `json:"compared"`
+	Within   int     `json:"within_0_01"`
+	MaxDiff  float64 `json:"max_difference"`
+	// OnlyComputed counts areas with a computed score but no published
+	// one; they are left without a score.
+	OnlyComputed int `json:"only_computed"`
 }
 
 // Result is one application of a spec to a table.
@@ -32,6 +51,9 @@ type Result struct {
 	// (its share of the component's value); Component[k] its component.
 	Weights   []float64
 	Component []int
+	// ScoreCheck compares the computed with the published scores when the
+	// options name a published score column.
+	ScoreCheck *ScoreCheck
 }
 
 // AreaResult is the index of one area.
@@ -163,6 +185,11 @@ func Compute(spec *Spec, t *Table, opt Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	if opt.PublishedScore != "" {
+		if err := usePublishedScore(res, t, opt.PublishedScore); err != nil {
+			return nil, err
+		}
+	}
 	rankScores(res)
 	if spec.PopulationWeighted {
 		s := make([]float64, len(res.Areas))
@@ -185,6 +212,34 @@ func Compute(spec *Spec, t *Table, opt Options) (*Result, error) {
 	}
 	assignTiers(spec, res)
 	return res, nil
+}
+
+// usePublishedScore replaces the computed scores by the published ones and
+// records how far apart they were.
+func usePublishedScore(res *Result, t *Table, col string) error {
+	pub, err := t.Numbers(col)
+	if err != nil {
+		return err
+	}
+	c := &ScoreCheck{Column: col}
+	for a := range res.Areas {
+		ar := &res.Areas[a]
+		computed, published := float64(ar.Score), pub[a]
+		switch {
+		case !math.IsNaN(computed) && !math.IsNaN(published):
+			c.Compared++
+			d := math.Abs(computed - published)
+			if d <= 0.01+1e-9 {
+				c.Within++
+			}
+			c.MaxDiff = math.Max(c.MaxDiff, d)
+		case !math.IsNaN(computed):
+			c.OnlyComputed++
+		}
+		ar.Score = Num(published)
+	}
+	res.ScoreCheck = c
+	return nil
 }
 
 func nanSlice(n int) []float64 {

@@ -34,19 +34,23 @@ type AnalyzeOptions struct {
 	// layer; none at all is fine: no tiers then).
 	Run int64
 	// EventsFile is a MyLA311-style service-request CSV summarised per
-	// area; GroupsFile an ACS race/ethnicity/poverty tract table.
-	EventsFile, GroupsFile string
+	// area (EventsName names it in messages and sources when it is a copy,
+	// of standard input say); GroupsFile an ACS race/ethnicity/poverty
+	// tract table.
+	EventsFile, EventsName, GroupsFile string
 	// ProjectsCSV (and ProjectsGeoJSON, default: the CSV's name with
 	// .geojson) are capital projects placed by location.
 	ProjectsCSV, ProjectsGeoJSON string
 	Tiers                        int    // need tiers (default 5; 0 is refused by front ends)
-	Reps                         int    // bootstrap replicates and LISA permutations (0: none)
+	Reps                         int    // LISA permutations (0: none)
 	Seed                         uint64 // default analysis.DefaultSeed
-	// Compare adds the other phase of the year and last year's adopted
-	// budget (Result.Comparisons).
+	// Compare adds the other phase of the year, last year's adopted budget
+	// and the latest actuals (Result.Comparisons).
 	Compare bool
 	// Save stores the result with its input hashes.
 	Save bool
+	// Limits bound the readers of EventsFile (zero: the defaults).
+	Limits Limits
 }
 
 // Analysis is an analysis' inputs and result.
@@ -88,7 +92,7 @@ func (o *Office) PrepareAnalysis(ctx context.Context, opt AnalyzeOptions) (*anal
 	if err != nil {
 		return nil, err
 	}
-	layer, err := o.analysisLayer(ctx, opt.Layer)
+	layer, lines, err := o.analysisLayer(ctx, opt.Layer, fy)
 	if err != nil {
 		return nil, err
 	}
@@ -101,15 +105,15 @@ func (o *Office) PrepareAnalysis(ctx context.Context, opt AnalyzeOptions) (*anal
 	if err != nil {
 		return nil, err
 	}
-	in := &analysis.Input{Jurisdiction: opt.Jurisdiction, FiscalYear: fy, Phase: ph, Layer: layer, Index: ix, Run: run, Small: small, Rules: rules,
-		Tiers: opt.Tiers, Reps: opt.Reps, Perms: opt.Reps, Seed: opt.Seed}
+	in := &analysis.Input{Jurisdiction: opt.Jurisdiction, FiscalYear: fy, Phase: ph, Layer: layer, Index: ix, Lines: lines, Run: run, Small: small, Rules: rules,
+		Tiers: opt.Tiers, Perms: opt.Reps, Seed: opt.Seed}
 	if opt.Reps == 0 {
-		in.Reps, in.Perms = -1, -1
+		in.Perms = -1
 	}
 	if err := o.budgetInputs(ctx, in); err != nil {
 		return nil, err
 	}
-	steps := []func(context.Context, *analysis.Input, AnalyzeOptions) error{o.layerSources, o.demandInputs, o.groupInputs, o.projectInputs, o.theilInputs, o.ownCodeLayers}
+	steps := []func(context.Context, *analysis.Input, AnalyzeOptions) error{o.layerSources, o.demandInputs, o.groupInputs, o.needInputs, o.projectInputs, o.theilInputs, o.ownCodeLayers}
 	for _, step := range steps {
 		if err := step(ctx, in, opt); err != nil {
 			return nil, err
@@ -150,8 +154,73 @@ func (o *Office) phaseOf(ctx context.Context, opt AnalyzeOptions) (budget.Fiscal
 	return fy, ph, nil
 }
 
-// analysisLayer loads the layer named, or the profile's default.
-func (o *Office) analysisLayer(ctx context.Context, name string) (*geo.Layer, error) {
+// analysisLayer loads the layer named (the profile's default when none):
+// the lines in force during the fiscal year when the profile lists the
+// layer's lines (city.Profile.LinesFor), with the profile's area names;
+// otherwise the stored layer of that name.
+func (o *Office) analysisLayer(ctx context.Context, name string, fy budget.FiscalYear) (*geo.Layer, analysis.LayerInfo, error) {
+	if name == "" && o.City != nil {
+		name = o.City.DefaultLayer()
+	}
+	if name == "" {
+		return nil, analysis.LayerInfo{}, budget.Errorf(budget.EINVALID, "name the layer to analyse with --layer (stored layers: %s), or give a city profile (--profile FILE) whose default layer is used", o.layerNames(ctx))
+	}
+	return o.LayerOfYear(ctx, name, fy)
+}
+
+// LayerOfYear returns a layer as it was during a fiscal year: the lines in
+// force then (see analysisLayer), renamed to the layer's name so that rules,
+// demand and codes find it, and how it was chosen.
+func (o *Office) LayerOfYear(ctx context.Context, name string, fy budget.FiscalYear) (*geo.Layer, analysis.LayerInfo, error) {
+	info := analysis.LayerInfo{Name: name, Lines: name}
+	stored := name
+	var areaName string
+	if o.City != nil {
+		if c, ok := o.City.LinesFor(name, fy); ok {
+			info.Lines, info.Title, info.From, info.To, info.InForce, info.Note = c.Layer, c.Title, c.From, c.To, c.InForce, c.Note
+			stored = c.Layer
+		}
+		if l, ok := o.City.Layer(name); ok {
+			areaName = l.AreaName
+		}
+	}
+	layer, err := o.Store.Layer(ctx, stored)
+	if budget.ErrorCode(err) == budget.ENOTFOUND && stored != name {
+		// the lines of the year are not stored: the layer of that name is
+		// all there is, and the result says so
+		if layer, err = o.Store.Layer(ctx, name); err == nil {
+			info.Note = fmt.Sprintf("the %s lines in force during %s (stored layer %s) are not in the store: import them with budgetlens geo import FILE --layer %s; the stored layer %s is used, whatever period its lines are of",
+				orDefault(info.Title, info.Lines), fy, stored, stored, name)
+			info.Lines, info.Title, info.From, info.To, info.InForce = name, "", "", "", false
+		}
+	}
+	if budget.ErrorCode(err) == budget.ENOTFOUND {
+		what := ""
+		if stored != name {
+			what = fmt.Sprintf(" (the %s of layer %s, in force during %s)", orDefault(info.Title, "lines"), name, fy)
+		}
+		return nil, info, budget.Errorf(budget.EINVALID, "no layer %q%s in the store (have: %s); import one with budgetlens geo import FILE --layer %s", stored, what, o.layerNames(ctx), stored)
+	}
+	if err != nil {
+		return nil, info, err
+	}
+	if layer.Name != name || areaName != "" {
+		l := *layer
+		l.Name = name
+		l.Areas = append([]geo.Area(nil), layer.Areas...)
+		if areaName != "" {
+			for i := range l.Areas {
+				l.Areas[i].Name = strings.ReplaceAll(areaName, "{id}", l.Areas[i].ID)
+			}
+		}
+		layer = &l
+	}
+	return layer, info, nil
+}
+
+// plannedLayer returns a layer as stored, for plans of years to come: the
+// lines in force now, whatever the profile records of earlier lines.
+func (o *Office) plannedLayer(ctx context.Context, name string) (*geo.Layer, error) {
 	if name == "" && o.City != nil {
 		name = o.City.DefaultLayer()
 	}
@@ -163,6 +232,13 @@ func (o *Office) analysisLayer(ctx context.Context, name string) (*geo.Layer, er
 		return nil, budget.Errorf(budget.EINVALID, "no layer %q in the store (have: %s); import one with budgetlens geo import FILE --layer %s", name, o.layerNames(ctx), name)
 	}
 	return layer, err
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
 }
 
 func (o *Office) layerNames(ctx context.Context) string {
@@ -215,6 +291,9 @@ func (o *Office) budgetInputs(ctx context.Context, in *analysis.Input) error {
 	if in.Requests, err = o.Store.Requests(ctx, budget.Filter{Jurisdiction: in.Jurisdiction, FiscalYear: &in.FiscalYear}); err != nil {
 		return err
 	}
+	if err := o.consolidate(in); err != nil {
+		return err
+	}
 	runs, err := o.Store.ImportRuns(ctx)
 	if err != nil {
 		return err
@@ -227,21 +306,48 @@ func (o *Office) budgetInputs(ctx context.Context, in *analysis.Input) error {
 	return nil
 }
 
-// layerSource describes a stored layer as an input (sha256 of its GeoJSON).
-func layerSource(l *geo.Layer) analysis.Source {
-	name := "stored layer " + l.Name
+// consolidate counts each dollar of the phase once: the profile's
+// transfers between funds lose their paying side (budget.Consolidate), and
+// the requests of that side go with it. The store's total must be the sum
+// of the lines read before anything is removed.
+func (o *Office) consolidate(in *analysis.Input) error {
+	var sum int64
+	for i := range in.Items {
+		sum += in.Items[i].AmountCents
+	}
+	if sum != in.PhaseTotal {
+		return budget.Errorf(budget.EINTERNAL, "the %s %s line items sum to %s but the store's phase total is %s", in.FiscalYear, in.Phase, analysis.FormatCents(sum), analysis.FormatCents(in.PhaseTotal))
+	}
+	if o.City == nil || len(o.City.Transfers) == 0 {
+		return nil
+	}
+	items, c := budget.Consolidate(in.Items, o.City.Transfers)
+	in.Items, in.PhaseTotal, in.Consolidation = items, c.Net, &c
+	in.Requests = budget.ConsolidateRequests(in.Requests, o.City.Transfers, c)
+	return nil
+}
+
+// layerSource describes a stored layer (stored under the name stored) as an
+// input: the sha256 of the file it was imported from (as sha256sum prints
+// it), or, for a layer stored before budgetlens kept that hash, the sha256
+// of its GeoJSON, said so.
+func layerSource(l *geo.Layer, stored string) analysis.Source {
+	name := "stored layer " + stored
 	if l.Source != "" {
 		name += " (from " + filepath.Base(l.Source) + ")"
 	}
+	if l.SourceHash != "" {
+		return analysis.Source{Role: "area layer", Name: name, SHA256: l.SourceHash}
+	}
 	h := sha256.New()
 	geo.WriteGeoJSON(h, l)
-	return analysis.Source{Role: "area layer (sha256 of its GeoJSON)", Name: name, SHA256: hex.EncodeToString(h.Sum(nil))}
+	return analysis.Source{Role: "area layer (sha256 of its GeoJSON as stored: the file's hash was not kept)", Name: name, SHA256: hex.EncodeToString(h.Sum(nil))}
 }
 
 func (o *Office) layerSources(_ context.Context, in *analysis.Input, _ AnalyzeOptions) error {
-	in.Inputs = append(in.Inputs, layerSource(in.Layer))
+	in.Inputs = append(in.Inputs, layerSource(in.Layer, in.Lines.Lines))
 	if in.Small != nil {
-		in.Inputs = append(in.Inputs, layerSource(in.Small))
+		in.Inputs = append(in.Inputs, layerSource(in.Small, in.Small.Name))
 	}
 	return nil
 }
@@ -250,16 +356,20 @@ func (o *Office) layerSources(_ context.Context, in *analysis.Input, _ AnalyzeOp
 // demand of the layer.
 func (o *Office) demandInputs(ctx context.Context, in *analysis.Input, opt AnalyzeOptions) error {
 	if opt.EventsFile != "" {
-		sum, hash, err := summarizeEvents(opt.EventsFile, in.Layer, in.Index)
+		sum, hash, err := summarizeEvents(opt.EventsFile, in.Layer, in.Index, opt.Limits)
 		if err != nil {
 			return err
 		}
-		in.Events, in.EventsSource = sum, opt.EventsFile
+		name := opt.EventsName
+		if name == "" {
+			name = opt.EventsFile
+		}
+		in.Events, in.EventsSource = sum, name
 		in.EventsSynthetic = sum.Synthetic > 0
-		in.Inputs = append(in.Inputs, analysis.Source{Role: "service requests", Name: filepath.Base(opt.EventsFile), SHA256: hash, Synthetic: in.EventsSynthetic})
+		in.Inputs = append(in.Inputs, analysis.Source{Role: "service requests", Name: filepath.Base(name), SHA256: hash, Synthetic: in.EventsSynthetic})
 		return nil
 	}
-	d, err := o.Store.Dataset(ctx, "demand", in.Layer.Name)
+	d, err := o.Store.Dataset(ctx, "demand", in.Lines.Lines)
 	if budget.ErrorCode(err) == budget.ENOTFOUND {
 		return nil
 	}
@@ -307,6 +417,36 @@ func (o *Office) groupInputs(ctx context.Context, in *analysis.Input, opt Analyz
 	return nil
 }
 
+// needInputs describes the need measure from the profile and reads the
+// other measures stored for the run's small areas ("need-measures").
+func (o *Office) needInputs(ctx context.Context, in *analysis.Input, _ AnalyzeOptions) error {
+	if in.Run == nil {
+		return nil
+	}
+	if o.City != nil && o.City.Need != nil {
+		in.Need = &analysis.NeedInfo{Name: in.Run.Spec, Label: o.City.Need.Label, Why: strings.Join(strings.Fields(o.City.Need.Why), " ")}
+	}
+	name := in.Run.Layer
+	d, err := o.Store.Dataset(ctx, "need-measures", name)
+	if budget.ErrorCode(err) == budget.ENOTFOUND {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m, err := d.Measures()
+	if err != nil {
+		return budget.Errorf(budget.EINTERNAL, "stored need measures of %s: %w", name, err)
+	}
+	in.Measures = m.Measures
+	if in.Need == nil {
+		in.Need = &analysis.NeedInfo{Name: m.Primary.Name, Label: m.Primary.Label, Why: m.Primary.Why}
+	}
+	in.Need.Check = m.Check
+	in.Inputs = append(in.Inputs, analysis.Source{Role: "need measures", Name: d.Source, SHA256: d.SHA256})
+	return nil
+}
+
 // projectInputs reads capital projects placed by location.
 func (o *Office) projectInputs(_ context.Context, in *analysis.Input, opt AnalyzeOptions) error {
 	if opt.ProjectsCSV == "" {
@@ -345,18 +485,21 @@ func (o *Office) theilInputs(ctx context.Context, in *analysis.Input, _ AnalyzeO
 	if slices := o.City.LayerNames(city.RoleSmallAreas); contains(slices, in.Layer.Name) || (in.Small != nil && in.Small.Name == in.Layer.Name) {
 		return nil
 	}
-	units, e1 := o.Store.Layer(ctx, o.City.Theil.Units)
-	groups, e2 := o.Store.Layer(ctx, o.City.Theil.Groups)
+	units, ui, e1 := o.LayerOfYear(ctx, o.City.Theil.Units, in.FiscalYear)
+	groups, gi, e2 := o.LayerOfYear(ctx, o.City.Theil.Groups, in.FiscalYear)
 	if e1 != nil || e2 != nil {
 		return nil // the decomposition is optional: the layers are not stored
 	}
 	in.Units, in.Districts = units, groups
-	for _, l := range []*geo.Layer{units, groups} {
-		if l.Name != in.Layer.Name {
-			in.Inputs = append(in.Inputs, layerSource(l))
+	for _, l := range []struct {
+		l    *geo.Layer
+		info analysis.LayerInfo
+	}{{units, ui}, {groups, gi}} {
+		if l.l.Name != in.Layer.Name {
+			in.Inputs = append(in.Inputs, layerSource(l.l, l.info.Lines))
 		}
 	}
-	d, err := o.Store.Dataset(ctx, "demand", units.Name)
+	d, err := o.Store.Dataset(ctx, "demand", ui.Lines)
 	if budget.ErrorCode(err) == budget.ENOTFOUND {
 		return nil
 	}
@@ -443,7 +586,7 @@ func (o *Office) pickRun(ctx context.Context, id int64, layer *geo.Layer) (*need
 }
 
 // summarizeEvents streams a service-request file through the layer.
-func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index) (*events.Summary, string, error) {
+func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index, lim Limits) (*events.Summary, string, error) {
 	f, err := openCSVInput(path, "--events")
 	if err != nil {
 		return nil, "", err
@@ -457,16 +600,18 @@ func summarizeEvents(path string, layer *geo.Layer, ix *geo.Index) (*events.Summ
 		pop[i] = a.Population
 		codes[a.ID] = i
 	}
-	s, err := events.Summarize(teeReader(f, h), path, events.Options{Locator: ix, AreaIDs: ids, Population: pop, CodeColumn: events.ColCD, Codes: codes, Lenient: true})
+	s, err := events.Summarize(teeReader(f, h), path, events.Options{Locator: ix, AreaIDs: ids, Population: pop, CodeColumn: events.ColCD, Codes: codes, Lenient: true, Limits: lim.Table})
 	if err != nil {
 		return nil, "", err
 	}
 	return s, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// Comparisons analyses the other phases of the year and last year's
-// adopted budget with the main analysis' layer, need run, rules and demand
-// (no intervals, no requests), in time order.
+// Comparisons analyses, with the main analysis' layer, rules, need and
+// demand, the other phase of the year, last year's adopted budget and the
+// latest actual spending in the store up to the year (no requests, no
+// permutations), each on the lines in force during its own year, in time
+// order.
 func (o *Office) Comparisons(ctx context.Context, a *Analysis) ([]analysis.CompareRow, error) {
 	base, main := a.Input, a.Result
 	fy := base.FiscalYear
@@ -474,17 +619,20 @@ func (o *Office) Comparisons(ctx context.Context, a *Analysis) ([]analysis.Compa
 	if err != nil {
 		return nil, err
 	}
+	var actual *budget.Slice
+	for i, x := range sl {
+		if x.Phase == budget.Actual && x.FiscalYear.Start <= fy.Start && (actual == nil || x.FiscalYear.Start > actual.FiscalYear.Start) {
+			actual = &sl[i]
+		}
+	}
 	var rs []*analysis.Result
 	seen := map[string]bool{}
 	for _, x := range sl {
-		if x.FiscalYear.String() != fy.String() && x.FiscalYear.String() != prevFY(fy) {
-			continue
-		}
-		if x.Phase != budget.Proposed && x.Phase != budget.Adopted {
-			continue
-		}
+		same, prev := x.FiscalYear.String() == fy.String(), x.FiscalYear.String() == prevFY(fy)
+		keep := same && (x.Phase == budget.Proposed || x.Phase == budget.Adopted) || prev && x.Phase == budget.Adopted ||
+			actual != nil && x.Phase == budget.Actual && x.FiscalYear.String() == actual.FiscalYear.String()
 		key := x.FiscalYear.String() + string(x.Phase)
-		if seen[key] {
+		if !keep || seen[key] {
 			continue
 		}
 		seen[key] = true
@@ -501,24 +649,41 @@ func (o *Office) Comparisons(ctx context.Context, a *Analysis) ([]analysis.Compa
 	return analysis.Compare(rs...), nil
 }
 
+// compareOne analyses another slice like base: the same inputs when its
+// year has the same lines, else the inputs prepared for its year.
 func (o *Office) compareOne(ctx context.Context, base *analysis.Input, x budget.Slice) (*analysis.Result, error) {
+	layer, lines, err := o.LayerOfYear(ctx, base.Lines.Name, x.FiscalYear)
+	if err != nil {
+		return nil, err
+	}
 	in := *base
-	xfy := x.FiscalYear
-	f := budget.Filter{Jurisdiction: base.Jurisdiction, FiscalYear: &xfy, Phase: x.Phase, Kind: budget.Expenditure}
-	var err error
-	if in.Items, err = o.Store.LineItems(ctx, f); err != nil {
-		return nil, err
+	if lines.Lines != base.Lines.Lines {
+		opt := AnalyzeOptions{FiscalYear: x.FiscalYear.Label(), Phase: string(x.Phase), Layer: base.Lines.Name, Jurisdiction: base.Jurisdiction, Rules: base.Rules, Run: runID(base), Tiers: base.Tiers}
+		p, err := o.PrepareAnalysis(ctx, opt)
+		if err != nil {
+			return nil, err
+		}
+		in = *p
+	} else {
+		in.Layer, in.Lines = layer, lines
+		in.FiscalYear, in.Phase = x.FiscalYear, x.Phase
+		if err := o.budgetInputs(ctx, &in); err != nil {
+			return nil, err
+		}
+		if in.Demand == nil && base.Events != nil {
+			in.Demand = analysis.DemandOf(base.Events, base.Layer)
+		}
 	}
-	if in.PhaseTotal, err = o.Store.PhaseTotal(ctx, f); err != nil {
-		return nil, err
-	}
-	in.FiscalYear, in.Phase = x.FiscalYear, x.Phase
 	in.Requests, in.Units, in.Districts, in.Events, in.Projects = nil, nil, nil, nil, nil
-	in.Reps, in.Perms = -1, -1
-	if in.Demand == nil && base.Events != nil {
-		in.Demand = analysis.DemandOf(base.Events, base.Layer)
-	}
+	in.Perms = -1
 	return analysis.Analyze(&in)
+}
+
+func runID(in *analysis.Input) int64 {
+	if in.Run == nil {
+		return 0
+	}
+	return in.Run.ID
 }
 
 func prevFY(fy budget.FiscalYear) string {

@@ -2,7 +2,9 @@ package office
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -75,11 +77,26 @@ type TotalsResult struct {
 	// Empty, when no row matched, lists what the store holds
 	// ("2021-22 adopted, 2021-22 proposed") so a front end can say so.
 	Empty string
+	// Consolidated says what counting each dollar once removed (the paying
+	// side of the profile's transfers between funds), "" when nothing.
+	Consolidated string
 }
 
 // Totals sums the current line items of one fiscal year, phase and kind by
-// a classification level.
+// a classification level, each dollar counted once: the lines of the paying
+// side of the profile's transfers between funds are left out when the
+// spending they pay for is in the phase (budget.Consolidate), and
+// Consolidated says so. Gross keeps every line as stored.
 func (o *Office) Totals(ctx context.Context, bf BudgetFilter, by string) (*TotalsResult, error) {
+	return o.totals(ctx, bf, by, false)
+}
+
+// GrossTotals is Totals with every line as stored, transfers included.
+func (o *Office) GrossTotals(ctx context.Context, bf BudgetFilter, by string) (*TotalsResult, error) {
+	return o.totals(ctx, bf, by, true)
+}
+
+func (o *Office) totals(ctx context.Context, bf BudgetFilter, by string, gross bool) (*TotalsResult, error) {
 	f, err := o.Filter(ctx, bf)
 	if err != nil {
 		return nil, err
@@ -105,6 +122,11 @@ func (o *Office) Totals(ctx context.Context, bf BudgetFilter, by string) (*Total
 		return nil, err
 	}
 	res := &TotalsResult{Level: level, Places: f.Kind.Places(), Rows: tot}
+	if !gross && f.Kind == budget.Expenditure && o.City != nil && len(o.City.Transfers) > 0 {
+		if err := o.consolidateTotals(ctx, f, level, res); err != nil {
+			return nil, err
+		}
+	}
 	if len(tot) == 0 {
 		have, err := o.StoredSlices(ctx, f.Jurisdiction, "nothing yet: import a budget first")
 		if err != nil {
@@ -113,6 +135,89 @@ func (o *Office) Totals(ctx context.Context, bf BudgetFilter, by string) (*Total
 		res.Empty = fmt.Sprintf("no %s line items for %s %s (stored: %s)", f.Kind, f.FiscalYear.Label(), f.Phase, have)
 	}
 	return res, nil
+}
+
+// consolidateTotals takes the paying side of the applied transfers out of
+// the totals: which transfers apply is decided on the whole phase, the lines
+// removed are those the filter selects; a row left with no line is dropped.
+func (o *Office) consolidateTotals(ctx context.Context, f budget.Filter, level budget.Level, res *TotalsResult) error {
+	whole := f
+	whole.Department, whole.Program = "", ""
+	all, err := o.Store.LineItems(ctx, whole)
+	if err != nil {
+		return err
+	}
+	_, c := budget.Consolidate(all, o.City.Transfers)
+	var notes []string
+	removed := map[string]budget.Total{}
+	for _, t := range o.City.Transfers {
+		applied := false
+		for _, x := range c.Transfers {
+			if x.Name == t.Name && x.Applied {
+				applied = true
+				notes = append(notes, fmt.Sprintf("%s %s", t.Name, ingest.FormatCents(x.PayingCents)))
+			}
+		}
+		if !applied {
+			continue
+		}
+		for i := range all {
+			li := &all[i]
+			if !t.Paying.Matches(&li.Classification) || t.Receiving.Matches(&li.Classification) ||
+				f.Department != "" && li.Department.Code != f.Department || f.Program != "" && li.Program.Code != f.Program {
+				continue
+			}
+			code := levelCode(li, level)
+			k := code.Code
+			if k == "" {
+				k = "\x00" + code.Name
+			}
+			r := removed[k]
+			r.AmountCents += li.AmountCents
+			r.Items++
+			removed[k] = r
+		}
+	}
+	if len(notes) == 0 {
+		return nil
+	}
+	rows := res.Rows[:0]
+	for _, t := range res.Rows {
+		k := t.Code
+		if k == "" {
+			k = "\x00" + t.Name
+		}
+		if r, ok := removed[k]; ok {
+			t.AmountCents -= r.AmountCents
+			t.Items -= r.Items
+			if t.Items <= 0 {
+				continue
+			}
+		}
+		rows = append(rows, t)
+	}
+	res.Rows = rows
+	res.Consolidated = "each dollar counted once: the appropriations to other funds whose spending is shown elsewhere are left out (" + strings.Join(notes, ", ") + "); --gross shows every line as stored"
+	return nil
+}
+
+// levelCode is a line's code and name at a classification level.
+func levelCode(li *budget.LineItem, level budget.Level) budget.Code {
+	switch level {
+	case budget.LevelOrgUnit:
+		return li.OrgUnit
+	case budget.LevelProgram:
+		return li.Program
+	case budget.LevelFund:
+		return li.Fund
+	case budget.LevelSourceFund:
+		return li.SourceFund
+	case budget.LevelAccount:
+		return li.Account
+	case budget.LevelFunction:
+		return li.Function
+	}
+	return li.Department
 }
 
 // StoredSlices lists the fiscal years and phases the store holds for a
@@ -158,6 +263,12 @@ type ExportOptions struct {
 	// FollowSymlink writes through a symbolic link at Out (to its target)
 	// instead of refusing it.
 	FollowSymlink bool
+	// Delimiter separates the fields of CSV output (default ',').
+	Delimiter rune
+	// DataPackage describes a CSV file in the datapackage.json beside it
+	// (Frictionless Tabular Data Package: the columns' types, the dialect,
+	// the file's bytes and sha256), adding to one already there.
+	DataPackage bool
 }
 
 // ExportFormat is the format an export will use.
@@ -199,8 +310,18 @@ func (o *Office) Export(ctx context.Context, opt ExportOptions) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if opt.Delimiter == 0 {
+		opt.Delimiter = ','
+	}
 	if opt.Out == "-" {
-		return o.exportCSV(ctx, f, opt.W)
+		return o.exportCSV(ctx, f, opt.W, opt.Delimiter)
+	}
+	pkg := opt.DataPackage && format == "csv"
+	if pkg {
+		// refuse a foreign datapackage.json before writing anything
+		if _, err := readDataPackage(filepath.Dir(opt.Out)); err != nil {
+			return 0, err
+		}
 	}
 	out, err := CreateAtomic(opt.Out, "--out", opt.FollowSymlink)
 	if err != nil {
@@ -209,7 +330,14 @@ func (o *Office) Export(ctx context.Context, opt ExportOptions) (int, error) {
 	var n int
 	switch format {
 	case "csv":
-		n, err = o.exportCSV(ctx, f, out)
+		h := sha256.New()
+		cw := &countWriter{w: io.MultiWriter(out, h)}
+		if n, err = o.exportCSV(ctx, f, cw, opt.Delimiter); err == nil && pkg {
+			if err = out.Commit(nil); err != nil {
+				return n, err
+			}
+			return n, writeDataPackage(opt.Out, dataResource(opt.Out, n, cw.n, hex.EncodeToString(h.Sum(nil)), opt.Delimiter))
+		}
 	case "xlsx":
 		n, err = o.exportXLSX(ctx, f, out)
 	case "parquet":
@@ -225,8 +353,21 @@ func (o *Office) Export(ctx context.Context, opt ExportOptions) (int, error) {
 	return n, out.Commit(err)
 }
 
-func (o *Office) exportCSV(ctx context.Context, f budget.Filter, w io.Writer) (int, error) {
+// countWriter counts the bytes written through it.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (o *Office) exportCSV(ctx context.Context, f budget.Filter, w io.Writer, comma rune) (int, error) {
 	cw := csv.NewWriter(w)
+	cw.Comma = comma
 	if err := cw.Write(exportHeader); err != nil {
 		return 0, err
 	}

@@ -74,7 +74,7 @@ func (o *Office) capitalSetup(ctx context.Context, opt CapitalNeedOptions) (*cap
 	if opt.Layer == "" {
 		opt.Layer = plan.AreaLayer
 	}
-	layer, err := o.analysisLayer(ctx, opt.Layer)
+	layer, err := o.plannedLayer(ctx, opt.Layer)
 	if err != nil {
 		return nil, err
 	}

@@ -219,13 +219,6 @@ func projectsMap(cs *capitalSetup, a *placement.Analysis, areasWord string) *rep
 	return c
 }
 
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
 func f64(n budget.Num) any {
 	if n.Missing() {
 		return nil

@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/budgetlens/budgetlens/analysis"
@@ -82,6 +84,7 @@ func Demo(ctx context.Context, opt DemoOptions) (*DemoResult, error) {
 		{"release the published phases", b.releasePublished},
 		{"import geography", b.geography},
 		{"need index", b.needIndex},
+		{"service measures (real requests, published measures)", b.measures},
 		{"synthetic service requests (generate + locate)", b.serviceRequests},
 		{"attribution and metrics", b.analyse},
 		{"comparisons (proposed, adopted, last year)", b.compare},
@@ -142,6 +145,15 @@ func (b *demoBuild) files() []string {
 	}
 	if d.Projects != nil {
 		fs = append(fs, d.Projects.CSV, d.Projects.GeoJSON)
+	}
+	if m := d.Measures; m != nil {
+		fs = append(fs, m.Requests...)
+		for _, l := range m.Layers {
+			fs = append(fs, l.File)
+		}
+		for _, p := range m.Published {
+			fs = append(fs, p.File)
+		}
 	}
 	for _, c := range d.Capital {
 		fs = append(fs, c.File)
@@ -214,7 +226,7 @@ func (b *demoBuild) geography(ctx context.Context) error {
 		b.layers = append(b.layers, l)
 		b.index = append(b.index, geo.NewIndex(l))
 	}
-	def := b.layerIndex(b.opt.City.DefaultLayer())
+	def := b.defaultLines()
 	if def < 0 {
 		return budget.Errorf(budget.EINVALID, "the demo loads no file of the default layer %q", b.opt.City.DefaultLayer())
 	}
@@ -233,6 +245,7 @@ func (b *demoBuild) geography(ctx context.Context) error {
 			return err
 		}
 		b.tracts = analysis.Within(county, b.index[def], small[0])
+		b.tracts.SourceHash = b.ces.Hash // made from that file: its sha256sum is the source's
 		stored = append(stored, b.tracts)
 	}
 	for _, l := range stored {
@@ -241,6 +254,20 @@ func (b *demoBuild) geography(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// defaultLines is the position of the demo layer holding the default
+// layer's lines for the demo's fiscal year (the layer itself when the
+// profile lists no lines); -1 when none is loaded.
+func (b *demoBuild) defaultLines() int {
+	c := b.opt.City
+	name := c.DefaultLayer()
+	if fy, err := budget.ParseFiscalYear(b.demo.Analyze.FiscalYear); err == nil {
+		if l, ok := c.LinesFor(name, fy); ok && b.layerIndex(l.Layer) >= 0 {
+			return b.layerIndex(l.Layer)
+		}
+	}
+	return b.layerIndex(name)
 }
 
 func (b *demoBuild) layerIndex(name string) int {
@@ -252,22 +279,32 @@ func (b *demoBuild) layerIndex(name string) int {
 	return -1
 }
 
-// needIndex computes the profile's preset from the raw indicators over the
-// whole table (statewide percentiles), stores the run for the city's small
-// areas, and stores the population groups.
+// needIndex computes the profile's preset over the whole table (statewide
+// percentiles): from the published score when the profile names its column
+// (the recomputations are checks), stores the run for the city's small
+// areas, the population groups and the other measures of need.
 func (b *demoBuild) needIndex(ctx context.Context) error {
 	if b.ces == nil || b.opt.City.Need == nil {
 		return nil
 	}
-	spec, err := need.Preset(b.opt.City.Need.Preset)
+	pn := b.opt.City.Need
+	spec, err := need.Preset(pn.Preset)
 	if err != nil {
 		return err
 	}
-	nres, err := need.Compute(spec, b.ces, need.Options{})
+	nres, err := need.Compute(spec, b.ces, need.Options{UsePublished: pn.Score != "", PublishedScore: pn.Score})
 	if err != nil {
 		return err
 	}
-	run := need.NewRun(nres, []need.Input{{Role: "indicators", File: filepath.Base(b.path[b.demo.Need.File]), Hash: b.ces.Hash}}, b.tracts.Name, false)
+	var check *analysis.NeedCheck
+	if pn.Score != "" {
+		raw, err := need.Compute(spec, b.ces, need.Options{PublishedScore: pn.Score})
+		if err != nil {
+			return err
+		}
+		check = &analysis.NeedCheck{Compared: nres.ScoreCheck.Compared, FromPercentiles: nres.ScoreCheck.Within, FromRaw: raw.ScoreCheck.Within}
+	}
+	run := need.NewRun(nres, []need.Input{{Role: "indicators", File: filepath.Base(b.path[b.demo.Need.File]), Hash: b.ces.Hash}}, b.tracts.Name, pn.Score != "")
 	inCity := map[string]bool{}
 	for _, a := range b.tracts.Areas {
 		inCity[a.ID] = true
@@ -282,26 +319,70 @@ func (b *demoBuild) needIndex(ctx context.Context) error {
 	if _, err := b.o.Store.SaveRun(ctx, run); err != nil {
 		return err
 	}
-	if b.demo.Groups == "" {
-		return nil
+	var groups *analysis.GroupCounts
+	if b.demo.Groups != "" {
+		if groups, err = analysis.ReadGroupCounts(b.path[b.demo.Groups]); err != nil {
+			return err
+		}
+		groups.Source = filepath.Base(groups.Source)
+		gb, err := json.Marshal(groups)
+		if err != nil {
+			return err
+		}
+		if err := b.o.Store.SaveDataset(ctx, &analysis.Dataset{Kind: "groups", Name: "acs", Source: groups.Source, SHA256: groups.Hash, Body: gb}); err != nil {
+			return err
+		}
 	}
-	groups, err := analysis.ReadGroupCounts(b.path[b.demo.Groups])
+	return b.needMeasures(ctx, run, groups, check)
+}
+
+// needMeasures stores the profile's other measures of need for the city's
+// small areas: columns of the need table, shares of population groups.
+func (b *demoBuild) needMeasures(ctx context.Context, run *need.Run, groups *analysis.GroupCounts, check *analysis.NeedCheck) error {
+	pn := b.opt.City.Need
+	set := &analysis.MeasureSet{Primary: analysis.NeedMeasure{Name: run.Spec, Label: pn.Label, Why: strings.Join(strings.Fields(pn.Why), " ")}, Check: check}
+	inCity := map[string]bool{}
+	for _, a := range b.tracts.Areas {
+		inCity[geo.IDKey(a.ID)] = true
+	}
+	for _, m := range pn.Measures {
+		nm := analysis.NeedMeasure{Name: m.Name, Label: m.Label, Why: m.Why, Values: map[string]float64{}}
+		switch {
+		case m.Column != "":
+			v, err := b.ces.Numbers(m.Column)
+			if err != nil {
+				return err
+			}
+			nm.Source = filepath.Base(b.path[b.demo.Need.File])
+			for i, id := range b.ces.Areas {
+				if k := geo.IDKey(id); inCity[k] && !math.IsNaN(v[i]) {
+					nm.Values[k] = v[i]
+				}
+			}
+		case groups != nil:
+			nm.Source = groups.Source
+			for k, v := range analysis.GroupShareMeasure(groups, m.Group) {
+				if inCity[k] {
+					nm.Values[k] = v
+				}
+			}
+		default:
+			continue // a group measure without the groups table
+		}
+		set.Measures = append(set.Measures, nm)
+	}
+	ds, err := analysis.MeasuresDataset(b.tracts.Name, set, filepath.Base(b.path[b.demo.Need.File]), b.ces.Hash)
 	if err != nil {
 		return err
 	}
-	groups.Source = filepath.Base(groups.Source)
-	gb, err := json.Marshal(groups)
-	if err != nil {
-		return err
-	}
-	return b.o.Store.SaveDataset(ctx, &analysis.Dataset{Kind: "groups", Name: "acs", Source: groups.Source, SHA256: groups.Hash, Body: gb})
+	return b.o.Store.SaveDataset(ctx, ds)
 }
 
 // serviceRequests generates the synthetic requests, locates them in the
 // first two layers at once and stores the demand per layer.
 func (b *demoBuild) serviceRequests(ctx context.Context) error {
 	ev := b.demo.Events
-	if ev == nil || len(b.layers) != 2 {
+	if ev == nil || len(b.layers) == 0 {
 		return nil
 	}
 	evs, evHash, err := demoEvents(b.path[ev.Points], ev.County, b.layers, b.index, b.opt.Requests, b.opt.Seed)
@@ -331,7 +412,7 @@ func (b *demoBuild) analyse(ctx context.Context) error {
 		return err
 	}
 	if b.evs != nil {
-		in.Events, in.EventsSource, in.EventsSynthetic = b.evs[b.layerIndex(in.Layer.Name)], b.evSource, true
+		in.Events, in.EventsSource, in.EventsSynthetic = b.evs[b.layerIndex(in.Lines.Lines)], b.evSource, true
 	}
 	if p := b.demo.Projects; p != nil {
 		projects, err := attribute.ReadProjects(b.path[p.CSV], b.path[p.GeoJSON], 0)
@@ -360,11 +441,17 @@ func (b *demoBuild) analyse(ctx context.Context) error {
 func (b *demoBuild) compare(ctx context.Context) error {
 	var err error
 	b.cmp, err = b.o.Comparisons(ctx, b.a)
+	b.a.Result.Comparisons = b.cmp
 	return err
 }
 
 func (b *demoBuild) writeReport(ctx context.Context) error {
 	b.doc = b.o.Document(b.a, b.cmp, "")
+	an := b.demo.Analyze
+	if err := b.o.addMeasuresSection(ctx, b.doc, MeasuresSectionOptions{Layer: b.a.Input.Layer.Name, FiscalYear: an.FiscalYear, Phase: an.Phase,
+		Reps: b.opt.Reps, Seed: analysis.DefaultSeed}); err != nil {
+		return err
+	}
 	if err := b.o.AddCapital(ctx, b.doc, CapitalReportOptions{}); err != nil {
 		return err
 	}
@@ -373,31 +460,56 @@ func (b *demoBuild) writeReport(ctx context.Context) error {
 	return err
 }
 
-// pairLocator places a point in an area of each of two layers at once:
-// area k = (a+1)*(nB+1) + (b+1), with -1 for "none".
-type pairLocator struct {
-	a, b *geo.Index
-	nB   int
+// multiLocator places a point in an area of each of several layers at
+// once: the key is the positions (+1, 0 for "none") written in mixed
+// radix, radix[k] = areas of layer k + 1.
+type multiLocator struct {
+	ix    []*geo.Index
+	radix []int
 }
 
-func (p pairLocator) Locate(lon, lat float64) (int, bool) {
-	c, ok1 := p.a.Locate(lon, lat)
-	n, ok2 := p.b.Locate(lon, lat)
-	if !ok1 && !ok2 {
-		return 0, false
+func newMultiLocator(layers []*geo.Layer, ix []*geo.Index) multiLocator {
+	m := multiLocator{ix: ix}
+	for _, l := range layers {
+		m.radix = append(m.radix, len(l.Areas)+1)
 	}
-	if !ok1 {
-		c = -1
+	return m
+}
+
+func (m multiLocator) Locate(lon, lat float64) (int, bool) {
+	key, any := 0, false
+	for k, ix := range m.ix {
+		p, ok := ix.Locate(lon, lat)
+		if !ok {
+			p = -1
+		}
+		any = any || ok
+		key = key*m.radix[k] + p + 1
 	}
-	if !ok2 {
-		n = -1
+	return key, any
+}
+
+// size is the number of keys.
+func (m multiLocator) size() int {
+	n := 1
+	for _, r := range m.radix {
+		n *= r
 	}
-	return (c+1)*(p.nB+1) + (n + 1), true
+	return n
+}
+
+// position returns the position in layer k of a key (-1: none).
+func (m multiLocator) position(key, k int) int {
+	for j := len(m.radix) - 1; j > k; j-- {
+		key /= m.radix[j]
+	}
+	return key%m.radix[k] - 1
 }
 
 // demoEvents generates the synthetic requests into a pipe, summarises them
-// per pair of areas of the two layers in one pass and folds the pairs into
-// one summary per layer (response-time sketches merged, not averaged).
+// per combination of areas of the layers in one pass and folds the
+// combinations into one summary per layer (response-time sketches merged,
+// not averaged).
 func demoEvents(pointsFile, county string, layers []*geo.Layer, ix []*geo.Index, rows int, seed uint64) ([]*events.Summary, string, error) {
 	places, err := events.TractPlaces(pointsFile, county)
 	if err != nil {
@@ -409,10 +521,8 @@ func demoEvents(pointsFile, county string, layers []*geo.Layer, ix []*geo.Index,
 			inCity = append(inCity, p)
 		}
 	}
-	la, lb := layers[0], layers[1]
-	loc := pairLocator{ix[0], ix[1], len(lb.Areas)}
-	n := (len(la.Areas) + 1) * (len(lb.Areas) + 1)
-	ids := make([]string, n)
+	loc := newMultiLocator(layers, ix)
+	ids := make([]string, loc.size())
 	for i := range ids {
 		ids[i] = strconv.Itoa(i)
 	}
@@ -427,19 +537,18 @@ func demoEvents(pointsFile, county string, layers []*geo.Layer, ix []*geo.Index,
 	if err != nil {
 		return nil, "", err
 	}
-	sa, err := foldPairs(sum, la, func(k int) int { return k/(len(lb.Areas)+1) - 1 })
-	if err != nil {
-		return nil, "", err
+	var out []*events.Summary
+	for k, l := range layers {
+		s, err := foldPairs(sum, l, func(key int) int { return loc.position(key, k) })
+		if err != nil {
+			return nil, "", err
+		}
+		// points in an area of another layer but outside every area of
+		// this one stay unplaced in this layer's summary
+		s.Unplaced += countOutside(s)
+		out = append(out, s)
 	}
-	sb, err := foldPairs(sum, lb, func(k int) int { return k%(len(lb.Areas)+1) - 1 })
-	if err != nil {
-		return nil, "", err
-	}
-	// points in an area of one layer but outside every area of the other
-	// stay in that layer's summary; the unplaced count is per layer
-	sa.Unplaced += countOutside(sa)
-	sb.Unplaced += countOutside(sb)
-	return []*events.Summary{sa, sb}, hex.EncodeToString(h.Sum(nil)), nil
+	return out, hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // foldPairs folds a summary by pair into one by area of layer l; of maps a

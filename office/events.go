@@ -28,6 +28,8 @@ func (o *Office) LoadLayer(ctx context.Context, name string) (*geo.Layer, error)
 // column.
 type PlacesOptions struct {
 	Tracts, County, Layer, CodesLayer string
+	// Limits bound the reader of Tracts.
+	Limits Limits
 }
 
 // GeneratorPlaces returns the places synthetic requests are drawn around,
@@ -60,10 +62,12 @@ func (o *Office) places(ctx context.Context, opt PlacesOptions) ([]events.Place,
 	case opt.Tracts != "" && opt.Layer != "":
 		return nil, budget.Errorf(budget.EINVALID, "give --tracts or --layer, not both")
 	case opt.Tracts != "":
-		if err := checkInput(opt.Tracts, "--tracts"); err != nil {
+		f, err := openCSVInput(opt.Tracts, "--tracts")
+		if err != nil {
 			return nil, err
 		}
-		ps, err := events.TractPlaces(opt.Tracts, opt.County)
+		defer f.Close()
+		ps, err := events.ReadTractPlacesWithin(f, opt.Tracts, opt.County, opt.Limits.Table)
 		if err != nil {
 			return nil, err
 		}
@@ -110,6 +114,8 @@ type SummarizeOptions struct {
 	// NeedRun ("" for none, "latest", or a run id over the same layer) adds
 	// each area's tier and a summary per tier.
 	NeedRun string
+	// Limits bound the reader of R.
+	Limits Limits
 }
 
 // EventsSummary is a summary of service requests by area (and tier).
@@ -127,7 +133,7 @@ func (o *Office) SummarizeEvents(ctx context.Context, opt SummarizeOptions) (*Ev
 	if err != nil {
 		return nil, err
 	}
-	eopt := events.Options{Locator: layerLocator(l, opt.MaxDistance), CodeColumn: opt.CodeColumn, Codes: map[string]int{}, Lenient: opt.Lenient}
+	eopt := events.Options{Locator: layerLocator(l, opt.MaxDistance), CodeColumn: opt.CodeColumn, Codes: map[string]int{}, Lenient: opt.Lenient, Limits: opt.Limits.Table}
 	for i, a := range l.Areas {
 		eopt.AreaIDs = append(eopt.AreaIDs, a.ID)
 		eopt.Population = append(eopt.Population, a.Population)
@@ -184,7 +190,7 @@ func (o *Office) needTiers(ctx context.Context, l *geo.Layer, run string) ([]str
 	} else {
 		id, perr := strconv.ParseInt(run, 10, 64)
 		if perr != nil {
-			return nil, budget.Errorf(budget.EINVALID, "--need-run %q: give a run id or latest (list them with budgetlens index runs)", run)
+			return nil, budget.Errorf(budget.EINVALID, "--run %q: give a run id or latest (list them with budgetlens index runs)", run)
 		}
 		r, err = o.Store.Run(ctx, id)
 	}
@@ -207,8 +213,15 @@ func (o *Office) needTiers(ctx context.Context, l *geo.Layer, run string) ([]str
 
 // ImportLayer reads a layer file (GeoJSON, zipped Shapefile, GeoPackage,
 // CSV with WKT or lon/lat), validates and repairs it, and stores it,
-// replacing a layer of the same name, in one transaction.
+// replacing a layer of the same name, in one transaction; stored service
+// requests are then placed in its areas (ReplaceEvents).
 func (o *Office) ImportLayer(ctx context.Context, file string, opt geo.ImportOptions) (*geo.Layer, *geo.ImportReport, error) {
+	return o.ImportLayerAs(ctx, file, "", opt)
+}
+
+// ImportLayerAs is ImportLayer recording the layer's source as source (a
+// copy of standard input is "stdin"); "" records file.
+func (o *Office) ImportLayerAs(ctx context.Context, file, source string, opt geo.ImportOptions) (*geo.Layer, *geo.ImportReport, error) {
 	if err := checkInput(file, "FILE"); err != nil {
 		return nil, nil, err
 	}
@@ -216,7 +229,14 @@ func (o *Office) ImportLayer(ctx context.Context, file string, opt geo.ImportOpt
 	if err != nil {
 		return nil, nil, err
 	}
+	if source != "" {
+		l.Source = source
+	}
 	if err := o.Store.SaveLayer(ctx, l); err != nil {
+		return nil, nil, err
+	}
+	// stored requests are placed in the new areas at once
+	if _, err := o.ReplaceEvents(ctx, nil); err != nil {
 		return nil, nil, err
 	}
 	return l, rep, nil

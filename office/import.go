@@ -24,6 +24,12 @@ type ImportOptions struct {
 	Jurisdiction string
 	// Progress is called with bytes read and total while a file is read.
 	Progress func(file string, done, total int64)
+	// Limits bound the readers (a mapping profile's limits: raise them
+	// further).
+	Limits Limits
+	// Names name files in messages and the stored import runs when they
+	// are copies (of standard input, say): path -> name.
+	Names map[string]string
 }
 
 // Columns name the headings of a plain budget table.
@@ -53,7 +59,7 @@ func (o *Office) ReadBudget(opt ImportOptions, files []string) ([]*budget.Batch,
 			return nil, budget.Errorf(budget.EINVALID, "--phase %q: %w", opt.Phase, err)
 		}
 	}
-	iopt := ingest.Options{FiscalYear: opt.FiscalYear, Phase: opt.Phase}
+	iopt := ingest.Options{FiscalYear: opt.FiscalYear, Phase: opt.Phase, Limits: opt.Limits.Table}
 	var err error
 	switch {
 	case opt.Mapping != "" && opt.Columns != nil:
@@ -75,6 +81,13 @@ func (o *Office) ReadBudget(opt ImportOptions, files []string) ([]*budget.Batch,
 		bs, err := ingest.File(f, iopt)
 		if err != nil {
 			return nil, err
+		}
+		if name, ok := opt.Names[f]; ok {
+			for _, b := range bs {
+				if b.SourceFile == f {
+					b.SourceFile = name
+				}
+			}
 		}
 		batches = append(batches, bs...)
 	}

@@ -1,7 +1,8 @@
 package office
 
 import (
-	"encoding/csv"
+	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/budgetlens/budgetlens/metrics"
 )
 
@@ -22,56 +24,64 @@ type metricsTable struct {
 	lines   []int // file line of each row (header is its own line)
 }
 
-// readMetricsCSV reads a comma-separated file with a header row. Fields are
-// trimmed. A first line made only of integers (the GeoDa ".txt" header
-// "n,k") is skipped.
-func readMetricsCSV(path string) (*metricsTable, error) {
-	f, err := openCSVInput(path, "--in")
+// readMetricsCSV reads a CSV file with a header row (from r when it is
+// not nil, named path in messages) through internal/tabular: any
+// delimiter and encoding, within lim. Fields are trimmed. A first line made
+// only of two integers (the GeoDa ".txt" header "n,k") is skipped.
+func readMetricsCSV(path string, r io.Reader, lim tabular.Limits) (*metricsTable, error) {
+	if r == nil {
+		f, err := openCSVInput(path, "--in")
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	// a GeoDa header ("n,k" on the first line) is skipped before the
+	// reader looks for the header
+	br := bufio.NewReaderSize(r, 4096)
+	first, _ := br.Peek(4096)
+	if i := bytes.IndexByte(first, '\n'); i >= 0 {
+		first = first[:i]
+	}
+	skip := 0
+	if geodaHeader(strings.Split(strings.TrimSpace(strings.TrimPrefix(string(first), "\ufeff")), ",")) {
+		skip = 1
+	}
+	cr, err := tabular.NewCSVReader(br, tabular.Options{File: path, Limits: lim, SkipRows: skip})
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	t := &metricsTable{file: path}
+	t := &metricsTable{file: path, headers: trimAll(cr.Header().Names)}
 	for {
-		rec, err := r.Read()
+		line, rec, err := cr.Read()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
-			var pe *csv.ParseError
-			if errors.As(err, &pe) {
-				return nil, &budget.InputError{File: path, Line: pe.Line, ColIndex: pe.Column, Expected: "valid CSV: " + pe.Err.Error()}
-			}
 			return nil, err
 		}
-		line, _ := r.FieldPos(0)
-		for i := range rec {
-			rec[i] = strings.TrimSpace(rec[i])
-		}
-		if t.headers == nil {
-			rec[0] = strings.TrimPrefix(rec[0], "\ufeff")
-			if geodaHeader(rec) {
-				continue
-			}
-			t.headers = rec
-			continue
-		}
-		if len(rec) == 1 && rec[0] == "" {
-			continue
-		}
-		if len(rec) != len(t.headers) {
+		rec = trimAll(rec)
+		if len(rec) > len(t.headers) {
 			return nil, &budget.InputError{File: path, Line: line, Value: fmt.Sprintf("%d fields", len(rec)), Expected: fmt.Sprintf("%d fields, as in the header", len(t.headers))}
+		}
+		for len(rec) < len(t.headers) {
+			rec = append(rec, "") // the reader drops empty trailing cells
 		}
 		t.rows = append(t.rows, rec)
 		t.lines = append(t.lines, line)
 	}
-	if t.headers == nil {
-		return nil, &budget.InputError{File: path, Line: 1, Expected: "a header row naming the columns (the file is empty)"}
-	}
 	return t, nil
+}
+
+// trimAll returns the cells trimmed of white space (a copy: the reader
+// reuses its slice).
+func trimAll(cells []string) []string {
+	out := make([]string, len(cells))
+	for i, c := range cells {
+		out[i] = strings.TrimSpace(c)
+	}
+	return out
 }
 
 func geodaHeader(rec []string) bool {
@@ -164,12 +174,14 @@ func num(v float64) any {
 
 // MetricsOptions say which columns of a CSV table to measure.
 type MetricsOptions struct {
-	In     string // CSV file with a header row
-	Value  string // column of the values
-	Weight string // column of unit weights (population), optional
-	RankBy string // column to rank units by for the concentration index, optional
-	Group  string // column of group labels for the Theil/MLD decomposition, optional
-	Bounds string // "low,high" bounds of the value (Erreygers and Wagstaff corrections)
+	In     string    // CSV file with a header row (named so in messages)
+	R      io.Reader // when set, the table is read from R instead of the file In
+	Limits Limits    // bound the reader
+	Value  string    // column of the values
+	Weight string    // column of unit weights (population), optional
+	RankBy string    // column to rank units by for the concentration index, optional
+	Group  string    // column of group labels for the Theil/MLD decomposition, optional
+	Bounds string    // "low,high" bounds of the value (Erreygers and Wagstaff corrections)
 	// Drop leaves out rows whose value, weight or rank is missing.
 	Drop  bool
 	Reps  int     // bootstrap replicates of the concentration index (0: none)
@@ -194,7 +206,7 @@ func Metrics(o MetricsOptions) (MetricsResult, error) {
 	if o.Reps < 0 {
 		return nil, budget.Errorf(budget.EINVALID, "--reps %d: give 0 (no bootstrap) or a positive number of replicates", o.Reps)
 	}
-	t, err := readMetricsCSV(o.In)
+	t, err := readMetricsCSV(o.In, o.R, o.Limits.Table)
 	if err != nil {
 		return nil, err
 	}
@@ -352,16 +364,18 @@ func decompKeys(res MetricsResult, x, wt []float64, groups []string) (warnings [
 // SpatialOptions say which column of a CSV table to test for spatial
 // autocorrelation with which GAL contiguity.
 type SpatialOptions struct {
-	In        string  // CSV file with a header row
-	ID        string  // column of area ids matching the GAL file ("": rows in the GAL's order)
-	Value     string  // column of the values
-	Weights   string  // GAL contiguity file
-	Transform string  // r (row-standardised) or b (binary)
-	Perms     int     // permutations for pseudo p-values (0: none)
-	Seed      uint64  // of the permutations
-	Drop      bool    // leave out areas whose value is missing (their links removed)
-	Alpha     float64 // significance level of LISA cluster labels
-	FDR       bool    // Benjamini-Hochberg false discovery rate at Alpha
+	In        string    // CSV file with a header row (named so in messages)
+	R         io.Reader // when set, the table is read from R instead of the file In
+	Limits    Limits    // bound the reader
+	ID        string    // column of area ids matching the GAL file ("": rows in the GAL's order)
+	Value     string    // column of the values
+	Weights   string    // GAL contiguity file
+	Transform string    // r (row-standardised) or b (binary)
+	Perms     int       // permutations for pseudo p-values (0: none)
+	Seed      uint64    // of the permutations
+	Drop      bool      // leave out areas whose value is missing (their links removed)
+	Alpha     float64   // significance level of LISA cluster labels
+	FDR       bool      // Benjamini-Hochberg false discovery rate at Alpha
 }
 
 // loadSpatial reads the values and the weights aligned to the data's rows.
@@ -372,7 +386,7 @@ func loadSpatial(o SpatialOptions) ([]float64, *metrics.Weights, error) {
 	if o.Perms < 0 {
 		return nil, nil, budget.Errorf(budget.EINVALID, "--permutations %d: give 0 (no permutation test) or a positive number", o.Perms)
 	}
-	t, err := readMetricsCSV(o.In)
+	t, err := readMetricsCSV(o.In, o.R, o.Limits.Table)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -386,7 +400,7 @@ func loadSpatial(o SpatialOptions) ([]float64, *metrics.Weights, error) {
 		return nil, nil, err
 	}
 	if o.ID != "" {
-		c, err := t.col(o.ID, "--id")
+		c, err := t.col(o.ID, "--id-column")
 		if err != nil {
 			return nil, nil, err
 		}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/budgetlens/budgetlens/internal/tabular"
 )
 
 // FuzzReadMetricsCSV: the CSV reader never panics, and every parsed value
@@ -19,7 +21,7 @@ func FuzzReadMetricsCSV(f *testing.F) {
 		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		tab, err := readMetricsCSV(p)
+		tab, err := readMetricsCSV(p, nil, tabular.Limits{})
 		if err != nil {
 			return
 		}

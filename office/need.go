@@ -2,7 +2,6 @@ package office
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/budgetlens/budgetlens/need"
 	"github.com/paulmach/orb"
 )
@@ -53,6 +53,14 @@ type IndexRunOptions struct {
 	// Out, when set, is checked before anything is stored and receives the
 	// run (.csv, .xlsx or .geojson).
 	Out string
+	// IndicatorsName names Indicators in the run's inputs when it is a
+	// copy (of standard input, say); "" for the file's own name.
+	IndicatorsName string
+	// Geography is the Census geography of the table's ids ("" to infer):
+	// their GEOIDs are padded to its width.
+	Geography string
+	// Limits bound the readers of Indicators and Neighbours.
+	Limits Limits
 }
 
 // IndexRun is a stored need-index run.
@@ -70,13 +78,16 @@ func (o *Office) RunIndex(ctx context.Context, opt IndexRunOptions) (*IndexRun, 
 		return nil, err
 	}
 	nopt := need.Options{UsePublished: opt.UsePublished}
+	if opt.IndicatorsName != "" && opt.Indicators != "" {
+		tab.File = opt.IndicatorsName
+	}
 	inputs := []need.Input{{Role: "indicators", File: tab.File, Hash: tab.Hash}}
 	var polys map[string]orb.Geometry
 	if opt.Neighbours != "" {
 		if err := checkInput(opt.Neighbours, "--neighbours"); err != nil {
 			return nil, err
 		}
-		l, _, err := geo.ReadFile(opt.Neighbours, geo.ImportOptions{IDField: opt.NeighbourID})
+		l, _, err := geo.ReadFile(opt.Neighbours, geo.ImportOptions{IDField: opt.NeighbourID, Limits: opt.Limits.Geo, TableLimits: opt.Limits.Table})
 		if err != nil {
 			return nil, err
 		}
@@ -133,7 +144,7 @@ func (o *Office) indicatorTable(ctx context.Context, opt IndexRunOptions) (*need
 		if err := checkInput(opt.Indicators, "--indicators"); err != nil {
 			return nil, err
 		}
-		return need.ReadTable(opt.Indicators, need.ReadOptions{IDColumn: opt.IDColumn})
+		return need.ReadTable(opt.Indicators, need.ReadOptions{IDColumn: opt.IDColumn, Geography: opt.Geography, Limits: opt.Limits.Table})
 	case opt.Layer != "":
 		return o.Store.Indicators(ctx, opt.Layer, opt.Period)
 	}
@@ -346,6 +357,8 @@ type AggregateOptions struct {
 	Run                                      int64
 	Crosswalk, From, To, Fraction            string
 	SmallLayer, SmallID, LargeLayer, LargeID string
+	// Limits bound the readers of the crosswalk and the layer files.
+	Limits Limits
 }
 
 // Aggregated is a run rolled up to larger areas.
@@ -361,7 +374,7 @@ func (o *Office) Aggregate(ctx context.Context, opt AggregateOptions) (*Aggregat
 	var err error
 	switch {
 	case opt.Crosswalk != "":
-		cw, err = ReadCrosswalk(opt.Crosswalk, opt.From, opt.To, opt.Fraction)
+		cw, err = readCrosswalk(opt.Crosswalk, opt.From, opt.To, opt.Fraction, opt.Limits.Table)
 	case opt.SmallLayer != "" && opt.LargeLayer != "":
 		var sl, ll *geo.Layer
 		for _, f := range []string{opt.SmallLayer, opt.LargeLayer} {
@@ -369,10 +382,10 @@ func (o *Office) Aggregate(ctx context.Context, opt AggregateOptions) (*Aggregat
 				return nil, err
 			}
 		}
-		if sl, _, err = geo.ReadFile(opt.SmallLayer, geo.ImportOptions{IDField: opt.SmallID}); err != nil {
+		if sl, _, err = geo.ReadFile(opt.SmallLayer, geo.ImportOptions{IDField: opt.SmallID, Limits: opt.Limits.Geo, TableLimits: opt.Limits.Table}); err != nil {
 			return nil, err
 		}
-		if ll, _, err = geo.ReadFile(opt.LargeLayer, geo.ImportOptions{IDField: opt.LargeID}); err != nil {
+		if ll, _, err = geo.ReadFile(opt.LargeLayer, geo.ImportOptions{IDField: opt.LargeID, Limits: opt.Limits.Geo, TableLimits: opt.Limits.Table}); err != nil {
 			return nil, err
 		}
 		cw = need.CrosswalkFromLayers(sl, ll)
@@ -394,44 +407,53 @@ func (o *Office) Aggregate(ctx context.Context, opt AggregateOptions) (*Aggregat
 // area) with the share of the small area's population in the larger one
 // (1 when the fraction column is absent).
 func ReadCrosswalk(path, from, to, frac string) (map[string][]need.Link, error) {
-	f, err := openInput(path, "--crosswalk")
+	return readCrosswalk(path, from, to, frac, tabular.Limits{})
+}
+
+// readCrosswalk is ReadCrosswalk within limits, through the one tabular
+// input path (any delimiter and encoding; a workbook is read as stored).
+func readCrosswalk(path, from, to, frac string, lim tabular.Limits) (map[string][]need.Link, error) {
+	if err := checkInput(path, "--crosswalk"); err != nil {
+		return nil, err
+	}
+	r, err := tabular.Open(path, tabular.Options{Limits: lim})
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
-	head, err := r.Read()
+	defer r.Close()
+	h := r.Header()
+	fi, err1 := h.Find(from)
+	ti, err2 := h.Find(to)
+	if err1 != nil || err2 != nil || fi < 0 || ti < 0 {
+		return nil, &budget.InputError{File: path, Line: h.Line, Expected: fmt.Sprintf("columns %q and %q (name them with --from and --to)", from, to)}
+	}
+	xi, err := h.Find(frac)
 	if err != nil {
-		return nil, &budget.InputError{File: path, Line: 1, Expected: "a header row"}
+		return nil, err
 	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.ToLower(need.NormaliseHeading(h))] = i
-	}
-	fi, ok1 := col[strings.ToLower(from)]
-	ti, ok2 := col[strings.ToLower(to)]
-	if !ok1 || !ok2 {
-		return nil, &budget.InputError{File: path, Line: 1, Expected: fmt.Sprintf("columns %q and %q (name them with --from and --to)", from, to)}
-	}
-	xi, hasFrac := col[strings.ToLower(frac)]
 	out := map[string][]need.Link{}
-	for line := 2; ; line++ {
-		rec, err := r.Read()
+	for {
+		line, rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			return nil, &budget.InputError{File: path, Line: line, Expected: "a well-formed CSV record: " + err.Error()}
+			return nil, err
+		}
+		cell := func(i int) string {
+			if i < len(rec) {
+				return strings.TrimSpace(rec[i])
+			}
+			return ""
 		}
 		x := 1.0
-		if hasFrac {
-			x, err = strconv.ParseFloat(strings.TrimSpace(rec[xi]), 64)
+		if xi >= 0 {
+			x, err = strconv.ParseFloat(cell(xi), 64)
 			if err != nil || x < 0 || x > 1 {
-				return nil, &budget.InputError{File: path, Line: line, Column: head[xi], ColIndex: xi + 1, Field: "fraction", Value: rec[xi], Expected: "a share between 0 and 1"}
+				return nil, h.Err(line, xi, "fraction", cell(xi), "a share between 0 and 1")
 			}
 		}
-		id := strings.TrimSpace(rec[fi])
-		out[id] = append(out[id], need.Link{Target: strings.TrimSpace(rec[ti]), Fraction: x})
+		out[cell(fi)] = append(out[cell(fi)], need.Link{Target: cell(ti), Fraction: x})
 	}
 	return out, nil
 }
@@ -439,6 +461,13 @@ func ReadCrosswalk(path, from, to, frac string) (map[string][]need.Link, error) 
 // IndicatorImport says what indicator table to import for a layer.
 type IndicatorImport struct {
 	File, IDColumn, Layer, Period string
+	// Name names File in messages and the stored import when it is a copy
+	// (of standard input, say); "" for File.
+	Name string
+	// Geography is the Census geography of the ids ("" to infer).
+	Geography string
+	// Limits bound the readers of File and Meta.
+	Limits Limits
 	// PeriodGiven passes Period to the reader (a long file with one period
 	// imports under the default label otherwise).
 	PeriodGiven bool
@@ -468,9 +497,12 @@ func (o *Office) ImportIndicators(ctx context.Context, opt IndicatorImport) (*Im
 	if opt.PeriodGiven {
 		period = opt.Period
 	}
-	tab, err := need.ReadTable(opt.File, need.ReadOptions{IDColumn: opt.IDColumn, Period: period})
+	tab, err := need.ReadTable(opt.File, need.ReadOptions{IDColumn: opt.IDColumn, Period: period, Geography: opt.Geography, Limits: opt.Limits.Table})
 	if err != nil {
 		return nil, err
+	}
+	if opt.Name != "" {
+		tab.File = opt.Name
 	}
 	set, skipped, err := need.IndicatorSetFromTable(tab, opt.Layer, opt.Period, opt.Columns)
 	if err != nil {

@@ -3,6 +3,7 @@ package office
 import (
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
 	"strings"
 
@@ -37,6 +38,10 @@ func (o *Office) Report(ctx context.Context, opt ReportOptions) (*report.Documen
 		return nil, nil, err
 	}
 	doc := o.Document(a, cmp, opt.Title)
+	if err := o.addMeasuresSection(ctx, doc, MeasuresSectionOptions{Layer: a.Input.Layer.Name, FiscalYear: a.Result.FiscalYear, Phase: a.Result.Phase,
+		Reps: opt.Reps, Seed: opt.Seed}); err != nil {
+		return nil, nil, err
+	}
 	if err := o.AddCapital(ctx, doc, CapitalReportOptions{Plans: opt.CapitalPlans, Tiers: opt.Tiers}); err != nil {
 		return nil, nil, err
 	}
@@ -114,6 +119,29 @@ func WriteReport(ctx context.Context, doc *report.Document, path string) (Writte
 		w.HTML = path
 	}
 	return w, nil
+}
+
+// ReportFormats are the formats a report is written in.
+var ReportFormats = []string{"html", "xlsx", "pdf"}
+
+// WriteReportTo renders the document in format (html, xlsx or pdf) to w,
+// for standard output. A PDF needs Chromium (the error says how to get
+// one, or to write html).
+func WriteReportTo(ctx context.Context, doc *report.Document, w io.Writer, format string) error {
+	switch format {
+	case "html":
+		return render.RenderHTML(w, doc)
+	case "xlsx":
+		return render.RenderXLSX(w, doc)
+	case "pdf":
+		b, err := renderOptions().PDF(ctx, doc)
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(b)
+		return err
+	}
+	return budget.Errorf(budget.EINVALID, "report format %q: use html, xlsx or pdf", format)
 }
 
 // WriteReports writes dir/base.html and .xlsx, and .pdf unless noPDF; a

@@ -41,6 +41,22 @@ func (o *Office) DisplayLayer(ctx context.Context, name string, zoom int) (*geo.
 	return geo.Simplify(l, ZoomTolerance(zoom, lat)), nil
 }
 
+// DisplayLayerOfYear is DisplayLayer for the lines of a layer in force
+// during a fiscal year, named as an analysis of that year names its areas
+// (LayerOfYear), so a map of the year's dollars draws the year's lines.
+func (o *Office) DisplayLayerOfYear(ctx context.Context, name string, fy budget.FiscalYear, zoom int) (*geo.Layer, error) {
+	if zoom < MinZoom || zoom > MaxZoom {
+		return nil, budget.Errorf(budget.EINVALID, "zoom %d: give a web-map zoom level from %d to %d", zoom, MinZoom, MaxZoom)
+	}
+	l, _, err := o.LayerOfYear(ctx, name, fy)
+	if err != nil {
+		return nil, err
+	}
+	b := l.Bound()
+	lat := (b.Min[1] + b.Max[1]) / 2
+	return geo.Simplify(l, ZoomTolerance(zoom, lat)), nil
+}
+
 // AreaMatch is an area found by SearchAreas.
 type AreaMatch struct {
 	Layer string

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 fuzztime=${FUZZTIME:-60s}
 pkgs=("$@")
 if [ ${#pkgs[@]} -eq 0 ]; then
-  pkgs=(./budget ./internal/tabular ./ingest ./need ./events ./geo ./attribute ./capital/projects)
+  pkgs=(./budget ./internal/tabular ./ingest ./need ./events ./geo ./attribute ./measures ./capital/projects)
 fi
 status=0
 for pkg in "${pkgs[@]}"; do

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs budgetlens' whole test suite on a fresh Debian machine that has Go, gcc
 # and apt. It installs what the tests compare against (PostGIS, PROJ's cs2cs,
-# Chromium, poppler, CBC), starts a throw-away PostgreSQL server on a private port,
+# Chromium, poppler, CBC, GDAL's ogrinfo, pandas with openpyxl), starts a throw-away PostgreSQL server on a private port,
 # then runs gofmt, go mod tidy -diff, go vet, staticcheck and go test (skipped
 # tests listed at the end). Everything it starts is stopped on exit.
 set -euo pipefail
@@ -16,6 +16,7 @@ command -v pdftoppm >/dev/null || need_pkgs+=(poppler-utils)
 command -v cbc >/dev/null || need_pkgs+=(coinor-cbc)
 command -v sqlite3 >/dev/null || need_pkgs+=(sqlite3)
 command -v ogrinfo >/dev/null || need_pkgs+=(gdal-bin)
+/usr/bin/python3 -c 'import pandas, openpyxl' 2>/dev/null || need_pkgs+=(python3-pandas python3-openpyxl)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "test.sh: installing ${need_pkgs[*]}"

@@ -1,7 +1,7 @@
 // Package store defines the Store interface through which budgetlens keeps
 // everything it knows: budgets, geography, need indices, analyses. Each domain
 // has its own interface in its own file (budget.go, geo.go, need.go,
-// analysis.go, capital.go); Store is their union. Every implementation (store/duckdb, the
+// analysis.go, measures.go, capital.go); Store is their union. Every implementation (store/duckdb, the
 // embedded default) must pass the shared suite in store/storetest.
 //
 // Every method that writes is one transaction: it either stores all it was
@@ -22,6 +22,8 @@ type Store interface {
 	AnalysisStore
 	SettingsStore
 	ReleaseStore
+	EventStore
+	PublishedStore
 	CapitalStore
 	Close() error
 }

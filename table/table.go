@@ -8,6 +8,7 @@ package table
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"reflect"
@@ -31,14 +32,25 @@ func WriteCSV(w io.Writer, header []string, rows [][]string) error {
 }
 
 // WriteJSON writes v as indented JSON followed by a newline. An empty
-// listing is written as [] (never null), so that consumers can always iterate.
+// listing is written as [] (never null), so that consumers can always
+// iterate. A number that JSON cannot hold (NaN, ±Inf: a measure that could
+// not be computed) is written as null, wherever it is in v.
 func WriteJSON(w io.Writer, v any) error {
 	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice && rv.IsNil() {
 		v = []any{}
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(v)
+	err := enc.Encode(v) // writes nothing when it fails
+	var uv *json.UnsupportedValueError
+	if !errors.As(err, &uv) {
+		return err
+	}
+	safe, err := finiteJSON(reflect.ValueOf(v))
+	if err != nil {
+		return err
+	}
+	return enc.Encode(safe)
 }
 
 // GroupDigits puts thousands separators into the integer part of a decimal

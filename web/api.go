@@ -723,7 +723,7 @@ func (s *Server) apiAreas(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		l, err := v.displayLayer(r.Context(), layer, zoom)
+		l, err := v.displayLayer(r.Context(), layer, p.FY, zoom)
 		if err != nil {
 			return err
 		}

@@ -222,11 +222,11 @@ func (v *view) isMoneyLayer(ctx context.Context, name string) (bool, error) {
 	return false, nil
 }
 
-// analysis is the equity analysis of a phase by a layer, with intervals
-// (Reps bootstrap replicates, as the report), cached. A stored analysis
-// with the same inputs (same inputs hash) is used instead of computing
-// one; the inputs hash is read from a quick analysis without intervals
-// (replicates are not part of it).
+// analysis is the equity analysis of a phase by a layer, with the hot-spot
+// permutations (Reps, as the report), cached. A stored analysis with the
+// same inputs (same inputs hash) is used instead of computing one; the
+// inputs hash is read from a quick analysis without permutations (they are
+// not part of it).
 func (v *view) analysis(ctx context.Context, p phaseRef, layer string) (*office.Analysis, error) {
 	key := fmt.Sprintf("analysis|%s|%s|%s", p.FY.Label(), p.Phase, layer)
 	return cached(ctx, v, key, func() (*office.Analysis, error) {
@@ -253,9 +253,9 @@ func (v *view) storedMatch(ctx context.Context, r *analysis.Result) *analysis.Re
 	h := analysis.InputsHash(r)
 	for i := len(infos) - 1; i >= 0; i-- {
 		x := infos[i]
-		if x.InputsHash == h && x.Phase == r.Phase && x.Layer == r.Layer && x.FiscalYear == r.FiscalYear {
+		if x.InputsHash == h && x.Phase == r.Phase && x.Layer == r.Layer.Name && x.FiscalYear == r.FiscalYear {
 			rec, err := v.o.Store.Analysis(ctx, x.ID)
-			if err == nil && rec.Result != nil && rec.Result.Concentr != nil && rec.Result.Concentr.Reps > 0 {
+			if err == nil && rec.Result != nil && rec.Result.Concentr != nil && (rec.Result.LISA == nil || rec.Result.LISA.Perms > 0) {
 				return rec
 			}
 		}
@@ -271,10 +271,11 @@ func (v *view) exploration(ctx context.Context, p phaseRef, layer string) (*offi
 	})
 }
 
-// displayLayer is a layer simplified for a zoom level, cached.
-func (v *view) displayLayer(ctx context.Context, layer string, zoom int) (*geo.Layer, error) {
-	return cached(ctx, v, "display|"+layer+"|"+strconv.Itoa(zoom), func() (*geo.Layer, error) {
-		return v.o.DisplayLayer(context.WithoutCancel(ctx), layer, zoom)
+// displayLayer is a layer as its lines were in a fiscal year (those the
+// analysis of that year uses), simplified for a zoom level, cached.
+func (v *view) displayLayer(ctx context.Context, layer string, fy budget.FiscalYear, zoom int) (*geo.Layer, error) {
+	return cached(ctx, v, "display|"+layer+"|"+fy.Label()+"|"+strconv.Itoa(zoom), func() (*geo.Layer, error) {
+		return v.o.DisplayLayerOfYear(context.WithoutCancel(ctx), layer, fy, zoom)
 	})
 }
 

@@ -22,16 +22,23 @@ func writeAreasGeoJSON(w io.Writer, l *geo.Layer, rows []AreaValueRow) error {
 	for _, r := range rows {
 		byID[r.AreaID] = r
 	}
+	return writeGeoJSON(w, l, func(a *geo.Area) any {
+		if row, ok := byID[a.ID]; ok {
+			return row
+		}
+		return AreaValueRow{AreaID: a.ID, Name: a.Name}
+	})
+}
+
+// writeGeoJSON writes a layer's areas as a FeatureCollection whose
+// properties are props of each area (marshalled as JSON).
+func writeGeoJSON(w io.Writer, l *geo.Layer, props func(a *geo.Area) any) error {
 	bw := bufio.NewWriter(w)
 	bw.WriteString(`{"type":"FeatureCollection","features":[`)
 	var buf []byte
 	for i := range l.Areas {
 		a := &l.Areas[i]
-		row, ok := byID[a.ID]
-		if !ok {
-			row = AreaValueRow{AreaID: a.ID, Name: a.Name}
-		}
-		props, err := json.Marshal(row)
+		pj, err := json.Marshal(props(a))
 		if err != nil {
 			return err
 		}
@@ -42,7 +49,7 @@ func writeAreasGeoJSON(w io.Writer, l *geo.Layer, rows []AreaValueRow) error {
 		buf = append(buf[:0], `{"type":"Feature","id":`...)
 		buf = append(buf, id...)
 		buf = append(buf, `,"properties":`...)
-		buf = append(buf, props...)
+		buf = append(buf, pj...)
 		buf = append(buf, `,"geometry":`...)
 		if l.NoGeometry {
 			buf = append(buf, "null}\n"...) // areas without boundaries

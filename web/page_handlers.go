@@ -12,25 +12,29 @@ import (
 )
 
 // verdict writes the plain-words summary of a result in the page language:
-// the lean of per-resident dollars by need read from the concentration
-// index's 95% interval (above zero, below zero, or containing it), the
-// highest-need tier's shares, and how much of the budget it covers
-// (the same reading as analysis.Verdict, which the API returns).
+// the verdict read from the range of the concentration index over the
+// variants of rules and need measures (as analysis.Verdict, which the API
+// returns), the highest-need tier's shares, and how much of the budget it
+// covers.
 func verdict(t T, r *analysis.Result) []string {
 	h := r.Headline
-	ci := func(n budget.Num) string { return t.Number(float64(n), 3) }
+	ci := func(n budget.Num) string { return signedNum(t, n) }
 	var out []string
+	n := 0
+	if r.Concentr != nil {
+		n = len(r.Concentr.Variants)
+	}
 	switch {
 	case h.Concentration.Missing():
 		out = append(out, t.Get("verdict.noneed"))
-	case h.ConcentrationLow.Missing() || h.ConcentrationHigh.Missing():
+	case n <= 1:
 		out = append(out, t.Get("verdict.nointerval", ci(h.Concentration)))
-	case h.ConcentrationLow > 0:
-		out = append(out, t.Get("verdict.toward", ci(h.Concentration), ci(h.ConcentrationLow), ci(h.ConcentrationHigh)))
-	case h.ConcentrationHigh < 0:
-		out = append(out, t.Get("verdict.away", ci(h.Concentration), ci(h.ConcentrationLow), ci(h.ConcentrationHigh)))
+	case h.Verdict == analysis.LeansToward:
+		out = append(out, t.Get("verdict.toward", n, ci(h.ConcentrationMin), ci(h.ConcentrationMax), ci(h.Concentration)))
+	case h.Verdict == analysis.LeansAway:
+		out = append(out, t.Get("verdict.away", n, ci(h.ConcentrationMin), ci(h.ConcentrationMax), ci(h.Concentration)))
 	default:
-		out = append(out, t.Get("verdict.none", ci(h.Concentration), ci(h.ConcentrationLow), ci(h.ConcentrationHigh)))
+		out = append(out, t.Get("verdict.none", n, ci(h.ConcentrationMin), ci(h.ConcentrationMax), ci(h.Concentration)))
 	}
 	if !h.TopTierSpendShare.Missing() {
 		out = append(out, t.Get("verdict.tier", t.Percent(float64(h.TopTierPopShare), 1), t.Percent(float64(h.TopTierSpendShare), 1)))
@@ -39,14 +43,38 @@ func verdict(t T, r *analysis.Result) []string {
 	return out
 }
 
+// leanKey is the message key of a verdict.
+func leanKey(v string) string {
+	switch v {
+	case analysis.LeansToward:
+		return "lean.toward"
+	case analysis.LeansAway:
+		return "lean.away"
+	}
+	return "lean.none"
+}
+
+// signedNum writes an index with 3 digits and its sign (+0.045, −0.017).
+func signedNum(t T, n budget.Num) string {
+	s := t.Number(float64(n), 3)
+	if !n.Missing() && n > 0 && strings.Trim(s, "0.,") != "" {
+		s = "+" + s
+	}
+	return s
+}
+
 // overviewPage is the overview's data.
 type overviewPage struct {
-	Phases    []phaseOption
-	Layers    []layerInfo
-	Layer     string
-	Cur       phaseRef
-	Result    *analysis.Result
-	Verdict   []string
+	Phases  []phaseOption
+	Layers  []layerInfo
+	Layer   string
+	Cur     phaseRef
+	Result  *analysis.Result
+	Verdict []string
+	// Range is the concentration index's range over the variants and the
+	// verdict read from it, in the page language ("−0.096 to +0.062; no
+	// clear lean").
+	Range     string
 	Synthetic bool
 	Rows      []OverviewPhase
 	Chart     template.HTML
@@ -80,6 +108,9 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	pd := &overviewPage{Layer: layer, Cur: p, Result: a.Result, Verdict: verdict(t, a.Result), Synthetic: a.Input.EventsSynthetic, Rows: ov.Phases, Title: ov.Title}
+	if h := a.Result.Headline; !h.ConcentrationMin.Missing() && h.ConcentrationMin != h.ConcentrationMax {
+		pd.Range = t.Get("ov.range", signedNum(t, h.ConcentrationMin), signedNum(t, h.ConcentrationMax), t.Get(leanKey(h.Verdict)))
+	}
 	if pd.Phases, err = s.phaseOptions(r, v, p); err != nil {
 		return err
 	}
@@ -94,7 +125,7 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 	}
 	var bars []bar
 	for _, tr := range a.Result.TierRows {
-		bars = append(bars, bar{Label: tierLabel(t, tr.Tier, a.Result.Tiers), Value: float64(tr.PerCapita), Low: float64(tr.PerCapitaLow), High: float64(tr.PerCapitaHigh)})
+		bars = append(bars, bar{Label: tierLabel(t, tr.Tier, a.Result.Tiers), Value: float64(tr.PerCapita), Low: math.NaN(), High: math.NaN()})
 	}
 	pd.Chart = barChart("tiers", t.Get("ov.tier_chart"), bars, float64(a.Result.City.PerCapita), t.Get("ov.city_avg"), func(x float64) string { return "$" + t.Number(x, 0) })
 	return s.render(w, r, "overview", t.Get("ov.title"), "overview", pd)

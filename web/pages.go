@@ -43,8 +43,21 @@ func newPages() (*pages, error) {
 			return d.Float()
 		},
 		"add":      func(a, b int) int { return a + b },
+		"sub1":     func(a int) int { return a - 1 },
 		"tierName": tierLabel,
-		"i2f":      func(i int) float64 { return float64(i) },
+		"derefF": func(p *float64) float64 {
+			if p == nil {
+				return math.NaN()
+			}
+			return *p
+		},
+		"num": func(t T, p *float64, d int) string {
+			if p == nil {
+				return "—"
+			}
+			return t.Number(*p, d)
+		},
+		"i2f": func(i int) float64 { return float64(i) },
 	}).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err

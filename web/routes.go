@@ -99,6 +99,18 @@ func (s *Server) register() {
 		Params: []param{{Name: "q", In: "query", Desc: "text of a name or an id (empty: every area)"}, {Name: "layer", In: "query", Desc: "limit to a layer"},
 			{Name: "limit", In: "query", Type: "integer", Desc: "at most this many (1 to 500, default 20)"}, pFormat}}, s.apiSearch)
 
+	api("/api/measures", &apiDoc{Tag: "measures", Summary: "The measures the dashboard offers: service measures, measures published by area, the roll-up score", Row: MeasureDefRow{}, Params: []param{pFormat}}, s.apiMeasures)
+	api("/api/measures/areas", &apiDoc{Tag: "measures", Summary: "A measure by area, with the city's value and each area's gap from it (GeoJSON for the map)", Row: MeasureAreaRow{}, Geo: true,
+		Params: []param{pLayer, pMeasure, {Name: "zoom", In: "query", Type: "integer", Desc: "web-map zoom level 6 to 16 for the GeoJSON's simplification (default 10)"}, pFormatG}}, s.apiMeasureAreas)
+	api("/api/measures/gaps", &apiDoc{Tag: "measures", Summary: "Every measure in the highest- against the lowest-need tier, per period, with bootstrap intervals and the concentration index by need", Row: MeasureGapRow{},
+		Params: []param{pLayer, pPeriod, pFormat}}, s.apiMeasureGaps)
+	api("/api/measures/tiers", &apiDoc{Tag: "measures", Summary: "A measure by need tier and period, with 95% intervals (the trend chart)", Row: MeasureTierRow{},
+		Params: []param{pLayer, pMeasure, pPeriod, pFormat}}, s.apiMeasureTiers)
+	api("/api/measures/scores", &apiDoc{Tag: "measures", Summary: "Scores against targets rolled up for the city, each department and each area (CityScore idea)", Row: ScoreRow{},
+		Params: []param{pLayer, {Name: "period", In: "query", Desc: "roll up by year, fiscal_year, quarter, month or all (default)", Enum: []string{"year", "fiscal_year", "quarter", "month", "all"}}, pFormat}}, s.apiMeasureScores)
+	api("/api/measures/programs", &apiDoc{Tag: "measures", Summary: "The city's program measures (citywide) beside their programs' dollars, with cost per unit", Row: ProgramRow{},
+		Params: []param{pDept, pFormat}}, s.apiPrograms)
+
 	pPlan := param{Name: "plan", In: "path", Required: true, Desc: "capital plan (see /api/capital/plans)"}
 	pCapLayer := param{Name: "layer", In: "query", Desc: "area layer (default: the plan's area layer, else the reporting layer)"}
 	api("/api/capital/plans", &apiDoc{Tag: "capital", Summary: "Capital plans (the public server lists released plans only)", Row: CapitalPlanRow{}, Params: []param{pFormat}}, s.apiCapitalPlans)
@@ -111,6 +123,7 @@ func (s *Server) register() {
 		Params: []param{pPlan, {Name: "scenario", In: "path", Required: true, Desc: "scenario name"}}}, s.apiCapitalScenario)
 
 	page("/{$}", s.pageOverview)
+	page("/measures", s.pageMeasures)
 	page("/capital", s.pageCapital)
 	page("/map", s.pageMap)
 	page("/budget", s.pageBudget)

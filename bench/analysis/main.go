@@ -158,14 +158,14 @@ func run(rows int, py, work string) error {
 		runNeed.Areas = append(runNeed.Areas, need.AreaResult{ID: strings.TrimSpace(id), Score: need.Num(score[i]), Population: need.NaN})
 	}
 	res, err := analysis.Analyze(&analysis.Input{FiscalYear: budget.FiscalYear{Start: 2021}, Phase: budget.Adopted, Items: items, PhaseTotal: total,
-		Layer: cd, Index: ix, Run: runNeed, Small: county, Rules: rules, Events: sum, Tiers: 5, Reps: 999, Perms: -1, Seed: analysis.DefaultSeed})
+		Layer: cd, Index: ix, Run: runNeed, Small: county, Rules: rules, Events: sum, Tiers: 5, Perms: -1, Seed: analysis.DefaultSeed, NoEnsemble: true})
 	if err != nil {
 		return err
 	}
 	tGo := time.Since(t0)
 	fmt.Printf("budgetlens: events %.3f s, attribution + metrics %.3f s, total %.3f s\n", tEvents.Seconds(), (tGo - tEvents).Seconds(), tGo.Seconds())
-	fmt.Printf("budgetlens: attributed $%s of $%s; concentration index %.4f [%.4f, %.4f]\n", analysis.FormatCents(int64(res.Totals.Attributed)),
-		analysis.FormatCents(total), res.Headline.Concentration, res.Headline.ConcentrationLow, res.Headline.ConcentrationHigh)
+	fmt.Printf("budgetlens: attributed $%s of $%s; concentration index %.4f\n", analysis.FormatCents(int64(res.Totals.Attributed)),
+		analysis.FormatCents(total), res.Headline.Concentration)
 
 	// geopandas on the same files
 	script := filepath.Join(fixture.Root(), "bench", "analysis", "geopandas_stage.py")

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
-	"text/tabwriter"
 
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
@@ -24,13 +22,13 @@ func addAnalyzeFlags(cmd *cobra.Command, o *office.AnalyzeOptions, defaultPhase 
 	cmd.Flags().StringVar(&o.Jurisdiction, "jurisdiction", "", "jurisdiction id (default all)")
 	cmd.Flags().StringVar(&o.RulesFile, "rules", "", "attribution rules YAML (default: the city profile's rules)")
 	cmd.Flags().Int64Var(&o.Run, "run", 0, "need-index run id (default: the latest run whose areas can be placed in the layer; none: no need tiers)")
-	cmd.Flags().StringVar(&o.EventsFile, "events", "", "MyLA311-style service-request CSV to summarise per area (optional)")
+	cmd.Flags().StringVar(&o.EventsFile, "events", "", "MyLA311-style service-request CSV to summarise per area (optional; - for standard input)")
 	cmd.Flags().StringVar(&o.GroupsFile, "groups", "", "ACS race/ethnicity/poverty tract table for population groups (optional)")
 	cmd.Flags().StringVar(&o.ProjectsCSV, "projects", "", "capital projects CSV (LADOT funded-projects layout) to place by location (optional)")
 	cmd.Flags().StringVar(&o.ProjectsGeoJSON, "projects-geojson", "", "their geometries (default: the CSV's name with .geojson)")
 	cmd.Flags().IntVar(&o.Tiers, "tiers", 5, "number of need tiers (at most the number of areas)")
-	cmd.Flags().IntVar(&o.Reps, "reps", 999, "bootstrap replicates and LISA permutations (0 = none)")
-	cmd.Flags().Uint64Var(&o.Seed, "seed", analysis.DefaultSeed, "seed of the bootstraps and permutations")
+	cmd.Flags().IntVar(&o.Reps, "reps", 999, "permutations of the hot-spot (LISA) test (0 = none)")
+	cmd.Flags().Uint64Var(&o.Seed, "seed", analysis.DefaultSeed, "seed of the permutations")
 }
 
 // checkAnalyzeFlags refuses values that would be silently replaced.
@@ -48,6 +46,7 @@ func newAnalyzeCmd(e *env) *cobra.Command {
 	var o office.AnalyzeOptions
 	var format string
 	var list bool
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "analyze",
 		Short: "Measure whether a budget phase's spending reaches need, area by area",
@@ -56,55 +55,92 @@ layer with the attribution rules (rows carrying their own area codes first),
 and reports dollars and dollars per resident by area with the city total and
 average. With a need run it joins each area's need (the run's small areas
 aggregated to the layer, population-weighted) and reports spending by need
-tier, the top tier's share of dollars against its share of population, the
-concentration index of per-capita spending ranked by need with a bootstrap
-interval, and the accounting: attributed + unattributed = phase total, to the
-cent. Layers, rules and need come from the city profile saved in the store
+tier (fifths of the residents), the top tier's share of dollars against its
+share of residents, and the concentration index of per-capita spending ranked
+by need with its range over every declared rule variant and need measure and
+the verdict read from it; and the accounting, each dollar once (transfers
+between funds removed): attributed + unattributed = phase total, to the cent.
+Layers, rules and need come from the city profile saved in the store
 (or --profile); without one, give --layer and only rows with their own area
 codes are placed. Areas without population are refused (budgetlens check).
---format json prints the whole result.`,
+
+--format json prints the whole result; csv one row per area (the totals go to
+standard error), ready for metrics, Excel or a GIS join; geojson the layer's
+areas with every per-area result as a typed property (numbers as numbers,
+missing values as null), ready for QGIS.`,
+		Example: `  budgetlens analyze --fy 2021-22 --phase proposed --layer districts
+  budgetlens analyze --fy 2021-22 --phase proposed --layer districts --format geojson > districts.geojson
+  budgetlens analyze --fy 2021-22 --phase adopted --format csv --reps 0 | budgetlens metrics --in - --value per_capita --weight population
+  budgetlens analyze --fy 2021-22 --phase proposed --save
+  budgetlens analyze --list --format csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkAnalyzeFlags(&o); err != nil {
 				return err
 			}
-			if format != "table" && format != "json" && format != "csv" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
 			}
-			return e.withOffice(!o.Save, func(ctx context.Context, off *office.Office) error {
+			if list && format == "geojson" {
+				return usageError(cmd, "--list --format geojson: the list of stored analyses has no map; use table, json or csv")
+			}
+			var err error
+			if o.Limits, err = limits(cmd, limitPairs); err != nil {
+				return err
+			}
+			eventsArg := o.EventsFile
+			events, done, err := e.inputFile(o.EventsFile, csvInput)
+			if err != nil {
+				return err
+			}
+			defer done()
+			if events != o.EventsFile {
+				o.EventsFile, o.EventsName = events, stdinName
+			}
+			err = e.withOffice(!o.Save, func(ctx context.Context, off *office.Office) error {
 				if list {
 					infos, err := off.Store.Analyses(ctx)
 					if err != nil {
 						return err
 					}
-					return writeAnalysisList(cmd.OutOrStdout(), format, infos)
+					return writeAnalysisList(cmd.OutOrStdout(), e, format, infos)
 				}
 				a, err := off.Analyze(ctx, o)
 				if err != nil {
 					return err
 				}
-				return writeAnalysis(cmd.OutOrStdout(), cmd.ErrOrStderr(), format, a.Result)
+				if format == "geojson" {
+					return a.WriteGeoJSON(cmd.OutOrStdout())
+				}
+				return writeAnalysis(cmd.OutOrStdout(), cmd.ErrOrStderr(), e, format, a.Result)
 			})
+			return renameInput(err, events, eventsArg)
 		},
 	}
 	addAnalyzeFlags(cmd, &o, "adopted")
 	cmd.Flags().BoolVar(&o.Save, "save", false, "store the result (with its input hashes) in the store")
 	cmd.Flags().BoolVar(&list, "list", false, "list the stored analyses instead")
 	cmd.Flags().BoolVar(&o.Compare, "compare", false, "add the other phase of the year and last year's adopted budget (comparisons)")
-	addFormatFlag(cmd, &format)
+	addFormatFlag(cmd, &format, "table", "json", "csv", "geojson")
+	addDelimiterFlag(cmd, e)
+	addLimitFlag(cmd, &limitPairs, false)
 	return cmd
 }
 
-func writeAnalysisList(w io.Writer, format string, infos []analysis.RecordInfo) error {
-	if format == "json" {
-		return table.WriteJSON(w, infos)
-	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "id\tfiscal year\tphase\tlayer\tneed run\tinputs sha256")
+func writeAnalysisList(w io.Writer, e *env, format string, infos []analysis.RecordInfo) error {
+	header := []string{"id", "fiscal_year", "phase", "layer", "need_run", "inputs_sha256"}
+	var rows [][]string
 	for _, a := range infos {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", a.ID, a.FiscalYear, a.Phase, a.Layer, a.NeedRun, a.InputsHash)
+		rows = append(rows, []string{strconv.FormatInt(a.ID, 10), a.FiscalYear, a.Phase, a.Layer, strconv.FormatInt(a.NeedRun, 10), a.InputsHash})
 	}
-	return tw.Flush()
+	return e.writeListing(w, format, header, rows, infos)
+}
+
+func variants(r *analysis.Result) int {
+	if r.Concentr == nil {
+		return 0
+	}
+	return len(r.Concentr.Variants)
 }
 
 func anum(n analysis.Num, digits int) string {
@@ -117,12 +153,12 @@ func anum(n analysis.Num, digits int) string {
 // writeAnalysis prints the result: JSON (everything), CSV (one row per
 // area and nothing else, so the file feeds metrics, Excel and GIS joins as
 // it is; the totals go to errw) or a table.
-func writeAnalysis(w, errw io.Writer, format string, r *analysis.Result) error {
+func writeAnalysis(w, errw io.Writer, e *env, format string, r *analysis.Result) error {
 	switch format {
 	case "json":
 		return table.WriteJSON(w, r)
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw := e.csvWriter(w)
 		cw.Write([]string{"area_id", "name", "population", "amount", "per_capita", "need_score", "need_tier", "spend_share", "pop_share", "gap", "lisa_cluster"})
 		for _, a := range r.Areas {
 			cw.Write([]string{a.AreaID, a.Name, strconv.FormatFloat(a.Population, 'f', -1, 64), analysis.FormatCents(int64(a.Amount)), anum(a.PerCapita, 4),
@@ -141,7 +177,11 @@ func writeAnalysis(w, errw io.Writer, format string, r *analysis.Result) error {
 		if r.Provenance.NeedRun != 0 {
 			need = fmt.Sprintf("need run %d, %s %s", r.Provenance.NeedRun, r.Provenance.NeedSpec, r.Provenance.NeedVersion)
 		}
-		fmt.Fprintf(w, "%s %s on layer %s (%s; rules %s)\n\n", r.FiscalYear, r.Phase, r.Layer, need, r.Provenance.Rules)
+		lines := r.Layer.Lines
+		if r.Layer.Title != "" {
+			lines = r.Layer.Title
+		}
+		fmt.Fprintf(w, "%s %s on layer %s, %s (%s; rules %s)\n\n", r.FiscalYear, r.Phase, r.Layer.Name, lines, need, r.Provenance.Rules)
 		rows := append([]analysis.AreaRow{}, r.Areas...)
 		sort.SliceStable(rows, func(i, j int) bool { return rows[i].NeedTier > rows[j].NeedTier })
 		// area ids left, numbers right with thousands separators
@@ -168,16 +208,17 @@ func writeAnalysis(w, errw io.Writer, format string, r *analysis.Result) error {
 		}
 		h := r.Headline
 		ci := ""
-		if !h.ConcentrationLow.Missing() && !h.ConcentrationHigh.Missing() {
-			ci = fmt.Sprintf(" [95%% interval %s, %s]", anum(h.ConcentrationLow, 3), anum(h.ConcentrationHigh, 3))
+		if n := variants(r); n > 1 {
+			ci = fmt.Sprintf(" [%s to %s over %d variants of rules and need: %s]", anum(h.ConcentrationMin, 3), anum(h.ConcentrationMax, 3), n, h.Verdict)
 		}
 		if r.Provenance.NeedRun != 0 {
-			fmt.Fprintf(w, "top need tier: %s%% of attributed dollars, %s%% of residents; concentration index %s%s\n",
+			fmt.Fprintf(w, "top need tier: %s%% of placed dollars, %s%% of residents; concentration index %s%s\n",
 				anum(h.TopTierSpendShare*100, 1), anum(h.TopTierPopShare*100, 1), anum(h.Concentration, 3), ci)
 		}
 		for _, c := range r.Comparisons {
-			fmt.Fprintf(w, "%s %-8s total %s, attributed %s%%, top tier %s%% of dollars, concentration %s\n", c.FiscalYear, c.Phase,
-				analysis.FormatCents(int64(c.PhaseTotal)), anum(c.AttributedShare*100, 1), anum(c.TopTierSpendShare*100, 1), anum(c.Concentration, 3))
+			fmt.Fprintf(w, "%s %-8s total %s, placed %s%%, top tier %s%% of dollars, concentration %s [%s to %s: %s]\n", c.FiscalYear, c.Phase,
+				analysis.FormatCents(int64(c.PhaseTotal)), anum(c.AttributedShare*100, 1), anum(c.TopTierSpendShare*100, 1), anum(c.Concentration, 3),
+				anum(c.ConcentrationMin, 3), anum(c.ConcentrationMax, 3), c.Verdict)
 		}
 		for _, n := range r.Notes {
 			fmt.Fprintln(w, "note:", n)

@@ -36,6 +36,9 @@ and places (points, lines, polygons, area codes, citywide).
 
 See docs/capital.md.`,
 	}
+	cmd.Example = `  budgetlens capital import cip.csv --plan cip-2025 --id-column ID --cost Cost --lon Lon --lat Lat
+  budgetlens capital analyze --plan cip-2025 --layer districts
+  budgetlens capital plan --plan cip-2025 --budget 25000000 --benefit Score --min-high-need-share 0.4 --save equity`
 	cmd.AddCommand(newCapitalImportCmd(e), newCapitalLsCmd(e), newCapitalProjectsCmd(e), newCapitalAnalyzeCmd(e), newCapitalPlanCmd(e),
 		newCapitalScenariosCmd(e), newCapitalCompareCmd(e), newCapitalReleaseCmd(e, true), newCapitalReleaseCmd(e, false), newCapitalRmCmd(e))
 	return cmd
@@ -43,12 +46,12 @@ See docs/capital.md.`,
 
 func newCapitalImportCmd(e *env) *cobra.Command {
 	var opt office.CapitalImportOptions
-	var limits []string
+	var limitPairs []string
 	var format string
 	var skipMissing bool
 	c := &opt.Columns
 	cmd := &cobra.Command{
-		Use:   "import FILE --plan NAME [--mapping NAME|FILE] [--id COL] [--name COL] (--cost COL | --years COL,COL,...) [--units N] [--category COL] [place flags]",
+		Use:   "import FILE --plan NAME [--mapping NAME|FILE] [--id-column COL] [--name-column COL] (--cost COL | --years COL,COL,...) [--units N] [--category COL] [place flags]",
 		Short: "Import a capital project list (CSV, XLSX, GeoJSON) as a plan",
 		Long: `import reads a project list and stores it as the plan --plan, in one
 transaction. Columns are named by their headings (GeoJSON: property names),
@@ -56,8 +59,8 @@ through a column mapping (--mapping: a name under the city profile's
 capital.mappings, or a YAML file with the same keys) or the flags below,
 which override the mapping.
 
-  --id COL            project ids (default: the line number)
-  --name, --category  optional columns
+  --id-column COL     project ids (default: the line number)
+  --name-column COL, --category COL  optional columns
   --cost COL          the total cost; or
   --years COL,COL,... one cost column per year (their headings label the
                       years unless --year-labels gives labels)
@@ -73,11 +76,16 @@ The place of each project, in this order:
 
 Amounts are read exactly ("$12,997,000.00", "(1,250)", "1.2e6"); a bad cell
 is refused with its file, line and column, and nothing is stored.`,
+		Example: `  budgetlens capital import cip.csv --plan cip-2025 --id-column "Project ID" --name-column Project --years FY25,FY26,FY27 --lon Lon --lat Lat
+  budgetlens capital import boston_cip.csv --plan boston-fy19 --id-column "Project ID" --cost Total --layer neighborhoods --area Neighborhood --citywide Citywide
+  budgetlens capital import requests.xlsx --plan grants --mapping grants --skip-missing-cost --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := opt.Limits.SetAll(limits); err != nil {
+			lim, err := limits(cmd, limitPairs)
+			if err != nil {
 				return err
 			}
+			opt.Limits = lim.Table
 			if skipMissing {
 				c.MissingCost = "skip"
 			}
@@ -97,8 +105,10 @@ is refused with its file, line and column, and nothing is stored.`,
 	f := cmd.Flags()
 	f.StringVar(&opt.Plan, "plan", "", "name of the plan (required)")
 	f.StringVar(&opt.Mapping, "mapping", "", "column mapping: a name under the profile's capital.mappings, or a YAML file")
-	f.StringVar(&c.ID, "id", "", "column of project ids (default: the line number)")
-	f.StringVar(&c.Name, "name", "", "column of project names")
+	f.StringVar(&c.ID, "id-column", "", "column of project ids (default: the line number)")
+	f.StringVar(&c.Name, "name-column", "", "column of project names")
+	aliasFlag(cmd, "id", "id-column")
+	aliasFlag(cmd, "name", "name-column")
 	f.StringVar(&c.Category, "category", "", "column of categories")
 	f.StringVar(&c.Cost, "cost", "", "column of each project's total cost")
 	f.StringSliceVar(&c.Years, "years", nil, "columns of the cost per year, in year order (COL,COL,...)")
@@ -116,8 +126,8 @@ is refused with its file, line and column, and nothing is stored.`,
 	f.IntVar(&c.HeaderRow, "header-row", 0, "row of a workbook's header, as Excel numbers rows (default: the first non-empty)")
 	f.BoolVar(&skipMissing, "skip-missing-cost", false, "leave out rows whose cost cells are blank (requests without an estimate), listing them, instead of refusing the file")
 	f.BoolVar(&opt.Replace, "replace", false, "replace a stored plan of the same name (and its scenarios)")
-	f.StringArrayVar(&limits, "limit", nil, "reader limit NAME=VALUE (see docs/input.md)")
-	f.StringVar(&format, "format", "table", "output format: table or json")
+	addLimitFlag(cmd, &limitPairs, false)
+	addFormatFlag(cmd, &format, "table", "json")
 	return cmd
 }
 
@@ -183,7 +193,9 @@ func newCapitalLsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List the stored capital plans",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens capital ls
+  budgetlens capital ls --format csv --delimiter ";"`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				ps, err := o.CapitalPlans(ctx)
@@ -199,11 +211,12 @@ func newCapitalLsCmd(e *env) *cobra.Command {
 					rows = append(rows, []string{p.Name, strconv.Itoa(p.Projects), budget.FormatUnits(p.TotalCents, 2), strings.Join(p.Years, " "), p.AreaLayer,
 						strconv.Itoa(p.Scenarios), state, p.Source})
 				}
-				return table.Write(cmd.OutOrStdout(), format, []string{"plan", "projects", "total", "years", "area_layer", "scenarios", "state", "source"}, rows, ps)
+				return e.writeListing(cmd.OutOrStdout(), format, []string{"plan", "projects", "total", "years", "area_layer", "scenarios", "state", "source"}, rows, ps)
 			})
 		},
 	}
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
@@ -212,7 +225,9 @@ func newCapitalProjectsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "projects --plan NAME",
 		Short: "List a plan's projects with their costs and places",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens capital projects --plan cip-2025
+  budgetlens capital projects --plan cip-2025 --format csv > projects.csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				p, err := o.CapitalPlan(ctx, plan)
@@ -236,12 +251,13 @@ func newCapitalProjectsCmd(e *env) *cobra.Command {
 					}
 					rows = append(rows, append(r, kind, strings.Join(pr.Place.Areas, ","), pr.Place.Text))
 				}
-				return table.Write(cmd.OutOrStdout(), format, header, rows, p.Projects)
+				return e.writeListing(cmd.OutOrStdout(), format, header, rows, p.Projects)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&plan, "plan", "", "the plan")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
@@ -252,9 +268,10 @@ func newCapitalReleaseCmd(e *env, release bool) *cobra.Command {
 		name, verb = "release", "Release"
 	}
 	cmd := &cobra.Command{
-		Use:   name + " --plan NAME",
-		Short: verb + " a capital plan and its scenarios for the public (recorded with who and when)",
-		Args:  cobra.NoArgs,
+		Use:     name + " --plan NAME",
+		Short:   verb + " a capital plan and its scenarios for the public (recorded with who and when)",
+		Example: "  budgetlens capital " + name + " --plan cip-2025 --note \"council vote of 12 May\"",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opt.By == "" {
 				opt.By = osUser()
@@ -283,7 +300,9 @@ func newCapitalRmCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rm --plan NAME [--scenario NAME]",
 		Short: "Remove a plan (with its scenarios) or one scenario",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens capital rm --plan cip-2025 --scenario draft
+  budgetlens capital rm --plan cip-2024`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
 				if scenario != "" {

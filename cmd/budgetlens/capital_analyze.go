@@ -68,6 +68,9 @@ bootstrap interval is given.
 JSON has "areas", "need_tiers", "top_tier", "concentration", "by_year",
 "totals" and "projects"; CSV has one row per area (kind "area") and one each
 for citywide, unplaced, apart and the total.`,
+		Example: `  budgetlens capital analyze --plan cip-2025 --layer districts
+  budgetlens capital analyze --plan boston-fy19 --layer neighborhoods --rank-by median_income --lower-is-needier
+  budgetlens capital analyze --plan cip-2025 --format csv --delimiter ";" > capital_by_area.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
@@ -79,22 +82,23 @@ for citywide, unplaced, apart and the total.`,
 				if err != nil {
 					return err
 				}
-				return writeCapitalAnalysis(cmd.OutOrStdout(), format, a)
+				return e.writeCapitalAnalysis(cmd.OutOrStdout(), format, a)
 			})
 		},
 	}
 	needFlags(cmd.Flags(), &opt, &apart)
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
-func writeCapitalAnalysis(w io.Writer, format string, a *placement.Analysis) error {
+func (e *env) writeCapitalAnalysis(w io.Writer, format string, a *placement.Analysis) error {
 	switch format {
 	case "json":
 		return table.WriteJSON(w, a)
 	case "csv":
 		header, rows := analysisRows(a, false)
-		return table.WriteCSV(w, header, rows)
+		return e.writeListing(w, format, header, rows, nil)
 	case "table", "":
 	default:
 		return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
@@ -227,6 +231,9 @@ its "gap" when --time-limit stops the search. Every project left out has a
 reason ("left_out"). --export-lp FILE writes the model in CPLEX LP format for
 any other solver (cbc FILE solve); --save NAME keeps the result as a
 scenario (budgetlens capital scenarios, compare).`,
+		Example: `  budgetlens capital plan --plan cip-2025 --budget 25000000 --benefit Score
+  budgetlens capital plan --plan cip-2025 --budget 25000000 --benefit Score --min-high-need-share 0.4 --floor '*=500000' --save equity
+  budgetlens capital plan --plan grants --budget 4000000 --budget-column Match --benefit Score --export-lp grants.lp --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var err error
@@ -238,7 +245,7 @@ scenario (budgetlens capital scenarios, compare).`,
 				if err != nil {
 					return err
 				}
-				return writePlan(cmd.OutOrStdout(), format, res)
+				return e.writePlan(cmd.OutOrStdout(), format, res)
 			})
 		},
 	}
@@ -262,16 +269,17 @@ scenario (budgetlens capital scenarios, compare).`,
 	f.StringVar(&opt.By, "as", "", "who saves the scenario (default: the operating-system user)")
 	f.StringVar(&opt.Note, "note", "", "a note kept with the scenario")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
-func writePlan(w io.Writer, format string, r *office.CapitalPlanResult) error {
+func (e *env) writePlan(w io.Writer, format string, r *office.CapitalPlanResult) error {
 	switch format {
 	case "json":
 		return table.WriteJSON(w, r)
 	case "csv":
 		header, rows := planRows(r)
-		return table.WriteCSV(w, header, rows)
+		return e.writeListing(w, format, header, rows, nil)
 	case "table", "":
 	default:
 		return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
@@ -320,7 +328,9 @@ func newCapitalScenariosCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scenarios --plan NAME",
 		Short: "List a plan's saved scenarios with their equity figures side by side",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens capital scenarios --plan cip-2025
+  budgetlens capital scenarios --plan cip-2025 --format json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				list, err := o.CapitalScenarios(ctx, plan)
@@ -339,12 +349,13 @@ func newCapitalScenariosCmd(e *env) *cobra.Command {
 						strconv.FormatFloat(eq.HighNeedShare, 'f', 4, 64), strconv.FormatFloat(eq.TopTierDollarShare, 'f', 4, 64), strconv.FormatFloat(eq.TopTierPopulationShare, 'f', 4, 64),
 						ci, budget.FormatUnits(eq.PlacedCents, 2), budget.FormatUnits(eq.CitywideCents, 2), strings.Join(s.Settings, "; ")})
 				}
-				return table.Write(cmd.OutOrStdout(), format, header, rows, list)
+				return e.writeListing(cmd.OutOrStdout(), format, header, rows, list)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&plan, "plan", "", "the plan")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
@@ -353,18 +364,28 @@ func newCapitalCompareCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compare --plan NAME SCENARIO_A SCENARIO_B",
 		Short: "Compare two scenarios: what changed, projects in and out, and the constraint that forced each swap",
-		Args:  cobra.ExactArgs(2),
+		Long: `compare sets two saved scenarios of a plan side by side: what changed between
+their models, the projects kept, those in B's plan and not A's ("in") and
+those in A's and not B's ("out"), each with the constraint that forced the
+swap, and both scenarios' equity figures.
+
+--format json gives the whole comparison; csv one row per project kept, in
+or out (change, project, reason) and one per changed setting (change
+"setting", its text in reason).`,
+		Example: `  budgetlens capital compare --plan cip-2025 baseline equity
+  budgetlens capital compare --plan cip-2025 baseline equity --format csv`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				c, err := o.CompareCapital(ctx, plan, args[0], args[1])
 				if err != nil {
 					return err
 				}
-				if format == "json" {
+				switch format {
+				case "json":
 					return table.WriteJSON(cmd.OutOrStdout(), c)
-				}
-				if format != "table" && format != "" {
-					return budget.Errorf(budget.EINVALID, "unknown format %q: use table or json", format)
+				case "csv":
+					return e.writeListing(cmd.OutOrStdout(), format, []string{"change", "project", "reason"}, comparisonRows(c), nil)
 				}
 				writeComparison(cmd.OutOrStdout(), c)
 				return nil
@@ -372,8 +393,28 @@ func newCapitalCompareCmd(e *env) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&plan, "plan", "", "the plan")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
+}
+
+// comparisonRows are a comparison's changed settings and projects kept, in
+// and out, one a row: change, project, reason.
+func comparisonRows(c *office.CapitalComparison) [][]string {
+	var rows [][]string
+	for _, ch := range c.Changes {
+		rows = append(rows, []string{"setting", "", ch.Text})
+	}
+	for _, id := range c.Kept {
+		rows = append(rows, []string{"kept", id, ""})
+	}
+	for _, s := range c.In {
+		rows = append(rows, []string{"in", s.Project, s.Text})
+	}
+	for _, s := range c.Out {
+		rows = append(rows, []string{"out", s.Project, s.Text})
+	}
+	return rows
 }
 
 func writeComparison(w io.Writer, c *office.CapitalComparison) {

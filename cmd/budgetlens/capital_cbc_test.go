@@ -149,7 +149,7 @@ func TestCapitalPlanAgainstCBC(t *testing.T) {
 	for k := 0; k < count; k++ {
 		db := filepath.Join(dir, fmt.Sprintf("s%02d.duckdb", k))
 		wards, plan, years, nWards, nProjects := randomPlanFiles(r, dir, k)
-		mustRun(t, "--db", db, "geo", "import", "--layer", "wards", "--no-geometry", "--id", "Ward", "--name", "Name", "--population", "Residents", wards)
+		mustRun(t, "--db", db, "geo", "import", "--layer", "wards", "--no-geometry", "--id-column", "Ward", "--name-column", "Name", "--population-column", "Residents", wards)
 		mustRun(t, "--db", db, "capital", "import", plan, "--plan", "p", "--id", "ID", "--name", "Project", "--years", strings.Join(years, ","),
 			"--layer", "wards", "--area", "Wards", "--citywide", "CW")
 		lp := filepath.Join(dir, fmt.Sprintf("m%02d.lp", k))

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,6 +109,26 @@ func TestDemoCapital(t *testing.T) {
 	}
 	if !(c.ObjectiveB < c.ObjectiveA) || forcedByShare == 0 {
 		t.Errorf("the 80%% target should cost grant dollars and force projects out: %s", cmp)
+	}
+	// the same comparison as CSV: one row per setting and project, the
+	// projects out as many as in the JSON
+	cr := csv.NewReader(strings.NewReader(mustRun(t, "--db", db, "capital", "compare", "--plan", "ladot-grant-requests-2016",
+		"match-10m-high-need-40", "match-10m-high-need-80", "--format", "csv", "--delimiter", ";")))
+	cr.Comma = ';'
+	rows, err := cr.ReadAll()
+	if err == nil {
+		outs := 0
+		for _, r := range rows {
+			if len(r) == 3 && r[0] == "out" {
+				outs++
+			}
+		}
+		if strings.Join(rows[0], ",") != "change,project,reason" || outs != len(c.Out) {
+			err = fmt.Errorf("header %v, %d rows out for %d", rows[0], outs, len(c.Out))
+		}
+	}
+	if err != nil {
+		t.Errorf("compare --format csv --delimiter \";\": %v", err)
 	}
 	// the report: section, map with the projects, scenarios; the workbook's sheets
 	html, err := os.ReadFile(filepath.Join(dir, "report.html"))

@@ -157,7 +157,7 @@ type capitalAnalysisJSON struct {
 func TestBostonCapitalPlan(t *testing.T) {
 	t.Parallel()
 	db := tempDB(t)
-	mustRun(t, "--db", db, "geo", "import", "--layer", "neighborhoods", "--no-geometry", "--id", "Code", "--name", "Neighborhood", "--population", "Population", bostonWards)
+	mustRun(t, "--db", db, "geo", "import", "--layer", "neighborhoods", "--no-geometry", "--id-column", "Code", "--name-column", "Neighborhood", "--population-column", "Population", bostonWards)
 	mustRun(t, "--db", db, "capital", "import", bostonCIP, "--plan", "boston-fy19", "--id", "Project ID", "--name", "Project Name", "--category", "Category",
 		"--years", "Through 6/30/17,FY18 Budget,FY19 Budget,FY20-23 Budget", "--layer", "neighborhoods", "--area", "District Codes", "--citywide", "CW")
 	out := mustRun(t, "--db", db, "capital", "analyze", "--plan", "boston-fy19", "--layer", "neighborhoods", "--format", "json")
@@ -255,7 +255,7 @@ func TestTableLayerAnalyses(t *testing.T) {
 		return p
 	}
 	wards := write("wards.csv", "Ward,Name,Residents,poverty_rate,asthma_rate,unemployment_rate\n1,North,1000,5,30,3\n2,South,3000,25,50,9\n3,East,2000,15,40,6\n")
-	mustRun(t, "--db", db, "geo", "import", "--layer", "wards", "--no-geometry", "--id", "Ward", "--name", "Name", "--population", "Residents", wards)
+	mustRun(t, "--db", db, "geo", "import", "--layer", "wards", "--no-geometry", "--id-column", "Ward", "--name-column", "Name", "--population-column", "Residents", wards)
 	var ls []map[string]any
 	json.Unmarshal([]byte(mustRun(t, "--db", db, "geo", "ls", "--format", "json")), &ls)
 	if len(ls) != 1 || ls[0]["no_geometry"] != true {

@@ -26,16 +26,21 @@ func newDemoCmd(e *env) *cobra.Command {
 		Long: `demo builds budgetlens-demo/budgetlens.duckdb (under the current directory; --dir to
 change) from the data shipped inside the binary, as the city profile's demo
 section lists it (--profile; default: the built-in Los Angeles profile): the LA
-FY2021-22 budget and budget requests, the 2025 council districts and
-neighbourhood councils, CalEnviroScreen 3.0 (recomputed statewide) as the need
-index over LA census tracts placed by their points, ACS 2015-19 population
-groups, and about 1,000,000 SYNTHETIC MyLA311 service requests generated from a
-seed and weighted by tract population. It saves the profile in the store,
-attributes every dollar, analyses the proposed budget by council district and
-writes report.html, report.xlsx and (with Chromium) report.pdf, releases the
+FY2021-22 budget and budget requests, the council districts on their 2012
+lines (those of FY2021-22) and their 2021 lines, the neighbourhood councils,
+the published CalEnviroScreen 3.0 score (its recomputation is a check) as the
+need index over LA census tracts placed by their points, with its components
+and the ACS 2015-19 poverty share as other measures, ACS 2015-19 population
+groups, about 1,000,000 SYNTHETIC MyLA311 service requests generated from a
+seed and weighted by tract population, and the LADOT capital plans. It saves
+the profile in the store, attributes every dollar (each once), analyses the
+proposed budget by council district and writes report.html, report.xlsx and (with Chromium) report.pdf, releases the
 phases the city has published, and then serves the dashboard and the API
 (budgetlens serve; --addr, default 127.0.0.1:8080) until Ctrl-C. With
 --no-serve it stops after the files.`,
+		Example: `  budgetlens demo
+  budgetlens demo --no-serve --no-pdf --requests 100000
+  budgetlens demo --dir /tmp/demo --addr 127.0.0.1:9000`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if cpuProf != "" {

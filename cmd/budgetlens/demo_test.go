@@ -75,7 +75,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	} else if !strings.Contains(demoOut, "PDF not written") {
 		t.Fatalf("without chromium the demo must say how to get the PDF:\n%s", demoOut)
 	}
-	for _, want := range []string{"Share of dollars placed in areas", "SYNTHETIC", "wrote " + filepath.Join(dir, "report.html")} {
+	for _, want := range []string{"Share of the phase's dollars placed in areas", "SYNTHETIC", "wrote " + filepath.Join(dir, "report.html")} {
 		if !strings.Contains(demoOut, want) {
 			t.Fatalf("demo output lacks %q:\n%s", want, demoOut)
 		}
@@ -300,9 +300,10 @@ func TestAnalyzeSaysWhatIsMissing(t *testing.T) {
 	if code != 2 || !strings.Contains(e, "--layer") || !strings.Contains(e, "profile") {
 		t.Fatalf("no profile: %d %s", code, e)
 	}
-	// with the Los Angeles profile, its default layer is missing
+	// with the Los Angeles profile, the lines of its default layer in
+	// force during the year are missing
 	code, _, e = run(t, "--db", db, "--profile", "la", "analyze", "--fy", "2021-22", "--phase", "adopted")
-	if code != 2 || !strings.Contains(e, `no layer "council_districts"`) || !strings.Contains(e, "geo import") {
+	if code != 2 || !strings.Contains(e, `no layer "council_districts_2012" (the 2012 lines of layer council_districts, in force during FY2021-22)`) || !strings.Contains(e, "geo import") {
 		t.Fatalf("no layer: %d %s", code, e)
 	}
 	if code, _, e := run(t, "--db", db, "geo", "import", fixture.Data(t, "la/boundaries/council_districts_2025.geojson"), "--layer", "council_districts", "--id-field", "District"); code != 0 {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"strconv"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -21,8 +22,11 @@ UpdatedDate, ClosedDate, RequestType, Status, RequestSource, Latitude, Longitude
 CD, NC, ...): it places each request in an area of a stored layer and reports
 counts, rates per 1,000 residents and response-time median and 90th percentile,
 and it generates a deterministic synthetic set, labelled as such, for demos.`,
+		Example: `  budgetlens events generate --out requests.csv --rows 100000 --seed 7
+  budgetlens events summarize --layer districts --in requests.csv
+  budgetlens events summarize --layer districts --in requests.csv --run latest --format csv`,
 	}
-	cmd.AddCommand(newEventsGenerateCmd(e), newEventsSummarizeCmd(e))
+	cmd.AddCommand(newEventsGenerateCmd(e), newEventsSummarizeCmd(e), newEventsImportCmd(e), newEventsPlaceCmd(e), newEventsLsCmd(e))
 	return cmd
 }
 
@@ -31,6 +35,7 @@ func newEventsGenerateCmd(e *env) *cobra.Command {
 	var rows int
 	var seed uint64
 	var noCoords float64
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "generate --out FILE --rows N --seed S [--tracts POINTS.csv | --layer NAME] [--codes-layer NAME]",
 		Short: "Write a deterministic synthetic set of service requests (labelled SYNTHETIC)",
@@ -48,8 +53,18 @@ that layer are used and the CD column is filled with the area id; a share
 The same options and seed give the same file byte for byte. Every row is
 labelled synthetic: SRNumber starts with SYN- and RequestSource is SYNTHETIC.
 Request types and response times follow the table in docs/attribution.md.`,
+		Example: `  budgetlens events generate --out requests.csv --rows 1000000 --seed 2021
+  budgetlens events generate --out - --rows 1000 --layer districts --codes-layer districts | head
+  budgetlens events generate --out requests.csv --rows 50000 --tracts ca_tracts2020_points.csv --county 001`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			lim, err := limits(cmd, limitPairs)
+			if err != nil {
+				return err
+			}
+			if _, err := e.comma(); err != nil {
+				return err
+			}
 			if out == "" {
 				return budget.Errorf(budget.EINVALID, "name the output file with --out")
 			}
@@ -60,7 +75,7 @@ Request types and response times follow the table in docs/attribution.md.`,
 				return budget.Errorf(budget.EINVALID, "--no-coords %v: give a share between 0 and 1", noCoords)
 			}
 			var places []events.Place
-			popt := office.PlacesOptions{Tracts: tracts, County: county, Layer: layer, CodesLayer: codesLayer}
+			popt := office.PlacesOptions{Tracts: tracts, County: county, Layer: layer, CodesLayer: codesLayer, Limits: lim}
 			if layer != "" || codesLayer != "" {
 				err := e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 					var err error
@@ -76,7 +91,7 @@ Request types and response times follow the table in docs/attribution.md.`,
 					return err
 				}
 			}
-			w, done, err := createOut(cmd, out)
+			w, done, err := e.createCSVOut(cmd, out, "csv")
 			if err != nil {
 				return err
 			}
@@ -98,6 +113,8 @@ Request types and response times follow the table in docs/attribution.md.`,
 	cmd.Flags().StringVar(&layer, "layer", "", "stored layer whose areas (with population) are the places, instead of --tracts")
 	cmd.Flags().StringVar(&codesLayer, "codes-layer", "", "stored layer whose area ids fill the CD column; places outside it are left out")
 	cmd.Flags().Float64Var(&noCoords, "no-coords", 0.01, "share of rows with a CD code written without coordinates (with --codes-layer)")
+	addDelimiterFlag(cmd, e)
+	addLimitFlag(cmd, &limitPairs, false)
 	return cmd
 }
 
@@ -105,6 +122,7 @@ func newEventsSummarizeCmd(e *env) *cobra.Command {
 	var layer, in, format, codeCol, needRun string
 	var lenient bool
 	var maxDist float64
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "summarize --layer NAME --in FILE [--format table|json|csv] [--lenient]",
 		Short: "Count service requests per area: rates per 1,000 residents, response-time median and p90",
@@ -123,37 +141,56 @@ Quantiles are nearest-rank (the value of rank ceil(q n)) from a mergeable
 sketch with relative error at most 0.5%. A bad row stops the run with its file,
 line, column and value; --lenient counts bad rows, lists the first ones and goes
 on. The totals (rows, located, by code, unplaced, bad, synthetic) go to standard
-error, or into the JSON.`,
+error, or into the JSON. --in - reads standard input.`,
+		Example: `  budgetlens events summarize --layer districts --in MyLA311_2021.csv
+  budgetlens events summarize --layer neighbourhoods --in requests.csv --code-column NCName --lenient
+  budgetlens events summarize --layer tracts --in requests.csv --run latest --format csv > by_tract.csv
+  zcat requests.csv.gz | budgetlens events summarize --layer districts --in - --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if in == "" {
-				return budget.Errorf(budget.EINVALID, "name the requests file with --in")
+				return budget.Errorf(budget.EINVALID, "name the requests file with --in (- for standard input)")
 			}
-			f, err := office.OpenCSVInput(in, "--in")
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
+			lim, err := limits(cmd, limitPairs)
 			if err != nil {
 				return err
 			}
-			defer f.Close()
-			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
-				s, err := o.SummarizeEvents(ctx, office.SummarizeOptions{Layer: layer, In: in, R: f, CodeColumn: codeCol, Lenient: lenient, MaxDistance: maxDist, NeedRun: needRun})
+			var r io.Reader = e.in()
+			name := stdinName
+			if in != "-" {
+				f, err := office.OpenCSVInput(in, "--in")
 				if err != nil {
 					return err
 				}
-				return writeEventsSummary(cmd, format, s.Layer, s.Summary, s.Tiers)
+				defer f.Close()
+				r, name = f, in
+			}
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				s, err := o.SummarizeEvents(ctx, office.SummarizeOptions{Layer: layer, In: name, R: r, CodeColumn: codeCol, Lenient: lenient, MaxDistance: maxDist, NeedRun: needRun, Limits: lim})
+				if err != nil {
+					return err
+				}
+				return writeEventsSummary(cmd, e, format, s.Layer, s.Summary, s.Tiers)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&layer, "layer", "", "stored area layer")
-	cmd.Flags().StringVar(&in, "in", "", "service requests CSV (MyLA311 schema)")
+	cmd.Flags().StringVar(&in, "in", "", "service requests CSV (MyLA311 schema); - for standard input")
 	cmd.Flags().StringVar(&codeCol, "code-column", "CD", "column used when coordinates are missing: CD, NC, NCName or empty for none")
 	cmd.Flags().BoolVar(&lenient, "lenient", false, "count and report bad rows instead of stopping at the first")
 	cmd.Flags().Float64Var(&maxDist, "max-distance", 3000, "for a layer of points (tract interior points): farthest distance in metres to the nearest point")
-	cmd.Flags().StringVar(&needRun, "need-run", "", "need-index run (id, or latest) over the same layer: adds each area's tier and a summary per tier")
+	cmd.Flags().StringVar(&needRun, "run", "", "need-index run (id, or latest) over the same layer: adds each area's tier and a summary per tier")
+	aliasFlag(cmd, "need-run", "run")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
+	addLimitFlag(cmd, &limitPairs, false)
 	return cmd
 }
 
-func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summary, tiers []string) error {
+func writeEventsSummary(cmd *cobra.Command, e *env, format, layer string, s *events.Summary, tiers []string) error {
 	if format == "json" {
 		return table.WriteJSON(cmd.OutOrStdout(), struct {
 			Layer string `json:"layer"`
@@ -179,7 +216,7 @@ func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summ
 		}
 		rows = append(rows, row)
 	}
-	if err := table.Write(cmd.OutOrStdout(), format, header, rows, nil); err != nil {
+	if err := e.writeListing(cmd.OutOrStdout(), format, header, rows, nil); err != nil {
 		return err
 	}
 	if tiers != nil && format != "csv" {
@@ -189,18 +226,18 @@ func writeEventsSummary(cmd *cobra.Command, format, layer string, s *events.Summ
 				opt(t.RatePer1000, 2), strconv.Itoa(t.Closed), opt(t.MedianHours, 1), opt(t.P90Hours, 1)})
 		}
 		fmt.Fprintln(cmd.OutOrStdout())
-		if err := table.Write(cmd.OutOrStdout(), format, []string{"need_tier", "areas", "population", "requests", "rate_per_1000", "closed", "median_hours", "p90_hours"}, trows, nil); err != nil {
+		if err := e.writeListing(cmd.OutOrStdout(), format, []string{"need_tier", "areas", "population", "requests", "rate_per_1000", "closed", "median_hours", "p90_hours"}, trows, nil); err != nil {
 			return err
 		}
 	}
-	e := cmd.ErrOrStderr()
-	fmt.Fprintf(e, "%s (sha256 %s): %d rows; %d placed by coordinates, %d by district code, %d not placed in layer %s, %d bad\n",
+	ew := cmd.ErrOrStderr()
+	fmt.Fprintf(ew, "%s (sha256 %s): %d rows; %d placed by coordinates, %d by district code, %d not placed in layer %s, %d bad\n",
 		s.File, s.InputSHA256, s.Rows, s.Located, s.ByCode, s.Unplaced, layer, s.Bad)
 	if s.Synthetic > 0 {
-		fmt.Fprintf(e, "SYNTHETIC DATA: %d of %d rows are synthetic (RequestSource SYNTHETIC), not real service requests\n", s.Synthetic, s.Rows)
+		fmt.Fprintf(ew, "SYNTHETIC DATA: %d of %d rows are synthetic (RequestSource SYNTHETIC), not real service requests\n", s.Synthetic, s.Rows)
 	}
 	for _, b := range s.BadExamples {
-		fmt.Fprintf(e, "bad row: %s\n", b)
+		fmt.Fprintf(ew, "bad row: %s\n", b)
 	}
 	return nil
 }

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
 	"github.com/budgetlens/budgetlens/office"
-	"github.com/budgetlens/budgetlens/table"
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 )
@@ -19,6 +19,7 @@ func newImportCmd(e *env) *cobra.Command {
 	var opt office.ImportOptions
 	var cols office.Columns
 	var format string
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "import FILE...",
 		Short: "Load budget files (LA Open Budget exports, Oakland, Boston JSON, Fiscal Data Packages, any CSV/XLSX by --profile or by its columns)",
@@ -32,19 +33,50 @@ A plain table is mapped by its columns:
   budgetlens import budget.csv --fy 2024-25 --phase adopted --department dept --amount amount
 with --program COL, and --area COL --layer NAME when each row names the area
 (district or ward) it is spent in: such rows are placed by their own codes
-before any attribution rule.`,
+before any attribution rule. A FILE - reads standard input.
+
+--format json lists the import runs stored; csv the same, one row each.`,
+		Example: `  budgetlens import Expenditures_Sec2_for_2122_Adopted.csv Budget_Requests_Detail_Sec2_2122_Adopted.csv
+  budgetlens import budget.xlsx --fy 2024-25 --phase adopted --department "Dept Name" --amount "Adopted Amount"
+  budgetlens import wards.csv --fy 2024-25 --phase adopted --department dept --amount amount --area ward --layer wards
+  budgetlens import datapackage.json
+  budgetlens import big_budget.xlsx --profile city_mapping.yaml --limit cells=50000000`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "table" && format != "json" {
-				return budget.Errorf(budget.EINVALID, "--format %q: use table or json", format)
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
+			var err error
+			if opt.Limits, err = limits(cmd, limitPairs); err != nil {
+				return err
 			}
 			if cols != (office.Columns{}) {
 				opt.Columns = &cols
 			}
+			stdinUsed := false
+			for i, a := range args {
+				if a != "-" {
+					continue
+				}
+				if stdinUsed {
+					return usageError(cmd, "standard input (-) can be read once")
+				}
+				file, done, err := e.inputFile(a, budgetInput)
+				if err != nil {
+					return err
+				}
+				defer done()
+				args[i], stdinUsed = file, true
+				opt.Names = map[string]string{file: stdinName}
+			}
 			if isTerminal(os.Stderr) {
 				opt.Progress = progressBars()
 			}
-			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
+			tmp := ""
+			for path := range opt.Names {
+				tmp = path
+			}
+			return renameInput(e.withOffice(false, func(ctx context.Context, o *office.Office) error {
 				// check the flags and read every file before anything is stored
 				batches, err := o.ReadBudget(opt, args)
 				if err != nil {
@@ -60,17 +92,21 @@ before any attribution rule.`,
 					return err
 				}
 				var runs []budget.ImportRun
+				var rows [][]string
 				for _, d := range done {
 					runs = append(runs, d.Run)
 					if format == "table" {
 						printRun(cmd, d.Batch, d.Run)
 					}
+					r := d.Run
+					rows = append(rows, []string{strconv.FormatInt(r.ID, 10), r.SourceFile, d.Batch.Dataset, d.Batch.Profile, strconv.FormatInt(r.Rows, 10),
+						strconv.Itoa(r.Superseded), strconv.FormatBool(r.Unchanged), r.ContentHash})
 				}
-				if format == "json" {
-					return table.WriteJSON(cmd.OutOrStdout(), runs)
+				if format != "table" {
+					return e.writeListing(cmd.OutOrStdout(), format, []string{"id", "source_file", "dataset", "profile", "rows", "superseded", "unchanged", "sha256"}, rows, runs)
 				}
 				return nil
-			})
+			}), tmp, map[bool]string{true: "-"}[tmp != ""])
 		},
 	}
 	f := cmd.Flags()
@@ -83,7 +119,9 @@ before any attribution rule.`,
 	f.StringVar(&cols.Area, "area", "", "plain table: the column of area codes (district, ward) of each row (optional, with --layer)")
 	f.StringVar(&cols.Layer, "layer", "", "plain table: the layer whose area ids --area holds")
 	f.StringVar(&opt.Jurisdiction, "jurisdiction", "", "plain table: jurisdiction id (default: the city profile's, else city)")
-	f.StringVar(&format, "format", "table", "output format: table or json")
+	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
+	addLimitFlag(cmd, &limitPairs, false)
 	return cmd
 }
 

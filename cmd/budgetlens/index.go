@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -28,6 +27,10 @@ tables, with presets that reproduce published methods (ces4, ces3, cejst,
 metro-efc, percentile-average, zscore) or a custom YAML spec. Every run is
 stored with its spec hash and input hashes; explain, sensitivity, compare and
 aggregate work on stored runs.`,
+		Example: `  budgetlens index presets
+  budgetlens index run --preset ces4 --indicators calenviroscreen40.xlsx --layer tracts
+  budgetlens index explain --area 06037204920
+  budgetlens index sensitivity --runs 1000 --format csv > ranks.csv`,
 	}
 	cmd.AddCommand(newIndexRunCmd(e), newIndexExplainCmd(e), newIndexSensitivityCmd(e), newIndexCompareCmd(e),
 		newIndexRunsCmd(e), newIndexPresetsCmd(e), newIndexSpecCmd(e), newIndexAggregateCmd(e), newIndexImportCmd(e))
@@ -35,8 +38,9 @@ aggregate work on stored runs.`,
 }
 
 func newIndexRunCmd(e *env) *cobra.Command {
-	var preset, specFile, indicators, idCol, out, neighbours, neighbourID, layer, format, subset, period string
+	var preset, specFile, indicators, idCol, out, neighbours, neighbourID, layer, format, subset, period, geography string
 	var published bool
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "run --preset NAME | --spec FILE --indicators FILE",
 		Short: "Compute an index, store the run and write it out",
@@ -47,20 +51,43 @@ tier, population and details) and optionally writes it to --out (.csv, .xlsx or
 its published column (CalEnviroScreen's "Pctl" columns) instead of recomputing
 it. For CEJST's adjacency rule, --neighbours FILE (polygons) builds queen
 contiguity with the geo package; without it the table's neighbour-share column
-is used.`,
+is used.
+
+--indicators - reads the table from standard input; --out - writes the run as
+CSV to standard output (the summary then goes to standard error). --format csv
+prints every area of the run.`,
+		Example: `  budgetlens index run --preset ces4 --indicators calenviroscreen40.xlsx --layer tracts --out ces4.geojson
+  budgetlens index run --preset cejst --indicators cejst.csv --id-column GEOID10_TRACT --neighbours tracts.zip --neighbours-id-column GEOID10
+  budgetlens index run --spec my_index.yaml --indicators acs.json --geography tract --layer tracts
+  budgetlens index run --preset percentile-average --layer tracts --period 2019 --out - > run.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			spec, err := office.LoadSpec(preset, specFile)
 			if err != nil {
 				return err
 			}
-			if format != "table" && format != "json" && format != "csv" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+			if err := e.checkDelimiter(cmd, map[bool]string{true: "csv", false: format}[out == "-"]); err != nil {
+				return err
 			}
-			opt := office.IndexRunOptions{Spec: spec, Indicators: indicators, IDColumn: idCol, Layer: layer, Period: period, UsePublished: published,
-				Neighbours: neighbours, NeighbourID: neighbourID, Subset: subset, Out: out}
+			lim, err := limits(cmd, limitPairs)
+			if err != nil {
+				return err
+			}
+			file, done, err := e.inputFile(indicators, tableInput)
+			if err != nil {
+				return err
+			}
+			defer done()
+			opt := office.IndexRunOptions{Spec: spec, Indicators: file, IDColumn: idCol, Layer: layer, Period: period, UsePublished: published,
+				Neighbours: neighbours, NeighbourID: neighbourID, Subset: subset, Out: out, Geography: geography, Limits: lim}
+			if file != indicators {
+				opt.IndicatorsName = stdinName
+			}
+			if out == "-" {
+				opt.Out = ""
+			}
 			// reading indicators from the store needs no write; storing the run does
-			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
+			err = e.withOffice(false, func(ctx context.Context, o *office.Office) error {
 				res, err := o.RunIndex(ctx, opt)
 				if err != nil {
 					return err
@@ -68,34 +95,44 @@ is used.`,
 				if res.Note != "" {
 					fmt.Fprintln(cmd.ErrOrStderr(), "note: "+res.Note)
 				}
-				return printRunSummary(cmd.OutOrStdout(), res.Run, format, out)
+				if out == "-" {
+					h, rows := need.Rows(res.Run)
+					if err := e.writeListing(cmd.OutOrStdout(), "csv", h, rows, nil); err != nil {
+						return err
+					}
+					return printRunSummary(cmd.ErrOrStderr(), e, res.Run, "table", "standard output")
+				}
+				return printRunSummary(cmd.OutOrStdout(), e, res.Run, format, out)
 			})
+			return renameInput(err, file, indicators)
 		},
 	}
 	cmd.Flags().StringVar(&preset, "preset", "", "preset: "+strings.Join(need.Presets(), ", "))
 	cmd.Flags().StringVar(&specFile, "spec", "", "index spec YAML file (see index spec PRESET for the format)")
-	cmd.Flags().StringVar(&indicators, "indicators", "", "indicator table (CSV or XLSX; wide, or long with area_id,indicator,value[,moe])")
+	cmd.Flags().StringVar(&indicators, "indicators", "", "indicator table (CSV, XLSX or Census API JSON; wide, or long with area_id,indicator,value[,moe]); - for standard input")
 	cmd.Flags().StringVar(&idCol, "id-column", "", "area id column (default: area_id, Census Tract, GEOID10_TRACT, GEOID, tract or id)")
 	cmd.Flags().BoolVar(&published, "use-published-percentiles", false, "use the indicators' published percentile columns")
-	cmd.Flags().StringVar(&out, "out", "", "write the run to FILE (.csv, .xlsx or .geojson)")
+	cmd.Flags().StringVar(&out, "out", "", "write the run to FILE (.csv, .xlsx or .geojson); - writes CSV to standard output")
 	cmd.Flags().StringVar(&neighbours, "neighbours", "", "polygons (GeoJSON, shapefile zip, GeoPackage) for the adjacency rule")
-	cmd.Flags().StringVar(&neighbourID, "neighbour-id", "", "id property of the polygons (default: detected)")
+	cmd.Flags().StringVar(&neighbourID, "neighbours-id-column", "", "id column (property) of the --neighbours polygons (default: detected)")
+	aliasFlag(cmd, "neighbour-id", "neighbours-id-column")
+	cmd.Flags().StringVar(&geography, "geography", "", "Census geography of the ids (tract, block group, county, ...; default: inferred), for GEOIDs at full width")
 	cmd.Flags().StringVar(&subset, "subset", "", "keep only areas with COLUMN=VALUE after computing over all (statewide percentiles, county ranks)")
 	cmd.Flags().StringVar(&period, "period", "current", "period of imported indicators (with --layer and no --indicators)")
 	cmd.Flags().StringVar(&layer, "layer", "", "name of the geography the area ids belong to (e.g. tracts2010)")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
+	addLimitFlag(cmd, &limitPairs, true)
 	return cmd
 }
 
-func printRunSummary(w io.Writer, r *need.Run, format, out string) error {
+func printRunSummary(w io.Writer, e *env, r *need.Run, format, out string) error {
 	switch format {
 	case "json":
 		return table.WriteJSON(w, r.Info())
 	case "csv":
-		return need.WriteCSV(w, r)
-	case "table":
-	default:
-		return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+		h, rows := need.Rows(r)
+		return e.writeListing(w, format, h, rows, nil)
 	}
 	scored := 0
 	tiers := map[string]int{}
@@ -142,6 +179,14 @@ func printRunSummary(w io.Writer, r *need.Run, format, out string) error {
 	return tw.Flush()
 }
 
+// csvN is a number for CSV: all its digits, empty when missing.
+func csvN(n need.Num) string {
+	if n.Missing() {
+		return ""
+	}
+	return strconv.FormatFloat(float64(n), 'f', -1, 64)
+}
+
 func fmtN(n need.Num) string {
 	if n.Missing() {
 		return "-"
@@ -155,8 +200,16 @@ func newIndexExplainCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "explain --area ID",
 		Short: "Explain an area's score, tier and thresholds (latest run by default)",
-		Args:  cobra.NoArgs,
+		Long: `explain says in a sentence why an area has its score and tier, then lists each
+indicator's value, normalised value, weight and contribution (or, for an index
+of thresholds such as CEJST, each test with its value and threshold).`,
+		Example: `  budgetlens index explain --area 06037204920
+  budgetlens index explain --area 6037204920 --run 3 --format csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				x, err := o.Explain(ctx, area, runID)
 				if err != nil {
@@ -165,31 +218,34 @@ func newIndexExplainCmd(e *env) *cobra.Command {
 				if x.Latest != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "area %s is not in the latest run %d (%s); explaining run %d (%s)\n", area, x.Latest.ID, x.Latest.Spec, x.Run.ID, x.Run.Spec)
 				}
-				return printExplanation(cmd.OutOrStdout(), x.Run, x.Explanation, format)
+				return printExplanation(cmd.OutOrStdout(), e, x.Run, x.Explanation, format)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&area, "area", "", "area id")
 	cmd.Flags().Int64Var(&runID, "run", 0, "run id (default: latest)")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
-func printExplanation(w io.Writer, r *need.Run, e need.Explanation, format string) error {
+// explanationRows lists an explanation's indicators for CSV: missing
+// values are empty cells.
+func explanationRows(x need.Explanation) ([]string, [][]string) {
+	var rows [][]string
+	for _, l := range x.Indicators {
+		rows = append(rows, []string{l.Name, l.Domain, l.Component, csvN(l.Value), csvN(l.Normalised), strconv.FormatFloat(l.Weight, 'f', 4, 64), csvN(l.Contribution)})
+	}
+	return []string{"indicator", "domain", "component", "value", "normalised", "weight", "contribution"}, rows
+}
+
+func printExplanation(w io.Writer, env *env, r *need.Run, e need.Explanation, format string) error {
 	switch format {
 	case "json":
 		return table.WriteJSON(w, e)
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"indicator", "domain", "component", "value", "normalised", "weight", "contribution"})
-		for _, l := range e.Indicators {
-			cw.Write([]string{l.Name, l.Domain, l.Component, fmtN(l.Value), fmtN(l.Normalised), strconv.FormatFloat(l.Weight, 'f', 4, 64), fmtN(l.Contribution)})
-		}
-		cw.Flush()
-		return cw.Error()
-	case "table":
-	default:
-		return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+		h, rows := explanationRows(e)
+		return env.writeListing(w, format, h, rows, nil)
 	}
 	fmt.Fprintln(w, e.Sentence)
 	fmt.Fprintf(w, "\nrun %d (%s %s): score %s, percentile %s, rank %d, tier %q\n", r.ID, r.Spec, r.SpecVersion, fmtN(e.Score), fmtN(e.Percentile), e.Rank, e.Tier)
@@ -234,14 +290,28 @@ weights drawn from Dirichlet distributions around the spec's, a normalisation
 drawn from --normalisations, and (with --leave-one-out, the default) one
 indicator or none left out. It prints each area's 5-95% rank interval and
 probability of being in the top tier, and the share of the rank variance each
-input explains.`,
+input explains.
+
+The table shows the --show areas of highest need (and says how many more
+there are); --format csv and json hold every area, as does --out FILE (- for
+standard output).`,
+		Example: `  budgetlens index sensitivity --runs 1000
+  budgetlens index sensitivity --runs 2000 --moe --format csv > ranks.csv
+  budgetlens index sensitivity --run 3 --normalisations percentile,minmax --show 0
+  budgetlens index sensitivity --format json | jq '.areas[0]'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, map[bool]string{true: "csv", false: format}[out != ""]); err != nil {
+				return err
+			}
+			if show < 0 {
+				return usageError(cmd, "--show %d: give 0 (every area) or a positive number", show)
+			}
 			opt := office.SensitivityOptions{Run: runID, Runs: runs, Seed: seed, Concentration: conc, LeaveOneOut: loo, MOE: moe}
 			if norms != "" {
 				opt.Normalisations = strings.Split(norms, ",")
 			}
-			if runs >= 1 && out != "" {
+			if runs >= 1 && out != "" && out != "-" {
 				if err := office.CheckOutput(out, "--out"); err != nil {
 					return err
 				}
@@ -254,12 +324,19 @@ input explains.`,
 				if res.Latest != nil {
 					fmt.Fprintf(cmd.ErrOrStderr(), "latest run %d (%s) uses thresholds; analysing run %d (%s), the latest composite index\n", res.Latest.ID, res.Latest.Spec, res.Run.ID, res.Run.Spec)
 				}
+				if out == "-" {
+					return writeSensitivity(cmd.OutOrStdout(), e, res.Result)
+				}
 				if out != "" {
-					if err := writeSensitivityCSV(out, res.Result); err != nil {
+					w, closeOut, err := createOut(cmd, out)
+					if err != nil {
+						return err
+					}
+					if err := closeOut(writeSensitivity(w, e, res.Result)); err != nil {
 						return err
 					}
 				}
-				return printSensitivity(cmd.OutOrStdout(), res.Run, res.Result, format, show)
+				return printSensitivity(cmd.OutOrStdout(), e, res.Run, res.Result, format, show)
 			})
 		},
 	}
@@ -270,24 +347,26 @@ input explains.`,
 	cmd.Flags().StringVar(&norms, "normalisations", "", "comma-separated normalisations to draw from (default percentile,zscore,minmax; percentile,minmax,rank for product indices)")
 	cmd.Flags().BoolVar(&loo, "leave-one-out", true, "leave out one indicator (or none) per run")
 	cmd.Flags().BoolVar(&moe, "moe", false, "also draw indicator values from their margins of error (90%, ACS-style)")
-	cmd.Flags().IntVar(&show, "show", 20, "areas to print (highest need first); 0 for all")
-	cmd.Flags().StringVar(&out, "out", "", "also write every area's interval to this CSV file")
+	cmd.Flags().IntVar(&show, "show", 20, "areas in the table (highest need first); 0 for all (csv and json always hold all)")
+	cmd.Flags().StringVar(&out, "out", "", "also write every area's interval to this CSV file; - for standard output instead of the table")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
-func writeSensitivityCSV(path string, res *need.SensitivityResult) error {
-	f, err := office.CreateAtomic(path, "--out", true)
-	if err != nil {
-		return err
+var sensitivityHeader = []string{"area_id", "base_rank", "rank_p05", "rank_median", "rank_p95", "p_top_tier"}
+
+func sensitivityRows(areas []need.AreaSensitivity) [][]string {
+	rows := make([][]string, 0, len(areas))
+	for _, a := range areas {
+		rows = append(rows, []string{a.ID, strconv.Itoa(a.BaseRank), ff(a.P05), ff(a.Median), ff(a.P95), ff(a.TopShare)})
 	}
-	cw := csv.NewWriter(f)
-	cw.Write([]string{"area_id", "base_rank", "rank_p05", "rank_median", "rank_p95", "p_top_tier"})
-	for _, a := range res.Areas {
-		cw.Write([]string{a.ID, strconv.Itoa(a.BaseRank), ff(a.P05), ff(a.Median), ff(a.P95), ff(a.TopShare)})
-	}
-	cw.Flush()
-	return f.Commit(cw.Error())
+	return rows
+}
+
+// writeSensitivity writes every area's interval as CSV, in run order.
+func writeSensitivity(w io.Writer, e *env, res *need.SensitivityResult) error {
+	return e.writeListing(w, "csv", sensitivityHeader, sensitivityRows(res.Areas), nil)
 }
 
 func ff(x float64) string {
@@ -297,14 +376,11 @@ func ff(x float64) string {
 	return strconv.FormatFloat(x, 'f', -1, 64)
 }
 
-func printSensitivity(w io.Writer, r *need.Run, res *need.SensitivityResult, format string, show int) error {
+func printSensitivity(w io.Writer, e *env, r *need.Run, res *need.SensitivityResult, format string, show int) error {
 	areas := append([]need.AreaSensitivity(nil), res.Areas...)
 	sort.SliceStable(areas, func(i, j int) bool {
 		return rankOrder(areas[i].BaseRank) < rankOrder(areas[j].BaseRank)
 	})
-	if show > 0 && show < len(areas) {
-		areas = areas[:show]
-	}
 	switch format {
 	case "json":
 		return table.WriteJSON(w, struct {
@@ -312,16 +388,11 @@ func printSensitivity(w io.Writer, r *need.Run, res *need.SensitivityResult, for
 			*need.SensitivityResult
 		}{r.ID, res})
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"area_id", "base_rank", "rank_p05", "rank_median", "rank_p95", "p_top_tier"})
-		for _, a := range areas {
-			cw.Write([]string{a.ID, strconv.Itoa(a.BaseRank), ff(a.P05), ff(a.Median), ff(a.P95), ff(a.TopShare)})
-		}
-		cw.Flush()
-		return cw.Error()
-	case "table":
-	default:
-		return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+		return e.writeListing(w, format, sensitivityHeader, sensitivityRows(areas), nil)
+	}
+	more := 0
+	if show > 0 && show < len(areas) {
+		areas, more = areas[:show], len(areas)-show
 	}
 	fmt.Fprintf(w, "run %d (%s): %d Monte Carlo runs; top tier %q = percentile above %.4g\n\n", r.ID, r.Spec, res.Runs, res.TopTier, res.TopCut)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -330,6 +401,9 @@ func printSensitivity(w io.Writer, r *need.Run, res *need.SensitivityResult, for
 		fmt.Fprintf(tw, "%s\t%d\t%s-%s\t%s\t%.3f\n", a.ID, a.BaseRank, ff(a.P05), ff(a.P95), ff(a.Median), a.TopShare)
 	}
 	tw.Flush()
+	if more > 0 {
+		fmt.Fprintf(w, "... and %d more areas (--show 0 prints them all; --format csv or --out FILE writes them)\n", more)
+	}
 	fmt.Fprintln(w, "\nshare of rank variance explained (first order):")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, g := range res.Global {
@@ -344,8 +418,18 @@ func newIndexCompareCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compare RUN_A RUN_B [--area ID]",
 		Short: "Compare two runs: tier moves, population affected, rank changes",
-		Args:  cobra.ExactArgs(2),
+		Long: `compare lists the areas that moved between tiers (with their population), the
+Spearman rank correlation and the largest rank changes of two stored runs. The
+table shows the --show largest changes; --format csv and json hold every area
+in both runs. --area explains what changed for one area.`,
+		Example: `  budgetlens index compare 1 2
+  budgetlens index compare 1 2 --format csv > rank_changes.csv
+  budgetlens index compare 1 2 --area 06037204920`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			var ids [2]int64
 			for i, a := range args {
 				v, err := strconv.ParseInt(a, 10, 64)
@@ -360,33 +444,29 @@ func newIndexCompareCmd(e *env) *cobra.Command {
 					return err
 				}
 				if area != "" {
-					return compareArea(cmd.OutOrStdout(), p.A, p.SpecA, p.B, p.SpecB, area)
+					return compareArea(cmd.OutOrStdout(), e, format, p.A, p.SpecA, p.B, p.SpecB, area)
 				}
-				return printComparison(cmd.OutOrStdout(), p.A, p.B, need.Compare(p.A, p.B), format, show)
+				return printComparison(cmd.OutOrStdout(), e, p.A, p.B, need.Compare(p.A, p.B), format, show)
 			})
 		},
 	}
-	cmd.Flags().IntVar(&show, "show", 10, "largest rank changes to print")
+	cmd.Flags().IntVar(&show, "show", 10, "largest rank changes in the table (csv and json hold all)")
 	cmd.Flags().StringVar(&area, "area", "", "explain what changed for one area between the runs")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
-func printComparison(w io.Writer, a, b *need.Run, c *need.Comparison, format string, show int) error {
+func printComparison(w io.Writer, e *env, a, b *need.Run, c *need.Comparison, format string, show int) error {
 	switch format {
 	case "json":
 		return table.WriteJSON(w, c)
 	case "csv":
-		cw := csv.NewWriter(w)
-		cw.Write([]string{"area_id", "rank_a", "rank_b", "delta"})
+		var rows [][]string
 		for _, ch := range c.Changes {
-			cw.Write([]string{ch.ID, strconv.Itoa(ch.RankA), strconv.Itoa(ch.RankB), strconv.Itoa(ch.Delta)})
+			rows = append(rows, []string{ch.ID, strconv.Itoa(ch.RankA), strconv.Itoa(ch.RankB), strconv.Itoa(ch.Delta)})
 		}
-		cw.Flush()
-		return cw.Error()
-	case "table":
-	default:
-		return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+		return e.writeListing(w, format, []string{"area_id", "rank_a", "rank_b", "delta"}, rows, nil)
 	}
 	fmt.Fprintf(w, "run %d (%s %s) -> run %d (%s %s): %d areas in both, %d only in %d, %d only in %d\n",
 		a.ID, a.Spec, a.SpecVersion, b.ID, b.Spec, b.SpecVersion, c.Common, len(c.OnlyA), a.ID, len(c.OnlyB), b.ID)
@@ -404,7 +484,13 @@ func printComparison(w io.Writer, a, b *need.Run, c *need.Comparison, format str
 		ch := c.Changes[i]
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%+d\n", ch.ID, ch.RankA, ch.RankB, ch.Delta)
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if n := len(c.Changes) - show; show >= 0 && n > 0 {
+		fmt.Fprintf(w, "... and %d more areas (--show N prints more; --format csv writes them all)\n", n)
+	}
+	return nil
 }
 
 func newIndexRunsCmd(e *env) *cobra.Command {
@@ -412,8 +498,13 @@ func newIndexRunsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "runs",
 		Short: "List stored index runs",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens index runs
+  budgetlens index runs --format json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withStore(true, func(s store.Store) error {
 				runs, err := s.Runs(context.Background())
 				if err != nil {
@@ -424,16 +515,11 @@ func newIndexRunsCmd(e *env) *cobra.Command {
 				case "json":
 					return table.WriteJSON(w, runs)
 				case "csv":
-					cw := csv.NewWriter(w)
-					cw.Write([]string{"id", "spec", "version", "spec_hash", "layer", "areas", "created_at"})
+					var rows [][]string
 					for _, r := range runs {
-						cw.Write([]string{strconv.FormatInt(r.ID, 10), r.Spec, r.SpecVersion, r.SpecHash, r.Layer, strconv.Itoa(r.Areas), r.CreatedAt.Format("2006-01-02T15:04:05Z")})
+						rows = append(rows, []string{strconv.FormatInt(r.ID, 10), r.Spec, r.SpecVersion, r.SpecHash, r.Layer, strconv.Itoa(r.Areas), r.CreatedAt.UTC().Format("2006-01-02T15:04:05Z")})
 					}
-					cw.Flush()
-					return cw.Error()
-				case "table":
-				default:
-					return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+					return e.writeListing(w, format, []string{"id", "spec", "version", "spec_hash", "layer", "areas", "created_at"}, rows, nil)
 				}
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 				fmt.Fprintln(tw, "id\tspec\tversion\tspec sha256\tlayer\tareas\tcreated")
@@ -445,6 +531,7 @@ func newIndexRunsCmd(e *env) *cobra.Command {
 		},
 	}
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
@@ -455,8 +542,13 @@ func newIndexPresetsCmd(e *env) *cobra.Command {
 		Short: "List the presets",
 		Long: `presets lists the built-in need indices: name, version, method and description.
 index spec NAME prints one as YAML. --format json gives an array of objects.`,
+		Example: `  budgetlens index presets
+  budgetlens index presets --format csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			type preset struct {
 				Name        string `json:"name"`
 				Version     string `json:"version"`
@@ -472,28 +564,19 @@ index spec NAME prints one as YAML. --format json gives an array of objects.`,
 				list = append(list, preset{n, s.Version, s.Method, s.Description})
 			}
 			w := cmd.OutOrStdout()
-			switch format {
-			case "json":
-				return table.WriteJSON(w, list)
-			case "csv":
-				cw := csv.NewWriter(w)
-				cw.Write([]string{"name", "version", "method", "description"})
-				for _, p := range list {
-					cw.Write([]string{p.Name, p.Version, p.Method, p.Description})
-				}
-				cw.Flush()
-				return cw.Error()
-			case "table":
-				rows := [][]string{{"name", "version", "method", "description"}}
-				for _, p := range list {
-					rows = append(rows, []string{p.Name, p.Version, p.Method, p.Description})
-				}
-				return table.WriteAligned(w, rows, nil)
+			var rows [][]string
+			for _, p := range list {
+				rows = append(rows, []string{p.Name, p.Version, p.Method, p.Description})
 			}
-			return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+			if format == "table" {
+				// descriptions in full: they are what a user reads here
+				return table.WriteAligned(w, append([][]string{{"name", "version", "method", "description"}}, rows...), nil)
+			}
+			return e.writeListing(w, format, []string{"name", "version", "method", "description"}, rows, list)
 		},
 	}
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
@@ -501,7 +584,10 @@ func newIndexSpecCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "spec PRESET",
 		Short: "Print a preset's YAML spec (a starting point for a custom index)",
-		Args:  cobra.ExactArgs(1),
+		Example: `  budgetlens index spec ces4 > my_index.yaml
+  budgetlens index run --spec my_index.yaml --indicators indicators.csv`,
+		Args:      cobra.ExactArgs(1),
+		ValidArgs: need.Presets(),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			b, err := need.PresetYAML(args[0])
 			if err != nil {
@@ -516,27 +602,47 @@ func newIndexSpecCmd(e *env) *cobra.Command {
 func newIndexAggregateCmd(e *env) *cobra.Command {
 	var runID int64
 	var crosswalk, from, to, frac, format, smallLayer, smallID, largeLayer, largeID string
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "aggregate --crosswalk FILE | --from-layer FILE --to-layer FILE",
 		Short: "Population-weighted index of larger areas through a crosswalk",
 		Long: `aggregate rolls the run's area scores up to larger areas (council districts,
 ZIP codes, 2020 tracts) through a crosswalk CSV with one row per (small area,
-larger area) and the share of the small area's population in the larger one.`,
+larger area) and the share of the small area's population in the larger one,
+or through two polygon files apportioned by area. --format csv has one row per
+larger area: area_id, population, score, small_areas and the share of its
+population in each tier (share_<tier>, 0-1).`,
+		Example: `  budgetlens index aggregate --crosswalk tract_to_district.csv --from GEOID --to district --fraction pop_share
+  budgetlens index aggregate --from-layer tracts.zip --from-layer-id-column GEOID --to-layer districts.geojson --to-layer-id-column District --format csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
+			lim, err := limits(cmd, limitPairs)
+			if err != nil {
+				return err
+			}
 			opt := office.AggregateOptions{Run: runID, Crosswalk: crosswalk, From: from, To: to, Fraction: frac,
-				SmallLayer: smallLayer, SmallID: smallID, LargeLayer: largeLayer, LargeID: largeID}
+				SmallLayer: smallLayer, SmallID: smallID, LargeLayer: largeLayer, LargeID: largeID, Limits: lim}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				a, err := o.Aggregate(ctx, opt)
 				if err != nil {
 					return err
 				}
 				w := cmd.OutOrStdout()
-				if format == "json" {
+				switch format {
+				case "json":
 					return table.WriteJSON(w, struct {
 						Areas   []need.Aggregate `json:"areas"`
 						Missing []string         `json:"not_in_crosswalk"`
 					}{a.Areas, a.Missing})
+				case "csv":
+					h, rows := aggregateRows(a)
+					if len(a.Missing) > 0 {
+						fmt.Fprintf(cmd.ErrOrStderr(), "%d areas of the run are not in the crosswalk (e.g. %s)\n", len(a.Missing), a.Missing[0])
+					}
+					return e.writeListing(w, format, h, rows, nil)
 				}
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 				top := a.Run.TopTier
@@ -558,31 +664,85 @@ larger area) and the share of the small area's population in the larger one.`,
 	cmd.Flags().StringVar(&to, "to", "target", "column of the larger areas' ids")
 	cmd.Flags().StringVar(&frac, "fraction", "fraction", "column of the population share (0-1); missing column: 1")
 	cmd.Flags().StringVar(&smallLayer, "from-layer", "", "polygons of the run's areas (apportioned by area to --to-layer)")
-	cmd.Flags().StringVar(&smallID, "from-id", "", "id property of --from-layer")
+	cmd.Flags().StringVar(&smallID, "from-layer-id-column", "", "id column (property) of --from-layer")
 	cmd.Flags().StringVar(&largeLayer, "to-layer", "", "polygons of the larger areas")
-	cmd.Flags().StringVar(&largeID, "to-id", "", "id property of --to-layer")
+	cmd.Flags().StringVar(&largeID, "to-layer-id-column", "", "id column (property) of --to-layer")
+	aliasFlag(cmd, "from-id", "from-layer-id-column")
+	aliasFlag(cmd, "to-id", "to-layer-id-column")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
+	addLimitFlag(cmd, &limitPairs, true)
 	return cmd
 }
 
+// aggregateRows lists aggregated areas for CSV: a share column per tier
+// of the run (in the order of its tiers), 0-1.
+func aggregateRows(a *office.Aggregated) ([]string, [][]string) {
+	tiers := map[string]bool{}
+	for _, g := range a.Areas {
+		for t := range g.TierShares {
+			tiers[t] = true
+		}
+	}
+	var names []string
+	for t := range tiers {
+		names = append(names, t)
+	}
+	sort.Strings(names)
+	h := []string{"area_id", "population", "score", "small_areas"}
+	for _, t := range names {
+		if t == "" {
+			t = "no tier"
+		}
+		h = append(h, "share_"+strings.ReplaceAll(strings.ToLower(t), " ", "_"))
+	}
+	var rows [][]string
+	for _, g := range a.Areas {
+		r := []string{g.ID, strconv.FormatFloat(g.Population, 'f', -1, 64), ff(g.Score), strconv.Itoa(g.Areas)}
+		for _, t := range names {
+			r = append(r, ff(g.TierShares[t]))
+		}
+		rows = append(rows, r)
+	}
+	return h, rows
+}
+
 func newIndexImportCmd(e *env) *cobra.Command {
-	var layer, period, idCol, meta, columns string
+	var layer, period, idCol, meta, columns, geography string
+	var limitPairs []string
 	cmd := &cobra.Command{
-		Use:   "import FILE --layer NAME [--period P]",
+		Use:   "import FILE|- --layer NAME [--period P]",
 		Short: "Import indicators (wide or long CSV/XLSX) with metadata into the store",
 		Long: `import stores the numeric columns of an indicator table (wide: one row per area;
 long: area_id, indicator, value[, moe]) for one layer and period in one
 transaction, replacing earlier values of the same layer, period, area and
 indicator. --meta FILE gives per indicator: indicator, domain, direction
 (higher or lower means more need), unit, source, year. Text columns are
-skipped unless named in --columns, where any non-number is an error.`,
+skipped unless named in --columns, where any non-number is an error. FILE -
+reads standard input.`,
+		Example: `  budgetlens index import acs_2019.csv --layer tracts --period 2015-2019 --meta acs_meta.csv
+  budgetlens index import "https_api_census_gov.json" --layer tracts --geography tract --period 2019
+  budgetlens index import indicators_long.xlsx --layer tracts --id-column GEOID --columns pm25,asthma`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			opt := office.IndicatorImport{File: args[0], IDColumn: idCol, Layer: layer, Period: period, PeriodGiven: cmd.Flags().Changed("period"), Meta: meta}
+			lim, err := limits(cmd, limitPairs)
+			if err != nil {
+				return err
+			}
+			file, done, err := e.inputFile(args[0], tableInput)
+			if err != nil {
+				return err
+			}
+			defer done()
+			opt := office.IndicatorImport{File: file, IDColumn: idCol, Layer: layer, Period: period, PeriodGiven: cmd.Flags().Changed("period"), Meta: meta,
+				Geography: geography, Limits: lim}
+			if file != args[0] {
+				opt.Name = stdinName
+			}
 			if columns != "" {
 				opt.Columns = strings.Split(columns, ",")
 			}
-			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
+			return renameInput(e.withOffice(false, func(ctx context.Context, o *office.Office) error {
 				r, err := o.ImportIndicators(ctx, opt)
 				if err != nil {
 					return err
@@ -595,7 +755,7 @@ skipped unless named in --columns, where any non-number is an error.`,
 					fmt.Fprintf(cmd.OutOrStdout(), "skipped %d text columns: %s\n", len(r.Skipped), strings.Join(r.Skipped, ", "))
 				}
 				return nil
-			})
+			}), file, args[0])
 		},
 	}
 	cmd.Flags().StringVar(&layer, "layer", "", "geography of the area ids (e.g. tracts2010)")
@@ -603,16 +763,49 @@ skipped unless named in --columns, where any non-number is an error.`,
 	cmd.Flags().StringVar(&idCol, "id-column", "", "area id column")
 	cmd.Flags().StringVar(&meta, "meta", "", "indicator metadata CSV (indicator, domain, direction, unit, source, year)")
 	cmd.Flags().StringVar(&columns, "columns", "", "comma-separated columns to import (default: every numeric column)")
+	cmd.Flags().StringVar(&geography, "geography", "", "Census geography of the ids (tract, block group, county, ...; default: inferred), for GEOIDs at full width")
+	addLimitFlag(cmd, &limitPairs, false)
 	return cmd
 }
 
 // compareArea prints one area's explanation in both runs and, for the
 // indicators both runs have, the value and normalised value in each.
-func compareArea(w io.Writer, a *need.Run, sa *need.Spec, b *need.Run, sb *need.Spec, id string) error {
+func compareArea(w io.Writer, e *env, format string, a *need.Run, sa *need.Spec, b *need.Run, sb *need.Spec, id string) error {
 	ea, okA := need.ExplainRun(a, sa, id)
 	eb, okB := need.ExplainRun(b, sb, id)
 	if !okA && !okB {
 		return budget.Errorf(budget.ENOTFOUND, "area %q is in neither run %d nor run %d", id, a.ID, b.ID)
+	}
+	switch format {
+	case "json":
+		side := func(r *need.Run, x need.Explanation, ok bool) any {
+			if !ok {
+				return map[string]any{"run": r.ID, "in_run": false}
+			}
+			return struct {
+				Run   int64 `json:"run"`
+				InRun bool  `json:"in_run"`
+				need.Explanation
+			}{r.ID, true, x}
+		}
+		return table.WriteJSON(w, map[string]any{"area_id": id, "a": side(a, ea, okA), "b": side(b, eb, okB)})
+	case "csv":
+		var rows [][]string
+		for _, x := range []struct {
+			r  *need.Run
+			e  need.Explanation
+			ok bool
+		}{{a, ea, okA}, {b, eb, okB}} {
+			if !x.ok {
+				continue
+			}
+			_, rs := explanationRows(x.e)
+			for _, r := range rs {
+				rows = append(rows, append([]string{strconv.FormatInt(x.r.ID, 10)}, r...))
+			}
+		}
+		h, _ := explanationRows(need.Explanation{})
+		return e.writeListing(w, format, append([]string{"run"}, h...), rows, nil)
 	}
 	for _, x := range []struct {
 		r  *need.Run

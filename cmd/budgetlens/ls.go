@@ -7,7 +7,6 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
 	"github.com/budgetlens/budgetlens/office"
-	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
@@ -19,12 +18,16 @@ func newLsCmd(e *env) *cobra.Command {
 		Short: "List what the store holds",
 		Long: `ls lists the classification codes and names found in the current line items
 (departments, programs, funds, accounts), the budget requests, the performance
-measure values or the import runs. --format json gives an array of objects.`,
+measure values or the import runs. --format json gives an array of objects,
+--format csv a header and one row each.`,
+		Example: `  budgetlens ls departments --fy 2021-22 --phase adopted
+  budgetlens ls requests --fy 2021-22 --department 88 --format csv > requests.csv
+  budgetlens ls runs --format json`,
 		Args:      cobra.ExactArgs(1),
 		ValidArgs: []string{"departments", "programs", "funds", "accounts", "requests", "measures", "runs"},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "table" && format != "json" && format != "csv" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
 			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				f, err := o.Filter(ctx, bf)
@@ -94,12 +97,13 @@ measure values or the import runs. --format json gives an array of objects.`,
 					}
 					js = out
 				}
-				return table.Write(cmd.OutOrStdout(), format, header, rows, js)
+				return e.writeListing(cmd.OutOrStdout(), format, header, rows, js)
 			})
 		},
 	}
 	addBudgetFilterFlags(cmd, &bf, "")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -10,24 +9,16 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/metrics"
 	"github.com/budgetlens/budgetlens/office"
 	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
-func checkFormat(format string) error {
-	switch format {
-	case "table", "json", "csv":
-		return nil
-	}
-	return budget.Errorf(budget.EINVALID, "unknown --format %q: use table, json or csv", format)
-}
-
 func newMetricsCmd(e *env) *cobra.Command {
 	var o office.MetricsOptions
 	var format string
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "metrics",
 		Short: "Inequality, concentration and spatial statistics of a CSV column",
@@ -37,21 +28,33 @@ S80/S20, Atkinson (0.5, 1, 2), Hoover and Herfindahl; with --rank-by, the
 concentration index of the value ranked by that column (Kakwani and regression
 standard errors, bootstrap percentile interval); with --group, the Theil and
 MLD between/within decomposition. Subcommands moran and lisa compute global
-and local Moran's I with a GAL weights file. Formulas and choices: docs/metrics.md.`,
+and local Moran's I with a GAL weights file. Formulas and choices: docs/metrics.md.
+--in - reads the table from standard input, so analyze can feed it.`,
+		Example: `  budgetlens metrics --in areas.csv --value per_capita --weight population
+  budgetlens metrics --in areas.csv --value per_capita --weight population --rank-by need_score --reps 2000
+  budgetlens analyze --fy 2021-22 --phase adopted --format csv --reps 0 | budgetlens metrics --in - --value per_capita --weight population --format json
+  budgetlens metrics moran --in areas.csv --id-column area_id --value per_capita --weights districts.gal`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format); err != nil {
+			if err := e.checkDelimiter(cmd, format); err != nil {
 				return err
+			}
+			var err error
+			if o.Limits, err = limits(cmd, limitPairs); err != nil {
+				return err
+			}
+			if o.In == "-" {
+				o.In, o.R = stdinName, e.in()
 			}
 			res, err := office.Metrics(o)
 			if err != nil {
 				return err
 			}
-			return writeKeyValues(cmd.OutOrStdout(), format, res)
+			return writeKeyValues(cmd.OutOrStdout(), e, format, res)
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.In, "in", "", "CSV file with a header row (required)")
+	f.StringVar(&o.In, "in", "", "CSV file with a header row (required; - for standard input)")
 	f.StringVar(&o.Value, "value", "", "column holding the values (required)")
 	f.StringVar(&o.Weight, "weight", "", "column holding unit weights (for example population)")
 	f.StringVar(&o.RankBy, "rank-by", "", "column to rank units by for the concentration index (for example income)")
@@ -62,6 +65,8 @@ and local Moran's I with a GAL weights file. Formulas and choices: docs/metrics.
 	f.Uint64Var(&o.Seed, "seed", 1, "random seed for the bootstrap")
 	f.Float64Var(&o.Level, "level", 0.95, "confidence level of the bootstrap interval")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
+	addLimitFlag(cmd, &limitPairs, false)
 	cmd.AddCommand(newMoranCmd(e), newLisaCmd(e))
 	return cmd
 }
@@ -75,7 +80,7 @@ func num(v float64) any {
 }
 
 // writeKeyValues prints a flat result as JSON, a two-column table or CSV.
-func writeKeyValues(w io.Writer, format string, res office.MetricsResult) error {
+func writeKeyValues(w io.Writer, e *env, format string, res office.MetricsResult) error {
 	if format == "json" {
 		return table.WriteJSON(w, res)
 	}
@@ -85,7 +90,7 @@ func writeKeyValues(w io.Writer, format string, res office.MetricsResult) error 
 	}
 	sort.Strings(keys)
 	if format == "csv" {
-		cw := csv.NewWriter(w)
+		cw := e.csvWriter(w)
 		cw.Write([]string{"metric", "value"})
 		for _, k := range keys {
 			cw.Write([]string{k, fmt.Sprint(formatValue(res[k]))})
@@ -135,66 +140,90 @@ func formatValue(v any) string {
 	return fmt.Sprint(v)
 }
 
-func addSpatialFlags(cmd *cobra.Command, o *office.SpatialOptions, format *string) {
+func addSpatialFlags(cmd *cobra.Command, e *env, o *office.SpatialOptions, format *string, limitPairs *[]string) {
 	f := cmd.Flags()
-	f.StringVar(&o.In, "in", "", "CSV file with a header row (required)")
-	f.StringVar(&o.ID, "id", "", "column of area ids matching the GAL file (default: rows are in the GAL file's order)")
+	f.StringVar(&o.In, "in", "", "CSV file with a header row (required; - for standard input)")
+	f.StringVar(&o.ID, "id-column", "", "column of area ids matching the GAL file (default: rows are in the GAL file's order)")
+	aliasFlag(cmd, "id", "id-column")
 	f.StringVar(&o.Value, "value", "", "column holding the values (required)")
 	f.StringVar(&o.Weights, "weights", "", "GAL contiguity file (required)")
-	f.StringVar(&o.Transform, "transform", "r", "weights: r (row-standardised) or b (binary)")
 	f.IntVar(&o.Perms, "permutations", 999, "random permutations for pseudo p-values (0 to skip)")
 	f.Uint64Var(&o.Seed, "seed", 1, "random seed for the permutations")
 	f.BoolVar(&o.Drop, "drop-missing", false, "leave out areas whose value is missing (their links are removed)")
+	addEnumFlag(cmd, &o.Transform, "transform", "r", []string{"r", "b"}, "weights: r (row-standardised) or b (binary)")
 	addFormatFlag(cmd, format)
+	addDelimiterFlag(cmd, e)
+	addLimitFlag(cmd, limitPairs, false)
 }
 
-func newMoranCmd(*env) *cobra.Command {
+// spatialInput applies the flags every spatial statistic shares.
+func spatialInput(cmd *cobra.Command, e *env, o *office.SpatialOptions, format string, limitPairs []string) error {
+	if err := e.checkDelimiter(cmd, format); err != nil {
+		return err
+	}
+	var err error
+	if o.Limits, err = limits(cmd, limitPairs); err != nil {
+		return err
+	}
+	if o.In == "-" {
+		o.In, o.R = stdinName, e.in()
+	}
+	return nil
+}
+
+func newMoranCmd(e *env) *cobra.Command {
 	var o office.SpatialOptions
 	var format string
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "moran",
 		Short: "Global Moran's I with analytic and permutation inference",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens geo adjacency --layer districts --out districts.gal
+  budgetlens metrics moran --in areas.csv --id-column area_id --value per_capita --weights districts.gal --permutations 9999`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format); err != nil {
+			if err := spatialInput(cmd, e, &o, format, limitPairs); err != nil {
 				return err
 			}
 			res, err := office.Moran(o)
 			if err != nil {
 				return err
 			}
-			return writeKeyValues(cmd.OutOrStdout(), format, res)
+			return writeKeyValues(cmd.OutOrStdout(), e, format, res)
 		},
 	}
-	addSpatialFlags(cmd, &o, &format)
+	addSpatialFlags(cmd, e, &o, &format, &limitPairs)
 	return cmd
 }
 
-func newLisaCmd(*env) *cobra.Command {
+func newLisaCmd(e *env) *cobra.Command {
 	var o office.SpatialOptions
 	var format string
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "lisa",
 		Short: "Local Moran's I per area with permutation p-values and cluster labels",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens metrics lisa --in areas.csv --id-column area_id --value per_capita --weights districts.gal
+  budgetlens metrics lisa --in areas.csv --id-column area_id --value per_capita --weights districts.gal --fdr --format csv > lisa.csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format); err != nil {
+			if err := spatialInput(cmd, e, &o, format, limitPairs); err != nil {
 				return err
 			}
 			r, err := office.LISA(o)
 			if err != nil {
 				return err
 			}
-			return writeLisa(cmd.OutOrStdout(), format, r.IDs, r.Values, r.LocalMoranResult)
+			return writeLisa(cmd.OutOrStdout(), e, format, r.IDs, r.Values, r.LocalMoranResult)
 		},
 	}
-	addSpatialFlags(cmd, &o, &format)
+	addSpatialFlags(cmd, e, &o, &format, &limitPairs)
 	cmd.Flags().Float64Var(&o.Alpha, "alpha", 0.05, "significance level for cluster labels")
 	cmd.Flags().BoolVar(&o.FDR, "fdr", false, "use the Benjamini-Hochberg false discovery rate at --alpha")
 	return cmd
 }
 
-func writeLisa(w io.Writer, format string, ids []string, x []float64, r metrics.LocalMoranResult) error {
+func writeLisa(w io.Writer, e *env, format string, ids []string, x []float64, r metrics.LocalMoranResult) error {
 	head := []string{"id", "value", "local_i", "p_value", "quadrant", "cluster", "significant"}
 	row := func(i int) []string {
 		return []string{ids[i], strconv.FormatFloat(x[i], 'g', -1, 64), strconv.FormatFloat(r.I[i], 'g', 10, 64),
@@ -209,7 +238,7 @@ func writeLisa(w io.Writer, format string, ids []string, x []float64, r metrics.
 		}
 		return table.WriteJSON(w, map[string]any{"n": len(ids), "permutations": r.Perms, "seed": r.Seed, "threshold": r.Threshold, "areas": rows})
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw := e.csvWriter(w)
 		cw.Write(head)
 		for i := range ids {
 			cw.Write(row(i))

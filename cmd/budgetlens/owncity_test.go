@@ -184,8 +184,8 @@ func TestOwnCityFromProfile(t *testing.T) {
 	if err := dec.Decode(&res); err != nil {
 		t.Fatal(err)
 	}
-	if res.Tiers != 3 || len(res.Areas) != 3 {
-		t.Fatalf("tiers %d, areas %d: three districts allow three tiers", res.Tiers, len(res.Areas))
+	if res.Tiers != 5 || len(res.Areas) != 3 {
+		t.Fatalf("tiers %d, areas %d: five tiers of residents over the nine neighbourhoods, however few districts", res.Tiers, len(res.Areas))
 	}
 	if dollarCents(t, res.Totals.Attributed)+dollarCents(t, res.Totals.Unattributed) != dollarCents(t, res.Totals.PhaseTotal) || dollarCents(t, res.Totals.PhaseTotal) != 3159000229 {
 		t.Fatalf("totals %+v", res.Totals)

@@ -25,6 +25,9 @@ held from its first import until someone releases it. The public server
 (serve --public) shows released phases only: a held phase does not exist
 there, in any page, answer, download or error. Every release and hold is
 recorded with who made it (--as, default the operating-system user) and when.`,
+		Example: `  budgetlens phase ls
+  budgetlens phase release --fy 2021-22 --phase adopted --note "adopted by council on 2021-06-01"
+  budgetlens phase hold --fy 2022-23 --phase proposed --as budget.office`,
 	}
 	cmd.AddCommand(newPhaseSetCmd(e, true), newPhaseSetCmd(e, false), newPhaseLsCmd(e))
 	return cmd
@@ -37,9 +40,10 @@ func newPhaseSetCmd(e *env, release bool) *cobra.Command {
 		name, verb = "release", "Release"
 	}
 	cmd := &cobra.Command{
-		Use:   name + " --fy YEAR --phase PHASE",
-		Short: verb + " a stored phase (recorded with who and when)",
-		Args:  cobra.NoArgs,
+		Use:     name + " --fy YEAR --phase PHASE",
+		Short:   verb + " a stored phase (recorded with who and when)",
+		Example: "  budgetlens phase " + name + " --fy 2021-22 --phase proposed --note \"...\"\n  budgetlens phase " + name + " --fy 2021-22 --phase adopted --jurisdiction la --as jane.doe",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if opt.By == "" {
 				opt.By = osUser()
@@ -100,10 +104,12 @@ func newPhaseLsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List the stored phases with their release state (--history: every change)",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens phase ls
+  budgetlens phase ls --history --format csv > release_log.csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "json" && format != "csv" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
 			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				var ps []budget.PhaseRelease
@@ -116,16 +122,17 @@ func newPhaseLsCmd(e *env) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				return writePhases(cmd, ps, format, history)
+				return writePhases(cmd, e, ps, format, history)
 			})
 		},
 	}
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	cmd.Flags().BoolVar(&history, "history", false, "list every release and hold, oldest first")
 	return cmd
 }
 
-func writePhases(cmd *cobra.Command, ps []budget.PhaseRelease, format string, history bool) error {
+func writePhases(cmd *cobra.Command, e *env, ps []budget.PhaseRelease, format string, history bool) error {
 	var out []phaseJSON
 	for _, p := range ps {
 		j := phaseJSON{Jurisdiction: p.Jurisdiction, FiscalYear: p.FiscalYear.Label(), Phase: string(p.Phase), State: "held", Released: p.Released,
@@ -152,7 +159,7 @@ func writePhases(cmd *cobra.Command, ps []budget.PhaseRelease, format string, hi
 		rows = append(rows, []string{j.Jurisdiction, j.FiscalYear, j.Phase, j.State, n, j.By, j.At, j.Note})
 	}
 	if format == "csv" {
-		return table.WriteCSV(w, rows[0], rows[1:])
+		return e.writeListing(w, format, rows[0], rows[1:], nil)
 	}
 	if len(out) == 0 {
 		fmt.Fprintln(w, "no budget phase is stored: import a budget first (budgetlens import FILE)")

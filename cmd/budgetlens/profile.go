@@ -22,6 +22,10 @@ func newProfileCmd(e *env) *cobra.Command {
 city: its layers and their roles, its attribution rules, its need index, fiscal
 year and currency, and what the council report says. See
 docs/guide/your-city.md.`,
+		Example: `  budgetlens profile init --out city.yaml
+  budgetlens profile check city.yaml
+  budgetlens profile save city.yaml
+  budgetlens profile show`,
 	}
 	cmd.AddCommand(newProfileInitCmd(e), newProfileCheckCmd(e), newProfileSaveCmd(e), newProfileShowCmd(e))
 	return cmd
@@ -32,7 +36,9 @@ func newProfileInitCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "init --out city.yaml",
 		Short: "Write a commented city profile to start from",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens profile init --out city.yaml
+  budgetlens profile init | less`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return writeTemplate(cmd, out, city.Template(), "budgetlens profile check "+out)
 		},
@@ -45,12 +51,16 @@ func newRulesCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "Attribution rules: write a commented template",
+		Example: `  budgetlens rules init --out rules.yaml
+  budgetlens analyze --rules rules.yaml --layer wards`,
 	}
 	var out string
 	initCmd := &cobra.Command{
 		Use:   "init --out rules.yaml",
 		Short: "Write commented attribution rules to start from",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens rules init --out rules.yaml
+  budgetlens rules init > rules.yaml`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return writeTemplate(cmd, out, attribute.Template(), "budgetlens analyze --rules "+out)
 		},
@@ -86,7 +96,9 @@ func newProfileCheckCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "check FILE",
 		Short: "Check a city profile; errors name the line",
-		Args:  cobra.ExactArgs(1),
+		Example: `  budgetlens profile check city.yaml
+  budgetlens profile check la`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := office.LoadCity(args[0])
 			if err != nil {
@@ -124,7 +136,9 @@ func newProfileSaveCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "save FILE",
 		Short: "Save a city profile in the store: later commands use it without --profile",
-		Args:  cobra.ExactArgs(1),
+		Example: `  budgetlens profile save city.yaml
+  budgetlens --db oakland.duckdb profile save oakland.yaml`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			p, err := office.LoadCity(args[0])
 			if err != nil {
@@ -144,7 +158,9 @@ func newProfileShowCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "show",
 		Short: "Print the city profile in use (--profile, else the one saved in the store)",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens profile show
+  budgetlens profile show > saved_profile.yaml`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withOffice(true, func(_ context.Context, o *office.Office) error {
 				if o.City == nil {
@@ -166,22 +182,31 @@ func newCheckCmd(e *env) *cobra.Command {
 missing (analyze refuses them), area codes of budget rows and ids of need runs
 that match no area, need runs covering only part of a layer, layers of
 different vintages, and profile layers that are not stored. It exits 2 when it
-finds an error, 0 otherwise (warnings are printed either way).`,
+finds an error, 0 otherwise (warnings are printed either way). --format csv
+lists one row per finding and area (severity, kind, layer, message, item).`,
+		Example: `  budgetlens check
+  budgetlens check --layer districts
+  budgetlens check --format json | jq '.findings[] | select(.severity == "error")'`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "json" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table or json", format)
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
 			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				rep, err := o.Check(ctx, layer)
 				if err != nil {
 					return err
 				}
-				if format == "json" {
+				switch format {
+				case "json":
 					if err := table.WriteJSON(cmd.OutOrStdout(), rep); err != nil {
 						return err
 					}
-				} else {
+				case "csv":
+					if err := e.writeListing(cmd.OutOrStdout(), format, []string{"severity", "kind", "layer", "message", "item"}, checkRows(rep), nil); err != nil {
+						return err
+					}
+				default:
 					printCheck(cmd.OutOrStdout(), rep)
 				}
 				if n := rep.Errors(); n > 0 {
@@ -192,8 +217,24 @@ finds an error, 0 otherwise (warnings are printed either way).`,
 		},
 	}
 	cmd.Flags().StringVar(&layer, "layer", "", "check one layer (default: the profile's reporting layers, else every stored layer)")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
+}
+
+// checkRows lists the findings for CSV: one row per finding and item (a
+// finding without items has one row with the item empty).
+func checkRows(rep *office.CheckReport) [][]string {
+	var rows [][]string
+	for _, f := range rep.Findings {
+		if len(f.Items) == 0 {
+			rows = append(rows, []string{f.Severity, f.Kind, f.Layer, f.Message, ""})
+		}
+		for _, it := range f.Items {
+			rows = append(rows, []string{f.Severity, f.Kind, f.Layer, f.Message, it})
+		}
+	}
+	return rows
 }
 
 func printCheck(w io.Writer, rep *office.CheckReport) {

@@ -18,10 +18,12 @@ import (
 // persistent flags. Commands are built from it explicitly (no package
 // state), so tests can run them in parallel.
 type env struct {
+	stdin          io.Reader // nil: the process' standard input
 	stdout, stderr io.Writer
 	db             string // --db
 	dbRead         string // --db-read
 	profile        string // --profile: a city profile file or built-in name
+	delimiter      string // --delimiter of the command that runs
 }
 
 func newRootCmd(e *env) *cobra.Command {
@@ -37,6 +39,11 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 	}
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
+	if e.stdin != nil {
+		root.SetIn(e.stdin)
+	}
+	root.PersistentPreRun = func(cmd *cobra.Command, _ []string) { warnDeprecated(cmd, e.stderr) }
+	root.CompletionOptions.DisableDefaultCmd = true // ours has examples and help
 	root.PersistentFlags().StringVar(&e.db, "db", "", "store: a DuckDB file or a postgres:// URL (docs/postgres.md); default $BUDGETLENS_DB, else "+defaultDB)
 	root.PersistentFlags().StringVar(&e.dbRead, "db-read", "", "read-only commands and serve read this store instead, read-only: a PostgreSQL replica's URL (or a file); default $BUDGETLENS_DB_READ")
 	root.PersistentFlags().StringVar(&e.profile, "profile", "", "city profile: a YAML file or a built-in name (la); default: the one saved in the store")
@@ -44,10 +51,14 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 		newInitCmd(e), newImportCmd(e), newLsCmd(e), newTotalsCmd(e), newExportCmd(e),
 		newGeoCmd(e), newIndexCmd(e), newEventsCmd(e), newMetricsCmd(e),
 		newAnalyzeCmd(e), newReportCmd(e), newCheckCmd(e), newProfileCmd(e), newRulesCmd(e), newDemoCmd(e), newVersionCmd(e),
-		newPhaseCmd(e), newServeCmd(e), newCapitalCmd(e), newMigrateCmd(e), newDBCmd(e),
+		newPhaseCmd(e), newServeCmd(e), newMeasuresCmd(e), newCapitalCmd(e), newMigrateCmd(e), newDBCmd(e), newCompletionCmd(root),
 	} {
 		root.AddCommand(c)
 	}
+	completeFlags(root, e)
+	root.RegisterFlagCompletionFunc("profile", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"la", "yaml", "yml"}, cobra.ShellCompDirectiveFilterFileExt
+	})
 	// a mistyped flag is invalid input (exit 2), not an internal failure
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return budget.Errorf(budget.EINVALID, "%s (see %s --help)", flagErrorText(err), c.CommandPath())
@@ -63,6 +74,9 @@ func flagErrorText(err error) string {
 	var ive *pflag.InvalidValueError
 	if !errors.As(err, &ive) || ive.GetFlag() == nil {
 		return err.Error()
+	}
+	if ev, ok := ive.GetFlag().Value.(*enumValue); ok {
+		return fmt.Sprintf("--%s %q: use %s", ive.GetFlag().Name, ive.GetValue(), orList(ev.values))
 	}
 	var want string
 	switch t := ive.GetFlag().Value.Type(); {
@@ -126,7 +140,13 @@ func rejectUnknownSubcommands(c *cobra.Command) {
 // execute runs the CLI and returns the process exit status: 0 on success,
 // 2 for invalid input or usage, 1 for anything else.
 func execute(args []string, stdout, stderr io.Writer) int {
-	root := newRootCmd(&env{stdout: stdout, stderr: stderr})
+	return executeIn(args, nil, stdout, stderr)
+}
+
+// executeIn is execute reading standard input from stdin (nil: the
+// process').
+func executeIn(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCmd(&env{stdin: stdin, stdout: stdout, stderr: stderr})
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
@@ -154,11 +174,6 @@ func exitCode(err error) int {
 		return 2
 	}
 	return 1
-}
-
-// addFormatFlag adds the --format flag every listing command has.
-func addFormatFlag(cmd *cobra.Command, dst *string) {
-	cmd.Flags().StringVar(dst, "format", "table", "output format: table, json or csv")
 }
 
 // isTerminal reports whether f is a character device (a terminal), which

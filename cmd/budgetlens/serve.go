@@ -32,8 +32,8 @@ func addServeFlags(cmd *cobra.Command, o *serveOptions) {
 	cmd.Flags().BoolVar(&o.public, "public", false, "public mode: read-only, released budget phases only")
 	cmd.Flags().StringVar(&o.tiles, "tiles", "", "optional base-map tile URL template ({z}/{x}/{y}); none by default (the map works without one)")
 	cmd.Flags().StringVar(&o.tilesAttribution, "tiles-attribution", "", "credit line of the base map")
-	cmd.Flags().IntVar(&o.reps, "reps", 999, "bootstrap replicates of the analyses the server computes")
-	cmd.Flags().StringVar(&o.logFormat, "log", "text", "request log on standard error: text, json or none")
+	cmd.Flags().IntVar(&o.reps, "reps", 999, "permutations of the hot-spot test of the analyses the server computes")
+	addEnumFlag(cmd, &o.logFormat, "log", "text", []string{"text", "json", "none"}, "request log on standard error: text, json or none")
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -54,6 +54,9 @@ command that writes (import, phase release, ...) is refused while the server
 runs, with a message naming it. A PostgreSQL store is written by other
 processes while the server runs: a phase released or held through the
 primary is in effect at the next request.`,
+		Example: `  budgetlens serve
+  budgetlens --db budgetlens-demo/budgetlens.duckdb serve --addr 127.0.0.1:9000
+  budgetlens serve --public --addr 0.0.0.0:8080 --log json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

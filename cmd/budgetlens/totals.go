@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 
@@ -29,21 +28,40 @@ func dollars(c int64) json.RawMessage { return json.RawMessage(ingest.FormatCent
 func newTotalsCmd(e *env) *cobra.Command {
 	var bf office.BudgetFilter
 	var by, format string
+	var gross bool
 	cmd := &cobra.Command{
 		Use:   "totals",
 		Short: "Sum the current line items by department, program, fund or account",
 		Long: `totals sums the current line items (the latest import of each dataset) of a fiscal
-year and phase by a classification level. Amounts are dollars, exact to the cent.
-JSON output is an array of objects {<level>, <level>_code, amount}.`,
+year and phase by a classification level, each dollar counted once: with a city
+profile that names transfers between funds (a General Fund appropriation to a
+department's own fund, whose spending the budget shows too), their paying lines
+are left out when the spending they pay for is in the phase, and a note on
+stderr says so;
+--gross shows every line as stored. Amounts are dollars, exact to the cent.
+JSON output is an array of objects {<level>, <level>_code, amount}; CSV output
+has the columns <level>_code, <level>, amount. Positions are counted in
+positions (--kind positions), never added to dollars.`,
+		Example: `  budgetlens totals --fy 2021-22 --phase adopted
+  budgetlens totals --fy 2021-22 --phase proposed --by program --department 88
+  budgetlens totals --fy 2021-22 --phase proposed --gross
+  budgetlens totals --fy 2021-22 --phase adopted --kind positions --format csv --delimiter ";" > positions.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "json" && format != "csv" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, json or csv", format)
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
 			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
-				res, err := o.Totals(ctx, bf, by)
+				totals := o.Totals
+				if gross {
+					totals = o.GrossTotals
+				}
+				res, err := totals(ctx, bf, by)
 				if err != nil {
 					return err
+				}
+				if res.Consolidated != "" {
+					fmt.Fprintln(cmd.ErrOrStderr(), res.Consolidated)
 				}
 				if res.Empty != "" {
 					// an empty answer is valid, but usually a mistyped year,
@@ -51,19 +69,21 @@ JSON output is an array of objects {<level>, <level>_code, amount}.`,
 					// that the JSON or CSV on stdout stays clean)
 					fmt.Fprintln(cmd.ErrOrStderr(), res.Empty)
 				}
-				return writeTotals(cmd, format, string(res.Level), res.Places, res.Rows)
+				return writeTotals(cmd, e, format, string(res.Level), res.Places, res.Rows)
 			})
 		},
 	}
 	addBudgetFilterFlags(cmd, &bf, string(budget.Expenditure))
 	cmd.Flags().Lookup("kind").Usage = "line-item kind to add up: expenditure, revenue or positions"
-	cmd.Flags().StringVar(&by, "by", "department", "level: department, org_unit, program, fund, source_fund, account or function")
+	cmd.Flags().StringVar(&by, "by", "department", "level: "+orList(levelWords))
+	cmd.Flags().BoolVar(&gross, "gross", false, "every line as stored, transfers between funds included")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
 // writeTotals prints totals; places is the kind's decimals (2 for money).
-func writeTotals(cmd *cobra.Command, format, level string, places int, tot []budget.Total) error {
+func writeTotals(cmd *cobra.Command, e *env, format, level string, places int, tot []budget.Total) error {
 	w := cmd.OutOrStdout()
 	switch format {
 	case "json":
@@ -73,7 +93,7 @@ func writeTotals(cmd *cobra.Command, format, level string, places int, tot []bud
 		}
 		return table.WriteJSON(w, out)
 	case "csv":
-		cw := csv.NewWriter(w)
+		cw := e.csvWriter(w)
 		cw.Write([]string{level + "_code", level, "amount"})
 		for _, t := range tot {
 			cw.Write([]string{t.Code, t.Name, ingest.FormatFixed(t.AmountCents, places)})

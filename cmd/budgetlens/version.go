@@ -10,9 +10,10 @@ import (
 
 func newVersionCmd(*env) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print budgetlens' version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print budgetlens' version",
+		Example: "  budgetlens version",
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			_, err := fmt.Fprintf(cmd.OutOrStdout(), "budgetlens %s (%s)\n", budget.Version, runtime.Version())
 			return err

@@ -29,7 +29,8 @@ import (
 func Decode(file string, data []byte, target any, what, help string) error {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return &budget.InputError{File: file, Line: syntaxLine(data), Expected: fmt.Sprintf("valid YAML (%s); check the indentation, colons, brackets and quotes near this line (%s)", what, help)}
+		line := syntaxLine(data)
+		return &budget.InputError{File: file, Line: line, Value: lineText(data, line), Expected: fmt.Sprintf("valid YAML (%s); check the indentation, colons, brackets and quotes near this line (%s)", what, help)}
 	}
 	if len(doc.Content) == 0 {
 		return &budget.InputError{File: file, Expected: fmt.Sprintf("%s in YAML; the file is empty (%s)", what, help)}
@@ -73,6 +74,19 @@ func syntaxLine(data []byte) int {
 		}
 	}
 	return 0
+}
+
+// lineText is line n (from 1) of data without its indentation and line
+// end, or "" when there is no such line.
+func lineText(data []byte, n int) string {
+	if n < 1 {
+		return ""
+	}
+	lines := bytes.Split(data, []byte("\n"))
+	if n > len(lines) {
+		return ""
+	}
+	return strings.TrimSpace(string(lines[n-1]))
 }
 
 var unmarshaler = reflect.TypeOf((*yaml.Unmarshaler)(nil)).Elem()

@@ -31,7 +31,7 @@ func TestError(t *testing.T) {
 		notWant   []string
 	}{
 		{"empty", "", []string{"f.yaml: a test document in YAML; the file is empty"}, []string{"EOF", "::"}},
-		{"syntax", "version: 1\nitems: [a, b\n", []string{"f.yaml:", "valid YAML", "check the indentation"}, []string{"yaml: line"}},
+		{"syntax", "version: 1\nitems: [a, b\n", []string{"f.yaml:2:", `value "items: [a, b"`, "valid YAML", "check the indentation"}, []string{"yaml: line"}},
 		{"unknown key", "version: 1\nitems:\n  - name: a\n    wieght: 2\n", []string{"f.yaml:4:", `value "wieght"`, "(name, weight)"}, []string{"yamlerr.inner", "not found in type", "Skip"}},
 		{"unknown top key", "version: 1\nfoo: 2\n", []string{"f.yaml:2:", `value "foo"`, "(items, version)"}, nil},
 		{"wrong type", "version: 1\nitems:\n  - name: a\n    weight: heavy\n", []string{"f.yaml:4:", `value "heavy"`, "a number here, not text"}, []string{"float64"}},

@@ -53,14 +53,24 @@ func HeadlineFromXLSX(r io.Reader) (map[string]ShownFigure, error) {
 	if len(rows) < SummaryHeaderRow {
 		return out, nil
 	}
+	col := map[string]int{}
+	for j, h := range rows[SummaryHeaderRow-1] {
+		col[h] = j
+	}
+	key, okK := col["Key"]
+	val, okV := col["Value"]
+	shown, okS := col["As shown"]
+	if !okK || !okV || !okS {
+		return nil, fmt.Errorf("report: sheet %q has no Key, Value and As shown columns", SummarySheet)
+	}
 	for _, row := range rows[SummaryHeaderRow:] {
-		if len(row) == 0 || row[0] == "" {
-			break // a blank row ends the figures
-		}
-		for len(row) < 4 {
+		for len(row) <= max(key, val, shown) {
 			row = append(row, "")
 		}
-		out[row[0]] = ShownFigure{Text: row[3], Raw: row[2], Value: parseRaw(row[2])}
+		if row[key] == "" {
+			continue
+		}
+		out[row[key]] = ShownFigure{Text: row[shown], Raw: row[val], Value: parseRaw(row[val])}
 	}
 	return out, nil
 }

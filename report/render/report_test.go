@@ -146,7 +146,7 @@ func TestXLSXSheets(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	want := []string{"Summary", "Map need", "Map spending per resident", "Map gap", "Curves", "Tiers", "Departments", "Requests", "Sources"}
+	want := []string{"Summary", "Notes", "Map need", "Map spending per resident", "Map gap", "Curves", "Tiers", "Departments", "Requests", "Sources"}
 	if got := f.GetSheetList(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("sheets %q, want %q", got, want)
 	}
@@ -154,11 +154,16 @@ func TestXLSXSheets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(rows[0], "|"); got != "Department|Total|Total (exact)|Attributed|To highest-need tier|Requests" {
+	// the unit in the header: dollars, shares 0-1
+	if got := strings.Join(rows[0], "|"); got != "Department|Total ($)|Total (exact) ($)|Attributed (0-1)|To highest-need tier (0-1)|Requests" {
 		t.Errorf("header %q", got)
 	}
-	if rows[2][0] != "Recreation & Parks <Dept>" || rows[1][2] != "312512345" || rows[3][4] != "" {
+	if rows[2][0] != "Recreation & Parks <Dept>" || rows[1][2] != "312512345.0" || rows[3][4] != "" {
 		t.Errorf("rows %q", rows[1:4])
+	}
+	// one header row and the data: nothing under the table
+	if len(rows) != 5 {
+		t.Errorf("%d rows on the Departments sheet, want the header and 4", len(rows))
 	}
 	shown, _ := f.GetCellValue("Departments", "D2")
 	if shown != "82.0%" {
@@ -173,18 +178,48 @@ func TestXLSXSheets(t *testing.T) {
 	if err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("header row not frozen: %+v %v", panes, err)
 	}
+	// every sheet is an Excel table over exactly its header and rows
+	for _, sheet := range want {
+		tables, err := f.GetTables(sheet)
+		all, _ := f.GetRows(sheet)
+		if err != nil || len(tables) != 1 || tables[0].Range != "A1:"+cell(len(all[0]), max(len(all), 2)) {
+			t.Errorf("sheet %s: tables %+v (%v), %d rows", sheet, tables, err, len(all))
+		}
+	}
+	// the title and note are in the first header cell's comment and on the
+	// Notes sheet, not under the data
+	comments, _ := f.GetComments("Departments")
+	if len(comments) != 1 || !strings.Contains(comments[0].Text, "Departments: Attributed share") || !strings.Contains(comments[0].Text, "Invented numbers.") || !strings.Contains(comments[0].Text, "SYNTHETIC") {
+		t.Errorf("Departments comment %+v", comments)
+	}
+	notes, _ := f.GetRows(NotesSheet)
+	if strings.Join(notes[0], "|") != "Sheet|Kind|Text" || !containsRow(notes, "Departments", "note", "Invented numbers.") || !containsRow(notes, "(workbook)", "title", d.Title) {
+		t.Errorf("Notes sheet %q", notes)
+	}
 	sum, _ := f.GetRows(SummarySheet)
-	if r := sum[SummaryHeaderRow+5]; r[0] != "median_response_days" || r[3] != "3.3" || r[5] != "SYNTHETIC" {
+	if strings.Join(sum[0], "|") != "Key|Figure|Value|Unit|As shown|Note|Synthetic" {
+		t.Errorf("summary header %q", sum[0])
+	}
+	if r := sum[SummaryHeaderRow+5]; r[0] != "median_response_days" || r[4] != "3.3" || r[6] != "TRUE" {
 		t.Errorf("summary row %q does not label the synthetic figure", r)
 	}
 	src, _ := f.GetRows("Sources")
-	if len(src) < 3 || src[2][5] != "SYNTHETIC" {
+	if len(src) != 3 || src[2][5] != "TRUE" || src[1][5] != "FALSE" {
 		t.Errorf("Sources sheet %q does not label the synthetic source", src)
 	}
 	mapRows, _ := f.GetRows("Map spending per resident")
 	if len(mapRows) < 16 || mapRows[15][3] != "no data" {
 		t.Errorf("map data sheet rows %q: district 15 should be 'no data'", mapRows)
 	}
+}
+
+func containsRow(rows [][]string, cells ...string) bool {
+	for _, r := range rows {
+		if len(r) >= len(cells) && strings.Join(r[:len(cells)], "\x00") == strings.Join(cells, "\x00") {
+			return true
+		}
+	}
+	return false
 }
 
 func TestHTMLContent(t *testing.T) {

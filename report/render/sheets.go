@@ -14,7 +14,8 @@ type sheetEntry struct {
 	section string // section title, for the workbook's index
 }
 
-// SummarySheet and SourcesSheet are the fixed sheets of the workbook.
+// SummarySheet and SourcesSheet are fixed sheets of the workbook (with
+// NotesSheet).
 const (
 	SummarySheet = "Summary"
 	SourcesSheet = "Sources"
@@ -27,7 +28,7 @@ const (
 // " (3)"... The HTML and the XLSX both use this plan, so the sheet named
 // under a table in the HTML is the one in the workbook.
 func sheetPlan(d *report.Document) []sheetEntry {
-	used := map[string]bool{strings.ToLower(SummarySheet): true, strings.ToLower(SourcesSheet): true}
+	used := map[string]bool{strings.ToLower(SummarySheet): true, strings.ToLower(SourcesSheet): true, strings.ToLower(NotesSheet): true}
 	var plan []sheetEntry
 	for _, s := range d.Sections {
 		for _, b := range s.Blocks {

@@ -4,6 +4,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/budgetlens/budgetlens/report"
@@ -14,25 +18,37 @@ import (
 // that two renders of the same Document are byte-identical.
 const fixedTimestamp = "2000-01-01T00:00:00Z"
 
-// RenderXLSX writes the document as a workbook: a "Summary" sheet with the
-// title block, the headline figures (raw value with a number format, and the
-// text the HTML shows), caveats, synthetic-data labels and an index of the
-// sheets; then one sheet per
-// table and per map or chart (its data), in document order, each with a bold
-// frozen header row, an autofilter, number formats by column kind and
-// column widths fitted to the content; then a "Sources" sheet. The output
-// is byte-identical for the same Document.
+// RenderXLSX writes the document as a tidy workbook: every sheet is one
+// header row and its data, as an Excel table (a ListObject, so Excel sorts
+// and filters it and pandas, readxl and Power Query read it as it is), with
+// nothing under or beside the data.
+//
+//   - "Summary": the headline figures, one row each (key, figure, raw value
+//     with a number format, its unit, the text the HTML shows, note,
+//     synthetic).
+//   - "Notes": everything that is words: the title block, the summary in
+//     plain words, caveats, synthetic-data labels, how to read units, and
+//     each sheet's title, note and synthetic label.
+//   - one sheet per table and per map or chart (its data), in document
+//     order: typed columns (whole numbers as integers; money in dollars
+//     with a currency format; shares as fractions from 0 to 1 with a
+//     percent format), the unit in the header ("Placed ($)", "Placed share
+//     (0-1)"), the table's title and note also in the first header cell's
+//     comment; a frozen header row.
+//   - "Sources": the inputs with versions and SHA-256 hashes.
+//
+// The output is byte-identical for the same Document.
 func RenderXLSX(w io.Writer, d *report.Document) error {
 	if err := d.Validate(); err != nil {
 		return err
 	}
 	f := excelize.NewFile()
 	defer f.Close()
-	x := &xlsxWriter{f: f}
+	x := &xlsxWriter{f: f, tableNames: map[string]bool{}}
 	if err := x.styles(); err != nil {
 		return err
 	}
-	steps := []func(*report.Document) error{x.summary, x.tables, x.sources, x.props}
+	steps := []func(*report.Document) error{x.summary, x.notes, x.tables, x.sources, x.props}
 	for _, step := range steps {
 		if err := step(d); err != nil {
 			return fmt.Errorf("report: writing XLSX: %w", err)
@@ -45,9 +61,10 @@ func RenderXLSX(w io.Writer, d *report.Document) error {
 }
 
 type xlsxWriter struct {
-	f                                *excelize.File
-	header, title, bold, wrap, muted int
-	kinds                            map[string]int // style per kind and digits
+	f          *excelize.File
+	header     int
+	kinds      map[string]int  // style per kind and digits
+	tableNames map[string]bool // Excel table names used (lower case)
 }
 
 func (x *xlsxWriter) styles() error {
@@ -62,10 +79,6 @@ func (x *xlsxWriter) styles() error {
 	}
 	border := []excelize.Border{{Type: "bottom", Color: "1F4E79", Style: 2}}
 	x.header = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "1A1A1A"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEF3F8"}}, Border: border, Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	x.title = mk(&excelize.Style{Font: &excelize.Font{Bold: true, Size: 14, Color: "1F4E79"}})
-	x.bold = mk(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	x.wrap = mk(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	x.muted = mk(&excelize.Style{Font: &excelize.Font{Italic: true, Color: "555555"}, Alignment: &excelize.Alignment{WrapText: false}})
 	x.kinds = map[string]int{}
 	return err
 }
@@ -105,8 +118,19 @@ func cell(col, row int) string {
 	return name
 }
 
+// set writes a cell. A float64 that is a whole number is written with a
+// decimal point ("1.0", which Excel reads as 1), so that readers which type
+// cells by their text (openpyxl, hence pandas) load a money or share column
+// as decimals whatever its values; integers (int columns) are written as
+// integers.
 func (x *xlsxWriter) set(sheet string, col, row int, v any, style int) error {
-	if err := x.f.SetCellValue(sheet, cell(col, row), v); err != nil {
+	var err error
+	if f, ok := v.(float64); ok && f == math.Trunc(f) && math.Abs(f) < 1e15 {
+		err = x.f.SetCellFloat(sheet, cell(col, row), f, 1, 64)
+	} else {
+		err = x.f.SetCellValue(sheet, cell(col, row), v)
+	}
+	if err != nil {
 		return err
 	}
 	if style != 0 {
@@ -115,42 +139,40 @@ func (x *xlsxWriter) set(sheet string, col, row int, v any, style int) error {
 	return nil
 }
 
-// Summary sheet layout: the headline table starts at row SummaryHeaderRow,
-// with columns Key, Figure, Value, As shown, Note.
-const SummaryHeaderRow = 6
+// SummaryHeaderRow is the row of the Summary sheet's header (the figures
+// follow it, one per row).
+const SummaryHeaderRow = 1
+
+// summaryHeader is the Summary sheet's header.
+var summaryHeader = []string{"Key", "Figure", "Value", "Unit", "As shown", "Note", "Synthetic"}
+
+// unitOf names the unit of a figure's raw value.
+func unitOf(k report.Kind) string {
+	switch k {
+	case report.KindMoney, report.KindDollars:
+		return "dollars"
+	case report.KindPercent:
+		return "share (0-1)"
+	case report.KindInt:
+		return "count"
+	case report.KindRatio:
+		return "ratio"
+	}
+	return "number"
+}
 
 func (x *xlsxWriter) summary(d *report.Document) error {
 	f, s := x.f, SummarySheet
 	if err := f.SetSheetName("Sheet1", s); err != nil {
 		return err
 	}
-	meta := d.Jurisdiction
-	for _, part := range []string{fyText(d.FiscalYear), phaseText(d.Phase), "budgetlens " + d.Version} {
-		if part != "" {
-			if meta != "" {
-				meta += " · "
-			}
-			meta += part
-		}
+	cols := make([]report.Column, len(summaryHeader))
+	for j, h := range summaryHeader {
+		cols[j] = report.Column{Label: h, Kind: report.KindText}
 	}
-	rows := []struct {
-		v     string
-		style int
-	}{{d.Title, x.title}, {d.Subtitle, 0}, {meta, x.muted}, {d.Generated, x.muted}}
-	for i, r := range rows {
-		if err := x.set(s, 1, i+1, r.v, r.style); err != nil {
-			return err
-		}
-	}
-	hdr := []string{"Key", "Figure", "Value", "As shown", "Note", "Synthetic"}
-	for j, h := range hdr {
-		if err := x.set(s, j+1, SummaryHeaderRow, h, x.header); err != nil {
-			return err
-		}
-	}
-	widths := []int{10, 12, 10, 10, 10, 9}
+	rows := make([][]any, len(d.Headline))
+	styles := make([][]int, len(d.Headline))
 	for i, fig := range d.Headline {
-		r := SummaryHeaderRow + 1 + i
 		var val any
 		style := 0
 		if !fig.Missing {
@@ -160,83 +182,74 @@ func (x *xlsxWriter) summary(d *report.Document) error {
 				return err
 			}
 		}
-		syn := ""
-		if fig.Synthetic {
-			syn = "SYNTHETIC"
-		}
-		for j, v := range []any{fig.Key, fig.Label, val, fig.Text(), fig.Note, syn} {
-			st := 0
-			if j == 2 {
-				st = style
-			}
-			if v == nil || v == "" {
-				continue
-			}
-			if err := x.set(s, j+1, r, v, st); err != nil {
-				return err
-			}
-			widths[j] = max(widths[j], textWidth(fmt.Sprint(v)))
-		}
+		rows[i] = []any{fig.Key, fig.Label, val, unitOf(fig.Kind), fig.Text(), nilIfEmpty(fig.Note), fig.Synthetic}
+		styles[i] = []int{0, 0, style, 0, 0, 0, 0}
 	}
-	r := SummaryHeaderRow + len(d.Headline) + 2
-	notes := func(title string, items []string) error {
-		if len(items) == 0 {
-			return nil
-		}
-		if err := x.set(s, 1, r, title, x.bold); err != nil {
-			return err
-		}
-		r++
-		for _, it := range items {
-			if err := x.set(s, 1, r, it, 0); err != nil {
-				return err
-			}
-			r++
-		}
-		r++
+	return x.sheet(s, summaryHeader, rows, styles, "Headline figures: the raw value (Value, in Unit) and the text the report shows (As shown).", 60)
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
 		return nil
 	}
-	syn := make([]string, len(d.Synthetic))
-	for i, v := range d.Synthetic {
-		syn[i] = "SYNTHETIC: " + v
-	}
-	if err := notes("In plain words", d.Summary); err != nil {
+	return s
+}
+
+// NotesSheet holds the words of the workbook, one per row: sheet, kind, text.
+const NotesSheet = "Notes"
+
+// unitsNote says how the workbook writes numbers.
+const unitsNote = "Units: money is in dollars (exact, shown rounded); a share is a fraction from 0 to 1, shown as a percentage, and its header ends in (0-1); a difference of two shares is in percentage points, and its header says (points); counts and tiers are whole numbers. Codes (areas, departments) are text: in pandas read them with dtype=str (pd.read_excel(..., dtype={\"Area\": str}))."
+
+func (x *xlsxWriter) notes(d *report.Document) error {
+	if _, err := x.f.NewSheet(NotesSheet); err != nil {
 		return err
 	}
-	if err := notes("Caveats", d.Caveats); err != nil {
-		return err
-	}
-	if err := notes("Synthetic data", syn); err != nil {
-		return err
-	}
-	var index []string
-	for _, e := range sheetPlan(d) {
-		entry := e.sheet + ": " + e.table.Title
-		if e.table.Synthetic {
-			entry += " (SYNTHETIC)"
+	const all = "(workbook)"
+	var rows [][]any
+	add := func(sheet, kind, text string) {
+		if text != "" {
+			rows = append(rows, []any{sheet, kind, text})
 		}
-		index = append(index, entry)
 	}
-	index = append(index, SourcesSheet+": inputs with versions and SHA-256 hashes")
-	if err := notes("Sheets", index); err != nil {
-		return err
+	add(all, "title", d.Title)
+	add(all, "subtitle", d.Subtitle)
+	add(all, "jurisdiction", d.Jurisdiction)
+	add(all, "fiscal year", d.FiscalYear)
+	add(all, "phase", d.Phase)
+	add(all, "generated", d.Generated)
+	add(all, "version", "budgetlens "+d.Version)
+	for _, v := range d.Summary {
+		add(all, "in plain words", v)
 	}
-	widths[0] = min(widths[0], 24)
-	return x.widths(s, widths, 60)
+	for _, v := range d.Caveats {
+		add(all, "caveat", v)
+	}
+	for _, v := range d.Synthetic {
+		add(all, "synthetic", "SYNTHETIC: "+v)
+	}
+	add(all, "units", unitsNote)
+	add(SummarySheet, "title", "Headline figures")
+	for _, e := range sheetPlan(d) {
+		add(e.sheet, "title", sheetTitle(e))
+		add(e.sheet, "note", e.table.Note)
+		if e.table.Synthetic {
+			add(e.sheet, "synthetic", syntheticNote)
+		}
+	}
+	add(SourcesSheet, "title", "Inputs with versions and SHA-256 hashes (sha256sum of each file)")
+	header := []string{"Sheet", "Kind", "Text"}
+	return x.sheet(NotesSheet, header, rows, nil, "The words of the workbook: titles, notes, caveats and labels, one per row.", 120)
 }
 
-func fyText(fy string) string {
-	if fy == "" {
-		return ""
-	}
-	return "Fiscal year " + fy
-}
+const syntheticNote = "SYNTHETIC DATA: built from synthetic inputs; see the caveats."
 
-func phaseText(p string) string {
-	if p == "" {
-		return ""
+// sheetTitle is a table's title with its section.
+func sheetTitle(e sheetEntry) string {
+	if e.section != "" {
+		return e.section + ": " + e.table.Title
 	}
-	return p + " budget"
+	return e.table.Title
 }
 
 func (x *xlsxWriter) widths(sheet string, widths []int, maxW int) error {
@@ -271,100 +284,185 @@ func (x *xlsxWriter) tables(d *report.Document) error {
 	return nil
 }
 
-// table writes one sheet: the header on row 1 (frozen, with an autofilter),
-// the rows below, then the title, the note and the synthetic label under
-// the data, so that the data block stays a clean range for filtering and
-// pivoting.
+// SheetHeader is the header cell of a table column in the workbook: its
+// label with the unit of its values when the kind has one: " ($)" for
+// money, " (0-1)" for shares (fractions shown as percentages), unless the
+// label says it already. Labels of one table are unique (Excel tables
+// need it): a repeated one gets " 2", " 3"...
+func SheetHeader(cols []report.Column) []string {
+	out := make([]string, len(cols))
+	used := map[string]bool{}
+	for j, c := range cols {
+		h := strings.TrimSpace(c.Label)
+		if h == "" {
+			h = "Column " + strconv.Itoa(j+1)
+		}
+		switch c.Kind {
+		case report.KindMoney, report.KindDollars:
+			if !strings.Contains(h, "($)") {
+				h += " ($)"
+			}
+		case report.KindPercent:
+			if !strings.Contains(h, "(0-1)") {
+				h += " (0-1)"
+			}
+		}
+		base := h
+		for k := 2; used[strings.ToLower(h)]; k++ {
+			h = base + " " + strconv.Itoa(k)
+		}
+		used[strings.ToLower(h)] = true
+		out[j] = h
+	}
+	return out
+}
+
+// cellValue is the value written for a cell of column c: whole numbers of
+// an int column as integers (so readers load them as integers).
+func cellValue(v any, c report.Column) any {
+	if c.Kind != report.KindInt {
+		return v
+	}
+	switch n := v.(type) {
+	case float64:
+		if !math.IsNaN(n) && !math.IsInf(n, 0) && n == math.Trunc(n) && math.Abs(n) < 1<<53 {
+			return int64(n)
+		}
+	case float32:
+		return cellValue(float64(n), c)
+	}
+	return v
+}
+
+// table writes one table sheet: the header, the rows, nothing else; the
+// title, note and synthetic label go to the first header cell's comment
+// (and the Notes sheet).
 func (x *xlsxWriter) table(e sheetEntry) error {
-	f, s, t := x.f, e.sheet, e.table
-	if _, err := f.NewSheet(s); err != nil {
+	t := e.table
+	if _, err := x.f.NewSheet(e.sheet); err != nil {
 		return err
 	}
-	widths := make([]int, len(t.Columns))
-	styles := make([]int, len(t.Columns))
+	colStyles := make([]int, len(t.Columns))
 	for j, c := range t.Columns {
-		if err := x.set(s, j+1, 1, c.Label, x.header); err != nil {
-			return err
-		}
-		widths[j] = min(textWidth(c.Label), 30)
 		if c.Kind != report.KindText && c.Kind != "" {
 			var err error
-			if styles[j], err = x.kindStyle(c.Kind, c.Digits); err != nil {
+			if colStyles[j], err = x.kindStyle(c.Kind, c.Digits); err != nil {
 				return err
 			}
 		}
 	}
+	rows := make([][]any, len(t.Rows))
+	styles := make([][]int, len(t.Rows))
 	for i, row := range t.Rows {
+		rows[i] = make([]any, len(row))
+		for j, v := range row {
+			rows[i][j] = cellValue(v, t.Columns[j])
+		}
+		styles[i] = colStyles
+	}
+	comment := sheetTitle(e)
+	if t.Note != "" {
+		comment += "\n\n" + t.Note
+	}
+	if t.Synthetic {
+		comment += "\n\n" + syntheticNote
+	}
+	header := SheetHeader(t.Columns)
+	if err := x.sheet(e.sheet, header, rows, styles, comment, 50); err != nil {
+		return err
+	}
+	// fit money columns to the whole-dollar text the workbook shows
+	widths := make([]int, len(header))
+	for j, h := range header {
+		widths[j] = min(textWidth(h), 30)
+		for _, row := range t.Rows {
+			if row[j] != nil {
+				widths[j] = max(widths[j], textWidth(sheetText(row[j], t.Columns[j])))
+			}
+		}
+	}
+	return x.widths(e.sheet, widths, 50)
+}
+
+// sheet writes a tidy sheet: header on row 1 (bold, frozen), rows below
+// (nil cells left empty; styles[i][j] the number format of a cell, 0 for
+// none), as an Excel table named after the sheet, with comment on the
+// first header cell.
+func (x *xlsxWriter) sheet(s string, header []string, rows [][]any, styles [][]int, comment string, maxWidth int) error {
+	widths := make([]int, len(header))
+	for j, h := range header {
+		if err := x.set(s, j+1, 1, h, x.header); err != nil {
+			return err
+		}
+		widths[j] = min(textWidth(h), 30)
+	}
+	for i, row := range rows {
 		for j, v := range row {
 			if v == nil {
 				continue
 			}
-			if err := x.set(s, j+1, i+2, v, styles[j]); err != nil {
+			st := 0
+			if styles != nil && j < len(styles[i]) {
+				st = styles[i][j]
+			}
+			if err := x.set(s, j+1, i+2, v, st); err != nil {
 				return err
 			}
-			widths[j] = max(widths[j], textWidth(sheetText(v, t.Columns[j])))
+			widths[j] = max(widths[j], textWidth(fmt.Sprint(v)))
 		}
 	}
-	last := len(t.Rows) + 1
-	if err := f.AutoFilter(s, cell(1, 1)+":"+cell(len(t.Columns), last), nil); err != nil {
+	last := max(len(rows)+1, 2) // an Excel table has at least one data row, empty or not
+	if err := x.f.AddTable(s, &excelize.Table{Range: cell(1, 1) + ":" + cell(len(header), last), Name: x.tableName(s), StyleName: "TableStyleLight9"}); err != nil {
 		return err
 	}
-	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	if err := x.f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return err
 	}
-	foot := []string{t.Title}
-	if e.section != "" {
-		foot[0] = e.section + ": " + t.Title
-	}
-	if t.Note != "" {
-		foot = append(foot, t.Note)
-	}
-	if t.Synthetic {
-		foot = append(foot, "SYNTHETIC DATA: built from synthetic inputs; see the Summary sheet.")
-	}
-	for i, v := range foot {
-		if err := x.set(s, 1, last+2+i, v, x.muted); err != nil {
+	if comment != "" {
+		if err := x.f.AddComment(s, excelize.Comment{Cell: "A1", Author: "budgetlens", Text: comment, Width: 360, Height: 160}); err != nil {
 			return err
 		}
 	}
-	return x.widths(s, widths, 50)
+	return x.widths(s, widths, maxWidth)
 }
 
+// tableName is a unique Excel table name for a sheet: letters, digits and
+// "_", starting with a letter ("Map need tracts" -> "Map_need_tracts").
+func (x *xlsxWriter) tableName(sheet string) string {
+	var b strings.Builder
+	for _, r := range sheet {
+		switch {
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	name := strings.Trim(b.String(), "_")
+	// a name must not start with a digit nor read as a cell reference (A1, R1C1)
+	if name == "" || !unicode.IsLetter(rune(name[0])) || cellLike.MatchString(name) {
+		name = "t_" + name
+	}
+	base := name
+	for k := 2; x.tableNames[strings.ToLower(name)]; k++ {
+		name = base + "_" + strconv.Itoa(k)
+	}
+	x.tableNames[strings.ToLower(name)] = true
+	return name
+}
+
+var cellLike = regexp.MustCompile(`^(?i)([a-z]{1,3}[0-9]+|r[0-9]*c[0-9]*|r|c)$`)
+
 func (x *xlsxWriter) sources(d *report.Document) error {
-	f, s := x.f, SourcesSheet
-	if _, err := f.NewSheet(s); err != nil {
+	if _, err := x.f.NewSheet(SourcesSheet); err != nil {
 		return err
 	}
-	hdr := []string{"Source", "Version", "File", "SHA-256", "Licence or attribution", "Synthetic", "Description"}
-	widths := make([]int, len(hdr))
-	for j, h := range hdr {
-		if err := x.set(s, j+1, 1, h, x.header); err != nil {
-			return err
-		}
-		widths[j] = len(h)
-	}
+	header := []string{"Source", "Version", "File", "SHA-256", "Licence or attribution", "Synthetic", "Description"}
+	rows := make([][]any, len(d.Sources))
 	for i, src := range d.Sources {
-		syn := ""
-		if src.Synthetic {
-			syn = "SYNTHETIC"
-		}
-		for j, v := range []string{src.Name, src.Version, src.File, src.SHA256, src.License, syn, src.Description} {
-			if v == "" {
-				continue
-			}
-			if err := x.set(s, j+1, i+2, v, 0); err != nil {
-				return err
-			}
-			widths[j] = max(widths[j], textWidth(v))
-		}
+		rows[i] = []any{nilIfEmpty(src.Name), nilIfEmpty(src.Version), nilIfEmpty(src.File), nilIfEmpty(src.SHA256), nilIfEmpty(src.License), src.Synthetic, nilIfEmpty(src.Description)}
 	}
-	if err := f.SetPanes(s, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return err
-	}
-	if err := x.set(s, 1, len(d.Sources)+3, "budgetlens "+d.Version, x.muted); err != nil {
-		return err
-	}
-	return x.widths(s, widths, 70)
+	return x.sheet(SourcesSheet, header, rows, nil, "Inputs with versions and SHA-256 hashes (as sha256sum prints them for the files).", 70)
 }
 
 func (x *xlsxWriter) props(d *report.Document) error {

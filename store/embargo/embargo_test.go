@@ -59,10 +59,10 @@ func build(t *testing.T, withProposed bool) store.Store {
 	if _, err := s.ImportBatch(ctx, rb); err != nil {
 		t.Fatal(err)
 	}
-	adoptedRes := &analysis.Result{Jurisdiction: "tc", FiscalYear: "FY2021-22", Phase: "adopted", Layer: "l"}
+	adoptedRes := &analysis.Result{Jurisdiction: "tc", FiscalYear: "FY2021-22", Phase: "adopted", Layer: analysis.LayerInfo{Name: "l", Lines: "l"}}
 	if withProposed {
 		adoptedRes.Comparisons = []analysis.CompareRow{{FiscalYear: "FY2021-22", Phase: "proposed", PhaseTotal: 1_333_332}}
-		if _, err := s.SaveAnalysis(ctx, analysis.NewRecord(&analysis.Result{Jurisdiction: "tc", FiscalYear: "FY2021-22", Phase: "proposed", Layer: "l"})); err != nil {
+		if _, err := s.SaveAnalysis(ctx, analysis.NewRecord(&analysis.Result{Jurisdiction: "tc", FiscalYear: "FY2021-22", Phase: "proposed", Layer: analysis.LayerInfo{Name: "l", Lines: "l"}})); err != nil {
 			t.Fatal(err)
 		}
 	}

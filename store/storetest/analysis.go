@@ -20,7 +20,7 @@ func analysisSuite(t *testing.T, newStore Factory) {
 		t.Fatalf("missing analysis: %v, want not found", err)
 	}
 	mk := func(phase string, amt int64) *analysis.Record {
-		r := &analysis.Result{FiscalYear: "2021-22", Phase: phase, Layer: "council_districts", Tiers: 5,
+		r := &analysis.Result{FiscalYear: "2021-22", Phase: phase, Layer: analysis.LayerInfo{Name: "council_districts", Lines: "council_districts"}, Tiers: 5,
 			Totals:     analysis.Totals{PhaseTotal: analysis.Dollars(amt + 1), Attributed: analysis.Dollars(amt), Unattributed: 1},
 			Areas:      []analysis.AreaRow{{AreaID: "1", Amount: analysis.Dollars(amt), PerCapita: analysis.Num(math.NaN()), NeedTier: 5}},
 			Provenance: analysis.Provenance{Version: budget.Version, NeedRun: 3}}

@@ -63,7 +63,7 @@ func Fill(t *testing.T, s Store) {
 		}
 	}
 	for _, phase := range []string{"proposed", "adopted"} {
-		r := &analysis.Result{FiscalYear: "2021-22", Phase: phase, Layer: "district", Tiers: 5,
+		r := &analysis.Result{FiscalYear: "2021-22", Phase: phase, Layer: analysis.LayerInfo{Name: "district", Lines: "district"}, Tiers: 5,
 			Totals:     analysis.Totals{PhaseTotal: 291, Attributed: 290, Unattributed: 1},
 			Areas:      []analysis.AreaRow{{AreaID: "a", Amount: 290, PerCapita: analysis.Num(math.NaN()), NeedTier: 5}},
 			Provenance: analysis.Provenance{Version: budget.Version, NeedRun: 2}}

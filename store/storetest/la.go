@@ -256,5 +256,5 @@ func AnalysisInput(ctx context.Context, s Store) (*analysis.Input, error) {
 		return nil, err
 	}
 	return &analysis.Input{Jurisdiction: "la", FiscalYear: fy, Phase: budget.Proposed, Items: items, PhaseTotal: total, Requests: reqs,
-		Layer: layer, Run: run, Small: small, Rules: rules, Tiers: 5, Reps: 19, Perms: 19, Seed: analysis.DefaultSeed}, nil
+		Layer: layer, Run: run, Small: small, Rules: rules, Tiers: 5, Perms: 19, Seed: analysis.DefaultSeed}, nil
 }

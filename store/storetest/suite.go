@@ -34,6 +34,7 @@ func suites() []suite {
 		{"need-indicators", indicatorSuite},
 		{"analysis", analysisSuite},
 		{"release", releaseSuite},
+		{"events", eventsSuite},
 		{"geo-table", geoTableSuite},
 		{"capital", capitalSuite},
 		{"copy", copySuite},

@@ -1,0 +1,541 @@
+package office
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"time"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/events"
+	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/internal/tabular"
+	"github.com/budgetlens/budgetlens/measures"
+	"github.com/budgetlens/budgetlens/store"
+)
+
+// EventImportOptions say what to import.
+type EventImportOptions struct {
+	// File is the file's path (its name in messages); R, when set, is read
+	// instead of opening File.
+	File string
+	R    io.Reader
+	// Mapping is a column-mapping profile for a file in no built-in schema.
+	Mapping string
+	// Lenient counts and lists bad rows instead of stopping at the first.
+	Lenient bool
+	// Workers parse and place (default GOMAXPROCS).
+	Workers int
+	// Limits bound the input (zero: the defaults).
+	Limits tabular.Limits
+	// Progress, when set, is told the rows read so far after each block.
+	Progress func(rows int64)
+}
+
+// LayerPlacement says how an import's requests were placed in one layer.
+type LayerPlacement struct {
+	Layer    string           `json:"layer"`
+	ByPoint  int64            `json:"by_coordinates"`
+	ByCode   int64            `json:"by_area_code"`
+	Unplaced int64            `json:"unplaced"`
+	Reasons  map[string]int64 `json:"unplaced_reasons,omitempty"`
+}
+
+// EventImportReport is what an import did.
+type EventImportReport struct {
+	events.ImportInfo
+	// Placed is one entry per layer the requests were placed in; Skipped
+	// lists the stored layers they were not placed in, with why.
+	Placed  []LayerPlacement `json:"placed"`
+	Skipped []string         `json:"skipped_layers,omitempty"`
+	// Months are the months whose partitions were written.
+	Months            []string `json:"months"`
+	BadExamples       []string `json:"bad_examples,omitempty"`
+	DuplicateExamples []string `json:"duplicate_examples,omitempty"`
+	// Replaced lists layers whose placements were stale and were redone
+	// before the import.
+	Replaced []string `json:"replaced_layers,omitempty"`
+}
+
+// placeLayer is a stored layer requests are placed in.
+type placeLayer struct {
+	events.PlaceLayer
+	ref measures.LayerRef
+}
+
+// layerRef fingerprints a layer: its file's hash, else a digest of its
+// area ids.
+func layerRef(l *geo.Layer) measures.LayerRef {
+	if l.SourceHash != "" {
+		return measures.LayerRef{Name: l.Name, Hash: l.SourceHash}
+	}
+	h := sha256.New()
+	for _, a := range l.Areas {
+		h.Write([]byte(a.ID + "\x00"))
+	}
+	return measures.LayerRef{Name: l.Name, Hash: "ids:" + hex.EncodeToString(h.Sum(nil))[:16]}
+}
+
+// eventLayers returns the stored layers of areas requests are placed in
+// (with the profile's area codes), and the point-only layers left out.
+func (o *Office) eventLayers(ctx context.Context) ([]placeLayer, []string, error) {
+	infos, err := o.Store.Layers(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []placeLayer
+	var skipped []string
+	for _, info := range infos {
+		l, err := o.Store.Layer(ctx, info.Layer)
+		if err != nil {
+			return nil, nil, err
+		}
+		if l.NoGeometry {
+			skipped = append(skipped, l.Name+": areas without boundaries (a table), so no request can be placed in it by its location")
+			continue
+		}
+		pl, ok := o.placeLayer(l)
+		if !ok {
+			skipped = append(skipped, l.Name+": a layer of points, not areas (requests are placed in layers of areas)")
+			continue
+		}
+		out = append(out, pl)
+	}
+	return out, skipped, nil
+}
+
+// placeLayer prepares a layer for placement; ok is false for a layer of
+// points.
+func (o *Office) placeLayer(l *geo.Layer) (placeLayer, bool) {
+	for i := range l.Areas {
+		if l.Areas[i].PointOnly() {
+			return placeLayer{}, false
+		}
+	}
+	pl := placeLayer{PlaceLayer: events.PlaceLayer{Name: l.Name, Locator: geo.NewIndex(l), CodeField: events.NoCode}, ref: layerRef(l)}
+	var sv *measures.Services
+	if o.City != nil {
+		sv = o.City.Services
+	}
+	if sv == nil {
+		return pl, true
+	}
+	for _, c := range sv.AreaCodes {
+		if c.Layer != l.Name {
+			continue
+		}
+		f, _ := events.FieldByName(c.Field)
+		pl.CodeField, pl.Codes = f, map[string]int{}
+		if c.Match == "name" {
+			pl.CodeKey = events.NormalizeName
+			for i, a := range l.Areas {
+				pl.Codes[events.NormalizeName(a.Name)] = i
+				pl.Codes[events.NormalizeName(a.ID)] = i
+			}
+		} else {
+			pl.CodeKey = geo.IDKey
+			for i, a := range l.Areas {
+				pl.Codes[geo.IDKey(a.ID)] = i
+			}
+		}
+		break
+	}
+	return pl, true
+}
+
+// placed is what a parsing worker attaches to a block: each request's
+// area and how in every layer, its place key and the time read.
+type placed struct {
+	area  []int32 // len(requests) x layers
+	how   []uint8
+	place []uint64
+}
+
+// ImportEvents stores a file of service requests in one transaction:
+// new request numbers are added, stored ones whose fields changed (closed
+// since, say) are updated, identical ones are left (importing a file again
+// adds nothing); a request number repeated within the file counts once, as
+// its first row says. Every request is placed in every stored layer of
+// areas (by coordinates, else by the area code the profile names), and the
+// partitions of the months touched are rewritten with their summaries and
+// repeat flags. Placements of layers replaced since the last import are
+// redone first (ReplaceEvents).
+func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*EventImportReport, error) {
+	r := opt.R
+	if r == nil {
+		f, err := openInput(opt.File, "FILE")
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	var sch *events.Schema
+	if opt.Mapping != "" {
+		b, err := readFile(opt.Mapping, "--mapping")
+		if err != nil {
+			return nil, err
+		}
+		if sch, err = events.ParseMapping(opt.Mapping, b); err != nil {
+			return nil, err
+		}
+	}
+	rep := &EventImportReport{}
+	replaced, err := o.ReplaceEvents(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	rep.Replaced = replaced
+	layers, skipped, err := o.eventLayers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep.Skipped = skipped
+	tx, err := o.Store.BeginEvents(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	imp, err := newImporter(ctx, o, tx, layers)
+	if err != nil {
+		return nil, err
+	}
+	popt := events.ReadOptions{Schema: sch, Lenient: opt.Lenient, Workers: opt.Workers, Limits: opt.Limits, Prepare: imp.prepare}
+	sum, err := events.ReadRequests(ctx, r, opt.File, popt, func(b *events.RequestBlock) error {
+		if err := imp.add(ctx, b); err != nil {
+			return err
+		}
+		if opt.Progress != nil {
+			opt.Progress(imp.rows)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	months, err := imp.finish(ctx)
+	if err != nil {
+		return nil, err
+	}
+	info := imp.info(sum)
+	if _, err := tx.Commit(ctx, &info); err != nil {
+		return nil, err
+	}
+	rep.ImportInfo = info
+	rep.Placed, rep.Months = imp.placements(), months
+	rep.BadExamples, rep.DuplicateExamples = imp.badExamples, imp.dupExamples
+	return rep, nil
+}
+
+// importer is the state of one import.
+type importer struct {
+	o      *Office
+	tx     store.EventTx
+	layers []placeLayer
+	refs   []measures.LayerRef
+	dict   *measures.Dictionary
+	fresh  bool  // the store held no request: nothing to look up
+	next   int64 // next Seq
+	seen   events.IDSet
+	parts  map[measures.Month]*measures.Partition
+	// rows: read; counts of the ImportInfo
+	rows, added, updated, unchanged, dups, bad, synthetic, closedEarly int64
+	first, last                                                        time.Time
+	how                                                                [][6]int64 // per layer, per how code
+	badExamples, dupExamples                                           []string
+}
+
+func newImporter(ctx context.Context, o *Office, tx store.EventTx, layers []placeLayer) (*importer, error) {
+	imp := &importer{o: o, tx: tx, layers: layers, parts: map[measures.Month]*measures.Partition{}, how: make([][6]int64, len(layers))}
+	for _, l := range layers {
+		imp.refs = append(imp.refs, l.ref)
+	}
+	var err error
+	if imp.fresh, err = tx.Empty(ctx); err != nil {
+		return nil, err
+	}
+	if imp.next, err = tx.NextSeq(ctx); err != nil {
+		return nil, err
+	}
+	if imp.dict, err = tx.Dictionary(ctx); err != nil {
+		return nil, err
+	}
+	return imp, nil
+}
+
+// prepare places a block's requests in every layer (on the parsing
+// goroutines).
+func (imp *importer) prepare(_ int, b *events.RequestBlock) error {
+	n, L := len(b.Requests), len(imp.layers)
+	p := &placed{area: make([]int32, n*L), how: make([]uint8, n*L), place: make([]uint64, n)}
+	pls := make([]events.PlaceLayer, L)
+	for l := range imp.layers {
+		pls[l] = imp.layers[l].PlaceLayer
+	}
+	for i := range b.Requests {
+		r := &b.Requests[i]
+		events.PlaceRequest(pls, r, p.area[i*L:(i+1)*L], p.how[i*L:(i+1)*L])
+		p.place[i] = measures.PlaceKey(r.Address, r.Lon, r.Lat, r.HasPoint)
+	}
+	b.Extra = p
+	return nil
+}
+
+const maxExamples = 20
+
+// add takes one block in file order.
+func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
+	for _, e := range b.Bad {
+		imp.rows++
+		imp.bad++
+		if len(imp.badExamples) < maxExamples {
+			imp.badExamples = append(imp.badExamples, e.Err.Error())
+		}
+	}
+	p := b.Extra.(*placed)
+	L := len(imp.layers)
+	keep := make([]int, 0, len(b.Requests))
+	for i := range b.Requests {
+		r := &b.Requests[i]
+		imp.rows++
+		if !imp.seen.Add(r.ID) {
+			imp.dups++
+			if len(imp.dupExamples) < maxExamples {
+				imp.dupExamples = append(imp.dupExamples, fmt.Sprintf("line %d: request %s was already read on an earlier line", r.Line, r.ID))
+			}
+			continue
+		}
+		keep = append(keep, i)
+		if imp.first.IsZero() || r.Created.Before(imp.first) {
+			imp.first = r.Created
+		}
+		if r.Created.After(imp.last) {
+			imp.last = r.Created
+		}
+		if r.Synthetic {
+			imp.synthetic++
+		}
+		if r.ClosedEarly() {
+			imp.closedEarly++
+		}
+		for l := 0; l < L; l++ {
+			imp.how[l][p.how[i*L+l]]++
+		}
+	}
+	stored := map[string]*events.Stored{}
+	if !imp.fresh {
+		ids := make([]string, len(keep))
+		for k, i := range keep {
+			ids[k] = b.Requests[i].ID
+		}
+		found, err := imp.tx.Existing(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for k := range found {
+			stored[found[k].ID] = &found[k]
+		}
+	}
+	var ins, upd []events.Stored
+	var at []int // block position of ins then upd
+	for _, i := range keep {
+		r := &b.Requests[i]
+		if old := stored[r.ID]; old == nil {
+			ins = append(ins, events.Stored{Seq: imp.next, Request: *r})
+			at = append(at, i)
+			imp.next++
+			imp.added++
+		}
+	}
+	for _, i := range keep {
+		r := &b.Requests[i]
+		old := stored[r.ID]
+		switch {
+		case old == nil:
+		case old.Same(r):
+			imp.unchanged++
+		default:
+			upd = append(upd, events.Stored{Seq: old.Seq, Request: *r})
+			at = append(at, i)
+			imp.updated++
+			if mo := measures.MonthOf(old.Created); mo != measures.MonthOf(r.Created) {
+				part, err := imp.partition(ctx, mo)
+				if err != nil {
+					return err
+				}
+				part.Remove(map[int64]bool{old.Seq: true})
+			}
+		}
+	}
+	if err := imp.tx.Insert(ctx, ins); err != nil {
+		return err
+	}
+	if err := imp.tx.Update(ctx, upd); err != nil {
+		return err
+	}
+	return imp.rowsToParts(ctx, p, append(ins, upd...), at)
+}
+
+// rowsToParts adds the written requests to their months' partitions.
+func (imp *importer) rowsToParts(ctx context.Context, p *placed, written []events.Stored, at []int) error {
+	L := len(imp.layers)
+	byMonth := map[measures.Month][]measures.Row{}
+	for k := range written {
+		e := &written[k]
+		i := at[k]
+		row, err := imp.row(e, p.area[i*L:(i+1)*L], p.how[i*L:(i+1)*L], p.place[i])
+		if err != nil {
+			return err
+		}
+		m := measures.MonthOf(e.Created)
+		byMonth[m] = append(byMonth[m], row)
+	}
+	for m, rows := range byMonth {
+		part, err := imp.partition(ctx, m)
+		if err != nil {
+			return err
+		}
+		if imp.fresh {
+			for k := range rows {
+				part.Append(&rows[k])
+			}
+			continue
+		}
+		part.Update(rows)
+	}
+	return nil
+}
+
+// row is a request's partition row.
+func (imp *importer) row(e *events.Stored, area []int32, how []uint8, place uint64) (measures.Row, error) {
+	r := measures.Row{Seq: e.Seq, Created: e.Created.Unix(), Place: place, Area: area, How: how}
+	var err error
+	ids := [4]*uint16{&r.Type, &r.Agency, &r.Source, &r.Status}
+	for k, n := range [4]string{e.Type, e.Agency, e.Source, e.Status} {
+		if *ids[k], _, err = imp.dict.ID(k, n); err != nil {
+			return r, err
+		}
+	}
+	if !e.Closed.IsZero() {
+		r.Closed = e.Closed.Unix()
+	}
+	if e.ClosedEarly() {
+		r.Closed = r.Created
+		r.Flags |= measures.FlagClosedEarly
+	}
+	if e.Synthetic {
+		r.Flags |= measures.FlagSynthetic
+	}
+	if e.ClosedByUpdate {
+		r.Flags |= measures.FlagClosedByUpdate
+	}
+	if e.HasPoint {
+		r.Flags |= measures.FlagPoint
+	}
+	return r, nil
+}
+
+// partition returns the partition of a month, read from the store the
+// first time (a new one when the store has none).
+func (imp *importer) partition(ctx context.Context, m measures.Month) (*measures.Partition, error) {
+	if p, ok := imp.parts[m]; ok {
+		return p, nil
+	}
+	var p *measures.Partition
+	if !imp.fresh {
+		var err error
+		if p, err = imp.tx.Partition(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	if p == nil {
+		p = measures.NewPartition(m, imp.refs)
+	} else if !p.Align(imp.refs) {
+		return nil, budget.Errorf(budget.EINTERNAL, "the stored requests of %s are placed in other layers than those stored; run budgetlens events place", m)
+	}
+	imp.parts[m] = p
+	return p, nil
+}
+
+// finish marks repeats over the months touched (with the window before
+// them read, and the months after them whose flags may change), and writes
+// every partition that changed.
+func (imp *importer) finish(ctx context.Context) ([]string, error) {
+	touched := make([]measures.Month, 0, len(imp.parts))
+	for m := range imp.parts {
+		touched = append(touched, m)
+	}
+	slices.Sort(touched)
+	if len(touched) == 0 {
+		return []string{}, nil
+	}
+	var sv *measures.Services
+	if imp.o.City != nil {
+		sv = imp.o.City.Services
+	}
+	window := sv.RepeatWindow()
+	back := measures.Month(window/(28*86400)) + 1
+	first, last := touched[0], touched[len(touched)-1]
+	for m := first - back; m <= last+back; m++ {
+		if _, err := imp.partition(ctx, m); err != nil {
+			return nil, err
+		}
+	}
+	var all []*measures.Partition
+	for m := first - back; m <= last+back; m++ {
+		all = append(all, imp.parts[m])
+	}
+	changed := measures.MarkRepeats(all, first, window, measures.Canon(imp.dict, sv))
+	write := map[measures.Month]bool{}
+	for _, m := range touched {
+		write[m] = true
+	}
+	for _, m := range changed {
+		write[m] = true
+	}
+	var out []string
+	for m := first - back; m <= last+back; m++ {
+		if !write[m] {
+			continue
+		}
+		p := imp.parts[m]
+		if err := imp.tx.PutPartition(ctx, p, p.Summary()); err != nil {
+			return nil, err
+		}
+		if p.Len() > 0 {
+			out = append(out, m.String())
+		}
+	}
+	return out, nil
+}
+
+func (imp *importer) info(sum *events.ReadSummary) events.ImportInfo {
+	info := events.ImportInfo{File: sum.File, SHA256: sum.SHA256, Schema: sum.Schema, Rows: imp.rows, Added: imp.added, Updated: imp.updated,
+		Unchanged: imp.unchanged, Duplicates: imp.dups, Bad: imp.bad, Synthetic: imp.synthetic, ClosedEarly: imp.closedEarly, First: imp.first, Last: imp.last, Version: budget.Version}
+	if !imp.first.IsZero() {
+		info.Coverage = measures.Coverage(imp.first.Unix(), imp.last.Unix())
+	}
+	return info
+}
+
+// placements summarises how requests were placed in each layer.
+func (imp *importer) placements() []LayerPlacement {
+	out := []LayerPlacement{}
+	for l, pl := range imp.layers {
+		h := imp.how[l]
+		lp := LayerPlacement{Layer: pl.Name, ByPoint: h[events.PlacedByPoint], ByCode: h[events.PlacedByCode], Reasons: map[string]int64{}}
+		for _, code := range []uint8{events.UnplacedNoPlace, events.UnplacedOutside, events.UnplacedNoCode} {
+			if h[code] > 0 {
+				lp.Unplaced += h[code]
+				lp.Reasons[events.HowText(code)] = h[code]
+			}
+		}
+		out = append(out, lp)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Layer < out[j].Layer })
+	return out
+}

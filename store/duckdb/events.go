@@ -1,0 +1,508 @@
+package duckdb
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"time"
+
+	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/events"
+	"github.com/budgetlens/budgetlens/measures"
+	"github.com/budgetlens/budgetlens/store"
+	duck "github.com/duckdb/duckdb-go/v2"
+)
+
+var _ store.EventImportRestorer = (*eventTx)(nil)
+
+// eventTx is one write of events on one connection inside BEGIN/COMMIT.
+type eventTx struct {
+	s      *Store
+	conn   *sql.Conn
+	dict   *measures.Dictionary
+	stored [measures.NameKinds]int // names stored when the dictionary was read
+	id     int64                   // this import's id
+	done   bool
+}
+
+// BeginEvents starts a write of events on its own connection.
+func (s *Store) BeginEvents(ctx context.Context) (store.EventTx, error) {
+	if s.readOnly {
+		return nil, budget.Errorf(budget.EINVALID, "store %s is open read-only: events cannot be written", s.path)
+	}
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to get a connection: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("store: unable to begin transaction: %w", err)
+	}
+	tx := &eventTx{s: s, conn: conn}
+	if err := conn.QueryRowContext(ctx, `SELECT nextval('event_import_ids')`).Scan(&tx.id); err != nil {
+		tx.Rollback()
+		return nil, fmt.Errorf("store: unable to number the import: %w", err)
+	}
+	return tx, nil
+}
+
+// Rollback abandons the transaction.
+func (tx *eventTx) Rollback() error {
+	if tx.done {
+		return nil
+	}
+	tx.done = true
+	_, err := tx.conn.ExecContext(context.Background(), "ROLLBACK")
+	tx.conn.Close()
+	return err
+}
+
+// Empty reports whether no request is stored.
+func (tx *eventTx) Empty(ctx context.Context) (bool, error) {
+	var n int64
+	if err := tx.conn.QueryRowContext(ctx, `SELECT count(*) FROM (SELECT 1 FROM events LIMIT 1)`).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: unable to read events: %w", err)
+	}
+	return n == 0, nil
+}
+
+// NextSeq is one more than the largest stored Seq.
+func (tx *eventTx) NextSeq(ctx context.Context) (int64, error) {
+	var n int64
+	if err := tx.conn.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) + 1 FROM events`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: unable to read events: %w", err)
+	}
+	return n, nil
+}
+
+// readDictionary reads event_names through q.
+func readDictionary(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) (*measures.Dictionary, error) {
+	d := measures.NewDictionary()
+	rows, err := q.QueryContext(ctx, `SELECT kind, id, name FROM event_names ORDER BY kind, id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read event names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, name string
+		var id int
+		if err := rows.Scan(&kind, &id, &name); err != nil {
+			return nil, fmt.Errorf("store: unable to read event names: %w", err)
+		}
+		for k, l := range measures.NameKindLabels {
+			if l == kind {
+				d.Set(k, uint16(id), name)
+			}
+		}
+	}
+	return d, rows.Err()
+}
+
+// Dictionary returns the stored names (one instance per transaction: the
+// names added to it are stored by SaveDictionary).
+func (tx *eventTx) Dictionary(ctx context.Context) (*measures.Dictionary, error) {
+	if tx.dict != nil {
+		return tx.dict, nil
+	}
+	d, err := readDictionary(ctx, tx.conn)
+	if err != nil {
+		return nil, err
+	}
+	tx.dict = d
+	for k := range d.Names {
+		tx.stored[k] = len(d.Names[k])
+	}
+	return d, nil
+}
+
+// SaveDictionary stores the names added since it was read.
+func (tx *eventTx) SaveDictionary(ctx context.Context, d *measures.Dictionary) error {
+	if d != tx.dict {
+		return budget.Errorf(budget.EINTERNAL, "store: save the dictionary the transaction returned")
+	}
+	for k := range d.Names {
+		for id := tx.stored[k]; id < len(d.Names[k]); id++ {
+			if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_names VALUES (?, ?, ?)`, measures.NameKindLabels[k], id, d.Names[k][id]); err != nil {
+				return fmt.Errorf("store: unable to save event names: %w", err)
+			}
+		}
+		tx.stored[k] = len(d.Names[k])
+	}
+	return nil
+}
+
+func nullText(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// eventRow is the appender row of a request.
+func (tx *eventTx) eventRow(e *events.Stored, ids [4]uint16) []driver.Value {
+	var closed, lon, lat driver.Value
+	if !e.Closed.IsZero() {
+		closed = e.Closed
+	}
+	if e.HasPoint {
+		lon, lat = e.Lon, e.Lat
+	}
+	flags := uint8(0)
+	if e.ClosedByUpdate {
+		flags |= 1
+	}
+	if e.Synthetic {
+		flags |= 2
+	}
+	return []driver.Value{e.Seq, e.ID, ids[0], ids[1], ids[2], ids[3], flags, e.Created, closed,
+		lon, lat, nullText(e.Address), nullText(e.CD), nullText(e.NC), nullText(e.NCName)}
+}
+
+// ids numbers a request's names (adding new ones to the dictionary).
+func (tx *eventTx) ids(e *events.Stored) ([4]uint16, error) {
+	var out [4]uint16
+	for k, n := range [4]string{e.Type, e.Agency, e.Source, e.Status} {
+		id, _, err := tx.dict.ID(k, n)
+		if err != nil {
+			return out, err
+		}
+		out[k] = id
+	}
+	return out, nil
+}
+
+// Insert appends new requests.
+func (tx *eventTx) Insert(ctx context.Context, evs []events.Stored) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if _, err := tx.Dictionary(ctx); err != nil {
+		return err
+	}
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(driver.Conn)
+		if !ok {
+			return fmt.Errorf("store: unexpected driver connection %T", dc)
+		}
+		a, err := duck.NewAppenderFromConn(c, "", "events")
+		if err != nil {
+			return fmt.Errorf("store: unable to append events: %w", err)
+		}
+		for i := range evs {
+			ids, err := tx.ids(&evs[i])
+			if err != nil {
+				a.Close()
+				return err
+			}
+			if err := a.AppendRow(tx.eventRow(&evs[i], ids)...); err != nil {
+				a.Close()
+				return fmt.Errorf("store: unable to append request %s: %w", evs[i].ID, err)
+			}
+		}
+		if err := a.Close(); err != nil {
+			return fmt.Errorf("store: unable to append events: %w", err)
+		}
+		return nil
+	})
+}
+
+// stage fills a temporary table of one column with values.
+func (tx *eventTx) stage(ctx context.Context, table, col, typ string, n int, value func(i int) driver.Value) error {
+	if _, err := tx.conn.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE IF NOT EXISTS %s (%s %s)`, table, col, typ)); err != nil {
+		return fmt.Errorf("store: unable to stage %s: %w", col, err)
+	}
+	if _, err := tx.conn.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+		return fmt.Errorf("store: unable to stage %s: %w", col, err)
+	}
+	return tx.conn.Raw(func(dc any) error {
+		a, err := duck.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		if err != nil {
+			return fmt.Errorf("store: unable to stage %s: %w", col, err)
+		}
+		for i := 0; i < n; i++ {
+			if err := a.AppendRow(value(i)); err != nil {
+				a.Close()
+				return fmt.Errorf("store: unable to stage %s: %w", col, err)
+			}
+		}
+		return a.Close()
+	})
+}
+
+// Update replaces stored requests by Seq (deleted, then appended).
+func (tx *eventTx) Update(ctx context.Context, evs []events.Stored) error {
+	if len(evs) == 0 {
+		return nil
+	}
+	if err := tx.stage(ctx, "_event_seqs", "seq", "BIGINT", len(evs), func(i int) driver.Value { return evs[i].Seq }); err != nil {
+		return err
+	}
+	if _, err := tx.conn.ExecContext(ctx, `DELETE FROM events WHERE seq IN (SELECT seq FROM _event_seqs)`); err != nil {
+		return fmt.Errorf("store: unable to update events: %w", err)
+	}
+	return tx.Insert(ctx, evs)
+}
+
+const eventColumns = `e.seq, e.request_id, e.type_id, e.agency_id, e.source_id, e.status_id, e.flags, e.created, e.closed,
+	e.lon, e.lat, coalesce(e.address, ''), coalesce(e.cd, ''), coalesce(e.nc, ''), coalesce(e.nc_name, '')`
+
+// scanEvent reads one row of eventColumns.
+func scanEvent(rows *sql.Rows, d *measures.Dictionary, e *events.Stored) error {
+	var ids [4]uint16
+	var flags uint8
+	var closed sql.NullTime
+	var lon, lat sql.NullFloat64
+	*e = events.Stored{}
+	if err := rows.Scan(&e.Seq, &e.ID, &ids[0], &ids[1], &ids[2], &ids[3], &flags, &e.Created, &closed,
+		&lon, &lat, &e.Address, &e.CD, &e.NC, &e.NCName); err != nil {
+		return fmt.Errorf("store: unable to read events: %w", err)
+	}
+	e.ClosedByUpdate, e.Synthetic = flags&1 != 0, flags&2 != 0
+	e.Type, e.Agency = d.Name(measures.NameType, ids[0]), d.Name(measures.NameAgency, ids[1])
+	e.Source, e.Status = d.Name(measures.NameSource, ids[2]), d.Name(measures.NameStatus, ids[3])
+	e.Created = e.Created.UTC()
+	if closed.Valid {
+		e.Closed = closed.Time.UTC()
+	}
+	if lon.Valid && lat.Valid {
+		e.Lon, e.Lat, e.HasPoint = lon.Float64, lat.Float64, true
+	}
+	return nil
+}
+
+// Existing returns the stored requests with these numbers.
+func (tx *eventTx) Existing(ctx context.Context, ids []string) ([]events.Stored, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	d, err := tx.Dictionary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.stage(ctx, "_event_ids", "request_id", "VARCHAR", len(ids), func(i int) driver.Value { return ids[i] }); err != nil {
+		return nil, err
+	}
+	rows, err := tx.conn.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.request_id IN (SELECT request_id FROM _event_ids)`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read events: %w", err)
+	}
+	defer rows.Close()
+	var out []events.Stored
+	for rows.Next() {
+		var e events.Stored
+		if err := scanEvent(rows, d, &e); err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Partition reads one month's partition within the transaction.
+func (tx *eventTx) Partition(ctx context.Context, m measures.Month) (*measures.Partition, error) {
+	var b []byte
+	err := tx.conn.QueryRowContext(ctx, `SELECT data FROM event_partitions WHERE month = ?`, int32(m)).Scan(&b)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read the requests of %s: %w", m, err)
+	}
+	return measures.DecodePartition(b)
+}
+
+// PutPartition replaces a month's partition and summary.
+func (tx *eventTx) PutPartition(ctx context.Context, p *measures.Partition, s *measures.Summary) error {
+	if _, err := tx.conn.ExecContext(ctx, `DELETE FROM event_partitions WHERE month = ?`, int32(p.Month)); err != nil {
+		return fmt.Errorf("store: unable to write the requests of %s: %w", p.Month, err)
+	}
+	if p.Len() == 0 {
+		return nil
+	}
+	if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_partitions VALUES (?, ?, ?, ?)`, int32(p.Month), int64(p.Len()), p.Encode(), s.Encode()); err != nil {
+		return fmt.Errorf("store: unable to write the requests of %s: %w", p.Month, err)
+	}
+	return nil
+}
+
+// insertEventImport writes one import record with its id.
+func (tx *eventTx) insertEventImport(ctx context.Context, rec *events.ImportInfo) error {
+	if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		rec.ID, rec.File, rec.SHA256, rec.Schema, rec.Rows, rec.Added, rec.Updated, rec.Unchanged, rec.Duplicates, rec.Bad, rec.Synthetic, rec.ClosedEarly,
+		nullTime(rec.First), nullTime(rec.Last), rec.Coverage, rec.At, rec.Version); err != nil {
+		return fmt.Errorf("store: unable to record the import: %w", err)
+	}
+	return nil
+}
+
+// RestoreEventImports writes import records with their own ids and times
+// and draws import numbers until the sequence is past them (DuckDB
+// sequences cannot be set; see store.EventImportRestorer).
+func (tx *eventTx) RestoreEventImports(ctx context.Context, recs []events.ImportInfo) error {
+	last := tx.id
+	for i := range recs {
+		if err := tx.insertEventImport(ctx, &recs[i]); err != nil {
+			return err
+		}
+		last = max(last, recs[i].ID)
+	}
+	for n := tx.id; n < last; {
+		if err := tx.conn.QueryRowContext(ctx, `SELECT nextval('event_import_ids')`).Scan(&n); err != nil {
+			return fmt.Errorf("store: unable to number the imports: %w", err)
+		}
+	}
+	return nil
+}
+
+// Commit records the import and commits.
+func (tx *eventTx) Commit(ctx context.Context, rec *events.ImportInfo) (int64, error) {
+	if tx.done {
+		return 0, budget.Errorf(budget.EINTERNAL, "store: the events transaction is over")
+	}
+	if tx.dict != nil {
+		if err := tx.SaveDictionary(ctx, tx.dict); err != nil {
+			tx.Rollback()
+			return 0, err
+		}
+	}
+	if rec != nil {
+		rec.ID = tx.id
+		if rec.At.IsZero() {
+			rec.At = time.Now().UTC()
+		}
+		if err := tx.insertEventImport(ctx, rec); err != nil {
+			tx.Rollback()
+			return 0, err
+		}
+	}
+	if _, err := tx.conn.ExecContext(ctx, "COMMIT"); err != nil {
+		tx.Rollback()
+		return 0, fmt.Errorf("store: unable to commit the import: %w", err)
+	}
+	tx.done = true
+	tx.conn.Close()
+	return tx.id, nil
+}
+
+func nullTime(t time.Time) driver.Value {
+	if t.IsZero() {
+		return nil
+	}
+	return t
+}
+
+// EventImports lists the imports, oldest first.
+func (s *Store) EventImports(ctx context.Context) ([]events.ImportInfo, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, source_file, content_hash, schema_name, rows_read, added, updated, unchanged, duplicates, bad_rows,
+		synthetic, closed_early, first_created, last_created, coverage, imported_at, version FROM event_imports ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list event imports: %w", err)
+	}
+	defer rows.Close()
+	out := []events.ImportInfo{}
+	for rows.Next() {
+		var r events.ImportInfo
+		var first, last sql.NullTime
+		if err := rows.Scan(&r.ID, &r.File, &r.SHA256, &r.Schema, &r.Rows, &r.Added, &r.Updated, &r.Unchanged, &r.Duplicates, &r.Bad,
+			&r.Synthetic, &r.ClosedEarly, &first, &last, &r.Coverage, &r.At, &r.Version); err != nil {
+			return nil, fmt.Errorf("store: unable to list event imports: %w", err)
+		}
+		r.First, r.Last, r.At = first.Time.UTC(), last.Time.UTC(), r.At.UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// EventDictionary returns the stored names.
+func (s *Store) EventDictionary(ctx context.Context) (*measures.Dictionary, error) {
+	return readDictionary(ctx, s.db)
+}
+
+// EventPartitions returns the decoded partitions of the months from..to.
+func (s *Store) EventPartitions(ctx context.Context, from, to measures.Month) ([]*measures.Partition, error) {
+	if to == 0 {
+		to = measures.OpenMonth
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT data FROM event_partitions WHERE month BETWEEN ? AND ? ORDER BY month`, int32(from), int32(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read event partitions: %w", err)
+	}
+	defer rows.Close()
+	var out []*measures.Partition
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("store: unable to read event partitions: %w", err)
+		}
+		p, err := measures.DecodePartition(b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// EventSummaries returns the decoded summaries up to month to.
+func (s *Store) EventSummaries(ctx context.Context, to measures.Month) ([]*measures.Summary, error) {
+	if to == 0 {
+		to = measures.OpenMonth
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT summary FROM event_partitions WHERE month <= ? ORDER BY month`, int32(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read event summaries: %w", err)
+	}
+	defer rows.Close()
+	var out []*measures.Summary
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, fmt.Errorf("store: unable to read event summaries: %w", err)
+		}
+		sm, err := measures.DecodeSummary(b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sm)
+	}
+	return out, rows.Err()
+}
+
+// EventStats counts the stored requests.
+func (s *Store) EventStats(ctx context.Context) (store.EventStats, error) {
+	var st store.EventStats
+	var first, last, asOf sql.NullTime
+	err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE flags & 2 <> 0), min(created), max(created),
+		greatest(max(created), max(closed)), (SELECT count(*) FROM event_partitions) FROM events`).Scan(&st.Requests, &st.Synthetic, &first, &last, &asOf, &st.Months)
+	if err != nil {
+		return st, fmt.Errorf("store: unable to count events: %w", err)
+	}
+	st.First, st.Last, st.AsOf = first.Time.UTC(), last.Time.UTC(), asOf.Time.UTC()
+	return st, nil
+}
+
+// EachEvent streams the stored requests in Seq order.
+func (s *Store) EachEvent(ctx context.Context, fn func(*events.Stored) error) error {
+	d, err := readDictionary(ctx, s.db)
+	if err != nil {
+		return err
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e ORDER BY e.seq`)
+	if err != nil {
+		return fmt.Errorf("store: unable to read events: %w", err)
+	}
+	defer rows.Close()
+	var e events.Stored
+	for rows.Next() {
+		if err := scanEvent(rows, d, &e); err != nil {
+			return err
+		}
+		if err := fn(&e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
