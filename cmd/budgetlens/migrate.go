@@ -115,6 +115,8 @@ func writeCopied(w io.Writer, from, to string, res *office.CopyResult) error {
 		{"settings", fmt.Sprint(c.Settings), ""},
 		{"release events", fmt.Sprint(c.ReleaseEvents), "releases and holds of budget phases"},
 		{"capital plans", fmt.Sprint(c.CapitalPlans), fmt.Sprintf("%d scenarios, %d release events", c.CapitalScenarios, c.CapitalReleases)},
+		{"service requests", table.GroupDigits(fmt.Sprint(c.Events)), fmt.Sprintf("%d imports, %d months of partitions", c.EventImports, c.EventMonths)},
+		{"published measures", fmt.Sprint(c.PublishedSets), "sets with their values"},
 	}
 	if err := table.WriteAligned(w, rows, map[int]bool{1: true}); err != nil {
 		return err

@@ -35,9 +35,11 @@ type Fingerprint struct {
 	NeedRuns   string           `json:"need_runs"`
 	Analyses   string           `json:"analyses"`
 	Datasets   string           `json:"datasets"`
-	Settings   string           `json:"settings"` // every key and value
-	Releases   string           `json:"releases"` // the release log and the phases' current state
-	Capital    string           `json:"capital"`  // capital plans (projects, geometry, runs), scenarios and their release log
+	Settings   string           `json:"settings"`  // every key and value
+	Releases   string           `json:"releases"`  // the release log and the phases' current state
+	Capital    string           `json:"capital"`   // capital plans (projects, geometry, runs), scenarios and their release log
+	Events     string           `json:"events"`    // service requests: imports, names, requests, partitions and summaries
+	Published  string           `json:"published"` // published measure sets with their values
 }
 
 // Diff names the parts in which f and g differ, in a fixed order.
@@ -49,7 +51,8 @@ func (f Fingerprint) Diff(g Fingerprint) []string {
 	}{{"import runs", f.ImportRuns, g.ImportRuns}, {"budget history", f.History, g.History}, {"current budget", f.Current, g.Current},
 		{"layers", f.Layers, g.Layers}, {"indicators", f.Indicators, g.Indicators}, {"need runs", f.NeedRuns, g.NeedRuns},
 		{"analyses", f.Analyses, g.Analyses}, {"datasets", f.Datasets, g.Datasets}, {"settings", f.Settings, g.Settings},
-		{"release state", f.Releases, g.Releases}, {"capital plans", f.Capital, g.Capital}} {
+		{"release state", f.Releases, g.Releases}, {"capital plans", f.Capital, g.Capital},
+		{"service requests", f.Events, g.Events}, {"published measures", f.Published, g.Published}} {
 		if p.a != p.b {
 			out = append(out, p.name)
 		}
@@ -130,6 +133,7 @@ func Take(ctx context.Context, s store.Store) (Fingerprint, error) {
 	}
 	steps := []func(context.Context, store.Store, store.Exporter, *Fingerprint) error{
 		importsPart, currentPart, layersPart, indicatorsPart, needRunsPart, analysesPart, datasetsPart, settingsPart, releasesPart, capitalPart,
+		eventsPart, publishedPart,
 	}
 	for _, step := range steps {
 		if err := step(ctx, s, exp, &f); err != nil {

@@ -46,6 +46,10 @@ type Summary struct {
 	CapitalPlans     int   `json:"capital_plans"`
 	CapitalScenarios int   `json:"capital_scenarios"`
 	CapitalReleases  int   `json:"capital_release_events"` // releases and holds of capital plans
+	Events           int64 `json:"service_requests"`
+	EventMonths      int   `json:"service_request_months"` // months with a partition and summary
+	EventImports     int   `json:"service_request_imports"`
+	PublishedSets    int   `json:"published_sets"`
 	// Warnings name what could not be copied exactly.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -93,6 +97,12 @@ func Copy(ctx context.Context, dst, src store.Store, opt Options) (Summary, erro
 		return sum, partial(err)
 	}
 	if err := copyCapital(ctx, res, src, &sum, progress); err != nil {
+		return sum, partial(err)
+	}
+	if err := copyEvents(ctx, dst, src, &sum, progress); err != nil {
+		return sum, partial(err)
+	}
+	if err := copyPublished(ctx, dst, src, &sum, progress); err != nil {
 		return sum, partial(err)
 	}
 	return sum, nil
@@ -147,10 +157,23 @@ func checkEmpty(ctx context.Context, dst store.Store) error {
 	if err != nil {
 		return err
 	}
+	st, err := dst.EventStats(ctx)
+	if err != nil {
+		return err
+	}
+	imports, err := dst.EventImports(ctx)
+	if err != nil {
+		return err
+	}
+	pub, err := dst.PublishedSets(ctx)
+	if err != nil {
+		return err
+	}
 	for _, c := range []struct {
 		n    int
 		what string
-	}{{len(layers), "layers"}, {len(runs), "need runs"}, {len(an), "analyses"}, {len(plans), "capital plans"}} {
+	}{{len(layers), "layers"}, {len(runs), "need runs"}, {len(an), "analyses"}, {len(plans), "capital plans"},
+		{int(st.Requests), "service requests"}, {len(imports), "service-request imports"}, {len(pub), "published measure sets"}} {
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
 		}

@@ -12,7 +12,9 @@ import (
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/capital/projects"
+	"github.com/budgetlens/budgetlens/events"
 	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/measures"
 	"github.com/budgetlens/budgetlens/need"
 	"github.com/budgetlens/budgetlens/store"
 	"github.com/budgetlens/budgetlens/store/storecopy"
@@ -83,6 +85,60 @@ func Fill(t *testing.T, s Store) {
 	}
 	fillSettingsAndReleases(t, s)
 	fillCapital(t, s)
+	fillEvents(t, s)
+}
+
+// fillEvents adds service requests in two imports (the second updates
+// one: its import id is after a rolled-back one's) and a published set.
+func fillEvents(t *testing.T, s Store) {
+	t.Helper()
+	ctx := context.Background()
+	reqs := sampleRequests()
+	write := func(evs []events.Stored, update bool, rec *events.ImportInfo) {
+		tx, err := s.BeginEvents(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		dict, err := tx.Dictionary(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if update {
+			err = tx.Update(ctx, evs)
+		} else {
+			err = tx.Insert(ctx, evs)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		part := partitionOf(t, dict, reqs[:2])
+		if err := tx.PutPartition(ctx, part, part.Summary()); err != nil {
+			t.Fatal(err)
+		}
+		if rec == nil {
+			return // rolled back
+		}
+		if _, err := tx.Commit(ctx, rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := time.Date(2023, 5, 6, 7, 8, 9, 123456000, time.UTC)
+	write(reqs, false, &events.ImportInfo{File: "a.csv", SHA256: "a", Schema: "myla311", Rows: 3, Added: 3, Synthetic: 1,
+		First: reqs[0].Created, Last: reqs[2].Created, Coverage: "34 days", At: at, Version: budget.Version})
+	write(reqs[:1], true, nil)
+	changed := reqs[1]
+	changed.Status, changed.Closed = "Closed", reqs[1].Created.Add(50*time.Hour)
+	write([]events.Stored{changed}, true, &events.ImportInfo{File: "b.csv", SHA256: "b", Schema: "myla311", Rows: 1, Updated: 1,
+		Coverage: "1 day", At: at.Add(time.Hour), Version: budget.Version})
+	set := &measures.PublishedSet{Name: "lafd", File: "x.csv", SHA256: "h", Format: "lafd-response-metrics", Layer: "lafd_districts", Department: "Fire",
+		Checks: []string{"yearly totals agree"}, ImportedAt: at,
+		Measures: []measures.PublishedMeasure{{ID: "ems_incidents", Name: "EMS incidents", Unit: "incidents", Kind: measures.PublishedCount}},
+		Values: []measures.PublishedValue{{Measure: "ems_incidents", Area: "1", Month: 24156, Months: 1, Value: 183, Line: 2},
+			{Measure: "ems_incidents", Area: "2", Month: 24157, Months: 1, Value: 0.1, Line: 3}}}
+	if err := s.SavePublished(ctx, set); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // fillCapital adds a layer without boundaries and capital plans with
@@ -160,7 +216,8 @@ func copySuite(t *testing.T, newStore Factory) {
 		t.Fatal(err)
 	}
 	if sum.BudgetRuns != 4 || sum.ImportRuns != 13 || sum.Layers != 3 || sum.IndicatorImports != 2 || sum.NeedRuns != 2 || sum.Analyses != 2 || sum.Datasets != 2 ||
-		sum.Settings != 2 || sum.ReleaseEvents != 5 || sum.CapitalPlans != 1 || sum.CapitalScenarios != 2 || sum.CapitalReleases != 2 {
+		sum.Settings != 2 || sum.ReleaseEvents != 5 || sum.CapitalPlans != 1 || sum.CapitalScenarios != 2 || sum.CapitalReleases != 2 ||
+		sum.Events != 3 || sum.EventMonths != 1 || sum.EventImports != 2 || sum.PublishedSets != 1 {
 		t.Fatalf("summary %+v", sum)
 	}
 	want, err := storecopy.Take(ctx, src)
@@ -190,6 +247,15 @@ func copySuite(t *testing.T, newStore Factory) {
 	run, err := dst.ImportBatch(ctx, batch("tc/exp/sec5", "s5", item("55", "5501", "100", "1", fy21, budget.Adopted, 1)))
 	if err != nil || run.ID != 14 {
 		t.Fatalf("new import in the copy: %+v %v; want id 14", run, err)
+	}
+	srcImports, _ := src.EventImports(ctx)
+	tx, err := dst.BeginEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, err := tx.Commit(ctx, &events.ImportInfo{File: "c.csv", SHA256: "c", Schema: "myla311", Version: budget.Version})
+	if err != nil || len(srcImports) != 2 || id <= srcImports[1].ID {
+		t.Fatalf("new event import in the copy: id %d, %v; want after %+v", id, err, srcImports)
 	}
 	// the fingerprint sees a changed setting and a new release event
 	if err := dst.SetSetting(ctx, "z", []byte{0, 1, 3}); err != nil {
