@@ -308,6 +308,7 @@ func TestReadOnlyUpgrade(t *testing.T) {
 	undo := map[string]string{
 		"051_changes.sql":         `DROP TABLE store_changes; DROP SEQUENCE store_change_ids`,
 		"071_geo_no_geometry.sql": `ALTER TABLE geo_layers DROP COLUMN no_geometry`,
+		"082_event_comments.sql":  `COMMENT ON TABLE events IS NULL; COMMENT ON TABLE published_sets IS NULL`,
 	}
 	last := Migrations()[len(Migrations())-1]
 	if undo[last] == "" {

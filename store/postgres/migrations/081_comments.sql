@@ -1,0 +1,417 @@
+-- Comments on every table, view and column (issue 15: the store as a data
+-- product; docs/sql.md), the same words as the DuckDB store's migration 081
+-- where the schema is the same, and for PostgreSQL's own (store_changes,
+-- PostGIS geometry, the function bl_fiscal_year). psql's \d+ and
+-- obj_description/col_description show them; a test checks that none is
+-- missing.
+
+COMMENT ON TABLE schema_migrations IS 'Migrations applied to this store, one row each (store/postgres/migrations/*.sql); budgetlens applies the missing ones when it opens the store for writing.';
+COMMENT ON COLUMN schema_migrations.name IS 'file name of the migration, e.g. 080_analyst_views.sql';
+COMMENT ON COLUMN schema_migrations.applied_at IS 'when it was applied (UTC)';
+
+COMMENT ON TABLE jurisdictions IS 'Cities or agencies (core table; budget_jurisdictions holds the ones with budgets stored).';
+COMMENT ON COLUMN jurisdictions.id IS 'short code, e.g. la';
+COMMENT ON COLUMN jurisdictions.name IS 'full name';
+COMMENT ON COLUMN jurisdictions.fy_start_month IS 'month (1-12) the fiscal year starts';
+
+COMMENT ON TABLE import_runs IS 'One row per import of one file, whatever the domain: where the rows came from.';
+COMMENT ON COLUMN import_runs.id IS 'import run id';
+COMMENT ON COLUMN import_runs.kind IS 'what was imported: budget, requests, measures, geo, indicators, capital ...';
+COMMENT ON COLUMN import_runs.source_file IS 'the file read (its path as given)';
+COMMENT ON COLUMN import_runs.content_hash IS 'sha256 of the file''s bytes (as sha256sum prints it)';
+COMMENT ON COLUMN import_runs.profile IS 'column mapping used, if any';
+COMMENT ON COLUMN import_runs.rows IS 'rows stored';
+COMMENT ON COLUMN import_runs.started_at IS 'when the import started (UTC)';
+COMMENT ON COLUMN import_runs.version IS 'budgetlens version that imported it';
+
+COMMENT ON TABLE settings IS 'Small named values describing the store itself, such as the city profile (YAML) it was built with.';
+COMMENT ON COLUMN settings.key IS 'setting name, e.g. profile';
+COMMENT ON COLUMN settings.value IS 'the value (bytes; YAML for the profile)';
+COMMENT ON COLUMN settings.updated_at IS 'when it was last written (UTC)';
+
+COMMENT ON TABLE budget_runs IS 'Budget import runs: which dataset, fiscal year and phase each import run read. Analysts: use v_line_items.';
+COMMENT ON COLUMN budget_runs.run_id IS 'import_runs.id';
+COMMENT ON COLUMN budget_runs.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN budget_runs.dataset IS 'dataset name (the profile''s)';
+COMMENT ON COLUMN budget_runs.fy_start IS 'calendar year the fiscal year starts in (2021 = FY2021-22); v_line_items.fiscal_year is the label';
+COMMENT ON COLUMN budget_runs.phase IS 'proposed, adopted, estimate or actual';
+
+COMMENT ON TABLE budget_jurisdictions IS 'Jurisdictions whose budgets are stored, with the month their fiscal year starts.';
+COMMENT ON COLUMN budget_jurisdictions.id IS 'jurisdiction id (the CLI''s --jurisdiction)';
+COMMENT ON COLUMN budget_jurisdictions.name IS 'full name';
+COMMENT ON COLUMN budget_jurisdictions.start_month IS 'month (1-12) the fiscal year starts; 7 = July';
+
+COMMENT ON TABLE budget_slices IS 'The rows one import run contributed for one (dataset, kind, fiscal year, phase). A later import of the same dataset supersedes the slice; superseded rows are kept as history and the current_* views hide them.';
+COMMENT ON COLUMN budget_slices.id IS 'slice id';
+COMMENT ON COLUMN budget_slices.run_id IS 'import run (import_runs.id)';
+COMMENT ON COLUMN budget_slices.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN budget_slices.dataset IS 'dataset name';
+COMMENT ON COLUMN budget_slices.kind IS 'line_items, requests, measures or descriptions';
+COMMENT ON COLUMN budget_slices.fy_start IS 'calendar year the fiscal year starts in';
+COMMENT ON COLUMN budget_slices.phase IS 'proposed, adopted, estimate or actual';
+COMMENT ON COLUMN budget_slices.rows IS 'rows in the slice';
+COMMENT ON COLUMN budget_slices.superseded_by IS 'import run that replaced this slice; NULL while current';
+
+COMMENT ON TABLE line_items IS 'Budget line items of every import, superseded ones included. Analysts: use v_line_items (current rows, CLI names, dollars as NUMERIC).';
+COMMENT ON COLUMN line_items.slice_id IS 'budget_slices.id of the import that stored the row';
+COMMENT ON COLUMN line_items.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN line_items.fy_start IS 'calendar year the fiscal year starts in (2021 = FY2021-22); v_line_items has the label';
+COMMENT ON COLUMN line_items.phase IS 'proposed, adopted, estimate or actual';
+COMMENT ON COLUMN line_items.kind IS 'expenditure, revenue or positions (it gives the unit of amount_cents)';
+COMMENT ON COLUMN line_items.dept_code IS 'department code as the source writes it (leading zeros kept); CLI: department_code';
+COMMENT ON COLUMN line_items.dept_name IS 'department name; CLI: department';
+COMMENT ON COLUMN line_items.org_code IS 'organisational unit code; CLI: org_unit_code';
+COMMENT ON COLUMN line_items.org_name IS 'organisational unit name; CLI: org_unit';
+COMMENT ON COLUMN line_items.prog_code IS 'program code; CLI: program_code';
+COMMENT ON COLUMN line_items.prog_name IS 'program name; CLI: program';
+COMMENT ON COLUMN line_items.fund_code IS 'fund code';
+COMMENT ON COLUMN line_items.fund_name IS 'fund name; CLI: fund';
+COMMENT ON COLUMN line_items.sfund_code IS 'source fund code; CLI: source_fund_code';
+COMMENT ON COLUMN line_items.sfund_name IS 'source fund name; CLI: source_fund';
+COMMENT ON COLUMN line_items.account_code IS 'account (object) code';
+COMMENT ON COLUMN line_items.account_name IS 'account name; CLI: account';
+COMMENT ON COLUMN line_items.function_code IS 'function code';
+COMMENT ON COLUMN line_items.function_name IS 'function name; CLI: function';
+COMMENT ON COLUMN line_items.amount_cents IS 'amount as an integer: cents for expenditure and revenue, ten-thousandths of a position for positions (never add the two; v_line_items gives amount and positions)';
+COMMENT ON COLUMN line_items.nat_key IS 'the row''s natural key in its source (stable across imports of the same file); CLI: key';
+COMMENT ON COLUMN line_items.line IS 'line (row) of the source file';
+COMMENT ON COLUMN line_items.area_code IS 'area codes the row itself carries (a district or ward column), if any; CLI: area';
+COMMENT ON COLUMN line_items.area_layer IS 'the stored layer whose area ids area_code holds';
+
+COMMENT ON TABLE budget_requests IS 'Departments'' budget requests (LA''s Budget Requests), every import. current_budget_requests holds the current ones.';
+COMMENT ON COLUMN budget_requests.slice_id IS 'budget_slices.id of the import that stored the row';
+COMMENT ON COLUMN budget_requests.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN budget_requests.fy_start IS 'calendar year the fiscal year starts in (2021 = FY2021-22); v_line_items has the label';
+COMMENT ON COLUMN budget_requests.dept_code IS 'department code as the source writes it (leading zeros kept); CLI: department_code';
+COMMENT ON COLUMN budget_requests.dept_name IS 'department name; CLI: department';
+COMMENT ON COLUMN budget_requests.prog_code IS 'program code; CLI: program_code';
+COMMENT ON COLUMN budget_requests.prog_name IS 'program name; CLI: program';
+COMMENT ON COLUMN budget_requests.fund_code IS 'fund code';
+COMMENT ON COLUMN budget_requests.fund_name IS 'fund name; CLI: fund';
+COMMENT ON COLUMN budget_requests.sfund_code IS 'source fund code; CLI: source_fund_code';
+COMMENT ON COLUMN budget_requests.sfund_name IS 'source fund name; CLI: source_fund';
+COMMENT ON COLUMN budget_requests.account_code IS 'account (object) code';
+COMMENT ON COLUMN budget_requests.account_name IS 'account name; CLI: account';
+COMMENT ON COLUMN budget_requests.nat_key IS 'the row''s natural key in its source (stable across imports of the same file); CLI: key';
+COMMENT ON COLUMN budget_requests.line IS 'line (row) of the source file';
+COMMENT ON COLUMN budget_requests.description IS 'what is requested, as the source writes it';
+COMMENT ON COLUMN budget_requests.category IS 'request category';
+COMMENT ON COLUMN budget_requests.recurrence IS 'one-time or ongoing, as the source writes it';
+COMMENT ON COLUMN budget_requests.proposed_cents IS 'amount in the proposed budget, cents; NULL when the source left it empty';
+COMMENT ON COLUMN budget_requests.adopted_cents IS 'amount in the adopted budget, cents; NULL when the source left it empty';
+
+COMMENT ON TABLE performance_measures IS 'Performance measures by department and program, every import. current_performance_measures holds the current ones.';
+COMMENT ON COLUMN performance_measures.slice_id IS 'budget_slices.id of the import that stored the row';
+COMMENT ON COLUMN performance_measures.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN performance_measures.fy_start IS 'calendar year the fiscal year starts in (2021 = FY2021-22); v_line_items has the label';
+COMMENT ON COLUMN performance_measures.phase IS 'proposed, adopted, estimate or actual';
+COMMENT ON COLUMN performance_measures.dept_code IS 'department code as the source writes it (leading zeros kept); CLI: department_code';
+COMMENT ON COLUMN performance_measures.dept_name IS 'department name; CLI: department';
+COMMENT ON COLUMN performance_measures.org_code IS 'organisational unit code; CLI: org_unit_code';
+COMMENT ON COLUMN performance_measures.org_name IS 'organisational unit name; CLI: org_unit';
+COMMENT ON COLUMN performance_measures.prog_code IS 'program code; CLI: program_code';
+COMMENT ON COLUMN performance_measures.prog_name IS 'program name; CLI: program';
+COMMENT ON COLUMN performance_measures.line IS 'line (row) of the source file';
+COMMENT ON COLUMN performance_measures.measure_code IS 'measure code';
+COMMENT ON COLUMN performance_measures.measure_name IS 'measure name';
+COMMENT ON COLUMN performance_measures.unit IS 'unit of value, as the source writes it';
+COMMENT ON COLUMN performance_measures.value IS 'the measure''s value';
+
+COMMENT ON TABLE budget_descriptions IS 'Descriptions of departments and programs from budget documents, every import. current_budget_descriptions holds the current ones.';
+COMMENT ON COLUMN budget_descriptions.slice_id IS 'budget_slices.id of the import that stored the row';
+COMMENT ON COLUMN budget_descriptions.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN budget_descriptions.subject IS 'what is described: department or program';
+COMMENT ON COLUMN budget_descriptions.code IS 'its code';
+COMMENT ON COLUMN budget_descriptions.name IS 'its name';
+COMMENT ON COLUMN budget_descriptions.text IS 'the description';
+COMMENT ON COLUMN budget_descriptions.line IS 'line (row) of the source file';
+
+COMMENT ON TABLE geo_layers IS 'Area layers (council districts, tracts ...): one row per layer. geo_areas holds the areas.';
+COMMENT ON COLUMN geo_layers.name IS 'layer name (the CLI''s --layer)';
+COMMENT ON COLUMN geo_layers.source IS 'the file it was read from';
+COMMENT ON COLUMN geo_layers.areas IS 'number of areas';
+COMMENT ON COLUMN geo_layers.imported_at IS 'when it was imported (UTC)';
+COMMENT ON COLUMN geo_layers.content_hash IS 'sha256 of the file''s bytes (as sha256sum prints it)';
+COMMENT ON COLUMN geo_layers.import_run IS 'import_runs.id';
+COMMENT ON COLUMN geo_layers.no_geometry IS 'true for a table of areas without boundaries (geo import --no-geometry)';
+
+COMMENT ON TABLE geo_areas IS 'Areas of the stored layers, one row each.';
+COMMENT ON COLUMN geo_areas.layer IS 'geo_layers.name';
+COMMENT ON COLUMN geo_areas.pos IS 'order in the input file (the first wins where areas overlap)';
+COMMENT ON COLUMN geo_areas.id IS 'area id, unique in the layer (tract GEOIDs at full width)';
+COMMENT ON COLUMN geo_areas.name IS 'area name';
+COMMENT ON COLUMN geo_areas.population IS 'residents (the layer''s population column; 0 when it has none)';
+COMMENT ON COLUMN geo_areas.geom IS 'boundary as PostGIS geometry(MultiPolygon, 4326), WGS84 lon/lat, with a GiST index; NULL for point-only areas and areas without boundaries';
+COMMENT ON COLUMN geo_areas.lon IS 'longitude (WGS84) of a point-only area';
+COMMENT ON COLUMN geo_areas.lat IS 'latitude (WGS84) of a point-only area';
+COMMENT ON COLUMN geo_areas.attrs IS 'the file''s other properties, a JSON object of text values';
+
+COMMENT ON TABLE need_runs IS 'Need-index runs (index run): one row per run; need_run_areas holds each area''s score. The CLI''s --run is need_runs.id.';
+COMMENT ON COLUMN need_runs.id IS 'run id (the CLI''s --run)';
+COMMENT ON COLUMN need_runs.spec IS 'index spec name (preset or custom)';
+COMMENT ON COLUMN need_runs.spec_version IS 'spec version';
+COMMENT ON COLUMN need_runs.spec_hash IS 'sha256 of the canonical spec YAML';
+COMMENT ON COLUMN need_runs.spec_yaml IS 'the spec itself (YAML)';
+COMMENT ON COLUMN need_runs.layer IS 'layer whose areas were scored';
+COMMENT ON COLUMN need_runs.published IS 'true for a published index read as published (e.g. CalEnviroScreen scores), false when computed';
+COMMENT ON COLUMN need_runs.inputs IS 'JSON array of the input files: role, file, sha256';
+COMMENT ON COLUMN need_runs.meta IS 'JSON: indicators, components, categories, top tier';
+COMMENT ON COLUMN need_runs.created_at IS 'when the run was made (UTC)';
+COMMENT ON COLUMN need_runs.version IS 'budgetlens version';
+
+COMMENT ON TABLE need_run_areas IS 'Need-index scores per area of a run.';
+COMMENT ON COLUMN need_run_areas.run_id IS 'need_runs.id';
+COMMENT ON COLUMN need_run_areas.pos IS 'order in the input';
+COMMENT ON COLUMN need_run_areas.area_id IS 'area id of the run''s layer';
+COMMENT ON COLUMN need_run_areas.score IS 'index score (higher = more need); NULL when it could not be computed';
+COMMENT ON COLUMN need_run_areas.percentile IS 'percentile of the score among the run''s areas, 0-100';
+COMMENT ON COLUMN need_run_areas.rank IS 'rank, 1 = most need';
+COMMENT ON COLUMN need_run_areas.tier IS 'need tier label';
+COMMENT ON COLUMN need_run_areas.population IS 'residents of the area';
+COMMENT ON COLUMN need_run_areas.detail IS 'JSON of the area''s components and indicators (need.AreaResult)';
+
+COMMENT ON TABLE need_indicator_meta IS 'Metadata of imported need indicators, one row per indicator.';
+COMMENT ON COLUMN need_indicator_meta.name IS 'indicator name';
+COMMENT ON COLUMN need_indicator_meta.domain IS 'domain (e.g. pollution burden, population characteristics)';
+COMMENT ON COLUMN need_indicator_meta.direction IS 'higher or lower: which values mean more need';
+COMMENT ON COLUMN need_indicator_meta.unit IS 'unit of the values';
+COMMENT ON COLUMN need_indicator_meta.source IS 'where the values come from';
+COMMENT ON COLUMN need_indicator_meta.year IS 'year of the data (0 unknown)';
+
+COMMENT ON TABLE need_indicator_values IS 'Imported need indicator values by layer, period, area and indicator, with margins of error.';
+COMMENT ON COLUMN need_indicator_values.layer IS 'layer whose area ids area_id holds';
+COMMENT ON COLUMN need_indicator_values.period IS 'data period, e.g. 2015-2019';
+COMMENT ON COLUMN need_indicator_values.area_id IS 'area id';
+COMMENT ON COLUMN need_indicator_values.indicator IS 'need_indicator_meta.name';
+COMMENT ON COLUMN need_indicator_values.value IS 'the value; NULL when missing (Census sentinels such as -666666666 are stored as NULL)';
+COMMENT ON COLUMN need_indicator_values.moe IS 'margin of error (90%), when published';
+COMMENT ON COLUMN need_indicator_values.import_id IS 'import_runs.id';
+
+COMMENT ON TABLE analyses IS 'Stored equity analyses (analyze): one row per analysis, its result as JSON. v_analysis_areas gives the areas as rows.';
+COMMENT ON COLUMN analyses.id IS 'analysis id';
+COMMENT ON COLUMN analyses.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN analyses.fiscal_year IS 'fiscal year as FY2021-22';
+COMMENT ON COLUMN analyses.phase IS 'budget phase analysed';
+COMMENT ON COLUMN analyses.layer IS 'layer of areas';
+COMMENT ON COLUMN analyses.need_run IS 'need_runs.id used (the CLI''s --run)';
+COMMENT ON COLUMN analyses.inputs_hash IS 'sha256 of the provenance JSON (same inputs, same hash)';
+COMMENT ON COLUMN analyses.version IS 'budgetlens version';
+COMMENT ON COLUMN analyses.result IS 'JSON of analysis.Result (areas, tiers, concentration, departments, notes, provenance)';
+
+COMMENT ON TABLE analysis_datasets IS 'Auxiliary datasets of analyses (service-request demand, population groups), as JSON.';
+COMMENT ON COLUMN analysis_datasets.kind IS 'demand or groups';
+COMMENT ON COLUMN analysis_datasets.name IS 'dataset name (e.g. the layer)';
+COMMENT ON COLUMN analysis_datasets.source IS 'file it was read from';
+COMMENT ON COLUMN analysis_datasets.sha256 IS 'sha256 of the file';
+COMMENT ON COLUMN analysis_datasets.synthetic IS 'true when the data are synthetic (generated), not real';
+COMMENT ON COLUMN analysis_datasets.body IS 'the dataset, JSON';
+
+COMMENT ON TABLE phase_release_events IS 'Release and hold of budget phases: held until released; the latest event per phase is its state.';
+COMMENT ON COLUMN phase_release_events.id IS 'event id';
+COMMENT ON COLUMN phase_release_events.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN phase_release_events.fy_start IS 'calendar year the fiscal year starts in';
+COMMENT ON COLUMN phase_release_events.phase IS 'budget phase';
+COMMENT ON COLUMN phase_release_events.released IS 'true: released (public); false: held';
+COMMENT ON COLUMN phase_release_events.actor IS 'who made the change';
+COMMENT ON COLUMN phase_release_events.changed_at IS 'when (UTC)';
+COMMENT ON COLUMN phase_release_events.note IS 'why';
+
+COMMENT ON TABLE capital_plans IS 'Capital plans (capital import): one row per plan; capital_projects and capital_project_costs hold its projects.';
+COMMENT ON COLUMN capital_plans.name IS 'plan name (the CLI''s --plan)';
+COMMENT ON COLUMN capital_plans.source IS 'file it was read from';
+COMMENT ON COLUMN capital_plans.sha256 IS 'sha256 of the file';
+COMMENT ON COLUMN capital_plans.years IS 'JSON array of the year labels of the costs ([] for one total per project)';
+COMMENT ON COLUMN capital_plans.area_layer IS 'layer whose area ids the projects name';
+COMMENT ON COLUMN capital_plans.mapping IS 'JSON: how the file''s columns were read';
+COMMENT ON COLUMN capital_plans.columns IS 'JSON array of the headings kept in capital_projects.attrs';
+COMMENT ON COLUMN capital_plans.skipped IS 'JSON array of rows left out for want of a cost';
+COMMENT ON COLUMN capital_plans.imported_at IS 'when it was imported (UTC)';
+COMMENT ON COLUMN capital_plans.import_run IS 'import_runs.id';
+
+COMMENT ON TABLE capital_projects IS 'Projects of the capital plans with their total cost and place.';
+COMMENT ON COLUMN capital_projects.plan IS 'capital_plans.name';
+COMMENT ON COLUMN capital_projects.pos IS 'order in the file';
+COMMENT ON COLUMN capital_projects.id IS 'project id';
+COMMENT ON COLUMN capital_projects.line IS 'line of the file';
+COMMENT ON COLUMN capital_projects.name IS 'project name';
+COMMENT ON COLUMN capital_projects.category IS 'category';
+COMMENT ON COLUMN capital_projects.total IS 'cost in dollars, all years, exact to the cent';
+COMMENT ON COLUMN capital_projects.place_kind IS 'geometry, areas, citywide or none';
+COMMENT ON COLUMN capital_projects.place_text IS 'the place as the file wrote it';
+COMMENT ON COLUMN capital_projects.areas IS 'JSON array of area ids (place_kind areas)';
+COMMENT ON COLUMN capital_projects.geom IS 'PostGIS geometry in SRID 4326, WGS84 lon/lat (place_kind geometry), with a GiST index; NULL when PostGIS cannot parse the place (then in geom_input)';
+COMMENT ON COLUMN capital_projects.attrs IS 'the file''s other columns, a JSON object of text';
+
+COMMENT ON TABLE capital_project_costs IS 'Cost of each capital project per year (one row with year '''' when the plan has one total per project).';
+COMMENT ON COLUMN capital_project_costs.plan IS 'capital_plans.name';
+COMMENT ON COLUMN capital_project_costs.project IS 'capital_projects.id';
+COMMENT ON COLUMN capital_project_costs.year_pos IS 'order of the year';
+COMMENT ON COLUMN capital_project_costs.year IS 'year label as the file heads it; '''' for a single total';
+COMMENT ON COLUMN capital_project_costs.cents IS 'cost in cents';
+COMMENT ON COLUMN capital_project_costs.amount IS 'the same in dollars, NUMERIC(18,2)';
+
+COMMENT ON TABLE capital_scenarios IS 'Saved scenarios of capital plans (capital plan --save): the optimiser''s model and result and the equity figures.';
+COMMENT ON COLUMN capital_scenarios.plan IS 'capital_plans.name';
+COMMENT ON COLUMN capital_scenarios.name IS 'scenario name';
+COMMENT ON COLUMN capital_scenarios.seq IS 'order of saving';
+COMMENT ON COLUMN capital_scenarios.saved_at IS 'when (UTC)';
+COMMENT ON COLUMN capital_scenarios.saved_by IS 'who';
+COMMENT ON COLUMN capital_scenarios.note IS 'note given with --note';
+COMMENT ON COLUMN capital_scenarios.settings IS 'JSON array: the constraints in words';
+COMMENT ON COLUMN capital_scenarios.model IS 'JSON of capital.Model';
+COMMENT ON COLUMN capital_scenarios.result IS 'JSON of capital.Result';
+COMMENT ON COLUMN capital_scenarios.equity IS 'JSON of the equity figures';
+
+COMMENT ON TABLE capital_release_events IS 'Release and hold of capital plans: held until released; the latest event per plan is its state.';
+COMMENT ON COLUMN capital_release_events.id IS 'event id';
+COMMENT ON COLUMN capital_release_events.plan IS 'capital_plans.name';
+COMMENT ON COLUMN capital_release_events.released IS 'true: released (public); false: held';
+COMMENT ON COLUMN capital_release_events.actor IS 'who made the change';
+COMMENT ON COLUMN capital_release_events.changed_at IS 'when (UTC)';
+COMMENT ON COLUMN capital_release_events.note IS 'why';
+
+COMMENT ON VIEW current_line_items IS 'line_items of current slices only (the latest import of each dataset); same columns.';
+COMMENT ON COLUMN current_line_items.slice_id IS 'budget_slices.id of the import that stored the row';
+COMMENT ON COLUMN current_line_items.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN current_line_items.fy_start IS 'calendar year the fiscal year starts in (2021 = FY2021-22); v_line_items has the label';
+COMMENT ON COLUMN current_line_items.phase IS 'proposed, adopted, estimate or actual';
+COMMENT ON COLUMN current_line_items.kind IS 'expenditure, revenue or positions (it gives the unit of amount_cents)';
+COMMENT ON COLUMN current_line_items.dept_code IS 'department code as the source writes it (leading zeros kept); CLI: department_code';
+COMMENT ON COLUMN current_line_items.dept_name IS 'department name; CLI: department';
+COMMENT ON COLUMN current_line_items.org_code IS 'organisational unit code; CLI: org_unit_code';
+COMMENT ON COLUMN current_line_items.org_name IS 'organisational unit name; CLI: org_unit';
+COMMENT ON COLUMN current_line_items.prog_code IS 'program code; CLI: program_code';
+COMMENT ON COLUMN current_line_items.prog_name IS 'program name; CLI: program';
+COMMENT ON COLUMN current_line_items.fund_code IS 'fund code';
+COMMENT ON COLUMN current_line_items.fund_name IS 'fund name; CLI: fund';
+COMMENT ON COLUMN current_line_items.sfund_code IS 'source fund code; CLI: source_fund_code';
+COMMENT ON COLUMN current_line_items.sfund_name IS 'source fund name; CLI: source_fund';
+COMMENT ON COLUMN current_line_items.account_code IS 'account (object) code';
+COMMENT ON COLUMN current_line_items.account_name IS 'account name; CLI: account';
+COMMENT ON COLUMN current_line_items.function_code IS 'function code';
+COMMENT ON COLUMN current_line_items.function_name IS 'function name; CLI: function';
+COMMENT ON COLUMN current_line_items.amount_cents IS 'amount as an integer: cents for expenditure and revenue, ten-thousandths of a position for positions (never add the two; v_line_items gives amount and positions)';
+COMMENT ON COLUMN current_line_items.nat_key IS 'the row''s natural key in its source (stable across imports of the same file); CLI: key';
+COMMENT ON COLUMN current_line_items.line IS 'line (row) of the source file';
+COMMENT ON COLUMN current_line_items.area_code IS 'area codes the row itself carries (a district or ward column), if any; CLI: area';
+COMMENT ON COLUMN current_line_items.area_layer IS 'the stored layer whose area ids area_code holds';
+
+COMMENT ON VIEW current_budget_requests IS 'budget_requests of current slices only; same columns.';
+COMMENT ON COLUMN current_budget_requests.slice_id IS 'budget_slices.id of the import that stored the row';
+COMMENT ON COLUMN current_budget_requests.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN current_budget_requests.fy_start IS 'calendar year the fiscal year starts in (2021 = FY2021-22); v_line_items has the label';
+COMMENT ON COLUMN current_budget_requests.dept_code IS 'department code as the source writes it (leading zeros kept); CLI: department_code';
+COMMENT ON COLUMN current_budget_requests.dept_name IS 'department name; CLI: department';
+COMMENT ON COLUMN current_budget_requests.prog_code IS 'program code; CLI: program_code';
+COMMENT ON COLUMN current_budget_requests.prog_name IS 'program name; CLI: program';
+COMMENT ON COLUMN current_budget_requests.fund_code IS 'fund code';
+COMMENT ON COLUMN current_budget_requests.fund_name IS 'fund name; CLI: fund';
+COMMENT ON COLUMN current_budget_requests.sfund_code IS 'source fund code; CLI: source_fund_code';
+COMMENT ON COLUMN current_budget_requests.sfund_name IS 'source fund name; CLI: source_fund';
+COMMENT ON COLUMN current_budget_requests.account_code IS 'account (object) code';
+COMMENT ON COLUMN current_budget_requests.account_name IS 'account name; CLI: account';
+COMMENT ON COLUMN current_budget_requests.nat_key IS 'the row''s natural key in its source (stable across imports of the same file); CLI: key';
+COMMENT ON COLUMN current_budget_requests.line IS 'line (row) of the source file';
+COMMENT ON COLUMN current_budget_requests.description IS 'what is requested, as the source writes it';
+COMMENT ON COLUMN current_budget_requests.category IS 'request category';
+COMMENT ON COLUMN current_budget_requests.recurrence IS 'one-time or ongoing, as the source writes it';
+COMMENT ON COLUMN current_budget_requests.proposed_cents IS 'amount in the proposed budget, cents; NULL when the source left it empty';
+COMMENT ON COLUMN current_budget_requests.adopted_cents IS 'amount in the adopted budget, cents; NULL when the source left it empty';
+
+COMMENT ON VIEW current_performance_measures IS 'performance_measures of current slices only; same columns.';
+COMMENT ON COLUMN current_performance_measures.slice_id IS 'budget_slices.id of the import that stored the row';
+COMMENT ON COLUMN current_performance_measures.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN current_performance_measures.fy_start IS 'calendar year the fiscal year starts in (2021 = FY2021-22); v_line_items has the label';
+COMMENT ON COLUMN current_performance_measures.phase IS 'proposed, adopted, estimate or actual';
+COMMENT ON COLUMN current_performance_measures.dept_code IS 'department code as the source writes it (leading zeros kept); CLI: department_code';
+COMMENT ON COLUMN current_performance_measures.dept_name IS 'department name; CLI: department';
+COMMENT ON COLUMN current_performance_measures.org_code IS 'organisational unit code; CLI: org_unit_code';
+COMMENT ON COLUMN current_performance_measures.org_name IS 'organisational unit name; CLI: org_unit';
+COMMENT ON COLUMN current_performance_measures.prog_code IS 'program code; CLI: program_code';
+COMMENT ON COLUMN current_performance_measures.prog_name IS 'program name; CLI: program';
+COMMENT ON COLUMN current_performance_measures.line IS 'line (row) of the source file';
+COMMENT ON COLUMN current_performance_measures.measure_code IS 'measure code';
+COMMENT ON COLUMN current_performance_measures.measure_name IS 'measure name';
+COMMENT ON COLUMN current_performance_measures.unit IS 'unit of value, as the source writes it';
+COMMENT ON COLUMN current_performance_measures.value IS 'the measure''s value';
+
+COMMENT ON VIEW current_budget_descriptions IS 'budget_descriptions of current slices only; same columns.';
+COMMENT ON COLUMN current_budget_descriptions.slice_id IS 'budget_slices.id of the import that stored the row';
+COMMENT ON COLUMN current_budget_descriptions.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN current_budget_descriptions.subject IS 'what is described: department or program';
+COMMENT ON COLUMN current_budget_descriptions.code IS 'its code';
+COMMENT ON COLUMN current_budget_descriptions.name IS 'its name';
+COMMENT ON COLUMN current_budget_descriptions.text IS 'the description';
+COMMENT ON COLUMN current_budget_descriptions.line IS 'line (row) of the source file';
+
+COMMENT ON VIEW v_line_items IS 'Current budget line items with the CLI''s names (budgetlens export''s columns): fiscal_year as text, amount as NUMERIC(18,2) dollars (NULL for positions), positions as NUMERIC(18,4), unit. SUM(amount) by fiscal_year, phase and kind equals budgetlens totals.';
+COMMENT ON COLUMN v_line_items.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN v_line_items.fiscal_year IS 'fiscal year as budgetlens writes it, e.g. 2021-22 (July 2021 to June 2022)';
+COMMENT ON COLUMN v_line_items.phase IS 'proposed, adopted, estimate or actual';
+COMMENT ON COLUMN v_line_items.kind IS 'expenditure, revenue or positions';
+COMMENT ON COLUMN v_line_items.department_code IS 'department code (leading zeros kept)';
+COMMENT ON COLUMN v_line_items.department IS 'department name';
+COMMENT ON COLUMN v_line_items.org_unit_code IS 'organisational unit code';
+COMMENT ON COLUMN v_line_items.org_unit IS 'organisational unit name';
+COMMENT ON COLUMN v_line_items.program_code IS 'program code';
+COMMENT ON COLUMN v_line_items.program IS 'program name';
+COMMENT ON COLUMN v_line_items.fund_code IS 'fund code';
+COMMENT ON COLUMN v_line_items.fund IS 'fund name';
+COMMENT ON COLUMN v_line_items.source_fund_code IS 'source fund code';
+COMMENT ON COLUMN v_line_items.source_fund IS 'source fund name';
+COMMENT ON COLUMN v_line_items.account_code IS 'account (object) code';
+COMMENT ON COLUMN v_line_items.account IS 'account name';
+COMMENT ON COLUMN v_line_items.function_code IS 'function code';
+COMMENT ON COLUMN v_line_items.function IS 'function name';
+COMMENT ON COLUMN v_line_items.amount IS 'dollars, exact to the cent, for kinds expenditure and revenue; NULL for kind positions';
+COMMENT ON COLUMN v_line_items.positions IS 'authorised positions (up to 4 decimals) for kind positions; NULL otherwise';
+COMMENT ON COLUMN v_line_items.unit IS 'USD or positions';
+COMMENT ON COLUMN v_line_items.key IS 'the row''s natural key in its source';
+COMMENT ON COLUMN v_line_items.area IS 'area codes the row itself carries, if any';
+COMMENT ON COLUMN v_line_items.area_layer IS 'the stored layer whose area ids area holds';
+COMMENT ON COLUMN v_line_items.source_line IS 'line of the source file';
+COMMENT ON COLUMN v_line_items.fy_start IS 'calendar year the fiscal year starts in (for sorting and joins)';
+
+COMMENT ON VIEW v_totals IS 'Totals of current line items by jurisdiction, fiscal year, phase, kind and department, as budgetlens totals prints them (dollars and positions never added together).';
+COMMENT ON COLUMN v_totals.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN v_totals.fiscal_year IS 'fiscal year, e.g. 2021-22';
+COMMENT ON COLUMN v_totals.phase IS 'budget phase';
+COMMENT ON COLUMN v_totals.kind IS 'expenditure, revenue or positions';
+COMMENT ON COLUMN v_totals.unit IS 'USD or positions';
+COMMENT ON COLUMN v_totals.department_code IS 'department code';
+COMMENT ON COLUMN v_totals.department IS 'department name';
+COMMENT ON COLUMN v_totals.line_items IS 'number of line items';
+COMMENT ON COLUMN v_totals.amount IS 'sum of dollars (NULL for positions)';
+COMMENT ON COLUMN v_totals.positions IS 'sum of positions (NULL for money)';
+
+COMMENT ON VIEW v_analysis_areas IS 'Stored equity analyses (analyses.result) as one row per analysis and area: dollars placed, per resident, need and shares.';
+COMMENT ON COLUMN v_analysis_areas.analysis_id IS 'analyses.id';
+COMMENT ON COLUMN v_analysis_areas.jurisdiction IS 'jurisdiction id';
+COMMENT ON COLUMN v_analysis_areas.fiscal_year IS 'fiscal year, e.g. 2021-22';
+COMMENT ON COLUMN v_analysis_areas.phase IS 'budget phase analysed';
+COMMENT ON COLUMN v_analysis_areas.layer IS 'layer of areas';
+COMMENT ON COLUMN v_analysis_areas.run IS 'need-index run (need_runs.id; the CLI''s --run)';
+COMMENT ON COLUMN v_analysis_areas.area_id IS 'area id';
+COMMENT ON COLUMN v_analysis_areas.area IS 'area name';
+COMMENT ON COLUMN v_analysis_areas.residents IS 'residents of the area';
+COMMENT ON COLUMN v_analysis_areas.amount IS 'dollars placed in the area, exact to the cent';
+COMMENT ON COLUMN v_analysis_areas.per_resident IS 'dollars placed per resident; NULL without residents';
+COMMENT ON COLUMN v_analysis_areas.need_score IS 'need score: mean of the need run''s scores of the small areas in it, weighted by their residents; NULL when none';
+COMMENT ON COLUMN v_analysis_areas.need_tier IS 'need tier, 1 = lowest need';
+COMMENT ON COLUMN v_analysis_areas.need_tier_label IS 'need tier label';
+COMMENT ON COLUMN v_analysis_areas.dollar_share IS 'area''s share of placed dollars, 0-1';
+COMMENT ON COLUMN v_analysis_areas.resident_share IS 'area''s share of residents, 0-1';
+COMMENT ON COLUMN v_analysis_areas.share_gap IS 'dollar_share minus resident_share';
+COMMENT ON COLUMN v_analysis_areas.per_resident_gap IS 'per_resident minus the city''s placed dollars per resident';
+COMMENT ON COLUMN v_analysis_areas.designated_resident_share IS 'share (0-1) of the area''s residents in the need run''s top tier (designated areas)';
+COMMENT ON COLUMN v_analysis_areas.small_areas IS 'number of small areas (tracts) placed in it';
+COMMENT ON COLUMN v_analysis_areas.lisa_cluster IS 'local Moran cluster (high-high, low-low, ...) when computed';
+COMMENT ON COLUMN v_analysis_areas.service_requests IS 'service requests in it, when events were analysed';
+
+-- PostgreSQL's own.
+COMMENT ON TABLE store_changes IS 'The change log (PostgreSQL only): every write transaction of budgetlens appends a row, so readers that keep what they read (the server''s answers, the public view''s release state) see that something changed.';
+COMMENT ON COLUMN store_changes.id IS 'change id (ids are taken in one order and committed in another)';
+COMMENT ON COLUMN store_changes.changed_at IS 'when the writing transaction started (UTC)';
+COMMENT ON COLUMN geo_areas.geom_input IS 'WKB of a boundary PostGIS cannot parse (a ring not closed, too few points), read back as given; geom is then NULL';
+COMMENT ON COLUMN capital_projects.geom_input IS 'WKB of a place PostGIS cannot parse (a ring not closed, a line of one point), read back as given; geom is then NULL';
+COMMENT ON FUNCTION bl_fiscal_year(integer, integer) IS 'The fiscal year''s label from the year it starts in and the month it starts: 2021-22 for a year starting in any month but January, 2021 for a calendar year (budget.FiscalYear.Label).';
