@@ -93,8 +93,8 @@ func TestWorkflow(t *testing.T) {
 		want Status
 		err  string
 	}{
-		{Submit, "", nil, "", budget.EINVALID},                                   // required answers missing
-		{StartReview, "", nil, "", budget.ECONFLICT},                             // not submitted
+		{Submit, "", nil, "", budget.EINVALID},       // required answers missing
+		{StartReview, "", nil, "", budget.ECONFLICT}, // not submitted
 		{Submit, "", func(a *Assessment) { a.Answers = answered(tp) }, Submitted, ""},
 		{Return, "", nil, Draft, ""},
 		{Submit, "", nil, Submitted, ""},
