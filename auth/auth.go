@@ -165,3 +165,12 @@ func TokenHash(token string) string {
 	h := sha256.Sum256([]byte(token))
 	return hex.EncodeToString(h[:])
 }
+
+// Session is a signed-in user's session as stored: the hash of its token
+// (never the token), the user, and when it was opened and ends.
+type Session struct {
+	TokenHash string
+	User      string
+	Created   time.Time
+	Expires   time.Time
+}

@@ -34,6 +34,8 @@ func suites() []suite {
 		{"release", releaseSuite},
 		{"geo-table", geoTableSuite},
 		{"capital", capitalSuite},
+		{"assess", assessSuite},
+		{"users", userSuite},
 	}
 }
 
