@@ -66,6 +66,9 @@ type Profile struct {
 	RulesYAML yaml.Node `yaml:"rules"`
 	// Capital says how capital plans are read and placed (optional).
 	Capital *Capital `yaml:"capital"`
+	// Assess is the triage of the equity review of requests (optional; see
+	// docs/assess.md).
+	Assess *Assess `yaml:"assess"`
 	// Demo lists the embedded files the demo loads (optional).
 	Demo *Demo `yaml:"demo"`
 
@@ -73,6 +76,14 @@ type Profile struct {
 	File   string `yaml:"-"`
 	Source []byte `yaml:"-"`
 	rules  *attribute.Rules
+}
+
+// Assess says which requests take the full equity template: those whose
+// change is at least FullFromDollars (absolute) and those of the
+// FullCategories; the rest take the short form.
+type Assess struct {
+	FullFromDollars float64  `yaml:"full_from_dollars"`
+	FullCategories  []string `yaml:"full_categories"`
 }
 
 // Layer is one area layer of the city.

@@ -19,8 +19,9 @@ import (
 // state), so tests can run them in parallel.
 type env struct {
 	stdout, stderr io.Writer
-	db             string // --db
-	profile        string // --profile: a city profile file or built-in name
+	stdin          io.Reader // nil: the process's standard input
+	db             string    // --db
+	profile        string    // --profile: a city profile file or built-in name
 }
 
 func newRootCmd(e *env) *cobra.Command {
@@ -36,13 +37,16 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 	}
 	root.SetOut(e.stdout)
 	root.SetErr(e.stderr)
+	if e.stdin != nil {
+		root.SetIn(e.stdin)
+	}
 	root.PersistentFlags().StringVar(&e.db, "db", "", "store file (DuckDB); default $BUDGETLENS_DB, else "+defaultDB)
 	root.PersistentFlags().StringVar(&e.profile, "profile", "", "city profile: a YAML file or a built-in name (la); default: the one saved in the store")
 	for _, c := range []*cobra.Command{
 		newInitCmd(e), newImportCmd(e), newLsCmd(e), newTotalsCmd(e), newExportCmd(e),
 		newGeoCmd(e), newIndexCmd(e), newEventsCmd(e), newMetricsCmd(e),
 		newAnalyzeCmd(e), newReportCmd(e), newCheckCmd(e), newProfileCmd(e), newRulesCmd(e), newDemoCmd(e), newVersionCmd(e),
-		newPhaseCmd(e), newServeCmd(e), newCapitalCmd(e),
+		newPhaseCmd(e), newServeCmd(e), newCapitalCmd(e), newUserCmd(e), newAssessCmd(e), newAuditCmd(e),
 	} {
 		root.AddCommand(c)
 	}
@@ -124,7 +128,12 @@ func rejectUnknownSubcommands(c *cobra.Command) {
 // execute runs the CLI and returns the process exit status: 0 on success,
 // 2 for invalid input or usage, 1 for anything else.
 func execute(args []string, stdout, stderr io.Writer) int {
-	root := newRootCmd(&env{stdout: stdout, stderr: stderr})
+	return executeIn(args, nil, stdout, stderr)
+}
+
+// executeIn is execute with standard input read from stdin (tests).
+func executeIn(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	root := newRootCmd(&env{stdout: stdout, stderr: stderr, stdin: stdin})
 	root.SetArgs(args)
 	err := root.Execute()
 	if err == nil {
