@@ -65,6 +65,7 @@ type Server struct {
 	answers *respCache
 	pages   *pages
 	handler http.Handler
+	logins  *limiters
 
 	readyMu sync.Mutex
 	ready   bool
@@ -86,7 +87,7 @@ func New(opt Options) (*Server, error) {
 	if opt.Reps == 0 {
 		opt.Reps = 999
 	}
-	s := &Server{opt: opt, full: opt.Office, public: opt.Office.Public(), log: opt.Logger, mux: http.NewServeMux(), cache: newCache(), answers: newRespCache()}
+	s := &Server{opt: opt, full: opt.Office, public: opt.Office.Public(), log: opt.Logger, mux: http.NewServeMux(), cache: newCache(), answers: newRespCache(), logins: newLimiters()}
 	var err error
 	if s.pages, err = newPages(); err != nil {
 		return nil, err
