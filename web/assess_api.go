@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -383,4 +384,27 @@ func (s *Server) apiHistory(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.sendTable(w, r, &table{name: fmt.Sprintf("assessment-%d-history", a.ID), rows: ch})
+}
+
+// reviewState is the review's state of each request of a phase, by
+// request id: its status (with the decision once made) and score. The
+// public view has no assessments, so its requests read "not assessed".
+func reviewState(ctx context.Context, o *office.Office, p phaseRef) (map[string]AssessmentRow, error) {
+	out := map[string]AssessmentRow{}
+	ph := p.Phase
+	if ph != budget.Proposed && ph != budget.Adopted {
+		return out, nil
+	}
+	as, err := o.Store.Assessments(ctx, assess.Filter{FYStart: p.FY.Start, Phase: ph})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		r := assessmentRow(a)
+		if a.Decision != "" {
+			r.Status = string(a.Status) + ": " + string(a.Decision)
+		}
+		out[a.RequestKey] = r
+	}
+	return out, nil
 }

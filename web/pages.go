@@ -42,7 +42,13 @@ func newPages() (*pages, error) {
 			}
 			return d.Float()
 		},
-		"add":      func(a, b int) int { return a + b },
+		"add": func(a, b int) int { return a + b },
+		"deref64": func(p *float64) float64 {
+			if p == nil {
+				return math.NaN()
+			}
+			return *p
+		},
 		"tierName": tierLabel,
 		"i2f":      func(i int) float64 { return float64(i) },
 	}).ParseFS(templateFS, "templates/*.html")
@@ -73,7 +79,8 @@ type PageData struct {
 	Static  string // version of the static files
 	TileURL string
 	TileAtt string
-	P       any // the page's own data
+	P       any   // the page's own data
+	Me      Actor // who is asking (the review's pages and the navigation)
 }
 
 // Href builds a link to path with query pairs (key, value, ...), keeping
@@ -111,7 +118,7 @@ func (d *PageData) StaticURL(name string) string { return "/static/" + name + "?
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title, nav string, p any) error {
 	l := lang(r)
 	d := &PageData{T: T{Lang: l}, Lang: l, Public: s.opt.Public, Title: title, Nav: nav, Path: r.URL.Path, Query: r.URL.Query(),
-		Static: s.pages.version, TileURL: s.opt.TileURL, TileAtt: s.opt.TileAttribution, P: p}
+		Static: s.pages.version, TileURL: s.opt.TileURL, TileAtt: s.opt.TileAttribution, P: p, Me: actorOf(r)}
 	var buf bytes.Buffer
 	tmplName := "layout"
 	if r.URL.Query().Get("fragment") == "1" {

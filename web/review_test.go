@@ -283,7 +283,7 @@ func TestReviewWorkflowAPI(t *testing.T) {
 	}
 	step(sam, "POST", "/transition", Transition{Action: "submit"}, 400) // required answers missing
 	step(sam, "PATCH", "", map[string]any{"answers": mine}, 200)
-	step(rita, "GET", "", nil, 404)                                   // not assigned yet
+	step(rita, "GET", "", nil, 404) // not assigned yet
 	step(sam, "POST", "/transition", Transition{Action: "start_review"}, 403)
 	step(sam, "POST", "/transition", Transition{Action: "submit"}, 200)
 	step(sam, "PATCH", "", map[string]any{"answers": map[string]any{"purpose": "late"}}, 409) // submitted: answers are closed

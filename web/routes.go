@@ -131,6 +131,7 @@ func (s *Server) register() {
 	page("/methods", s.pageMethods)
 	page("/areas/{layer}/{id}", s.pageArea)
 	s.registerReview()
+	s.registerReviewPages()
 	s.add(&route{pattern: "/static/{path...}", action: ActionRead, handle: s.static})
 	s.add(&route{pattern: "/favicon.ico", action: ActionRead, handle: s.favicon})
 	s.mux.HandleFunc("/", s.notFound)

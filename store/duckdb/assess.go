@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/budgetlens/budgetlens/assess"
@@ -113,6 +114,7 @@ func (s *Store) CreateAssessments(ctx context.Context, as []assess.Assessment, b
 			return err
 		}
 		at := time.Now().UTC().Truncate(time.Microsecond)
+		var rowsA, rowsL [][]any
 		for _, a := range as {
 			k := fmt.Sprint(a.Jurisdiction, "\x1f", a.FYStart, "\x1f", a.Phase, "\x1f", a.RequestKey)
 			if have[k] {
@@ -137,14 +139,15 @@ func (s *Store) CreateAssessments(ctx context.Context, as []assess.Assessment, b
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO assessments (`+assessCols+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...); err != nil {
-				return fmt.Errorf("store: unable to create assessment for request %s: %w", a.RequestKey, err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (seq, changed_at, actor, action, object, before_json, after_json, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)`,
-				e.Seq, e.At, e.Actor, e.Action, e.Object, string(e.Before), string(e.After), e.PrevHash, e.Hash); err != nil {
-				return fmt.Errorf("store: unable to append to the audit log: %w", err)
-			}
+			rowsA = append(rowsA, args)
+			rowsL = append(rowsL, []any{e.Seq, e.At, e.Actor, e.Action, e.Object, string(e.Before), string(e.After), e.PrevHash, e.Hash})
 			created++
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO assessments (`+assessCols+`) VALUES `, rowsA); err != nil {
+			return fmt.Errorf("store: unable to create assessments: %w", err)
+		}
+		if err := insertRows(ctx, tx, `INSERT INTO audit_log (seq, changed_at, actor, action, object, before_json, after_json, prev_hash, hash) VALUES `, rowsL); err != nil {
+			return fmt.Errorf("store: unable to append to the audit log: %w", err)
 		}
 		return nil
 	})
@@ -287,4 +290,27 @@ func (s *Store) PhaseLocks(ctx context.Context) ([]store.PhaseLock, error) {
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// insertRows inserts rows with multi-row VALUES statements of up to 200
+// rows each (one statement per row is slow in DuckDB).
+func insertRows(ctx context.Context, tx *sql.Tx, head string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 200)
+		var b strings.Builder
+		b.WriteString(head)
+		var args []any
+		for i, r := range rows[:n] {
+			if i > 0 {
+				b.WriteString(",")
+			}
+			b.WriteString("(" + strings.TrimSuffix(strings.Repeat("?,", len(r)), ",") + ")")
+			args = append(args, r...)
+		}
+		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
