@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -36,13 +38,14 @@ func newAssessCmd(e *env) *cobra.Command {
   agreement    weighted kappa between reviewers over the cycle
   lock         close the cycle (every request needs a decision)
   templates    the shipped templates
+  export       the assessments as CSV, XLSX, PDF or HTML
 
 The server (serve) offers the same to signed-in users. Every change is in
 the audit log (budgetlens audit). See docs/assess.md.`,
 	}
 	cmd.AddCommand(newAssessBulkCmd(e), newAssessCoverageCmd(e), newAssessLsCmd(e), newAssessShowCmd(e), newAssessAnswerCmd(e),
 		newAssessAssignCmd(e), newAssessMoveCmd(e), newAssessScoreCmd(e), newAssessCommentCmd(e), newAssessAgreementCmd(e),
-		newAssessLockCmd(e), newAssessTemplatesCmd(e))
+		newAssessLockCmd(e), newAssessTemplatesCmd(e), newAssessExportCmd(e))
 	return cmd
 }
 
@@ -519,4 +522,86 @@ func newAssessTemplatesCmd(e *env) *cobra.Command {
 	}
 	addFormatFlag(cmd, &format)
 	return cmd
+}
+
+func newAssessExportCmd(e *env) *cobra.Command {
+	var opt office.ListOptions
+	var out string
+	cmd := &cobra.Command{
+		Use:   "export --fy YEAR --phase PHASE --out FILE.csv|.xlsx|.pdf|.html",
+		Short: "Write the assessments (and the review by department) as CSV, XLSX, PDF or HTML",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			ext := strings.ToLower(filepath.Ext(out))
+			if ext != ".csv" {
+				if err := office.CheckReportPath(out); err != nil {
+					return err
+				}
+			}
+			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
+				if ext == ".csv" {
+					return writeAssessmentsCSV(ctx, o, opt, out)
+				}
+				doc, err := o.AssessmentsDocument(ctx, opt)
+				if err != nil {
+					return err
+				}
+				w, err := office.WriteReport(ctx, doc, out)
+				if err != nil {
+					return err
+				}
+				if w.PDFSkipped != "" {
+					fmt.Fprintf(e.stderr, "budgetlens: no PDF: %s\n", w.PDFSkipped)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", strings.Join(nonEmpty(w.HTML, w.XLSX, w.PDF), ", "))
+				return nil
+			})
+		},
+	}
+	cycleFlags(cmd, &opt.AssessOptions)
+	cmd.Flags().StringVar(&opt.Department, "department", "", "department code")
+	cmd.Flags().StringVar(&opt.Status, "status", "", "only this status")
+	cmd.Flags().StringVar(&out, "out", "", "the file to write; its extension chooses the format")
+	cmd.MarkFlagRequired("out")
+	return cmd
+}
+
+func nonEmpty(xs ...string) []string {
+	var out []string
+	for _, x := range xs {
+		if x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func writeAssessmentsCSV(ctx context.Context, o *office.Office, opt office.ListOptions, path string) error {
+	as, err := o.Assessments(ctx, opt)
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, a := range as {
+		r := rowOf(a)
+		score := ""
+		if r.Score != nil {
+			score = strconv.FormatFloat(*r.Score, 'f', 1, 64)
+		}
+		rows = append(rows, []string{strconv.FormatInt(r.ID, 10), r.Department, r.Program, r.RequestKey, r.Category, strconv.FormatFloat(r.Dollars, 'f', 2, 64),
+			r.Template, r.Status, r.Decision, strings.Join(r.Reviewers, " "), r.Due, score, strconv.FormatInt(r.Version, 10), r.Description})
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), ".assess-*.csv")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := table.WriteCSV(f, []string{"id", "department", "program", "request_key", "category", "dollars", "template", "status", "decision", "reviewers", "due", "score", "version", "description"}, rows); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
 }

@@ -70,7 +70,7 @@ func TestAssessCLI(t *testing.T) {
 		t.Fatalf("submitter: %s", e)
 	}
 	for _, bad := range [][]string{
-		{"user", "add", "--role", "submitter", "bob"},                        // no department
+		{"user", "add", "--role", "submitter", "bob"},                       // no department
 		{"user", "add", "--role", "submitter", "--department", "ZZ", "bob"}, // no such department
 		{"user", "add", "--role", "boss", "bob"},
 		{"user", "add", "--role", "analyst", "ana"}, // exists
@@ -101,6 +101,23 @@ func TestAssessCLI(t *testing.T) {
 	}
 	if code, out, e := run(t, "--db", db, "assess", "show", id); code != 0 || !strings.Contains(out, "Keeps the senior centres open") || !strings.Contains(out, "[purpose, text]") {
 		t.Fatalf("show: %s %s", out, e)
+	}
+	dir := t.TempDir()
+	csvPath, xlsxPath := filepath.Join(dir, "a.csv"), filepath.Join(dir, "a.xlsx")
+	if code, _, e := run(t, "--db", db, "assess", "export", "--fy", "2021-22", "--phase", "proposed", "--out", csvPath); code != 0 {
+		t.Fatalf("export csv: %s", e)
+	}
+	if b, _ := os.ReadFile(csvPath); !strings.HasPrefix(string(b), "id,department,program,request_key") || strings.Count(string(b), "\n") != 217 {
+		t.Fatalf("csv: %.200s (%d lines)", b, strings.Count(string(b), "\n"))
+	}
+	if code, _, e := run(t, "--db", db, "assess", "export", "--fy", "2021-22", "--phase", "proposed", "--out", xlsxPath); code != 0 {
+		t.Fatalf("export xlsx: %s", e)
+	}
+	if b, _ := os.ReadFile(xlsxPath); len(b) < 1000 || string(b[:2]) != "PK" {
+		t.Fatalf("xlsx: %d bytes", len(b))
+	}
+	if code, _, e := run(t, "--db", db, "assess", "lock", "--fy", "2021-22", "--phase", "proposed"); code != 1 || !strings.Contains(e, "216 requests have no decision yet") {
+		t.Fatalf("lock with undecided requests: %d %s", code, e)
 	}
 	if code, _, e := run(t, "--db", db, "audit", "verify"); code != 0 {
 		t.Fatalf("verify: %s", e)
