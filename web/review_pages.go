@@ -28,6 +28,8 @@ func (s *Server) registerReviewPages() {
 	page("GET", "/login", ActionSession, s.pageLogin)
 	page("POST", "/login", ActionSession, s.pageLoginPost)
 	page("POST", "/logout", ActionSession, s.pageLogout)
+	page("GET", "/login/oidc", ActionSession, s.pageOIDCStart)
+	page("GET", "/login/oidc/callback", ActionSession, s.pageOIDCCallback)
 	page("GET", "/review", ActionAssessList, s.pageReviewList)
 	page("GET", "/review/{id}", ActionAssessRead, s.pageReview)
 	page("POST", "/review/{id}", ActionAssessRead, s.pageReviewPost)
@@ -35,6 +37,7 @@ func (s *Server) registerReviewPages() {
 
 type loginPage struct {
 	Next, User, Error string
+	SSO               bool // single sign-on is offered
 }
 
 // safeNext keeps a redirect on this site: a path, never another host.
@@ -46,7 +49,7 @@ func safeNext(n string) string {
 }
 
 func (s *Server) pageLogin(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, "login", T{Lang: lang(r)}.Get("login.title"), "review", &loginPage{Next: safeNext(r.URL.Query().Get("next"))})
+	return s.render(w, r, "login", T{Lang: lang(r)}.Get("login.title"), "review", &loginPage{Next: safeNext(r.URL.Query().Get("next")), SSO: s.opt.OIDC != nil})
 }
 
 func (s *Server) pageLoginPost(w http.ResponseWriter, r *http.Request) error {

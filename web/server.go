@@ -51,6 +51,9 @@ type Options struct {
 	Reps int
 	// NoWarm skips computing the default analyses at start (tests).
 	NoWarm bool
+	// OIDC, when set, offers sign-in through single sign-on (internal
+	// server only).
+	OIDC *OIDC
 }
 
 // Server is the budgetlens HTTP server.
@@ -66,6 +69,7 @@ type Server struct {
 	pages   *pages
 	handler http.Handler
 	logins  *limiters
+	oidc    oidcState
 
 	readyMu sync.Mutex
 	ready   bool

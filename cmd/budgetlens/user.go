@@ -53,7 +53,7 @@ It is stored as an argon2id hash. A submitter works for one department:
 				opt.By = osUser()
 			}
 			pw, err := readPassword(cmd.InOrStdin())
-			if err != nil {
+			if err != nil && opt.Subject == "" {
 				return err
 			}
 			opt.Password = pw
