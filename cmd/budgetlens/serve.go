@@ -66,7 +66,21 @@ while the server runs, with a message naming it.`,
 	return cmd
 }
 
-// serve opens the store read-only and serves it until ctx is done.
+// openServed opens the store a server serves: read-only for the public
+// server; for the internal one, for writing (the review of requests
+// stores sessions, answers and scores), never creating a store that is
+// not there.
+func openServed(path string, public bool) (*duckdb.Store, error) {
+	if public {
+		return duckdb.OpenReadOnly(path)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return duckdb.OpenReadOnly(path) // the same message for a missing store
+	}
+	return duckdb.Open(path)
+}
+
+// serve opens the store (see openServed) and serves it until ctx is done.
 func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, path string) error {
 	if err := web.CheckAddr(o.addr, o.public); err != nil {
 		return err
@@ -92,7 +106,7 @@ func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, pat
 			return err
 		}
 	}
-	s, err := duckdb.OpenReadOnly(path)
+	s, err := openServed(path, o.public)
 	if err != nil {
 		return err
 	}
