@@ -158,17 +158,16 @@ func validDate(s string) bool {
 // the requests' changes counted by their absolute value (a cut is as much
 // a decision as an addition, and signed sums could cancel to nothing).
 type CoverageRow struct {
-	Department      string           `json:"department"` // department code
-	DepartmentName  string           `json:"department_name"`
-	Requests        int              `json:"requests"`
-	Assessed        int              `json:"assessed"` // requests with an assessment
-	Dollars         float64          `json:"dollars"`
-	DollarsAssessed float64          `json:"dollars_assessed"`
-	Decided         int              `json:"decided"` // assessments with a decision
-	ByStatus        map[string]int   `json:"by_status"`
-	ScoreMean       *float64         `json:"score_mean"` // mean score of the scored and decided (null: none)
-	Decisions       map[string]int   `json:"decisions"`
-	dollarsByStatus map[string]int64 `json:"-"`
+	Department      string         `json:"department"` // department code
+	DepartmentName  string         `json:"department_name"`
+	Requests        int            `json:"requests"`
+	Assessed        int            `json:"assessed"` // requests with an assessment
+	Dollars         float64        `json:"dollars"`
+	DollarsAssessed float64        `json:"dollars_assessed"`
+	Decided         int            `json:"decided"` // assessments with a decision
+	ByStatus        map[string]int `json:"by_status"`
+	ScoreMean       *float64       `json:"score_mean"` // mean score of the scored and decided (null: none)
+	Decisions       map[string]int `json:"decisions"`
 }
 
 // Coverage lists, by department (ordered by code), how many requests of

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/assess"
-	"github.com/budgetlens/budgetlens/auth"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/office"
 )
@@ -382,9 +381,6 @@ func (s *Server) reviewAgain(w http.ResponseWriter, r *http.Request, a assess.As
 	}
 	return s.renderStatus(w, r, status, "review_one", fmt.Sprintf("%s %d", T{Lang: lang(r)}.Get("rev.title"), a.ID), "review", pd)
 }
-
-// roleName names a role for people.
-func roleName(r Role) string { return string(auth.Role(r)) }
 
 // renderStatus writes a private page with a status other than 200 (never
 // cached).

@@ -220,7 +220,7 @@ func userSuite(t *testing.T, newStore Factory) {
 		t.Fatalf("audit %+v", log)
 	}
 	for _, e := range log {
-		if json.Valid(e.After) == false || contains(string(e.After), "secret") || contains(string(e.Before), "secret") {
+		if !json.Valid(e.After) || contains(string(e.After), "secret") || contains(string(e.Before), "secret") {
 			t.Fatalf("audit entry holds the password hash: %s", e.After)
 		}
 	}
