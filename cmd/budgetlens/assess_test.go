@@ -116,6 +116,13 @@ func TestAssessCLI(t *testing.T) {
 	if b, _ := os.ReadFile(xlsxPath); len(b) < 1000 || string(b[:2]) != "PK" {
 		t.Fatalf("xlsx: %d bytes", len(b))
 	}
+	htmlPath := filepath.Join(dir, "a.html")
+	if code, _, e := run(t, "--db", db, "assess", "export", "--fy", "2021-22", "--phase", "proposed", "--out", htmlPath); code != 0 {
+		t.Fatalf("export html: %s", e)
+	}
+	if b, _ := os.ReadFile(htmlPath); !strings.Contains(string(b), "Equity review of budget requests") || !strings.Contains(string(b), "216 of 216 requests (100.0% of the dollars they change) have an equity assessment; 0 have a decision.") {
+		t.Fatalf("html export lacks the review section")
+	}
 	if code, _, e := run(t, "--db", db, "assess", "lock", "--fy", "2021-22", "--phase", "proposed"); code != 1 || !strings.Contains(e, "216 requests have no decision yet") {
 		t.Fatalf("lock with undecided requests: %d %s", code, e)
 	}
