@@ -373,3 +373,40 @@ func TestLoginRateLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestAutomaticChecks computes the checks of an Aging request on the demo:
+// its placed dollars' share in the highest-need tier and the program's
+// reach the year before are percentages with their comparison; the
+// measure check says what it found; the API returns them with ?checks=1.
+func TestAutomaticChecks(t *testing.T) {
+	reviewSetup(t)
+	as, _ := demo.off.Assessments(context.Background(), office.ListOptions{AssessOptions: office.AssessOptions{FiscalYear: "2021-22", Phase: "proposed"}, Department: "02"})
+	var a *office.AssessmentView
+	for _, x := range as {
+		if x.AmountCents > 1_000_000 {
+			a, _ = demo.off.Assessment(context.Background(), x.ID)
+			break
+		}
+	}
+	if a == nil {
+		t.Fatal("no Aging request over $10,000")
+	}
+	cs := demo.off.Checks(context.Background(), a.Assessment)
+	if len(cs) != 3 || cs[0].ID != "high_need_share" || cs[1].ID != "measure" || cs[2].ID != "past_reach" {
+		t.Fatalf("checks %+v", cs)
+	}
+	for _, c := range []office.Check{cs[0], cs[2]} {
+		if c.Status == "not_available" || c.Value == nil || *c.Value < 0 || *c.Value > 100 || !strings.Contains(c.Text, "highest") {
+			t.Errorf("check %+v", c)
+		}
+	}
+	if cs[1].Status == "" || cs[1].Text == "" {
+		t.Errorf("measure check %+v", cs[1])
+	}
+	_, ts := newTestServer(t, false)
+	ana := login(t, ts, "ana")
+	resp, b := call(t, ts, "GET", fmt.Sprintf("/api/assessments/%d?checks=1", a.ID), ana, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"id":"high_need_share"`) {
+		t.Fatalf("checks over the API: %d %.300s", resp.StatusCode, b)
+	}
+}
