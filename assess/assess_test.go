@@ -1,6 +1,7 @@
 package assess
 
 import (
+	"bytes"
 	"math"
 	"testing"
 
@@ -226,5 +227,32 @@ func TestTriage(t *testing.T) {
 		if got := tr.Template(c.cents, c.cat); got != c.want {
 			t.Errorf("%d %q: %s, want %s", c.cents, c.cat, got, c.want)
 		}
+	}
+}
+
+func TestEvidenceType(t *testing.T) {
+	for _, c := range []struct {
+		name, data, want string
+	}{
+		{"report.pdf", "%PDF-1.7\n...", "application/pdf"},
+		{"map.PNG", "\x89PNG\r\n\x1a\nxxxx", "image/png"},
+		{"photo.jpg", "\xff\xd8\xff\xe0xx", "image/jpeg"},
+		{"data.xlsx", "PK\x03\x04xxxx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+		{"waiting.csv", "district,people\n9,120\n", "text/csv"},
+		{"notes.txt", "héllo", "text/plain"},
+		{"page.pdf", "<html><script>alert(1)</script>", ""},
+		{"data.csv", "a,b\x00c", ""},
+		{"x.exe", "MZ\x90\x00", ""},
+		{"../etc/passwd.txt", "root", ""},
+		{"empty.txt", "", ""},
+		{"zip.pdf", "PK\x03\x04", ""},
+	} {
+		got, err := EvidenceType(c.name, []byte(c.data))
+		if got != c.want || (c.want == "") != (err != nil) {
+			t.Errorf("%s: %q, %v; want %q", c.name, got, err, c.want)
+		}
+	}
+	if _, err := EvidenceType("big.txt", bytes.Repeat([]byte("a"), MaxEvidenceBytes+1)); err == nil {
+		t.Error("an oversized file is accepted")
 	}
 }

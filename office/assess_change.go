@@ -341,3 +341,21 @@ func compactJSON(b []byte) []byte {
 	}
 	return buf.Bytes()
 }
+
+// AttachEvidence stores an uploaded file of an assessment after checking
+// its type and size (assess.EvidenceType). A decided assessment or a
+// locked cycle takes no more evidence (ECONFLICT).
+func (o *Office) AttachEvidence(ctx context.Context, id int64, name string, data []byte, by string) (assess.File, error) {
+	a, _, err := o.forChange(ctx, id, 0)
+	if err != nil {
+		return assess.File{}, err
+	}
+	if a.Status == assess.Decided {
+		return assess.File{}, budget.Errorf(budget.ECONFLICT, "assessment %d is decided: reopen it to add evidence", id)
+	}
+	typ, err := assess.EvidenceType(name, data)
+	if err != nil {
+		return assess.File{}, err
+	}
+	return o.Store.AddEvidence(ctx, assess.File{Assessment: id, Name: name, Type: typ}, data, by)
+}

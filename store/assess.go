@@ -41,6 +41,16 @@ type AssessStore interface {
 	LockPhase(ctx context.Context, k budget.PhaseKey, by string) error
 	// PhaseLocks lists the locked phases.
 	PhaseLocks(ctx context.Context) ([]PhaseLock, error)
+	// AddEvidence stores an uploaded file of an existing assessment (its
+	// bytes and the metadata f; the store sets ID, At and By) with an audit
+	// entry (object "assessment/ID/evidence/FILE", the metadata with its
+	// SHA-256 as after). ENOTFOUND when the assessment does not exist.
+	AddEvidence(ctx context.Context, f assess.File, data []byte, by string) (assess.File, error)
+	// EvidenceList lists an assessment's files, oldest first.
+	EvidenceList(ctx context.Context, assessment int64) ([]assess.File, error)
+	// EvidenceData returns one file of an assessment with its bytes;
+	// ENOTFOUND when the assessment has no such file.
+	EvidenceData(ctx context.Context, assessment, file int64) (assess.File, []byte, error)
 }
 
 // PhaseLock is a phase whose review is closed.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -113,6 +114,11 @@ func (s *Server) registerReview() {
 	review("POST", "/api/assessments/{id}/scores", ActionAssessScore, &apiDoc{Summary: "Record the signed-in reviewer's rubric levels; If-Match required",
 		Body: office.AssessmentView{}, Params: []param{pID, pIfMatch}, Request: Scores{}, Conflict: true}, s.apiScores)
 	review("POST", "/api/assessments/{id}/comments", ActionAssessComment, &apiDoc{Summary: "Add a comment (never conflicts)", Body: office.AssessmentView{}, Params: []param{pID}, Request: NewComment{}}, s.apiComment)
+	review("POST", "/api/assessments/{id}/evidence", ActionAssessAnswer, &apiDoc{Summary: "Upload a file of evidence (multipart/form-data, field file; PDF, PNG, JPEG, XLSX, CSV or text recognised by its content; at most 5 MiB)",
+		Body: assess.File{}, Params: []param{pID}, Request: EvidenceUpload{}, RequestType: "multipart/form-data"}, s.apiAddEvidence)
+	review("GET", "/api/assessments/{id}/evidence", ActionAssessRead, &apiDoc{Summary: "An assessment's evidence files", Row: assess.File{}, Params: []param{pID, pFormat}}, s.apiEvidenceList)
+	review("GET", "/api/assessments/{id}/evidence/{file}", ActionAssessRead, &apiDoc{Summary: "Download one evidence file (as an attachment)", Binary: true,
+		Params: []param{pID, {Name: "file", In: "path", Required: true, Type: "integer", Desc: "file id"}}}, s.apiEvidenceData)
 	review("GET", "/api/assessments/{id}/history", ActionAssessHistory, &apiDoc{Summary: "Every change of an assessment from the audit log (who, when, what)", Row: office.Change{}, Params: []param{pID, pFormat}}, s.apiHistory)
 }
 
@@ -407,4 +413,71 @@ func reviewState(ctx context.Context, o *office.Office, p phaseRef) (map[string]
 		out[a.RequestKey] = r
 	}
 	return out, nil
+}
+
+// EvidenceUpload documents the multipart body of an evidence upload.
+type EvidenceUpload struct {
+	File string `json:"file"`
+}
+
+func (s *Server) apiAddEvidence(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessmentFor(r, ActionAssessAnswer)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		return budget.Errorf(budget.EINVALID, "send the file as multipart/form-data in the field file (at most %d MiB)", assess.MaxEvidenceBytes>>20)
+	}
+	defer r.MultipartForm.RemoveAll()
+	f, h, err := r.FormFile("file")
+	if err != nil {
+		return budget.Errorf(budget.EINVALID, "send the file in the multipart field file")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, assess.MaxEvidenceBytes+1))
+	if err != nil {
+		return err
+	}
+	saved, err := s.full.AttachEvidence(r.Context(), a.ID, h.Filename, data, actorOf(r).User)
+	if err != nil {
+		return err
+	}
+	return s.sendPrivate(w, http.StatusOK, saved)
+}
+
+func (s *Server) apiEvidenceList(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessmentFor(r, ActionAssessRead)
+	if err != nil {
+		return err
+	}
+	fs, err := s.full.Store.EvidenceList(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	return s.sendTable(w, r, &table{name: fmt.Sprintf("assessment-%d-evidence", a.ID), rows: fs})
+}
+
+// apiEvidenceData serves a file as an attachment of its recognised type,
+// never rendered by the browser in this site's origin (sandboxed).
+func (s *Server) apiEvidenceData(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessmentFor(r, ActionAssessRead)
+	if err != nil {
+		return err
+	}
+	fid, err := strconv.ParseInt(r.PathValue("file"), 10, 64)
+	if err != nil {
+		return budget.Errorf(budget.ENOTFOUND, "no such file")
+	}
+	f, data, err := s.full.Store.EvidenceData(r.Context(), a.ID, fid)
+	if err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.Type)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.WriteHeader(http.StatusOK)
+	w.Write(data)
+	return nil
 }

@@ -30,7 +30,8 @@ func allowed() map[string][]Role {
 		"GET /api/layers/{layer}/areas/{id}":                 anyone,
 		"GET /api/need-runs/{id}/areas/{area}":               anyone,
 		"GET /api/capital/plans/{plan}/scenarios/{scenario}": anyone,
-		"GET /login": anyone, "POST /login": anyone, "POST /logout": anyone, "GET /login/oidc": anyone, "GET /login/oidc/callback": anyone,
+		"GET /login": anyone, "POST /login": anyone, "POST /logout": anyone, "POST /api/assessments/{id}/evidence": {RoleAdmin, RoleAnalyst, RoleSubmitter}, "POST /review/{id}/evidence": {RoleAdmin, RoleAnalyst, RoleSubmitter},
+		"GET /api/assessments/{id}/evidence": review, "GET /api/assessments/{id}/evidence/{file}": review, "GET /login/oidc": anyone, "GET /login/oidc/callback": anyone,
 		"GET /review": review, "GET /review/{id}": review, "POST /review/{id}": review,
 	}
 	for _, k := range []string{"/healthz", "/readyz", "/api/openapi.json", "/api/phases", "/api/overview", "/api/analysis", "/api/budget/totals",

@@ -97,7 +97,11 @@ func (g *schemaGen) operation(rt *route) map[string]any {
 		if rt == "" {
 			rt = "application/json"
 		}
-		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{rt: map[string]any{"schema": g.schema(reflect.TypeOf(d.Request))}}}
+		sch := g.schema(reflect.TypeOf(d.Request))
+		if rt == "multipart/form-data" {
+			sch = map[string]any{"type": "object", "required": []any{"file"}, "properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{rt: map[string]any{"schema": sch}}}
 	}
 	if d.Status == http.StatusNoContent {
 		op["responses"] = map[string]any{"204": map[string]any{"description": "Done"},
@@ -106,6 +110,8 @@ func (g *schemaGen) operation(rt *route) map[string]any {
 	}
 	content := map[string]any{}
 	switch {
+	case d.Binary:
+		content["application/octet-stream"] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}
 	case d.Row != nil:
 		page := map[string]any{"type": "object", "required": []any{"rows"}, "additionalProperties": false, "properties": map[string]any{
 			"rows":        map[string]any{"type": "array", "items": g.schema(reflect.TypeOf(d.Row))},

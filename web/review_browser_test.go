@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -97,6 +99,18 @@ func TestBrowserReviewWorkflow(t *testing.T) {
 	}
 	click(t, ctx, "#save-answers")
 	waitStatus(t, ctx, "draft")
+	// evidence: a PDF through the page's upload form
+	pdf := filepath.Join(t.TempDir(), "waiting-lists.pdf")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.4\nwaiting lists by district\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{pdf})); err != nil {
+		t.Fatalf("choose the file: %v", err)
+	}
+	click(t, ctx, "#upload-submit")
+	if ev, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#evidence"))); !strings.Contains(ev, "waiting-lists.pdf") || !strings.Contains(ev, "application/pdf") {
+		t.Fatalf("evidence after upload: %q", ev)
+	}
 	shot(t, ctx, "review_1_answered")
 	click(t, ctx, "#step-submit")
 	waitStatus(t, ctx, "submitted")

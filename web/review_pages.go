@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math"
 	"net/http"
 	"net/url"
@@ -32,6 +33,7 @@ func (s *Server) registerReviewPages() {
 	page("GET", "/review", ActionAssessList, s.pageReviewList)
 	page("GET", "/review/{id}", ActionAssessRead, s.pageReview)
 	page("POST", "/review/{id}", ActionAssessRead, s.pageReviewPost)
+	page("POST", "/review/{id}/evidence", ActionAssessAnswer, s.pageEvidencePost)
 }
 
 type loginPage struct {
@@ -171,6 +173,9 @@ type reviewPage struct {
 	Error                       string
 	Dollars                     float64
 	ScoreText                   string
+	Evidence                    []assess.File
+	CanUpload                   bool
+	MaxMiB                      int
 }
 
 func (s *Server) pageReview(w http.ResponseWriter, r *http.Request) error {
@@ -231,6 +236,10 @@ func (s *Server) reviewPageData(r *http.Request, a assess.Assessment) (*reviewPa
 		}
 		pd.Fields = append(pd.Fields, f)
 	}
+	if pd.Evidence, err = s.full.Store.EvidenceList(r.Context(), a.ID); err != nil {
+		return nil, err
+	}
+	pd.CanUpload, pd.MaxMiB = can(ActionAssessAnswer) && a.Status != assess.Decided, assess.MaxEvidenceBytes>>20
 	if can(ActionAssessHistory) {
 		pd.Changes, _ = s.full.ChangesSince(r.Context(), a.ID, 0)
 	}
@@ -401,5 +410,40 @@ func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int
 	h.Set("Content-Language", l)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+	return nil
+}
+
+// pageEvidencePost stores a file uploaded with the page's form.
+func (s *Server) pageEvidencePost(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessmentFor(r, ActionAssessAnswer)
+	if err != nil {
+		return err
+	}
+	msg := ""
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		msg = fmt.Sprintf("send a file of at most %d MiB", assess.MaxEvidenceBytes>>20)
+	} else {
+		defer r.MultipartForm.RemoveAll()
+		f, h, err := r.FormFile("file")
+		if err != nil {
+			msg = "choose a file to upload"
+		} else {
+			defer f.Close()
+			data, err := io.ReadAll(io.LimitReader(f, assess.MaxEvidenceBytes+1))
+			if err != nil {
+				return err
+			}
+			if _, err := s.full.AttachEvidence(r.Context(), a.ID, h.Filename, data, actorOf(r).User); err != nil {
+				if c := budget.ErrorCode(err); c != budget.EINVALID && c != budget.ECONFLICT {
+					return err
+				}
+				msg = err.Error()
+			}
+		}
+	}
+	if msg != "" {
+		return s.reviewAgain(w, r, a, a.Version, msg)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/review/%d", a.ID), http.StatusSeeOther)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -408,5 +409,70 @@ func TestAutomaticChecks(t *testing.T) {
 	resp, b := call(t, ts, "GET", fmt.Sprintf("/api/assessments/%d?checks=1", a.ID), ana, nil)
 	if resp.StatusCode != 200 || !strings.Contains(string(b), `"id":"high_need_share"`) {
 		t.Fatalf("checks over the API: %d %.300s", resp.StatusCode, b)
+	}
+}
+
+// multipartFile builds a multipart body with one file in the field file.
+func multipartFile(t *testing.T, name string, data []byte) (string, string) {
+	t.Helper()
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	fw, err := mw.CreateFormFile("file", name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write(data)
+	mw.Close()
+	return b.String(), mw.FormDataContentType()
+}
+
+// TestEvidence: a submitter uploads a PDF to her department's assessment;
+// an analyst lists and downloads it as an attachment; another department
+// cannot see it; a file whose content does not match its name, or too
+// large, is refused.
+func TestEvidence(t *testing.T) {
+	reviewSetup(t)
+	_, ts := newTestServer(t, false)
+	sam, ana, olga := login(t, ts, "sam"), login(t, ts, "ana"), login(t, ts, "olga")
+	rows := listAs(t, ts, sam, "&status=draft")
+	base := fmt.Sprintf("/api/assessments/%d/evidence", rows[0].ID)
+	pdf := []byte("%PDF-1.7\nwaiting lists by council district\n%%EOF\n")
+	body, ct := multipartFile(t, "waiting lists.pdf", pdf)
+	resp, b := call(t, ts, "POST", base, sam, body, "Content-Type", ct)
+	var f struct {
+		ID     int64  `json:"id"`
+		Type   string `json:"type"`
+		SHA256 string `json:"sha256"`
+	}
+	if resp.StatusCode != 200 || json.Unmarshal(b, &f) != nil || f.Type != "application/pdf" || len(f.SHA256) != 64 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, b)
+	}
+	resp, b = call(t, ts, "GET", base, ana, nil)
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "waiting lists.pdf") {
+		t.Fatalf("list: %d %s", resp.StatusCode, b)
+	}
+	resp, b = call(t, ts, "GET", fmt.Sprintf("%s/%d", base, f.ID), ana, nil)
+	if resp.StatusCode != 200 || !bytes.Equal(b, pdf) || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") ||
+		resp.Header.Get("Content-Type") != "application/pdf" || !strings.Contains(resp.Header.Get("Content-Security-Policy"), "sandbox") {
+		t.Fatalf("download: %d %v", resp.StatusCode, resp.Header)
+	}
+	for _, c := range []struct{ method, path string }{{"GET", base}, {"GET", fmt.Sprintf("%s/%d", base, f.ID)}} {
+		if resp, _ := call(t, ts, c.method, c.path, olga, nil); resp.StatusCode != 404 {
+			t.Errorf("olga %s %s: %d", c.method, c.path, resp.StatusCode)
+		}
+	}
+	if resp, _ := call(t, ts, "POST", base, olga, body, "Content-Type", ct); resp.StatusCode != 404 {
+		t.Errorf("olga uploads: %d", resp.StatusCode)
+	}
+	body, ct = multipartFile(t, "report.pdf", []byte("<html><script>alert(1)</script></html>"))
+	if resp, b := call(t, ts, "POST", base, sam, body, "Content-Type", ct); resp.StatusCode != 400 || !strings.Contains(string(b), "content matches its name") {
+		t.Errorf("HTML named .pdf: %d %s", resp.StatusCode, b)
+	}
+	body, ct = multipartFile(t, "big.txt", bytes.Repeat([]byte("a"), 6<<20))
+	if resp, _ := call(t, ts, "POST", base, sam, body, "Content-Type", ct); resp.StatusCode != 413 {
+		t.Errorf("6 MiB: %d", resp.StatusCode)
+	}
+	if resp, _ := call(t, ts, "GET", base, "", nil); resp.StatusCode != 401 {
+		t.Errorf("no session: %d", resp.StatusCode)
 	}
 }

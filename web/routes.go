@@ -36,6 +36,8 @@ type apiDoc struct {
 	Conflict bool
 	// Status is the success status (default 200).
 	Status int
+	// Binary answers are a file of its own type (a download).
+	Binary bool
 }
 
 // route is one GET route: its pattern (Go 1.22 ServeMux syntax), the

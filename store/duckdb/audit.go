@@ -100,7 +100,8 @@ func (s *Store) AuditClaimed(ctx context.Context) (int64, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT greatest(
 		(SELECT coalesce(max(audit_seq), 0) FROM assessments),
 		(SELECT coalesce(max(audit_seq), 0) FROM users),
-		(SELECT coalesce(max(audit_seq), 0) FROM assessment_locks))`).Scan(&n)
+		(SELECT coalesce(max(audit_seq), 0) FROM assessment_locks),
+		(SELECT coalesce(max(audit_seq), 0) FROM assessment_files))`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to read the audit claims: %w", err)
 	}

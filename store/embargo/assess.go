@@ -81,3 +81,16 @@ func (e *Store) AuditLog(context.Context, store.AuditFilter) ([]audit.Entry, err
 
 // AuditClaimed is 0.
 func (e *Store) AuditClaimed(context.Context) (int64, error) { return 0, nil }
+
+// AddEvidence is refused.
+func (e *Store) AddEvidence(context.Context, assess.File, []byte, string) (assess.File, error) {
+	return assess.File{}, readOnly()
+}
+
+// EvidenceList lists none.
+func (e *Store) EvidenceList(context.Context, int64) ([]assess.File, error) { return nil, nil }
+
+// EvidenceData finds none.
+func (e *Store) EvidenceData(_ context.Context, id, _ int64) (assess.File, []byte, error) {
+	return assess.File{}, nil, noAssessment(id)
+}

@@ -109,6 +109,7 @@ func assessSuite(t *testing.T, newStore Factory) {
 	if byObj, _ := s.AuditLog(ctx, store.AuditFilter{Object: last.Object, AfterSeq: 1}); len(byObj) != 1 {
 		t.Fatalf("audit filter: %d", len(byObj))
 	}
+	evidenceSuite(t, s, all[2].ID)
 	concurrentWriters(t, s, all[1].ID)
 	k := budget.PhaseKey{Jurisdiction: "tc", FiscalYear: fy21, Phase: budget.Proposed}
 	if err := s.LockPhase(ctx, k, "ana"); err != nil {
@@ -250,4 +251,33 @@ func contains(s, sub string) bool {
 		}
 	}
 	return false
+}
+
+// evidenceSuite: a file is stored with its SHA-256 and audited, listed,
+// read back byte for byte; another assessment's file is not found.
+func evidenceSuite(t *testing.T, s Store, id int64) {
+	ctx := context.Background()
+	data := []byte("%PDF-1.7\nwaiting lists by district\n")
+	f, err := s.AddEvidence(ctx, assess.File{Assessment: id, Name: "waiting.pdf", Type: "application/pdf"}, data, "sam")
+	if err != nil || f.ID == 0 || f.Size != int64(len(data)) || len(f.SHA256) != 64 || f.At.IsZero() || f.By != "sam" {
+		t.Fatalf("add evidence: %+v, %v", f, err)
+	}
+	if _, err := s.AddEvidence(ctx, assess.File{Assessment: 99999, Name: "x.pdf", Type: "application/pdf"}, data, "sam"); budget.ErrorCode(err) != budget.ENOTFOUND {
+		t.Fatalf("evidence of a missing assessment: %v", err)
+	}
+	list, err := s.EvidenceList(ctx, id)
+	if err != nil || len(list) != 1 || list[0].Name != "waiting.pdf" || list[0].SHA256 != f.SHA256 {
+		t.Fatalf("list %+v, %v", list, err)
+	}
+	g, b, err := s.EvidenceData(ctx, id, f.ID)
+	if err != nil || string(b) != string(data) || g.Type != "application/pdf" {
+		t.Fatalf("read back %+v %q, %v", g, b, err)
+	}
+	if _, _, err := s.EvidenceData(ctx, id+1, f.ID); budget.ErrorCode(err) != budget.ENOTFOUND {
+		t.Fatalf("another assessment's file: %v", err)
+	}
+	log := verifyAudit(t, s)
+	if e := log[len(log)-1]; e.Action != "evidence" || !contains(string(e.After), f.SHA256) {
+		t.Fatalf("audit entry %+v", e)
+	}
 }
