@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"sync"
 
 	"github.com/budgetlens/budgetlens/office"
@@ -66,7 +67,13 @@ func (c *cache) get(ctx context.Context, key string, compute func() (any, error)
 func scopeOf(ctx context.Context, o *office.Office) (string, error) {
 	e, ok := o.Store.(*embargo.Store)
 	if !ok {
-		return "all", nil
+		// the whole store: answers show the review's state (the requests'
+		// assessment status), which changes with every audited change
+		n, err := o.Store.AuditClaimed(ctx)
+		if err != nil {
+			return "", err
+		}
+		return "all:" + strconv.FormatInt(n, 10), nil
 	}
 	v, err := e.Version(ctx)
 	if err != nil {

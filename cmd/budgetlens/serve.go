@@ -23,6 +23,7 @@ import (
 // building).
 type serveOptions struct {
 	addr, tiles, tilesAttribution, logFormat string
+	oidcIssuer, oidcClient, oidcRedirect     string
 	public                                   bool
 	reps                                     int
 }
@@ -34,6 +35,9 @@ func addServeFlags(cmd *cobra.Command, o *serveOptions) {
 	cmd.Flags().StringVar(&o.tilesAttribution, "tiles-attribution", "", "credit line of the base map")
 	cmd.Flags().IntVar(&o.reps, "reps", 999, "permutations of the hot-spot test of the analyses the server computes")
 	addEnumFlag(cmd, &o.logFormat, "log", "text", []string{"text", "json", "none"}, "request log on standard error: text, json or none")
+	cmd.Flags().StringVar(&o.oidcIssuer, "oidc-issuer", "", "single sign-on: the OpenID Connect issuer URL (the client secret is read from $BUDGETLENS_OIDC_CLIENT_SECRET)")
+	cmd.Flags().StringVar(&o.oidcClient, "oidc-client-id", "", "single sign-on: this server's client id at the provider")
+	cmd.Flags().StringVar(&o.oidcRedirect, "oidc-redirect-url", "", "single sign-on: this server's /login/oidc/callback URL as registered at the provider")
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -65,7 +69,21 @@ while the server runs, with a message naming it.`,
 	return cmd
 }
 
-// serve opens the store read-only and serves it until ctx is done.
+// openServed opens the store a server serves: read-only for the public
+// server; for the internal one, for writing (the review of requests
+// stores sessions, answers and scores), never creating a store that is
+// not there.
+func openServed(path string, public bool) (*duckdb.Store, error) {
+	if public {
+		return duckdb.OpenReadOnly(path)
+	}
+	if _, err := os.Stat(path); err != nil {
+		return duckdb.OpenReadOnly(path) // the same message for a missing store
+	}
+	return duckdb.Open(path)
+}
+
+// serve opens the store (see openServed) and serves it until ctx is done.
 func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, path string) error {
 	if err := web.CheckAddr(o.addr, o.public); err != nil {
 		return err
@@ -91,7 +109,7 @@ func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, pat
 			return err
 		}
 	}
-	s, err := duckdb.OpenReadOnly(path)
+	s, err := openServed(path, o.public)
 	if err != nil {
 		return err
 	}
@@ -100,7 +118,14 @@ func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, pat
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Options{Office: off, Public: o.public, Logger: logger, TileURL: o.tiles, TileAttribution: o.tilesAttribution, Reps: o.reps})
+	var sso *web.OIDC
+	if o.oidcIssuer != "" {
+		if o.oidcClient == "" || o.oidcRedirect == "" {
+			return budget.Errorf(budget.EINVALID, "--oidc-issuer needs --oidc-client-id and --oidc-redirect-url (and $BUDGETLENS_OIDC_CLIENT_SECRET)")
+		}
+		sso = &web.OIDC{Issuer: o.oidcIssuer, ClientID: o.oidcClient, ClientSecret: os.Getenv("BUDGETLENS_OIDC_CLIENT_SECRET"), RedirectURL: o.oidcRedirect}
+	}
+	srv, err := web.New(web.Options{Office: off, Public: o.public, Logger: logger, TileURL: o.tiles, TileAttribution: o.tilesAttribution, Reps: o.reps, OIDC: sso})
 	if err != nil {
 		return err
 	}

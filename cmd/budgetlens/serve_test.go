@@ -93,6 +93,9 @@ func TestServeDemo(t *testing.T) {
 	}
 	n := 0
 	for p := range doc.Paths {
+		if strings.HasPrefix(p, "/api/session") || strings.HasPrefix(p, "/api/assessments") {
+			continue // the review needs a session (web/review_test.go)
+		}
 		if !strings.Contains(p, "{") {
 			getOK(p)
 			n++

@@ -14,6 +14,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/store"
@@ -33,6 +34,9 @@ type Store struct {
 	readOnly bool
 	// onTemp, when set (tests), is told the name of each temporary file.
 	onTemp func(name string)
+	// auditMu serialises the writes that append to the audit log, so that
+	// each entry's hash follows the one before it (see audit.go).
+	auditMu sync.Mutex
 }
 
 var _ store.Store = (*Store)(nil)

@@ -35,6 +35,8 @@ func suites() []suite {
 		{"events", eventsSuite},
 		{"geo-table", geoTableSuite},
 		{"capital", capitalSuite},
+		{"assess", assessSuite},
+		{"users", userSuite},
 	}
 }
 
