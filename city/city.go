@@ -71,6 +71,9 @@ type Profile struct {
 	RulesYAML yaml.Node `yaml:"rules"`
 	// Capital says how capital plans are read and placed (optional).
 	Capital *Capital `yaml:"capital"`
+	// Assess is the triage of the equity review of requests (optional; see
+	// docs/assess.md).
+	Assess *Assess `yaml:"assess"`
 	// Demo lists the embedded files the demo loads (optional).
 	Demo *Demo `yaml:"demo"`
 	// Services describes the city's service requests: request types and
@@ -87,6 +90,14 @@ type Profile struct {
 	Source   []byte `yaml:"-"`
 	rules    *attribute.Rules
 	measures *measures.Set
+}
+
+// Assess says which requests take the full equity template: those whose
+// change is at least FullFromDollars (absolute) and those of the
+// FullCategories; the rest take the short form.
+type Assess struct {
+	FullFromDollars float64  `yaml:"full_from_dollars"`
+	FullCategories  []string `yaml:"full_categories"`
 }
 
 // Layer is one area layer of the city.

@@ -45,6 +45,9 @@ func (o *Office) Report(ctx context.Context, opt ReportOptions) (*report.Documen
 	if err := o.AddCapital(ctx, doc, CapitalReportOptions{Plans: opt.CapitalPlans, Tiers: opt.Tiers}); err != nil {
 		return nil, nil, err
 	}
+	if err := o.AddReview(ctx, doc); err != nil {
+		return nil, nil, err
+	}
 	return doc, a, nil
 }
 

@@ -1,7 +1,7 @@
 // Package store defines the Store interface through which budgetlens keeps
 // everything it knows: budgets, geography, need indices, analyses. Each domain
 // has its own interface in its own file (budget.go, geo.go, need.go,
-// analysis.go, measures.go, capital.go); Store is their union. Every implementation (store/duckdb, the
+// analysis.go, measures.go, capital.go, assess.go); Store is their union. Every implementation (store/duckdb, the
 // embedded default) must pass the shared suite in store/storetest.
 //
 // Every method that writes is one transaction: it either stores all it was
@@ -25,6 +25,9 @@ type Store interface {
 	EventStore
 	PublishedStore
 	CapitalStore
+	AssessStore
+	UserStore
+	AuditStore
 	Close() error
 }
 

@@ -114,6 +114,7 @@ type RequestRow struct {
 	Method         string            `json:"method"`
 	Contribution   budget.Num        `json:"contribution"`
 	Status         string            `json:"assessment_status"`
+	Score          *float64          `json:"assessment_score"`
 }
 
 // AreaValueRow is one area of a layer with its need and dollars.
@@ -552,6 +553,10 @@ func (s *Server) requestRows(r *http.Request) (phaseRef, []RequestRow, error) {
 	if err != nil {
 		return p, nil, err
 	}
+	reviewed, err := reviewState(ctx, v.o, p)
+	if err != nil {
+		return p, nil, err
+	}
 	text := strings.ToLower(strings.TrimSpace(q.Get("q")))
 	cat := q.Get("category")
 	rows := []RequestRow{}
@@ -570,6 +575,9 @@ func (s *Server) requestRows(r *http.Request) (phaseRef, []RequestRow, error) {
 			TopTier: c.TopTier, Method: c.Method, Contribution: c.Contribution, Status: "not assessed"}
 		if _, ok := contrib[key]; !ok {
 			row.Contribution = budget.Num(math.NaN())
+		}
+		if a, ok := reviewed[key]; ok {
+			row.Status, row.Score = a.Status, a.Score
 		}
 		rows = append(rows, row)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/budgetlens/budgetlens/office"
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 )
@@ -219,41 +220,56 @@ func TestAccessibility(t *testing.T) {
 	}
 	pages := []string{"/", "/map", "/map?layer=neighborhood_councils&measure=gap", "/map?layer=tracts", "/budget", "/budget?department=82&compare=2021-22+proposed",
 		"/requests", "/methods", "/areas/council_districts/9", "/no-such-page", "/capital", "/capital?plan=ladot-grant-requests-2016",
-		"/measures", "/measures?measure=lafd_response/ems_travel_minutes", "/measures?measure=score&layer=neighborhood_councils&view=gap"}
+		"/measures", "/measures?measure=lafd_response/ems_travel_minutes", "/measures?measure=score&layer=neighborhood_councils&view=gap", "/login"}
+	audit := func(u, p string, public bool) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		if strings.HasPrefix(p, "/map") {
+			if err := waitMap(ctx); err != nil {
+				t.Fatalf("%s: %v", u, err)
+			}
+		}
+		if strings.HasPrefix(p, "/measures") {
+			if err := waitMeasureMap(ctx); err != nil {
+				t.Fatalf("%s: %v", u, err)
+			}
+		}
+		res, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axe+`;axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)})))`,
+			chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatalf("axe on %s: %v", u, err)
+		}
+		var vs []struct {
+			ID    string   `json:"id"`
+			Help  string   `json:"help"`
+			Nodes []string `json:"nodes"`
+		}
+		if err := json.Unmarshal(res, &vs); err != nil {
+			t.Fatalf("axe result %s: %v", res, err)
+		}
+		for _, v := range vs {
+			t.Errorf("%s (public %v): %s: %s at %v", p, public, v.ID, v.Help, v.Nodes)
+		}
+	}
 	for _, public := range []bool{false, true} {
 		_, ts := newTestServer(t, public)
 		for _, lang := range []string{"en", "es"} {
 			for _, p := range pages {
-				u := ts.URL + p + sep(p) + "lang=" + lang
-				if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitVisible(chromedp.CSS("h1"))); err != nil {
-					t.Fatalf("%s: %v", u, err)
-				}
-				if strings.HasPrefix(p, "/map") {
-					if err := waitMap(ctx); err != nil {
-						t.Fatalf("%s: %v", u, err)
-					}
-				}
-				if strings.HasPrefix(p, "/measures") {
-					if err := waitMeasureMap(ctx); err != nil {
-						t.Fatalf("%s: %v", u, err)
-					}
-				}
-				res, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](axe+`;axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}).then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")).slice(0, 5)})))`,
-					chromedp.EvalAwaitPromise))
-				if err != nil {
-					t.Fatalf("axe on %s: %v", u, err)
-				}
-				var vs []struct {
-					ID    string   `json:"id"`
-					Help  string   `json:"help"`
-					Nodes []string `json:"nodes"`
-				}
-				if err := json.Unmarshal(res, &vs); err != nil {
-					t.Fatalf("axe result %s: %v", res, err)
-				}
-				for _, v := range vs {
-					t.Errorf("%s (public %v): %s: %s at %v", p, public, v.ID, v.Help, v.Nodes)
-				}
+				audit(ts.URL+p+sep(p)+"lang="+lang, p, public)
+			}
+		}
+		if public {
+			continue
+		}
+		// the review's pages, signed in as an analyst (every form shown)
+		reviewSetup(t)
+		as, _ := demo.off.Assessments(context.Background(), office.ListOptions{AssessOptions: office.AssessOptions{FiscalYear: "2021-22", Phase: "proposed"}, Department: "06"})
+		browserLogin(t, ctx, ts.URL, "ana", fmt.Sprintf("/review/%d", as[0].ID))
+		for _, lang := range []string{"en", "es"} {
+			for _, p := range []string{"/review?fy=2021-22&phase=proposed&department=06", fmt.Sprintf("/review/%d", as[0].ID)} {
+				audit(ts.URL+p+sep(p)+"lang="+lang, p, false)
 			}
 		}
 	}

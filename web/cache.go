@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"strconv"
 	"sync"
 
 	"github.com/budgetlens/budgetlens/office"
@@ -76,6 +77,14 @@ func scopeOf(ctx context.Context, o *office.Office) (string, error) {
 			return "", err
 		}
 		scope = "pub:" + v
+	} else {
+		// the whole store: answers show the review's state (the requests'
+		// assessment status), which changes with every audited change
+		n, err := o.Store.AuditClaimed(ctx)
+		if err != nil {
+			return "", err
+		}
+		scope = "all:" + strconv.FormatInt(n, 10)
 	}
 	if sv, ok := o.Store.(store.Versioner); ok {
 		v, err := sv.StoreVersion(ctx)

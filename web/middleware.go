@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/budgetlens/budgetlens/assess"
 	"github.com/budgetlens/budgetlens/budget"
 )
 
@@ -162,11 +163,15 @@ func (s *Server) securityHeaders(h http.Handler) http.Handler {
 // answer 503).
 func (s *Server) limits(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.opt.MaxBodyBytes {
-			s.problem(w, r, &httpError{status: http.StatusRequestEntityTooLarge, detail: fmt.Sprintf("the request body is larger than %d bytes", s.opt.MaxBodyBytes)})
+		max := s.opt.MaxBodyBytes
+		if r.Method == http.MethodPost && (strings.HasPrefix(r.URL.Path, "/api/assessments/") || strings.HasPrefix(r.URL.Path, "/review/")) && strings.HasSuffix(r.URL.Path, "/evidence") {
+			max = assess.MaxEvidenceBytes + 64<<10 // an evidence upload and its form
+		}
+		if r.ContentLength > max {
+			s.problem(w, r, &httpError{status: http.StatusRequestEntityTooLarge, detail: fmt.Sprintf("the request body is larger than %d bytes", max)})
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.opt.MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, max)
 		ctx, cancel := context.WithTimeout(r.Context(), s.opt.RequestTimeout)
 		defer cancel()
 		h.ServeHTTP(w, r.WithContext(ctx))

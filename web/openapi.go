@@ -41,7 +41,12 @@ func (s *Server) openAPI() map[string]any {
 		if rt.doc == nil {
 			continue
 		}
-		paths[rt.pattern] = map[string]any{"get": g.operation(rt)}
+		item, _ := paths[rt.pattern].(map[string]any)
+		if item == nil {
+			item = map[string]any{}
+			paths[rt.pattern] = item
+		}
+		item[strings.ToLower(rt.method)] = g.operation(rt)
 	}
 	g.defs["Problem"] = g.schema(reflect.TypeOf(Problem{}))
 	return map[string]any{
@@ -60,19 +65,19 @@ func (s *Server) openAPI() map[string]any {
 	}
 }
 
-func operationID(pattern string) string {
+func operationID(method, pattern string) string {
 	p := strings.Trim(pathParam.ReplaceAllString(pattern, "by_$1"), "/")
 	p = strings.NewReplacer("/", "_", "-", "_", ".", "_").Replace(p)
-	return "get_" + p
+	return strings.ToLower(method) + "_" + p
 }
 
 func (g *schemaGen) operation(rt *route) map[string]any {
 	d := rt.doc
-	op := map[string]any{"operationId": operationID(rt.pattern), "summary": d.Summary, "tags": []any{d.Tag}}
+	op := map[string]any{"operationId": operationID(rt.method, rt.pattern), "summary": d.Summary, "tags": []any{d.Tag}}
 	var params []any
 	for _, p := range d.Params {
 		sch := map[string]any{"type": "string"}
-		if p.Type == "integer" {
+		if p.Type == "integer" && p.In != "header" {
 			sch["type"] = "integer"
 		}
 		if len(p.Enum) > 0 {
@@ -87,8 +92,26 @@ func (g *schemaGen) operation(rt *route) map[string]any {
 	if params != nil {
 		op["parameters"] = params
 	}
+	if d.Request != nil {
+		rt := d.RequestType
+		if rt == "" {
+			rt = "application/json"
+		}
+		sch := g.schema(reflect.TypeOf(d.Request))
+		if rt == "multipart/form-data" {
+			sch = map[string]any{"type": "object", "required": []any{"file"}, "properties": map[string]any{"file": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}}
+		}
+		op["requestBody"] = map[string]any{"required": true, "content": map[string]any{rt: map[string]any{"schema": sch}}}
+	}
+	if d.Status == http.StatusNoContent {
+		op["responses"] = map[string]any{"204": map[string]any{"description": "Done"},
+			"default": map[string]any{"description": "An error, as problem details", "content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}}
+		return op
+	}
 	content := map[string]any{}
 	switch {
+	case d.Binary:
+		content["application/octet-stream"] = map[string]any{"schema": map[string]any{"type": "string", "contentMediaType": "application/octet-stream"}}
 	case d.Row != nil:
 		page := map[string]any{"type": "object", "required": []any{"rows"}, "additionalProperties": false, "properties": map[string]any{
 			"rows":        map[string]any{"type": "array", "items": g.schema(reflect.TypeOf(d.Row))},
@@ -112,6 +135,13 @@ func (g *schemaGen) operation(rt *route) map[string]any {
 		"200":     map[string]any{"description": "OK", "content": content},
 		"304":     map[string]any{"description": "Not modified (If-None-Match matched the ETag)"},
 		"default": map[string]any{"description": "An error, as problem details", "content": problem},
+	}
+	if d.Conflict {
+		conflict := map[string]any{"application/problem+json": map[string]any{"schema": g.schema(reflect.TypeOf(Conflict{}))}}
+		responses["409"] = map[string]any{"description": "The change conflicts with the stored assessment (its status, or a change saved meanwhile): the current version and what changed", "content": conflict}
+		responses["412"] = map[string]any{"description": "If-Match names an older version: nothing was saved; the current version and the changes since", "content": conflict}
+		responses["428"] = map[string]any{"description": "If-Match is required", "content": problem}
+		delete(responses, "304")
 	}
 	if rt.pattern == "/readyz" {
 		responses["503"] = map[string]any{"description": "Not ready yet", "content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(Status{}))}}}

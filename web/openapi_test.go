@@ -115,8 +115,8 @@ func concretePaths(t *testing.T, fetch func(string) []byte, doc *openapi3.T) []s
 	run := firstRow("/api/need-runs", "id")
 	for _, p := range doc.Paths.InMatchingOrder() {
 		op := doc.Paths.Value(p).Get
-		if op == nil {
-			continue
+		if op == nil || len(op.Tags) > 0 && op.Tags[0] == "review" {
+			continue // the review needs a session: see review_test.go
 		}
 		concrete := strings.NewReplacer("{layer}", "council_districts", "{id}", "1", "{area}", "", "{plan}", "ladot-grant-requests-2016", "{scenario}", "match-10m").Replace(p)
 		if strings.Contains(p, "need-runs/{id}") {

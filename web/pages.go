@@ -42,8 +42,14 @@ func newPages() (*pages, error) {
 			}
 			return d.Float()
 		},
-		"add":      func(a, b int) int { return a + b },
-		"sub1":     func(a int) int { return a - 1 },
+		"add":  func(a, b int) int { return a + b },
+		"sub1": func(a int) int { return a - 1 },
+		"deref64": func(p *float64) float64 {
+			if p == nil {
+				return math.NaN()
+			}
+			return *p
+		},
 		"tierName": tierLabel,
 		"derefF": func(p *float64) float64 {
 			if p == nil {
@@ -86,7 +92,8 @@ type PageData struct {
 	Static  string // version of the static files
 	TileURL string
 	TileAtt string
-	P       any // the page's own data
+	P       any   // the page's own data
+	Me      Actor // who is asking (the review's pages and the navigation)
 }
 
 // Href builds a link to path with query pairs (key, value, ...), keeping
@@ -124,7 +131,7 @@ func (d *PageData) StaticURL(name string) string { return "/static/" + name + "?
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title, nav string, p any) error {
 	l := lang(r)
 	d := &PageData{T: T{Lang: l}, Lang: l, Public: s.opt.Public, Title: title, Nav: nav, Path: r.URL.Path, Query: r.URL.Query(),
-		Static: s.pages.version, TileURL: s.opt.TileURL, TileAtt: s.opt.TileAttribution, P: p}
+		Static: s.pages.version, TileURL: s.opt.TileURL, TileAtt: s.opt.TileAttribution, P: p, Me: actorOf(r)}
 	var buf bytes.Buffer
 	tmplName := "layout"
 	if r.URL.Query().Get("fragment") == "1" {

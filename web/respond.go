@@ -29,7 +29,9 @@ func (s *Server) send(w http.ResponseWriter, r *http.Request, contentType string
 	etag := `W/"` + base64.RawURLEncoding.EncodeToString(sum[:16]) + `"`
 	h := w.Header()
 	h.Set("ETag", etag)
-	if s.opt.Public {
+	if h.Get("Cache-Control") == "no-store" {
+		// a private answer (the review): kept by nobody
+	} else if s.opt.Public {
 		h.Set("Cache-Control", "public, no-cache")
 	} else {
 		h.Set("Cache-Control", "private, no-cache")

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/capital/placement"
@@ -27,17 +28,31 @@ type apiDoc struct {
 	Body               any
 	Row                any
 	Paged, Geo         bool
+	// Request is the type of a JSON request body (POST, PATCH).
+	Request any
+	// RequestType is its media type (default application/json).
+	RequestType string
+	// Conflict documents 409 and 412 answers with what changed.
+	Conflict bool
+	// Status is the success status (default 200).
+	Status int
+	// Binary answers are a file of its own type (a download).
+	Binary bool
 }
 
 // route is one GET route: its pattern (Go 1.22 ServeMux syntax), the
 // action Authorize is asked about, the handler and, for the API, its
 // documentation. Every route is registered here and nowhere else.
 type route struct {
+	method  string // GET (default), POST, PATCH, DELETE
 	pattern string
 	action  Action
 	page    bool
 	doc     *apiDoc
 	cache   bool // answers are kept (see respcache.go)
+	// private answers are for the signed-in actor alone: never cached
+	// (Cache-Control: no-store).
+	private bool
 	handle  func(http.ResponseWriter, *http.Request) error
 }
 
@@ -130,18 +145,38 @@ func (s *Server) register() {
 	page("/requests", s.pageRequests)
 	page("/methods", s.pageMethods)
 	page("/areas/{layer}/{id}", s.pageArea)
+	s.registerReview()
+	s.registerReviewPages()
 	s.add(&route{pattern: "/static/{path...}", action: ActionRead, handle: s.static})
 	s.add(&route{pattern: "/favicon.ico", action: ActionRead, handle: s.favicon})
 	s.mux.HandleFunc("/", s.notFound)
 }
 
-// add registers a route behind Authorize.
+// key is the route's method and pattern, as the router knows it.
+func (rt *route) key() string { return rt.method + " " + rt.pattern }
+
+// add registers a route behind Authorize. An actor without a session who
+// is refused is told to sign in (401); a signed-in actor is refused (403).
 func (s *Server) add(rt *route) {
+	if rt.method == "" {
+		rt.method = http.MethodGet
+	}
 	s.routes = append(s.routes, rt)
-	s.mux.HandleFunc("GET "+rt.pattern, func(w http.ResponseWriter, r *http.Request) {
-		if err := Authorize(actorOf(r), rt.action, rt.pattern, nil); err != nil {
+	s.mux.HandleFunc(rt.key(), func(w http.ResponseWriter, r *http.Request) {
+		a := actorOf(r)
+		if err := Authorize(a, rt.action, Object{Route: rt.key()}, nil); err != nil {
+			if !a.SignedIn() {
+				err = &httpError{status: http.StatusUnauthorized, detail: "sign in first: POST /api/session with your user name and password"}
+			}
+			if rt.page && !a.SignedIn() {
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
 			s.problem(w, r, err)
 			return
+		}
+		if rt.private {
+			w.Header().Set("Cache-Control", "no-store")
 		}
 		h := rt.handle
 		if rt.cache {

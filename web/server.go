@@ -51,6 +51,9 @@ type Options struct {
 	Reps int
 	// NoWarm skips computing the default analyses at start (tests).
 	NoWarm bool
+	// OIDC, when set, offers sign-in through single sign-on (internal
+	// server only).
+	OIDC *OIDC
 }
 
 // Server is the budgetlens HTTP server.
@@ -65,6 +68,8 @@ type Server struct {
 	answers *respCache
 	pages   *pages
 	handler http.Handler
+	logins  *limiters
+	oidc    oidcState
 
 	readyMu sync.Mutex
 	ready   bool
@@ -86,7 +91,7 @@ func New(opt Options) (*Server, error) {
 	if opt.Reps == 0 {
 		opt.Reps = 999
 	}
-	s := &Server{opt: opt, full: opt.Office, public: opt.Office.Public(), log: opt.Logger, mux: http.NewServeMux(), cache: newCache(), answers: newRespCache()}
+	s := &Server{opt: opt, full: opt.Office, public: opt.Office.Public(), log: opt.Logger, mux: http.NewServeMux(), cache: newCache(), answers: newRespCache(), logins: newLimiters()}
 	var err error
 	if s.pages, err = newPages(); err != nil {
 		return nil, err

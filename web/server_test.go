@@ -172,8 +172,8 @@ func TestAuthorizeDeniesByDefault(t *testing.T) {
 		role Role
 		act  Action
 		ok   bool
-	}{{RolePublic, ActionRead, true}, {RolePublic, ActionReadHeld, false}, {RoleLocal, ActionReadHeld, true}, {Role("reviewer"), ActionRead, false}, {"", ActionRead, false}, {RoleLocal, Action("delete"), false}} {
-		if err := Authorize(Actor{Role: c.role}, c.act, "", nil); (err == nil) != c.ok {
+	}{{RolePublic, ActionRead, true}, {RolePublic, ActionReadHeld, false}, {RoleLocal, ActionReadHeld, true}, {Role("mayor"), ActionRead, false}, {"", ActionRead, false}, {RoleLocal, Action("delete"), false}} {
+		if err := Authorize(Actor{Role: c.role}, c.act, Object{}, nil); (err == nil) != c.ok {
 			t.Errorf("%s %s: %v", c.role, c.act, err)
 		}
 	}

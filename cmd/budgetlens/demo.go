@@ -78,7 +78,7 @@ phases the city has published, and then serves the dashboard and the API
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return e.serve(ctx, cmd, so, func() (store.Store, error) { return openRead(res.Store, false) })
+			return e.serve(ctx, cmd, so, func() (store.Store, error) { return openServedWrite(res.Store) })
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "budgetlens-demo", "directory of the demo store and reports")

@@ -93,6 +93,19 @@ func openWrite(name string, stderr io.Writer) (store.Store, error) {
 	return s, nil
 }
 
+// openServedWrite opens the store name read-write for the internal server:
+// a PostgreSQL primary, or an existing DuckDB file (a missing file gets the
+// read-only open's message instead of a new, empty store).
+func openServedWrite(name string) (store.Store, error) {
+	if postgres.IsURL(name) {
+		return postgres.Open(context.Background(), name, postgres.Options{})
+	}
+	if _, err := os.Stat(name); err != nil {
+		return duckdb.OpenReadOnly(name)
+	}
+	return duckdb.Open(name)
+}
+
 // createStore opens (creating) a store file at path, for the demo.
 func createStore(path string) (store.Store, error) { return duckdb.Open(path) }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,9 +17,11 @@ import (
 
 	"github.com/budgetlens/budgetlens/internal/fixture"
 	"github.com/budgetlens/budgetlens/internal/hostile"
+	"github.com/budgetlens/budgetlens/store"
 	"github.com/budgetlens/budgetlens/store/postgres"
 	"github.com/budgetlens/budgetlens/store/postgres/pgtest"
 	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
 )
 
 // The checks of issue 9 through the CLI, on the test server that
@@ -406,11 +409,28 @@ func TestPostgresReadReplica(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "standby") || !strings.Contains(errOut, "--db-read") {
 		t.Errorf("import into the replica: exit %d: %s", code, errOut)
 	}
+	// the internal server writes (sessions, answers): it refuses a replica
+	e := &env{stdout: io.Discard, stderr: io.Discard, db: "/nonexistent/never-opened.duckdb", dbRead: replica}
+	if err := e.serve(context.Background(), &cobra.Command{}, serveOptions{addr: "127.0.0.1:0", reps: 19, logFormat: "none"}, func() (store.Store, error) { return e.openServed(false) }); err == nil || !strings.Contains(err.Error(), "--public") || strings.Contains(err.Error(), pgPassword) {
+		t.Errorf("internal serve of a replica: %v", err)
+	}
+	// replicas serve public reads: the phase released through the primary
+	mustRunPG(t, "--db", pg, "phase", "release", "--fy", "2021-22", "--phase", "adopted", "--as", "clerk")
 	var out syncBuffer
-	base, stop := startServe(t, &env{stdout: &out, stderr: &out, db: "/nonexistent/never-opened.duckdb", dbRead: replica}, &out, serveOptions{})
+	base, stop := startServe(t, &env{stdout: &out, stderr: &out, db: "/nonexistent/never-opened.duckdb", dbRead: replica}, &out, serveOptions{public: true})
 	getOK(t, base+"/healthz")
-	if body := getOK(t, base+"/api/budget/totals?fy=2021-22&phase=adopted&by=department&format=csv"); !strings.Contains(string(body), "Library,217140992.00") {
-		t.Errorf("totals served from the replica: %.300s", body)
+	var body string
+	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(body, "Library,217140992.00"); time.Sleep(200 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("totals served publicly from the replica within 30 s: %.300s", body)
+		}
+		r, err := http.Get(base + "/api/budget/totals?fy=2021-22&phase=adopted&by=department&format=csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		body = string(b)
 	}
 	stop()
 	noPassword(t, "serve from the replica", out.String())

@@ -51,7 +51,8 @@ writes the report for council (HTML, PDF, XLSX), the dashboard and the API.`,
 		newInitCmd(e), newImportCmd(e), newLsCmd(e), newTotalsCmd(e), newExportCmd(e),
 		newGeoCmd(e), newIndexCmd(e), newEventsCmd(e), newMetricsCmd(e),
 		newAnalyzeCmd(e), newReportCmd(e), newCheckCmd(e), newProfileCmd(e), newRulesCmd(e), newDemoCmd(e), newVersionCmd(e),
-		newPhaseCmd(e), newServeCmd(e), newMeasuresCmd(e), newCapitalCmd(e), newMigrateCmd(e), newDBCmd(e), newCompletionCmd(root),
+		newPhaseCmd(e), newServeCmd(e), newMeasuresCmd(e), newCapitalCmd(e), newMigrateCmd(e), newDBCmd(e),
+		newUserCmd(e), newAssessCmd(e), newAuditCmd(e), newCompletionCmd(root),
 	} {
 		root.AddCommand(c)
 	}

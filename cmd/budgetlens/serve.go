@@ -23,6 +23,7 @@ import (
 // building).
 type serveOptions struct {
 	addr, tiles, tilesAttribution, logFormat string
+	oidcIssuer, oidcClient, oidcRedirect     string
 	public                                   bool
 	reps                                     int
 }
@@ -34,6 +35,9 @@ func addServeFlags(cmd *cobra.Command, o *serveOptions) {
 	cmd.Flags().StringVar(&o.tilesAttribution, "tiles-attribution", "", "credit line of the base map")
 	cmd.Flags().IntVar(&o.reps, "reps", 999, "permutations of the hot-spot test of the analyses the server computes")
 	addEnumFlag(cmd, &o.logFormat, "log", "text", []string{"text", "json", "none"}, "request log on standard error: text, json or none")
+	cmd.Flags().StringVar(&o.oidcIssuer, "oidc-issuer", "", "single sign-on: the OpenID Connect issuer URL (the client secret is read from $BUDGETLENS_OIDC_CLIENT_SECRET)")
+	cmd.Flags().StringVar(&o.oidcClient, "oidc-client-id", "", "single sign-on: this server's client id at the provider")
+	cmd.Flags().StringVar(&o.oidcRedirect, "oidc-redirect-url", "", "single sign-on: this server's /login/oidc/callback URL as registered at the provider")
 }
 
 func newServeCmd(e *env) *cobra.Command {
@@ -48,12 +52,14 @@ Internal mode (the default) shows every budget phase, held or released, and
 listens on a loopback address only: there are no logins yet. --public serves
 released phases only, read-only: a held phase does not exist there.
 
-The store is opened read-only (--db-read reads a replica instead). A DuckDB
-file may then be read by other budgetlens commands at the same time, and a
-command that writes (import, phase release, ...) is refused while the server
-runs, with a message naming it. A PostgreSQL store is written by other
-processes while the server runs: a phase released or held through the
-primary is in effect at the next request.`,
+The internal server opens the store for writing: the review of budget
+requests stores sessions, answers and scores. --public opens it read-only
+(--db-read reads a replica instead; replicas serve public reads only). A
+DuckDB file served publicly may be read by other budgetlens commands at the
+same time, and a command that writes (import, phase release, ...) is refused
+while the server runs, with a message naming it. A PostgreSQL store is
+written by other processes while the server runs: a phase released or held
+through the primary is in effect at the next request.`,
 		Example: `  budgetlens serve
   budgetlens --db budgetlens-demo/budgetlens.duckdb serve --addr 127.0.0.1:9000
   budgetlens serve --public --addr 0.0.0.0:8080 --log json`,
@@ -61,15 +67,31 @@ primary is in effect at the next request.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return e.serve(ctx, cmd, o, func() (store.Store, error) { return e.openStore(true) })
+			return e.serve(ctx, cmd, o, func() (store.Store, error) { return e.openServed(o.public) })
 		},
 	}
 	addServeFlags(cmd, &o)
 	return cmd
 }
 
-// serve opens the store (read-only, with open) and serves it until ctx is
-// done.
+// openServed opens the store a server serves. The public server reads
+// only: --db-read (a replica) when given, else the primary read-only. The
+// internal one writes (the review of requests stores sessions, answers and
+// scores): it opens the primary (--db) read-write, never creating a DuckDB
+// file that is not there, and refuses --db-read, whose replicas serve
+// public reads only.
+func (e *env) openServed(public bool) (store.Store, error) {
+	if public {
+		return e.openStore(true)
+	}
+	if name, replica := e.readPath(); replica {
+		return nil, budget.Errorf(budget.EINVALID, "the internal server writes to the store (sessions, answers, scores), and --db-read %s names a store to read only: serve it with --public, or serve the primary (--db) without --db-read", redact(name))
+	}
+	return openServedWrite(e.dbPath())
+}
+
+// serve opens the store (with open, see openServed) and serves it until
+// ctx is done.
 func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, open func() (store.Store, error)) error {
 	if err := web.CheckAddr(o.addr, o.public); err != nil {
 		return err
@@ -104,7 +126,14 @@ func (e *env) serve(ctx context.Context, cmd *cobra.Command, o serveOptions, ope
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Options{Office: off, Public: o.public, Logger: logger, TileURL: o.tiles, TileAttribution: o.tilesAttribution, Reps: o.reps})
+	var sso *web.OIDC
+	if o.oidcIssuer != "" {
+		if o.oidcClient == "" || o.oidcRedirect == "" {
+			return budget.Errorf(budget.EINVALID, "--oidc-issuer needs --oidc-client-id and --oidc-redirect-url (and $BUDGETLENS_OIDC_CLIENT_SECRET)")
+		}
+		sso = &web.OIDC{Issuer: o.oidcIssuer, ClientID: o.oidcClient, ClientSecret: os.Getenv("BUDGETLENS_OIDC_CLIENT_SECRET"), RedirectURL: o.oidcRedirect}
+	}
+	srv, err := web.New(web.Options{Office: off, Public: o.public, Logger: logger, TileURL: o.tiles, TileAttribution: o.tilesAttribution, Reps: o.reps, OIDC: sso})
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -37,6 +38,9 @@ type Store struct {
 	// commits counts the write transactions committed through this store
 	// (StoreVersion): while it is open no other process can write it.
 	commits atomic.Int64
+	// auditMu serialises the writes that append to the audit log, so that
+	// each entry's hash follows the one before it (see audit.go).
+	auditMu sync.Mutex
 }
 
 var _ store.Store = (*Store)(nil)

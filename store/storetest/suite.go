@@ -37,6 +37,8 @@ func suites() []suite {
 		{"events", eventsSuite},
 		{"geo-table", geoTableSuite},
 		{"capital", capitalSuite},
+		{"assess", assessSuite},
+		{"users", userSuite},
 		{"copy", copySuite},
 	}
 }
