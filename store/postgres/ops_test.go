@@ -309,6 +309,10 @@ func TestReadOnlyUpgrade(t *testing.T) {
 		"051_changes.sql":         `DROP TABLE store_changes; DROP SEQUENCE store_change_ids`,
 		"071_geo_no_geometry.sql": `ALTER TABLE geo_layers DROP COLUMN no_geometry`,
 		"082_event_comments.sql":  `COMMENT ON TABLE events IS NULL; COMMENT ON TABLE published_sets IS NULL`,
+		"090_audit.sql":           `DROP TABLE audit_log`,
+		"091_users.sql":           `DROP TABLE users; DROP TABLE sessions`,
+		"092_assessments.sql":     `DROP TABLE assessments; DROP TABLE assessment_locks`,
+		"093_evidence.sql":        `DROP TABLE assessment_files`,
 	}
 	last := Migrations()[len(Migrations())-1]
 	if undo[last] == "" {
