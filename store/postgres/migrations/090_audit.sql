@@ -20,13 +20,3 @@ CREATE TABLE IF NOT EXISTS audit_log (
     hash        text NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_log_object ON audit_log (object, seq);
-COMMENT ON TABLE audit_log IS 'Append-only, hash-chained log of every change to assessments, users, evidence and review locks (budgetlens audit verify checks it)';
-COMMENT ON COLUMN audit_log.seq IS 'Position in the log, 1, 2, 3 ... without gaps';
-COMMENT ON COLUMN audit_log.changed_at IS 'When the change was committed (UTC, microseconds)';
-COMMENT ON COLUMN audit_log.actor IS 'Who made the change (user name, or the operating-system user for the CLI)';
-COMMENT ON COLUMN audit_log.action IS 'What was done: create, answer, submit, score, comment, lock, evidence, user_add, user_update ...';
-COMMENT ON COLUMN audit_log.object IS 'What changed: assessment/ID, assessment/ID/evidence/FILE, lock/JUR/FY/PHASE or user/NAME';
-COMMENT ON COLUMN audit_log.before_json IS 'The object before the change as JSON text (null when created); cast with ::jsonb to query';
-COMMENT ON COLUMN audit_log.after_json IS 'The object after the change as JSON text; cast with ::jsonb to query';
-COMMENT ON COLUMN audit_log.prev_hash IS 'The hash of the previous entry (empty for the first)';
-COMMENT ON COLUMN audit_log.hash IS 'SHA-256 (hex) over prev_hash and this entry''s content';
