@@ -203,6 +203,13 @@ type Totals struct {
 	PlacedCapital   Dollars `json:"placed_capital"`
 	// ByMethod is the attributed amount per attribution method.
 	ByMethod map[string]Dollars `json:"by_method"`
+	// ByEvidence is the attributed amount per evidence class (location,
+	// service, proxy, assumed; every class present, zero when none): with
+	// Unattributed it adds up to PhaseTotal to the cent.
+	ByEvidence map[string]Dollars `json:"by_evidence"`
+	// StrongShare is the share of the attributed amount placed by location
+	// or service evidence.
+	StrongShare Num `json:"strong_evidence_share"`
 	// PerResidentShare is the share of the attributed amount placed per
 	// resident (which cannot make areas differ); PlacedOtherwise the rest.
 	PerResidentShare Num     `json:"per_resident_share"`
@@ -474,7 +481,9 @@ type DeptRow struct {
 	// the residents of the highest need tier.
 	TopTierShare Num                `json:"top_tier_share"`
 	Methods      map[string]Dollars `json:"by_method"`
-	ByClass      map[string]Dollars `json:"by_class"`
+	// Evidence is the placed amount per evidence class.
+	Evidence map[string]Dollars `json:"by_evidence"`
+	ByClass  map[string]Dollars `json:"by_class"`
 	Rules        []string           `json:"rules"`
 	// How says in words how those rules place the dollars.
 	How []string `json:"how_placed"`

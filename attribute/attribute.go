@@ -100,6 +100,9 @@ type Areas struct {
 	// dollar per resident means the same on every layer.
 	Outside       float64
 	OutsideReason string
+	// SyntheticDemand marks Demand as synthetic (generated, not observed):
+	// dollars placed by it are assumed, never service evidence.
+	SyntheticDemand bool
 }
 
 // NewAreas prepares a layer: populations from the layer, and each area's id
@@ -202,6 +205,8 @@ type Placement struct {
 	Method string `json:"method"`
 	// Class is the item's class (Operating unless a class names it).
 	Class string `json:"class"`
+	// Evidence is what the placement rests on (EvidenceClasses).
+	Evidence string `json:"evidence"`
 }
 
 // Unattributed is the part of an item that no area receives, and why.
@@ -227,6 +232,8 @@ type Totals struct {
 	// ByMethod is the attributed cents per method actually used (a fallback
 	// counts under the fallback method).
 	ByMethod map[string]int64 `json:"by_method"`
+	// ByEvidence is the attributed cents per evidence class.
+	ByEvidence map[string]int64 `json:"by_evidence"`
 }
 
 func (t *Totals) finish() {
@@ -294,6 +301,7 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 	depts := map[string]*Totals{}
 	fallbacks := map[string]*Fallback{}
 	res.Total.ByMethod = map[string]int64{}
+	res.Total.ByEvidence = map[string]int64{}
 	for i := range items {
 		it := &items[i]
 		cls := rules.Classify(it)
@@ -305,7 +313,7 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 		ru := rules.Select(it)
 		d := depts[it.Dept()]
 		if d == nil {
-			d = &Totals{Dept: it.Dept(), ByMethod: map[string]int64{}}
+			d = &Totals{Dept: it.Dept(), ByMethod: map[string]int64{}, ByEvidence: map[string]int64{}}
 			depts[it.Dept()] = d
 		}
 		d.Total += it.Cents
@@ -347,8 +355,10 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 			res.ByArea[p.Area] += p.Cents
 			d.Attributed += p.Cents
 			d.ByMethod[p.Method] += p.Cents
+			d.ByEvidence[p.Evidence] += p.Cents
 			res.Total.Attributed += p.Cents
 			res.Total.ByMethod[p.Method] += p.Cents
+			res.Total.ByEvidence[p.Evidence] += p.Cents
 		}
 		for _, u := range un {
 			u.Class = class
@@ -401,9 +411,13 @@ func place(it *Item, ru *Rule, areas *Areas) (pl []Placement, un []Unattributed,
 		return nil, []Unattributed{{Item: it.ID, Dept: it.Dept(), Cents: it.Cents, Rule: ru.Name, Method: p.method, Reason: p.reason}}, "", nil
 	}
 	parts, restCents := SplitCents(it.Cents, p.w, p.rest)
+	ev := p.evidence
+	if ev == "" {
+		ev = evidenceOf(ru, p.method, areas)
+	}
 	for a, c := range parts {
 		if c != 0 {
-			pl = append(pl, Placement{Item: it.ID, Dept: it.Dept(), Area: a, AreaID: areas.Layer.Areas[a].ID, Cents: c, Rule: ru.Name, Method: p.method})
+			pl = append(pl, Placement{Item: it.ID, Dept: it.Dept(), Area: a, AreaID: areas.Layer.Areas[a].ID, Cents: c, Rule: ru.Name, Method: p.method, Evidence: ev})
 		}
 	}
 	if restCents != 0 {
@@ -422,6 +436,9 @@ type placing struct {
 	restReason string
 	method     string
 	reason     string
+	// evidence overrides the class of the method (citywide codes are
+	// spread per resident: a proxy)
+	evidence string
 }
 
 // cannot is a placing that places nothing, for the reason given.
@@ -526,7 +543,7 @@ func byCodes(it *Item, ru *Rule, method string, areas *Areas) placing {
 	}
 	if len(codes) == 1 && codes[0].Citywide {
 		p, _ := weights(it, ru, PerCapita, areas)
-		p.method = method
+		p.method, p.evidence = method, EvidenceProxy
 		return p
 	}
 	applyStatedShares(codes, ru.Shares)

@@ -16,6 +16,7 @@ package city
 import (
 	"embed"
 	"fmt"
+	"github.com/budgetlens/budgetlens/sites"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,10 @@ type Profile struct {
 	// spending shown elsewhere in the budget; every analysis removes their
 	// paying side so that each dollar counts once (budget.Consolidate).
 	Transfers []budget.Transfer `yaml:"transfers"`
+	// Sites are lists of located things (loan sites, parks, fire districts
+	// with their incidents) whose weights the rules place dollars by: each
+	// is the per_asset attribute of its name (see docs/evidence.md).
+	Sites []sites.Spec `yaml:"sites"`
 	// Rules are the attribution rules (the format of docs/attribution.md),
 	// inline; optional.
 	RulesYAML yaml.Node `yaml:"rules"`
@@ -209,7 +214,11 @@ type DemoNeed struct {
 
 // DemoEvents configures the synthetic service requests.
 type DemoEvents struct {
-	// Points is the tract interior points file (population weights).
+	// File is a real service-request file (MyLA311 schema): when given,
+	// it is the demand the rules place by, and nothing is generated.
+	File string `yaml:"file"`
+	// Points is the tract interior points file (population weights) the
+	// synthetic requests are generated over when no File is given.
 	Points string `yaml:"points"`
 	// County is the county FIPS code of the points kept.
 	County string `yaml:"county"`
