@@ -484,7 +484,7 @@ type DeptRow struct {
 	// Evidence is the placed amount per evidence class.
 	Evidence map[string]Dollars `json:"by_evidence"`
 	ByClass  map[string]Dollars `json:"by_class"`
-	Rules        []string           `json:"rules"`
+	Rules    []string           `json:"rules"`
 	// How says in words how those rules place the dollars.
 	How []string `json:"how_placed"`
 	// RequestChange is the share change contributed by the department's
