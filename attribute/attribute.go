@@ -263,6 +263,10 @@ type Result struct {
 	// ByAreaClass is the attributed cents per area (by position in the
 	// layer) of each class that placed any.
 	ByAreaClass map[string][]int64 `json:"-"`
+	// ByAreaEvidence is the attributed cents of operating spending per
+	// area (by position in the layer) of each evidence class that placed
+	// any.
+	ByAreaEvidence map[string][]int64 `json:"-"`
 }
 
 // classRule is the rule an excluded class stands for: nothing placed.
@@ -297,9 +301,10 @@ func Sums(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 
 func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, error) {
 	res := &Result{Rules: rules.Name, RulesVersion: rules.Version, RulesHash: rules.Hash, Layer: areas.Layer.Name,
-		ByArea: make([]int64, len(areas.Layer.Areas)), ByClass: map[string]int64{}, ByAreaClass: map[string][]int64{}}
+		ByArea: make([]int64, len(areas.Layer.Areas)), ByClass: map[string]int64{}, ByAreaClass: map[string][]int64{}, ByAreaEvidence: map[string][]int64{}}
 	depts := map[string]*Totals{}
 	fallbacks := map[string]*Fallback{}
+	pooled := map[string]*pool{}
 	res.Total.ByMethod = map[string]int64{}
 	res.Total.ByEvidence = map[string]int64{}
 	for i := range items {
@@ -327,7 +332,7 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 		if cls != nil && cls.Kind == ClassExcluded {
 			ru = classRule(cls) // classification comes before place
 		}
-		pl, un, why, err := place(it, ru, areas)
+		pl, un, why, err := place(it, ru, areas, pooled, class)
 		if err != nil {
 			return nil, fmt.Errorf("attribute: item %s (rule %q): %w", it.ID, ru.Name, err)
 		}
@@ -353,6 +358,14 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 			}
 			byArea[p.Area] += p.Cents
 			res.ByArea[p.Area] += p.Cents
+			if class == Operating {
+				ev := res.ByAreaEvidence[p.Evidence]
+				if ev == nil {
+					ev = make([]int64, len(res.ByArea))
+					res.ByAreaEvidence[p.Evidence] = ev
+				}
+				ev[p.Area] += p.Cents
+			}
 			d.Attributed += p.Cents
 			d.ByMethod[p.Method] += p.Cents
 			d.ByEvidence[p.Evidence] += p.Cents
@@ -390,7 +403,14 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 // place splits one item according to its rule.
 // why, when not empty, says why the rule's own method gave way to its
 // fallback (the fallback placed the item).
-func place(it *Item, ru *Rule, areas *Areas) (pl []Placement, un []Unattributed, why string, err error) {
+//
+// Items a rule places by the same weights (per resident, per asset, per
+// demand) are split as one pool per rule, method and class: each item gets
+// the split of the running total less what the items before it got, so the
+// rule's dollars in each area are the largest-remainder split of its total
+// (within a cent), not the sum of every item's rounding. An item can then
+// get a cent less than nothing in an area where its neighbours rounded up.
+func place(it *Item, ru *Rule, areas *Areas, pooled map[string]*pool, class string) (pl []Placement, un []Unattributed, why string, err error) {
 	p, err := weights(it, ru, ru.Method, areas)
 	if err != nil {
 		return nil, nil, "", err
@@ -410,7 +430,14 @@ func place(it *Item, ru *Rule, areas *Areas) (pl []Placement, un []Unattributed,
 	if p.w == nil {
 		return nil, []Unattributed{{Item: it.ID, Dept: it.Dept(), Cents: it.Cents, Rule: ru.Name, Method: p.method, Reason: p.reason}}, "", nil
 	}
-	parts, restCents := SplitCents(it.Cents, p.w, p.rest)
+	var parts []int64
+	var restCents int64
+	switch p.method {
+	case PerCapita, PerAsset, PerDemand:
+		parts, restCents = splitPooled(pooled, ru.Name+"\x00"+p.method+"\x00"+class, it.Cents, p.w, p.rest)
+	default:
+		parts, restCents = SplitCents(it.Cents, p.w, p.rest)
+	}
 	ev := p.evidence
 	if ev == "" {
 		ev = evidenceOf(ru, p.method, areas)
@@ -424,6 +451,33 @@ func place(it *Item, ru *Rule, areas *Areas) (pl []Placement, un []Unattributed,
 		un = append(un, Unattributed{Item: it.ID, Dept: it.Dept(), Cents: restCents, Rule: ru.Name, Method: p.method, Reason: p.restReason})
 	}
 	return pl, un, why, nil
+}
+
+// pool is what a rule has placed so far by one method: the running total
+// and its split.
+type pool struct {
+	total int64
+	parts []int64
+	rest  int64
+}
+
+// split returns an item's parts as the split of the pool's running total
+// less the parts before it.
+func splitPooled(m map[string]*pool, key string, cents int64, w []float64, rest float64) ([]int64, int64) {
+	p := m[key]
+	if p == nil || len(p.parts) != len(w) {
+		p = &pool{parts: make([]int64, len(w))}
+		m[key] = p
+	}
+	p.total += cents
+	all, allRest := SplitCents(p.total, w, rest)
+	out := make([]int64, len(w))
+	for i := range all {
+		out[i] = all[i] - p.parts[i]
+	}
+	r := allRest - p.rest
+	p.parts, p.rest = all, allRest
+	return out, r
 }
 
 // placing is how a method places an item: the weight of each area (w nil
