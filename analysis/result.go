@@ -511,9 +511,9 @@ type DeptRow struct {
 	// Evidence is the placed amount per evidence class.
 	Evidence map[string]Dollars `json:"by_evidence"`
 	// ByArea is the placed amount (every class) per area id.
-	ByArea map[string]Dollars `json:"by_area"`
-	ByClass  map[string]Dollars `json:"by_class"`
-	Rules    []string           `json:"rules"`
+	ByArea  map[string]Dollars `json:"by_area"`
+	ByClass map[string]Dollars `json:"by_class"`
+	Rules   []string           `json:"rules"`
 	// How says in words how those rules place the dollars.
 	How []string `json:"how_placed"`
 	// RequestChange is the share change contributed by the department's

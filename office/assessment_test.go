@@ -5,11 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"math"
-	"strconv"
-	"time"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/budgetlens/budgetlens"
 	"github.com/budgetlens/budgetlens/analysis"
