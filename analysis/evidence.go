@@ -110,13 +110,16 @@ func evidenceChart(r *Result) *report.BarChart {
 		if st.Concentration.Missing() {
 			continue
 		}
-		c.Bars = append(c.Bars, report.Bar{Label: fmt.Sprintf("%s (%s)", st.Label, report.Format(st.Placed.Float(), report.KindMoney, 0)), Value: float64(st.Concentration)})
+		c.Bars = append(c.Bars, report.Bar{Label: barLabels[len(st.Classes)-1], Value: float64(st.Concentration)})
 	}
 	if len(c.Bars) == 0 {
 		return nil
 	}
 	return c
 }
+
+// barLabels are the chart's short names of the steps.
+var barLabels = []string{"location", "+ service", "+ proxies", "+ assumptions"}
 
 // evidenceTable lists the steps.
 func evidenceTable(r *Result) *report.Table {

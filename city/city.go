@@ -401,6 +401,9 @@ func (p *Profile) check() error {
 	if err := p.checkTransfers(); err != nil {
 		return err
 	}
+	if err := p.checkSites(); err != nil {
+		return err
+	}
 	return p.checkCapital()
 }
 
@@ -452,6 +455,32 @@ func (p *Profile) checkMeasures() error {
 		if (m.Column == "") == (m.Group == "") {
 			return bad("column", m.Column, "give either column (of the need table) or group (a population group)")
 		}
+	}
+	return nil
+}
+
+// checkSites validates the site lists: a unique name, a file, and for
+// points the two coordinate columns, for areas a key and counts.
+func (p *Profile) checkSites() error {
+	seen := map[string]bool{}
+	for i, st := range p.Sites {
+		field := fmt.Sprintf("sites.%d", i)
+		bad := func(key, value, expected string) error {
+			return &budget.InputError{File: p.File, Field: fmt.Sprintf("sites[%d].%s", i, key), Value: value, Line: p.lineOf(field), Expected: expected + " (see docs/evidence.md)"}
+		}
+		switch {
+		case st.Name == "" || seen[st.Name]:
+			return bad("name", st.Name, "every site list needs a unique name (the per_asset attribute its rules name)")
+		case st.File == "":
+			return bad("file", "", "the CSV of points or GeoJSON of areas")
+		case st.Counts == nil && (st.Lon == "" || st.Lat == ""):
+			return bad("lon", st.Lon, "the longitude and latitude columns (lon, lat), or key and counts for a GeoJSON of areas")
+		case st.Counts != nil && (st.Key == "" || st.Counts.File == "" || st.Counts.Key == ""):
+			return bad("counts", "", "key (the areas' property), counts.file and counts.key")
+		case st.Evidence != "" && st.Evidence != "location" && st.Evidence != "service":
+			return bad("evidence", st.Evidence, "location or service (sites are evidence of where dollars land)")
+		}
+		seen[st.Name] = true
 	}
 	return nil
 }
