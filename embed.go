@@ -25,6 +25,7 @@ import "embed"
 //go:embed testdata/la/services/la_myla311_sample_2020-01-01_to_01-03.csv
 //go:embed testdata/la/housing/la_lahd_affordable_housing_projects_2003_to_2023-10.csv
 //go:embed testdata/la/parks/lacounty_parks_open_space_2016.csv
+//go:embed testdata/la/parks/la_rap_facilities_and_parks_with_council_district.csv
 //go:embed testdata/la/fire/lafd_first_in_districts.geojson
 //go:embed testdata/la/fire/lafd_first_in_district_response_metrics_2013-01_to_2017-03.csv
 var DemoFS embed.FS
