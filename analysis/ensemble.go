@@ -47,6 +47,9 @@ type ruleSet struct {
 	option string // how the choice is made in it ("per resident")
 	base   string // how the profile makes the choice ("land area")
 	rules  *attribute.Rules
+	// derived marks the profile's rules with other methods (variants, the
+	// evidence-only set): they match every item as the profile's rules do
+	derived bool
 }
 
 // needSet is one member of the ensemble's need dimension.
@@ -68,8 +71,15 @@ func runEnsemble(in *Input, fr *Frame, areas *attribute.Areas, items []attribute
 	placed := make([][]int64, len(sets))
 	shares := make([]Num, len(sets))
 	placed[0], shares[0] = base, res.Totals.AttributedShare
+	matched := in.Rules.Match(items)
 	for k := 1; k < len(sets); k++ {
-		att, err := attribute.Sums(items, sets[k].rules, areas)
+		var att *attribute.Result
+		var err error
+		if sets[k].derived {
+			att, err = attribute.SumsMatched(items, sets[k].rules, matched, areas)
+		} else {
+			att, err = attribute.Sums(items, sets[k].rules, areas)
+		}
 		if err != nil {
 			return err
 		}
@@ -120,10 +130,10 @@ func ruleSets(in *Input, areas *attribute.Areas) ([]ruleSet, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ruleSet{name: v.Rule + ": " + v.Variant, choice: "rule " + v.Rule, option: v.Label, base: v.Base, rules: r})
+		out = append(out, ruleSet{name: v.Rule + ": " + v.Variant, choice: "rule " + v.Rule, option: v.Label, base: v.Base, rules: r, derived: true})
 	}
 	if ev := evidenceOnly(in.Rules, areas); ev != nil {
-		out = append(out, ruleSet{name: EvidenceOnlyScenario, choice: "evidence counted", option: EvidenceOnlyScenario, base: "every placed dollar", rules: ev})
+		out = append(out, ruleSet{name: EvidenceOnlyScenario, choice: "evidence counted", option: EvidenceOnlyScenario, base: "every placed dollar", rules: ev, derived: true})
 	}
 	for _, s := range in.Scenarios {
 		out = append(out, ruleSet{name: s.Name, choice: "scenario " + s.Name, option: s.Name, base: "the profile's rules", rules: s.Rules})

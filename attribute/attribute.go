@@ -300,6 +300,10 @@ func Sums(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 }
 
 func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, error) {
+	return attributeWith(items, rules, areas, keep, nil)
+}
+
+func attributeWith(items []Item, rules *Rules, areas *Areas, keep bool, m *Matching) (*Result, error) {
 	res := &Result{Rules: rules.Name, RulesVersion: rules.Version, RulesHash: rules.Hash, Layer: areas.Layer.Name,
 		ByArea: make([]int64, len(areas.Layer.Areas)), ByClass: map[string]int64{}, ByAreaClass: map[string][]int64{}, ByAreaEvidence: map[string][]int64{}}
 	depts := map[string]*Totals{}
@@ -309,13 +313,18 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 	res.Total.ByEvidence = map[string]int64{}
 	for i := range items {
 		it := &items[i]
-		cls := rules.Classify(it)
+		var cls *Class
+		var ru *Rule
+		if m != nil {
+			cls, ru = m.of(rules, i)
+		} else {
+			cls, ru = rules.Classify(it), rules.Select(it)
+		}
 		class := Operating
 		if cls != nil {
 			class = cls.Name
 		}
 		res.ByClass[class] += it.Cents
-		ru := rules.Select(it)
 		d := depts[it.Dept()]
 		if d == nil {
 			d = &Totals{Dept: it.Dept(), ByMethod: map[string]int64{}, ByEvidence: map[string]int64{}}

@@ -133,3 +133,39 @@ func TestAddSites(t *testing.T) {
 		t.Fatalf("weights %v outside %v, want [12 2] and 7", v, out)
 	}
 }
+
+// TestSumsMatched: the matching of a rule set, reused for its variants and
+// its evidence-only copy, gives the sums matching afresh gives.
+func TestSumsMatched(t *testing.T) {
+	r, err := ParseRules([]byte(evidenceRules), "e.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := []Item{{ID: "h", DeptCode: "H", Cents: 1001}, {ID: "s", DeptCode: "S", Cents: 603}, {ID: "p", DeptCode: "P", Cents: 307}, {ID: "r", DeptCode: "R", Cents: 109}, {ID: "x", DeptCode: "X", Cents: 5}}
+	a := line3()
+	a.Assets["acres"], a.Assets["loans"] = []float64{1, 1, 2}, []float64{0, 5, 1}
+	a.Demand["Bulky Items"] = []float64{3, 1, 0}
+	m := r.Match(items)
+	v, err := r.WithVariant("parks", "per resident")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rs := range []*Rules{r, v, r.EvidenceOnly(a, "weak")} {
+		want, err := Sums(items, rs, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := SumsMatched(items, rs, m, a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range want.ByArea {
+			if got.ByArea[i] != want.ByArea[i] {
+				t.Errorf("area %d: matched once %d, afresh %d", i, got.ByArea[i], want.ByArea[i])
+			}
+		}
+		if got.Total.Unattributed != want.Total.Unattributed || got.Total.ByEvidence[EvidenceProxy] != want.Total.ByEvidence[EvidenceProxy] {
+			t.Errorf("totals: matched once %+v, afresh %+v", got.Total, want.Total)
+		}
+	}
+}
