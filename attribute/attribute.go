@@ -100,6 +100,9 @@ type Areas struct {
 	// dollar per resident means the same on every layer.
 	Outside       float64
 	OutsideReason string
+	// SitesOutside is, per attribute set by AddSites, the weight of the
+	// sites outside every area: per_asset leaves that share unplaced.
+	SitesOutside map[string]float64
 	// SyntheticDemand marks Demand as synthetic (generated, not observed):
 	// dollars placed by it are assumed, never service evidence.
 	SyntheticDemand bool
@@ -527,7 +530,12 @@ func weights(it *Item, ru *Rule, method string, areas *Areas) (placing, error) {
 			return cannot(method, err.Error()), nil
 		}
 		if positive(v) {
-			return placing{w: v, method: method}, nil
+			p := placing{w: v, method: method}
+			if out := areas.SitesOutside[ru.Attribute]; out > 0 {
+				// the dollars of sites outside every area stay unplaced
+				p.rest, p.restReason = out, fmt.Sprintf("the share of the %s sites outside every area of layer %s", ru.Attribute, areas.Layer.Name)
+			}
+			return p, nil
 		}
 		return cannot(method, "attribute "+ru.Attribute+" is zero in every area"), nil
 	case PerDemand:

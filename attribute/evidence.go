@@ -116,7 +116,9 @@ type Site struct {
 // weight of the sites in it: a point counts in the area containing it
 // (half-open boundaries, geo.Index), a line or polygon is split by its
 // length or area in each area (geo.Index.Apportion). It returns the weight
-// lying outside every area. Without a spatial index nothing is added.
+// lying outside every area, also kept in SitesOutside: per_asset leaves
+// that share of the dollars unplaced rather than give it to the areas
+// inside. Without a spatial index nothing is added.
 func (a *Areas) AddSites(name string, sites []Site) (outside float64) {
 	if a.Index == nil {
 		return 0
@@ -134,5 +136,9 @@ func (a *Areas) AddSites(name string, sites []Site) (outside float64) {
 		a.Assets = map[string][]float64{}
 	}
 	a.Assets[name] = v
+	if a.SitesOutside == nil {
+		a.SitesOutside = map[string]float64{}
+	}
+	a.SitesOutside[name] = outside
 	return outside
 }

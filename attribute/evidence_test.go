@@ -132,6 +132,18 @@ func TestAddSites(t *testing.T) {
 	if math.Abs(v[0]-12) > 1e-6 || math.Abs(v[1]-2) > 1e-6 || math.Abs(out-7) > 1e-9 {
 		t.Fatalf("weights %v outside %v, want [12 2] and 7", v, out)
 	}
+	// $21.00 over weights 12, 2 and 7 outside: $12.00, $2.00, $7.00 unplaced
+	r, err := ParseRules([]byte("version: 1\nrules:\n  - {name: w, match: {department: [A]}, method: per_asset, attribute: w, evidence: location}\n"), "w.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Attribute([]Item{{ID: "i", DeptCode: "A", Cents: 2100}}, r, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.ByArea[0] != 1200 || res.ByArea[1] != 200 || res.Total.Unattributed != 700 || !strings.Contains(res.Unattributed[0].Reason, "outside every area") {
+		t.Fatalf("placed %v, unplaced %d (%+v)", res.ByArea, res.Total.Unattributed, res.Unattributed)
+	}
 }
 
 // TestSumsMatched: the matching of a rule set, reused for its variants and
