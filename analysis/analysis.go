@@ -80,6 +80,11 @@ type Input struct {
 	EventsSynthetic bool
 	EventsSource    string
 
+	// Sites are per_asset attributes computed from located things (loan
+	// sites, parks, fire districts), by attribute name: each area's weight
+	// is the sum of the sites in it (attribute.Areas.AddSites).
+	Sites map[string][]attribute.Site
+
 	// Projects is a capital-project database placed apart (optional).
 	Projects       []attribute.Project
 	ProjectsSource string
@@ -163,6 +168,7 @@ func Analyze(in *Input) (*Result, error) {
 	}
 	res.Totals = totals(att, in, len(in.Items))
 	res.City = cityRow(fr, op)
+	res.Evidence = evidenceSteps(fr, att, int64(res.City.Amount))
 	top := topFractions(fr, fr.Need)
 	res.Areas = areaRows(in.Layer, fr, op, att.ByAreaClass)
 	res.TierRows = tierRows(fr, fr.Need, op)
@@ -279,6 +285,10 @@ func newAreas(in *Input, l *geo.Layer, ix *geo.Index, fr *Frame, dem map[string]
 	areas := attribute.NewAreas(l, ix)
 	areas.Population = fr.Population
 	areas.Demand = dem
+	areas.SyntheticDemand = in.EventsSynthetic
+	for name, s := range in.Sites {
+		areas.AddSites(name, s)
+	}
 	if fr.UnplacedPop > 0 {
 		areas.Outside = fr.UnplacedPop
 		areas.OutsideReason = fmt.Sprintf("the share of the %s residents living outside every area of layer %s", report.Format(fr.UnplacedPop, report.KindInt, 0), l.Name)
@@ -456,6 +466,12 @@ func totals(att *attribute.Result, in *Input, n int) Totals {
 	for m, c := range att.Total.ByMethod {
 		t.ByMethod[m] = Dollars(c)
 	}
+	t.ByEvidence, t.EvidenceShare = map[string]Dollars{}, map[string]Num{}
+	for _, e := range attribute.EvidenceClasses {
+		t.ByEvidence[e] = Dollars(att.Total.ByEvidence[e])
+		t.EvidenceShare[e] = ratio(float64(att.Total.ByEvidence[e]), float64(att.Total.Attributed))
+	}
+	t.StrongShare = ratio(float64(att.Total.ByEvidence[attribute.EvidenceLocation]+att.Total.ByEvidence[attribute.EvidenceService]), float64(att.Total.Attributed))
 	t.PerResidentShare = ratio(float64(att.Total.ByMethod[attribute.PerCapita]), float64(att.Total.Attributed))
 	t.PlacedOtherwise = t.Attributed - t.ByMethod[attribute.PerCapita]
 	for k, c := range att.ByClass {
@@ -900,6 +916,7 @@ func deptRows(att *attribute.Result, items []attribute.Item, rules *attribute.Ru
 	topC := map[string]float64{}
 	opC := map[string]int64{}
 	used := map[string]map[string]bool{}
+	byArea := map[string]map[string]Dollars{}
 	for _, p := range att.Placements {
 		if p.Class == attribute.Operating && p.Area >= 0 && p.Area < len(top) {
 			topC[p.Dept] += float64(p.Cents) * top[p.Area]
@@ -909,6 +926,10 @@ func deptRows(att *attribute.Result, items []attribute.Item, rules *attribute.Ru
 			used[p.Dept] = map[string]bool{}
 		}
 		used[p.Dept][p.Rule] = true
+		if byArea[p.Dept] == nil {
+			byArea[p.Dept] = map[string]Dollars{}
+		}
+		byArea[p.Dept][p.AreaID] += Dollars(p.Cents)
 	}
 	for _, u := range att.Unattributed {
 		if used[u.Dept] == nil {
@@ -928,9 +949,12 @@ func deptRows(att *attribute.Result, items []attribute.Item, rules *attribute.Ru
 	for _, d := range att.Departments {
 		r := DeptRow{Dept: d.Dept, Name: names[d.Dept], Total: Dollars(d.Total), Attributed: Dollars(d.Attributed), Unattributed: Dollars(d.Unattributed),
 			AttributedShare: ratio(float64(d.Attributed), float64(d.Total)), TopTierShare: ratio(topC[d.Dept], float64(opC[d.Dept])),
-			Methods: map[string]Dollars{}, ByClass: byClass[d.Dept], RequestChange: Num(math.NaN()), TopRequestContribution: Num(math.NaN())}
+			Methods: map[string]Dollars{}, Evidence: map[string]Dollars{}, ByArea: byArea[d.Dept], ByClass: byClass[d.Dept], RequestChange: Num(math.NaN()), TopRequestContribution: Num(math.NaN())}
 		for m, c := range d.ByMethod {
 			r.Methods[m] = Dollars(c)
+		}
+		for e, c := range d.ByEvidence {
+			r.Evidence[e] = Dollars(c)
 		}
 		for rule := range used[d.Dept] {
 			r.Rules = append(r.Rules, rule)

@@ -218,6 +218,12 @@ func Document(r *Result, opt DocOptions) *report.Document {
 	}
 	sum := report.Section{ID: "findings", Title: "Findings"}
 	sum.Blocks = append(sum.Blocks, &report.Paragraph{Text: totalsParagraph(r, w)})
+	if len(r.Evidence) > 0 && r.Totals.Attributed != 0 {
+		sum.Blocks = append(sum.Blocks, evidenceTable(r))
+		if c := evidenceChart(r); c != nil {
+			sum.Blocks = append(sum.Blocks, c)
+		}
+	}
 	if !noNeed {
 		sum.Blocks = append(sum.Blocks, needParagraph(r, w))
 	}
@@ -618,6 +624,7 @@ func deptSection(r *Result) report.Section {
 			{Key: "total", Label: "Total", Kind: report.KindMoney}, {Key: "att", Label: "Placed", Kind: report.KindMoney},
 			{Key: "share", Label: "Placed share", Kind: report.KindPercent}, {Key: "top", Label: "To highest-need tier", Kind: report.KindPercent},
 			{Key: "req", Label: "Requests' effect (pts)", Kind: report.KindNumber, Digits: 2}, {Key: "how", Label: "How placed", Kind: report.KindText},
+			{Key: "evidence", Label: "Evidence", Kind: report.KindText},
 			{Key: "topreq", Label: "Request that moved it most", Kind: report.KindText}}}
 	rows := append([]DeptRow{}, r.Depts...)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Total > rows[j].Total })
@@ -632,7 +639,7 @@ func deptSection(r *Result) report.Section {
 		if c := float64(d.TopRequestContribution) * 100; d.TopRequest != "" && !d.TopRequestContribution.Missing() && math.Abs(c) >= 0.005 {
 			topReq = fmt.Sprintf("%s (%s pts)", d.TopRequest, signed(Num(c), 2))
 		}
-		tab.Rows = append(tab.Rows, []any{deptCode(d.Dept, d.Name), name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", "), topReq})
+		tab.Rows = append(tab.Rows, []any{deptCode(d.Dept, d.Name), name, d.Total.Float(), d.Attributed.Float(), f64(d.AttributedShare), f64(d.TopTierShare), req, strings.Join(how, ", "), deptEvidence(d), topReq})
 	}
 	return report.Section{ID: "departments", Title: "Departments", Intro: "Every department's dollars, the share placed in areas and the share of those reaching the highest-need tier.", Blocks: []report.Block{tab}}
 }
@@ -654,7 +661,7 @@ func MethodLabel(m string) string {
 	case "per_demand":
 		return "by service demand"
 	case "per_asset":
-		return "by land area, residents in poverty or another area measure"
+		return "by an area measure (loan sites, park acres, incidents, land area, residents in poverty)"
 	case "geometry":
 		return "by project location"
 	case "area_codes":

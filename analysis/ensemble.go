@@ -47,6 +47,9 @@ type ruleSet struct {
 	option string // how the choice is made in it ("per resident")
 	base   string // how the profile makes the choice ("land area")
 	rules  *attribute.Rules
+	// derived marks the profile's rules with other methods (variants, the
+	// evidence-only set): they match every item as the profile's rules do
+	derived bool
 }
 
 // needSet is one member of the ensemble's need dimension.
@@ -60,7 +63,7 @@ type needSet struct {
 // result's range, variants, choices and driver, the headline's range and
 // verdict, the figure ranges and the table of need measures.
 func runEnsemble(in *Input, fr *Frame, areas *attribute.Areas, items []attribute.Item, base []int64, res *Result) error {
-	sets, err := ruleSets(in)
+	sets, err := ruleSets(in, areas)
 	if err != nil {
 		return err
 	}
@@ -68,8 +71,15 @@ func runEnsemble(in *Input, fr *Frame, areas *attribute.Areas, items []attribute
 	placed := make([][]int64, len(sets))
 	shares := make([]Num, len(sets))
 	placed[0], shares[0] = base, res.Totals.AttributedShare
+	matched := in.Rules.Match(items)
 	for k := 1; k < len(sets); k++ {
-		att, err := attribute.Sums(items, sets[k].rules, areas)
+		var att *attribute.Result
+		var err error
+		if sets[k].derived {
+			att, err = attribute.SumsMatched(items, sets[k].rules, matched, areas)
+		} else {
+			att, err = attribute.Sums(items, sets[k].rules, areas)
+		}
 		if err != nil {
 			return err
 		}
@@ -113,19 +123,41 @@ func runEnsemble(in *Input, fr *Frame, areas *attribute.Areas, items []attribute
 
 // ruleSets lists the profile's rules, each declared variant (one rule at a
 // time) and the caller's scenarios.
-func ruleSets(in *Input) ([]ruleSet, error) {
+func ruleSets(in *Input, areas *attribute.Areas) ([]ruleSet, error) {
 	out := []ruleSet{{name: "profile rules", rules: in.Rules}}
 	for _, v := range in.Rules.Variants() {
 		r, err := in.Rules.WithVariant(v.Rule, v.Variant)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, ruleSet{name: v.Rule + ": " + v.Variant, choice: "rule " + v.Rule, option: v.Label, base: v.Base, rules: r})
+		out = append(out, ruleSet{name: v.Rule + ": " + v.Variant, choice: "rule " + v.Rule, option: v.Label, base: v.Base, rules: r, derived: true})
+	}
+	if ev := evidenceOnly(in.Rules, areas); ev != nil {
+		out = append(out, ruleSet{name: EvidenceOnlyScenario, choice: "evidence counted", option: EvidenceOnlyScenario, base: "every placed dollar", rules: ev, derived: true})
 	}
 	for _, s := range in.Scenarios {
 		out = append(out, ruleSet{name: s.Name, choice: "scenario " + s.Name, option: s.Name, base: "the profile's rules", rules: s.Rules})
 	}
 	return out, nil
+}
+
+// evidenceOnly is the rule set that places only by location and service
+// evidence, when some rules place that way and some do not (nil
+// otherwise: it would repeat the profile's rules or place nothing).
+func evidenceOnly(r *attribute.Rules, areas *attribute.Areas) *attribute.Rules {
+	strong, weak := 0, 0
+	for i := range r.Rules {
+		switch e := r.Rules[i].EvidenceOf(areas); {
+		case attribute.StrongEvidence(e):
+			strong++
+		case e != "":
+			weak++
+		}
+	}
+	if strong == 0 || weak == 0 {
+		return nil
+	}
+	return r.EvidenceOnly(areas, "placed by a proxy or an assumption: left out of the "+EvidenceOnlyScenario+" variant")
 }
 
 // needSets lists the primary measure and the caller's other measures,

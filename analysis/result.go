@@ -98,6 +98,10 @@ type Result struct {
 	Concentr *ConcResult `json:"concentration,omitempty"`
 	// Ranges gives each headline figure's range over the same ensemble.
 	Ranges []FigureRange `json:"headline_ranges,omitempty"`
+	// Evidence is the headline of the placed operating dollars as the
+	// evidence classes are added, strongest first (location; + service;
+	// + proxy; + assumed).
+	Evidence []EvidenceStep `json:"evidence"`
 	// NeedMeasures is the headline under each measure of need.
 	NeedMeasures []MeasureRow `json:"need_measures,omitempty"`
 	Curves       *Curves      `json:"curves,omitempty"`
@@ -203,6 +207,15 @@ type Totals struct {
 	PlacedCapital   Dollars `json:"placed_capital"`
 	// ByMethod is the attributed amount per attribution method.
 	ByMethod map[string]Dollars `json:"by_method"`
+	// ByEvidence is the attributed amount per evidence class (location,
+	// service, proxy, assumed; every class present, zero when none): with
+	// Unattributed it adds up to PhaseTotal to the cent.
+	ByEvidence map[string]Dollars `json:"by_evidence"`
+	// EvidenceShare is each class's share of the attributed amount.
+	EvidenceShare map[string]Num `json:"evidence_share"`
+	// StrongShare is the share of the attributed amount placed by location
+	// or service evidence.
+	StrongShare Num `json:"strong_evidence_share"`
 	// PerResidentShare is the share of the attributed amount placed per
 	// resident (which cannot make areas differ); PlacedOtherwise the rest.
 	PerResidentShare Num     `json:"per_resident_share"`
@@ -462,6 +475,27 @@ type LISAResult struct {
 	Note           string         `json:"note,omitempty"`
 }
 
+// EvidenceStep is the headline of the placed operating dollars resting on
+// the evidence classes up to one (location; location and service; ...
+// every class): a reader sees the answer from the strongest evidence and
+// how it moves as weaker classes are added.
+type EvidenceStep struct {
+	// Classes are the evidence classes counted; Label says them in words.
+	Classes []string `json:"classes"`
+	Label   string   `json:"label"`
+	// Placed is their placed operating amount; Share its share of all
+	// placed operating dollars.
+	Placed Dollars `json:"placed"`
+	Share  Num     `json:"share"`
+	// PerCapita is Placed per resident of the layer.
+	PerCapita Num `json:"per_capita"`
+	// Concentration is the concentration index of these dollars per
+	// resident ranked by need; TopTierSpendShare the share reaching the
+	// highest-need tier (missing without a need run).
+	Concentration     Num `json:"concentration_index"`
+	TopTierSpendShare Num `json:"top_tier_spend_share"`
+}
+
 // DeptRow is one department's accounting and reach.
 type DeptRow struct {
 	Dept            string  `json:"dept"`
@@ -474,8 +508,12 @@ type DeptRow struct {
 	// the residents of the highest need tier.
 	TopTierShare Num                `json:"top_tier_share"`
 	Methods      map[string]Dollars `json:"by_method"`
-	ByClass      map[string]Dollars `json:"by_class"`
-	Rules        []string           `json:"rules"`
+	// Evidence is the placed amount per evidence class.
+	Evidence map[string]Dollars `json:"by_evidence"`
+	// ByArea is the placed amount (every class) per area id.
+	ByArea  map[string]Dollars `json:"by_area"`
+	ByClass map[string]Dollars `json:"by_class"`
+	Rules   []string           `json:"rules"`
 	// How says in words how those rules place the dollars.
 	How []string `json:"how_placed"`
 	// RequestChange is the share change contributed by the department's

@@ -34,6 +34,9 @@ func Verdict(r *Result, syntheticDemand bool) []string {
 			out = append(out, s)
 		}
 	}
+	if s := evidenceSentence(r); s != "" {
+		out = append(out, s)
+	}
 	if s := tierSentence(r); s != "" {
 		out = append(out, s)
 	}

@@ -100,6 +100,12 @@ type Areas struct {
 	// dollar per resident means the same on every layer.
 	Outside       float64
 	OutsideReason string
+	// SitesOutside is, per attribute set by AddSites, the weight of the
+	// sites outside every area: per_asset leaves that share unplaced.
+	SitesOutside map[string]float64
+	// SyntheticDemand marks Demand as synthetic (generated, not observed):
+	// dollars placed by it are assumed, never service evidence.
+	SyntheticDemand bool
 }
 
 // NewAreas prepares a layer: populations from the layer, and each area's id
@@ -202,6 +208,8 @@ type Placement struct {
 	Method string `json:"method"`
 	// Class is the item's class (Operating unless a class names it).
 	Class string `json:"class"`
+	// Evidence is what the placement rests on (EvidenceClasses).
+	Evidence string `json:"evidence"`
 }
 
 // Unattributed is the part of an item that no area receives, and why.
@@ -227,6 +235,8 @@ type Totals struct {
 	// ByMethod is the attributed cents per method actually used (a fallback
 	// counts under the fallback method).
 	ByMethod map[string]int64 `json:"by_method"`
+	// ByEvidence is the attributed cents per evidence class.
+	ByEvidence map[string]int64 `json:"by_evidence"`
 }
 
 func (t *Totals) finish() {
@@ -256,6 +266,10 @@ type Result struct {
 	// ByAreaClass is the attributed cents per area (by position in the
 	// layer) of each class that placed any.
 	ByAreaClass map[string][]int64 `json:"-"`
+	// ByAreaEvidence is the attributed cents of operating spending per
+	// area (by position in the layer) of each evidence class that placed
+	// any.
+	ByAreaEvidence map[string][]int64 `json:"-"`
 }
 
 // classRule is the rule an excluded class stands for: nothing placed.
@@ -289,23 +303,34 @@ func Sums(items []Item, rules *Rules, areas *Areas) (*Result, error) {
 }
 
 func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, error) {
+	return attributeWith(items, rules, areas, keep, nil)
+}
+
+func attributeWith(items []Item, rules *Rules, areas *Areas, keep bool, m *Matching) (*Result, error) {
 	res := &Result{Rules: rules.Name, RulesVersion: rules.Version, RulesHash: rules.Hash, Layer: areas.Layer.Name,
-		ByArea: make([]int64, len(areas.Layer.Areas)), ByClass: map[string]int64{}, ByAreaClass: map[string][]int64{}}
+		ByArea: make([]int64, len(areas.Layer.Areas)), ByClass: map[string]int64{}, ByAreaClass: map[string][]int64{}, ByAreaEvidence: map[string][]int64{}}
 	depts := map[string]*Totals{}
 	fallbacks := map[string]*Fallback{}
+	pooled := map[string]*pool{}
 	res.Total.ByMethod = map[string]int64{}
+	res.Total.ByEvidence = map[string]int64{}
 	for i := range items {
 		it := &items[i]
-		cls := rules.Classify(it)
+		var cls *Class
+		var ru *Rule
+		if m != nil {
+			cls, ru = m.of(rules, i)
+		} else {
+			cls, ru = rules.Classify(it), rules.Select(it)
+		}
 		class := Operating
 		if cls != nil {
 			class = cls.Name
 		}
 		res.ByClass[class] += it.Cents
-		ru := rules.Select(it)
 		d := depts[it.Dept()]
 		if d == nil {
-			d = &Totals{Dept: it.Dept(), ByMethod: map[string]int64{}}
+			d = &Totals{Dept: it.Dept(), ByMethod: map[string]int64{}, ByEvidence: map[string]int64{}}
 			depts[it.Dept()] = d
 		}
 		d.Total += it.Cents
@@ -319,7 +344,7 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 		if cls != nil && cls.Kind == ClassExcluded {
 			ru = classRule(cls) // classification comes before place
 		}
-		pl, un, why, err := place(it, ru, areas)
+		pl, un, why, err := place(it, ru, areas, pooled, class)
 		if err != nil {
 			return nil, fmt.Errorf("attribute: item %s (rule %q): %w", it.ID, ru.Name, err)
 		}
@@ -345,10 +370,20 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 			}
 			byArea[p.Area] += p.Cents
 			res.ByArea[p.Area] += p.Cents
+			if class == Operating {
+				ev := res.ByAreaEvidence[p.Evidence]
+				if ev == nil {
+					ev = make([]int64, len(res.ByArea))
+					res.ByAreaEvidence[p.Evidence] = ev
+				}
+				ev[p.Area] += p.Cents
+			}
 			d.Attributed += p.Cents
 			d.ByMethod[p.Method] += p.Cents
+			d.ByEvidence[p.Evidence] += p.Cents
 			res.Total.Attributed += p.Cents
 			res.Total.ByMethod[p.Method] += p.Cents
+			res.Total.ByEvidence[p.Evidence] += p.Cents
 		}
 		for _, u := range un {
 			u.Class = class
@@ -380,7 +415,14 @@ func attribute(items []Item, rules *Rules, areas *Areas, keep bool) (*Result, er
 // place splits one item according to its rule.
 // why, when not empty, says why the rule's own method gave way to its
 // fallback (the fallback placed the item).
-func place(it *Item, ru *Rule, areas *Areas) (pl []Placement, un []Unattributed, why string, err error) {
+//
+// Items a rule places by the same weights (per resident, per asset, per
+// demand) are split as one pool per rule, method and class: each item gets
+// the split of the running total less what the items before it got, so the
+// rule's dollars in each area are the largest-remainder split of its total
+// (within a cent), not the sum of every item's rounding. An item can then
+// get a cent less than nothing in an area where its neighbours rounded up.
+func place(it *Item, ru *Rule, areas *Areas, pooled map[string]*pool, class string) (pl []Placement, un []Unattributed, why string, err error) {
 	p, err := weights(it, ru, ru.Method, areas)
 	if err != nil {
 		return nil, nil, "", err
@@ -400,16 +442,54 @@ func place(it *Item, ru *Rule, areas *Areas) (pl []Placement, un []Unattributed,
 	if p.w == nil {
 		return nil, []Unattributed{{Item: it.ID, Dept: it.Dept(), Cents: it.Cents, Rule: ru.Name, Method: p.method, Reason: p.reason}}, "", nil
 	}
-	parts, restCents := SplitCents(it.Cents, p.w, p.rest)
+	var parts []int64
+	var restCents int64
+	switch p.method {
+	case PerCapita, PerAsset, PerDemand:
+		parts, restCents = splitPooled(pooled, ru.Name+"\x00"+p.method+"\x00"+class, it.Cents, p.w, p.rest)
+	default:
+		parts, restCents = SplitCents(it.Cents, p.w, p.rest)
+	}
+	ev := p.evidence
+	if ev == "" {
+		ev = evidenceOf(ru, p.method, areas)
+	}
 	for a, c := range parts {
 		if c != 0 {
-			pl = append(pl, Placement{Item: it.ID, Dept: it.Dept(), Area: a, AreaID: areas.Layer.Areas[a].ID, Cents: c, Rule: ru.Name, Method: p.method})
+			pl = append(pl, Placement{Item: it.ID, Dept: it.Dept(), Area: a, AreaID: areas.Layer.Areas[a].ID, Cents: c, Rule: ru.Name, Method: p.method, Evidence: ev})
 		}
 	}
 	if restCents != 0 {
 		un = append(un, Unattributed{Item: it.ID, Dept: it.Dept(), Cents: restCents, Rule: ru.Name, Method: p.method, Reason: p.restReason})
 	}
 	return pl, un, why, nil
+}
+
+// pool is what a rule has placed so far by one method: the running total
+// and its split.
+type pool struct {
+	total int64
+	parts []int64
+	rest  int64
+}
+
+// split returns an item's parts as the split of the pool's running total
+// less the parts before it.
+func splitPooled(m map[string]*pool, key string, cents int64, w []float64, rest float64) ([]int64, int64) {
+	p := m[key]
+	if p == nil || len(p.parts) != len(w) {
+		p = &pool{parts: make([]int64, len(w))}
+		m[key] = p
+	}
+	p.total += cents
+	all, allRest := SplitCents(p.total, w, rest)
+	out := make([]int64, len(w))
+	for i := range all {
+		out[i] = all[i] - p.parts[i]
+	}
+	r := allRest - p.rest
+	p.parts, p.rest = all, allRest
+	return out, r
 }
 
 // placing is how a method places an item: the weight of each area (w nil
@@ -422,6 +502,9 @@ type placing struct {
 	restReason string
 	method     string
 	reason     string
+	// evidence overrides the class of the method (citywide codes are
+	// spread per resident: a proxy)
+	evidence string
 }
 
 // cannot is a placing that places nothing, for the reason given.
@@ -447,7 +530,12 @@ func weights(it *Item, ru *Rule, method string, areas *Areas) (placing, error) {
 			return cannot(method, err.Error()), nil
 		}
 		if positive(v) {
-			return placing{w: v, method: method}, nil
+			p := placing{w: v, method: method}
+			if out := areas.SitesOutside[ru.Attribute]; out > 0 {
+				// the dollars of sites outside every area stay unplaced
+				p.rest, p.restReason = out, fmt.Sprintf("the share of the %s sites outside every area of layer %s", ru.Attribute, areas.Layer.Name)
+			}
+			return p, nil
 		}
 		return cannot(method, "attribute "+ru.Attribute+" is zero in every area"), nil
 	case PerDemand:
@@ -526,7 +614,7 @@ func byCodes(it *Item, ru *Rule, method string, areas *Areas) placing {
 	}
 	if len(codes) == 1 && codes[0].Citywide {
 		p, _ := weights(it, ru, PerCapita, areas)
-		p.method = method
+		p.method, p.evidence = method, EvidenceProxy
 		return p
 	}
 	applyStatedShares(codes, ru.Shares)

@@ -91,6 +91,9 @@ type Rule struct {
 	// Label says in words how the method places the dollars ("land area,
 	// a stand-in for street miles"); default: Describe(Method, Attribute).
 	Label string `yaml:"label"`
+	// Evidence is what the placement rests on: location, service, proxy or
+	// assumed (see EvidenceClasses); default DefaultEvidence(Method).
+	Evidence string `yaml:"evidence"`
 	// Variants are the defensible alternatives to this rule's placement
 	// (per resident instead of land area, ...); the analysis runs each and
 	// reports how far the answer moves.
@@ -110,6 +113,7 @@ type Variant struct {
 	EventTypes []string `yaml:"event_types"`
 	Fallback   string   `yaml:"fallback"`
 	Reason     string   `yaml:"reason"`
+	Evidence   string   `yaml:"evidence"`
 }
 
 // Class kinds.
@@ -329,7 +333,7 @@ func (ru *Rule) checkVariants(file string) error {
 
 // swapped is the rule with a variant's method fields.
 func (ru Rule) swapped(v Variant) Rule {
-	ru.Method, ru.Attribute, ru.EventTypes, ru.Fallback, ru.Reason, ru.Label = v.Method, v.Attribute, v.EventTypes, v.Fallback, v.Reason, v.Name
+	ru.Method, ru.Attribute, ru.EventTypes, ru.Fallback, ru.Reason, ru.Label, ru.Evidence = v.Method, v.Attribute, v.EventTypes, v.Fallback, v.Reason, v.Name, v.Evidence
 	ru.Shares = nil
 	ru.Variants = nil
 	ru.variant = v.Name
@@ -357,6 +361,9 @@ func (ru *Rule) check(file string, line int) error {
 	}
 	if (ru.Method == PerAsset || ru.Fallback == PerAsset) && ru.Attribute == "" {
 		return bad("attribute", "", "per_asset needs the area attribute that weights the areas (attribute: street_miles)")
+	}
+	if msg := checkEvidence(ru.Method, ru.Evidence); msg != "" {
+		return bad("evidence", ru.Evidence, msg)
 	}
 	for c, s := range ru.Shares {
 		if !(s > 0) {

@@ -171,3 +171,69 @@ func Describe(method, attribute string, eventTypes []string) string {
 	}
 	return method
 }
+
+// Matching is which class and which rule every item of a list meets, by
+// position: the matching of a rule set holds for each of its variants,
+// restrictions and evidence-only copies, which change how rules place,
+// never what they match.
+type Matching struct {
+	class []int // index in Classes, -1: operating
+	rule  []int // index in Rules, -1: the default rule
+	n     int   // len(Rules) when matched
+	nc    int
+}
+
+// Match matches every item once (Classify and Select).
+func (r *Rules) Match(items []Item) *Matching {
+	m := &Matching{class: make([]int, len(items)), rule: make([]int, len(items)), n: len(r.Rules), nc: len(r.Classes)}
+	for i := range items {
+		m.class[i], m.rule[i] = -1, -1
+		if c := r.Classify(&items[i]); c != nil {
+			m.class[i] = indexOf(r.Classes, c)
+		}
+		if ru := r.Select(&items[i]); ru != &r.Default {
+			m.rule[i] = ruleIndex(r.Rules, ru)
+		}
+	}
+	return m
+}
+
+func indexOf(cs []Class, c *Class) int {
+	for i := range cs {
+		if &cs[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func ruleIndex(rs []Rule, ru *Rule) int {
+	for i := range rs {
+		if &rs[i] == ru {
+			return i
+		}
+	}
+	return -1
+}
+
+// of returns item i's class and rule in r (a copy of the matched rules).
+func (m *Matching) of(r *Rules, i int) (*Class, *Rule) {
+	var c *Class
+	if k := m.class[i]; k >= 0 {
+		c = &r.Classes[k]
+	}
+	if k := m.rule[i]; k >= 0 {
+		return c, &r.Rules[k]
+	}
+	return c, &r.Default
+}
+
+// SumsMatched is Sums with the items' matching computed once (Match on
+// the rules these were derived from); a rule set of another shape is
+// matched afresh.
+func SumsMatched(items []Item, rules *Rules, m *Matching, areas *Areas) (*Result, error) {
+	if m == nil || len(rules.Rules) != m.n || len(rules.Classes) != m.nc || len(items) != len(m.rule) {
+		return Sums(items, rules, areas)
+	}
+	return attributeWith(items, rules, areas, false, m)
+}

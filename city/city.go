@@ -16,6 +16,7 @@ package city
 import (
 	"embed"
 	"fmt"
+	"github.com/budgetlens/budgetlens/sites"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,6 +67,10 @@ type Profile struct {
 	// spending shown elsewhere in the budget; every analysis removes their
 	// paying side so that each dollar counts once (budget.Consolidate).
 	Transfers []budget.Transfer `yaml:"transfers"`
+	// Sites are lists of located things (loan sites, parks, fire districts
+	// with their incidents) whose weights the rules place dollars by: each
+	// is the per_asset attribute of its name (see docs/evidence.md).
+	Sites []sites.Spec `yaml:"sites"`
 	// Rules are the attribution rules (the format of docs/attribution.md),
 	// inline; optional.
 	RulesYAML yaml.Node `yaml:"rules"`
@@ -247,7 +252,11 @@ type DemoNeed struct {
 
 // DemoEvents configures the synthetic service requests.
 type DemoEvents struct {
-	// Points is the tract interior points file (population weights).
+	// File is a real service-request file (MyLA311 schema): when given,
+	// it is the demand the rules place by, and nothing is generated.
+	File string `yaml:"file"`
+	// Points is the tract interior points file (population weights) the
+	// synthetic requests are generated over when no File is given.
 	Points string `yaml:"points"`
 	// County is the county FIPS code of the points kept.
 	County string `yaml:"county"`
@@ -481,6 +490,9 @@ func (p *Profile) check() error {
 	if err := p.checkTransfers(); err != nil {
 		return err
 	}
+	if err := p.checkSites(); err != nil {
+		return err
+	}
 	return p.checkCapital()
 }
 
@@ -532,6 +544,32 @@ func (p *Profile) checkMeasures() error {
 		if (m.Column == "") == (m.Group == "") {
 			return bad("column", m.Column, "give either column (of the need table) or group (a population group)")
 		}
+	}
+	return nil
+}
+
+// checkSites validates the site lists: a unique name, a file, and for
+// points the two coordinate columns, for areas a key and counts.
+func (p *Profile) checkSites() error {
+	seen := map[string]bool{}
+	for i, st := range p.Sites {
+		field := fmt.Sprintf("sites.%d", i)
+		bad := func(key, value, expected string) error {
+			return &budget.InputError{File: p.File, Field: fmt.Sprintf("sites[%d].%s", i, key), Value: value, Line: p.lineOf(field), Expected: expected + " (see docs/evidence.md)"}
+		}
+		switch {
+		case st.Name == "" || seen[st.Name]:
+			return bad("name", st.Name, "every site list needs a unique name (the per_asset attribute its rules name)")
+		case st.File == "":
+			return bad("file", "", "the CSV of points or GeoJSON of areas")
+		case st.Counts == nil && (st.Lon == "" || st.Lat == ""):
+			return bad("lon", st.Lon, "the longitude and latitude columns (lon, lat), or key and counts for a GeoJSON of areas")
+		case st.Counts != nil && (st.Key == "" || st.Counts.File == "" || st.Counts.Key == ""):
+			return bad("counts", "", "key (the areas' property), counts.file and counts.key")
+		case st.Evidence != "" && st.Evidence != "location" && st.Evidence != "service":
+			return bad("evidence", st.Evidence, "location or service (sites are evidence of where dollars land)")
+		}
+		seen[st.Name] = true
 	}
 	return nil
 }

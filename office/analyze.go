@@ -16,6 +16,7 @@ import (
 	"github.com/budgetlens/budgetlens/events"
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/need"
+	"github.com/budgetlens/budgetlens/sites"
 )
 
 // AnalyzeOptions select what an analysis assesses. Zero values take the
@@ -113,7 +114,7 @@ func (o *Office) PrepareAnalysis(ctx context.Context, opt AnalyzeOptions) (*anal
 	if err := o.budgetInputs(ctx, in); err != nil {
 		return nil, err
 	}
-	steps := []func(context.Context, *analysis.Input, AnalyzeOptions) error{o.layerSources, o.demandInputs, o.groupInputs, o.needInputs, o.projectInputs, o.theilInputs, o.ownCodeLayers}
+	steps := []func(context.Context, *analysis.Input, AnalyzeOptions) error{o.layerSources, o.demandInputs, o.siteInputs, o.groupInputs, o.needInputs, o.projectInputs, o.theilInputs, o.ownCodeLayers}
 	for _, step := range steps {
 		if err := step(ctx, in, opt); err != nil {
 			return nil, err
@@ -348,6 +349,34 @@ func (o *Office) layerSources(_ context.Context, in *analysis.Input, _ AnalyzeOp
 	in.Inputs = append(in.Inputs, layerSource(in.Layer, in.Lines.Lines))
 	if in.Small != nil {
 		in.Inputs = append(in.Inputs, layerSource(in.Small, in.Small.Name))
+	}
+	return nil
+}
+
+// siteInputs reads the profile's stored site lists and weighs them for the
+// fiscal year analysed (rows dated in it; undated lists whole).
+func (o *Office) siteInputs(ctx context.Context, in *analysis.Input, _ AnalyzeOptions) error {
+	if o.City == nil || len(o.City.Sites) == 0 {
+		return nil
+	}
+	first, last := city.FiscalYearDays(in.FiscalYear, o.City.FiscalYearStart)
+	for _, spec := range o.City.Sites {
+		d, err := o.Store.Dataset(ctx, "sites", spec.Name)
+		if budget.ErrorCode(err) == budget.ENOTFOUND {
+			continue // not imported: the rules' fallbacks place those dollars
+		}
+		if err != nil {
+			return err
+		}
+		l, err := sites.Decode(d.Body)
+		if err != nil {
+			return err
+		}
+		if in.Sites == nil {
+			in.Sites = map[string][]attribute.Site{}
+		}
+		in.Sites[spec.Name] = l.Weights(first.Format("2006-01-02"), last.Format("2006-01-02"))
+		in.Inputs = append(in.Inputs, analysis.Source{Role: "sites: " + spec.Name, Name: d.Source, SHA256: d.SHA256})
 	}
 	return nil
 }

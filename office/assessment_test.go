@@ -2,15 +2,20 @@ package office
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
+	"math"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/budgetlens/budgetlens"
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/analysis/analysistest"
 	"github.com/budgetlens/budgetlens/city"
+	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/store"
 	"github.com/budgetlens/budgetlens/store/duckdb"
 )
@@ -124,6 +129,7 @@ func TestAssessmentSurvivesAHostileReader(t *testing.T) {
 		// only the per-resident dollars are spread alike; the rest may differ a little
 		t.Logf("per resident: councils %v, districts %v", n.City.PerCapita, r.City.PerCapita)
 	}
+	checkEvidence(t, res, s)
 	// the actuals beside the proposed and adopted phases
 	phases := map[string]bool{}
 	for _, cr := range r.Comparisons {
@@ -137,4 +143,135 @@ func TestAssessmentSurvivesAHostileReader(t *testing.T) {
 			t.Errorf("comparisons %v lack %s", phases, want)
 		}
 	}
+}
+
+// checkEvidence checks what issue 13 promises of the same demo: an
+// executive summary without a SYNTHETIC figure; the placed dollars by
+// evidence class, which with the unplaced add up to the phase total to the
+// cent, location and service holding at least a quarter; the evidence-only
+// variant in the ensemble; and the Housing dollars by council district in
+// the shares of an independent sum of the LAHD loans funded in FY2021-22
+// (each project once, split over its sites by units), to 1e-9.
+func checkEvidence(t *testing.T, res *DemoResult, s store.Store) {
+	t.Helper()
+	for _, x := range res.Document.Summary {
+		if strings.Contains(strings.ToUpper(x), "SYNTHETIC") {
+			t.Errorf("executive summary rests on synthetic data: %s", x)
+		}
+	}
+	r := res.Result
+	tt := r.Totals
+	var placed analysis.Dollars
+	for _, e := range []string{"location", "service", "proxy", "assumed"} {
+		v, ok := tt.ByEvidence[e]
+		if !ok {
+			t.Errorf("totals.by_evidence lacks %s", e)
+		}
+		placed += v
+	}
+	if placed != tt.Attributed || placed+tt.Unattributed != tt.PhaseTotal {
+		t.Errorf("by evidence %v + unattributed %v != phase total %v", placed, tt.Unattributed, tt.PhaseTotal)
+	}
+	if strong := tt.ByEvidence["location"] + tt.ByEvidence["service"]; 4*strong < placed {
+		t.Errorf("location and service hold %v of %v placed, want at least a quarter", strong, placed)
+	}
+	found := false
+	for _, v := range r.Concentr.Variants {
+		found = found || v.Rules == analysis.EvidenceOnlyScenario
+	}
+	if !found {
+		t.Errorf("the ensemble lacks the %q variant", analysis.EvidenceOnlyScenario)
+	}
+	want := lahdShares(t, s)
+	var housing *analysis.DeptRow
+	for i := range r.Depts {
+		if r.Depts[i].Dept == "43" {
+			housing = &r.Depts[i]
+		}
+	}
+	if housing == nil || housing.Attributed == 0 {
+		t.Fatalf("no Housing dollars placed: %+v", housing)
+	}
+	for id, w := range want {
+		got := housing.ByArea[id].Float() / housing.Attributed.Float()
+		if math.Abs(got-w) > 1e-9 {
+			t.Errorf("Housing in district %s: share %.12f, LAHD loans %.12f", id, got, w)
+		}
+	}
+	for id, d := range housing.ByArea {
+		if _, ok := want[id]; !ok && d != 0 {
+			t.Errorf("Housing dollars in district %s, which has no LAHD loan site funded in FY2021-22", id)
+		}
+	}
+}
+
+// lahdShares sums the LAHD loans funded from 1 July 2021 to 30 June 2022
+// by 2012 council district, reading the shipped file itself: a project's
+// dollars (repeated on each site row) once, split by site units.
+func lahdShares(t *testing.T, s store.Store) map[string]float64 {
+	t.Helper()
+	f, err := budgetlens.DemoFS.Open(budgetlens.DemoLAHDLoans)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	layer, err := s.Layer(context.Background(), "council_districts_2012")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := geo.NewIndex(layer)
+	type site struct {
+		district string
+		units    float64
+	}
+	dollars := map[string]float64{}
+	sitesOf := map[string][]site{}
+	for _, r := range recs[1:] {
+		d, err := time.Parse("01/02/2006", r[col["DATE FUNDED"]])
+		if err != nil || d.Before(time.Date(2021, 7, 1, 0, 0, 0, 0, time.UTC)) || d.After(time.Date(2022, 6, 30, 0, 0, 0, 0, time.UTC)) {
+			continue
+		}
+		p := r[col["PROJECT NUMBER"]]
+		v, _ := strconv.ParseFloat(r[col["LAHD FUNDED"]], 64)
+		dollars[p] = math.Max(dollars[p], v)
+		lon, _ := strconv.ParseFloat(r[col["SITE LONGITUDE"]], 64)
+		lat, _ := strconv.ParseFloat(r[col["SITE LATITUDE"]], 64)
+		u, _ := strconv.ParseFloat(r[col["SITE UNITS"]], 64)
+		k, ok := ix.Locate(lon, lat)
+		id := ""
+		if ok {
+			id = layer.Areas[k].ID
+		}
+		sitesOf[p] = append(sitesOf[p], site{id, u})
+	}
+	if len(dollars) != 39 {
+		t.Errorf("%d LAHD projects funded in FY2021-22, want 39", len(dollars))
+	}
+	by := map[string]float64{}
+	var total float64
+	for p, ss := range sitesOf {
+		var units float64
+		for _, x := range ss {
+			units += x.units
+		}
+		for _, x := range ss {
+			if x.district != "" {
+				w := dollars[p] * x.units / units
+				by[x.district] += w
+				total += w
+			}
+		}
+	}
+	for k := range by {
+		by[k] /= total
+	}
+	return by
 }

@@ -1,6 +1,7 @@
 package office
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -25,6 +26,7 @@ import (
 	"github.com/budgetlens/budgetlens/ingest"
 	"github.com/budgetlens/budgetlens/need"
 	"github.com/budgetlens/budgetlens/report"
+	"github.com/budgetlens/budgetlens/sites"
 	"github.com/budgetlens/budgetlens/store"
 )
 
@@ -85,7 +87,8 @@ func Demo(ctx context.Context, opt DemoOptions) (*DemoResult, error) {
 		{"import geography", b.geography},
 		{"need index", b.needIndex},
 		{"service measures (real requests, published measures)", b.measures},
-		{"synthetic service requests (generate + locate)", b.serviceRequests},
+		{"sites (housing loans, parks, fire districts)", b.siteLists},
+		{"service requests (locate)", b.serviceRequests},
 		{"attribution and metrics", b.analyse},
 		{"comparisons (proposed, adopted, last year)", b.compare},
 		{"capital plans (import, place, optimise, release)", b.capitalPlans},
@@ -115,6 +118,7 @@ type demoBuild struct {
 	ces          *need.Table
 	evs          []*events.Summary
 	evSource     string
+	evSynthetic  bool
 	a            *Analysis
 	cmp          []analysis.CompareRow
 	doc          *report.Document
@@ -141,7 +145,11 @@ func (b *demoBuild) files() []string {
 		fs = append(fs, d.Groups)
 	}
 	if d.Events != nil {
-		fs = append(fs, d.Events.Points)
+		for _, f := range []string{d.Events.File, d.Events.Points} {
+			if f != "" {
+				fs = append(fs, f)
+			}
+		}
 	}
 	if d.Projects != nil {
 		fs = append(fs, d.Projects.CSV, d.Projects.GeoJSON)
@@ -158,7 +166,46 @@ func (b *demoBuild) files() []string {
 	for _, c := range d.Capital {
 		fs = append(fs, c.File)
 	}
+	for _, s := range b.opt.City.Sites {
+		fs = append(fs, s.File)
+		if s.Counts != nil {
+			fs = append(fs, s.Counts.File)
+		}
+	}
 	return fs
+}
+
+// siteLists reads the profile's site lists from the extracted files and
+// stores each (kind "sites"), to be weighed for each analysed year.
+func (b *demoBuild) siteLists(ctx context.Context) error {
+	for _, spec := range b.opt.City.Sites {
+		sp := spec
+		sp.File = b.path[spec.File]
+		hash := b.hashes[spec.File]
+		if spec.Counts != nil {
+			c := *spec.Counts
+			c.File = b.path[c.File]
+			sp.Counts = &c
+			hash += " " + b.hashes[spec.Counts.File]
+		}
+		l, err := sites.Read(sp, "")
+		if err != nil {
+			return err
+		}
+		l.Spec = spec
+		var buf bytes.Buffer
+		if err := l.Encode(&buf); err != nil {
+			return err
+		}
+		src := spec.Source
+		if src == "" {
+			src = filepath.Base(spec.File)
+		}
+		if err := b.o.Store.SaveDataset(ctx, &analysis.Dataset{Kind: "sites", Name: spec.Name, Source: src, SHA256: hash, Body: buf.Bytes()}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // extractAndImport writes the embedded files to DIR/data, creates the store
@@ -385,14 +432,24 @@ func (b *demoBuild) serviceRequests(ctx context.Context) error {
 	if ev == nil || len(b.layers) == 0 {
 		return nil
 	}
-	evs, evHash, err := demoEvents(b.path[ev.Points], ev.County, b.layers, b.index, b.opt.Requests, b.opt.Seed)
+	var evs []*events.Summary
+	var evHash string
+	var err error
+	if ev.File != "" {
+		evs, evHash, err = demoRealEvents(b.path[ev.File], b.layers, b.index)
+		if err == nil {
+			b.evSource = fmt.Sprintf("%s (%d rows)", ev.Source, evs[0].Rows)
+		}
+	} else {
+		evs, evHash, err = demoEvents(b.path[ev.Points], ev.County, b.layers, b.index, b.opt.Requests, b.opt.Seed)
+		b.evSource, b.evSynthetic = fmt.Sprintf("%s (%d rows, seed %d)", ev.Source, b.opt.Requests, b.opt.Seed), true
+	}
 	if err != nil {
 		return err
 	}
 	b.evs = evs
-	b.evSource = fmt.Sprintf("%s (%d rows, seed %d)", ev.Source, b.opt.Requests, b.opt.Seed)
 	for k, l := range b.layers {
-		ds, err := analysis.DemandDataset(l.Name, areaIDs(l), analysis.DemandOf(evs[k], l), b.evSource, evHash, true)
+		ds, err := analysis.DemandDataset(l.Name, areaIDs(l), analysis.DemandOf(evs[k], l), b.evSource, evHash, b.evSynthetic)
 		if err != nil {
 			return err
 		}
@@ -412,7 +469,7 @@ func (b *demoBuild) analyse(ctx context.Context) error {
 		return err
 	}
 	if b.evs != nil {
-		in.Events, in.EventsSource, in.EventsSynthetic = b.evs[b.layerIndex(in.Lines.Lines)], b.evSource, true
+		in.Events, in.EventsSource, in.EventsSynthetic = b.evs[b.layerIndex(in.Lines.Lines)], b.evSource, b.evSynthetic
 	}
 	if p := b.demo.Projects; p != nil {
 		projects, err := attribute.ReadProjects(b.path[p.CSV], b.path[p.GeoJSON], 0)
@@ -537,18 +594,46 @@ func demoEvents(pointsFile, county string, layers []*geo.Layer, ix []*geo.Index,
 	if err != nil {
 		return nil, "", err
 	}
+	out, err := foldLayers(sum, layers, loc)
+	return out, hex.EncodeToString(h.Sum(nil)), err
+}
+
+// demoRealEvents summarises a real service-request file per area of every
+// layer in one pass, as demoEvents does for the synthetic ones.
+func demoRealEvents(path string, layers []*geo.Layer, ix []*geo.Index) ([]*events.Summary, string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, "", err
+	}
+	defer f.Close()
+	loc := newMultiLocator(layers, ix)
+	ids := make([]string, loc.size())
+	for i := range ids {
+		ids[i] = strconv.Itoa(i)
+	}
+	h := sha256.New()
+	sum, err := events.Summarize(io.TeeReader(f, h), filepath.Base(path), events.Options{Locator: loc, AreaIDs: ids})
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := foldLayers(sum, layers, loc)
+	return out, hex.EncodeToString(h.Sum(nil)), err
+}
+
+// foldLayers folds a summary by combination of areas into one per layer.
+func foldLayers(sum *events.Summary, layers []*geo.Layer, loc multiLocator) ([]*events.Summary, error) {
 	var out []*events.Summary
 	for k, l := range layers {
 		s, err := foldPairs(sum, l, func(key int) int { return loc.position(key, k) })
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		// points in an area of another layer but outside every area of
 		// this one stay unplaced in this layer's summary
 		s.Unplaced += countOutside(s)
 		out = append(out, s)
 	}
-	return out, hex.EncodeToString(h.Sum(nil)), nil
+	return out, nil
 }
 
 // foldPairs folds a summary by pair into one by area of layer l; of maps a

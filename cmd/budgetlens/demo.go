@@ -31,10 +31,14 @@ lines (those of FY2021-22) and their 2021 lines, the neighbourhood councils,
 the published CalEnviroScreen 3.0 score (its recomputation is a check) as the
 need index over LA census tracts placed by their points, with its components
 and the ACS 2015-19 poverty share as other measures, ACS 2015-19 population
-groups, about 1,000,000 SYNTHETIC MyLA311 service requests generated from a
-seed and weighted by tract population, and the LADOT capital plans. It saves
-the profile in the store, attributes every dollar (each once), analyses the
-proposed budget by council district and writes report.html, report.xlsx and (with Chromium) report.pdf, releases the
+groups, the real MyLA311 requests of 1-3 January 2020 (their mix by area and
+type places the sanitation, street-lighting and graffiti dollars), the LAHD
+affordable-housing loan sites, the City's parks and the LAFD first-in districts
+with their incidents (docs/evidence.md), and the LADOT capital plans. A
+profile whose demo names no real request file gets --requests SYNTHETIC
+requests instead, labelled so. It saves the profile in the store, attributes
+every dollar (each once, each with its evidence class), analyses the proposed
+budget by council district and writes report.html, report.xlsx and (with Chromium) report.pdf, releases the
 phases the city has published, and then serves the dashboard and the API
 (budgetlens serve; --addr, default 127.0.0.1:8080) until Ctrl-C. With
 --no-serve it stops after the files.`,
@@ -82,7 +86,7 @@ phases the city has published, and then serves the dashboard and the API
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "budgetlens-demo", "directory of the demo store and reports")
-	cmd.Flags().IntVar(&o.Requests, "requests", 1_000_000, "number of synthetic service requests")
+	cmd.Flags().IntVar(&o.Requests, "requests", 1_000_000, "number of synthetic service requests (only when the profile's demo names no real request file)")
 	cmd.Flags().Uint64Var(&o.Seed, "seed", 2021, "seed of the synthetic service requests")
 	cmd.Flags().BoolVar(&noServe, "no-serve", false, "stop after writing the files instead of serving the dashboard")
 	cmd.Flags().StringVar(&so.addr, "addr", "127.0.0.1:8080", "address the dashboard listens on (loopback only)")
