@@ -41,13 +41,30 @@ func (a *Area) props() map[string]any {
 }
 
 // AttrsJSON encodes the area's properties, with their types, as one JSON
-// object (what a store keeps). SetAttrsJSON reads it back.
+// object (what a store keeps). SetAttrsJSON reads it back. A real number
+// that is whole is written with a fraction (0.0, 2.0, 1e+21 as written), so
+// that it reads back as a real, not an integer: typed exports keep the
+// type of the file they came from.
 func (a *Area) AttrsJSON() ([]byte, error) {
 	m := a.props()
 	if m == nil {
 		return []byte("{}"), nil
 	}
-	b, err := json.Marshal(m)
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+		if f, ok := v.(float64); ok {
+			b, err := json.Marshal(f)
+			if err != nil {
+				return nil, fmt.Errorf("geo: property %q of area %q: %w", k, a.ID, err)
+			}
+			if !bytes.ContainsAny(b, ".eE") {
+				b = append(b, ".0"...)
+			}
+			out[k] = json.RawMessage(b)
+		}
+	}
+	b, err := json.Marshal(out)
 	if err != nil {
 		return nil, fmt.Errorf("geo: properties of area %q: %w", a.ID, err)
 	}

@@ -19,8 +19,9 @@ func testLayer(name string, n int) *geo.Layer {
 			Geom: orb.MultiPolygon{{{{x, 0}, {x + 1, 0}, {x + 1, 1}, {x, 1}, {x, 0}}}},
 			// properties keep their types through the store (geo export
 			// writes them typed): text, integer, real, boolean and null
-			Attrs: map[string]string{"k": "v", "n": "3", "x": "1.5", "b": "true", "z": ""},
-			Props: map[string]any{"k": "v", "n": int64(3), "x": 1.5, "b": true, "z": nil},
+			// (a whole real, 2.0 or 0.0, stays a real)
+			Attrs: map[string]string{"k": "v", "n": "3", "x": "1.5", "b": "true", "z": "", "w": "2", "zero": "0"},
+			Props: map[string]any{"k": "v", "n": int64(3), "x": 1.5, "b": true, "z": nil, "w": 2.0, "zero": 0.0},
 		})
 	}
 	l.Areas = append(l.Areas, geo.Area{ID: "pt", Name: "point", Point: orb.Point{-118.25, 34.05}, Attrs: map[string]string{}, Props: map[string]any{}})
