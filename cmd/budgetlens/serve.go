@@ -78,14 +78,15 @@ through the primary is in effect at the next request.`,
 // only: --db-read (a replica) when given, else the primary read-only. The
 // internal one writes (the review of requests stores sessions, answers and
 // scores): it opens the primary (--db) read-write, never creating a DuckDB
-// file that is not there, and refuses --db-read, whose replicas serve
-// public reads only.
+// file that is not there; it refuses an explicit --db-read, whose replicas
+// serve public reads only, and ignores $BUDGETLENS_DB_READ as every
+// command that writes does.
 func (e *env) openServed(public bool) (store.Store, error) {
 	if public {
 		return e.openStore(true)
 	}
-	if name, replica := e.readPath(); replica {
-		return nil, budget.Errorf(budget.EINVALID, "the internal server writes to the store (sessions, answers, scores), and --db-read %s names a store to read only: serve it with --public, or serve the primary (--db) without --db-read", redact(name))
+	if e.dbRead != "" {
+		return nil, budget.Errorf(budget.EINVALID, "the internal server writes to the store (sessions, answers, scores), and --db-read %s names a store to read only: serve it with --public, or serve the primary (--db) without --db-read", redact(e.dbRead))
 	}
 	return openServedWrite(e.dbPath())
 }
