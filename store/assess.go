@@ -104,3 +104,47 @@ type AuditFilter struct {
 	Object   string
 	AfterSeq int64
 }
+
+// ReviewRecords is everything the review of budget requests stores, as
+// stored (ids, versions, the audit entries each record names, times), for
+// copies (package storecopy). Sessions are not part of it: a copy's users
+// sign in again.
+type ReviewRecords struct {
+	Audit       []audit.Entry       // the whole log, by Seq
+	Users       []UserRecord        // by name
+	Assessments []assess.Assessment // with ID, Version, AuditSeq, Created, Updated
+	Locks       []LockRecord
+	Files       []FileRecord // by id
+}
+
+// UserRecord is a stored user with the audit entry of its last change.
+type UserRecord struct {
+	auth.User
+	AuditSeq int64
+}
+
+// LockRecord is a phase lock with its audit entry.
+type LockRecord struct {
+	PhaseLock
+	AuditSeq int64
+}
+
+// FileRecord is an evidence file with its bytes and audit entry.
+type FileRecord struct {
+	assess.File
+	Data     []byte
+	AuditSeq int64
+}
+
+// ReviewExporter reads the review's records for a copy.
+type ReviewExporter interface {
+	ReviewRecords(ctx context.Context) (ReviewRecords, error)
+}
+
+// ReviewRestorer writes them as they were read, in one transaction: the
+// audit log row by row (its hashes still verify), every record with its
+// ids, versions and audit entries. A store that holds any of them already
+// refuses (ECONFLICT or the database's key error) and changes nothing.
+type ReviewRestorer interface {
+	RestoreReview(ctx context.Context, r ReviewRecords) error
+}

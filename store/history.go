@@ -35,6 +35,7 @@ type Exporter interface {
 	// SettingKeys lists the keys of the stored settings, in byte order.
 	SettingKeys(ctx context.Context) ([]string, error)
 	CapitalExporter
+	ReviewExporter
 }
 
 // Restorer writes what an Exporter read, keeping ids, times and versions,
@@ -64,4 +65,5 @@ type Restorer interface {
 	// rows: a copied log keeps the events of phases since superseded.
 	RestorePhaseRelease(ctx context.Context, r budget.PhaseRelease) error
 	CapitalRestorer
+	ReviewRestorer
 }

@@ -40,6 +40,7 @@ type Fingerprint struct {
 	Capital    string           `json:"capital"`   // capital plans (projects, geometry, runs), scenarios and their release log
 	Events     string           `json:"events"`    // service requests: imports, names, requests, partitions and summaries
 	Published  string           `json:"published"` // published measure sets with their values
+	Review     string           `json:"review"`    // users, assessments, locks, evidence files and the audit log
 }
 
 // Diff names the parts in which f and g differ, in a fixed order.
@@ -52,7 +53,8 @@ func (f Fingerprint) Diff(g Fingerprint) []string {
 		{"layers", f.Layers, g.Layers}, {"indicators", f.Indicators, g.Indicators}, {"need runs", f.NeedRuns, g.NeedRuns},
 		{"analyses", f.Analyses, g.Analyses}, {"datasets", f.Datasets, g.Datasets}, {"settings", f.Settings, g.Settings},
 		{"release state", f.Releases, g.Releases}, {"capital plans", f.Capital, g.Capital},
-		{"service requests", f.Events, g.Events}, {"published measures", f.Published, g.Published}} {
+		{"service requests", f.Events, g.Events}, {"published measures", f.Published, g.Published},
+		{"review of budget requests", f.Review, g.Review}} {
 		if p.a != p.b {
 			out = append(out, p.name)
 		}
@@ -133,7 +135,7 @@ func Take(ctx context.Context, s store.Store) (Fingerprint, error) {
 	}
 	steps := []func(context.Context, store.Store, store.Exporter, *Fingerprint) error{
 		importsPart, currentPart, layersPart, indicatorsPart, needRunsPart, analysesPart, datasetsPart, settingsPart, releasesPart, capitalPart,
-		eventsPart, publishedPart,
+		eventsPart, publishedPart, reviewPart,
 	}
 	for _, step := range steps {
 		if err := step(ctx, s, exp, &f); err != nil {

@@ -5,8 +5,11 @@
 // (superseded ones too, so history and current figures come out the same),
 // layers, indicators and their metadata, need runs and analyses under their
 // own ids, the analysis datasets, the settings (the city profile), the
-// release log of budget phases (so that what is released or held stays so)
-// and capital plans with their scenarios and release log.
+// release log of budget phases (so that what is released or held stays so),
+// capital plans with their scenarios and release log, service requests,
+// published measures, and the review of budget requests (users,
+// assessments, locks, evidence files and the audit log, whose hash chain
+// still verifies in the copy; sessions are not copied).
 // Fingerprint digests what a store holds so that a copy can be checked
 // against its source.
 package storecopy
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/budgetlens/budgetlens/assess"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/need"
 	"github.com/budgetlens/budgetlens/store"
@@ -25,7 +29,7 @@ import (
 type Options struct {
 	// Progress, when set, is told after each record copied: the step
 	// ("import runs", "need runs", "analyses", "datasets", "settings",
-	// "release log", "capital scenarios", "capital release log") and how
+	// "release log", "capital scenarios", "capital release log", "review") and how
 	// many of how many are done.
 	Progress func(step string, done, total int)
 }
@@ -50,6 +54,11 @@ type Summary struct {
 	EventMonths      int   `json:"service_request_months"` // months with a partition and summary
 	EventImports     int   `json:"service_request_imports"`
 	PublishedSets    int   `json:"published_sets"`
+	Users            int   `json:"users"`
+	Assessments      int   `json:"assessments"`
+	PhaseLocks       int   `json:"review_locks"`
+	EvidenceFiles    int   `json:"evidence_files"`
+	AuditEntries     int   `json:"audit_entries"`
 	// Warnings name what could not be copied exactly.
 	Warnings []string `json:"warnings,omitempty"`
 }
@@ -103,6 +112,9 @@ func Copy(ctx context.Context, dst, src store.Store, opt Options) (Summary, erro
 		return sum, partial(err)
 	}
 	if err := copyPublished(ctx, dst, src, &sum, progress); err != nil {
+		return sum, partial(err)
+	}
+	if err := copyReview(ctx, res, exp, src, &sum, progress); err != nil {
 		return sum, partial(err)
 	}
 	return sum, nil
@@ -169,11 +181,24 @@ func checkEmpty(ctx context.Context, dst store.Store) error {
 	if err != nil {
 		return err
 	}
+	users, err := dst.Users(ctx)
+	if err != nil {
+		return err
+	}
+	ass, err := dst.Assessments(ctx, assess.Filter{})
+	if err != nil {
+		return err
+	}
+	audited, err := dst.AuditLog(ctx, store.AuditFilter{})
+	if err != nil {
+		return err
+	}
 	for _, c := range []struct {
 		n    int
 		what string
 	}{{len(layers), "layers"}, {len(runs), "need runs"}, {len(an), "analyses"}, {len(plans), "capital plans"},
-		{int(st.Requests), "service requests"}, {len(imports), "service-request imports"}, {len(pub), "published measure sets"}} {
+		{int(st.Requests), "service requests"}, {len(imports), "service-request imports"}, {len(pub), "published measure sets"},
+		{len(users), "users"}, {len(ass), "assessments"}, {len(audited), "audit entries"}} {
 		if c.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c.n, c.what))
 		}

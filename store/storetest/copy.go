@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/budgetlens/budgetlens/analysis"
+	"github.com/budgetlens/budgetlens/assess"
+	"github.com/budgetlens/budgetlens/auth"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/capital/projects"
 	"github.com/budgetlens/budgetlens/events"
@@ -86,6 +88,41 @@ func Fill(t *testing.T, s Store) {
 	fillSettingsAndReleases(t, s)
 	fillCapital(t, s)
 	fillEvents(t, s)
+	fillReview(t, s)
+}
+
+// fillReview adds the review of budget requests with history: two users
+// (one changed), two assessments (one answered), an evidence file and a
+// phase lock: 8 audit entries.
+func fillReview(t *testing.T, s Store) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.AddUser(ctx, auth.User{Name: "sam", Role: auth.Submitter, Department: "02", PasswordHash: "$argon2id$h", Subject: "https://idp|sam"}, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddUser(ctx, auth.User{Name: "ana", Role: auth.Analyst}, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.UpdateUser(ctx, auth.User{Name: "ana", Role: auth.Reviewer, Disabled: true}, "admin"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateAssessments(ctx, []assess.Assessment{newAssessment("02", "k1", 500), newAssessment("44", "k2", 40)}, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.Assessments(ctx, assess.Filter{Department: "02"})
+	if err != nil || len(a) != 1 {
+		t.Fatalf("assessments %+v %v", a, err)
+	}
+	a[0].Answers = map[string]any{"purpose": "Serves seniors", "share": 0.25}
+	if _, err := s.UpdateAssessment(ctx, a[0], "answer", "sam"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AddEvidence(ctx, assess.File{Assessment: a[0].ID, Name: "w.pdf", Type: "application/pdf"}, []byte("%PDF-1.7\n\x00\xff"), "sam"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LockPhase(ctx, budget.PhaseKey{Jurisdiction: "tc", FiscalYear: fy21, Phase: budget.Proposed}, "ana"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // fillEvents adds service requests in two imports (the second updates
@@ -217,7 +254,8 @@ func copySuite(t *testing.T, newStore Factory) {
 	}
 	if sum.BudgetRuns != 4 || sum.ImportRuns != 13 || sum.Layers != 3 || sum.IndicatorImports != 2 || sum.NeedRuns != 2 || sum.Analyses != 2 || sum.Datasets != 2 ||
 		sum.Settings != 2 || sum.ReleaseEvents != 5 || sum.CapitalPlans != 1 || sum.CapitalScenarios != 2 || sum.CapitalReleases != 2 ||
-		sum.Events != 3 || sum.EventMonths != 1 || sum.EventImports != 2 || sum.PublishedSets != 1 {
+		sum.Events != 3 || sum.EventMonths != 1 || sum.EventImports != 2 || sum.PublishedSets != 1 ||
+		sum.Users != 2 || sum.Assessments != 2 || sum.PhaseLocks != 1 || sum.EvidenceFiles != 1 || sum.AuditEntries != 8 {
 		t.Fatalf("summary %+v", sum)
 	}
 	want, err := storecopy.Take(ctx, src)
@@ -239,6 +277,7 @@ func copySuite(t *testing.T, newStore Factory) {
 		t.Fatalf("copied runs %+v", runs)
 	}
 	checkCopiedDetails(t, dst)
+	checkCopiedReview(t, dst)
 	// the copy's sequences were moved past the copied ids
 	r := needRun("new", 1)
 	if id, err := dst.SaveRun(ctx, r); err != nil || id != 3 {
@@ -264,12 +303,15 @@ func copySuite(t *testing.T, newStore Factory) {
 	if err := dst.SetPhaseRelease(ctx, budget.PhaseRelease{PhaseKey: budget.PhaseKey{Jurisdiction: "tc", FiscalYear: fy21, Phase: budget.Adopted}, By: "x"}); err != nil {
 		t.Fatal(err)
 	}
+	if err := dst.AddUser(ctx, auth.User{Name: "zoe", Role: auth.Analyst}, "admin"); err != nil {
+		t.Fatal(err)
+	}
 	changed, err := storecopy.Take(ctx, dst)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := strings.Join(want.Diff(changed), "; "); !strings.Contains(diff, "settings") || !strings.Contains(diff, "release state") {
-		t.Fatalf("changed copy: differences %q, want settings and release state among them", diff)
+	if diff := strings.Join(want.Diff(changed), "; "); !strings.Contains(diff, "settings") || !strings.Contains(diff, "release state") || !strings.Contains(diff, "review") {
+		t.Fatalf("changed copy: differences %q, want settings, release state and review among them", diff)
 	}
 	if _, err := storecopy.Copy(ctx, dst, src, storecopy.Options{}); budget.ErrorCode(err) != budget.ECONFLICT {
 		t.Fatalf("copy into a store that is not empty: %v, want conflict", err)
@@ -315,6 +357,48 @@ func checkCopiedDetails(t *testing.T, dst Store) {
 		t.Fatalf("copied release state %v, want %v", state, want)
 	}
 	checkCopiedCapital(t, dst)
+}
+
+// checkCopiedReview reads back the copied review: the audit chain verifies
+// in the copy, users keep their password hashes, the answered assessment
+// its version and answers, the evidence its bytes; new assessments and
+// files in the copy take the next ids and extend the chain.
+func checkCopiedReview(t *testing.T, dst Store) {
+	t.Helper()
+	ctx := context.Background()
+	log := verifyAudit(t, dst)
+	if len(log) != 8 || log[7].Action != "lock" {
+		t.Fatalf("copied audit log: %d entries", len(log))
+	}
+	if u, err := dst.User(ctx, "sam"); err != nil || u.PasswordHash != "$argon2id$h" || u.Subject != "https://idp|sam" {
+		t.Fatalf("copied user %+v %v", u, err)
+	}
+	if u, err := dst.UserBySubject(ctx, "https://idp|sam"); err != nil || u.Name != "sam" {
+		t.Fatalf("copied subject %+v %v", u, err)
+	}
+	as, err := dst.Assessments(ctx, assess.Filter{})
+	if err != nil || len(as) != 2 || as[0].Version != 2 || as[0].Answers["share"] != 0.25 || as[1].Version != 1 {
+		t.Fatalf("copied assessments %+v %v", as, err)
+	}
+	files, err := dst.EvidenceList(ctx, as[0].ID)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("copied evidence %+v %v", files, err)
+	}
+	if _, b, err := dst.EvidenceData(ctx, as[0].ID, files[0].ID); err != nil || string(b) != "%PDF-1.7\n\x00\xff" {
+		t.Fatalf("copied evidence bytes %q %v", b, err)
+	}
+	if n, err := dst.CreateAssessments(ctx, []assess.Assessment{newAssessment("55", "k9", 1)}, "ana"); err != nil || n != 1 {
+		t.Fatalf("new assessment in the copy: %d %v", n, err)
+	}
+	if got, _ := dst.Assessments(ctx, assess.Filter{Department: "55"}); len(got) != 1 || got[0].ID != 3 {
+		t.Fatalf("new assessment in the copy: %+v, want id 3", got)
+	}
+	if f, err := dst.AddEvidence(ctx, assess.File{Assessment: as[1].ID, Name: "x.pdf", Type: "application/pdf"}, []byte("%PDF"), "sam"); err != nil || f.ID != 2 {
+		t.Fatalf("new evidence in the copy: %+v %v, want id 2", f, err)
+	}
+	if log := verifyAudit(t, dst); len(log) != 10 {
+		t.Fatalf("audit log after two changes in the copy: %d entries, want 10", len(log))
+	}
 }
 
 // checkCopiedCapital reads back the copied plans: cip held (imported again
