@@ -28,7 +28,8 @@ type CopyResult struct {
 
 // fingerprintParts are the parts Fingerprint.Diff compares, in its order.
 var fingerprintParts = []string{"import runs", "budget history", "current budget", "layers", "indicators", "need runs", "analyses", "datasets",
-	"settings", "release state", "capital plans", "service requests", "published measures", "totals"}
+	"settings", "release state", "capital plans", "service requests", "published measures",
+	"review of budget requests", "totals"}
 
 // CopyStore copies everything src holds into dst, which must be empty
 // (ECONFLICT, naming what it holds, otherwise; nothing is written), with

@@ -117,6 +117,7 @@ func writeCopied(w io.Writer, from, to string, res *office.CopyResult) error {
 		{"capital plans", fmt.Sprint(c.CapitalPlans), fmt.Sprintf("%d scenarios, %d release events", c.CapitalScenarios, c.CapitalReleases)},
 		{"service requests", table.GroupDigits(fmt.Sprint(c.Events)), fmt.Sprintf("%d imports, %d months of partitions", c.EventImports, c.EventMonths)},
 		{"published measures", fmt.Sprint(c.PublishedSets), "sets with their values"},
+		{"assessments", fmt.Sprint(c.Assessments), fmt.Sprintf("%d users, %d evidence files, %d review locks, %d audit entries", c.Users, c.EvidenceFiles, c.PhaseLocks, c.AuditEntries)},
 	}
 	if err := table.WriteAligned(w, rows, map[int]bool{1: true}); err != nil {
 		return err
