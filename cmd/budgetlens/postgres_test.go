@@ -200,7 +200,7 @@ func checkServeOnPostgres(t *testing.T, demo, pg string) {
 	t.Helper()
 	var pgOut, dOut syncBuffer
 	pgBase, stopPG := startServe(t, &env{stdout: &pgOut, stderr: &pgOut, db: pg}, &pgOut, serveOptions{})
-	dBase, stopD := startServe(t, &env{stdout: &dOut, stderr: &dOut, db: demo}, &dOut, serveOptions{})
+	dBase, stopD := startServe(t, &env{stdout: &dOut, stderr: &dOut, db: storeCopy(t, demo)}, &dOut, serveOptions{})
 	getOK(t, pgBase+"/healthz")
 	var doc struct {
 		OpenAPI string `json:"openapi"`

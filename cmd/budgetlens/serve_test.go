@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -42,7 +44,7 @@ var servingAt = regexp.MustCompile(`at (http://127\.0\.0\.1:\d+)/`)
 func TestServeDemo(t *testing.T) {
 	dir := sharedDemo(t)
 	var out syncBuffer
-	e := &env{stdout: &out, stderr: io.Discard, db: dir + "/budgetlens.duckdb"}
+	e := &env{stdout: &out, stderr: io.Discard, db: storeCopy(t, dir+"/budgetlens.duckdb")}
 	base, stop := startServe(t, e, &out, serveOptions{})
 	for _, p := range []string{"/", "/map", "/budget", "/requests", "/methods", "/healthz"} {
 		getOK(t, base+p)
@@ -68,6 +70,28 @@ func TestServeDemo(t *testing.T) {
 		t.Errorf("only %d paths without parameters", n)
 	}
 	stop()
+}
+
+// storeCopy copies the DuckDB store file path into a new directory and
+// returns the copy's path. The internal server opens its store for
+// writing: tests serve a copy, so that the shared demo store stays as
+// built and other tests may open it read-only at the same time.
+func storeCopy(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), filepath.Base(path))
+	if err := os.WriteFile(dst, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if wal, err := os.ReadFile(path + ".wal"); err == nil {
+		if err := os.WriteFile(dst+".wal", wal, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
 }
 
 // startServe runs serve with o on e's store (as openServed opens it) on a
