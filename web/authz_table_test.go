@@ -38,6 +38,7 @@ func allowed() map[string][]Role {
 		"/api/budget/line-items", "/api/budget/explorer", "/api/requests", "/api/layers", "/api/layers/{layer}/areas", "/api/need-runs",
 		"/api/need-runs/{id}/areas", "/api/services", "/api/sources", "/api/search", "/api/capital/plans", "/api/capital/plans/{plan}/projects",
 		"/api/capital/plans/{plan}/analysis", "/api/capital/plans/{plan}/areas", "/api/capital/plans/{plan}/scenarios",
+		"/api/measures", "/api/measures/areas", "/api/measures/gaps", "/api/measures/tiers", "/api/measures/scores", "/api/measures/programs", "/measures",
 		"/{$}", "/capital", "/map", "/budget", "/requests", "/methods", "/areas/{layer}/{id}", "/static/{path...}", "/favicon.ico"} {
 		t["GET "+k] = anyone
 	}

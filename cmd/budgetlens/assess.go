@@ -42,6 +42,10 @@ func newAssessCmd(e *env) *cobra.Command {
 
 The server (serve) offers the same to signed-in users. Every change is in
 the audit log (budgetlens audit). See docs/assess.md.`,
+		Example: `  budgetlens assess bulk-create --fy 2024-25 --phase proposed --due 2024-03-15
+  budgetlens assess coverage --fy 2024-25 --phase proposed --format json
+  budgetlens assess ls --fy 2024-25 --phase proposed --status submitted
+  budgetlens assess export --fy 2024-25 --phase proposed --out equity_review_2024-25.pdf`,
 	}
 	cmd.AddCommand(newAssessBulkCmd(e), newAssessCoverageCmd(e), newAssessLsCmd(e), newAssessShowCmd(e), newAssessAnswerCmd(e),
 		newAssessAssignCmd(e), newAssessMoveCmd(e), newAssessScoreCmd(e), newAssessCommentCmd(e), newAssessAgreementCmd(e),
@@ -72,7 +76,10 @@ func newAssessBulkCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bulk-create --fy YEAR --phase PHASE",
 		Short: "Create one draft assessment per budget request of the phase",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens assess bulk-create --fy 2024-25 --phase proposed
+  budgetlens assess bulk-create --fy 2024-25 --phase proposed --due 2024-03-15 --as budget.office
+  budgetlens assess bulk-create --fy FY2024-25 --phase proposed --format json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opt.By = whoOr(opt.By)
 			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
@@ -91,7 +98,7 @@ func newAssessBulkCmd(e *env) *cobra.Command {
 	}
 	cycleFlags(cmd, &opt.AssessOptions)
 	cmd.Flags().StringVar(&opt.Due, "due", "", "due date for the departments (YYYY-MM-DD)")
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	addFormatFlag(cmd, &format, "table", "json")
 	byFlag(cmd, &opt.By)
 	return cmd
 }
@@ -106,8 +113,14 @@ func newAssessCoverageCmd(e *env) *cobra.Command {
 with an assessment), dollars and dollars_assessed (each request's change counted
 by its absolute value), decided, the assessments by status and decision, and
 the mean score of those scored.`,
+		Example: `  budgetlens assess coverage --fy 2024-25 --phase proposed
+  budgetlens assess coverage --fy 2024-25 --phase proposed --format json
+  budgetlens assess coverage --fy 2024-25 --phase adopted --format csv --delimiter ';' > coverage.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				rows, err := o.Coverage(ctx, opt)
 				if err != nil {
@@ -123,12 +136,13 @@ the mean score of those scored.`,
 						strconv.FormatFloat(r.Dollars, 'f', 2, 64), strconv.FormatFloat(r.DollarsAssessed, 'f', 2, 64), strconv.Itoa(r.Decided),
 						statusCounts(r.ByStatus), score})
 				}
-				return table.Write(cmd.OutOrStdout(), format, []string{"department", "department_name", "requests", "assessed", "dollars", "dollars_assessed", "decided", "by_status", "score_mean"}, out, rows)
+				return e.writeListing(cmd.OutOrStdout(), format, []string{"department", "department_name", "requests", "assessed", "dollars", "dollars_assessed", "decided", "by_status", "score_mean"}, out, rows)
 			})
 		},
 	}
 	cycleFlags(cmd, &opt)
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
@@ -182,8 +196,15 @@ func newAssessLsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ls --fy YEAR --phase PHASE [--department CODE] [--status S] [--reviewer NAME]",
 		Short: "List assessments",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens assess ls --fy 2024-25 --phase proposed
+  budgetlens assess ls --fy 2024-25 --phase proposed --department 12 --status draft
+  budgetlens assess ls --fy 2024-25 --phase proposed --reviewer rev.one --format json
+  budgetlens assess ls --fy 2024-25 --phase proposed --format csv > assessments.csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				as, err := o.Assessments(ctx, opt)
 				if err != nil {
@@ -201,7 +222,7 @@ func newAssessLsCmd(e *env) *cobra.Command {
 					out = append(out, []string{strconv.FormatInt(r.ID, 10), r.Department, r.Program, r.Category, strconv.FormatFloat(r.Dollars, 'f', 2, 64),
 						r.Template, r.Status, r.Decision, strings.Join(r.Reviewers, " "), r.Due, score, strconv.FormatInt(r.Version, 10), r.Description})
 				}
-				return table.Write(cmd.OutOrStdout(), format, []string{"id", "department", "program", "category", "dollars", "template", "status", "decision", "reviewers", "due", "score", "version", "description"}, out, rows)
+				return e.writeListing(cmd.OutOrStdout(), format, []string{"id", "department", "program", "category", "dollars", "template", "status", "decision", "reviewers", "due", "score", "version", "description"}, out, rows)
 			})
 		},
 	}
@@ -210,6 +231,8 @@ func newAssessLsCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&opt.Status, "status", "", "draft, submitted, in_review, scored or decision")
 	cmd.Flags().StringVar(&opt.Reviewer, "reviewer", "", "assessments of this reviewer")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
+	completeWords(cmd, "status", "draft", "submitted", "in_review", "scored", "decision")
 	return cmd
 }
 
@@ -227,7 +250,10 @@ func newAssessShowCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "show ID [--checks]",
 		Short: "One assessment: questions and answers, reviews, score, comments (--checks: the automatic checks)",
-		Args:  cobra.ExactArgs(1),
+		Example: `  budgetlens assess show 42
+  budgetlens assess show 42 --checks
+  budgetlens assess show 42 --format json`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
@@ -248,7 +274,7 @@ func newAssessShowCmd(e *env) *cobra.Command {
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	addFormatFlag(cmd, &format, "table", "json")
 	cmd.Flags().BoolVar(&checks, "checks", false, "compute the automatic checks (analyses the phase; takes a while)")
 	return cmd
 }
@@ -307,7 +333,9 @@ func newAssessAnswerCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   `answer ID '{"purpose": "..."}' [--version N]`,
 		Short: "Set answers of a draft: a JSON merge patch of the answers (null removes one)",
-		Args:  cobra.ExactArgs(2),
+		Example: `  budgetlens assess answer 42 '{"purpose": "Extend library hours in the districts with the least access"}'
+  budgetlens assess answer 42 '{"data_sources": null}' --version 3 --as dept.staff`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
@@ -334,7 +362,9 @@ func newAssessAssignCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "assign ID --reviewer NAME [--reviewer NAME] [--due YYYY-MM-DD]",
 		Short: "Name an assessment's reviewers (replacing them) and its due date",
-		Args:  cobra.ExactArgs(1),
+		Example: `  budgetlens assess assign 42 --reviewer rev.one --reviewer rev.two --due 2024-04-01
+  budgetlens assess assign 42 --reviewer rev.one --as equity.lead`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
@@ -365,7 +395,10 @@ func newAssessMoveCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "move ID ACTION [--decision D] [--comment TEXT]",
 		Short: "A workflow step: submit, return, start_review, complete, decide, reopen",
-		Args:  cobra.ExactArgs(2),
+		Example: `  budgetlens assess move 42 submit --as dept.staff
+  budgetlens assess move 42 return --comment "Name the neighbourhoods served"
+  budgetlens assess move 42 decide --decision recommended --as equity.lead`,
+		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
@@ -388,9 +421,10 @@ func newAssessMoveCmd(e *env) *cobra.Command {
 func newAssessScoreCmd(e *env) *cobra.Command {
 	var opt office.ScoreOptions
 	cmd := &cobra.Command{
-		Use:   "score ID QUESTION=LEVEL ... [--as REVIEWER]",
-		Short: "Record a reviewer's rubric levels (replacing her earlier ones)",
-		Args:  cobra.MinimumNArgs(2),
+		Use:     "score ID QUESTION=LEVEL ... [--as REVIEWER]",
+		Short:   "Record a reviewer's rubric levels (replacing her earlier ones)",
+		Example: `  budgetlens assess score 42 benefits=2 burdens=1 engagement=3 --as rev.one`,
+		Args:    cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
@@ -418,9 +452,10 @@ func newAssessScoreCmd(e *env) *cobra.Command {
 func newAssessCommentCmd(e *env) *cobra.Command {
 	var by string
 	cmd := &cobra.Command{
-		Use:   "comment ID TEXT",
-		Short: "Add a comment",
-		Args:  cobra.ExactArgs(2),
+		Use:     "comment ID TEXT",
+		Short:   "Add a comment",
+		Example: `  budgetlens assess comment 42 "Ridership data for 2024-25 attached in the department's memo" --as rev.one`,
+		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			id, err := parseID(args[0])
 			if err != nil {
@@ -442,7 +477,9 @@ func newAssessAgreementCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "agreement --fy YEAR --phase PHASE",
 		Short: "Agreement between two reviewers over the cycle (linear weighted kappa)",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens assess agreement --fy 2024-25 --phase proposed
+  budgetlens assess agreement --fy 2024-25 --phase proposed --format json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				ag, err := o.Agreement(ctx, opt)
@@ -464,7 +501,7 @@ func newAssessAgreementCmd(e *env) *cobra.Command {
 		},
 	}
 	cycleFlags(cmd, &opt)
-	cmd.Flags().StringVar(&format, "format", "text", "text or json")
+	addFormatFlag(cmd, &format, "table", "json")
 	return cmd
 }
 
@@ -478,9 +515,10 @@ func jsonNum(f float64) *float64 {
 func newAssessLockCmd(e *env) *cobra.Command {
 	var opt office.LockOptions
 	cmd := &cobra.Command{
-		Use:   "lock --fy YEAR --phase PHASE",
-		Short: "Close a cycle's review (only when every request has a decision)",
-		Args:  cobra.NoArgs,
+		Use:     "lock --fy YEAR --phase PHASE",
+		Short:   "Close a cycle's review (only when every request has a decision)",
+		Example: `  budgetlens assess lock --fy 2024-25 --phase proposed --as equity.lead`,
+		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			opt.By = whoOr(opt.By)
 			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
@@ -502,8 +540,13 @@ func newAssessTemplatesCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "templates",
 		Short: "The shipped assessment templates: questions, kinds, weights and sources",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens assess templates
+  budgetlens assess templates --format csv > templates.csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			all, err := assess.Builtin()
 			if err != nil {
 				return err
@@ -517,10 +560,11 @@ func newAssessTemplatesCmd(e *env) *cobra.Command {
 					rows = append(rows, []string{ref, q.ID, string(q.Kind), strconv.FormatFloat(q.Weight, 'f', -1, 64), fmt.Sprint(q.Required), q.Prompt})
 				}
 			}
-			return table.Write(cmd.OutOrStdout(), format, []string{"template", "question", "kind", "weight", "required", "prompt"}, rows, list)
+			return e.writeListing(cmd.OutOrStdout(), format, []string{"template", "question", "kind", "weight", "required", "prompt"}, rows, list)
 		},
 	}
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
@@ -530,9 +574,18 @@ func newAssessExportCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export --fy YEAR --phase PHASE --out FILE.csv|.xlsx|.pdf|.html",
 		Short: "Write the assessments (and the review by department) as CSV, XLSX, PDF or HTML",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens assess export --fy 2024-25 --phase proposed --out equity_review_2024-25.xlsx
+  budgetlens assess export --fy 2024-25 --phase proposed --out equity_review_2024-25.pdf
+  budgetlens assess export --fy 2024-25 --phase adopted --department 12 --out assessments.csv --delimiter ';'`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			ext := strings.ToLower(filepath.Ext(out))
+			if _, err := e.comma(); err != nil {
+				return err
+			}
+			if cmd.Flags().Changed("delimiter") && ext != ".csv" {
+				return usageError(cmd, "--delimiter applies to a CSV file: give --out FILE.csv")
+			}
 			if ext != ".csv" {
 				if err := office.CheckReportPath(out); err != nil {
 					return err
@@ -540,7 +593,7 @@ func newAssessExportCmd(e *env) *cobra.Command {
 			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				if ext == ".csv" {
-					return writeAssessmentsCSV(ctx, o, opt, out)
+					return e.writeAssessmentsCSV(ctx, o, opt, out)
 				}
 				doc, err := o.AssessmentsDocument(ctx, opt)
 				if err != nil {
@@ -563,6 +616,7 @@ func newAssessExportCmd(e *env) *cobra.Command {
 	cmd.Flags().StringVar(&opt.Status, "status", "", "only this status")
 	cmd.Flags().StringVar(&out, "out", "", "the file to write; its extension chooses the format")
 	cmd.MarkFlagRequired("out")
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
@@ -576,7 +630,9 @@ func nonEmpty(xs ...string) []string {
 	return out
 }
 
-func writeAssessmentsCSV(ctx context.Context, o *office.Office, opt office.ListOptions, path string) error {
+// writeAssessmentsCSV writes the assessments to path as CSV with the
+// --delimiter separator, under a temporary name renamed when complete.
+func (e *env) writeAssessmentsCSV(ctx context.Context, o *office.Office, opt office.ListOptions, path string) error {
 	as, err := o.Assessments(ctx, opt)
 	if err != nil {
 		return err
@@ -596,7 +652,7 @@ func writeAssessmentsCSV(ctx context.Context, o *office.Office, opt office.ListO
 		return err
 	}
 	defer os.Remove(f.Name())
-	if err := table.WriteCSV(f, []string{"id", "department", "program", "request_key", "category", "dollars", "template", "status", "decision", "reviewers", "due", "score", "version", "description"}, rows); err != nil {
+	if err := e.writeListing(f, "csv", []string{"id", "department", "program", "request_key", "category", "dollars", "template", "status", "decision", "reviewers", "due", "score", "version", "description"}, rows, nil); err != nil {
 		f.Close()
 		return err
 	}

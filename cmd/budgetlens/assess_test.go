@@ -109,6 +109,20 @@ func TestAssessCLI(t *testing.T) {
 	if b, _ := os.ReadFile(csvPath); !strings.HasPrefix(string(b), "id,department,program,request_key") || strings.Count(string(b), "\n") != 217 {
 		t.Fatalf("csv: %.200s (%d lines)", b, strings.Count(string(b), "\n"))
 	}
+	// --delimiter: the CSV file with semicolons; refused for a file that is not CSV
+	semiPath := filepath.Join(dir, "semi.csv")
+	if code, _, e := run(t, "--db", db, "assess", "export", "--fy", "2021-22", "--phase", "proposed", "--out", semiPath, "--delimiter", ";"); code != 0 {
+		t.Fatalf("export csv --delimiter: %s", e)
+	}
+	if b, _ := os.ReadFile(semiPath); !strings.HasPrefix(string(b), "id;department;program;request_key") || strings.Count(string(b), "\n") != 217 {
+		t.Fatalf("csv with ;: %.200s", b)
+	}
+	if code, _, e := run(t, "--db", db, "assess", "export", "--fy", "2021-22", "--phase", "proposed", "--out", xlsxPath, "--delimiter", ";"); code != 2 || !strings.Contains(e, "--delimiter applies to a CSV file") {
+		t.Fatalf("export xlsx --delimiter: %d %s", code, e)
+	}
+	if _, out, _ := run(t, "--db", db, "assess", "coverage", "--fy", "2021-22", "--phase", "proposed", "--format", "csv", "--delimiter", ";"); !strings.HasPrefix(out, "department;department_name;requests;assessed;dollars;dollars_assessed;") {
+		t.Fatalf("coverage --delimiter: %.200s", out)
+	}
 	if code, _, e := run(t, "--db", db, "assess", "export", "--fy", "2021-22", "--phase", "proposed", "--out", xlsxPath); code != 0 {
 		t.Fatalf("export xlsx: %s", e)
 	}

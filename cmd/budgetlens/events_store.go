@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/office"
 	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
@@ -17,6 +16,7 @@ import (
 func newEventsImportCmd(e *env) *cobra.Command {
 	var mapping, format string
 	var lenient bool
+	var limitPairs []string
 	cmd := &cobra.Command{
 		Use:   "import FILE [--mapping PROFILE.yaml] [--lenient]",
 		Short: "Store service requests (MyLA311 export, 311 API schema, Open311 JSON, or any file with a mapping), placed in every stored layer",
@@ -33,13 +33,19 @@ stored layer of areas, by its coordinates, else by the area code the city
 profile names; those that cannot be placed are counted with the reason.
 Synthetic requests (SRNumber SYN-..., RequestSource SYNTHETIC) are kept and
 labelled as such.`,
+		Example: `  budgetlens events import service_requests_2024.csv
+  budgetlens events import requests_open311.json --format json
+  budgetlens events import city_requests.csv --mapping requests_mapping.yaml --lenient
+  # a file of more than the default number of rows
+  budgetlens events import service_requests_2024.csv --limit rows=50000000`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "table" && format != "json" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table or json", format)
+			lim, err := limits(cmd, limitPairs)
+			if err != nil {
+				return err
 			}
 			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
-				opt := office.EventImportOptions{File: args[0], Mapping: mapping, Lenient: lenient}
+				opt := office.EventImportOptions{File: args[0], Mapping: mapping, Lenient: lenient, Limits: lim.Table}
 				if f, ok := e.stderr.(*os.File); ok && isTerminal(f) {
 					opt.Progress = func(n int64) {
 						fmt.Fprintf(e.stderr, "\rread %s requests", table.GroupDigits(strconv.FormatInt(n, 10)))
@@ -62,7 +68,8 @@ labelled as such.`,
 	}
 	cmd.Flags().StringVar(&mapping, "mapping", "", "column-mapping profile (YAML) for a file in no built-in schema")
 	cmd.Flags().BoolVar(&lenient, "lenient", false, "count and list bad rows instead of stopping at the first")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	addFormatFlag(cmd, &format, "table", "json")
+	addLimitFlag(cmd, &limitPairs, false)
 	return cmd
 }
 
@@ -121,7 +128,9 @@ func newEventsPlaceCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "place [--layer NAME]...",
 		Short: "Place the stored requests again (in the named layers, else wherever placements are missing or stale)",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens events place
+  budgetlens events place --layer districts --layer neighbourhoods`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withOffice(false, func(ctx context.Context, o *office.Office) error {
 				done, err := o.ReplaceEvents(ctx, layers)
@@ -146,8 +155,13 @@ func newEventsLsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List the imports of service requests",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens events ls
+  budgetlens events ls --format csv --delimiter ';' > imports.csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				imps, err := o.Store.EventImports(ctx)
 				if err != nil {
@@ -164,7 +178,7 @@ func newEventsLsCmd(e *env) *cobra.Command {
 						strconv.FormatInt(x.Updated, 10), strconv.FormatInt(x.Unchanged, 10), strconv.FormatInt(x.Synthetic, 10), x.Coverage, x.At.Format("2006-01-02 15:04:05")})
 				}
 				if format == "csv" {
-					return table.WriteCSV(w, head, rows)
+					return e.writeListing(w, format, head, rows, nil)
 				}
 				if len(rows) == 0 {
 					fmt.Fprintln(w, "no service requests are stored: import some with budgetlens events import FILE")
@@ -175,5 +189,6 @@ func newEventsLsCmd(e *env) *cobra.Command {
 		},
 	}
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }

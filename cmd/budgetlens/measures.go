@@ -27,6 +27,10 @@ intervals, scores the measures against the profile's targets (rolled up per
 area, department and city), carries measures published by area (LAFD response
 times) to any layer, and sets the city's program measures beside its budget.
 See docs/measures.md.`,
+		Example: `  budgetlens measures ls
+  budgetlens measures table --layer districts --by request_type --format csv
+  budgetlens measures gaps --layer neighbourhoods --format json
+  budgetlens measures scores --layer districts --level area`,
 	}
 	cmd.AddCommand(newMeasuresLsCmd(e), newMeasuresTableCmd(e), newMeasuresGapsCmd(e), newMeasuresScoresCmd(e), newMeasuresImportPublishedCmd(e), newMeasuresPublishedCmd(e), newMeasuresProgramsCmd(e))
 	return cmd
@@ -40,7 +44,13 @@ type measureFlags struct {
 	format   string
 }
 
-func (f *measureFlags) add(cmd *cobra.Command, defaultBy string) {
+// measureDims are the words --by takes.
+var measureDims = []string{"area", "tier", "city", "request_type", "agency", "source"}
+
+// measurePeriods are the words --period takes.
+var measurePeriods = []string{"all", "month", "quarter", "fiscal_year", "year"}
+
+func (f *measureFlags) add(cmd *cobra.Command, e *env, defaultBy string) {
 	cmd.Flags().StringVar(&f.opt.Layer, "layer", "", "layer whose areas the requests are counted in (default: the profile's reporting layer)")
 	cmd.Flags().StringVar(&f.by, "by", defaultBy, "split rows by: area, tier, city, request_type, agency, source (comma-separated)")
 	cmd.Flags().StringVar(&f.opt.Period, "period", "all", "group requests by the month, quarter (fiscal), fiscal_year or year they were made, or all")
@@ -49,15 +59,17 @@ func (f *measureFlags) add(cmd *cobra.Command, defaultBy string) {
 	cmd.Flags().StringVar(&f.opt.Events, "events", "", "real, synthetic or all (default: real when any real request is stored)")
 	cmd.Flags().StringVar(&f.measures, "measures", "", "measure ids, comma-separated, or all (budgetlens measures ls)")
 	cmd.Flags().IntVar(&f.opt.Tiers, "tiers", 5, "need tiers")
-	cmd.Flags().Int64Var(&f.opt.Run, "need-run", 0, "need-index run (default: the latest that can be placed in the layer)")
-	cmd.Flags().StringVar(&f.format, "format", "table", "output format: table, csv or json")
+	cmd.Flags().Int64Var(&f.opt.Run, "run", 0, "need-index run (default: the latest that can be placed in the layer)")
+	aliasFlag(cmd, "need-run", "run")
+	addFormatFlag(cmd, &f.format)
+	addDelimiterFlag(cmd, e)
+	completeWords(cmd, "by", measureDims...)
+	completeWords(cmd, "period", measurePeriods...)
 }
 
-func (f *measureFlags) resolve() error {
-	switch f.format {
-	case "table", "csv", "json":
-	default:
-		return budget.Errorf(budget.EINVALID, "unknown format %q: use table, csv or json", f.format)
+func (f *measureFlags) resolve(cmd *cobra.Command, e *env) error {
+	if err := e.checkDelimiter(cmd, f.format); err != nil {
+		return err
 	}
 	f.opt.By = splitList(f.by)
 	f.opt.Measures = splitList(f.measures)
@@ -88,9 +100,13 @@ citywide row with --by city), split further by request_type, agency and source
 the area (or tier), the dimensions, requests, closed, then the measures
 (default median_days, p90_days, on_time_share, per_1000). What the requests are
 (real sample dates, or SYNTHETIC) is written on standard error for csv.`,
+		Example: `  budgetlens measures table --layer districts --by request_type --format csv
+  budgetlens measures table --layer neighbourhoods --by tier --period fiscal_year --from 2024-07 --to 2025-06
+  budgetlens measures table --by city,request_type --measures requests,median_days,on_time_share
+  budgetlens measures table --layer districts --run 3 --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := f.resolve(); err != nil {
+			if err := f.resolve(cmd, e); err != nil {
 				return err
 			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
@@ -102,7 +118,7 @@ the area (or tier), the dimensions, requests, closed, then the measures
 			})
 		},
 	}
-	f.add(cmd, "area")
+	f.add(cmd, e, "area")
 	return cmd
 }
 
@@ -188,7 +204,7 @@ func writeMeasureTable(cmd *cobra.Command, e *env, t *office.MeasureTable, forma
 	}
 	if format == "csv" {
 		fmt.Fprintf(e.stderr, "budgetlens: %s\n", t.Label)
-		return table.WriteCSV(w, head, rows)
+		return e.writeListing(w, format, head, rows, nil)
 	}
 	fmt.Fprintln(w, t.Label)
 	shown := len(head) - firstCount(head)
@@ -220,8 +236,14 @@ func newMeasuresLsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List the service measures (the shipped ones and the city profile's) with their targets",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens measures ls
+  budgetlens measures ls --format json
+  budgetlens --profile city.yaml measures ls --format csv > measures.csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				defs := o.MeasureDefinitions()
 				w := cmd.OutOrStdout()
@@ -234,13 +256,14 @@ func newMeasuresLsCmd(e *env) *cobra.Command {
 					rows = append(rows, []string{d.ID, d.Name, d.Kind, d.Unit, d.Better, d.Filter, d.Target, d.TargetSource})
 				}
 				if format == "csv" {
-					return table.WriteCSV(w, head, rows)
+					return e.writeListing(w, format, head, rows, nil)
 				}
 				return table.WriteAligned(w, append([][]string{head}, rows...), nil)
 			})
 		},
 	}
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 

@@ -28,10 +28,14 @@ publisher's areas) with replacement, 999 times by default. A difference is
 called a gap only when its interval excludes 0. The concentration index ranks
 the areas by need score (population-weighted) with its own interval: positive
 when the measure is larger where need is higher.`,
+		Example: `  budgetlens measures gaps --layer districts --format json
+  budgetlens measures gaps --layer neighbourhoods --period fiscal_year --from 2024-07 --to 2025-06
+  budgetlens measures gaps --layer districts --measures median_days,on_time_share --reps 1999 --seed 7
+  budgetlens measures gaps --layer districts --no-published --format csv --delimiter ';' > gaps.csv`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "json" && format != "csv" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, csv or json", format)
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
 			}
 			if opt.Reps < 2 {
 				return budget.Errorf(budget.EINVALID, "--reps %d: give at least 2 (999 for a 95%% interval)", opt.Reps)
@@ -53,13 +57,17 @@ when the measure is larger where need is higher.`,
 	cmd.Flags().StringVar(&opt.Events, "events", "", "real, synthetic or all (default: real when any real request is stored)")
 	cmd.Flags().StringVar(&ms, "measures", "", "service measure ids, comma-separated (default: all but the counts)")
 	cmd.Flags().IntVar(&opt.Tiers, "tiers", 5, "need tiers")
-	cmd.Flags().Int64Var(&opt.Run, "need-run", 0, "need-index run (default: the latest that can be placed in the layer)")
+	cmd.Flags().Int64Var(&opt.Run, "run", 0, "need-index run (default: the latest that can be placed in the layer)")
+	aliasFlag(cmd, "need-run", "run")
 	cmd.Flags().IntVar(&opt.Reps, "reps", 999, "bootstrap replicates")
 	cmd.Flags().Uint64Var(&opt.Seed, "seed", 0, "bootstrap seed (default: the analysis seed)")
 	cmd.Flags().StringVar(&opt.Weighting, "weighting", "events", "carry published averages weighted by their events (incidents) or by ground area: events or area")
 	cmd.Flags().BoolVar(&opt.NoPublished, "no-published", false, "leave out the measures published by area")
 	cmd.Flags().StringVar(&opt.Set, "set", "", "only this published set")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json")
+	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
+	completeWords(cmd, "period", "year", "fiscal_year", "quarter", "month", "all")
+	completeWords(cmd, "weighting", "events", "area")
 	return cmd
 }
 
@@ -100,7 +108,7 @@ func writeGaps(cmd *cobra.Command, e *env, res *office.GapsResult, format string
 	case "csv":
 		fmt.Fprintf(e.stderr, "budgetlens: %s\n", gapsLabel(res))
 		head, rows := gapRows(res)
-		return table.WriteCSV(w, head, rows)
+		return e.writeListing(w, format, head, rows, nil)
 	}
 	fmt.Fprintf(w, "Need tiers of %s (%d tiers; Tier 1 lowest need, Tier %d highest); 95%% bootstrap intervals\n", res.Layer, res.Tiers, res.Tiers)
 	if res.Label != "" {
@@ -161,6 +169,10 @@ docs/measures.md). --layer names the stored layer whose areas the file's
 codes name (for LAFD: the district polygons, budgetlens geo import
 lafd_first_in_districts.geojson --layer lafd_districts). The values are kept
 as published; measures gaps carries them to any layer by area share.`,
+		Example: `  budgetlens geo import fire_districts.geojson --layer fire_districts --id-column district
+  budgetlens measures import-published response_times.csv --layer fire_districts
+  budgetlens measures import-published library_visits.csv --layer branches --mapping visits_spec.yaml --name library_visits
+  budgetlens measures import-published response_times.csv --layer fire_districts --format json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.File = args[0]
@@ -189,7 +201,7 @@ as published; measures gaps carries them to any layer by area share.`,
 	cmd.Flags().StringVar(&opt.Layer, "layer", "", "stored layer whose areas the file's codes name")
 	cmd.Flags().StringVar(&opt.Mapping, "mapping", "", "spec (YAML) for a file in no known format")
 	cmd.Flags().StringVar(&opt.Name, "name", "", "name of the set (default: the format's)")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	addFormatFlag(cmd, &format, "table", "json")
 	return cmd
 }
 
@@ -198,8 +210,13 @@ func newMeasuresPublishedCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "published",
 		Short: "List the stored sets of measures published by area",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens measures published
+  budgetlens measures published --format json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				sets, err := o.Store.PublishedSets(ctx)
 				if err != nil {
@@ -219,7 +236,7 @@ func newMeasuresPublishedCmd(e *env) *cobra.Command {
 					rows = append(rows, []string{s.Name, s.Layer, strconv.Itoa(s.Values), strings.Join(ids, " "), s.Label()})
 				}
 				if format == "csv" {
-					return table.WriteCSV(w, head, rows)
+					return e.writeListing(w, format, head, rows, nil)
 				}
 				if len(rows) == 0 {
 					fmt.Fprintln(w, "no published measures are stored: budgetlens measures import-published FILE --layer NAME")
@@ -230,5 +247,6 @@ func newMeasuresPublishedCmd(e *env) *cobra.Command {
 		},
 	}
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }

@@ -23,8 +23,14 @@ adopted budget's target, the program's expenditure dollars of the same year
 and phase, the cost per unit of service for measures that count units, and the
 change between the first and the last actual. These are citywide figures:
 the city does not publish them by area.`,
+		Example: `  budgetlens measures programs
+  budgetlens measures programs --department 38 --format csv > program_measures.csv
+  budgetlens measures programs --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				res, err := o.ProgramMeasures(ctx, opt)
 				if err != nil {
@@ -44,7 +50,7 @@ the city does not publish them by area.`,
 				}
 				if format == "csv" {
 					fmt.Fprintf(e.stderr, "budgetlens: %s\n", res.Note)
-					return table.WriteCSV(w, head, rows)
+					return e.writeListing(w, format, head, rows, nil)
 				}
 				if len(rows) == 0 {
 					fmt.Fprintln(w, "no program measures are stored: import the budget's performance measures (budgetlens import Performance_Measures_2122_Adopted.csv)")
@@ -58,5 +64,6 @@ the city does not publish them by area.`,
 	cmd.Flags().StringVar(&opt.Department, "department", "", "department code (default: every department)")
 	cmd.Flags().StringVar(&opt.Jurisdiction, "jurisdiction", "", "jurisdiction (default: all)")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/office"
 	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
@@ -23,13 +22,14 @@ less is better, so 1 means the target is met; each score is capped at 2. The
 scores are rolled up (their mean) per area of the layer, per department and
 for the city, per period: the idea of Boston's CityScore. Targets the city
 does not publish are marked illustrative in the profile and named in a note.`,
+		Example: `  budgetlens measures scores
+  budgetlens measures scores --layer districts --level area --period fiscal_year
+  budgetlens measures scores --level department --from 2024-07 --to 2025-06 --format csv
+  budgetlens measures scores --layer neighbourhoods --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if format != "table" && format != "json" && format != "csv" {
-				return budget.Errorf(budget.EINVALID, "unknown format %q: use table, csv or json", format)
-			}
-			if level != "city" && level != "department" && level != "area" {
-				return budget.Errorf(budget.EINVALID, "--level %q: give city, department or area", level)
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
 			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				res, err := o.MeasureScores(ctx, opt)
@@ -59,7 +59,7 @@ does not publish are marked illustrative in the profile and named in a note.`,
 				}
 				if format == "csv" {
 					fmt.Fprintf(e.stderr, "budgetlens: %s\n", res.Label)
-					return table.WriteCSV(w, head, rows)
+					return e.writeListing(w, format, head, rows, nil)
 				}
 				fmt.Fprintln(w, res.Label)
 				if err := table.WriteAligned(w, append([][]string{head}, rows...), map[int]bool{2: true, 3: true}); err != nil {
@@ -77,7 +77,9 @@ does not publish are marked illustrative in the profile and named in a note.`,
 	cmd.Flags().StringVar(&opt.From, "from", "", "first month of requests")
 	cmd.Flags().StringVar(&opt.To, "to", "", "last month of requests")
 	cmd.Flags().StringVar(&opt.Events, "events", "", "real, synthetic or all")
-	cmd.Flags().StringVar(&level, "level", "city", "which roll-up to list: city, department or area")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table, csv or json (json: every level)")
+	addEnumFlag(cmd, &level, "level", "city", []string{"city", "department", "area"}, "which roll-up to list (json: every level): city, department or area")
+	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
+	completeWords(cmd, "period", measurePeriods...)
 	return cmd
 }

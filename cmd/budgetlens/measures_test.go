@@ -63,6 +63,16 @@ func TestEventsImportIdempotent(t *testing.T) {
 	if code != 0 || strings.Count(out, "\n") < 90 {
 		t.Fatalf("measures by LAFD district: %d %s %s", code, out, errOut)
 	}
+	// the old name of --run still works, warns on stderr, changes nothing on stdout
+	_, aliasOut, aliasErr := run(t, "--db", db, "measures", "table", "--layer", "lafd_districts", "--format", "csv", "--measures", "requests", "--need-run", "0")
+	if aliasOut != out || !strings.Contains(aliasErr, "--need-run is deprecated and will be removed: use --run") {
+		t.Fatalf("measures table --need-run: %s\n%s", aliasOut, aliasErr)
+	}
+	// --delimiter
+	_, semiOut, _ := run(t, "--db", db, "measures", "table", "--layer", "lafd_districts", "--format", "csv", "--measures", "requests", "--delimiter", ";")
+	if semiOut != strings.ReplaceAll(out, ",", ";") {
+		t.Fatalf("measures table --delimiter ';': %.300s", semiOut)
+	}
 	// one request closed later than written, one new
 	b, err := os.ReadFile(sample)
 	if err != nil {

@@ -10,7 +10,6 @@ import (
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/office"
 	"github.com/budgetlens/budgetlens/store"
-	"github.com/budgetlens/budgetlens/table"
 	"github.com/spf13/cobra"
 )
 
@@ -31,6 +30,8 @@ assessments of budget requests. Roles:
   public     reads what is released
 
 See docs/assess.md.`,
+		Example: `  printf '%s\n' "$PASSWORD" | budgetlens user add --role analyst ana
+  budgetlens user ls`,
 	}
 	cmd.AddCommand(newUserAddCmd(e), newUserLsCmd(e))
 	return cmd
@@ -46,6 +47,9 @@ func newUserAddCmd(e *env) *cobra.Command {
 history: printf '%s\n' "$PASSWORD" | budgetlens user add --role analyst ana.
 It is stored as an argon2id hash. A submitter works for one department:
 --department CODE, the code as budgetlens assess coverage lists it.`,
+		Example: `  printf '%s\n' "$PASSWORD" | budgetlens user add --role analyst ana
+  printf '%s\n' "$PASSWORD" | budgetlens user add --role submitter --department 12 dept.staff
+  budgetlens user add --role reviewer --oidc-subject 'https://login.example.org|4f2a9c' rev.one < /dev/null`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opt.Name = args[0]
@@ -72,6 +76,7 @@ It is stored as an argon2id hash. A submitter works for one department:
 		},
 	}
 	cmd.Flags().StringVar(&opt.Role, "role", "", "admin, analyst, reviewer, submitter, council or public")
+	completeWords(cmd, "role", "admin", "analyst", "reviewer", "submitter", "council", "public")
 	cmd.Flags().StringVar(&opt.Department, "department", "", "a submitter's department code")
 	cmd.Flags().StringVar(&opt.Subject, "oidc-subject", "", "link a single-sign-on account: ISSUER|SUBJECT")
 	cmd.Flags().StringVar(&opt.By, "as", "", "who adds the user (default: the operating-system user)")
@@ -93,8 +98,13 @@ func newUserLsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ls",
 		Short: "List the users (never their password hashes)",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens user ls
+  budgetlens user ls --format json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				us, err := o.Store.Users(ctx)
 				if err != nil {
@@ -104,11 +114,12 @@ func newUserLsCmd(e *env) *cobra.Command {
 				for _, u := range us {
 					rows = append(rows, []string{u.Name, string(u.Role), u.Department, fmt.Sprint(u.Disabled), u.Created.Format("2006-01-02")})
 				}
-				return table.Write(cmd.OutOrStdout(), format, []string{"name", "role", "department", "disabled", "created"}, rows, us)
+				return e.writeListing(cmd.OutOrStdout(), format, []string{"name", "role", "department", "disabled", "created"}, rows, us)
 			})
 		},
 	}
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 
@@ -121,6 +132,8 @@ func newAuditCmd(e *env) *cobra.Command {
 transaction as the change, to the append-only audit_log, each row's hash covering
 the row before it. verify recomputes the chain and names the first entry that
 was edited or deleted directly in the database.`,
+		Example: `  budgetlens audit verify
+  budgetlens audit ls --object assessment/42`,
 	}
 	cmd.AddCommand(newAuditVerifyCmd(e), newAuditLsCmd(e))
 	return cmd
@@ -130,7 +143,9 @@ func newAuditVerifyCmd(e *env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "verify",
 		Short: "Check the audit log's hash chain; exit 1 naming the first broken entry",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens audit verify
+  budgetlens --db review.duckdb audit verify && echo intact`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				r, err := o.VerifyAudit(ctx)
@@ -152,8 +167,15 @@ func newAuditLsCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "ls [--object assessment/ID]",
 		Short: "List audit entries (who, when, what)",
-		Args:  cobra.NoArgs,
+		Example: `  budgetlens audit ls
+  budgetlens audit ls --object assessment/42
+  budgetlens audit ls --object user/ana --format json
+  budgetlens audit ls --format csv > audit_log.csv`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := e.checkDelimiter(cmd, format); err != nil {
+				return err
+			}
 			return e.withOffice(true, func(ctx context.Context, o *office.Office) error {
 				log, err := o.Store.AuditLog(ctx, auditFilter(object))
 				if err != nil {
@@ -163,12 +185,13 @@ func newAuditLsCmd(e *env) *cobra.Command {
 				for _, x := range log {
 					rows = append(rows, []string{fmt.Sprint(x.Seq), x.At.Format("2006-01-02T15:04:05Z"), x.Actor, x.Action, x.Object, x.Hash[:16]})
 				}
-				return table.Write(cmd.OutOrStdout(), format, []string{"seq", "at", "actor", "action", "object", "hash"}, rows, log)
+				return e.writeListing(cmd.OutOrStdout(), format, []string{"seq", "at", "actor", "action", "object", "hash"}, rows, log)
 			})
 		},
 	}
 	cmd.Flags().StringVar(&object, "object", "", "only this object (assessment/ID, user/NAME)")
 	addFormatFlag(cmd, &format)
+	addDelimiterFlag(cmd, e)
 	return cmd
 }
 

@@ -313,7 +313,7 @@ func TestReadOnlyUpgrade(t *testing.T) {
 		"091_users.sql":           `DROP TABLE users; DROP TABLE sessions`,
 		"092_assessments.sql":     `DROP TABLE assessments; DROP TABLE assessment_locks`,
 		"093_evidence.sql":        `DROP TABLE assessment_files`,
-		"094_assess_comments.sql": `COMMENT ON TABLE audit_log IS NULL; COMMENT ON TABLE assessments IS NULL`,
+		"094_comments_review.sql": `COMMENT ON TABLE audit_log IS NULL; COMMENT ON TABLE assessments IS NULL`,
 	}
 	last := Migrations()[len(Migrations())-1]
 	if undo[last] == "" {
