@@ -17,6 +17,8 @@ func newDBCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "db",
 		Short: "The store itself, for its operators (status)",
+		Example: `  budgetlens db status
+  budgetlens --db postgres://budgetlens@db.example.org/budget db status --format json`,
 	}
 	cmd.AddCommand(newDBStatusCmd(e))
 	return cmd
@@ -33,6 +35,8 @@ whether it is read-only or a standby and how far behind its primary it is, the
 statement timeout in force, the schema's migrations (applied, pending, the
 newest this budgetlens knows), the size of the database or file and of each
 table, and, for PostgreSQL, the connection pool. It only reads.`,
+		Example: `  budgetlens db status
+  budgetlens --db-read postgres://reader@replica.example.org/budget db status --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "table" && format != "json" {
@@ -50,7 +54,7 @@ table, and, for PostgreSQL, the connection pool. It only reads.`,
 			})
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	addFormatFlag(cmd, &format, "table", "json")
 	return cmd
 }
 

@@ -22,14 +22,17 @@ func newMigrateCmd(e *env) *cobra.Command {
 direction between a DuckDB file and a PostgreSQL database (postgres://... URL;
 see docs/postgres.md), or between two of a kind: every import run with its id,
 time and version, each budget version (superseded ones too), layers,
-indicators, need runs, analyses, datasets, the settings (the city profile) and
-the release log of budget phases. Then it compares the two stores part by part
+indicators, need runs, analyses, datasets, the settings (the city profile),
+the release log of budget phases, capital plans, service requests and
+published measures. Then it compares the two stores part by part
 and fails if the copy does not read back exactly as its source.
 
 --to must be empty (a new file, a database or schema with no budgetlens data):
 every id is kept, so a copy into a store that holds anything is refused and
 nothing is written. --from is only read. A new DuckDB file is removed again if
 the copy fails; a PostgreSQL target then holds a partial copy to drop.`,
+		Example: `  budgetlens migrate --from budgetlens-demo/budgetlens.duckdb --to postgres://budgetlens@localhost/budget
+  budgetlens migrate --from postgres://budgetlens@localhost/budget --to copy.duckdb --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" || to == "" {
@@ -46,7 +49,7 @@ the copy fails; a PostgreSQL target then holds a partial copy to drop.`,
 	}
 	cmd.Flags().StringVar(&from, "from", "", "the store to copy: a DuckDB file or a postgres:// URL (only read)")
 	cmd.Flags().StringVar(&to, "to", "", "the empty store to copy into: a DuckDB file (created) or a postgres:// URL")
-	cmd.Flags().StringVar(&format, "format", "table", "output format: table or json")
+	addFormatFlag(cmd, &format, "table", "json")
 	return cmd
 }
 
