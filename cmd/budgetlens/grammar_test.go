@@ -38,6 +38,8 @@ var noListing = map[string]string{
 	"budgetlens capital release": "prints one line",
 	"budgetlens capital hold":    "prints one line",
 	"budgetlens capital rm":      "prints one line",
+	"budgetlens db status":       "a report on the store, not a listing: --format table|json",
+	"budgetlens migrate":         "a report on the copy, not a listing: --format table|json",
 	"budgetlens capital import":  "prints a summary of the import (--format json: all of it)",
 }
 
