@@ -18,7 +18,7 @@ func newDBCmd(e *env) *cobra.Command {
 		Use:   "db",
 		Short: "The store itself, for its operators (status)",
 		Example: `  budgetlens db status
-  budgetlens --db 'postgres://budgetlens@db/budget' db status --format json`,
+  budgetlens --db postgres://budgetlens@db.example.org/budget db status --format json`,
 	}
 	cmd.AddCommand(newDBStatusCmd(e))
 	return cmd
@@ -36,7 +36,7 @@ statement timeout in force, the schema's migrations (applied, pending, the
 newest this budgetlens knows), the size of the database or file and of each
 table, and, for PostgreSQL, the connection pool. It only reads.`,
 		Example: `  budgetlens db status
-  budgetlens --db-read 'postgres://reader@replica/budget' db status --format json`,
+  budgetlens --db-read postgres://reader@replica.example.org/budget db status --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if format != "table" && format != "json" {

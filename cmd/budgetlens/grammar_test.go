@@ -19,8 +19,6 @@ var noListing = map[string]string{
 	"budgetlens version":         "prints the version",
 	"budgetlens demo":            "writes the demo's files and serves them",
 	"budgetlens serve":           "serves the dashboard",
-	"budgetlens db status":       "a report of one store (table or json), not a listing",
-	"budgetlens migrate":         "a report of one copy (table or json), not a listing",
 	"budgetlens completion":      "writes a shell script",
 	"budgetlens profile init":    "writes a YAML template",
 	"budgetlens profile check":   "prints one line about a YAML file",
@@ -40,6 +38,8 @@ var noListing = map[string]string{
 	"budgetlens capital release": "prints one line",
 	"budgetlens capital hold":    "prints one line",
 	"budgetlens capital rm":      "prints one line",
+	"budgetlens db status":       "a report on the store, not a listing: --format table|json",
+	"budgetlens migrate":         "a report on the copy, not a listing: --format table|json",
 	"budgetlens capital import":  "prints a summary of the import (--format json: all of it)",
 
 	"budgetlens events import":             "prints a summary of the import (--format json: all of it)",

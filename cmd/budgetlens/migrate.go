@@ -23,16 +23,17 @@ direction between a DuckDB file and a PostgreSQL database (postgres://... URL;
 see docs/postgres.md), or between two of a kind: every import run with its id,
 time and version, each budget version (superseded ones too), layers,
 indicators, need runs, analyses, datasets, the settings (the city profile),
-the release log of budget phases, capital plans, service requests, published
-measures and the review of budget requests with its audit log. Then it compares the two stores part by part
+the release log of budget phases, capital plans, service requests,
+published measures and the review of budget requests with its audit log.
+Then it compares the two stores part by part
 and fails if the copy does not read back exactly as its source.
 
 --to must be empty (a new file, a database or schema with no budgetlens data):
 every id is kept, so a copy into a store that holds anything is refused and
 nothing is written. --from is only read. A new DuckDB file is removed again if
 the copy fails; a PostgreSQL target then holds a partial copy to drop.`,
-		Example: `  budgetlens migrate --from la.duckdb --to 'postgres://budgetlens@db/budget'
-  budgetlens migrate --from 'postgres://budgetlens@db/budget' --to archive.duckdb --format json`,
+		Example: `  budgetlens migrate --from budgetlens-demo/budgetlens.duckdb --to postgres://budgetlens@localhost/budget
+  budgetlens migrate --from postgres://budgetlens@localhost/budget --to copy.duckdb --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if from == "" || to == "" {

@@ -146,7 +146,7 @@ func TestPostgresDemoMigrateAnalyze(t *testing.T) {
 		want := mustRunPG(t, append([]string{"--db", demo}, args...)...)
 		for _, s := range []string{pg, back} {
 			if got := mustRunPG(t, append([]string{"--db", s}, args...)...); got != want {
-				t.Errorf("%v on %s differs from the demo store's\n%.800s\n---\n%.800s", args, redact(s), got, want)
+				t.Errorf("%v on %s differs from the demo store's first at %s", args, redact(s), firstDifference(got, want))
 			}
 		}
 	}
@@ -510,4 +510,23 @@ func TestDBReadFromEnvironment(t *testing.T) {
 	if a, b := mustRunPG(t, "--db", write, "ls", "departments"), mustRunPG(t, "--db", read, "ls", "departments"); a == b {
 		t.Error("the import went to the read store")
 	}
+}
+
+// firstDifference shows where two outputs first differ: the line number
+// and both lines.
+func firstDifference(got, want string) string {
+	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
+	for i := 0; i < len(g) || i < len(w); i++ {
+		var a, b string
+		if i < len(g) {
+			a = g[i]
+		}
+		if i < len(w) {
+			b = w[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d:\n%.400s\n--- want\n%.400s", i+1, a, b)
+		}
+	}
+	return "(equal)"
 }
