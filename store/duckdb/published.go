@@ -143,7 +143,7 @@ func (s *Store) publishedSet(ctx context.Context, name string, values bool) (*me
 	if !values {
 		return set, nil
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT measure, area_key, month, months, value, line FROM published_values WHERE set_name = ? ORDER BY line, measure`, name)
+	rows, err = s.db.QueryContext(ctx, `SELECT measure, area_key, month, months, value, line FROM published_values WHERE set_name = ? ORDER BY line, measure, area_key, month, months, value`, name)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read published set %s: %w", name, err)
 	}

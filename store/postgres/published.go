@@ -140,7 +140,7 @@ func (s *Store) publishedSet(ctx context.Context, name string, values bool) (*me
 	if !values {
 		return set, nil
 	}
-	rows, err = s.pool.Query(ctx, `SELECT measure, area_key, month, months, value, line FROM published_values WHERE set_name = $1 ORDER BY line, measure`+byteOrder, name)
+	rows, err = s.pool.Query(ctx, `SELECT measure, area_key, month, months, value, line FROM published_values WHERE set_name = $1 ORDER BY line, measure`+byteOrder+`, area_key`+byteOrder+`, month, months, value`, name)
 	if err != nil {
 		return nil, s.errorf(budget.EINTERNAL, err, "unable to read published set %s", name)
 	}
