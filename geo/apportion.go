@@ -84,19 +84,23 @@ func sharesOf(acc map[int]float64, total float64) []Share {
 	if total <= 0 {
 		return out
 	}
-	sum := 0.0
 	for a, v := range acc {
 		if v > 0 {
 			out = append(out, Share{Area: a, Fraction: v / total})
-			sum += v / total
 		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Area < out[j].Area })
+	// summed in area order, not the map's: the same shares to the last bit
+	// on every run
+	sum := 0.0
+	for _, s := range out {
+		sum += s.Fraction
 	}
 	if sum > 1 {
 		for i := range out {
 			out[i].Fraction /= sum
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Area < out[j].Area })
 	return out
 }
 
