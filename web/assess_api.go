@@ -97,9 +97,9 @@ func (s *Server) registerReview() {
 	}
 	s.add(&route{method: "POST", pattern: "/api/session", action: ActionSession, private: true, handle: s.apiLogin,
 		doc: &apiDoc{Tag: "review", Summary: "Sign in: sets the session cookie (Secure, HttpOnly, SameSite=Lax); 401 on a wrong name or password, 429 after too many", Request: Login{}, Body: Me{}}})
-	s.add(&route{method: "GET", pattern: "/api/session", action: ActionSession, private: true, handle: s.apiMe,
+	s.add(&route{method: "GET", pattern: "/api/session", action: ActionSession, private: true, session: true, handle: s.apiMe,
 		doc: &apiDoc{Tag: "review", Summary: "Who is signed in (401 when nobody)", Body: Me{}}})
-	s.add(&route{method: "DELETE", pattern: "/api/session", action: ActionSession, private: true, handle: s.apiLogout,
+	s.add(&route{method: "DELETE", pattern: "/api/session", action: ActionSession, private: true, session: true, handle: s.apiLogout,
 		doc: &apiDoc{Tag: "review", Summary: "Sign out", Status: http.StatusNoContent}})
 	review("GET", "/api/assessments", ActionAssessList, &apiDoc{Summary: "Assessments of a cycle the signed-in user may see (a submitter her department's, a reviewer those assigned to her)",
 		Row: AssessmentRow{}, Params: append(pCycle, pDept, param{Name: "status", In: "query", Desc: "status", Enum: []string{"draft", "submitted", "in_review", "scored", "decision"}}, pFormat)}, s.apiAssessments)

@@ -46,7 +46,17 @@ func (s *Server) openAPI() map[string]any {
 			item = map[string]any{}
 			paths[rt.pattern] = item
 		}
-		item[strings.ToLower(rt.method)] = g.operation(rt)
+		op := g.operation(rt)
+		if rt.session || Authorize(Actor{Role: RolePublic}, rt.action, Object{Route: rt.key()}, nil) != nil {
+			// refused without a session: say so, as the router answers
+			op["security"] = []any{map[string]any{"session": []any{}}}
+			if rs, ok := op["responses"].(map[string]any); ok {
+				problem := map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}
+				rs["401"] = map[string]any{"description": "No session: sign in first (POST /api/session)", "content": problem}
+				rs["403"] = map[string]any{"description": "Signed in, but the role may not do this", "content": problem}
+			}
+		}
+		item[strings.ToLower(rt.method)] = op
 	}
 	g.defs["Problem"] = g.schema(reflect.TypeOf(Problem{}))
 	return map[string]any{
@@ -59,9 +69,11 @@ func (s *Server) openAPI() map[string]any {
 				"(If-None-Match gives 304) and X-Request-Id. The public server shows released budget phases only: a held phase answers as one that does not exist.",
 			"license": map[string]any{"name": "see the project's LICENSE", "identifier": "Apache-2.0"},
 		},
-		"servers":    []any{map[string]any{"url": "/"}},
-		"paths":      paths,
-		"components": map[string]any{"schemas": g.defs},
+		"servers": []any{map[string]any{"url": "/"}},
+		"paths":   paths,
+		"components": map[string]any{"schemas": g.defs, "securitySchemes": map[string]any{
+			"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie,
+				"description": "the session cookie POST /api/session sets (HttpOnly, Secure, SameSite); operations that name it answer 401 without one"}}},
 	}
 }
 

@@ -53,6 +53,9 @@ type route struct {
 	// private answers are for the signed-in actor alone: never cached
 	// (Cache-Control: no-store).
 	private bool
+	// session: the handler answers 401 without a session although
+	// Authorize lets anyone reach it (reading or ending one's session)
+	session bool
 	handle  func(http.ResponseWriter, *http.Request) error
 }
 
