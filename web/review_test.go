@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -117,6 +118,16 @@ func listAs(t *testing.T, ts *httptest.Server, cookie, query string) []Assessmen
 	return l.Rows
 }
 
+// sessionCookieSent is the document's session scheme as a client meets
+// it: the cookie it names is sent.
+func sessionCookieSent(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	if in.SecurityScheme == nil || in.SecurityScheme.In != "cookie" {
+		return fmt.Errorf("security scheme %q is not the session cookie", in.SecuritySchemeName)
+	}
+	_, err := in.RequestValidationInput.Request.Cookie(in.SecurityScheme.Name)
+	return err
+}
+
 // validateCall checks a request and its answer against the OpenAPI document.
 func validateCall(t *testing.T, router routers.Router, method, path string, header http.Header, reqBody []byte, resp *http.Response, body []byte) {
 	t.Helper()
@@ -124,14 +135,20 @@ func validateCall(t *testing.T, router routers.Router, method, path string, head
 	for k, v := range header {
 		req.Header[k] = v
 	}
+	if resp.Request != nil && resp.Request.Header.Get("Cookie") != "" {
+		req.Header.Set("Cookie", resp.Request.Header.Get("Cookie")) // the session the call was made with
+	}
 	route, params, err := router.FindRoute(req)
 	if err != nil {
 		t.Errorf("%s %s: not in the document: %v", method, path, err)
 		return
 	}
-	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+	in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: &openapi3filter.Options{IncludeResponseStatus: true, AuthenticationFunc: sessionCookieSent}}
 	if err := openapi3filter.ValidateRequest(context.Background(), in); err != nil {
-		t.Errorf("%s %s: the request does not match the document: %v", method, path, err)
+		var sec *openapi3filter.SecurityRequirementsError
+		if !errors.As(err, &sec) || resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s %s: the request does not match the document: %v", method, path, err)
+		} // else: sent without the session the document asks for, and refused with 401 as it says
 	}
 	out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header, Options: &openapi3filter.Options{IncludeResponseStatus: true}}
 	out.SetBodyBytes(body)
