@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/budgetlens/budgetlens/assess"
@@ -147,4 +149,45 @@ type ReviewExporter interface {
 // refuses (ECONFLICT or the database's key error) and changes nothing.
 type ReviewRestorer interface {
 	RestoreReview(ctx context.Context, r ReviewRecords) error
+}
+
+// AssessmentRow is an assessment as both stores hold it: its columns in
+// the order the stores select them (Targets), JSON fields as text, turned
+// back into an assessment by Assessment. One place for the row's shape.
+type AssessmentRow struct {
+	a                                                 assess.Assessment
+	phase, status, decision, rev, ans, reviews, comms string
+}
+
+// Targets are the scan destinations of the stores' assessment columns:
+// id, jurisdiction, fy_start, phase, request_key, dept_code, dept_name,
+// prog_code, prog_name, description, category, amount_cents, template,
+// template_version, status, decision, due, reviewers, answers, reviews,
+// comments, version, audit_seq, created, updated.
+func (r *AssessmentRow) Targets() []any {
+	a := &r.a
+	return []any{&a.ID, &a.Jurisdiction, &a.FYStart, &r.phase, &a.RequestKey, &a.Department.Code, &a.Department.Name, &a.Program.Code, &a.Program.Name,
+		&a.Description, &a.Category, &a.AmountCents, &a.Template, &a.TemplateVersion, &r.status, &r.decision, &a.Due,
+		&r.rev, &r.ans, &r.reviews, &r.comms, &a.Version, &a.AuditSeq, &a.Created, &a.Updated}
+}
+
+// Assessment is the scanned row as an assessment (times in UTC, JSON
+// fields decoded, answers never nil).
+func (r *AssessmentRow) Assessment() (assess.Assessment, error) {
+	a := r.a
+	a.Phase, a.Status, a.Decision = budget.Phase(r.phase), assess.Status(r.status), assess.Decision(r.decision)
+	a.FiscalYear = budget.FiscalYear{Start: a.FYStart, StartMonth: 7}.Label()
+	a.Created, a.Updated = a.Created.UTC(), a.Updated.UTC()
+	for _, p := range []struct {
+		s string
+		v any
+	}{{r.rev, &a.Reviewers}, {r.ans, &a.Answers}, {r.reviews, &a.Reviews}, {r.comms, &a.Comments}} {
+		if err := json.Unmarshal([]byte(p.s), p.v); err != nil {
+			return a, fmt.Errorf("store: assessment %d holds unreadable JSON: %w", a.ID, err)
+		}
+	}
+	if a.Answers == nil {
+		a.Answers = map[string]any{}
+	}
+	return a, nil
 }

@@ -65,29 +65,11 @@ func orEmpty[T any](s []T) []T {
 }
 
 func scanAssessment(r pgx.Row) (assess.Assessment, error) {
-	var a assess.Assessment
-	var phase, status, decision, rev, ans, reviews, comments string
-	err := r.Scan(&a.ID, &a.Jurisdiction, &a.FYStart, &phase, &a.RequestKey, &a.Department.Code, &a.Department.Name, &a.Program.Code, &a.Program.Name,
-		&a.Description, &a.Category, &a.AmountCents, &a.Template, &a.TemplateVersion, &status, &decision, &a.Due,
-		&rev, &ans, &reviews, &comments, &a.Version, &a.AuditSeq, &a.Created, &a.Updated)
-	if err != nil {
-		return a, err
+	var row store.AssessmentRow
+	if err := r.Scan(row.Targets()...); err != nil {
+		return assess.Assessment{}, err
 	}
-	a.Phase, a.Status, a.Decision = budget.Phase(phase), assess.Status(status), assess.Decision(decision)
-	a.FiscalYear = budget.FiscalYear{Start: a.FYStart, StartMonth: 7}.Label()
-	a.Created, a.Updated = a.Created.UTC(), a.Updated.UTC()
-	for _, p := range []struct {
-		s string
-		v any
-	}{{rev, &a.Reviewers}, {ans, &a.Answers}, {reviews, &a.Reviews}, {comments, &a.Comments}} {
-		if err := json.Unmarshal([]byte(p.s), p.v); err != nil {
-			return a, fmt.Errorf("store: assessment %d holds unreadable JSON: %w", a.ID, err)
-		}
-	}
-	if a.Answers == nil {
-		a.Answers = map[string]any{}
-	}
-	return a, nil
+	return row.Assessment()
 }
 
 func assessObject(id int64) string { return "assessment/" + strconv.FormatInt(id, 10) }
