@@ -265,6 +265,9 @@ type tableSource struct {
 
 func (s *tableSource) Head() *tabular.Header { return s.r.Header() }
 
+// inputBytes is the size of the input in bytes (0 when unknown).
+func (s *tableSource) inputBytes() int64 { return s.total }
+
 // fractionRead is the share of the input's bytes read so far.
 func (s *tableSource) fractionRead() float64 {
 	if s.total <= 0 {
