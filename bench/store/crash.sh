@@ -28,7 +28,6 @@ if [ -z "${BUDGETLENS_TEST_PG:-}" ]; then
   started_pg=1
 fi
 out=bench/out/crash.txt
-: > "$out"
 
 # trial DB MAXDELAY_MS: one kill; prints ok, or what went wrong
 trial() {
@@ -47,6 +46,22 @@ trial() {
   echo "ok (killed ${delay} ms into the write)"
 }
 
+# writeMs DB: how long an import's write takes on a scratch store of the
+# same kind (from "writing" to "committed"), so that the kills fall inside
+# it: the write got faster than a fixed delay (every DuckDB trial came too
+# late once the reader reserved its rows once)
+writeMs() {
+  local db=$1 log=$work/calibrate.log
+  "$tool" import -db "$db" "$file" > "$log" 2>&1 &
+  local pid=$! t0 t1
+  for _ in $(seq 1 3000); do grep -q '^writing' "$log" && break; sleep 0.01; done
+  t0=$(date +%s%3N)
+  for _ in $(seq 1 60000); do grep -q '^committed' "$log" && break; sleep 0.005; done
+  t1=$(date +%s%3N)
+  wait "$pid" || true
+  echo $((t1 - t0))
+}
+
 run_store() {
   local name=$1 db=$2 maxdelay=$3
   "$tool" import -db "$db" "$sec2" > /dev/null
@@ -61,7 +76,10 @@ run_store() {
   echo "$name: $ok of $trials trials: the store opened, the killed import left nothing, totals as before" | tee -a "$out"
 }
 
-run_store duckdb "$work/crash.duckdb" "${DUCKDB_MAX_DELAY_MS:-6000}"
+dms=${DUCKDB_MAX_DELAY_MS:-$(( $(writeMs "$work/calibrate.duckdb") * 9 / 10 ))}
+rm -f "$work"/calibrate.duckdb*
+echo "duckdb: kills within the first ${dms} ms of the write (90% of a write timed on a scratch store)" | tee "$out"
+run_store duckdb "$work/crash.duckdb" "$dms"
 pgdb="budgetlens_crash_$$"
 psql "$BUDGETLENS_TEST_PG" -X -q -c "CREATE DATABASE $pgdb" -c "\\c $pgdb" -c "CREATE EXTENSION IF NOT EXISTS postgis"
 pgurl=$(python3 -c "import sys,urllib.parse as u;p=u.urlparse(sys.argv[1]);print(p._replace(path='/$pgdb').geturl())" "$BUDGETLENS_TEST_PG")
