@@ -519,7 +519,7 @@ func (b *demoBuild) analyse(ctx context.Context) error {
 		}
 	}
 	for i := range in.Inputs {
-		if in.Inputs[i].Role == "service demand" {
+		if in.Inputs[i].Role == "service demand" && in.Events != nil {
 			in.Inputs[i].Role = "service requests"
 		}
 	}
