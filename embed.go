@@ -25,7 +25,8 @@ import "embed"
 //go:embed testdata/la/budget/FY21-22/Performance_Measures_2122_Adopted.csv
 //go:embed testdata/la/budget/FY18-19/pm_new.csv
 //go:embed testdata/la/services/la_myla311_sample_2018-01-01_to_01-04.csv
-//go:embed testdata/la/services/la_myla311_sample_2020-01-01_to_01-03.csv
+//go:embed testdata/la/services/la_myla311_sample_2022-09-19_to_09-23.csv
+//go:embed testdata/la/services/la_myla311_requests_by_nc_2021-10-01_to_2022-10-01_DERIVED.csv
 //go:embed testdata/la/housing/la_lahd_affordable_housing_projects_2003_to_2023-10.csv
 //go:embed testdata/la/parks/lacounty_parks_open_space_2016.csv
 //go:embed testdata/la/parks/la_rap_facilities_and_parks_with_council_district.csv
@@ -51,10 +52,14 @@ const (
 	DemoProjectsGeoJSON      = "testdata/la/projects/ladot_atd_projects_funded.geojson"
 	DemoGrantRequests        = "testdata/la/projects/ladot_atd_projects_unfunded_requests.geojson"
 	DemoMyLA311Sample        = "testdata/la/services/myla311_sample_2016_100rows.csv"
-	// DemoMyLA311Days are real requests of three days (1-3 January 2020).
-	DemoMyLA311Days = "testdata/la/services/la_myla311_sample_2020-01-01_to_01-03.csv"
-	DemoLAHDLoans   = "testdata/la/housing/la_lahd_affordable_housing_projects_2003_to_2023-10.csv"
-	DemoParks       = "testdata/la/parks/lacounty_parks_open_space_2016.csv"
-	DemoFireAreas   = "testdata/la/fire/lafd_first_in_districts.geojson"
-	DemoFireMetrics = "testdata/la/fire/lafd_first_in_district_response_metrics_2013-01_to_2017-03.csv"
+	// DemoMyLA311Days are real requests of five days (19-23 September
+	// 2022, the 311 API's schema); DemoMyLA311Volume the requests of each
+	// neighbourhood council from October 2021 to September 2022, derived
+	// from published shares, which the demo expands them to.
+	DemoMyLA311Days   = "testdata/la/services/la_myla311_sample_2022-09-19_to_09-23.csv"
+	DemoMyLA311Volume = "testdata/la/services/la_myla311_requests_by_nc_2021-10-01_to_2022-10-01_DERIVED.csv"
+	DemoLAHDLoans     = "testdata/la/housing/la_lahd_affordable_housing_projects_2003_to_2023-10.csv"
+	DemoParks         = "testdata/la/parks/lacounty_parks_open_space_2016.csv"
+	DemoFireAreas     = "testdata/la/fire/lafd_first_in_districts.geojson"
+	DemoFireMetrics   = "testdata/la/fire/lafd_first_in_district_response_metrics_2013-01_to_2017-03.csv"
 )

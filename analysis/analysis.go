@@ -76,6 +76,11 @@ type Input struct {
 	// Layer); optional. Demand, when set, overrides the per-type counts.
 	Events *events.Summary
 	Demand map[string][]float64
+	// DemandEstimated marks Demand as an estimate of a period's requests
+	// (a sample expanded to a volume), DemandOutside the requests it puts
+	// in no area of Layer.
+	DemandEstimated bool
+	DemandOutside   float64
 	// EventsSynthetic marks the events as synthetic.
 	EventsSynthetic bool
 	EventsSource    string
@@ -275,6 +280,18 @@ func needInfo(in *Input) *NeedInfo {
 		}
 	}
 	return &n
+}
+
+// AreasOf prepares the analysis layer for attribution as Analyze does
+// (populations of the frame, service demand, site lists, population
+// groups, code layers), for callers that place the same items apart (the
+// server's explorer), so that they place every dollar as the analysis does.
+func AreasOf(in *Input, fr *Frame) *attribute.Areas {
+	ix := in.Index
+	if ix == nil {
+		ix = geo.NewIndex(in.Layer)
+	}
+	return newAreas(in, in.Layer, ix, fr, demand(in))
 }
 
 // newAreas prepares the layer for attribution: the frame's populations
@@ -1362,14 +1379,24 @@ func projects(in *Input, areas *attribute.Areas, fr *Frame) (*ProjectsRes, error
 // demandResult summarises stored demand counts (no response times: those
 // need the requests themselves) per area and per tier.
 func demandResult(in *Input, fr *Frame, rows []AreaRow) *EventsRes {
-	out := &EventsRes{Source: in.EventsSource, Synthetic: in.EventsSynthetic}
-	count := make([]int, len(rows))
-	types := map[string]int{}
+	out := &EventsRes{Source: in.EventsSource, Synthetic: in.EventsSynthetic, Estimated: in.DemandEstimated}
+	// counts as stored; an estimate is rounded to whole requests once per
+	// area and per type
+	area := make([]float64, len(rows))
+	byType := map[string]float64{}
 	for t, v := range in.Demand {
 		for i, c := range v {
-			count[i] += int(c)
-			types[t] += int(c)
+			area[i] += c
+			byType[t] += c
 		}
+	}
+	count := make([]int, len(rows))
+	for i, c := range area {
+		count[i] = int(math.Round(c))
+	}
+	types := map[string]int{}
+	for t, c := range byType {
+		types[t] = int(math.Round(c))
 	}
 	fc := make([]float64, len(rows))
 	for i := range rows {
@@ -1379,7 +1406,8 @@ func demandResult(in *Input, fr *Frame, rows []AreaRow) *EventsRes {
 		out.Located += c
 		fc[i] = float64(c)
 	}
-	out.Rows = out.Located
+	out.Unplaced = int(math.Round(in.DemandOutside))
+	out.Rows = out.Located + out.Unplaced
 	out.Tiers = eventTiers(fr, fc)
 	var names []string
 	for t := range types {

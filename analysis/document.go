@@ -25,6 +25,9 @@ type DocOptions struct {
 	Synthetic []string
 	// Caveats are added to the result's own.
 	Caveats []string
+	// Publish names what the city would need to publish to place more of
+	// its dollars by evidence; listed under the evidence table.
+	Publish []string
 	// Sources describe the inputs (matched to the provenance hashes by name).
 	Sources []report.Source
 	// Megaprojects lists regional megaprojects reported apart.
@@ -222,6 +225,10 @@ func Document(r *Result, opt DocOptions) *report.Document {
 		sum.Blocks = append(sum.Blocks, evidenceTable(r))
 		if c := evidenceChart(r); c != nil {
 			sum.Blocks = append(sum.Blocks, c)
+		}
+		if len(opt.Publish) > 0 {
+			sum.Blocks = append(sum.Blocks, &report.Note{Kind: report.NoteInfo,
+				Text: "To place more of the dollars by evidence of where they land, the city would need to publish " + joinAnd(opt.Publish) + "."})
 		}
 	}
 	if !noNeed {
@@ -760,7 +767,13 @@ func eventsSection(r *Result) report.Section {
 	}
 	s := report.Section{ID: "services", Title: "Service requests (MyLA311 schema)", Intro: fmt.Sprintf("%s requests read, %s placed by coordinates, %s by district code, %s outside every area of the layer.",
 		report.Format(float64(e.Rows), report.KindInt, 0), report.Format(float64(e.Located), report.KindInt, 0), report.Format(float64(e.ByCode), report.KindInt, 0), report.Format(float64(e.Unplaced), report.KindInt, 0))}
-	if e.Rows > 0 && len(e.Tiers) > 0 && e.Tiers[0].MedianHours.Missing() && e.ByCode == 0 && e.Unplaced == 0 {
+	switch {
+	case e.Estimated:
+		s.Title = "Service requests of the year (MyLA311 schema; an estimate)"
+		s.Intro = fmt.Sprintf("An estimated %s requests of the period placed in the areas, %s outside every area of the layer.",
+			report.Format(float64(e.Located), report.KindInt, 0), report.Format(float64(e.Unplaced), report.KindInt, 0))
+		s.Blocks = append(s.Blocks, &report.Note{Kind: report.NoteInfo, Text: "An estimate, not a count: " + e.Source + ". Each sample request stands for its stratum's requests of the period over the stratum's sample requests, so the areas' requests follow the volume of each stratum and, within it, the sample's types and places. Response times need the requests themselves: run analyze or report with --events FILE."})
+	case e.Rows > 0 && len(e.Tiers) > 0 && e.Tiers[0].MedianHours.Missing() && e.ByCode == 0 && e.Unplaced == 0:
 		s.Intro = fmt.Sprintf("%s requests placed in the areas, from the stored demand counts of %s.", report.Format(float64(e.Located), report.KindInt, 0), e.Source)
 		s.Blocks = append(s.Blocks, &report.Note{Kind: report.NoteInfo, Text: "Response times need the requests themselves: run analyze or report with --events FILE."})
 	}

@@ -61,6 +61,39 @@ type Dataset struct {
 type DemandData struct {
 	Layer  string                        `json:"layer"`
 	Counts map[string]map[string]float64 `json:"counts"` // type -> area id -> count
+	// Estimated marks counts that estimate a period's requests (a sample
+	// expanded to a volume per stratum: office.ExpandDemand), not requests
+	// counted one by one; Outside is the requests in no area of the layer.
+	Estimated bool    `json:"estimated,omitempty"`
+	Outside   float64 `json:"outside,omitempty"`
+}
+
+// EstimatedDemandDataset packs an estimate of a period's demand by
+// position in layer, with the requests estimated outside every area.
+func EstimatedDemandDataset(layer string, areaIDs []string, d map[string][]float64, outside float64, source, hash string, synthetic bool) (*Dataset, error) {
+	ds, err := DemandDataset(layer, areaIDs, d, source, hash, synthetic)
+	if err != nil {
+		return nil, err
+	}
+	var dd DemandData
+	if err := json.Unmarshal(ds.Body, &dd); err != nil {
+		return nil, err
+	}
+	dd.Estimated, dd.Outside = true, outside
+	if ds.Body, err = json.Marshal(dd); err != nil {
+		return nil, err
+	}
+	return ds, nil
+}
+
+// DemandInfo says whether a demand dataset is an estimate, and how many
+// of its requests lie in no area of its layer.
+func (d *Dataset) DemandInfo() (estimated bool, outside float64, err error) {
+	var dd DemandData
+	if err := json.Unmarshal(d.Body, &dd); err != nil {
+		return false, 0, err
+	}
+	return dd.Estimated, dd.Outside, nil
 }
 
 // DemandDataset packs demand by position in layer into a dataset.

@@ -573,8 +573,11 @@ type CapitalRes struct {
 
 // EventsRes summarises service events per need tier.
 type EventsRes struct {
-	Source    string   `json:"source"`
-	Synthetic bool     `json:"synthetic"`
+	Source    string `json:"source"`
+	Synthetic bool   `json:"synthetic"`
+	// Estimated: the counts estimate a period's requests (a sample
+	// expanded to a volume per stratum), not requests counted one by one.
+	Estimated bool     `json:"estimated,omitempty"`
 	Rows      int      `json:"rows"`
 	Located   int      `json:"located"`
 	ByCode    int      `json:"by_code"`

@@ -124,14 +124,14 @@ func NewAreas(l *geo.Layer, ix *geo.Index) *Areas {
 // zeros do not count, "05" = "5"), without letter case ("cw" = "CW").
 func normCode(c string) string { return strings.ToUpper(geo.IDKey(c)) }
 
-// codesFor returns the code map an item's codes are read in: the layer's own
-// ids, or those of the item's AreaLayer mapped in LayerCodes; ok is false
-// when the item's layer cannot be placed in this one.
-func (a *Areas) codesFor(it *Item) (map[string][]geo.Share, bool) {
-	if it.AreaLayer == "" || it.AreaLayer == a.Layer.Name {
+// codesOf returns the code map codes of a layer are read in: the layer's
+// own ids (layer "" or its own name), or those of another layer mapped in
+// LayerCodes; ok is false when that layer cannot be placed in this one.
+func (a *Areas) codesOf(layer string) (map[string][]geo.Share, bool) {
+	if layer == "" || layer == a.Layer.Name {
 		return a.Codes, true
 	}
-	m, ok := a.LayerCodes[it.AreaLayer]
+	m, ok := a.LayerCodes[layer]
 	return m, ok
 }
 
@@ -444,8 +444,8 @@ func place(it *Item, ru *Rule, areas *Areas, pooled map[string]*pool, class stri
 	}
 	var parts []int64
 	var restCents int64
-	switch p.method {
-	case PerCapita, PerAsset, PerDemand:
+	switch {
+	case p.method == PerCapita || p.method == PerAsset || p.method == PerDemand || p.pooled:
 		parts, restCents = splitPooled(pooled, ru.Name+"\x00"+p.method+"\x00"+class, it.Cents, p.w, p.rest)
 	default:
 		parts, restCents = SplitCents(it.Cents, p.w, p.rest)
@@ -505,6 +505,9 @@ type placing struct {
 	// evidence overrides the class of the method (citywide codes are
 	// spread per resident: a proxy)
 	evidence string
+	// pooled: the weights are the rule's, the same for every item (the
+	// rule's own codes), so its dollars are split as one pool
+	pooled bool
 }
 
 // cannot is a placing that places nothing, for the reason given.
@@ -601,11 +604,16 @@ func byGeometry(it *Item, ru *Rule, areas *Areas) (placing, error) {
 // shares): each code's share goes to the areas the code covers; codes no
 // area has stay unattributed, with their names.
 func byCodes(it *Item, ru *Rule, method string, areas *Areas) placing {
-	byCode, ok := areas.codesFor(it)
-	if !ok {
-		return cannot(method, fmt.Sprintf("the row's area codes are of layer %s, which cannot be placed in layer %s (import layer %s)", it.AreaLayer, areas.Layer.Name, it.AreaLayer))
+	text, layer, whose := it.AreaCodes, it.AreaLayer, "the row's"
+	ruleCodes := method == AreaCodes && ru.Codes != "" && strings.TrimSpace(it.AreaCodes) == ""
+	if ruleCodes {
+		text, layer, whose = ru.Codes, ru.CodesLayer, fmt.Sprintf("rule %s's", ru.Name)
 	}
-	codes, err := ParseAreaCodes(it.AreaCodes)
+	byCode, ok := areas.codesOf(layer)
+	if !ok {
+		return cannot(method, fmt.Sprintf("%s area codes are of layer %s, which cannot be placed in layer %s (import layer %s)", whose, layer, areas.Layer.Name, layer))
+	}
+	codes, err := ParseAreaCodes(text)
 	if err != nil {
 		return cannot(method, err.Error())
 	}
@@ -652,7 +660,10 @@ func byCodes(it *Item, ru *Rule, method string, areas *Areas) placing {
 	if !positive(w) {
 		return cannot(method, fmt.Sprintf("no area of layer %s has code %s", areas.Layer.Name, strings.Join(unknown, ", ")))
 	}
-	p := placing{w: w, rest: rest, method: method}
+	p := placing{w: w, rest: rest, method: method, pooled: ruleCodes}
+	if !ruleCodes && ru.Codes != "" && ru.Evidence == "" {
+		p.evidence = EvidenceLocation // the row's own codes, not the rule's
+	}
 	var why []string
 	if len(unknown) > 0 {
 		why = append(why, fmt.Sprintf("area code %s is not in layer %s", strings.Join(unknown, ", "), areas.Layer.Name))

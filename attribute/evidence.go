@@ -57,6 +57,9 @@ func DefaultEvidence(method string) string {
 // demand on synthetic events is assumed, whatever the rule declares.
 func evidenceOf(ru *Rule, method string, areas *Areas) string {
 	e := DefaultEvidence(method)
+	if method == AreaCodes && ru.Codes != "" {
+		e = EvidenceAssumed // the rule's own statement of the areas
+	}
 	if method == ru.Method && ru.Evidence != "" {
 		e = ru.Evidence
 	}

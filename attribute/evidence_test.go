@@ -1,6 +1,7 @@
 package attribute
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -178,6 +179,117 @@ func TestSumsMatched(t *testing.T) {
 		}
 		if got.Total.Unattributed != want.Total.Unattributed || got.Total.ByEvidence[EvidenceProxy] != want.Total.ByEvidence[EvidenceProxy] {
 			t.Errorf("totals: matched once %+v, afresh %+v", got.Total, want.Total)
+		}
+	}
+}
+
+const officeRules = `version: 1
+name: offices
+default: {method: not_attributable, reason: no rule}
+rules:
+  - name: offices
+    match: {department: [C]}
+    method: area_codes
+    codes: "1, 2, 3"
+    codes_layer: districts
+    fallback: per_capita
+    variants:
+      - {name: per resident, method: per_capita}
+  - name: stated
+    match: {department: [S]}
+    method: area_codes
+    codes: "1:20, 3:80"
+    evidence: location
+`
+
+// TestRuleCodes: a rule's own codes place items without codes of their
+// own, equally (or in stated shares), as one pool, on the layer they name
+// or through it on a finer one (by population), and the dollars are
+// assumed unless the rule declares a class; a row's own codes keep theirs.
+// Its variants drop the codes with the method.
+func TestRuleCodes(t *testing.T) {
+	r, err := ParseRules([]byte(officeRules), "o.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// the districts themselves: equal thirds, within a cent, as one pool
+	d := &geo.Layer{Name: "districts"}
+	for i, id := range []string{"1", "2", "3"} {
+		d.Areas = append(d.Areas, geo.Area{ID: id, Point: orb.Point{float64(i), 0}, Population: float64(100 * (i + 1))})
+	}
+	var items []Item
+	for i := 0; i < 7; i++ {
+		items = append(items, Item{ID: fmt.Sprint("c", i), DeptCode: "C", Cents: 101})
+	}
+	items = append(items, Item{ID: "own", DeptCode: "C", Cents: 90, AreaCodes: "2"}, Item{ID: "s", DeptCode: "S", Cents: 1000})
+	res, err := Attribute(items, r, NewAreas(d, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]int64{}
+	ev := map[string]int64{}
+	for _, p := range res.Placements {
+		if p.Rule == "offices" {
+			by[p.AreaID] += p.Cents
+		}
+		ev[p.Evidence] += p.Cents
+	}
+	// 707 cents in thirds (236, 236, 235) and the row's own 90 in district 2
+	if by["1"] != 236 || by["2"] != 236+90 || by["3"] != 235 {
+		t.Errorf("offices by district %v, want 236, 326, 235", by)
+	}
+	if ev[EvidenceAssumed] != 707 || ev[EvidenceLocation] != 90+1000 {
+		t.Errorf("evidence %v: the rule's own codes are assumed (707), the row's own and the declared ones location (1090)", ev)
+	}
+	// a finer layer: district 1's third to its two areas by population
+	fine := &geo.Layer{Name: "fine"}
+	for i, p := range []float64{100, 300, 500, 600} {
+		fine.Areas = append(fine.Areas, geo.Area{ID: fmt.Sprint("f", i), Point: orb.Point{[]float64{-0.1, 0.1, 1, 2}[i], 0}, Population: p})
+	}
+	dl := &geo.Layer{Name: "districts"}
+	for i, id := range []string{"1", "2", "3"} {
+		x := float64(i)
+		dl.Areas = append(dl.Areas, geo.Area{ID: id, Geom: orb.MultiPolygon{{{{x - 0.5, -1}, {x + 0.5, -1}, {x + 0.5, 1}, {x - 0.5, 1}, {x - 0.5, -1}}}}})
+	}
+	a := NewAreas(fine, nil)
+	a.CodesOfLayer(dl)
+	res, err = Attribute([]Item{{ID: "c", DeptCode: "C", Cents: 3000}}, r, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int64{}
+	for _, p := range res.Placements {
+		got[p.AreaID] = p.Cents
+	}
+	if got["f0"] != 250 || got["f1"] != 750 || got["f2"] != 1000 || got["f3"] != 1000 {
+		t.Errorf("through the districts %v, want f0 250, f1 750, f2 1000, f3 1000", got)
+	}
+	// without the districts stored, the fallback places them per resident
+	res, err = Attribute([]Item{{ID: "c", DeptCode: "C", Cents: 1500}}, r, NewAreas(fine, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total.ByMethod[PerCapita] != 1500 || len(res.Fallbacks) == 0 || !strings.Contains(res.Fallbacks[0].Reason, "layer districts") {
+		t.Errorf("without the codes' layer: %+v, fallbacks %+v", res.Total, res.Fallbacks)
+	}
+	// the per-resident variant has no codes
+	v, err := r.WithVariant("offices", "per resident")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ru := v.Select(&items[0]); ru.Method != PerCapita || ru.Codes != "" || ru.EvidenceOf(nil) != EvidenceProxy {
+		t.Errorf("variant %+v", ru)
+	}
+	if ru := r.Select(&items[0]); ru.EvidenceOf(nil) != EvidenceAssumed {
+		t.Errorf("the rule's class is %s, want assumed", ru.EvidenceOf(nil))
+	}
+	for _, bad := range []string{
+		"version: 1\nname: x\nrules:\n  - {name: a, match: {department: [A]}, method: per_capita, codes: \"1\"}\n",
+		"version: 1\nname: x\nrules:\n  - {name: a, match: {department: [A]}, method: area_codes, codes: \"1:x\"}\n",
+		"version: 1\nname: x\nrules:\n  - {name: a, match: {department: [A]}, method: area_codes, codes_layer: d}\n",
+	} {
+		if _, err := ParseRules([]byte(bad), "b.yaml"); err == nil || !strings.Contains(err.Error(), "b.yaml:4") || !strings.Contains(err.Error(), "codes") {
+			t.Errorf("%q: got %v, want an error at b.yaml:4 about codes", bad, err)
 		}
 	}
 }

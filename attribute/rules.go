@@ -83,6 +83,17 @@ type Rule struct {
 	// Shares (area_codes): stated shares by code, used when the item's codes
 	// carry none ("5, 11" with shares {5: 60, 11: 40}).
 	Shares map[string]float64 `yaml:"shares"`
+	// Codes (area_codes): the areas the rule itself places an item in when
+	// the item carries no codes of its own ("1, 2, 3" split evenly, or
+	// "5:60, 11:40"), area ids of CodesLayer (the layer analysed when
+	// empty; on another layer they reach its areas lying in the coded
+	// ones, by population). The dollars' place is then the rule's
+	// statement, not the row's: without a declared evidence class it is
+	// assumed (an equal split by council office, say); a rule resting on a
+	// published allocation by district declares location and names it in
+	// its label.
+	Codes      string `yaml:"codes"`
+	CodesLayer string `yaml:"codes_layer"`
 	// Fallback is the method used when this one cannot place the item (no
 	// geometry, no codes, no weight in any area); not_attributable when empty.
 	Fallback string `yaml:"fallback"`
@@ -335,6 +346,9 @@ func (ru *Rule) checkVariants(file string) error {
 func (ru Rule) swapped(v Variant) Rule {
 	ru.Method, ru.Attribute, ru.EventTypes, ru.Fallback, ru.Reason, ru.Label, ru.Evidence = v.Method, v.Attribute, v.EventTypes, v.Fallback, v.Reason, v.Name, v.Evidence
 	ru.Shares = nil
+	if v.Method != AreaCodes {
+		ru.Codes, ru.CodesLayer = "", "" // the rule's own areas go with its method
+	}
 	ru.Variants = nil
 	ru.variant = v.Name
 	return ru
@@ -368,6 +382,18 @@ func (ru *Rule) check(file string, line int) error {
 	for c, s := range ru.Shares {
 		if !(s > 0) {
 			return bad("shares."+c, fmt.Sprint(s), "stated shares must be positive")
+		}
+	}
+	if ru.Codes != "" || ru.CodesLayer != "" {
+		if ru.Method != AreaCodes {
+			return bad("codes", ru.Codes, "codes are the areas of an area_codes rule (method: area_codes)")
+		}
+		cs, err := ParseAreaCodes(ru.Codes)
+		if err != nil {
+			return bad("codes", ru.Codes, err.Error())
+		}
+		if len(cs) == 0 {
+			return bad("codes", ru.Codes, "name the areas the rule places its dollars in (codes: \"1, 2, 3\"), or leave codes_layer out")
 		}
 	}
 	return nil

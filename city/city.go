@@ -255,6 +255,11 @@ type Report struct {
 	Title string `yaml:"title"`
 	// Caveats are added to the report's own.
 	Caveats []string `yaml:"caveats"`
+	// Publish names what the city would need to publish to place more of
+	// its dollars by location or service evidence (police division
+	// budgets, street miles by area, ...); the report lists it beside the
+	// evidence table.
+	Publish []string `yaml:"publish"`
 	// Synthetic says what is synthetic in the city's data (a banner).
 	Synthetic []string `yaml:"synthetic"`
 	// Sources describe the inputs (file name, title, version, licence).
@@ -336,6 +341,26 @@ type DemoEvents struct {
 	// County is the county FIPS code of the points kept.
 	County string `yaml:"county"`
 	// Source describes them in the report.
+	Source string `yaml:"source"`
+	// Volume, with a real File, expands its requests to a period's volume
+	// per stratum (requests per neighbourhood council over a year): every
+	// request of a stratum stands for the stratum's count over its
+	// requests in File, so the demand the rules place by is a year's, in
+	// the types and places of the sample (office.ExpandDemand).
+	Volume *DemoVolume `yaml:"volume"`
+}
+
+// DemoVolume is a table of request counts per stratum over a period.
+type DemoVolume struct {
+	File string `yaml:"file"`
+	// Key is the column naming the stratum as the requests' Field writes
+	// it; Count the column of its requests.
+	Key   string `yaml:"key"`
+	Count string `yaml:"count"`
+	// Field is the requests' field naming their stratum: nc_name (the
+	// default), nc or cd.
+	Field string `yaml:"field"`
+	// Source describes the counts in the report (say if they are derived).
 	Source string `yaml:"source"`
 }
 
@@ -571,7 +596,29 @@ func (p *Profile) check() error {
 	if err := p.checkSites(); err != nil {
 		return err
 	}
+	if err := p.checkVolume(); err != nil {
+		return err
+	}
 	return p.checkCapital()
+}
+
+// checkVolume validates the demo's request volume: a real request file to
+// expand, the table's two columns and the requests' field.
+func (p *Profile) checkVolume() error {
+	if p.Demo == nil || p.Demo.Events == nil || p.Demo.Events.Volume == nil {
+		return nil
+	}
+	e := p.Demo.Events
+	v := e.Volume
+	switch {
+	case e.File == "":
+		return p.bad("demo.events.volume", v.File, "a volume expands real requests: give demo.events.file")
+	case v.File == "" || v.Key == "" || v.Count == "":
+		return p.bad("demo.events.volume", v.File, "file, key (the stratum's column) and count (its requests' column)")
+	case v.Field != "" && v.Field != "nc_name" && v.Field != "nc" && v.Field != "cd":
+		return p.bad("demo.events.volume.field", v.Field, "nc_name, nc or cd (the requests' field naming the stratum)")
+	}
+	return nil
 }
 
 // checkLines validates every layer's lines: a stored layer, dates that
@@ -639,13 +686,19 @@ func (p *Profile) checkSites() error {
 		case st.Name == "" || seen[st.Name]:
 			return bad("name", st.Name, "every site list needs a unique name (the per_asset attribute its rules name)")
 		case st.File == "":
-			return bad("file", "", "the CSV of points or GeoJSON of areas")
-		case st.Counts == nil && (st.Lon == "" || st.Lat == ""):
-			return bad("lon", st.Lon, "the longitude and latitude columns (lon, lat), or key and counts for a GeoJSON of areas")
+			return bad("file", "", "the CSV of points, GeoJSON of areas or capital project list")
+		case st.Plan != nil && (st.Plan.Cost == "" && len(st.Plan.Years) == 0):
+			return bad("plan.cost", "", "the column of each project's cost (the dollars its geometry carries)")
+		case st.Plan != nil && (st.Counts != nil || st.Lon != "" || len(st.Weight) > 0):
+			return bad("plan", "", "a project list weighs each project by its cost: leave out counts, lon, lat and weight")
+		case st.Plan == nil && st.Counts == nil && (st.Lon == "" || st.Lat == ""):
+			return bad("lon", st.Lon, "the longitude and latitude columns (lon, lat), key and counts for a GeoJSON of areas, or plan for a capital project list")
 		case st.Counts != nil && (st.Key == "" || st.Counts.File == "" || st.Counts.Key == ""):
 			return bad("counts", "", "key (the areas' property), counts.file and counts.key")
-		case st.Evidence != "" && st.Evidence != "location" && st.Evidence != "service":
-			return bad("evidence", st.Evidence, "location or service (sites are evidence of where dollars land)")
+		case st.Evidence != "" && st.Evidence != "location" && st.Evidence != "service" && st.Evidence != "proxy":
+			return bad("evidence", st.Evidence, "location or service (sites are evidence of where dollars land), or proxy (sites of another period or service, standing in)")
+		case st.ApartAbove < 0:
+			return bad("apart_above", fmt.Sprint(st.ApartAbove), "an amount in dollars, 0 or more")
 		}
 		seen[st.Name] = true
 	}

@@ -74,3 +74,31 @@ func TestBrokenProfileNamesItsLine(t *testing.T) {
 		})
 	}
 }
+
+// TestSitesAndVolumeErrors: a project-list site entry needs a cost column
+// and no point or count columns; a site list may be a proxy but not
+// assumed; a demo volume needs real requests to expand and its columns.
+func TestSitesAndVolumeErrors(t *testing.T) {
+	base := string(Template())
+	for _, tc := range []struct{ add, want string }{
+		{"sites:\n  - {name: p, file: p.geojson, plan: {name: Title}}\n", "plan.cost"},
+		{"sites:\n  - {name: p, file: p.geojson, plan: {cost: Cost}, lon: X, lat: Y}\n", "sites[0].plan"},
+		{"sites:\n  - {name: p, file: p.csv, lon: X, lat: Y, evidence: assumed}\n", "sites[0].evidence"},
+		{"sites:\n  - {name: p, file: p.geojson, plan: {cost: Cost}, apart_above: -1}\n", "apart_above"},
+		{"demo:\n  events: {points: t.csv, volume: {file: v.csv, key: nc, count: n}}\n", "demo.events.volume"},
+		{"demo:\n  events: {file: r.csv, volume: {file: v.csv, key: nc}}\n", "demo.events.volume"},
+		{"demo:\n  events: {file: r.csv, volume: {file: v.csv, key: nc, count: n, field: zip}}\n", "demo.events.volume.field"},
+	} {
+		_, err := Parse("city.yaml", []byte(base+"\n"+tc.add))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: got %v, want an error naming %s", tc.add, err, tc.want)
+		}
+	}
+	p, err := Parse("city.yaml", []byte(base+"\nsites:\n  - {name: p, file: p.geojson, plan: {name: Title, cost: Cost}, project: Title, exclude: {Status: [Closed]}, apart_above: 100000000, evidence: proxy}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Sites[0]; s.Plan == nil || s.Plan.Cost != "Cost" || s.ApartAbove != 1e8 || s.Exclude["Status"][0] != "Closed" {
+		t.Errorf("site list %+v", s)
+	}
+}

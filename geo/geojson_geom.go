@@ -6,6 +6,11 @@ import (
 	"github.com/paulmach/orb"
 )
 
+// GeoJSONGeometry writes g as a GeoJSON geometry object (null for nil),
+// numbers in the shortest form that reads back exactly: the inverse of
+// ParseGeoJSONGeometry, for readers that keep features that are not areas.
+func GeoJSONGeometry(g orb.Geometry) []byte { return appendGeometry(nil, g) }
+
 // appendGeometry appends g as a GeoJSON geometry object.
 func appendGeometry(b []byte, g orb.Geometry) []byte {
 	num := func(b []byte, f float64) []byte { return strconv.AppendFloat(b, f, 'f', -1, 64) }

@@ -408,6 +408,9 @@ func (o *Office) demandInputs(ctx context.Context, in *analysis.Input, opt Analy
 	if in.Demand, err = d.Demand(areaIDs(in.Layer)); err != nil {
 		return err
 	}
+	if in.DemandEstimated, in.DemandOutside, err = d.DemandInfo(); err != nil {
+		return budget.Errorf(budget.EINTERNAL, "stored demand of %s: %w", in.Lines.Lines, err)
+	}
 	in.EventsSynthetic, in.EventsSource = d.Synthetic, d.Source
 	in.Inputs = append(in.Inputs, analysis.Source{Role: "service demand", Name: d.Source, SHA256: d.SHA256, Synthetic: d.Synthetic})
 	return nil
@@ -552,6 +555,27 @@ func (o *Office) ownCodeLayers(ctx context.Context, in *analysis.Input, _ Analyz
 		l, err := o.Store.Layer(ctx, name)
 		if budget.ErrorCode(err) == budget.ENOTFOUND {
 			continue // those rows stay unattributed, with the reason
+		}
+		if err != nil {
+			return err
+		}
+		in.CodeLayers = append(in.CodeLayers, l)
+	}
+	// the layers of the rules' own codes, in the lines of the year (a
+	// rule splitting dollars by council office names the districts of the
+	// year analysed)
+	if in.Rules == nil {
+		return nil
+	}
+	for _, ru := range in.Rules.Rules {
+		name := ru.CodesLayer
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
+		l, _, err := o.LayerOfYear(ctx, name, in.FiscalYear)
+		if c := budget.ErrorCode(err); c == budget.EINVALID || c == budget.ENOTFOUND {
+			continue // not stored: the rule cannot place there, and its fallback says so
 		}
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,8 +15,10 @@ import (
 	"github.com/budgetlens/budgetlens"
 	"github.com/budgetlens/budgetlens/analysis"
 	"github.com/budgetlens/budgetlens/analysis/analysistest"
+	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/city"
 	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/report"
 	"github.com/budgetlens/budgetlens/store"
 	"github.com/budgetlens/budgetlens/store/duckdb"
 )
@@ -203,6 +206,235 @@ func checkEvidence(t *testing.T, res *DemoResult, s store.Store) {
 			t.Errorf("Housing dollars in district %s, which has no LAHD loan site funded in FY2021-22", id)
 		}
 	}
+	checkRealPlacements(t, res, s)
+}
+
+// checkRealPlacements checks the placements of issue 13's remaining data
+// against independent sums of the shipped files, by 2012 council district:
+//   - street lighting and graffiti by a year's requests: each September
+//     2022 request weighing its neighbourhood council's year count over
+//     its September requests, to 1e-9;
+//   - the Council's budget in equal fifteenths, within a cent, labelled
+//     assumed;
+//   - the capital programme paid from LADOT's Measure M local return by
+//     the dollars of LADOT's projects not finished or cancelled by June
+//     2016 along their geometry (megaprojects apart), each project once,
+//     the share outside the city unplaced;
+//   - Sanitation's service dollars exactly those of the programmes the
+//     requests measure, Street Services a proxy;
+//   - the report naming what the City would need to publish.
+func checkRealPlacements(t *testing.T, res *DemoResult, s store.Store) {
+	t.Helper()
+	r := res.Result
+	layer, err := s.Layer(context.Background(), "council_districts_2012")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := geo.NewIndex(layer)
+	dept := map[string]*analysis.DeptRow{}
+	for i := range r.Depts {
+		dept[r.Depts[i].Dept] = &r.Depts[i]
+	}
+	shareCheck := func(name string, d *analysis.DeptRow, want map[string]float64, tol float64) {
+		t.Helper()
+		if d == nil || d.Attributed == 0 {
+			t.Fatalf("%s: nothing placed", name)
+		}
+		for _, a := range layer.Areas {
+			got := d.ByArea[a.ID].Float() / d.Attributed.Float()
+			if math.Abs(got-want[a.ID]) > tol {
+				t.Errorf("%s in district %s: share %.12f, independent sum %.12f", name, a.ID, got, want[a.ID])
+			}
+		}
+	}
+	// requests: the September sample expanded to the year's counts
+	counts := map[string]float64{}
+	ccols, crows := csvOf(t, budgetlens.DemoMyLA311Volume)
+	for _, row := range crows {
+		v, err := strconv.ParseFloat(row[ccols["requests_2021-10-01_to_2022-10-01"]], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		counts[row[ccols["nc_name"]]] = v
+	}
+	scols, srows := csvOf(t, budgetlens.DemoMyLA311Days)
+	sampled := map[string]float64{}
+	for _, row := range srows {
+		sampled[row[scols["councilName"]]]++
+	}
+	byType := func(types ...string) map[string]float64 {
+		out := map[string]float64{}
+		var total float64
+		for _, row := range srows {
+			if !slices.Contains(types, row[scols["typeName"]]) {
+				continue
+			}
+			lon, _ := strconv.ParseFloat(row[scols["longitude"]], 64)
+			lat, _ := strconv.ParseFloat(row[scols["latitude"]], 64)
+			k, ok := ix.Locate(lon, lat)
+			if !ok {
+				continue
+			}
+			nc := row[scols["councilName"]]
+			w := counts[nc] / sampled[nc]
+			out[layer.Areas[k].ID] += w
+			total += w
+		}
+		for k := range out {
+			out[k] /= total
+		}
+		return out
+	}
+	shareCheck("Street Lighting", dept["84"], byType("Single Streetlight", "Multiple Streetlights"), 1e-9)
+	shareCheck("Board of Public Works (graffiti)", dept["74"], byType("Graffiti"), 1e-9)
+	// the Council in equal fifteenths, assumed
+	if c := dept["28"]; c == nil || c.Evidence["assumed"] != c.Total || c.Attributed != c.Total {
+		t.Errorf("Council %+v: want every dollar placed, as assumed", c)
+	} else {
+		for _, a := range layer.Areas {
+			if d := c.ByArea[a.ID].Float() - c.Total.Float()/15; math.Abs(d) > 0.01 {
+				t.Errorf("Council in district %s: %v, a fifteenth is %.4f", a.ID, c.ByArea[a.ID], c.Total.Float()/15)
+			}
+		}
+	}
+	// LADOT's projects
+	want, outside := ladotShares(t, ix, layer)
+	capital := dept["54"]
+	shareCheck("Capital programme 94CA", capital, want, 4/capital.Attributed.Float()/100)
+	if got := capital.Attributed.Float(); math.Abs(got-380000*(1-outside)) > 0.01 {
+		t.Errorf("programme 94CA: %.2f of $380,000 placed, the projects' share inside the city is %.12f", got, 1-outside)
+	}
+	// Sanitation: service only where requests measure the programme
+	var service analysis.Dollars
+	for _, li := range []string{"8203", "8204"} {
+		service += programTotal(t, s, li)
+	}
+	if san := dept["82"]; san == nil || san.Evidence["service"] != service || san.Evidence["proxy"] != san.Attributed-service {
+		t.Errorf("Sanitation evidence %v, want service %v (Solid Resources and Environmental Quality) and the rest proxy", san.Evidence, service)
+	}
+	if st := dept["86"]; st == nil || st.Evidence["proxy"] != st.Total {
+		t.Errorf("Street Services evidence %v: no street-services request type is published, so a proxy", st.Evidence)
+	}
+	// what the City would need to publish
+	var notes []string
+	for _, sec := range res.Document.Sections {
+		for _, b := range sec.Blocks {
+			if n, ok := b.(*report.Note); ok {
+				notes = append(notes, n.Text)
+			}
+		}
+	}
+	for _, want := range []string{"police division", "street miles", "library branch budgets", "council office budgets by district"} {
+		if !strings.Contains(strings.Join(notes, "\n"), want) {
+			t.Errorf("the report does not name %q among what the City would need to publish", want)
+		}
+	}
+}
+
+// csvOf reads an embedded demo CSV whole: column by heading, rows.
+func csvOf(t *testing.T, name string) (map[string]int, [][]string) {
+	t.Helper()
+	f, err := budgetlens.DemoFS.Open(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	return col, recs[1:]
+}
+
+// ladotShares sums, by district, the dollars of LADOT's funded projects not
+// finished or cancelled by June 2016 and below $100 million, each project
+// once (split equally over the features drawing it), along its geometry
+// (the CSV gives statuses and dollars, the GeoJSON in the same order the
+// geometries); outside is the share lying outside every district.
+func ladotShares(t *testing.T, ix *geo.Index, layer *geo.Layer) (map[string]float64, float64) {
+	t.Helper()
+	cols, rows := csvOf(t, budgetlens.DemoProjectsCSV)
+	f, err := budgetlens.DemoFS.Open(budgetlens.DemoProjectsGeoJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var fc struct {
+		Features []struct {
+			Geometry json.RawMessage `json:"geometry"`
+		} `json:"features"`
+	}
+	if err := json.NewDecoder(f).Decode(&fc); err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.Features) != len(rows) {
+		t.Fatalf("%d features for %d rows", len(fc.Features), len(rows))
+	}
+	type feature struct {
+		title string
+		i     int
+	}
+	cost := map[string]float64{}
+	n := map[string]int{}
+	var kept []feature
+	for i, row := range rows {
+		switch row[cols["current_status"]] {
+		case "Post Construction", "Closed", "Cancelled":
+			continue
+		}
+		c, err := strconv.ParseFloat(strings.NewReplacer(",", "", " ", "", "$", "").Replace(row[cols["budget_total"]]), 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c >= 100e6 {
+			continue
+		}
+		title := strings.TrimSpace(strings.Split(strings.ReplaceAll(row[cols["project_title"]], "\r", "\n"), "\n")[0])
+		cost[title], n[title] = c, n[title]+1
+		kept = append(kept, feature{title, i})
+	}
+	by := map[string]float64{}
+	var in, all float64
+	for _, k := range kept {
+		g, err := geo.ParseGeoJSONGeometry(fc.Features[k.i].Geometry)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := cost[k.title] / float64(n[k.title])
+		all += w
+		for _, sh := range ix.Apportion(g) {
+			by[layer.Areas[sh.Area].ID] += w * sh.Fraction
+			in += w * sh.Fraction
+		}
+	}
+	for k := range by {
+		by[k] /= in
+	}
+	return by, 1 - in/all
+}
+
+// programTotal is the proposed FY2021-22 dollars of a Sanitation
+// programme, read from the store's line items.
+func programTotal(t *testing.T, s store.Store, program string) analysis.Dollars {
+	t.Helper()
+	fy, err := budget.ParseFiscalYear("2021-22")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum int64
+	err = s.EachLineItem(context.Background(), budget.Filter{Jurisdiction: "la", FiscalYear: &fy, Phase: budget.Proposed, Kind: budget.Expenditure, Department: "82", Program: program},
+		func(li *budget.LineItem) error {
+			sum += li.AmountCents
+			return nil
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return analysis.Dollars(sum)
 }
 
 // lahdShares sums the LAHD loans funded from 1 July 2021 to 30 June 2022

@@ -150,6 +150,9 @@ func (b *demoBuild) files() []string {
 				fs = append(fs, f)
 			}
 		}
+		if v := d.Events.Volume; v != nil {
+			fs = append(fs, v.File)
+		}
 	}
 	if d.Projects != nil {
 		fs = append(fs, d.Projects.CSV, d.Projects.GeoJSON)
@@ -432,6 +435,9 @@ func (b *demoBuild) serviceRequests(ctx context.Context) error {
 	if ev == nil || len(b.layers) == 0 {
 		return nil
 	}
+	if ev.File != "" && ev.Volume != nil {
+		return b.expandedRequests(ctx)
+	}
 	var evs []*events.Summary
 	var evHash string
 	var err error
@@ -450,6 +456,37 @@ func (b *demoBuild) serviceRequests(ctx context.Context) error {
 	b.evs = evs
 	for k, l := range b.layers {
 		ds, err := analysis.DemandDataset(l.Name, areaIDs(l), analysis.DemandOf(evs[k], l), b.evSource, evHash, b.evSynthetic)
+		if err != nil {
+			return err
+		}
+		if err := b.o.Store.SaveDataset(ctx, ds); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// expandedRequests stores, for every layer, the demand of the real requests
+// expanded to the profile's volume per stratum (ExpandDemand). The analysis
+// then reads it as stored, as budgetlens analyze does.
+func (b *demoBuild) expandedRequests(ctx context.Context) error {
+	ev := b.demo.Events
+	v := ev.Volume
+	vol, err := events.ReadVolume(b.path[v.File], v.Key, v.Count)
+	if err != nil {
+		return err
+	}
+	var canon func(string) string
+	if sv := b.opt.City.Services; sv != nil {
+		canon = sv.Canonical
+	}
+	d, err := ExpandDemand(ctx, b.path[ev.File], vol, v.Field, b.layers, b.index, canon)
+	if err != nil {
+		return err
+	}
+	b.evSource, b.evSynthetic = d.describe(v.Source, ev.Source), d.Synthetic > 0
+	for k, l := range b.layers {
+		ds, err := analysis.EstimatedDemandDataset(l.Name, areaIDs(l), d.Demand[k], d.Outside[k], b.evSource, d.SHA256, b.evSynthetic)
 		if err != nil {
 			return err
 		}
@@ -482,7 +519,7 @@ func (b *demoBuild) analyse(ctx context.Context) error {
 		}
 	}
 	for i := range in.Inputs {
-		if in.Inputs[i].Role == "service demand" {
+		if in.Inputs[i].Role == "service demand" && in.Events != nil {
 			in.Inputs[i].Role = "service requests"
 		}
 	}

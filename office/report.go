@@ -61,6 +61,7 @@ func (o *Office) Document(a *Analysis, cmp []analysis.CompareRow, title string) 
 			opt.Jurisdiction = c.Title()
 		}
 		opt.Caveats = append(opt.Caveats, c.Report.Caveats...)
+		opt.Publish = c.Report.Publish
 		opt.Words = cityWords(c, in.Layer.Name)
 		for _, s := range c.Report.Sources {
 			opt.Sources = append(opt.Sources, report.Source{File: s.File, Name: s.Name, Version: s.Version, License: s.License})

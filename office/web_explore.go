@@ -38,6 +38,9 @@ type ExploreRow struct {
 	// Rules are the cents by "rule (method)"; unattributed cents are under
 	// "rule (not attributable)".
 	Rules map[string]int64
+	// Evidence is the placed cents by evidence class (location, service,
+	// proxy, assumed: attribute.EvidenceClasses).
+	Evidence map[string]int64
 }
 
 // AreaDollars is one area's placed dollars.
@@ -87,15 +90,9 @@ func (o *Office) Explore(ctx context.Context, opt AnalyzeOptions) (*Exploration,
 	if err != nil {
 		return nil, err
 	}
-	areas := attribute.NewAreas(in.Layer, in.Index)
-	areas.Population = fr.Population
-	areas.Demand = in.Demand
-	if areas.Demand == nil && in.Events != nil {
-		areas.Demand = analysis.DemandOf(in.Events, in.Layer)
-	}
-	for _, l := range in.CodeLayers {
-		areas.CodesOfLayer(l)
-	}
+	// the areas as the analysis prepares them: sites, groups, demand and
+	// the residents outside every area place the dollars as it does
+	areas := analysis.AreasOf(in, fr)
 	att, err := attribute.Attribute(analysis.LineItems(in.Items), in.Rules, areas)
 	if err != nil {
 		return nil, err
@@ -122,7 +119,7 @@ func (x *Exploration) sumItems(in *analysis.Input, att *attribute.Result, tier [
 		k := exploreKey{l.Department.Code, l.Program.Code, l.Account.Code}
 		r := rows[k]
 		if r == nil {
-			r = &ExploreRow{Department: l.Department, Program: l.Program, Account: l.Account, Rules: map[string]int64{}}
+			r = &ExploreRow{Department: l.Department, Program: l.Program, Account: l.Account, Rules: map[string]int64{}, Evidence: map[string]int64{}}
 			rows[k] = r
 			order = append(order, k)
 		}
@@ -145,6 +142,7 @@ func (x *Exploration) sumItems(in *analysis.Input, att *attribute.Result, tier [
 			r.TopTier += p.Cents
 		}
 		r.Rules[p.Rule+" ("+p.Method+")"] += p.Cents
+		r.Evidence[p.Evidence] += p.Cents
 		if perArea[p.Area] == nil {
 			perArea[p.Area] = map[cell]int64{}
 		}
@@ -237,7 +235,7 @@ func (x *Exploration) ExploreLevel(dept, prog string) []ExploreRow {
 	var keys []string
 	for _, r := range x.Rows {
 		var k string
-		g := ExploreRow{Rules: map[string]int64{}}
+		g := ExploreRow{Rules: map[string]int64{}, Evidence: map[string]int64{}}
 		switch {
 		case dept == "":
 			k, g.Department = r.Department.Code, r.Department
@@ -261,6 +259,9 @@ func (x *Exploration) ExploreLevel(dept, prog string) []ExploreRow {
 		a.TopTier += r.TopTier
 		for rule, c := range r.Rules {
 			a.Rules[rule] += c
+		}
+		for e, c := range r.Evidence {
+			a.Evidence[e] += c
 		}
 	}
 	sort.Strings(keys)

@@ -1,9 +1,10 @@
 // Package sites reads lists of located things whose weights say where a
 // service's dollars land: loan sites with the dollars funded, parks with
-// their acres and amenities, fire districts with their incidents. A list is
-// stored as it was read; Weights turns it into the weight of every site for
-// one period (rows dated in it, a project's dollars counted once and split
-// over its sites), which attribute.Areas.AddSites sums per area.
+// their acres and amenities, fire districts with their incidents, capital
+// projects with their dollars along their geometry. A list is stored as it
+// was read; Weights turns it into the weight of every site for one period
+// (rows dated in it, a project's dollars counted once and split over its
+// sites), which attribute.Areas.AddSites sums per area.
 package sites
 
 import (
@@ -15,13 +16,16 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/budgetlens/budgetlens/attribute"
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/capital/projects"
 	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/internal/tabular"
 	"github.com/paulmach/orb"
 )
 
@@ -31,19 +35,34 @@ type Spec struct {
 	Name string `yaml:"name" json:"name"`
 	// Title says what the sites are, in the report.
 	Title string `yaml:"title" json:"title"`
-	// File is a CSV of points (Lon, Lat columns) or a GeoJSON of areas
-	// (with Key, the property joined to Counts).
+	// File is a CSV of points (Lon, Lat columns), a GeoJSON of areas (with
+	// Key, the property joined to Counts), or a capital project list read
+	// with Plan.
 	File string `yaml:"file" json:"file"`
 	Lon  string `yaml:"lon" json:"lon,omitempty"`
 	Lat  string `yaml:"lat" json:"lat,omitempty"`
 	// Weight lists the columns whose numbers are summed into a row's
 	// weight; none: every row weighs 1.
 	Weight []string `yaml:"weight" json:"weight,omitempty"`
-	// Where keeps only rows whose column equals one of the values.
-	Where map[string][]string `yaml:"where" json:"where,omitempty"`
+	// Where keeps only rows whose column equals one of the values; Exclude
+	// leaves out rows whose column equals one of its values (case ignored).
+	Where   map[string][]string `yaml:"where" json:"where,omitempty"`
+	Exclude map[string][]string `yaml:"exclude" json:"exclude,omitempty"`
+	// Plan reads File as a capital project list (capital/projects.Read:
+	// CSV, XLSX or GeoJSON) with this column mapping: every project placed
+	// by a geometry (point, line or polygon) is a site weighing its cost in
+	// dollars, a line split by its length and an area by its area in each
+	// area analysed. Projects without a geometry (citywide, coded by area
+	// or without a place) and projects costing ApartAbove dollars or more
+	// (regional megaprojects, reported apart) are left out and counted in
+	// the list's Left.
+	Plan       *projects.Mapping `yaml:"plan" json:"plan,omitempty"`
+	ApartAbove float64           `yaml:"apart_above" json:"apart_above,omitempty"`
 	// Project names the column of the project a row belongs to, when a
 	// project's weight is repeated on each of its sites (counted once per
-	// project, split over its sites by Split).
+	// project, split over its sites by Split). A project is known by the
+	// first line of its cell, spaces and letter case ignored (LADOT's list
+	// repeats some titles on several lines of one cell).
 	Project string `yaml:"project" json:"project,omitempty"`
 	Split   string `yaml:"split" json:"split,omitempty"`
 	// Date names the column of the date that puts a row in a fiscal year
@@ -72,20 +91,33 @@ type Counts struct {
 // Site is one row as read: its place, weight, project, split weight and
 // date ("" when undated).
 type Site struct {
-	// Point (longitude, latitude) or Area (WGS 84) is the site's place.
-	Point   *orb.Point       `json:"point,omitempty"`
-	Area    orb.MultiPolygon `json:"area,omitempty"`
-	Weight  float64          `json:"weight"`
-	Project string           `json:"project,omitempty"`
-	Split   float64          `json:"split,omitempty"`
-	Date    string           `json:"date,omitempty"`
-	Line    int              `json:"line"`
+	// Point (longitude, latitude), Area or Geometry (any other place: a
+	// project's line, points or polygon; WGS 84) is the site's place.
+	Point    *orb.Point       `json:"point,omitempty"`
+	Area     orb.MultiPolygon `json:"area,omitempty"`
+	Geometry orb.Geometry     `json:"-"`
+	Weight   float64          `json:"weight"`
+	Project  string           `json:"project,omitempty"`
+	Split    float64          `json:"split,omitempty"`
+	Date     string           `json:"date,omitempty"`
+	Line     int              `json:"line"`
 }
 
 // List is a read list of sites with its spec.
 type List struct {
 	Spec  Spec   `json:"spec"`
 	Sites []Site `json:"sites"`
+	// Left says what a project list left out, and why (no geometry,
+	// megaprojects, Where and Exclude).
+	Left []Left `json:"left,omitempty"`
+}
+
+// Left counts the rows of a list left out for one reason, with their
+// weight (a project list: dollars).
+type Left struct {
+	Reason string  `json:"reason"`
+	Rows   int     `json:"rows"`
+	Weight float64 `json:"weight"`
 }
 
 // Read reads the sites of a spec; File (and Counts.File) are resolved
@@ -93,6 +125,9 @@ type List struct {
 // column.
 func Read(spec Spec, dir string) (*List, error) {
 	path := resolve(dir, spec.File)
+	if spec.Plan != nil {
+		return readPlan(spec, path)
+	}
 	if strings.EqualFold(filepath.Ext(path), ".geojson") || strings.EqualFold(filepath.Ext(path), ".json") {
 		return readAreas(spec, path, dir)
 	}
@@ -150,20 +185,44 @@ func (t *table) get(row []string, i int) string {
 	return ""
 }
 
-// keep reports whether a row meets every Where condition.
-func (t *table) keep(row []string, where map[string][]string) (bool, error) {
-	for c, vals := range where {
+// keep reports whether a row meets every Where condition and none of
+// Exclude's.
+func (t *table) keep(row []string, where, exclude map[string][]string) (bool, error) {
+	return keepRow(func(c string) (string, error) {
 		i, err := t.index(c)
 		if err != nil {
-			return false, err
+			return "", err
 		}
-		v := t.get(row, i)
-		ok := false
-		for _, w := range vals {
-			ok = ok || strings.EqualFold(v, w)
+		return t.get(row, i), nil
+	}, where, exclude)
+}
+
+// keepRow reports whether a row, whose cells value gives by column, meets
+// every Where condition and none of Exclude's (values compared without
+// letter case).
+func keepRow(value func(col string) (string, error), where, exclude map[string][]string) (bool, error) {
+	for _, m := range []struct {
+		conds map[string][]string
+		want  bool
+	}{{where, true}, {exclude, false}} {
+		cols := make([]string, 0, len(m.conds))
+		for c := range m.conds {
+			cols = append(cols, c)
 		}
-		if !ok {
-			return false, nil
+		sort.Strings(cols)
+		for _, c := range cols {
+			vals := m.conds[c]
+			v, err := value(c)
+			if err != nil {
+				return false, err
+			}
+			in := false
+			for _, w := range vals {
+				in = in || strings.EqualFold(v, strings.TrimSpace(w))
+			}
+			if in != m.want {
+				return false, nil
+			}
 		}
 	}
 	return true, nil
@@ -218,7 +277,7 @@ func readPoints(spec Spec, path string) (*List, error) {
 	out := &List{Spec: spec}
 	for k, row := range t.rows {
 		line := k + 2
-		if ok, err := t.keep(row, spec.Where); err != nil || !ok {
+		if ok, err := t.keep(row, spec.Where, spec.Exclude); err != nil || !ok {
 			if err != nil {
 				return nil, err
 			}
@@ -250,7 +309,7 @@ func (s *Site) readProject(t *table, row []string, spec Spec, line int) error {
 		if err != nil {
 			return err
 		}
-		s.Project = t.get(row, i)
+		s.Project = projectKey(t.get(row, i))
 	}
 	if spec.Split != "" {
 		i, err := t.index(spec.Split)
@@ -331,6 +390,100 @@ func readAreas(spec Spec, path, dir string) (*List, error) {
 	return out, nil
 }
 
+// readPlan reads a capital project list: each project placed by a geometry
+// is a site weighing its cost in dollars; the others are counted in Left.
+func readPlan(spec Spec, path string) (*List, error) {
+	plan, err := projects.Read(path, projects.ReadOptions{Plan: spec.Name, Mapping: *spec.Plan})
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	for _, c := range append([]string{spec.Plan.Name, spec.Plan.Category, spec.Plan.ID}, plan.Columns...) {
+		if c != "" {
+			known[tabular.Normalize(c)] = true
+		}
+	}
+	for _, conds := range []map[string][]string{spec.Where, spec.Exclude} {
+		for c := range conds {
+			if !known[tabular.Normalize(c)] {
+				return nil, &budget.InputError{File: path, Line: 1, Field: c, Expected: "a column of the project list (check the sites entry of the city profile)"}
+			}
+		}
+	}
+	if spec.Project != "" && !known[tabular.Normalize(spec.Project)] {
+		return nil, &budget.InputError{File: path, Line: 1, Field: spec.Project, Expected: "a column of the project list naming each project (check the sites entry of the city profile)"}
+	}
+	out := &List{Spec: spec}
+	left := map[string]*Left{}
+	var reasons []string
+	leave := func(reason string, w float64) {
+		l := left[reason]
+		if l == nil {
+			l = &Left{Reason: reason}
+			left[reason] = l
+			reasons = append(reasons, reason)
+		}
+		l.Rows++
+		l.Weight += w
+	}
+	for i := range plan.Projects {
+		p := &plan.Projects[i]
+		value := func(col string) (string, error) { return planCell(spec.Plan, p, col), nil }
+		w := float64(p.Total()) / 100
+		if ok, _ := keepRow(value, spec.Where, spec.Exclude); !ok {
+			leave("left out by where or exclude", w)
+			continue
+		}
+		if spec.ApartAbove > 0 && w >= spec.ApartAbove {
+			leave(fmt.Sprintf("costing %s or more: reported apart", budget.GroupDigits(strconv.FormatFloat(spec.ApartAbove, 'f', -1, 64))), w)
+			continue
+		}
+		if p.Place.Kind != projects.PlaceGeometry || p.Place.Geometry == nil {
+			leave("without a geometry ("+string(p.Place.Kind)+")", w)
+			continue
+		}
+		s := Site{Geometry: p.Place.Geometry, Weight: w, Line: p.Line}
+		if spec.Project != "" {
+			s.Project = projectKey(planCell(spec.Plan, p, spec.Project))
+		}
+		out.Sites = append(out.Sites, s)
+	}
+	for _, r := range reasons {
+		out.Left = append(out.Left, *left[r])
+	}
+	return out, nil
+}
+
+// planCell is a project's value of a column: its name, category or id
+// when the mapping names that column, else the column as written.
+func planCell(m *projects.Mapping, p *projects.Project, col string) string {
+	switch n := tabular.Normalize(col); n {
+	case tabular.Normalize(m.Name):
+		return p.Name
+	case tabular.Normalize(m.Category):
+		return p.Category
+	case tabular.Normalize(m.ID):
+		return p.ID
+	}
+	for k, v := range p.Attrs {
+		if tabular.Normalize(k) == tabular.Normalize(col) {
+			return v
+		}
+	}
+	return ""
+}
+
+// projectKey is how a project is known: the first non-blank line of its
+// cell, runs of white space as one space, in upper case.
+func projectKey(v string) string {
+	for _, l := range strings.Split(strings.ReplaceAll(v, "\r", "\n"), "\n") {
+		if f := strings.Fields(l); len(f) > 0 {
+			return strings.ToUpper(strings.Join(f, " "))
+		}
+	}
+	return ""
+}
+
 func normKey(k string) string { return strings.TrimLeft(strings.ToUpper(strings.TrimSpace(k)), "0") }
 
 func countsByKey(c *Counts, dir string) (map[string]float64, error) {
@@ -344,7 +497,7 @@ func countsByKey(c *Counts, dir string) (map[string]float64, error) {
 	}
 	out := map[string]float64{}
 	for k, row := range t.rows {
-		if ok, err := t.keep(row, c.Where); err != nil || !ok {
+		if ok, err := t.keep(row, c.Where, nil); err != nil || !ok {
 			if err != nil {
 				return nil, err
 			}
@@ -408,10 +561,47 @@ func (l *List) Weights(first, last string) []attribute.Site {
 
 // Geom is the site's place as a geometry.
 func (s *Site) Geom() orb.Geometry {
-	if s.Point != nil {
+	switch {
+	case s.Point != nil:
 		return *s.Point
+	case s.Geometry != nil:
+		return s.Geometry
 	}
 	return s.Area
+}
+
+// siteJSON is a site as stored: Geometry as a GeoJSON geometry.
+type siteJSON struct {
+	siteFields
+	Geometry json.RawMessage `json:"geometry,omitempty"`
+}
+
+type siteFields Site
+
+// MarshalJSON writes the site with its geometry as GeoJSON.
+func (s Site) MarshalJSON() ([]byte, error) {
+	j := siteJSON{siteFields: siteFields(s)}
+	if s.Geometry != nil {
+		j.Geometry = geo.GeoJSONGeometry(s.Geometry)
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a site written by MarshalJSON.
+func (s *Site) UnmarshalJSON(b []byte) error {
+	var j siteJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	*s = Site(j.siteFields)
+	if len(j.Geometry) > 0 {
+		g, err := geo.ParseGeoJSONGeometry(j.Geometry)
+		if err != nil {
+			return fmt.Errorf("sites: stored geometry of line %d: %w", s.Line, err)
+		}
+		s.Geometry = g
+	}
+	return nil
 }
 
 // Encode writes a list as JSON, for the store.

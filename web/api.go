@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/budgetlens/budgetlens/analysis"
+	"github.com/budgetlens/budgetlens/attribute"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/need"
 	"github.com/budgetlens/budgetlens/office"
@@ -94,6 +95,26 @@ type ExplorerRow struct {
 	TopTierShare budget.Num        `json:"top_tier_share"`
 	Rule         string            `json:"rule"`
 	Rules        int               `json:"rules"`
+	// The placed dollars by evidence class: the dollars' own place,
+	// measured service, proxies, assumptions (docs/evidence.md).
+	Location analysis.Dollars `json:"placed_location"`
+	Service  analysis.Dollars `json:"placed_service"`
+	Proxy    analysis.Dollars `json:"placed_proxy"`
+	Assumed  analysis.Dollars `json:"placed_assumed"`
+}
+
+// Evidence lists the row's evidence classes, strongest first.
+func (r ExplorerRow) Evidence() []string {
+	var out []string
+	for _, c := range []struct {
+		name string
+		d    analysis.Dollars
+	}{{attribute.EvidenceLocation, r.Location}, {attribute.EvidenceService, r.Service}, {attribute.EvidenceProxy, r.Proxy}, {attribute.EvidenceAssumed, r.Assumed}} {
+		if c.d != 0 {
+			out = append(out, c.name)
+		}
+	}
+	return out
 }
 
 // RequestRow is one budget request with its effect on the highest-need
@@ -488,7 +509,9 @@ func (s *Server) explorerRows(r *http.Request) (*view, phaseRef, *phaseRef, []Ex
 		}
 		rule, n := er.MainRule()
 		row := ExplorerRow{Code: code, Name: name, Level: level, Amount: analysis.Dollars(er.Total), Attributed: analysis.Dollars(er.Attributed),
-			TopTier: analysis.Dollars(er.TopTier), TopTierShare: share(er.TopTier, er.Attributed), Rule: rule, Rules: n}
+			TopTier: analysis.Dollars(er.TopTier), TopTierShare: share(er.TopTier, er.Attributed), Rule: rule, Rules: n,
+			Location: analysis.Dollars(er.Evidence[attribute.EvidenceLocation]), Service: analysis.Dollars(er.Evidence[attribute.EvidenceService]),
+			Proxy: analysis.Dollars(er.Evidence[attribute.EvidenceProxy]), Assumed: analysis.Dollars(er.Evidence[attribute.EvidenceAssumed])}
 		if cmpRef != nil {
 			c := analysis.Dollars(cmp[code])
 			d := analysis.Dollars(er.Total) - c

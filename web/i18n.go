@@ -136,6 +136,15 @@ func (t T) Date(d time.Time) string {
 // catalogue holds every text of the pages, by language and key.
 var catalogue = map[string]map[string]string{
 	"en": {
+		"ev.title": "What the placed dollars rest on", "ev.lead": "Every placed dollar says what places it: its own place (a site, a project, a district the budget names), measured service (requests, incidents, park acres), a proxy (population, land area) or an assumption. The headline from location and service evidence alone stands beside that of every placed dollar, as in the council report.",
+		"ev.location": "Location (the dollars' own place)", "ev.service": "Measured service (requests, incidents, park acres)", "ev.proxy": "Proxies (population, land area, residents in poverty)",
+		"ev.assumed": "Assumptions", "ev.unattributed": "Not placed in areas", "ev.short.location": "Location", "ev.short.service": "Service", "ev.short.proxy": "Proxy",
+		"ev.short.assumed": "Assumed", "ev.short.unattributed": "Not placed", "ev.chart": "The phase's dollars by evidence class", "ev.caption": "The phase's dollars by evidence class (%s)",
+		"ev.class": "Evidence", "ev.amount": "Dollars", "ev.placed_share": "Share of placed", "ev.phase_share": "Share of the phase", "ev.total": "Phase total",
+		"ev.strong_h": "Dollars placed by location and service evidence alone", "ev.all_h": "All placed dollars (proxies and assumptions included)",
+		"ev.placed": "Placed", "ev.of_placed": "of all placed", "ev.ci_need": "Concentration index by need", "ev.top_share": "Share reaching the highest-need tier",
+		"ev.headline": "The headline as weaker evidence is added", "ev.steps_col": "Placed dollars counted", "ev.per_resident": "Per resident", "ev.ci": "Concentration index", "ev.top": "To highest-need tier",
+		"ev.step.0": "location evidence only", "ev.step.1": "location and service evidence", "ev.step.2": "with proxies added", "ev.step.3": "all placed dollars (with assumptions)", "budget.evidence": "Evidence",
 		"nav.measures": "Performance", "meas.score": "Roll-up score against targets (1 = targets met)", "meas.score_unit": "mean of the measures' scores",
 		"meas.title": "Service performance by area", "meas.lead": "Whether the city's services are as fast and as present where need is highest: service measures from the stored requests, measures published by area, and scores against targets, by area and need tier, with 95% intervals.",
 		"meas.none": "No service requests or published measures are stored yet.", "meas.measure": "Measure", "meas.view": "Show", "meas.view.value": "Value", "meas.view.gap": "Difference from the city",
@@ -232,6 +241,15 @@ var catalogue = map[string]map[string]string{
 		"api": "API (OpenAPI)",
 	},
 	"es": {
+		"ev.title": "En qué se basan los dólares ubicados", "ev.lead": "Cada dólar ubicado dice qué lo ubica: su propio lugar (un sitio, un proyecto, un distrito que nombra el presupuesto), el servicio medido (solicitudes, incidentes, acres de parque), un indicador sustituto (población, superficie) o un supuesto. El resultado con solo evidencia de lugar y de servicio figura junto al de todos los dólares ubicados, como en el informe al concejo.",
+		"ev.location": "Lugar (el propio lugar de los dólares)", "ev.service": "Servicio medido (solicitudes, incidentes, acres de parque)", "ev.proxy": "Indicadores sustitutos (población, superficie, residentes en pobreza)",
+		"ev.assumed": "Supuestos", "ev.unattributed": "No ubicados en áreas", "ev.short.location": "Lugar", "ev.short.service": "Servicio", "ev.short.proxy": "Sustituto",
+		"ev.short.assumed": "Supuesto", "ev.short.unattributed": "No ubicados", "ev.chart": "Los dólares de la fase por clase de evidencia", "ev.caption": "Los dólares de la fase por clase de evidencia (%s)",
+		"ev.class": "Evidencia", "ev.amount": "Dólares", "ev.placed_share": "Parte de lo ubicado", "ev.phase_share": "Parte de la fase", "ev.total": "Total de la fase",
+		"ev.strong_h": "Dólares ubicados solo por evidencia de lugar y de servicio", "ev.all_h": "Todos los dólares ubicados (con sustitutos y supuestos)",
+		"ev.placed": "Ubicados", "ev.of_placed": "de todo lo ubicado", "ev.ci_need": "Índice de concentración por necesidad", "ev.top_share": "Parte que llega al nivel de mayor necesidad",
+		"ev.headline": "El resultado a medida que se añade evidencia más débil", "ev.steps_col": "Dólares ubicados contados", "ev.per_resident": "Por residente", "ev.ci": "Índice de concentración", "ev.top": "Al nivel de mayor necesidad",
+		"ev.step.0": "solo evidencia de lugar", "ev.step.1": "evidencia de lugar y de servicio", "ev.step.2": "con indicadores sustitutos", "ev.step.3": "todos los dólares ubicados (con supuestos)", "budget.evidence": "Evidencia",
 		"nav.measures": "Desempeño", "meas.score": "Puntuación agregada frente a las metas (1 = metas cumplidas)", "meas.score_unit": "media de las puntuaciones de las medidas",
 		"meas.title": "Desempeño de los servicios por área", "meas.lead": "Si los servicios de la ciudad son tan rápidos y tan presentes donde la necesidad es mayor: medidas de servicio de las solicitudes guardadas, medidas publicadas por área y puntuaciones frente a las metas, por área y nivel de necesidad, con intervalos del 95 %.",
 		"meas.none": "Todavía no hay solicitudes de servicio ni medidas publicadas guardadas.", "meas.measure": "Medida", "meas.view": "Mostrar", "meas.view.value": "Valor", "meas.view.gap": "Diferencia con la ciudad",

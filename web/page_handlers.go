@@ -158,6 +158,9 @@ type mapPage struct {
 	Rows    []AreaValueRow
 	GeoURL  string
 	Area    string
+	// Evidence is what the placed dollars rest on (nil for a layer
+	// without dollars).
+	Evidence *evidencePanel
 }
 
 func (s *Server) pageMap(w http.ResponseWriter, r *http.Request) error {
@@ -191,6 +194,13 @@ func (s *Server) pageMap(w http.ResponseWriter, r *http.Request) error {
 	}
 	pd := &mapPage{Layer: layer, Cur: p, Measure: measure, Money: money, Rows: rows, Area: q.Get("area"),
 		GeoURL: fmt.Sprintf("/api/layers/%s/areas?format=geojson&fy=%s&phase=%s&zoom=11", urlPathEscape(layer), p.FY.Label(), p.Phase)}
+	if money {
+		a, err := v.analysis(ctx, p, layer)
+		if err != nil {
+			return err
+		}
+		pd.Evidence = newEvidencePanel(T{Lang: lang(r)}, a.Result)
+	}
 	if pd.Phases, err = s.phaseOptions(r, v, p); err != nil {
 		return err
 	}
@@ -247,6 +257,9 @@ type budgetPage struct {
 	CmpVal  string
 	APIURL  string
 	Level   string
+	// Evidence is what the phase's placed dollars rest on, by the default
+	// layer (nil without one).
+	Evidence *evidencePanel
 }
 
 type crumb struct{ Label, Href string }
@@ -274,6 +287,13 @@ func (s *Server) pageBudget(w http.ResponseWriter, r *http.Request) error {
 	}
 	layer, _ := v.defaultLayer(r.Context())
 	pd := &budgetPage{Cur: p, Compare: cref, Dept: q.Get("department"), Prog: q.Get("program"), Rows: rows, Layer: layer, CmpVal: cmp}
+	if ok, _ := v.isMoneyLayer(r.Context(), layer); ok && pd.Dept == "" {
+		a, err := v.analysis(r.Context(), p, layer)
+		if err != nil {
+			return err
+		}
+		pd.Evidence = newEvidencePanel(t, a.Result)
+	}
 	if pd.Phases, err = s.phaseOptions(r, v, p); err != nil {
 		return err
 	}

@@ -31,10 +31,13 @@ lines (those of FY2021-22) and their 2021 lines, the neighbourhood councils,
 the published CalEnviroScreen 3.0 score (its recomputation is a check) as the
 need index over LA census tracts placed by their points, with its components
 and the ACS 2015-19 poverty share as other measures, ACS 2015-19 population
-groups, the real MyLA311 requests of 1-3 January 2020 (their mix by area and
-type places the sanitation, street-lighting and graffiti dollars), the LAHD
-affordable-housing loan sites, the City's parks and the LAFD first-in districts
-with their incidents (docs/evidence.md), and the LADOT capital plans. A
+groups, a year's MyLA311 requests by neighbourhood council (October 2021 to
+September 2022, derived from published shares) in the types and places of the
+real requests of 19-23 September 2022 (they place the sanitation,
+street-lighting, graffiti and street-services dollars), the LAHD
+affordable-housing loan sites, the City's parks, the LAFD first-in districts
+with their incidents and LADOT's funded projects (docs/evidence.md), and the
+LADOT capital plans. A
 profile whose demo names no real request file gets --requests SYNTHETIC
 requests instead, labelled so. It saves the profile in the store, attributes
 every dollar (each once, each with its evidence class), analyses the proposed

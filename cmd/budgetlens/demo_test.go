@@ -143,8 +143,9 @@ func dollarCents(t *testing.T, n json.Number) int64 {
 }
 
 // TestAnalyzeTotalsMatchPhaseTotal: attributed + unattributed of analyze
-// equals the sum of budgetlens totals for the phase, to the cent, and the
-// areas sum to the attributed amount.
+// equals the sum of budgetlens totals for the phase, to the cent; the areas
+// sum to the placed operating amount, which with the placed capital (measured
+// apart) is the attributed amount.
 func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(sharedDemo(t), "budgetlens.duckdb")
@@ -163,8 +164,10 @@ func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
 				Requests   *int        `json:"service_requests"`
 			} `json:"areas"`
 			Totals struct {
-				Attributed   json.Number `json:"attributed"`
-				Unattributed json.Number `json:"unattributed"`
+				Attributed      json.Number `json:"attributed"`
+				Unattributed    json.Number `json:"unattributed"`
+				PlacedOperating json.Number `json:"placed_operating"`
+				PlacedCapital   json.Number `json:"placed_capital"`
 			} `json:"totals"`
 		}
 		dec := json.NewDecoder(strings.NewReader(out))
@@ -184,8 +187,10 @@ func TestAnalyzeTotalsMatchPhaseTotal(t *testing.T) {
 			areaSum += dollarCents(t, a.Amount)
 		}
 		att, un := dollarCents(t, res.Totals.Attributed), dollarCents(t, res.Totals.Unattributed)
-		if areaSum != att {
-			t.Fatalf("%s: areas sum to %d cents, attributed %d", phase, areaSum, att)
+		op, capital := dollarCents(t, res.Totals.PlacedOperating), dollarCents(t, res.Totals.PlacedCapital)
+		if areaSum != op || op+capital != att || capital == 0 {
+			t.Fatalf("%s: areas sum to %d cents, placed operating %d + capital %d, attributed %d (want the areas' operating dollars, and capital placed: LADOT's Measure M programme)",
+				phase, areaSum, op, capital, att)
 		}
 		code, tot, errOut := run(t, "--db", db, "totals", "--fy", "2021-22", "--phase", phase, "--format", "json")
 		if code != 0 {
