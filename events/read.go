@@ -8,7 +8,9 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -45,6 +47,21 @@ type RequestBlock struct {
 	Bad []RowError
 	// Extra is what Prepare attached.
 	Extra any
+}
+
+// requestPool keeps the request slices of blocks given back
+// (ReleaseBlock) for the blocks parsed next.
+var requestPool sync.Pool
+
+// ReleaseBlock gives a block's requests back for reuse once the caller has
+// copied what it keeps of them: b must not be used afterwards.
+func ReleaseBlock(b *RequestBlock) {
+	if b == nil || cap(b.Requests) == 0 {
+		return
+	}
+	r := b.Requests[:0]
+	b.Requests = nil
+	requestPool.Put(&r)
 }
 
 // RowError is a refused row: its line and why.
@@ -169,7 +186,11 @@ type rowParser struct {
 }
 
 func (p *rowParser) block(b *tabular.Block, lenient bool) (*RequestBlock, error) {
-	rb := &RequestBlock{Seq: b.Seq, Requests: make([]Request, 0, len(b.Data)/180+1)}
+	rb := &RequestBlock{Seq: b.Seq}
+	if r, ok := requestPool.Get().(*[]Request); ok {
+		rb.Requests = (*r)[:0]
+	}
+	rb.Requests = slices.Grow(rb.Requests, len(b.Data)/120+1)
 	p.rr.Reset(b.Data, b.FirstLine)
 	for {
 		line, ok, serr := p.rr.Next()
