@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/budgetlens/budgetlens/assess"
 	"github.com/budgetlens/budgetlens/attribute"
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/internal/yamldoc"
@@ -103,6 +104,80 @@ type Profile struct {
 type Assess struct {
 	FullFromDollars float64  `yaml:"full_from_dollars"`
 	FullCategories  []string `yaml:"full_categories"`
+	// Full and Short name the templates triage gives (default the shipped
+	// equity-full and equity-short): a shipped template or one of
+	// Templates. A request takes the highest version of the id.
+	Full  string `yaml:"full"`
+	Short string `yaml:"short"`
+	// Templates are the city's own assessment templates, inline, in the
+	// format of the shipped ones (docs/assess.md): saved with the profile,
+	// so every front end finds them. A template's id@version is never
+	// reused for other questions: change a template by raising its version
+	// (assessments keep the version they were made with).
+	Templates []yaml.Node `yaml:"templates"`
+
+	templates []*assess.Template
+}
+
+// Templates returns the city's own assessment templates (none: nil).
+func (p *Profile) Templates() []*assess.Template {
+	if p == nil || p.Assess == nil {
+		return nil
+	}
+	return p.Assess.templates
+}
+
+// parseTemplates reads the inline templates: each must be valid, must not
+// reuse the id@version of a shipped template or of another of the city's,
+// and triage's full and short must name a template that exists.
+func (p *Profile) parseTemplates() error {
+	a := p.Assess
+	if a == nil {
+		return nil
+	}
+	shipped, err := assess.Builtin()
+	if err != nil {
+		return err
+	}
+	ids := map[string]bool{}
+	for ref := range shipped {
+		id, _, _ := strings.Cut(ref, "@")
+		ids[id] = true
+	}
+	seen := map[string]bool{}
+	for i := range a.Templates {
+		n := &a.Templates[i]
+		field := fmt.Sprintf("assess.templates[%d]", i)
+		b, err := yaml.Marshal(n)
+		if err != nil {
+			return &budget.InputError{File: p.File, Line: n.Line, Field: field, Expected: "an assessment template (docs/assess.md)"}
+		}
+		t, err := assess.ParseTemplate(fmt.Sprintf("%s: %s (line %d)", p.File, field, n.Line), b)
+		if err != nil {
+			return err
+		}
+		ref := assess.Ref(t.ID, t.Version)
+		if shipped[ref] != nil {
+			return &budget.InputError{File: p.File, Line: n.Line, Field: field + ".id", Value: ref,
+				Expected: "an id@version of the city's own: " + ref + " is a shipped template (give yours another id, or a version the shipped one does not have)"}
+		}
+		if seen[ref] {
+			return &budget.InputError{File: p.File, Line: n.Line, Field: field + ".id", Value: ref, Expected: "each template once: raise the version of a changed template"}
+		}
+		seen[ref], ids[t.ID] = true, true
+		a.templates = append(a.templates, t)
+	}
+	for _, f := range []struct{ key, id string }{{"assess.full", a.Full}, {"assess.short", a.Short}} {
+		if f.id != "" && !ids[f.id] {
+			known := make([]string, 0, len(ids))
+			for id := range ids {
+				known = append(known, id)
+			}
+			slices.Sort(known)
+			return p.bad(f.key, f.id, "the id of a template: "+strings.Join(known, ", "))
+		}
+	}
+	return nil
 }
 
 // Layer is one area layer of the city.
@@ -331,6 +406,9 @@ func Parse(file string, data []byte) (*Profile, error) {
 		p.rules = r
 	}
 	if err := p.parseMeasures(data); err != nil {
+		return nil, err
+	}
+	if err := p.parseTemplates(); err != nil {
 		return nil, err
 	}
 	return p, nil

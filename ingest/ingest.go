@@ -178,31 +178,40 @@ func XLSXBytes(name string, data []byte, opt Options) (*budget.Batch, error) {
 
 // table applies the chosen or detected profile to a row source.
 func table(name string, src rowSource, opt Options) (*budget.Batch, error) {
-	head := src.Head()
+	b, c, err := bindTable(name, src.Head(), opt)
+	if err != nil {
+		return nil, err
+	}
+	return convert(b, src, c)
+}
+
+// bindTable binds the chosen or detected profile to a file's header and
+// works out the file's constants (fiscal year, phase, section).
+func bindTable(name string, head *tabular.Header, opt Options) (*binding, constants, error) {
 	var b *binding
 	var err error
 	if opt.Profile != nil {
 		b, err = bind(opt.Profile, head, name)
 		if err != nil {
-			return nil, err
+			return nil, constants{}, err
 		}
 		if len(b.missing) > 0 {
-			return nil, missingErr(name, b)
+			return nil, constants{}, missingErr(name, b)
 		}
 	} else if b, err = detect(name, head); err != nil {
-		return nil, err
+		return nil, constants{}, err
 	}
 	if b.pivotErr != nil {
-		return nil, b.pivotErr
+		return nil, constants{}, b.pivotErr
 	}
 	if b.dupErr != nil {
-		return nil, b.dupErr
+		return nil, constants{}, b.dupErr
 	}
 	c, err := fileConstants(b.p, name, opt)
 	if err != nil {
-		return nil, err
+		return nil, constants{}, err
 	}
-	return convert(b, src, c)
+	return b, c, nil
 }
 
 func missingErr(name string, b *binding) error {
@@ -264,6 +273,9 @@ type tableSource struct {
 }
 
 func (s *tableSource) Head() *tabular.Header { return s.r.Header() }
+
+// inputBytes is the size of the input in bytes (0 when unknown).
+func (s *tableSource) inputBytes() int64 { return s.total }
 
 // fractionRead is the share of the input's bytes read so far.
 func (s *tableSource) fractionRead() float64 {

@@ -356,6 +356,38 @@ type Options struct {
 
 // convert runs a bound profile over all rows of src into a batch.
 func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
+	cv := newConverter(b, newBatch(b, c), c)
+	sized, _ := src.(fractionReader)
+	var seen int64 // bytes of the rows read so far, as cells and separators
+	for n := 1; ; n++ {
+		line, cells, err := src.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := cv.row(line, cells); err != nil {
+			return nil, err
+		}
+		if sized != nil && n <= 1<<17 {
+			for _, c := range cells {
+				seen += int64(len(c)) + 1
+			}
+			if n == 1<<13 || n == 1<<17 {
+				cv.reserve(n, consumedShare(seen, sized))
+			}
+		}
+	}
+	if err := cv.finish(); err != nil {
+		return nil, err
+	}
+	return cv.batch, nil
+}
+
+// newBatch is the batch of a bound file before its rows: jurisdiction,
+// dataset, source, profile, fiscal year and phase.
+func newBatch(b *binding, c constants) *budget.Batch {
 	p := b.p
 	batch := &budget.Batch{
 		Jurisdiction: budget.Jurisdiction{ID: p.Jurisdiction.ID, Name: p.Jurisdiction.Name, StartMonth: p.Jurisdiction.StartMonth},
@@ -380,6 +412,12 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 			batch.Phase = budget.Adopted
 		}
 	}
+	return batch
+}
+
+// newConverter prepares the conversion of a bound file's rows into batch.
+func newConverter(b *binding, batch *budget.Batch, c constants) *converter {
+	p := b.p
 	cv := &converter{b: b, batch: batch, c: c, sums: map[int]*budget.Sum{}, totals: map[int]int64{}}
 	cv.classIdx = cv.classIdx[:0]
 	for _, f := range classFields {
@@ -409,36 +447,50 @@ func convert(b *binding, src rowSource, c constants) (*budget.Batch, error) {
 	if c, ok := b.col["kind"]; ok && len(p.KindValues) > 0 {
 		cv.kindCol = c
 	}
-	sized, _ := src.(fractionReader)
-	for n := 1; ; n++ {
-		line, cells, err := src.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := cv.row(line, cells); err != nil {
-			return nil, err
-		}
-		if sized != nil && (n == 1<<13 || n == 1<<17) {
-			cv.reserve(n, sized.fractionRead())
-		}
+	return cv
+}
+
+// finish numbers repeated keys (unless streamed: numbered as read),
+// reconciles the total row and refuses a file without rows.
+func (cv *converter) finish() error {
+	if cv.emit == nil {
+		cv.finishKeys()
 	}
-	cv.finishKeys()
 	if err := cv.reconcile(); err != nil {
-		return nil, err
+		return err
 	}
-	if batch.Rows() == 0 {
-		return nil, budget.Errorf(budget.EINVALID, "%s: no rows to import (profile %s found no amounts): check that the file has data under its headings", b.file, p.Name)
+	if cv.batch.Rows() == 0 && cv.emitted == 0 {
+		return budget.Errorf(budget.EINVALID, "%s: no rows to import (profile %s found no amounts): check that the file has data under its headings", cv.b.file, cv.b.p.Name)
 	}
-	return batch, nil
+	return nil
 }
 
 // fractionReader is a row source that knows what share of its input it
-// has read (0 to 1; 0 when it cannot tell).
+// has read (0 to 1; 0 when it cannot tell), and how large its input is.
 type fractionReader interface {
 	fractionRead() float64
+	inputBytes() int64
+}
+
+// consumedShare estimates the share of the input that the rows read so far
+// take, from seen, the bytes of their cells and separators. The reader's
+// own share is an upper bound only: it reads ahead by whole blocks (4 MiB),
+// so that after the first 8,192 rows of a 120 MB file it reports four times
+// the share consumed, and an estimate from it fell short by a fifth even
+// after 131,072 rows; the last fifth then grew the slices by doubling,
+// copying hundreds of megabytes in one uninterruptible move that stalled
+// the garbage collector. The cells' bytes (quotes and carriage returns
+// aside) are the consumed share itself; they are used when they are below
+// the reader's bound, that is, when the input is plain text the size of the
+// file (not compressed, not a workbook).
+func consumedShare(seen int64, src fractionReader) float64 {
+	bound := src.fractionRead()
+	if total := src.inputBytes(); total > 0 && seen > 0 {
+		if own := float64(seen) / float64(total); own < bound {
+			return own
+		}
+	}
+	return bound
 }
 
 // reserve makes room, once the first rows of a large file are read, for
@@ -452,14 +504,24 @@ func (cv *converter) reserve(rows int, read float64) {
 	if read <= 0 || read >= 1 {
 		return
 	}
-	grow := func(have int) int { return int(float64(have)/read*1.05) - have }
-	if n := grow(len(cv.batch.LineItems)); n > 0 {
+	// grow returns how many more records to make room for: none while the
+	// room already made holds the estimate (a second look must not move a
+	// slice of hundreds of megabytes for an estimate a few rows larger),
+	// else the estimate and 5% more.
+	grow := func(have, room int) int {
+		want := int(float64(have) / read)
+		if want <= room {
+			return 0
+		}
+		return int(float64(want)*1.05) - have
+	}
+	if n := grow(len(cv.batch.LineItems), cap(cv.batch.LineItems)); n > 0 {
 		cv.batch.LineItems = slices.Grow(cv.batch.LineItems, n)
 	}
-	if n := grow(len(cv.batch.Requests)); n > 0 {
+	if n := grow(len(cv.batch.Requests), cap(cv.batch.Requests)); n > 0 {
 		cv.batch.Requests = slices.Grow(cv.batch.Requests, n)
 	}
-	if n := grow(len(cv.keyed)); n > 0 && len(cv.keyed) > rows/2 {
+	if n := grow(len(cv.keyed), cap(cv.keyed)); n > 0 && len(cv.keyed) > rows/2 {
 		cv.keyed = slices.Grow(cv.keyed, n)
 	}
 }
@@ -480,8 +542,15 @@ type converter struct {
 	sum       [sha256.Size]byte
 	keyed     []keyedRow
 	lastKeyed int
-	keyCol    int // column of a mapped key, -1 if none
-	kindCol   int // column of a mapped kind, -1 if none
+	// emit, when set, receives each line item as it is read instead of
+	// the batch (a streamed import, StreamLineItems); keys are then
+	// numbered as they come (occurrences) rather than at the end.
+	emit        func(*budget.LineItem) error
+	emitted     int
+	cur         budget.LineItem
+	occurrences *keyCounts
+	keyCol      int // column of a mapped key, -1 if none
+	kindCol     int // column of a mapped kind, -1 if none
 }
 
 // keyFields are the classification fields in the order their codes and
@@ -610,6 +679,18 @@ func (cv *converter) key(cells []string, cl budget.Classification, requests bool
 	cv.sum = sha256.Sum256(buf)
 	kr := keyedRow{requests: requests}
 	copy(kr.id[:], cv.sum[:16])
+	if cv.emit != nil {
+		// streamed: the n-th repeat of a key in file order takes
+		// NaturalKey(key, n) now, as finishKeys would at the end
+		n := cv.occurrences.add(kr.id)
+		cv.lastKeyed = -1
+		if n > 0 {
+			return budget.NaturalKey(hex.EncodeToString(kr.id[:]), strconv.Itoa(int(n)))
+		}
+		var hx [32]byte
+		hex.Encode(hx[:], kr.id[:])
+		return string(hx[:])
+	}
 	if requests {
 		kr.first = int32(len(cv.batch.Requests))
 	} else {
@@ -887,8 +968,10 @@ func (cv *converter) lineItems(line int, cells []string) error {
 			if err := cv.add(line, pc.idx, c); err != nil {
 				return err
 			}
-			cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: pc.fy, Phase: pc.phase,
-				Kind: kind, AmountCents: c, Key: key, Line: line, Area: area, AreaLayer: areaLayer})
+			if err := cv.item(budget.LineItem{Classification: cl, FiscalYear: pc.fy, Phase: pc.phase,
+				Kind: kind, AmountCents: c, Key: key, Line: line, Area: area, AreaLayer: areaLayer}); err != nil {
+				return err
+			}
 		}
 		return nil
 	}
@@ -914,8 +997,18 @@ func (cv *converter) lineItems(line int, cells []string) error {
 	if err := cv.add(line, i, c); err != nil {
 		return err
 	}
-	cv.batch.LineItems = append(cv.batch.LineItems, budget.LineItem{Classification: cl, FiscalYear: fy, Phase: ph, Kind: kind, AmountCents: c, Key: key, Line: line,
+	return cv.item(budget.LineItem{Classification: cl, FiscalYear: fy, Phase: ph, Kind: kind, AmountCents: c, Key: key, Line: line,
 		Area: area, AreaLayer: areaLayer})
+}
+
+// item adds a line item to the batch, or hands it to emit when streamed.
+func (cv *converter) item(l budget.LineItem) error {
+	if cv.emit != nil {
+		cv.emitted++
+		cv.cur = l // one item reused: yield reads it before the next
+		return cv.emit(&cv.cur)
+	}
+	cv.batch.LineItems = append(cv.batch.LineItems, l)
 	return nil
 }
 

@@ -76,6 +76,12 @@ func (o *Office) triage() assess.Triage {
 			t.FullFromCents = int64(math.Round(o.City.Assess.FullFromDollars * 100))
 		}
 		t.FullCategories = o.City.Assess.FullCategories
+		if o.City.Assess.Full != "" {
+			t.Full = o.City.Assess.Full
+		}
+		if o.City.Assess.Short != "" {
+			t.Short = o.City.Assess.Short
+		}
 	}
 	return t
 }
@@ -121,6 +127,12 @@ func (o *Office) BulkCreate(ctx context.Context, opt BulkOptions) (BulkResult, e
 		return res, budget.Errorf(budget.ENOTFOUND, "no budget requests of %s are stored (import the Budget_Requests_Detail files first)", k.FiscalYear)
 	}
 	tr := o.triage()
+	versions := map[string]int{tr.Full: o.latestTemplate(tr.Full), tr.Short: o.latestTemplate(tr.Short)}
+	for id, v := range versions {
+		if v == 0 {
+			return res, budget.Errorf(budget.EINVALID, "triage names template %s, which is neither shipped nor in the city profile's assess.templates", id)
+		}
+	}
 	as := make([]assess.Assessment, 0, len(reqs))
 	for _, r := range reqs {
 		cents := requestCents(r, k.Phase)
@@ -132,7 +144,7 @@ func (o *Office) BulkCreate(ctx context.Context, opt BulkOptions) (BulkResult, e
 		}
 		as = append(as, assess.Assessment{Jurisdiction: r.Jurisdiction, FYStart: fy.Start, Phase: k.Phase, RequestKey: RequestID(r),
 			Department: r.Department, Program: r.Program, Description: r.Description, Category: r.Category, AmountCents: cents,
-			Template: tmpl, TemplateVersion: 1, Status: assess.Draft, Due: opt.Due, Answers: map[string]any{}})
+			Template: tmpl, TemplateVersion: versions[tmpl], Status: assess.Draft, Due: opt.Due, Answers: map[string]any{}})
 	}
 	res.Requests = len(reqs)
 	if res.Created, err = o.Store.CreateAssessments(ctx, as, opt.By); err != nil {
@@ -213,7 +225,7 @@ func (o *Office) Coverage(ctx context.Context, opt AssessOptions) ([]CoverageRow
 			row.Decided++
 			row.Decisions[string(a.Decision)]++
 		}
-		if t, err := assess.Lookup(a.Template, a.TemplateVersion); err == nil && (a.Status == assess.Scored || a.Status == assess.Decided) {
+		if t, err := o.Template(a.Template, a.TemplateVersion); err == nil && (a.Status == assess.Scored || a.Status == assess.Decided) {
 			if sc := assess.AssessmentScore(t, a); !math.IsNaN(sc) {
 				s := sums[r.Department.Code]
 				sums[r.Department.Code] = [2]float64{s[0] + sc, s[1] + 1}

@@ -32,11 +32,11 @@ func (o *Office) Assessment(ctx context.Context, id int64) (*AssessmentView, err
 	if err != nil {
 		return nil, err
 	}
-	return viewOf(a)
+	return o.viewOf(a)
 }
 
-func viewOf(a assess.Assessment) (*AssessmentView, error) {
-	t, err := assess.Lookup(a.Template, a.TemplateVersion)
+func (o *Office) viewOf(a assess.Assessment) (*AssessmentView, error) {
+	t, err := o.Template(a.Template, a.TemplateVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func (o *Office) forChange(ctx context.Context, id, version int64) (assess.Asses
 	if err := o.notLocked(ctx, k); err != nil {
 		return a, nil, err
 	}
-	t, err := assess.Lookup(a.Template, a.TemplateVersion)
+	t, err := o.Template(a.Template, a.TemplateVersion)
 	return a, t, err
 }
 
@@ -198,7 +198,7 @@ func (o *Office) save(ctx context.Context, a assess.Assessment, action, by strin
 	if err != nil {
 		return nil, err
 	}
-	return viewOf(stored)
+	return o.viewOf(stored)
 }
 
 // TransitionOptions move an assessment through the workflow.

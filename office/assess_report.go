@@ -126,7 +126,7 @@ func (o *Office) AssessmentsDocument(ctx context.Context, opt ListOptions) (*rep
 			{Key: "score", Label: "Score", Kind: report.KindNumber, Digits: 1}}}
 	for _, a := range as {
 		var score any
-		if tp, err := assess.Lookup(a.Template, a.TemplateVersion); err == nil {
+		if tp, err := o.Template(a.Template, a.TemplateVersion); err == nil {
 			if s := assess.AssessmentScore(tp, a); !math.IsNaN(s) {
 				score = s
 			}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/ingest"
+	"github.com/budgetlens/budgetlens/store"
 )
 
 // ImportOptions say how to read budget files.
@@ -44,31 +45,15 @@ type Columns struct {
 type Imported struct {
 	Batch *budget.Batch
 	Run   budget.ImportRun
+	// Streamed: the file was stored while it was read (ImportBudget), so
+	// Batch holds no line items; Run.Rows counts them.
+	Streamed bool
 }
 
 // ReadBudget reads and checks every file before anything is stored; the
 // batches' warnings say what the readers resolved.
 func (o *Office) ReadBudget(opt ImportOptions, files []string) ([]*budget.Batch, error) {
-	if opt.FiscalYear != "" {
-		if _, err := budget.ParseFiscalYear(opt.FiscalYear); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "--fy %q: %w", opt.FiscalYear, err)
-		}
-	}
-	if opt.Phase != "" {
-		if _, err := budget.ParsePhase(opt.Phase); err != nil {
-			return nil, budget.Errorf(budget.EINVALID, "--phase %q: %w", opt.Phase, err)
-		}
-	}
-	iopt := ingest.Options{FiscalYear: opt.FiscalYear, Phase: opt.Phase, Limits: opt.Limits.Table}
-	var err error
-	switch {
-	case opt.Mapping != "" && opt.Columns != nil:
-		return nil, budget.Errorf(budget.EINVALID, "give a mapping profile or the columns (--department, --amount, ...), not both")
-	case opt.Mapping != "":
-		iopt.Profile, err = resolveMapping(opt.Mapping)
-	case opt.Columns != nil:
-		iopt.Profile, err = o.columnsProfile(opt)
-	}
+	iopt, err := o.ingestOptions(opt)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +77,91 @@ func (o *Office) ReadBudget(opt ImportOptions, files []string) ([]*budget.Batch,
 		batches = append(batches, bs...)
 	}
 	return batches, nil
+}
+
+// ingestOptions checks the options and turns them into the reader's.
+func (o *Office) ingestOptions(opt ImportOptions) (ingest.Options, error) {
+	if opt.FiscalYear != "" {
+		if _, err := budget.ParseFiscalYear(opt.FiscalYear); err != nil {
+			return ingest.Options{}, budget.Errorf(budget.EINVALID, "--fy %q: %w", opt.FiscalYear, err)
+		}
+	}
+	if opt.Phase != "" {
+		if _, err := budget.ParsePhase(opt.Phase); err != nil {
+			return ingest.Options{}, budget.Errorf(budget.EINVALID, "--phase %q: %w", opt.Phase, err)
+		}
+	}
+	iopt := ingest.Options{FiscalYear: opt.FiscalYear, Phase: opt.Phase, Limits: opt.Limits.Table}
+	var err error
+	switch {
+	case opt.Mapping != "" && opt.Columns != nil:
+		return iopt, budget.Errorf(budget.EINVALID, "give a mapping profile or the columns (--department, --amount, ...), not both")
+	case opt.Mapping != "":
+		iopt.Profile, err = resolveMapping(opt.Mapping)
+	case opt.Columns != nil:
+		iopt.Profile, err = o.columnsProfile(opt)
+	}
+	return iopt, err
+}
+
+// StreamFromBytes is the size from which one budget file is stored while
+// it is read, when the store can (store.BudgetStreamer, PostgreSQL): its
+// line items are then never held in memory together, and reading overlaps
+// loading. Smaller files, and every file for a store that cannot, are read
+// whole and checked before anything is stored (ReadBudget, StoreBudget).
+var StreamFromBytes int64 = 8 << 20
+
+// ImportBudget stores budget files, each in one transaction. Several files
+// are all read and checked before any is stored. One file of line items of
+// at least StreamFromBytes is stored while it is read when the store can:
+// a bad cell then rolls the transaction back, so that either way a file is
+// stored whole or not at all.
+func (o *Office) ImportBudget(ctx context.Context, opt ImportOptions, files []string) ([]Imported, error) {
+	if len(files) == 1 {
+		if d, ok, err := o.streamBudget(ctx, opt, files[0]); ok || err != nil {
+			if err != nil {
+				return nil, err
+			}
+			return []Imported{d}, nil
+		}
+	}
+	batches, err := o.ReadBudget(opt, files)
+	if err != nil {
+		return nil, err
+	}
+	return o.StoreBudget(ctx, batches)
+}
+
+// streamBudget stores file while it is read, when the store, the file's
+// size and layout allow it; ok is false when it did not.
+func (o *Office) streamBudget(ctx context.Context, opt ImportOptions, file string) (Imported, bool, error) {
+	st, ok := o.Store.(store.BudgetStreamer)
+	if !ok {
+		return Imported{}, false, nil
+	}
+	if fi, err := os.Stat(file); err != nil || !fi.Mode().IsRegular() || fi.Size() < StreamFromBytes {
+		return Imported{}, false, nil
+	}
+	iopt, err := o.ingestOptions(opt)
+	if err != nil {
+		return Imported{}, false, err
+	}
+	if opt.Progress != nil {
+		iopt.Progress = func(done, total int64) { opt.Progress(file, done, total) }
+	}
+	s, err := ingest.StreamLineItems(file, iopt)
+	if err != nil || s == nil {
+		return Imported{}, false, err
+	}
+	defer s.Close()
+	if name, ok := opt.Names[file]; ok {
+		s.Batch.SourceFile = name
+	}
+	run, err := st.ImportLineItems(ctx, s.Batch, s.Each)
+	if err != nil {
+		return Imported{}, false, err
+	}
+	return Imported{Batch: s.Batch, Run: run, Streamed: true}, true, nil
 }
 
 // StoreBudget stores the batches read by ReadBudget, each file in one

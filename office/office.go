@@ -69,6 +69,9 @@ func SavedCity(ctx context.Context, s store.Store) (*city.Profile, error) {
 // SaveCity saves p in the store as the profile later commands use, and
 // makes it the office's.
 func (o *Office) SaveCity(ctx context.Context, p *city.Profile) error {
+	if err := o.checkTemplatesKept(ctx, p); err != nil {
+		return err
+	}
 	if err := o.Store.SetSetting(ctx, store.SettingCityProfile, p.Source); err != nil {
 		return err
 	}

@@ -157,18 +157,21 @@ type ReviewRestorer interface {
 type AssessmentRow struct {
 	a                                                 assess.Assessment
 	phase, status, decision, rev, ans, reviews, comms string
+	startMonth                                        int
 }
 
 // Targets are the scan destinations of the stores' assessment columns:
 // id, jurisdiction, fy_start, phase, request_key, dept_code, dept_name,
 // prog_code, prog_name, description, category, amount_cents, template,
 // template_version, status, decision, due, reviewers, answers, reviews,
-// comments, version, audit_seq, created, updated.
+// comments, version, audit_seq, created, updated, and the first month of
+// the jurisdiction's fiscal year (for the fiscal year's label: "2022" for a
+// calendar year, "2021-22" for one starting in July).
 func (r *AssessmentRow) Targets() []any {
 	a := &r.a
 	return []any{&a.ID, &a.Jurisdiction, &a.FYStart, &r.phase, &a.RequestKey, &a.Department.Code, &a.Department.Name, &a.Program.Code, &a.Program.Name,
 		&a.Description, &a.Category, &a.AmountCents, &a.Template, &a.TemplateVersion, &r.status, &r.decision, &a.Due,
-		&r.rev, &r.ans, &r.reviews, &r.comms, &a.Version, &a.AuditSeq, &a.Created, &a.Updated}
+		&r.rev, &r.ans, &r.reviews, &r.comms, &a.Version, &a.AuditSeq, &a.Created, &a.Updated, &r.startMonth}
 }
 
 // Assessment is the scanned row as an assessment (times in UTC, JSON
@@ -176,7 +179,11 @@ func (r *AssessmentRow) Targets() []any {
 func (r *AssessmentRow) Assessment() (assess.Assessment, error) {
 	a := r.a
 	a.Phase, a.Status, a.Decision = budget.Phase(r.phase), assess.Status(r.status), assess.Decision(r.decision)
-	a.FiscalYear = budget.FiscalYear{Start: a.FYStart, StartMonth: 7}.Label()
+	sm := r.startMonth
+	if sm < 1 || sm > 12 {
+		sm = 7
+	}
+	a.FiscalYear = budget.FiscalYear{Start: a.FYStart, StartMonth: sm}.Label()
 	a.Created, a.Updated = a.Created.UTC(), a.Updated.UTC()
 	for _, p := range []struct {
 		s string

@@ -31,6 +31,20 @@ type Store interface {
 	Close() error
 }
 
+// BudgetStreamer is an optional capability of a store: loading the line
+// items of one file while the file is read (ingest.StreamLineItems), in
+// one transaction, so that a file of millions of rows is never held in
+// memory and reading it overlaps loading it. b is the file's batch without
+// its line items (jurisdiction, dataset, source, profile, period, content
+// hash); each hands the line items over, in file order, and may fail (a bad
+// cell): then nothing is stored. A file stored before with the same
+// content is found unchanged without calling each. The result is what
+// ImportBatch gives for the same file. The PostgreSQL store has it (its
+// COPY is fed as the file is read); the DuckDB store imports batches.
+type BudgetStreamer interface {
+	ImportLineItems(ctx context.Context, b *budget.Batch, each func(yield func(*budget.LineItem) error) error) (budget.ImportRun, error)
+}
+
 // Versioner is an optional capability of a store: a cheap token that
 // changes whenever anything stored may have changed, whoever changed it
 // (this process, or another writing the same database). Readers that keep

@@ -41,11 +41,11 @@ type AssessmentRow struct {
 	Description string   `json:"description"`
 }
 
-func assessmentRow(a assess.Assessment) AssessmentRow {
+func assessmentRow(o *office.Office, a assess.Assessment) AssessmentRow {
 	r := AssessmentRow{ID: a.ID, Department: a.Department.Code, DeptName: a.Department.Name, Program: a.Program.Code, RequestKey: a.RequestKey,
 		Category: a.Category, Dollars: float64(a.AmountCents) / 100, Template: a.Template, Status: string(a.Status), Decision: string(a.Decision),
 		Reviewers: strings.Join(a.Reviewers, " "), Due: a.Due, Version: a.Version, Description: strings.Join(strings.Fields(a.Description), " ")}
-	if t, err := assess.Lookup(a.Template, a.TemplateVersion); err == nil {
+	if t, err := o.Template(a.Template, a.TemplateVersion); err == nil {
 		if sc := assess.AssessmentScore(t, a); sc == sc {
 			v := float64(int64(sc*10+0.5)) / 10
 			r.Score = &v
@@ -146,7 +146,7 @@ func (s *Server) apiAssessments(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := make([]AssessmentRow, len(as))
 	for i, a := range as {
-		rows[i] = assessmentRow(a)
+		rows[i] = assessmentRow(s.full, a)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return s.sendTable(w, r, &table{name: "assessments", rows: rows})
@@ -406,7 +406,7 @@ func reviewState(ctx context.Context, o *office.Office, p phaseRef) (map[string]
 		return nil, err
 	}
 	for _, a := range as {
-		r := assessmentRow(a)
+		r := assessmentRow(o, a)
 		if a.Decision != "" {
 			r.Status = string(a.Status) + ": " + string(a.Decision)
 		}

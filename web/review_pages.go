@@ -117,7 +117,7 @@ func (s *Server) pageReviewList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, a := range as {
-		pd.Rows = append(pd.Rows, assessmentRow(a))
+		pd.Rows = append(pd.Rows, assessmentRow(s.full, a))
 	}
 	api := url.Values{"fy": {pd.FY}, "phase": {pd.Phase}}
 	if pd.Dept != "" {
@@ -208,7 +208,7 @@ func (s *Server) reviewPageData(r *http.Request, a assess.Assessment) (*reviewPa
 	if v.Score != nil {
 		pd.ScoreText = strconv.FormatFloat(*v.Score, 'f', 1, 64)
 	}
-	t, _ := assess.Lookup(a.Template, a.TemplateVersion)
+	t, _ := s.full.Template(a.Template, a.TemplateVersion)
 	for _, act := range assess.Actions {
 		if !can(stepAction(string(act))) {
 			continue
@@ -353,7 +353,7 @@ func (s *Server) pageReviewPost(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) postAnswers(r *http.Request, a assess.Assessment, f url.Values) error {
-	t, err := assess.Lookup(a.Template, a.TemplateVersion)
+	t, err := s.full.Template(a.Template, a.TemplateVersion)
 	if err != nil {
 		return err
 	}

@@ -174,14 +174,14 @@ type assessmentRow struct {
 	Description string   `json:"description"`
 }
 
-func rowOf(a assess.Assessment) assessmentRow {
+func rowOf(o *office.Office, a assess.Assessment) assessmentRow {
 	r := assessmentRow{ID: a.ID, Department: a.Department.Code, Program: a.Program.Code, RequestKey: a.RequestKey, Category: a.Category,
 		Dollars: float64(a.AmountCents) / 100, Template: a.Template, Status: string(a.Status), Decision: string(a.Decision),
 		Reviewers: a.Reviewers, Due: a.Due, Version: a.Version, Description: strings.TrimSpace(a.Description)}
 	if r.Reviewers == nil {
 		r.Reviewers = []string{}
 	}
-	if t, err := assess.Lookup(a.Template, a.TemplateVersion); err == nil {
+	if t, err := o.Template(a.Template, a.TemplateVersion); err == nil {
 		if s := assess.AssessmentScore(t, a); s == s {
 			s = float64(int64(s*10+0.5)) / 10
 			r.Score = &s
@@ -213,7 +213,7 @@ func newAssessLsCmd(e *env) *cobra.Command {
 				rows := make([]assessmentRow, len(as))
 				var out [][]string
 				for i, a := range as {
-					rows[i] = rowOf(a)
+					rows[i] = rowOf(o, a)
 					r := rows[i]
 					score := ""
 					if r.Score != nil {
@@ -539,28 +539,51 @@ func newAssessTemplatesCmd(e *env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "templates",
-		Short: "The shipped assessment templates: questions, kinds, weights and sources",
+		Short: "The assessment templates: the shipped ones and the city's own, with their questions, kinds, weights and sources",
+		Long: `templates lists every assessment template requests can take: the two shipped
+with budgetlens (equity-full and equity-short) and the city's own, which the
+city profile carries inline under assess.templates (saved in the store with
+budgetlens profile save, so that every front end finds them). Triage chooses
+between assess.full and assess.short (default the shipped ones); a request
+takes the highest version of the template's id. A template's questions never
+change under the same id and version: profile save refuses that, and a
+changed template takes the next version (docs/assess.md).`,
 		Example: `  budgetlens assess templates
-  budgetlens assess templates --format csv > templates.csv`,
+  budgetlens assess templates --format csv > templates.csv
+  budgetlens --profile city.yaml assess templates --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := e.checkDelimiter(cmd, format); err != nil {
 				return err
 			}
-			all, err := assess.Builtin()
-			if err != nil {
-				return err
-			}
-			var list []*assess.Template
-			var rows [][]string
-			for _, ref := range []string{"equity-full@1", "equity-short@1"} {
-				t := all[ref]
-				list = append(list, t)
-				for _, q := range t.Questions() {
-					rows = append(rows, []string{ref, q.ID, string(q.Kind), strconv.FormatFloat(q.Weight, 'f', -1, 64), fmt.Sprint(q.Required), q.Prompt})
+			list := func(_ context.Context, o *office.Office) error {
+				all, err := o.Templates()
+				if err != nil {
+					return err
 				}
+				var rows [][]string
+				for _, t := range all {
+					ref := assess.Ref(t.ID, t.Version)
+					for _, q := range t.Questions() {
+						rows = append(rows, []string{ref, t.Source, q.ID, string(q.Kind), strconv.FormatFloat(q.Weight, 'f', -1, 64), fmt.Sprint(q.Required), q.Prompt})
+					}
+				}
+				return e.writeListing(cmd.OutOrStdout(), format, []string{"template", "source", "question", "kind", "weight", "required", "prompt"}, rows, all)
 			}
-			return e.writeListing(cmd.OutOrStdout(), format, []string{"template", "question", "kind", "weight", "required", "prompt"}, rows, list)
+			// --profile alone is enough (no store needed); without it, the
+			// store's saved profile, and the shipped templates only when
+			// there is no store
+			if e.profile != "" {
+				p, err := office.LoadCity(e.profile)
+				if err != nil {
+					return err
+				}
+				return list(context.Background(), &office.Office{City: p})
+			}
+			if _, err := os.Stat(e.dbPath()); err != nil && !strings.Contains(e.dbPath(), "://") {
+				return list(context.Background(), &office.Office{})
+			}
+			return e.withOffice(true, list)
 		},
 	}
 	addFormatFlag(cmd, &format)
@@ -639,7 +662,7 @@ func (e *env) writeAssessmentsCSV(ctx context.Context, o *office.Office, opt off
 	}
 	var rows [][]string
 	for _, a := range as {
-		r := rowOf(a)
+		r := rowOf(o, a)
 		score := ""
 		if r.Score != nil {
 			score = strconv.FormatFloat(*r.Score, 'f', 1, 64)

@@ -77,26 +77,24 @@ before any attribution rule. A FILE - reads standard input.
 				tmp = path
 			}
 			return renameInput(e.withOffice(false, func(ctx context.Context, o *office.Office) error {
-				// check the flags and read every file before anything is stored
-				batches, err := o.ReadBudget(opt, args)
+				// several files are all read and checked before any is
+				// stored; one large file may be stored as it is read (one
+				// transaction either way)
+				done, err := o.ImportBudget(ctx, opt, args)
 				if err != nil {
 					return err
 				}
-				for _, b := range batches {
-					for _, w := range b.Warnings {
+				for _, d := range done {
+					for _, w := range d.Batch.Warnings {
 						fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w)
 					}
-				}
-				done, err := o.StoreBudget(ctx, batches)
-				if err != nil {
-					return err
 				}
 				var runs []budget.ImportRun
 				var rows [][]string
 				for _, d := range done {
 					runs = append(runs, d.Run)
 					if format == "table" {
-						printRun(cmd, d.Batch, d.Run)
+						printRun(cmd, d)
 					}
 					r := d.Run
 					rows = append(rows, []string{strconv.FormatInt(r.ID, 10), r.SourceFile, d.Batch.Dataset, d.Batch.Profile, strconv.FormatInt(r.Rows, 10),
@@ -143,7 +141,8 @@ func progressBars() func(file string, done, total int64) {
 	}
 }
 
-func printRun(cmd *cobra.Command, b *budget.Batch, run budget.ImportRun) {
+func printRun(cmd *cobra.Command, d office.Imported) {
+	b, run := d.Batch, d.Run
 	w := cmd.OutOrStdout()
 	if run.Unchanged {
 		fmt.Fprintf(w, "%s: unchanged (same content as import run %d)\n", b.SourceFile, run.ID)
@@ -153,7 +152,7 @@ func printRun(cmd *cobra.Command, b *budget.Batch, run budget.ImportRun) {
 	for _, x := range []struct {
 		n    int
 		what string
-	}{{len(b.LineItems), "line items"}, {len(b.Requests), "budget requests"}, {len(b.Measures), "measure values"}, {len(b.Descriptions), "descriptions"}} {
+	}{{len(b.LineItems) + map[bool]int{true: int(run.Rows)}[d.Streamed], "line items"}, {len(b.Requests), "budget requests"}, {len(b.Measures), "measure values"}, {len(b.Descriptions), "descriptions"}} {
 		if x.n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", x.n, x.what))
 		}

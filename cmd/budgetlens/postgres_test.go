@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/budgetlens/budgetlens/office"
 	"io"
 	"net/http"
 	"net/url"
@@ -529,4 +530,60 @@ func firstDifference(got, want string) string {
 		}
 	}
 	return "(equal)"
+}
+
+// TestPostgresStreamedImport: a budget file of more than
+// office.StreamFromBytes (here 20 MB, 150,000 generated rows) is stored in
+// PostgreSQL while it is read; what it stores totals exactly as the same
+// file read whole into DuckDB, the import says how many line items it
+// stored, and importing it again is unchanged.
+func TestPostgresStreamedImport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: writes a 20 MB file")
+	}
+	t.Parallel()
+	pg, db := pgURL(t), tempDB(t)
+	big := filepath.Join(t.TempDir(), "Expenditures_Sec2_for_2122_Adopted.csv")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hostile.LAExpenditures(f, 150_000); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if fi, _ := os.Stat(big); fi.Size() < office.StreamFromBytes {
+		t.Fatalf("the file has %d bytes, fewer than the %d from which imports stream", fi.Size(), office.StreamFromBytes)
+	}
+	out := mustRunPG(t, "--db", pg, "import", big)
+	if !strings.Contains(out, "150000 line items") {
+		t.Errorf("the streamed import does not say what it stored:\n%s", out)
+	}
+	mustRunPG(t, "--db", db, "import", big)
+	for _, args := range [][]string{
+		{"totals", "--fy", "2021-22", "--phase", "adopted", "--by", "department", "--format", "json"},
+		{"totals", "--fy", "2021-22", "--phase", "adopted", "--by", "program", "--format", "csv"},
+		{"ls", "runs", "--format", "csv"},
+		{"ls", "accounts", "--format", "csv"},
+	} {
+		want := mustRunPG(t, append([]string{"--db", db}, args...)...)
+		got := mustRunPG(t, append([]string{"--db", pg}, args...)...)
+		if got != want {
+			t.Errorf("%v: streamed into PostgreSQL and read whole into DuckDB differ\n%.600s\n---\n%.600s", args, got, want)
+		}
+	}
+	if again := mustRunPG(t, "--db", pg, "import", big); !strings.Contains(again, "unchanged") {
+		t.Errorf("imported again: %s", again)
+	}
+	// the import command's path (office.ImportBudget) streamed it
+	ctx := context.Background()
+	s, err := postgres.Open(ctx, pgtest.URL(t), postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	done, err := (&office.Office{Store: s}).ImportBudget(ctx, office.ImportOptions{}, []string{big})
+	if err != nil || len(done) != 1 || !done[0].Streamed || done[0].Run.Unchanged || done[0].Run.Rows != 150_000 || len(done[0].Batch.LineItems) != 0 {
+		t.Errorf("ImportBudget of %s into a new store: %+v, %v; want it streamed, 150,000 rows, none held", big, done, err)
+	}
 }

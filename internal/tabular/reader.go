@@ -173,6 +173,10 @@ func (r *Reader) Delimiter() byte {
 // complete once Read has returned io.EOF.
 func (r *Reader) SHA256() string { return r.hash() }
 
+// Delimited reports whether the table is delimited text (CSV, TSV), read
+// as a stream of its bytes, rather than a workbook or JSON.
+func (r *Reader) Delimited() bool { return r.read != nil }
+
 // readHeader finds and assembles the header.
 func (r *Reader) readHeader() error {
 	o := r.opt

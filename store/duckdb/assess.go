@@ -20,6 +20,11 @@ const assessCols = `id, jurisdiction, fy_start, phase, request_key, dept_code, d
 	amount_cents, template, template_version, status, decision, due, reviewers_json, answers_json, reviews_json, comments_json,
 	version, audit_seq, created_at, updated_at`
 
+// assessSelect are the columns an assessment is read with (store.AssessmentRow's
+// Targets): assessCols and the start month of the jurisdiction's fiscal year
+// (July when the jurisdiction is not stored), for the fiscal year's label.
+const assessSelect = assessCols + `, coalesce((SELECT j.start_month FROM budget_jurisdictions j WHERE j.id = assessments.jurisdiction), 7)`
+
 func assessArgs(a *assess.Assessment) ([]any, error) {
 	js := make([]string, 4)
 	for i, v := range []any{nonNil(a.Reviewers), a.Answers, nonNilReviews(a.Reviews), nonNilComments(a.Comments)} {
@@ -141,7 +146,7 @@ func (s *Store) CreateAssessments(ctx context.Context, as []assess.Assessment, b
 
 // Assessments lists assessments matching f.
 func (s *Store) Assessments(ctx context.Context, f assess.Filter) ([]assess.Assessment, error) {
-	q := `SELECT ` + assessCols + ` FROM assessments WHERE 1=1`
+	q := `SELECT ` + assessSelect + ` FROM assessments WHERE 1=1`
 	var args []any
 	add := func(cond string, v any) {
 		q += " AND " + cond
@@ -183,7 +188,7 @@ func (s *Store) Assessments(ctx context.Context, f assess.Filter) ([]assess.Asse
 
 // Assessment returns one assessment.
 func (s *Store) Assessment(ctx context.Context, id int64) (assess.Assessment, error) {
-	return getAssessment(ctx, s.db.QueryRowContext(ctx, `SELECT `+assessCols+` FROM assessments WHERE id = ?`, id), id)
+	return getAssessment(ctx, s.db.QueryRowContext(ctx, `SELECT `+assessSelect+` FROM assessments WHERE id = ?`, id), id)
 }
 
 func getAssessment(_ context.Context, row *sql.Row, id int64) (assess.Assessment, error) {
@@ -201,7 +206,7 @@ func getAssessment(_ context.Context, row *sql.Row, id int64) (assess.Assessment
 func (s *Store) UpdateAssessment(ctx context.Context, a assess.Assessment, action, by string) (assess.Assessment, error) {
 	var stored assess.Assessment
 	_, err := s.withAudit(ctx, func(tx *sql.Tx, seq int64, at time.Time) (audit.Entry, error) {
-		old, err := getAssessment(ctx, tx.QueryRowContext(ctx, `SELECT `+assessCols+` FROM assessments WHERE id = ?`, a.ID), a.ID)
+		old, err := getAssessment(ctx, tx.QueryRowContext(ctx, `SELECT `+assessSelect+` FROM assessments WHERE id = ?`, a.ID), a.ID)
 		if err != nil {
 			return audit.Entry{}, err
 		}

@@ -31,6 +31,11 @@ const assessCols = `id, jurisdiction, fy_start, phase, request_key, dept_code, d
 	amount_cents, template, template_version, status, decision, due, reviewers_json, answers_json, reviews_json, comments_json,
 	version, audit_seq, created_at, updated_at`
 
+// assessSelect are the columns an assessment is read with (store.AssessmentRow's
+// Targets): assessCols and the start month of the jurisdiction's fiscal year
+// (July when the jurisdiction is not stored), for the fiscal year's label.
+const assessSelect = assessCols + `, coalesce((SELECT j.start_month FROM budget_jurisdictions j WHERE j.id = assessments.jurisdiction), 7)`
+
 // assessArgs are a's values in the order of assessColumns, its lists as
 // JSON text (empty lists as [], no answers as {}).
 func assessArgs(a *assess.Assessment) ([]any, error) {
@@ -153,7 +158,7 @@ func (s *Store) CreateAssessments(ctx context.Context, as []assess.Assessment, b
 // Assessments lists assessments matching f, by department code, request
 // key (byte order) and id; an empty list is [] as in DuckDB.
 func (s *Store) Assessments(ctx context.Context, f assess.Filter) ([]assess.Assessment, error) {
-	q := `SELECT ` + assessCols + ` FROM assessments WHERE true`
+	q := `SELECT ` + assessSelect + ` FROM assessments WHERE true`
 	var args []any
 	add := func(col string, v any) {
 		args = append(args, v)
@@ -193,7 +198,7 @@ func (s *Store) Assessments(ctx context.Context, f assess.Filter) ([]assess.Asse
 
 // Assessment returns one assessment.
 func (s *Store) Assessment(ctx context.Context, id int64) (assess.Assessment, error) {
-	return s.getAssessment(s.pool.QueryRow(ctx, `SELECT `+assessCols+` FROM assessments WHERE id = $1`, id), id)
+	return s.getAssessment(s.pool.QueryRow(ctx, `SELECT `+assessSelect+` FROM assessments WHERE id = $1`, id), id)
 }
 
 func (s *Store) getAssessment(row pgx.Row, id int64) (assess.Assessment, error) {
@@ -213,7 +218,7 @@ func (s *Store) getAssessment(row pgx.Row, id int64) (assess.Assessment, error) 
 func (s *Store) UpdateAssessment(ctx context.Context, a assess.Assessment, action, by string) (assess.Assessment, error) {
 	var stored assess.Assessment
 	err := s.withAudit(ctx, func(tx pgx.Tx, seq int64, at time.Time) (audit.Entry, error) {
-		old, err := s.getAssessment(tx.QueryRow(ctx, `SELECT `+assessCols+` FROM assessments WHERE id = $1`, a.ID), a.ID)
+		old, err := s.getAssessment(tx.QueryRow(ctx, `SELECT `+assessSelect+` FROM assessments WHERE id = $1`, a.ID), a.ID)
 		if err != nil {
 			return audit.Entry{}, err
 		}

@@ -119,20 +119,8 @@ func (s *Store) importTx(ctx context.Context, tx pgx.Tx, b *budget.Batch, given 
 	if given.ID != 0 {
 		run.StartedAt, run.Version, run.Rows = given.StartedAt.UTC(), given.Version, given.Rows
 	}
-	if err := insertImportRun(ctx, tx, &run); err != nil {
-		return run, s.errorf(budget.EINTERNAL, err, "unable to record the import run of %s", b.SourceFile)
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO budget_runs(run_id, jurisdiction, dataset, fy_start, phase) VALUES ($1, $2, $3, $4, $5)`,
-		run.ID, b.Jurisdiction.ID, b.Dataset, b.FiscalYear.Start, string(b.Phase)); err != nil {
-		return run, s.errorf(budget.EINTERNAL, err, "unable to record the import run of %s", b.SourceFile)
-	}
-	j := b.Jurisdiction
-	if j.StartMonth == 0 {
-		j.StartMonth = 7
-	}
-	if _, err := tx.Exec(ctx, `INSERT INTO budget_jurisdictions(id, name, start_month) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, start_month = excluded.start_month`, j.ID, j.Name, j.StartMonth); err != nil {
-		return run, s.errorf(budget.EINTERNAL, err, "unable to record jurisdiction %s", j.ID)
+	if err := s.recordRun(ctx, tx, b, &run); err != nil {
+		return run, err
 	}
 	ids, superseded, err := s.createSlices(ctx, tx, b, run.ID)
 	if err != nil {
@@ -143,6 +131,27 @@ func (s *Store) importTx(ctx context.Context, tx pgx.Tx, b *budget.Batch, given 
 		return run, err
 	}
 	return run, nil
+}
+
+// recordRun records run (its id allocated unless given), the batch's
+// dataset, fiscal year and phase, and its jurisdiction.
+func (s *Store) recordRun(ctx context.Context, tx pgx.Tx, b *budget.Batch, run *budget.ImportRun) error {
+	if err := insertImportRun(ctx, tx, run); err != nil {
+		return s.errorf(budget.EINTERNAL, err, "unable to record the import run of %s", b.SourceFile)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO budget_runs(run_id, jurisdiction, dataset, fy_start, phase) VALUES ($1, $2, $3, $4, $5)`,
+		run.ID, b.Jurisdiction.ID, b.Dataset, b.FiscalYear.Start, string(b.Phase)); err != nil {
+		return s.errorf(budget.EINTERNAL, err, "unable to record the import run of %s", b.SourceFile)
+	}
+	j := b.Jurisdiction
+	if j.StartMonth == 0 {
+		j.StartMonth = 7
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO budget_jurisdictions(id, name, start_month) VALUES ($1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, start_month = excluded.start_month`, j.ID, j.Name, j.StartMonth); err != nil {
+		return s.errorf(budget.EINTERNAL, err, "unable to record jurisdiction %s", j.ID)
+	}
+	return nil
 }
 
 // insertImportRun records run, allocating its id when it has none and
@@ -205,22 +214,35 @@ func (s *Store) createSlices(ctx context.Context, tx pgx.Tx, b *budget.Batch, ru
 	ids := make(map[sliceKey]int64, len(keys))
 	superseded := 0
 	for _, k := range keys {
-		tag, err := tx.Exec(ctx, `UPDATE budget_slices SET superseded_by = $1
-			WHERE jurisdiction = $2 AND dataset = $3 AND kind = $4 AND fy_start = $5 AND phase = $6 AND superseded_by IS NULL`,
-			runID, b.Jurisdiction.ID, b.Dataset, k.kind, k.fy, string(k.phase))
-		if err != nil {
-			return nil, 0, s.errorf(budget.EINTERNAL, err, "unable to supersede earlier slices of %s", b.Dataset)
-		}
-		superseded += int(tag.RowsAffected())
 		var id int64
-		if err := tx.QueryRow(ctx, `INSERT INTO budget_slices(id, run_id, jurisdiction, dataset, kind, fy_start, phase, rows, superseded_by)
-			VALUES (nextval('budget_slice_ids'), $1, $2, $3, $4, $5, $6, $7, NULL) RETURNING id`,
-			runID, b.Jurisdiction.ID, b.Dataset, k.kind, k.fy, string(k.phase), counts[k]).Scan(&id); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT nextval('budget_slice_ids')`).Scan(&id); err != nil {
 			return nil, 0, s.errorf(budget.EINTERNAL, err, "unable to create a slice of %s", b.Dataset)
 		}
+		sup, err := s.addSlice(ctx, tx, b, runID, k, id, counts[k])
+		if err != nil {
+			return nil, 0, err
+		}
+		superseded += sup
 		ids[k] = id
 	}
 	return ids, superseded, nil
+}
+
+// addSlice supersedes the dataset's current slice of k and records the
+// slice id of run runID with its rows; it returns the slices superseded.
+func (s *Store) addSlice(ctx context.Context, tx pgx.Tx, b *budget.Batch, runID int64, k sliceKey, id, rows int64) (int, error) {
+	tag, err := tx.Exec(ctx, `UPDATE budget_slices SET superseded_by = $1
+		WHERE jurisdiction = $2 AND dataset = $3 AND kind = $4 AND fy_start = $5 AND phase = $6 AND superseded_by IS NULL`,
+		runID, b.Jurisdiction.ID, b.Dataset, k.kind, k.fy, string(k.phase))
+	if err != nil {
+		return 0, s.errorf(budget.EINTERNAL, err, "unable to supersede earlier slices of %s", b.Dataset)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO budget_slices(id, run_id, jurisdiction, dataset, kind, fy_start, phase, rows, superseded_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)`,
+		id, runID, b.Jurisdiction.ID, b.Dataset, k.kind, k.fy, string(k.phase), rows); err != nil {
+		return 0, s.errorf(budget.EINTERNAL, err, "unable to create a slice of %s", b.Dataset)
+	}
+	return int(tag.RowsAffected()), nil
 }
 
 var (

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
+	"errors"
 	"io"
 	"math"
 	"strings"
@@ -90,31 +91,56 @@ var copyProgress atomic.Pointer[func(ctx context.Context, table string, rows int
 // server reads them, so building and loading overlap. It returns the
 // rows the server loaded.
 func copyBinary(ctx context.Context, tx pgx.Tx, table string, cols []string, n int, write func(i int, r *copyRow)) (int64, error) {
+	return copyStream(ctx, tx, table, cols, func(add func(build func(r *copyRow)) error) error {
+		for i := 0; i < n; i++ {
+			if err := add(func(r *copyRow) { write(i, r) }); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// copyStream loads into table with COPY (FORMAT binary) on tx's connection
+// the rows produce adds: produce runs in a goroutine of its own and calls
+// add once per row, with a function that builds the row, while the server
+// loads the rows added before (a streamed import reads its file in
+// produce). An error of produce (a bad cell of the file) stops the COPY
+// and is returned as it is; so is the context's. It returns the rows the
+// server loaded.
+func copyStream(ctx context.Context, tx pgx.Tx, table string, cols []string, produce func(add func(build func(r *copyRow)) error) error) (int64, error) {
 	pr, pw := io.Pipe()
+	var prodErr error // the producer's, read once done is closed
+	done := make(chan struct{})
 	go func() {
+		defer close(done)
 		w := bufio.NewWriterSize(pw, 1<<20)
 		w.Write(copyHeader)
 		r := &copyRow{buf: make([]byte, 0, 1024)}
-		for i := 0; i < n; i++ {
-			if ctx.Err() != nil {
-				pw.CloseWithError(ctx.Err())
-				return
+		rows := 0
+		err := produce(func(build func(r *copyRow)) error {
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 			r.start(len(cols))
-			write(i, r)
+			build(r)
 			if r.fields != len(cols) {
-				pw.CloseWithError(io.ErrShortWrite) // a programming error: the row does not fit the columns
-				return
+				return io.ErrShortWrite // a programming error: the row does not fit the columns
 			}
 			if _, err := w.Write(r.buf); err != nil {
-				pw.CloseWithError(err)
-				return
+				return err
 			}
-			if (i+1)%65536 == 0 {
+			if rows++; rows%65536 == 0 {
 				if f := copyProgress.Load(); f != nil {
-					(*f)(ctx, table, i+1)
+					(*f)(ctx, table, rows)
 				}
 			}
+			return nil
+		})
+		if err != nil {
+			prodErr = err
+			pw.CloseWithError(err)
+			return
 		}
 		w.Write([]byte{0xff, 0xff}) // the trailer: a field count of -1
 		pw.CloseWithError(w.Flush())
@@ -125,8 +151,14 @@ func copyBinary(ctx context.Context, tx pgx.Tx, table string, cols []string, n i
 	}
 	sql := "COPY " + pgx.Identifier{table}.Sanitize() + " (" + strings.Join(ident, ", ") + ") FROM STDIN WITH (FORMAT binary)"
 	tag, err := tx.Conn().PgConn().CopyFrom(ctx, pr, sql)
-	pr.Close() // stops the writer if the server gave up first
+	pr.Close() // stops the producer if the server gave up first
+	<-done
 	if err != nil {
+		// a producer's error that reached CopyFrom through the pipe is the
+		// cause (a bad cell of the file); otherwise the server's error is
+		if prodErr != nil && (errors.Is(err, prodErr) || strings.Contains(err.Error(), prodErr.Error())) {
+			return 0, prodErr
+		}
 		return 0, err
 	}
 	return tag.RowsAffected(), nil

@@ -35,10 +35,7 @@ func classificationValues(c *budget.Classification) [14]string {
 // PostgreSQL cannot store. The error is an InputError naming the batch's
 // file, the row's line and the field, so that the user can find the cell.
 func checkBatchText(b *budget.Batch) error {
-	bad := func(line int, field, v string) error {
-		return &budget.InputError{File: b.SourceFile, Line: line, Field: field, Value: strings.ToValidUTF8(strings.ReplaceAll(v, "\x00", `\0`), "\uFFFD"),
-			Expected: "text without NUL characters (0x00), in UTF-8: PostgreSQL cannot store them; remove them from the file and import it again (nothing was stored)"}
-	}
+	bad := func(line int, field, v string) error { return unstorableErr(b.SourceFile, line, field, v) }
 	check := func(line int, names []string, values []string) error {
 		for k, v := range values {
 			if unstorable(v) {
@@ -52,18 +49,8 @@ func checkBatchText(b *budget.Batch) error {
 		return err
 	}
 	for i := range b.LineItems {
-		l := &b.LineItems[i]
-		vals := classificationValues(&l.Classification)
-		if err := check(l.Line, classificationFields[:], vals[:]); err != nil {
+		if err := checkItemText(b.SourceFile, &b.LineItems[i]); err != nil {
 			return err
-		}
-		switch {
-		case unstorable(l.Key):
-			return bad(l.Line, "key", l.Key)
-		case unstorable(l.Area):
-			return bad(l.Line, "area", l.Area)
-		case unstorable(l.AreaLayer):
-			return bad(l.Line, "area layer", l.AreaLayer)
 		}
 	}
 	for i := range b.Requests {
@@ -88,6 +75,32 @@ func checkBatchText(b *budget.Batch) error {
 		if err := check(d.Line, []string{"subject", "code", "name", "text"}, []string{d.Subject, d.Code, d.Name, d.Text}); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// unstorableErr is the error of text PostgreSQL cannot store, in file's
+// line and field.
+func unstorableErr(file string, line int, field, v string) error {
+	return &budget.InputError{File: file, Line: line, Field: field, Value: strings.ToValidUTF8(strings.ReplaceAll(v, "\x00", `\0`), "\uFFFD"),
+		Expected: "text without NUL characters (0x00), in UTF-8: PostgreSQL cannot store them; remove them from the file and import it again (nothing was stored)"}
+}
+
+// checkItemText refuses a line item with text PostgreSQL cannot store.
+func checkItemText(file string, l *budget.LineItem) error {
+	vals := classificationValues(&l.Classification)
+	for k, v := range vals {
+		if unstorable(v) {
+			return unstorableErr(file, l.Line, classificationFields[k], v)
+		}
+	}
+	switch {
+	case unstorable(l.Key):
+		return unstorableErr(file, l.Line, "key", l.Key)
+	case unstorable(l.Area):
+		return unstorableErr(file, l.Line, "area", l.Area)
+	case unstorable(l.AreaLayer):
+		return unstorableErr(file, l.Line, "area layer", l.AreaLayer)
 	}
 	return nil
 }

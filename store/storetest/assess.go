@@ -22,6 +22,50 @@ func newAssessment(dept, key string, cents int64) assess.Assessment {
 		Template: "equity-short", TemplateVersion: 1, Status: assess.Draft, Answers: map[string]any{}}
 }
 
+// assessFiscalSuite: an assessment's fiscal year is labelled by its
+// jurisdiction's fiscal year (a calendar-year city's 2022 is "2022", a
+// July city's is "2022-23"; an unstored jurisdiction is taken as July).
+func assessFiscalSuite(t *testing.T, newStore Factory) {
+	ctx := context.Background()
+	s := newStore(t)
+	defer s.Close()
+	for _, j := range []budget.Jurisdiction{{ID: "cal", Name: "Calendar City", StartMonth: 1}, {ID: "jul", Name: "July City", StartMonth: 7}} {
+		fy := budget.FiscalYear{Start: 2022, StartMonth: j.StartMonth}
+		b := &budget.Batch{Jurisdiction: j, Dataset: j.ID + "/exp", SourceFile: j.ID + ".csv", ContentHash: j.ID, Profile: "p", FiscalYear: fy, Phase: budget.Proposed,
+			LineItems: []budget.LineItem{{Jurisdiction: j.ID, Classification: budget.Classification{Department: budget.Code{Code: "02", Name: "Streets"}},
+				FiscalYear: fy, Phase: budget.Proposed, Kind: budget.Expenditure, AmountCents: 100, Key: "a", Line: 2}}}
+		if _, err := s.ImportBatch(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var as []assess.Assessment
+	for _, j := range []string{"cal", "jul", "elsewhere"} {
+		a := newAssessment("02", "k-"+j, 100)
+		a.Jurisdiction, a.FYStart = j, 2022
+		as = append(as, a)
+	}
+	if _, err := s.CreateAssessments(ctx, as, "ana"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Assessments(ctx, assess.Filter{FYStart: 2022})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"cal": "2022", "jul": "2022-23", "elsewhere": "2022-23"}
+	if len(got) != 3 {
+		t.Fatalf("%d assessments, want 3", len(got))
+	}
+	for _, a := range got {
+		if a.FiscalYear != want[a.Jurisdiction] {
+			t.Errorf("assessment of %s labels its fiscal year %q, want %q", a.Jurisdiction, a.FiscalYear, want[a.Jurisdiction])
+		}
+		one, err := s.Assessment(ctx, a.ID)
+		if err != nil || one.FiscalYear != want[a.Jurisdiction] {
+			t.Errorf("assessment %d read alone: %q, %v; want %q", a.ID, one.FiscalYear, err, want[a.Jurisdiction])
+		}
+	}
+}
+
 // verifyAudit checks the store's audit chain and returns its entries.
 func verifyAudit(t *testing.T, s Store) []audit.Entry {
 	t.Helper()

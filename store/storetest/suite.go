@@ -39,6 +39,7 @@ func suites() []suite {
 		{"geo-table", geoTableSuite},
 		{"capital", capitalSuite},
 		{"assess", assessSuite},
+		{"assess fiscal year", assessFiscalSuite},
 		{"users", userSuite},
 		{"copy", copySuite},
 	}
