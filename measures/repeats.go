@@ -1,6 +1,11 @@
 package measures
 
-import "slices"
+import (
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+)
 
 // MarkRepeats sets or clears FlagRepeat on the requests of parts (in
 // ascending month order, consecutive months): a request repeats when an
@@ -18,25 +23,18 @@ import "slices"
 // open-addressing table whose entries older than the window count as
 // free, so memory grows with the requests of one window, not with all.
 func MarkRepeats(parts []*Partition, from Month, window int64, canon []uint32) []Month {
-	// sized for the requests of a month (about a window's worth) at most
-	// 35% full, so that it rarely grows
+	// requests of the look-back made more than the window before from
+	// cannot make one from on a repeat
+	since := from.Start() - window
+	orders := make([][]uint64, len(parts))
 	most := 0
 	for k := range parts {
 		most = max(most, parts[k].Len())
 	}
-	// requests of the look-back made more than the window before from
-	// cannot make one from on a repeat
-	since := from.Start() - window
-	size := 1 << 10
-	for 10*most > 35*size/10 && size < 1<<24 {
-		size *= 2
-	}
-	last := newLastSeen(size)
-	var changed []Month
-	var order []uint64
-	for _, p := range parts {
+	eachPart(len(parts), func(k int) {
+		p := parts[k]
 		start := p.Month.Start()
-		order = order[:0]
+		order := make([]uint64, 0, p.Len())
 		for i := range p.Seq {
 			if p.Month < from && p.Created[i] < since {
 				continue
@@ -44,30 +42,83 @@ func MarkRepeats(parts []*Partition, from Month, window int64, canon []uint32) [
 			order = append(order, uint64(p.Created[i]-start)<<32|uint64(i))
 		}
 		slices.Sort(order)
-		dirty := false
-		for _, o := range order {
-			i := int(uint32(o))
-			rep := false
-			if p.Place[i] != 0 {
-				c := uint32(p.Type[i])
-				if int(p.Type[i]) < len(canon) {
-					c = canon[p.Type[i]]
+		orders[k] = order
+	})
+	// the (type, place) keys are split among the workers by hash: each
+	// visits every request in order and keeps the places of its share, in
+	// a table sized for its share of a month (about a window's worth) at
+	// most 35% full, so that it rarely grows
+	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
+	dirty := make([][]bool, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			size := 1 << 10
+			for 10*most/workers > 35*size/10 && size < 1<<24 {
+				size *= 2
+			}
+			last := newLastSeen(size)
+			dirty[w] = make([]bool, len(parts))
+			for k, p := range parts {
+				for _, o := range orders[k] {
+					i := int(uint32(o))
+					if p.Place[i] == 0 { // no place: never a repeat (worker 0's)
+						if w == 0 && p.Month >= from && p.Flags[i]&FlagRepeat != 0 {
+							p.Flags[i] ^= FlagRepeat
+							dirty[w][k] = true
+						}
+						continue
+					}
+					c := uint32(p.Type[i])
+					if int(p.Type[i]) < len(canon) {
+						c = canon[p.Type[i]]
+					}
+					h := mix64(p.Place[i] ^ uint64(c)*0x9e3779b97f4a7c15)
+					if int(h>>60)%workers != w {
+						continue
+					}
+					rep := last.see(c, p.Place[i], h, p.Created[i], window)
+					if p.Month < from {
+						continue
+					}
+					if was := p.Flags[i]&FlagRepeat != 0; was != rep {
+						p.Flags[i] ^= FlagRepeat
+						dirty[w][k] = true
+					}
 				}
-				rep = last.see(c, p.Place[i], p.Created[i], window)
 			}
-			if p.Month < from {
-				continue
+		}(w)
+	}
+	wg.Wait()
+	var changed []Month
+	for k, p := range parts {
+		for w := range dirty {
+			if dirty[w][k] {
+				changed = append(changed, p.Month)
+				break
 			}
-			if was := p.Flags[i]&FlagRepeat != 0; was != rep {
-				p.Flags[i] ^= FlagRepeat
-				dirty = true
-			}
-		}
-		if dirty {
-			changed = append(changed, p.Month)
 		}
 	}
 	return changed
+}
+
+// eachPart calls fn(0..n-1) on GOMAXPROCS goroutines.
+func eachPart(n int, fn func(k int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := int(next.Add(1) - 1); k < n; k = int(next.Add(1) - 1) {
+				fn(k)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // lastSeen is the last creation time at each (type, place): linear
@@ -89,13 +140,13 @@ func newLastSeen(n int) *lastSeen { return &lastSeen{slots: make([]seenSlot, n)}
 
 // see records a request of type typ at place at time t and reports whether
 // one of the same type and place was seen at most window seconds before.
-func (s *lastSeen) see(typ uint32, place uint64, t, window int64) bool {
+func (s *lastSeen) see(typ uint32, place, hash uint64, t, window int64) bool {
 	if 10*(s.used+1) > 7*len(s.slots) {
 		s.rebuild(t, window)
 	}
 	mask := uint64(len(s.slots) - 1)
 	free := -1
-	for i := mix64(place^uint64(typ)*0x9e3779b97f4a7c15) & mask; ; i = (i + 1) & mask {
+	for i := hash & mask; ; i = (i + 1) & mask {
 		x := &s.slots[i]
 		switch {
 		case x.place == 0:

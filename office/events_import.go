@@ -268,6 +268,10 @@ type importer struct {
 	writes  chan []events.Stored
 	written chan error
 	free    chan []events.Stored // buffers the writer is done with
+	// the names numbered last, by kind
+	lastName [measures.NameKinds]string
+	lastID   [measures.NameKinds]uint16
+	lastOK   [measures.NameKinds]bool
 }
 
 // write hands new requests to the writer goroutine (started on first use).
@@ -517,9 +521,14 @@ func (imp *importer) row(e *events.Stored, area []int32, how []uint8, place uint
 	var err error
 	ids := [4]*uint16{&r.Type, &r.Agency, &r.Source, &r.Status}
 	for k, n := range [4]string{e.Type, e.Agency, e.Source, e.Status} {
+		if n == imp.lastName[k] && imp.lastOK[k] {
+			*ids[k] = imp.lastID[k] // the name of the row before (often)
+			continue
+		}
 		if *ids[k], _, err = imp.dict.ID(k, n); err != nil {
 			return r, err
 		}
+		imp.lastName[k], imp.lastID[k], imp.lastOK[k] = n, *ids[k], true
 	}
 	if !e.Closed.IsZero() {
 		r.Closed = e.Closed.Unix()

@@ -31,6 +31,10 @@ type eventTx struct {
 	vals []driver.Value
 	// months are the months read or written, as they were stored.
 	months map[measures.Month]*store.MonthState
+	// the names numbered last, by kind
+	lastName [measures.NameKinds]string
+	lastID   [measures.NameKinds]uint16
+	lastOK   [measures.NameKinds]bool
 }
 
 // BeginEvents starts a write of events on its own connection.
@@ -176,11 +180,16 @@ func eventRow(vals []driver.Value, e *events.Stored, ids [4]uint16) []driver.Val
 func (tx *eventTx) ids(e *events.Stored) ([4]uint16, error) {
 	var out [4]uint16
 	for k, n := range [4]string{e.Type, e.Agency, e.Source, e.Status} {
+		if tx.lastOK[k] && n == tx.lastName[k] {
+			out[k] = tx.lastID[k] // the name of the request before (often)
+			continue
+		}
 		id, _, err := tx.dict.ID(k, n)
 		if err != nil {
 			return out, err
 		}
 		out[k] = id
+		tx.lastName[k], tx.lastID[k], tx.lastOK[k] = n, id, true
 	}
 	return out, nil
 }
