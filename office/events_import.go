@@ -174,8 +174,9 @@ type placed struct {
 // adds nothing); a request number repeated within the file counts once, as
 // its first row says. Every request is placed in every stored layer of
 // areas (by coordinates, else by the area code the profile names), and the
-// partitions of the months touched are rewritten with their summaries and
-// repeat flags. Placements of layers replaced since the last import are
+// months touched are written with their summaries and repeat flags (the
+// rows that changed, as deltas, unless a month is new and large or its
+// deltas fold: store.MonthState.Put). Placements of layers replaced since the last import are
 // redone first (ReplaceEvents).
 func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*EventImportReport, error) {
 	r := opt.R
