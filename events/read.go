@@ -10,7 +10,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -49,9 +48,11 @@ type RequestBlock struct {
 	Extra any
 }
 
-// requestPool keeps the request slices of blocks given back
-// (ReleaseBlock) for the blocks parsed next.
-var requestPool sync.Pool
+// requestFree keeps the request slices of blocks given back
+// (ReleaseBlock) for the blocks parsed next: a few, in a channel rather
+// than a sync.Pool, which every garbage collection empties (and a large
+// import collects often).
+var requestFree = make(chan []Request, 8)
 
 // ReleaseBlock gives a block's requests back for reuse once the caller has
 // copied what it keeps of them: b must not be used afterwards.
@@ -61,7 +62,10 @@ func ReleaseBlock(b *RequestBlock) {
 	}
 	r := b.Requests[:0]
 	b.Requests = nil
-	requestPool.Put(&r)
+	select {
+	case requestFree <- r:
+	default:
+	}
 }
 
 // RowError is a refused row: its line and why.
@@ -188,8 +192,10 @@ type rowParser struct {
 
 func (p *rowParser) block(b *tabular.Block, lenient bool) (*RequestBlock, error) {
 	rb := &RequestBlock{Seq: b.Seq}
-	if r, ok := requestPool.Get().(*[]Request); ok {
-		rb.Requests = (*r)[:0]
+	select {
+	case r := <-requestFree:
+		rb.Requests = r[:0]
+	default:
 	}
 	rb.Requests = slices.Grow(rb.Requests, len(b.Data)/120+1)
 	p.rr.Reset(b.Data, b.FirstLine)
