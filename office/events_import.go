@@ -176,8 +176,8 @@ type placed struct {
 // areas (by coordinates, else by the area code the profile names), and the
 // months touched are written with their summaries and repeat flags (the
 // rows that changed, as deltas, unless a month is new and large or its
-// deltas fold: store.MonthState.Put). Placements of layers replaced since the last import are
-// redone first (ReplaceEvents).
+// deltas fold: store.MonthState.Put). Placements of layers replaced since
+// the last import are redone first (ReplaceEvents).
 func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*EventImportReport, error) {
 	r := opt.R
 	if r == nil {
@@ -269,6 +269,7 @@ type importer struct {
 	writes  chan []events.Stored
 	written chan error
 	free    chan []events.Stored // buffers the writer is done with
+	failed  atomic.Bool          // the writer met an error (wait returns it)
 	// the names numbered last, by kind
 	lastName [measures.NameKinds]string
 	lastID   [measures.NameKinds]uint16
@@ -286,7 +287,9 @@ func (imp *importer) write(ctx context.Context, ins []events.Stored) error {
 			var err error
 			for evs := range in {
 				if err == nil {
-					err = imp.tx.Insert(ctx, evs)
+					if err = imp.tx.Insert(ctx, evs); err != nil {
+						imp.failed.Store(true)
+					}
 				}
 				select {
 				case free <- evs[:0]:
@@ -295,6 +298,9 @@ func (imp *importer) write(ctx context.Context, ins []events.Stored) error {
 			}
 			imp.written <- err
 		}(imp.writes, imp.free)
+	}
+	if imp.failed.Load() {
+		return imp.wait() // stop reading: the store refused a write
 	}
 	imp.writes <- ins
 	return nil
