@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +46,26 @@ type RequestBlock struct {
 	Bad []RowError
 	// Extra is what Prepare attached.
 	Extra any
+}
+
+// requestFree keeps the request slices of blocks given back
+// (ReleaseBlock) for the blocks parsed next: a few, in a channel rather
+// than a sync.Pool, which every garbage collection empties (and a large
+// import collects often).
+var requestFree = make(chan []Request, 8)
+
+// ReleaseBlock gives a block's requests back for reuse once the caller has
+// copied what it keeps of them: b must not be used afterwards.
+func ReleaseBlock(b *RequestBlock) {
+	if b == nil || cap(b.Requests) == 0 {
+		return
+	}
+	r := b.Requests[:0]
+	b.Requests = nil
+	select {
+	case requestFree <- r:
+	default:
+	}
 }
 
 // RowError is a refused row: its line and why.
@@ -162,6 +183,7 @@ type rowParser struct {
 	file   string
 	names  []string
 	intern interner
+	last   [nFields]string // the value interned last for each field
 	rr     tabular.RecordReader
 	s      *tabular.Stream
 	buf    []byte
@@ -169,7 +191,13 @@ type rowParser struct {
 }
 
 func (p *rowParser) block(b *tabular.Block, lenient bool) (*RequestBlock, error) {
-	rb := &RequestBlock{Seq: b.Seq, Requests: make([]Request, 0, len(b.Data)/180+1)}
+	rb := &RequestBlock{Seq: b.Seq}
+	select {
+	case r := <-requestFree:
+		rb.Requests = r[:0]
+	default:
+	}
+	rb.Requests = slices.Grow(rb.Requests, len(b.Data)/120+1)
 	p.rr.Reset(b.Data, b.FirstLine)
 	for {
 		line, ok, serr := p.rr.Next()
@@ -226,6 +254,16 @@ func (p *rowParser) get(rec [][]byte, f Field) []byte {
 	return bytes.TrimSpace(rec[i])
 }
 
+// value interns a field's value, the previous row's first (consecutive
+// rows often repeat a status, a source or an agency).
+func (p *rowParser) value(f Field, v []byte) string {
+	if last := p.last[f]; len(last) == len(v) && last == string(v) {
+		return last
+	}
+	p.last[f] = p.intern.get(v)
+	return p.last[f]
+}
+
 func (p *rowParser) fail(line int, f Field, v []byte, expected string) error {
 	e := &budget.InputError{File: p.file, Line: line, Field: f.String(), Value: string(v), Expected: expected}
 	if i := p.cols[f]; i >= 0 {
@@ -245,10 +283,10 @@ func (p *rowParser) parse(rec [][]byte, line int, req *Request) error {
 	if v = p.get(rec, FieldType); len(v) == 0 {
 		return p.fail(line, FieldType, v, "every request needs a request type")
 	}
-	req.Type = p.intern.get(v)
-	req.Agency = p.intern.get(p.get(rec, FieldAgency))
-	req.Source = p.intern.get(p.get(rec, FieldSource))
-	req.Status = p.intern.get(p.get(rec, FieldStatus))
+	req.Type = p.value(FieldType, v)
+	req.Agency = p.value(FieldAgency, p.get(rec, FieldAgency))
+	req.Source = p.value(FieldSource, p.get(rec, FieldSource))
+	req.Status = p.value(FieldStatus, p.get(rec, FieldStatus))
 	var err error
 	v = p.get(rec, FieldCreated)
 	if req.Created, err = p.sch.time(v); err != nil || req.Created.IsZero() {
@@ -269,9 +307,9 @@ func (p *rowParser) parse(rec [][]byte, line int, req *Request) error {
 		return err
 	}
 	req.Address = string(p.get(rec, FieldAddress))
-	req.CD = p.intern.get(p.get(rec, FieldCD))
-	req.NC = p.intern.get(p.get(rec, FieldNC))
-	req.NCName = p.intern.get(p.get(rec, FieldNCName))
+	req.CD = p.value(FieldCD, p.get(rec, FieldCD))
+	req.NC = p.value(FieldNC, p.get(rec, FieldNC))
+	req.NCName = p.value(FieldNCName, p.get(rec, FieldNCName))
 	req.Synthetic = req.Source == SyntheticSource || strings.HasPrefix(req.ID, SyntheticPrefix)
 	return nil
 }

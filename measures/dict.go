@@ -2,6 +2,8 @@ package measures
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/budgetlens/budgetlens/budget"
 )
@@ -9,9 +11,15 @@ import (
 // Dictionary numbers the request types, agencies, sources and statuses of
 // the stored events: partitions keep these numbers, the store keeps the
 // names. Id 0 of every kind is "" (absent).
+//
+// ID is safe for concurrent use (an import numbers names on its consumer
+// while its writer goroutine numbers them for the store): lookups read an
+// immutable index without a lock, and a new name is added under mu to a
+// copy of it. Set and the fields are for one goroutine.
 type Dictionary struct {
 	Names [NameKinds][]string
-	index [NameKinds]map[string]uint16
+	index [NameKinds]atomic.Pointer[map[string]uint16]
+	mu    sync.Mutex
 }
 
 // Kinds of names in a Dictionary.
@@ -41,7 +49,7 @@ func (d *Dictionary) Set(kind int, id uint16, name string) {
 		d.Names[kind] = append(d.Names[kind], "")
 	}
 	d.Names[kind][id] = name
-	d.index[kind] = nil
+	d.index[kind].Store(nil)
 }
 
 // ID returns the number of a name, adding it when new (added reports
@@ -50,15 +58,25 @@ func (d *Dictionary) ID(kind int, name string) (id uint16, added bool, err error
 	if name == "" {
 		return 0, false, nil
 	}
-	if d.index[kind] == nil {
-		d.index[kind] = make(map[string]uint16, len(d.Names[kind]))
-		for i, n := range d.Names[kind] {
-			if i > 0 {
-				d.index[kind][n] = uint16(i)
-			}
+	if ix := d.index[kind].Load(); ix != nil {
+		if id, ok := (*ix)[name]; ok {
+			return id, false, nil
 		}
 	}
-	if id, ok := d.index[kind][name]; ok {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	ix := d.index[kind].Load()
+	if ix == nil {
+		m := make(map[string]uint16, len(d.Names[kind]))
+		for i, n := range d.Names[kind] {
+			if i > 0 {
+				m[n] = uint16(i)
+			}
+		}
+		ix = &m
+		d.index[kind].Store(ix)
+	}
+	if id, ok := (*ix)[name]; ok {
 		return id, false, nil
 	}
 	if len(d.Names[kind]) >= 1<<16 {
@@ -66,7 +84,12 @@ func (d *Dictionary) ID(kind int, name string) (id uint16, added bool, err error
 	}
 	id = uint16(len(d.Names[kind]))
 	d.Names[kind] = append(d.Names[kind], name)
-	d.index[kind][name] = id
+	m := make(map[string]uint16, len(*ix)+1)
+	for n, i := range *ix {
+		m[n] = i
+	}
+	m[name] = id
+	d.index[kind].Store(&m)
 	return id, true, nil
 }
 

@@ -37,61 +37,92 @@ type SummaryEntry struct {
 // OpenMonth marks entries of requests still open.
 const OpenMonth Month = 1<<31 - 1
 
-type summaryKey struct {
-	area     int32
-	typ      uint16
-	synth    bool
-	closedIn Month
-}
-
-// Summary computes the partition's summary.
+// Summary computes the partition's summary. Each request's closing month
+// is found once; entries are gathered by a packed key (area, type,
+// synthetic, closing month after the partition's) per layer.
 func (p *Partition) Summary() *Summary {
 	s := &Summary{Month: p.Month, Layers: slices.Clone(p.Layers), Entries: make([][]SummaryEntry, len(p.Layers)+1)}
 	start := p.Month.Start()
+	n := len(p.Seq)
+	// low holds type (16 bits), synthetic (1) and the closing month's
+	// offset from the partition's + 1 (0: open), 31 bits; closedIn the
+	// closing month (found once a request, the last month found reused).
+	low := make([]uint64, n)
+	closedIn := make([]Month, n)
+	cm, cs, ce := Month(0), int64(0), int64(0)
+	for i := 0; i < n; i++ {
+		k := uint64(p.Type[i])<<32 | uint64(p.Flags[i]&FlagSynthetic)<<31
+		closedIn[i] = OpenMonth
+		if c := p.Closed[i]; c != 0 {
+			if c < cs || c >= ce || ce == 0 {
+				cm = MonthOfUnix(c)
+				cs, ce = cm.Start(), cm.End()
+			}
+			closedIn[i] = cm
+			k |= uint64(uint32(int32(cm-p.Month)+1)) & (1<<31 - 1)
+		}
+		low[i] = k
+	}
+	at := make(map[uint64]int, 1024)
+	wide := map[[2]uint64]int{} // for a layer with 65,535 areas or more
 	for l := -1; l < len(p.Layers); l++ {
-		acc := map[summaryKey]*SummaryEntry{}
-		for i := range p.Seq {
-			k := summaryKey{area: -1, typ: p.Type[i], synth: p.Flags[i]&FlagSynthetic != 0, closedIn: OpenMonth}
+		clear(at)
+		clear(wide)
+		list := make([]SummaryEntry, 0, 256)
+		for i := 0; i < n; i++ {
+			area := int32(-1)
 			if l >= 0 {
-				k.area = p.Area[l][i]
+				area = p.Area[l][i]
 			}
-			if p.Closed[i] != 0 {
-				k.closedIn = MonthOfUnix(p.Closed[i])
-			}
-			e := acc[k]
-			if e == nil {
-				e = &SummaryEntry{Area: k.area, Type: k.typ, Synthetic: k.synth, ClosedIn: k.closedIn}
-				acc[k] = e
-			}
-			e.Count++
-			e.CreatedSum += p.Created[i] - start
-		}
-		list := make([]SummaryEntry, 0, len(acc))
-		for _, e := range acc {
-			list = append(list, *e)
-		}
-		slices.SortFunc(list, func(a, b SummaryEntry) int {
-			switch {
-			case a.Area != b.Area:
-				return int(a.Area) - int(b.Area)
-			case a.Type != b.Type:
-				return int(a.Type) - int(b.Type)
-			case a.Synthetic != b.Synthetic:
-				if a.Synthetic {
-					return 1
+			var j int
+			var ok bool
+			if a := uint64(uint32(area + 1)); a < 1<<16 {
+				k := a<<48 | low[i]
+				if j, ok = at[k]; !ok {
+					j = len(list)
+					at[k] = j
 				}
-				return -1
-			case a.ClosedIn != b.ClosedIn:
-				if a.ClosedIn < b.ClosedIn {
-					return -1
+			} else {
+				k := [2]uint64{a, low[i]}
+				if j, ok = wide[k]; !ok {
+					j = len(list)
+					wide[k] = j
 				}
-				return 1
 			}
-			return 0
-		})
+			if !ok {
+				list = append(list, SummaryEntry{Area: area, Type: p.Type[i], Synthetic: p.Flags[i]&FlagSynthetic != 0, ClosedIn: closedIn[i]})
+			}
+			list[j].Count++
+			list[j].CreatedSum += p.Created[i] - start
+		}
+		sortEntries(list)
 		s.Entries[l+1] = list
 	}
 	return s
+}
+
+// sortEntries orders entries by area, type, synthetic flag and closing
+// month.
+func sortEntries(list []SummaryEntry) {
+	slices.SortFunc(list, func(a, b SummaryEntry) int {
+		switch {
+		case a.Area != b.Area:
+			return int(a.Area) - int(b.Area)
+		case a.Type != b.Type:
+			return int(a.Type) - int(b.Type)
+		case a.Synthetic != b.Synthetic:
+			if a.Synthetic {
+				return 1
+			}
+			return -1
+		case a.ClosedIn != b.ClosedIn:
+			if a.ClosedIn < b.ClosedIn {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
 }
 
 // LayerIndex is the position of a layer among the summary's, -1 if absent.

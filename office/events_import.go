@@ -6,8 +6,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"sort"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -87,23 +90,32 @@ func (o *Office) eventLayers(ctx context.Context) ([]placeLayer, []string, error
 	if err != nil {
 		return nil, nil, err
 	}
-	var out []placeLayer
-	var skipped []string
+	var ls []*geo.Layer
 	for _, info := range infos {
 		l, err := o.Store.Layer(ctx, info.Layer)
 		if err != nil {
 			return nil, nil, err
 		}
-		if l.NoGeometry {
+		ls = append(ls, l)
+	}
+	// the layers' indexes are built on every core
+	pls, oks := make([]placeLayer, len(ls)), make([]bool, len(ls))
+	parallelEach(len(ls), func(k int) {
+		if !ls[k].NoGeometry {
+			pls[k], oks[k] = o.placeLayer(ls[k])
+		}
+	})
+	var out []placeLayer
+	var skipped []string
+	for k, l := range ls {
+		switch {
+		case l.NoGeometry:
 			skipped = append(skipped, l.Name+": areas without boundaries (a table), so no request can be placed in it by its location")
-			continue
-		}
-		pl, ok := o.placeLayer(l)
-		if !ok {
+		case !oks[k]:
 			skipped = append(skipped, l.Name+": a layer of points, not areas (requests are placed in layers of areas)")
-			continue
+		default:
+			out = append(out, pls[k])
 		}
-		out = append(out, pl)
 	}
 	return out, skipped, nil
 }
@@ -153,6 +165,7 @@ type placed struct {
 	area  []int32 // len(requests) x layers
 	how   []uint8
 	place []uint64
+	idh   []uint64 // events.IDHash of each request number
 }
 
 // ImportEvents stores a file of service requests in one transaction:
@@ -161,9 +174,10 @@ type placed struct {
 // adds nothing); a request number repeated within the file counts once, as
 // its first row says. Every request is placed in every stored layer of
 // areas (by coordinates, else by the area code the profile names), and the
-// partitions of the months touched are rewritten with their summaries and
-// repeat flags. Placements of layers replaced since the last import are
-// redone first (ReplaceEvents).
+// months touched are written with their summaries and repeat flags (the
+// rows that changed, as deltas, unless a month is new and large or its
+// deltas fold: store.MonthState.Put). Placements of layers replaced since
+// the last import are redone first (ReplaceEvents).
 func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*EventImportReport, error) {
 	r := opt.R
 	if r == nil {
@@ -185,16 +199,16 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 		}
 	}
 	rep := &EventImportReport{}
-	replaced, err := o.ReplaceEvents(ctx, nil)
-	if err != nil {
-		return nil, err
-	}
-	rep.Replaced = replaced
 	layers, skipped, err := o.eventLayers(ctx)
 	if err != nil {
 		return nil, err
 	}
 	rep.Skipped = skipped
+	replaced, err := o.replaceEvents(ctx, nil, layers)
+	if err != nil {
+		return nil, err
+	}
+	rep.Replaced = replaced
 	tx, err := o.Store.BeginEvents(ctx)
 	if err != nil {
 		return nil, err
@@ -204,11 +218,13 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 	if err != nil {
 		return nil, err
 	}
+	defer imp.wait() // before the rollback: the writer uses the transaction
 	popt := events.ReadOptions{Schema: sch, Lenient: opt.Lenient, Workers: opt.Workers, Limits: opt.Limits, Prepare: imp.prepare}
 	sum, err := events.ReadRequests(ctx, r, opt.File, popt, func(b *events.RequestBlock) error {
 		if err := imp.add(ctx, b); err != nil {
 			return err
 		}
+		events.ReleaseBlock(b)
 		if opt.Progress != nil {
 			opt.Progress(imp.rows)
 		}
@@ -247,10 +263,63 @@ type importer struct {
 	first, last                                                        time.Time
 	how                                                                [][6]int64 // per layer, per how code
 	badExamples, dupExamples                                           []string
+	// writes are the store writes of new requests, done by one goroutine
+	// (writer) while the next blocks are parsed and placed; wait drains
+	// them before anything else uses the transaction.
+	writes  chan []events.Stored
+	written chan error
+	free    chan []events.Stored // buffers the writer is done with
+	failed  atomic.Bool          // the writer met an error (wait returns it)
+	// the names numbered last, by kind
+	lastName [measures.NameKinds]string
+	lastID   [measures.NameKinds]uint16
+	lastOK   [measures.NameKinds]bool
+}
+
+// write hands new requests to the writer goroutine (started on first use).
+func (imp *importer) write(ctx context.Context, ins []events.Stored) error {
+	if len(ins) == 0 {
+		return nil
+	}
+	if imp.writes == nil {
+		imp.writes, imp.written = make(chan []events.Stored, 2), make(chan error, 1)
+		go func(in <-chan []events.Stored, free chan<- []events.Stored) {
+			var err error
+			for evs := range in {
+				if err == nil {
+					if err = imp.tx.Insert(ctx, evs); err != nil {
+						imp.failed.Store(true)
+					}
+				}
+				select {
+				case free <- evs[:0]:
+				default:
+				}
+			}
+			imp.written <- err
+		}(imp.writes, imp.free)
+	}
+	if imp.failed.Load() {
+		return imp.wait() // stop reading: the store refused a write
+	}
+	imp.writes <- ins
+	return nil
+}
+
+// wait waits for the writes handed to the writer and returns the first
+// error of any.
+func (imp *importer) wait() error {
+	if imp.writes == nil {
+		return nil
+	}
+	close(imp.writes)
+	imp.writes = nil
+	return <-imp.written
 }
 
 func newImporter(ctx context.Context, o *Office, tx store.EventTx, layers []placeLayer) (*importer, error) {
-	imp := &importer{o: o, tx: tx, layers: layers, parts: map[measures.Month]*measures.Partition{}, how: make([][6]int64, len(layers))}
+	imp := &importer{o: o, tx: tx, layers: layers, parts: map[measures.Month]*measures.Partition{}, how: make([][6]int64, len(layers)),
+		free: make(chan []events.Stored, 4)}
 	for _, l := range layers {
 		imp.refs = append(imp.refs, l.ref)
 	}
@@ -271,7 +340,7 @@ func newImporter(ctx context.Context, o *Office, tx store.EventTx, layers []plac
 // goroutines).
 func (imp *importer) prepare(_ int, b *events.RequestBlock) error {
 	n, L := len(b.Requests), len(imp.layers)
-	p := &placed{area: make([]int32, n*L), how: make([]uint8, n*L), place: make([]uint64, n)}
+	p := &placed{area: make([]int32, n*L), how: make([]uint8, n*L), place: make([]uint64, n), idh: make([]uint64, n)}
 	pls := make([]events.PlaceLayer, L)
 	for l := range imp.layers {
 		pls[l] = imp.layers[l].PlaceLayer
@@ -280,6 +349,7 @@ func (imp *importer) prepare(_ int, b *events.RequestBlock) error {
 		r := &b.Requests[i]
 		events.PlaceRequest(pls, r, p.area[i*L:(i+1)*L], p.how[i*L:(i+1)*L])
 		p.place[i] = measures.PlaceKey(r.Address, r.Lon, r.Lat, r.HasPoint)
+		p.idh[i] = events.IDHash(r.ID)
 	}
 	b.Extra = p
 	return nil
@@ -299,10 +369,16 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 	p := b.Extra.(*placed)
 	L := len(imp.layers)
 	keep := make([]int, 0, len(b.Requests))
+	ids := make([]string, len(b.Requests))
+	for i := range b.Requests {
+		ids[i] = b.Requests[i].ID
+	}
+	fresh := make([]bool, len(b.Requests))
+	imp.seen.AddBlock(ids, p.idh, fresh)
 	for i := range b.Requests {
 		r := &b.Requests[i]
 		imp.rows++
-		if !imp.seen.Add(r.ID) {
+		if !fresh[i] {
 			imp.dups++
 			if len(imp.dupExamples) < maxExamples {
 				imp.dupExamples = append(imp.dupExamples, fmt.Sprintf("line %d: request %s was already read on an earlier line", r.Line, r.ID))
@@ -328,6 +404,9 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 	}
 	stored := map[string]*events.Stored{}
 	if !imp.fresh {
+		if err := imp.wait(); err != nil {
+			return err
+		}
 		ids := make([]string, len(keep))
 		for k, i := range keep {
 			ids[k] = b.Requests[i].ID
@@ -340,8 +419,14 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 			stored[found[k].ID] = &found[k]
 		}
 	}
-	var ins, upd []events.Stored
-	var at []int // block position of ins then upd
+	var ins []events.Stored
+	select {
+	case ins = <-imp.free:
+	default:
+	}
+	ins = slices.Grow(ins[:0], len(keep)-len(stored))
+	var upd []events.Stored
+	at := make([]int, 0, len(keep)) // block position of ins then upd
 	for _, i := range keep {
 		r := &b.Requests[i]
 		if old := stored[r.ID]; old == nil {
@@ -371,18 +456,45 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 			}
 		}
 	}
-	if err := imp.tx.Insert(ctx, ins); err != nil {
+	if len(upd) > 0 {
+		if err := imp.wait(); err != nil {
+			return err
+		}
+		if err := imp.tx.Update(ctx, upd); err != nil {
+			return err
+		}
+	}
+	if err := imp.rowsToParts(ctx, p, ins, at[:len(ins)]); err != nil {
 		return err
 	}
-	if err := imp.tx.Update(ctx, upd); err != nil {
+	if err := imp.rowsToParts(ctx, p, upd, at[len(ins):]); err != nil {
 		return err
 	}
-	return imp.rowsToParts(ctx, p, append(ins, upd...), at)
+	return imp.write(ctx, ins)
 }
 
 // rowsToParts adds the written requests to their months' partitions.
 func (imp *importer) rowsToParts(ctx context.Context, p *placed, written []events.Stored, at []int) error {
 	L := len(imp.layers)
+	if imp.fresh {
+		// straight to the end of each month's columns, one row value reused
+		var part *measures.Partition
+		for k := range written {
+			e := &written[k]
+			i := at[k]
+			row, err := imp.row(e, p.area[i*L:(i+1)*L], p.how[i*L:(i+1)*L], p.place[i])
+			if err != nil {
+				return err
+			}
+			if m := measures.MonthOf(e.Created); part == nil || part.Month != m {
+				if part, err = imp.partition(ctx, m); err != nil {
+					return err
+				}
+			}
+			part.Append(&row)
+		}
+		return nil
+	}
 	byMonth := map[measures.Month][]measures.Row{}
 	for k := range written {
 		e := &written[k]
@@ -416,9 +528,14 @@ func (imp *importer) row(e *events.Stored, area []int32, how []uint8, place uint
 	var err error
 	ids := [4]*uint16{&r.Type, &r.Agency, &r.Source, &r.Status}
 	for k, n := range [4]string{e.Type, e.Agency, e.Source, e.Status} {
+		if n == imp.lastName[k] && imp.lastOK[k] {
+			*ids[k] = imp.lastID[k] // the name of the row before (often)
+			continue
+		}
 		if *ids[k], _, err = imp.dict.ID(k, n); err != nil {
 			return r, err
 		}
+		imp.lastName[k], imp.lastID[k], imp.lastOK[k] = n, *ids[k], true
 	}
 	if !e.Closed.IsZero() {
 		r.Closed = e.Closed.Unix()
@@ -447,6 +564,9 @@ func (imp *importer) partition(ctx context.Context, m measures.Month) (*measures
 	}
 	var p *measures.Partition
 	if !imp.fresh {
+		if err := imp.wait(); err != nil {
+			return nil, err
+		}
 		var err error
 		if p, err = imp.tx.Partition(ctx, m); err != nil {
 			return nil, err
@@ -465,6 +585,9 @@ func (imp *importer) partition(ctx context.Context, m measures.Month) (*measures
 // them read, and the months after them whose flags may change), and writes
 // every partition that changed.
 func (imp *importer) finish(ctx context.Context) ([]string, error) {
+	if err := imp.wait(); err != nil {
+		return nil, err
+	}
 	touched := make([]measures.Month, 0, len(imp.parts))
 	for m := range imp.parts {
 		touched = append(touched, m)
@@ -497,17 +620,22 @@ func (imp *importer) finish(ctx context.Context) ([]string, error) {
 	for _, m := range changed {
 		write[m] = true
 	}
-	var out []string
+	var todo []*measures.Partition
 	for m := first - back; m <= last+back; m++ {
-		if !write[m] {
-			continue
+		if write[m] {
+			todo = append(todo, imp.parts[m])
 		}
-		p := imp.parts[m]
-		if err := imp.tx.PutPartition(ctx, p, p.Summary()); err != nil {
+	}
+	// the summaries are computed on every core, then written in order
+	sums := make([]*measures.Summary, len(todo))
+	parallelEach(len(todo), func(k int) { sums[k] = todo[k].Summary() })
+	var out []string
+	for k, p := range todo {
+		if err := imp.tx.PutPartition(ctx, p, sums[k]); err != nil {
 			return nil, err
 		}
 		if p.Len() > 0 {
-			out = append(out, m.String())
+			out = append(out, p.Month.String())
 		}
 	}
 	return out, nil
@@ -538,4 +666,21 @@ func (imp *importer) placements() []LayerPlacement {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Layer < out[j].Layer })
 	return out
+}
+
+// parallelEach calls fn(0..n-1) on GOMAXPROCS goroutines.
+func parallelEach(n int, fn func(k int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := int(next.Add(1) - 1); k < n; k = int(next.Add(1) - 1) {
+				fn(k)
+			}
+		}()
+	}
+	wg.Wait()
 }

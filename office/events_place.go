@@ -15,16 +15,18 @@ import (
 // drops the placements of layers no longer stored. It returns the layers
 // placed. With no request stored it does nothing.
 func (o *Office) ReplaceEvents(ctx context.Context, names []string) ([]string, error) {
-	st, err := o.Store.EventStats(ctx)
-	if err != nil || st.Requests == 0 {
-		return nil, err
-	}
 	layers, _, err := o.eventLayers(ctx)
 	if err != nil {
 		return nil, err
 	}
+	return o.replaceEvents(ctx, names, layers)
+}
+
+// replaceEvents is ReplaceEvents over the stored layers of areas given.
+func (o *Office) replaceEvents(ctx context.Context, names []string, layers []placeLayer) ([]string, error) {
+	// every stored request is in a month's summary: none, nothing to place
 	sums, err := o.Store.EventSummaries(ctx, 0)
-	if err != nil {
+	if err != nil || len(sums) == 0 {
 		return nil, err
 	}
 	redo, err := staleLayers(layers, sums, names)

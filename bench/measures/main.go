@@ -44,7 +44,16 @@ var (
 	daily = flag.Int("daily", 10_000, "rows of the daily increment")
 	data  = flag.String("data", "testdata", "the repository's testdata folder (layers)")
 	prof  = flag.String("cpuprofile", "", "write a CPU profile of the step")
+	mprof = flag.String("memprofile", "", "write a heap profile after the import (import step)")
 )
+
+// goSysMB is the memory the Go runtime holds from the system (the rest of
+// the peak is DuckDB's).
+func goSysMB() int {
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int(m.Sys >> 20)
+}
 
 // layers are the three layers the requests are placed in.
 var layers = []struct{ file, name, id, nameField string }{
@@ -195,13 +204,20 @@ func importStep(ctx context.Context) error {
 		return err
 	}
 	imported := time.Since(start)
+	goImport := goSysMB()
+	if *mprof != "" {
+		if f, err := os.Create(*mprof); err == nil {
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
 	t1 := time.Now()
 	cells, err := compute(ctx, o, "", "")
 	if err != nil {
 		return err
 	}
 	measured := time.Since(t1)
-	return emit(map[string]any{"step": "import", "rows": rep.Rows, "added": rep.Added, "synthetic": rep.Synthetic, "coverage": rep.Coverage,
+	return emit(map[string]any{"step": "import", "go_sys_mb_import": goImport, "go_sys_mb": goSysMB(), "rows": rep.Rows, "added": rep.Added, "synthetic": rep.Synthetic, "coverage": rep.Coverage,
 		"layers": len(rep.Placed), "measures": len(o.MeasureDefinitions()), "cells": cells, "import_seconds": secs(imported),
 		"measures_seconds": secs(measured), "total_seconds": secs(time.Since(start)), "cores": runtime.GOMAXPROCS(0)})
 }

@@ -53,7 +53,12 @@ type Stream struct {
 	line   int    // file line of buf[0]
 	eof    bool
 	seq    int
-	pool   sync.Pool
+	// free holds the buffers of released blocks for the next ones: a
+	// channel, not a sync.Pool, because a pool is emptied by every garbage
+	// collection, and a large file read in parallel collects often, so
+	// that nearly every block took new memory (and the page faults of it).
+	free     chan []byte
+	freeOnce sync.Once
 }
 
 // countingReader counts the bytes read and refuses more than max.
@@ -219,8 +224,9 @@ func (s *Stream) cut(n int) *Block {
 	s.line += bytes.Count(b.Data, []byte{'\n'})
 	rest := s.buf[n:]
 	var nb []byte
-	if p, ok := s.pool.Get().(*[]byte); ok {
-		nb = *p
+	select {
+	case nb = <-s.freeList():
+	default:
 	}
 	if cap(nb) < len(rest)+s.opt.BlockSize {
 		nb = make([]byte, 0, len(rest)+s.opt.BlockSize+s.opt.BlockSize/4)
@@ -232,12 +238,20 @@ func (s *Stream) cut(n int) *Block {
 	return b
 }
 
+// freeList is s.free, made on first use (at most 16 blocks kept).
+func (s *Stream) freeList() chan []byte {
+	s.freeOnce.Do(func() { s.free = make(chan []byte, 16) })
+	return s.free
+}
+
 // Release gives a block's memory back for reuse; its Data must not be
 // used afterwards.
 func (s *Stream) Release(b *Block) {
 	if b != nil && cap(b.buf) >= s.opt.BlockSize {
-		buf := b.buf
-		s.pool.Put(&buf)
+		select {
+		case s.freeList() <- b.buf[:0]:
+		default:
+		}
 		b.buf, b.Data = nil, nil
 	}
 }

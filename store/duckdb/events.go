@@ -24,6 +24,17 @@ type eventTx struct {
 	stored [measures.NameKinds]int // names stored when the dictionary was read
 	id     int64                   // this import's id
 	done   bool
+	// app is the appender of new requests, open across Insert calls (one
+	// per import: an appender per batch costs a flush each) and flushed
+	// before anything else reads or writes through the connection.
+	app  *duck.Appender
+	vals []driver.Value
+	// months are the months read or written, as they were stored.
+	months map[measures.Month]*store.MonthState
+	// the names numbered last, by kind
+	lastName [measures.NameKinds]string
+	lastID   [measures.NameKinds]uint16
+	lastOK   [measures.NameKinds]bool
 }
 
 // BeginEvents starts a write of events on its own connection.
@@ -53,6 +64,10 @@ func (tx *eventTx) Rollback() error {
 		return nil
 	}
 	tx.done = true
+	if tx.app != nil {
+		tx.conn.Raw(func(any) error { tx.app.Close(); return nil })
+		tx.app = nil
+	}
 	_, err := tx.conn.ExecContext(context.Background(), "ROLLBACK")
 	tx.conn.Close()
 	return err
@@ -141,8 +156,8 @@ func nullText(s string) driver.Value {
 	return s
 }
 
-// eventRow is the appender row of a request.
-func (tx *eventTx) eventRow(e *events.Stored, ids [4]uint16) []driver.Value {
+// eventRow fills vals with the appender row of a request.
+func eventRow(vals []driver.Value, e *events.Stored, ids [4]uint16) []driver.Value {
 	var closed, lon, lat driver.Value
 	if !e.Closed.IsZero() {
 		closed = e.Closed
@@ -157,24 +172,31 @@ func (tx *eventTx) eventRow(e *events.Stored, ids [4]uint16) []driver.Value {
 	if e.Synthetic {
 		flags |= 2
 	}
-	return []driver.Value{e.Seq, e.ID, ids[0], ids[1], ids[2], ids[3], flags, e.Created, closed,
-		lon, lat, nullText(e.Address), nullText(e.CD), nullText(e.NC), nullText(e.NCName)}
+	return append(vals[:0], e.Seq, e.ID, ids[0], ids[1], ids[2], ids[3], flags, e.Created, closed,
+		lon, lat, nullText(e.Address), nullText(e.CD), nullText(e.NC), nullText(e.NCName))
 }
 
 // ids numbers a request's names (adding new ones to the dictionary).
 func (tx *eventTx) ids(e *events.Stored) ([4]uint16, error) {
 	var out [4]uint16
 	for k, n := range [4]string{e.Type, e.Agency, e.Source, e.Status} {
+		if tx.lastOK[k] && n == tx.lastName[k] {
+			out[k] = tx.lastID[k] // the name of the request before (often)
+			continue
+		}
 		id, _, err := tx.dict.ID(k, n)
 		if err != nil {
 			return out, err
 		}
 		out[k] = id
+		tx.lastName[k], tx.lastID[k], tx.lastOK[k] = n, id, true
 	}
 	return out, nil
 }
 
-// Insert appends new requests.
+// Insert appends new requests through the transaction's appender (rows
+// reach the table when it is flushed: before any other statement on the
+// connection, and at commit).
 func (tx *eventTx) Insert(ctx context.Context, evs []events.Stored) error {
 	if len(evs) == 0 {
 		return nil
@@ -183,34 +205,50 @@ func (tx *eventTx) Insert(ctx context.Context, evs []events.Stored) error {
 		return err
 	}
 	return tx.conn.Raw(func(dc any) error {
-		c, ok := dc.(driver.Conn)
-		if !ok {
-			return fmt.Errorf("store: unexpected driver connection %T", dc)
-		}
-		a, err := duck.NewAppenderFromConn(c, "", "events")
-		if err != nil {
-			return fmt.Errorf("store: unable to append events: %w", err)
+		if tx.app == nil {
+			c, ok := dc.(driver.Conn)
+			if !ok {
+				return fmt.Errorf("store: unexpected driver connection %T", dc)
+			}
+			a, err := duck.NewAppenderFromConn(c, "", "events")
+			if err != nil {
+				return fmt.Errorf("store: unable to append events: %w", err)
+			}
+			tx.app = a
 		}
 		for i := range evs {
 			ids, err := tx.ids(&evs[i])
 			if err != nil {
-				a.Close()
 				return err
 			}
-			if err := a.AppendRow(tx.eventRow(&evs[i], ids)...); err != nil {
-				a.Close()
+			tx.vals = eventRow(tx.vals, &evs[i], ids)
+			if err := tx.app.AppendRow(tx.vals...); err != nil {
 				return fmt.Errorf("store: unable to append request %s: %w", evs[i].ID, err)
 			}
-		}
-		if err := a.Close(); err != nil {
-			return fmt.Errorf("store: unable to append events: %w", err)
 		}
 		return nil
 	})
 }
 
+// flush closes the appender, so that the requests appended are in the
+// table before the next statement.
+func (tx *eventTx) flush() error {
+	if tx.app == nil {
+		return nil
+	}
+	err := tx.conn.Raw(func(any) error { return tx.app.Close() })
+	tx.app = nil
+	if err != nil {
+		return fmt.Errorf("store: unable to append events: %w", err)
+	}
+	return nil
+}
+
 // stage fills a temporary table of one column with values.
 func (tx *eventTx) stage(ctx context.Context, table, col, typ string, n int, value func(i int) driver.Value) error {
+	if err := tx.flush(); err != nil {
+		return err
+	}
 	if _, err := tx.conn.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE IF NOT EXISTS %s (%s %s)`, table, col, typ)); err != nil {
 		return fmt.Errorf("store: unable to stage %s: %w", col, err)
 	}
@@ -301,29 +339,126 @@ func (tx *eventTx) Existing(ctx context.Context, ids []string) ([]events.Stored,
 	return out, rows.Err()
 }
 
-// Partition reads one month's partition within the transaction.
-func (tx *eventTx) Partition(ctx context.Context, m measures.Month) (*measures.Partition, error) {
-	var b []byte
-	err := tx.conn.QueryRowContext(ctx, `SELECT data FROM event_partitions WHERE month = ?`, int32(m)).Scan(&b)
-	if err == sql.ErrNoRows {
-		return nil, nil
+// loadMonth reads a month's base and deltas within the transaction.
+func (tx *eventTx) loadMonth(ctx context.Context, m measures.Month) (*store.StoredMonth, error) {
+	sm := &store.StoredMonth{Month: m}
+	var data, sum []byte
+	err := tx.conn.QueryRowContext(ctx, `SELECT data, summary FROM event_partitions WHERE month = ?`, int32(m)).Scan(&data, &sum)
+	switch {
+	case err == sql.ErrNoRows:
+	case err != nil:
+		return nil, fmt.Errorf("store: unable to read the requests of %s: %w", m, err)
+	default:
+		if sm.Base, err = measures.DecodePartition(data); err != nil {
+			return nil, err
+		}
+		if sm.BaseSum, err = measures.DecodeSummary(sum); err != nil {
+			return nil, err
+		}
 	}
+	rows, err := tx.conn.QueryContext(ctx, `SELECT data, removed, summary FROM event_partition_deltas WHERE month = ? ORDER BY import_id`, int32(m))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read the requests of %s: %w", m, err)
 	}
-	return measures.DecodePartition(b)
+	defer rows.Close()
+	for rows.Next() {
+		var rem []byte
+		if err := rows.Scan(&data, &rem, &sum); err != nil {
+			return nil, fmt.Errorf("store: unable to read the requests of %s: %w", m, err)
+		}
+		d, err := decodeDelta(data, rem, sum)
+		if err != nil {
+			return nil, err
+		}
+		sm.Deltas = append(sm.Deltas, d)
+	}
+	return sm, rows.Err()
 }
 
-// PutPartition replaces a month's partition and summary.
+// decodeDelta decodes one stored delta (sum may be nil: not read).
+func decodeDelta(data, rem, sum []byte) (store.StoredDelta, error) {
+	var d store.StoredDelta
+	var err error
+	if d.Rows, err = measures.DecodePartition(data); err != nil {
+		return d, err
+	}
+	if d.Removed, err = measures.DecodeRemoved(rem); err != nil {
+		return d, err
+	}
+	if sum != nil {
+		d.Sum, err = measures.DecodeSummary(sum)
+	}
+	return d, err
+}
+
+// Partition reads one month's requests within the transaction (its base
+// with its deltas applied), and remembers them as they were for
+// PutPartition.
+func (tx *eventTx) Partition(ctx context.Context, m measures.Month) (*measures.Partition, error) {
+	if err := tx.flush(); err != nil {
+		return nil, err
+	}
+	sm, err := tx.loadMonth(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	p, sum, err := sm.Merge()
+	if err != nil {
+		return nil, err
+	}
+	if tx.months == nil {
+		tx.months = map[measures.Month]*store.MonthState{}
+	}
+	if tx.months[m] == nil {
+		tx.months[m] = store.NewMonthState(sm, p, sum)
+	}
+	return p, nil
+}
+
+// PutPartition stores a month's requests and summary: as a delta over
+// what was stored (the rows that changed) or whole, by
+// store.MonthState.Put.
 func (tx *eventTx) PutPartition(ctx context.Context, p *measures.Partition, s *measures.Summary) error {
-	if _, err := tx.conn.ExecContext(ctx, `DELETE FROM event_partitions WHERE month = ?`, int32(p.Month)); err != nil {
+	if err := tx.flush(); err != nil {
+		return err
+	}
+	st := tx.months[p.Month]
+	if st == nil {
+		if _, err := tx.Partition(ctx, p.Month); err != nil {
+			return err
+		}
+		st = tx.months[p.Month]
+	}
+	whole, rows, removed, sum := st.Put(p, s)
+	fail := func(err error) error {
 		return fmt.Errorf("store: unable to write the requests of %s: %w", p.Month, err)
 	}
-	if p.Len() == 0 {
-		return nil
+	if st.WroteDelta {
+		if _, err := tx.conn.ExecContext(ctx, `DELETE FROM event_partition_deltas WHERE month = ? AND import_id = ?`, int32(p.Month), tx.id); err != nil {
+			return fail(err)
+		}
+		st.WroteDelta = false
 	}
-	if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_partitions VALUES (?, ?, ?, ?)`, int32(p.Month), int64(p.Len()), p.Encode(), s.Encode()); err != nil {
-		return fmt.Errorf("store: unable to write the requests of %s: %w", p.Month, err)
+	switch {
+	case whole:
+		for _, q := range []string{`DELETE FROM event_partitions WHERE month = ?`, `DELETE FROM event_partition_deltas WHERE month = ?`} {
+			if _, err := tx.conn.ExecContext(ctx, q, int32(p.Month)); err != nil {
+				return fail(err)
+			}
+		}
+		st.WroteBase = true
+		if p.Len() == 0 {
+			return nil
+		}
+		if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_partitions VALUES (?, ?, ?, ?)`, int32(p.Month), int64(p.Len()), p.Encode(), s.Encode()); err != nil {
+			return fail(err)
+		}
+	case rows != nil:
+		if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_partition_deltas VALUES (?, ?, ?, ?, ?, ?)`,
+			int32(p.Month), tx.id, int64(rows.Len()), rows.Encode(), measures.EncodeRemoved(removed), sum.Encode()); err != nil {
+			return fail(err)
+		}
+		st.WroteDelta = true
 	}
 	return nil
 }
@@ -342,6 +477,9 @@ func (tx *eventTx) insertEventImport(ctx context.Context, rec *events.ImportInfo
 // and draws import numbers until the sequence is past them (DuckDB
 // sequences cannot be set; see store.EventImportRestorer).
 func (tx *eventTx) RestoreEventImports(ctx context.Context, recs []events.ImportInfo) error {
+	if err := tx.flush(); err != nil {
+		return err
+	}
 	last := tx.id
 	for i := range recs {
 		if err := tx.insertEventImport(ctx, &recs[i]); err != nil {
@@ -361,6 +499,10 @@ func (tx *eventTx) RestoreEventImports(ctx context.Context, recs []events.Import
 func (tx *eventTx) Commit(ctx context.Context, rec *events.ImportInfo) (int64, error) {
 	if tx.done {
 		return 0, budget.Errorf(budget.EINTERNAL, "store: the events transaction is over")
+	}
+	if err := tx.flush(); err != nil {
+		tx.Rollback()
+		return 0, err
 	}
 	if tx.dict != nil {
 		if err := tx.SaveDictionary(ctx, tx.dict); err != nil {
@@ -421,54 +563,92 @@ func (s *Store) EventDictionary(ctx context.Context) (*measures.Dictionary, erro
 	return readDictionary(ctx, s.db)
 }
 
-// EventPartitions returns the decoded partitions of the months from..to.
+// EventPartitions returns the requests of the months from..to: the bases
+// decoded on every core, then the deltas applied.
 func (s *Store) EventPartitions(ctx context.Context, from, to measures.Month) ([]*measures.Partition, error) {
 	if to == 0 {
 		to = measures.OpenMonth
 	}
+	fail := func(err error) error { return fmt.Errorf("store: unable to read event partitions: %w", err) }
 	rows, err := s.db.QueryContext(ctx, `SELECT data FROM event_partitions WHERE month BETWEEN ? AND ? ORDER BY month`, int32(from), int32(to))
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to read event partitions: %w", err)
+		return nil, fail(err)
 	}
-	defer rows.Close()
-	var out []*measures.Partition
+	var blobs [][]byte
 	for rows.Next() {
 		var b []byte
 		if err := rows.Scan(&b); err != nil {
-			return nil, fmt.Errorf("store: unable to read event partitions: %w", err)
+			rows.Close()
+			return nil, fail(err)
 		}
-		p, err := measures.DecodePartition(b)
+		blobs = append(blobs, b)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fail(err)
+	}
+	bases, err := measures.DecodePartitions(blobs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err = s.db.QueryContext(ctx, `SELECT data, removed FROM event_partition_deltas WHERE month BETWEEN ? AND ? ORDER BY month, import_id`, int32(from), int32(to))
+	if err != nil {
+		return nil, fail(err)
+	}
+	defer rows.Close()
+	var deltas []store.StoredDelta
+	for rows.Next() {
+		var data, rem []byte
+		if err := rows.Scan(&data, &rem); err != nil {
+			return nil, fail(err)
+		}
+		d, err := decodeDelta(data, rem, nil)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, p)
+		deltas = append(deltas, d)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fail(err)
+	}
+	return store.AssembleMonths(bases, deltas)
 }
 
-// EventSummaries returns the decoded summaries up to month to.
+// EventSummaries returns the summaries of the months up to to (each with
+// its deltas' changes added).
 func (s *Store) EventSummaries(ctx context.Context, to measures.Month) ([]*measures.Summary, error) {
 	if to == 0 {
 		to = measures.OpenMonth
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT summary FROM event_partitions WHERE month <= ? ORDER BY month`, int32(to))
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read event summaries: %w", err)
-	}
-	defer rows.Close()
-	var out []*measures.Summary
-	for rows.Next() {
-		var b []byte
-		if err := rows.Scan(&b); err != nil {
+	read := func(q string) ([]*measures.Summary, error) {
+		rows, err := s.db.QueryContext(ctx, q, int32(to))
+		if err != nil {
 			return nil, fmt.Errorf("store: unable to read event summaries: %w", err)
 		}
-		sm, err := measures.DecodeSummary(b)
-		if err != nil {
-			return nil, err
+		defer rows.Close()
+		var out []*measures.Summary
+		for rows.Next() {
+			var b []byte
+			if err := rows.Scan(&b); err != nil {
+				return nil, fmt.Errorf("store: unable to read event summaries: %w", err)
+			}
+			sm, err := measures.DecodeSummary(b)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, sm)
 		}
-		out = append(out, sm)
+		return out, rows.Err()
 	}
-	return out, rows.Err()
+	bases, err := read(`SELECT summary FROM event_partitions WHERE month <= ? ORDER BY month`)
+	if err != nil {
+		return nil, err
+	}
+	deltas, err := read(`SELECT summary FROM event_partition_deltas WHERE month <= ? ORDER BY month, import_id`)
+	if err != nil {
+		return nil, err
+	}
+	return store.AssembleSummaries(bases, deltas), nil
 }
 
 // EventStats counts the stored requests.
@@ -476,7 +656,7 @@ func (s *Store) EventStats(ctx context.Context) (store.EventStats, error) {
 	var st store.EventStats
 	var first, last, asOf sql.NullTime
 	err := s.db.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE flags & 2 <> 0), min(created), max(created),
-		greatest(max(created), max(closed)), (SELECT count(*) FROM event_partitions) FROM events`).Scan(&st.Requests, &st.Synthetic, &first, &last, &asOf, &st.Months)
+		greatest(max(created), max(closed)), (SELECT count(*) FROM (SELECT month FROM event_partitions UNION SELECT month FROM event_partition_deltas)) FROM events`).Scan(&st.Requests, &st.Synthetic, &first, &last, &asOf, &st.Months)
 	if err != nil {
 		return st, fmt.Errorf("store: unable to count events: %w", err)
 	}

@@ -30,6 +30,8 @@ type eventTx struct {
 	stored [measures.NameKinds]int // names stored when the dictionary was read
 	id     int64                   // this import's id
 	done   bool
+	// months are the months read or written, as they were stored.
+	months map[measures.Month]*store.MonthState
 }
 
 // BeginEvents starts a write of events: a transaction that waits for the
@@ -285,30 +287,121 @@ func (tx *eventTx) Existing(ctx context.Context, ids []string) ([]events.Stored,
 	return out, tx.s.errorf(budget.EINTERNAL, rows.Err(), "unable to read events")
 }
 
-// Partition reads one month's partition within the transaction.
-func (tx *eventTx) Partition(ctx context.Context, m measures.Month) (*measures.Partition, error) {
-	var b []byte
-	err := tx.tx.QueryRow(ctx, `SELECT data FROM event_partitions WHERE month = $1`, int32(m)).Scan(&b)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
+// loadMonth reads a month's base and deltas within the transaction.
+func (tx *eventTx) loadMonth(ctx context.Context, m measures.Month) (*store.StoredMonth, error) {
+	sm := &store.StoredMonth{Month: m}
+	var data, sum []byte
+	err := tx.tx.QueryRow(ctx, `SELECT data, summary FROM event_partitions WHERE month = $1`, int32(m)).Scan(&data, &sum)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+	case err != nil:
+		return nil, tx.s.errorf(budget.EINTERNAL, err, "unable to read the requests of %s", m)
+	default:
+		if sm.Base, err = measures.DecodePartition(data); err != nil {
+			return nil, err
+		}
+		if sm.BaseSum, err = measures.DecodeSummary(sum); err != nil {
+			return nil, err
+		}
 	}
+	rows, err := tx.tx.Query(ctx, `SELECT data, removed, summary FROM event_partition_deltas WHERE month = $1 ORDER BY import_id`, int32(m))
 	if err != nil {
 		return nil, tx.s.errorf(budget.EINTERNAL, err, "unable to read the requests of %s", m)
 	}
-	return measures.DecodePartition(b)
+	defer rows.Close()
+	for rows.Next() {
+		var rem []byte
+		if err := rows.Scan(&data, &rem, &sum); err != nil {
+			return nil, tx.s.errorf(budget.EINTERNAL, err, "unable to read the requests of %s", m)
+		}
+		d, err := decodeDelta(data, rem, sum)
+		if err != nil {
+			return nil, err
+		}
+		sm.Deltas = append(sm.Deltas, d)
+	}
+	return sm, tx.s.errorf(budget.EINTERNAL, rows.Err(), "unable to read the requests of %s", m)
 }
 
-// PutPartition replaces a month's partition and summary.
+// decodeDelta decodes one stored delta (sum may be nil: not read).
+func decodeDelta(data, rem, sum []byte) (store.StoredDelta, error) {
+	var d store.StoredDelta
+	var err error
+	if d.Rows, err = measures.DecodePartition(data); err != nil {
+		return d, err
+	}
+	if d.Removed, err = measures.DecodeRemoved(rem); err != nil {
+		return d, err
+	}
+	if sum != nil {
+		d.Sum, err = measures.DecodeSummary(sum)
+	}
+	return d, err
+}
+
+// Partition reads one month's requests within the transaction (its base
+// with its deltas applied), and remembers them as they were for
+// PutPartition.
+func (tx *eventTx) Partition(ctx context.Context, m measures.Month) (*measures.Partition, error) {
+	sm, err := tx.loadMonth(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	p, sum, err := sm.Merge()
+	if err != nil {
+		return nil, err
+	}
+	if tx.months == nil {
+		tx.months = map[measures.Month]*store.MonthState{}
+	}
+	if tx.months[m] == nil {
+		tx.months[m] = store.NewMonthState(sm, p, sum)
+	}
+	return p, nil
+}
+
+// PutPartition stores a month's requests and summary: as a delta over
+// what was stored (the rows that changed) or whole, by
+// store.MonthState.Put (the DuckDB store's rule).
 func (tx *eventTx) PutPartition(ctx context.Context, p *measures.Partition, sm *measures.Summary) error {
-	if _, err := tx.tx.Exec(ctx, `DELETE FROM event_partitions WHERE month = $1`, int32(p.Month)); err != nil {
+	st := tx.months[p.Month]
+	if st == nil {
+		if _, err := tx.Partition(ctx, p.Month); err != nil {
+			return err
+		}
+		st = tx.months[p.Month]
+	}
+	whole, rows, removed, sum := st.Put(p, sm)
+	fail := func(err error) error {
 		return tx.s.errorf(budget.EINTERNAL, err, "unable to write the requests of %s", p.Month)
 	}
-	if p.Len() == 0 {
-		return nil
+	if st.WroteDelta {
+		if _, err := tx.tx.Exec(ctx, `DELETE FROM event_partition_deltas WHERE month = $1 AND import_id = $2`, int32(p.Month), tx.id); err != nil {
+			return fail(err)
+		}
+		st.WroteDelta = false
 	}
-	if _, err := tx.tx.Exec(ctx, `INSERT INTO event_partitions(month, events, data, summary) VALUES ($1, $2, $3, $4)`,
-		int32(p.Month), int64(p.Len()), p.Encode(), sm.Encode()); err != nil {
-		return tx.s.errorf(budget.EINTERNAL, err, "unable to write the requests of %s", p.Month)
+	switch {
+	case whole:
+		for _, q := range []string{`DELETE FROM event_partitions WHERE month = $1`, `DELETE FROM event_partition_deltas WHERE month = $1`} {
+			if _, err := tx.tx.Exec(ctx, q, int32(p.Month)); err != nil {
+				return fail(err)
+			}
+		}
+		st.WroteBase = true
+		if p.Len() == 0 {
+			return nil
+		}
+		if _, err := tx.tx.Exec(ctx, `INSERT INTO event_partitions(month, events, data, summary) VALUES ($1, $2, $3, $4)`,
+			int32(p.Month), int64(p.Len()), p.Encode(), sm.Encode()); err != nil {
+			return fail(err)
+		}
+	case rows != nil:
+		if _, err := tx.tx.Exec(ctx, `INSERT INTO event_partition_deltas(month, import_id, events, data, removed, summary) VALUES ($1, $2, $3, $4, $5, $6)`,
+			int32(p.Month), tx.id, int64(rows.Len()), rows.Encode(), measures.EncodeRemoved(removed), sum.Encode()); err != nil {
+			return fail(err)
+		}
+		st.WroteDelta = true
 	}
 	return nil
 }
@@ -403,7 +496,8 @@ func (s *Store) EventDictionary(ctx context.Context) (*measures.Dictionary, erro
 	return s.readDictionary(ctx, s.pool)
 }
 
-// eventBlobs reads one bytea column of event_partitions in month order.
+// eventBlobs reads one bytea column of event_partitions or
+// event_partition_deltas in the query's order.
 func (s *Store) eventBlobs(ctx context.Context, query string, args []any, each func([]byte) error) error {
 	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
@@ -422,38 +516,69 @@ func (s *Store) eventBlobs(ctx context.Context, query string, args []any, each f
 	return s.errorf(budget.EINTERNAL, rows.Err(), "unable to read event partitions")
 }
 
-// EventPartitions returns the decoded partitions of the months from..to.
+// EventPartitions returns the requests of the months from..to: the bases
+// decoded on every core, then the deltas applied.
 func (s *Store) EventPartitions(ctx context.Context, from, to measures.Month) ([]*measures.Partition, error) {
 	if to == 0 {
 		to = measures.OpenMonth
 	}
-	var out []*measures.Partition
+	var blobs [][]byte
 	err := s.eventBlobs(ctx, `SELECT data FROM event_partitions WHERE month BETWEEN $1 AND $2 ORDER BY month`, []any{int32(from), int32(to)}, func(b []byte) error {
-		p, err := measures.DecodePartition(b)
-		out = append(out, p)
-		return err
+		blobs = append(blobs, b)
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return out, nil
+	bases, err := measures.DecodePartitions(blobs)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT data, removed FROM event_partition_deltas WHERE month BETWEEN $1 AND $2 ORDER BY month, import_id`, int32(from), int32(to))
+	if err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read event partitions")
+	}
+	defer rows.Close()
+	var deltas []store.StoredDelta
+	for rows.Next() {
+		var data, rem []byte
+		if err := rows.Scan(&data, &rem); err != nil {
+			return nil, s.errorf(budget.EINTERNAL, err, "unable to read event partitions")
+		}
+		d, err := decodeDelta(data, rem, nil)
+		if err != nil {
+			return nil, err
+		}
+		deltas = append(deltas, d)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.errorf(budget.EINTERNAL, err, "unable to read event partitions")
+	}
+	return store.AssembleMonths(bases, deltas)
 }
 
-// EventSummaries returns the decoded summaries up to month to.
+// EventSummaries returns the summaries of the months up to to (each with
+// its deltas' changes added).
 func (s *Store) EventSummaries(ctx context.Context, to measures.Month) ([]*measures.Summary, error) {
 	if to == 0 {
 		to = measures.OpenMonth
 	}
-	var out []*measures.Summary
-	err := s.eventBlobs(ctx, `SELECT summary FROM event_partitions WHERE month <= $1 ORDER BY month`, []any{int32(to)}, func(b []byte) error {
-		sm, err := measures.DecodeSummary(b)
-		out = append(out, sm)
-		return err
-	})
-	if err != nil {
-		return nil, err
+	var bases, deltas []*measures.Summary
+	for _, q := range []struct {
+		sql string
+		out *[]*measures.Summary
+	}{{`SELECT summary FROM event_partitions WHERE month <= $1 ORDER BY month`, &bases},
+		{`SELECT summary FROM event_partition_deltas WHERE month <= $1 ORDER BY month, import_id`, &deltas}} {
+		err := s.eventBlobs(ctx, q.sql, []any{int32(to)}, func(b []byte) error {
+			sm, err := measures.DecodeSummary(b)
+			*q.out = append(*q.out, sm)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
 	}
-	return out, nil
+	return store.AssembleSummaries(bases, deltas), nil
 }
 
 // EventStats counts the stored requests.
@@ -462,7 +587,7 @@ func (s *Store) EventStats(ctx context.Context) (store.EventStats, error) {
 	var first, last, asOf *time.Time
 	var months int64
 	err := s.pool.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE flags & 2 <> 0), min(created), max(created),
-		greatest(max(created), max(closed)), (SELECT count(*) FROM event_partitions) FROM events`).Scan(&st.Requests, &st.Synthetic, &first, &last, &asOf, &months)
+		greatest(max(created), max(closed)), (SELECT count(*) FROM (SELECT month FROM event_partitions UNION SELECT month FROM event_partition_deltas) m) FROM events`).Scan(&st.Requests, &st.Synthetic, &first, &last, &asOf, &months)
 	if err != nil {
 		return st, s.errorf(budget.EINTERNAL, err, "unable to count events")
 	}

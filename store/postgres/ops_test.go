@@ -306,14 +306,15 @@ func TestReadOnlyUpgrade(t *testing.T) {
 	rw := open1(t, u, Options{})
 	// how to undo each recent migration; a new migration adds its line
 	undo := map[string]string{
-		"051_changes.sql":         `DROP TABLE store_changes; DROP SEQUENCE store_change_ids`,
-		"071_geo_no_geometry.sql": `ALTER TABLE geo_layers DROP COLUMN no_geometry`,
-		"082_event_comments.sql":  `COMMENT ON TABLE events IS NULL; COMMENT ON TABLE published_sets IS NULL`,
-		"090_audit.sql":           `DROP TABLE audit_log`,
-		"091_users.sql":           `DROP TABLE users; DROP TABLE sessions`,
-		"092_assessments.sql":     `DROP TABLE assessments; DROP TABLE assessment_locks`,
-		"093_evidence.sql":        `DROP TABLE assessment_files`,
-		"094_comments_review.sql": `COMMENT ON TABLE audit_log IS NULL; COMMENT ON TABLE assessments IS NULL`,
+		"051_changes.sql":                `DROP TABLE store_changes; DROP SEQUENCE store_change_ids`,
+		"071_geo_no_geometry.sql":        `ALTER TABLE geo_layers DROP COLUMN no_geometry`,
+		"082_event_comments.sql":         `COMMENT ON TABLE events IS NULL; COMMENT ON TABLE published_sets IS NULL`,
+		"090_audit.sql":                  `DROP TABLE audit_log`,
+		"091_users.sql":                  `DROP TABLE users; DROP TABLE sessions`,
+		"092_assessments.sql":            `DROP TABLE assessments; DROP TABLE assessment_locks`,
+		"093_evidence.sql":               `DROP TABLE assessment_files`,
+		"094_comments_review.sql":        `COMMENT ON TABLE audit_log IS NULL; COMMENT ON TABLE assessments IS NULL`,
+		"095_event_partition_deltas.sql": `DROP TABLE event_partition_deltas`,
 	}
 	last := Migrations()[len(Migrations())-1]
 	if undo[last] == "" {

@@ -35,6 +35,7 @@ func suites() []suite {
 		{"analysis", analysisSuite},
 		{"release", releaseSuite},
 		{"events", eventsSuite},
+		{"event partition deltas", partitionDeltasSuite},
 		{"geo-table", geoTableSuite},
 		{"capital", capitalSuite},
 		{"assess", assessSuite},
