@@ -10,6 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZTIME=${FUZZTIME:-60s}
+source scripts/fuzzrun.sh
 # package target — extend the list as readers gain targets
 targets=(
   "./geo FuzzGeoJSON"
@@ -26,5 +27,5 @@ for t in "${targets[@]}"; do
   read -r pkg name <<<"$t"
   if [ ${#want[@]} -gt 0 ] && [[ ! " ${want[*]} " =~ " $name " ]]; then continue; fi
   echo "fuzz-geo.sh: $pkg $name for $FUZZTIME"
-  go test "$pkg" -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -parallel 2
+  fuzz_once "$pkg" "$name" "$FUZZTIME" -parallel 2
 done

@@ -15,11 +15,12 @@ pkgs=("$@")
 if [ ${#pkgs[@]} -eq 0 ]; then
   pkgs=(./budget ./internal/tabular ./ingest ./need ./events ./geo ./attribute ./measures ./capital/projects)
 fi
+source scripts/fuzzrun.sh
 status=0
 for pkg in "${pkgs[@]}"; do
   for target in $(go test "$pkg" -list '^Fuzz' | grep '^Fuzz' || true); do
     echo "fuzz.sh: $pkg $target ($fuzztime)"
-    if ! go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime"; then
+    if ! fuzz_once "$pkg" "$target" "$fuzztime"; then
       status=1
     fi
   done
