@@ -32,16 +32,10 @@ func (s *Store) ImportBatch(ctx context.Context, b *budget.Batch) (budget.Import
 	}
 	var run budget.ImportRun
 	err := s.withTx(ctx, func(tx pgx.Tx) error {
-		if err := lockImport(ctx, tx, b); err != nil {
-			return s.errorf(budget.EINTERNAL, err, "unable to lock dataset %s for import", b.Dataset)
-		}
-		prev, found, err := currentRunWithContent(ctx, tx, b)
-		if err != nil {
-			return s.errorf(budget.EINTERNAL, err, "unable to read import runs")
-		}
-		if found {
+		prev, found, err := s.lockedUnchanged(ctx, tx, b)
+		if err != nil || found {
 			run = prev
-			return nil
+			return err
 		}
 		run, err = s.importTx(ctx, tx, b, budget.ImportRun{})
 		return err
@@ -50,6 +44,20 @@ func (s *Store) ImportBatch(ctx context.Context, b *budget.Batch) (budget.Import
 		return budget.ImportRun{}, err
 	}
 	return run, nil
+}
+
+// lockedUnchanged begins every budget import inside its transaction: it
+// takes the dataset's locks and finds a current run of b's content, which
+// the import then returns as unchanged instead of storing b again.
+func (s *Store) lockedUnchanged(ctx context.Context, tx pgx.Tx, b *budget.Batch) (budget.ImportRun, bool, error) {
+	if err := lockImport(ctx, tx, b); err != nil {
+		return budget.ImportRun{}, false, s.errorf(budget.EINTERNAL, err, "unable to lock dataset %s for import", b.Dataset)
+	}
+	prev, found, err := currentRunWithContent(ctx, tx, b)
+	if err != nil {
+		return budget.ImportRun{}, false, s.errorf(budget.EINTERNAL, err, "unable to read import runs")
+	}
+	return prev, found, nil
 }
 
 // lockImport takes the transaction-scoped advisory locks of b's dataset

@@ -32,16 +32,10 @@ func (s *Store) ImportLineItems(ctx context.Context, b *budget.Batch, each func(
 	}
 	var run budget.ImportRun
 	err := s.withTx(ctx, func(tx pgx.Tx) error {
-		if err := lockImport(ctx, tx, b); err != nil {
-			return s.errorf(budget.EINTERNAL, err, "unable to lock dataset %s for import", b.Dataset)
-		}
-		prev, found, err := currentRunWithContent(ctx, tx, b)
-		if err != nil {
-			return s.errorf(budget.EINTERNAL, err, "unable to read import runs")
-		}
-		if found {
+		prev, found, err := s.lockedUnchanged(ctx, tx, b)
+		if err != nil || found {
 			run = prev
-			return nil
+			return err
 		}
 		started := time.Now().UTC().Truncate(time.Microsecond)
 		var reserved []int64
