@@ -88,6 +88,14 @@ type eventCodes struct {
 	names     [codeKinds][]string // id 0 is "" (none)
 	ids       [codeKinds]map[string]uint16
 	savedN    [codeKinds]int
+	// the prefix and codes numbered last (a request's are most often
+	// those of the one before)
+	lastP    idPrefix
+	lastPID  int32
+	lastPOK  bool
+	lastCode [codeKinds]string
+	lastCID  [codeKinds]uint16
+	lastCOK  [codeKinds]bool
 }
 
 // readEventCodes reads the stored prefixes and codes through q.
@@ -151,7 +159,11 @@ func readEventCodes(ctx context.Context, q interface {
 
 // prefixID numbers a prefix (ok false when there are too many).
 func (c *eventCodes) prefixID(p idPrefix) (int32, bool) {
+	if c.lastPOK && p == c.lastP {
+		return c.lastPID, true
+	}
 	if id, ok := c.prefixIDs[p]; ok {
+		c.lastP, c.lastPID, c.lastPOK = p, id, true
 		return id, true
 	}
 	if len(c.prefixes) >= maxPrefixes {
@@ -165,7 +177,11 @@ func (c *eventCodes) prefixID(p idPrefix) (int32, bool) {
 
 // code numbers an area code or name.
 func (c *eventCodes) code(kind int, name string) (uint16, error) {
+	if c.lastCOK[kind] && name == c.lastCode[kind] {
+		return c.lastCID[kind], nil
+	}
 	if id, ok := c.ids[kind][name]; ok {
+		c.lastCode[kind], c.lastCID[kind], c.lastCOK[kind] = name, id, true
 		return id, nil
 	}
 	if len(c.names[kind]) > 65535 {
