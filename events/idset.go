@@ -67,6 +67,30 @@ func (s *IDSet) addExact(id string) bool {
 	return true
 }
 
+// Reserve makes room for about n numbers at once (an estimate: more are
+// still taken), so that the tables do not grow, copying, as they fill.
+// It does nothing for a set already large, or for n under the exact
+// limit.
+func (s *IDSet) Reserve(n int) {
+	if n <= exactLimit || s.big {
+		return
+	}
+	size := 1024
+	for 7*size < 10*(n/shardCount+1) {
+		size *= 2
+	}
+	s.shards = make([]idSet, shardCount)
+	for k := range s.shards {
+		s.shards[k].slots = make([]uint64, size)
+	}
+	s.big = true
+	for k := range s.exact {
+		h := idHash(k)
+		s.shards[shardOf(h)].add(h)
+	}
+	s.exact = nil
+}
+
 // AddBlock records ids (with their IDHash, in file order) and sets
 // fresh[i] to whether ids[i] was new: the same as Add on each in turn.
 func (s *IDSet) AddBlock(ids []string, hashes []uint64, fresh []bool) {

@@ -17,91 +17,166 @@ import (
 // of at least the window before from) and keep their flags. It returns the
 // months whose flags changed.
 //
-// Requests are visited in order of creation, month by month (a sort of
-// packed creation offsets and row numbers: rows are in Seq order, so ties
-// keep Seq order), keeping the last time seen at each (type, place) in an
-// open-addressing table whose entries older than the window count as
-// free, so memory grows with the requests of one window, not with all.
+// Each request becomes a record (place, type and time, its position);
+// the records are spread over buckets by a hash of (type, place), each
+// bucket sorted on its own (small enough to stay in cache, on every core),
+// and each record compared with the one before it. Sorting reads memory
+// in order: the table of the last time at each place this replaced read
+// it at random, and on a virtual machine a miss of the address cache
+// (TLB) costs more than the work (bench/RESULTS.md).
 func MarkRepeats(parts []*Partition, from Month, window int64, canon []uint32) []Month {
 	// requests of the look-back made more than the window before from
 	// cannot make one from on a repeat
 	since := from.Start() - window
-	orders := make([][]uint64, len(parts))
-	most := 0
-	for k := range parts {
-		most = max(most, parts[k].Len())
-	}
+	// the rows taken from each partition, and where its records start
+	rows := make([][]uint32, len(parts))
+	cleared := make([]bool, len(parts))
 	eachPart(len(parts), func(k int) {
 		p := parts[k]
-		start := p.Month.Start()
-		order := make([]uint64, 0, p.Len())
+		take := make([]uint32, 0, p.Len())
 		for i := range p.Seq {
 			if p.Month < from && p.Created[i] < since {
 				continue
 			}
-			order = append(order, uint64(p.Created[i]-start)<<32|uint64(i))
-		}
-		slices.Sort(order)
-		orders[k] = order
-	})
-	// the (type, place) keys are split among the workers by hash: each
-	// visits every request in order and keeps the places of its share, in
-	// a table sized for its share of a month (about a window's worth) at
-	// most 35% full, so that it rarely grows
-	workers := max(1, min(runtime.GOMAXPROCS(0), 4))
-	dirty := make([][]bool, workers)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func(w int) {
-			defer wg.Done()
-			size := 1 << 10
-			for 10*most/workers > 35*size/10 && size < 1<<24 {
-				size *= 2
-			}
-			last := newLastSeen(size)
-			dirty[w] = make([]bool, len(parts))
-			for k, p := range parts {
-				for _, o := range orders[k] {
-					i := int(uint32(o))
-					if p.Place[i] == 0 { // no place: never a repeat (worker 0's)
-						if w == 0 && p.Month >= from && p.Flags[i]&FlagRepeat != 0 {
-							p.Flags[i] ^= FlagRepeat
-							dirty[w][k] = true
-						}
-						continue
-					}
-					c := uint32(p.Type[i])
-					if int(p.Type[i]) < len(canon) {
-						c = canon[p.Type[i]]
-					}
-					h := mix64(p.Place[i] ^ uint64(c)*0x9e3779b97f4a7c15)
-					if int(h>>60)%workers != w {
-						continue
-					}
-					rep := last.see(c, p.Place[i], h, p.Created[i], window)
-					if p.Month < from {
-						continue
-					}
-					if was := p.Flags[i]&FlagRepeat != 0; was != rep {
-						p.Flags[i] ^= FlagRepeat
-						dirty[w][k] = true
-					}
+			if p.Place[i] == 0 {
+				// no place: never a repeat
+				if p.Month >= from && p.Flags[i]&FlagRepeat != 0 {
+					p.Flags[i] ^= FlagRepeat
+					cleared[k] = true
 				}
+				continue
 			}
-		}(w)
+			take = append(take, uint32(i))
+		}
+		rows[k] = take
+	})
+	start := make([]int, len(parts)+1)
+	for k := range parts {
+		start[k+1] = start[k] + len(rows[k])
 	}
-	wg.Wait()
-	var changed []Month
-	for k, p := range parts {
-		for w := range dirty {
-			if dirty[w][k] {
-				changed = append(changed, p.Month)
-				break
+	n := start[len(parts)]
+	base := since
+	for _, p := range parts {
+		if len(p.Created) > 0 {
+			base = min(base, p.Month.Start())
+		}
+	}
+	bits := 0
+	for (n>>bits) > 1024 && bits < 20 {
+		bits++
+	}
+	buckets := 1 << bits
+	bucketOf := func(place uint64, c uint32) int {
+		if bits == 0 {
+			return 0
+		}
+		return int(mix64(place^uint64(c)*0x9e3779b97f4a7c15) >> (64 - bits))
+	}
+	typeOf := func(p *Partition, i uint32) uint32 {
+		c := uint32(p.Type[i])
+		if int(p.Type[i]) < len(canon) {
+			c = canon[p.Type[i]]
+		}
+		return c
+	}
+	// count per partition and bucket, then place each record at its
+	// bucket's next free position (partition by partition, so that the
+	// positions do not depend on the order the cores ran in)
+	counts := make([][]uint32, len(parts))
+	eachPart(len(parts), func(k int) {
+		p := parts[k]
+		c := make([]uint32, buckets)
+		for _, i := range rows[k] {
+			c[bucketOf(p.Place[i], typeOf(p, i))]++
+		}
+		counts[k] = c
+	})
+	bstart := make([]int, buckets+1)
+	at := make([][]int, len(parts))
+	for k := range parts {
+		at[k] = make([]int, buckets)
+	}
+	pos := 0
+	for b := 0; b < buckets; b++ {
+		bstart[b] = pos
+		for k := range parts {
+			at[k][b] = pos
+			pos += int(counts[k][b])
+		}
+	}
+	bstart[buckets] = pos
+	recs := make([]repeatRec, n)
+	eachPart(len(parts), func(k int) {
+		p := parts[k]
+		next := at[k]
+		for j, i := range rows[k] {
+			c := typeOf(p, i)
+			b := bucketOf(p.Place[i], c)
+			recs[next[b]] = repeatRec{place: p.Place[i], tc: uint64(c)<<32 | uint64(p.Created[i]-base), ref: uint32(start[k] + j)}
+			next[b]++
+		}
+	})
+	// sort each bucket and compare each record with the one before it;
+	// rep[ref] is the finding
+	rep := make([]bool, n)
+	eachPart(buckets, func(b int) {
+		bk := recs[bstart[b]:bstart[b+1]]
+		slices.SortFunc(bk, func(x, y repeatRec) int {
+			switch {
+			case x.place != y.place:
+				return cmpU64(x.place, y.place)
+			case x.tc != y.tc:
+				return cmpU64(x.tc, y.tc)
+			default:
+				return cmpU64(uint64(x.ref), uint64(y.ref))
 			}
+		})
+		for j := 1; j < len(bk); j++ {
+			x, y := &bk[j-1], &bk[j]
+			if x.place == y.place && x.tc>>32 == y.tc>>32 && int64(uint32(y.tc))-int64(uint32(x.tc)) <= window {
+				rep[y.ref] = true
+			}
+		}
+	})
+	var changed []Month
+	dirty := make([]bool, len(parts))
+	eachPart(len(parts), func(k int) {
+		p := parts[k]
+		if p.Month < from {
+			return
+		}
+		for j, i := range rows[k] {
+			if was := p.Flags[i]&FlagRepeat != 0; was != rep[start[k]+j] {
+				p.Flags[i] ^= FlagRepeat
+				dirty[k] = true
+			}
+		}
+	})
+	for k, p := range parts {
+		if dirty[k] || cleared[k] {
+			changed = append(changed, p.Month)
 		}
 	}
 	return changed
+}
+
+// repeatRec is a request in MarkRepeats: its place, its canonical type
+// (high 32 bits of tc) and time (seconds since the first month's start,
+// low 32 bits), and its position among the requests taken.
+type repeatRec struct {
+	place uint64
+	tc    uint64
+	ref   uint32
+}
+
+func cmpU64(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
 }
 
 // eachPart calls fn(0..n-1) on GOMAXPROCS goroutines.
@@ -119,80 +194,6 @@ func eachPart(n int, fn func(k int)) {
 		}()
 	}
 	wg.Wait()
-}
-
-// lastSeen is the last creation time at each (type, place): linear
-// probing over slots whose place is 0 when never used; a slot whose time
-// is more than the window before the time being looked up is expired and
-// may be taken (times only grow, so it never matters again).
-type lastSeen struct {
-	slots []seenSlot
-	used  int // slots ever taken (expired ones included)
-}
-
-type seenSlot struct {
-	place uint64
-	typ   uint32
-	t     int64
-}
-
-func newLastSeen(n int) *lastSeen { return &lastSeen{slots: make([]seenSlot, n)} }
-
-// see records a request of type typ at place at time t and reports whether
-// one of the same type and place was seen at most window seconds before.
-func (s *lastSeen) see(typ uint32, place, hash uint64, t, window int64) bool {
-	if 10*(s.used+1) > 7*len(s.slots) {
-		s.rebuild(t, window)
-	}
-	mask := uint64(len(s.slots) - 1)
-	free := -1
-	for i := hash & mask; ; i = (i + 1) & mask {
-		x := &s.slots[i]
-		switch {
-		case x.place == 0:
-			if free < 0 {
-				free = int(i)
-				s.used++
-			}
-			s.slots[free] = seenSlot{place: place, typ: typ, t: t}
-			return false
-		case x.place == place && x.typ == typ:
-			rep := t-x.t <= window
-			x.t = t
-			return rep
-		case free < 0 && t-x.t > window:
-			free = int(i)
-		}
-	}
-}
-
-// rebuild keeps the entries still within the window of t, in a table at
-// most 35% full.
-func (s *lastSeen) rebuild(t, window int64) {
-	old := s.slots
-	live := 0
-	for _, x := range old {
-		if x.place != 0 && t-x.t <= window {
-			live++
-		}
-	}
-	n := 1 << 10
-	for 10*(live+1) > 35*n/10 {
-		n *= 2
-	}
-	s.slots, s.used = make([]seenSlot, n), 0
-	mask := uint64(n - 1)
-	for _, x := range old {
-		if x.place == 0 || t-x.t > window {
-			continue
-		}
-		i := mix64(x.place^uint64(x.typ)*0x9e3779b97f4a7c15) & mask
-		for s.slots[i].place != 0 {
-			i = (i + 1) & mask
-		}
-		s.slots[i] = x
-		s.used++
-	}
 }
 
 // mix64 spreads the bits of a hash (splitmix64's finaliser).

@@ -180,6 +180,7 @@ type placed struct {
 // the last import are redone first (ReplaceEvents).
 func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*EventImportReport, error) {
 	r := opt.R
+	var size int64
 	if r == nil {
 		f, err := openInput(opt.File, "FILE")
 		if err != nil {
@@ -187,6 +188,9 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 		}
 		defer f.Close()
 		r = f
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = fi.Size()
+		}
 	}
 	var sch *events.Schema
 	if opt.Mapping != "" {
@@ -219,6 +223,9 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 		return nil, err
 	}
 	defer imp.wait() // before the rollback: the writer uses the transaction
+	// the set of request numbers is sized once for the file (a row of a
+	// request file takes at least about 150 bytes) instead of growing
+	imp.seen.Reserve(int(min(size/150, 100_000_000)))
 	popt := events.ReadOptions{Schema: sch, Lenient: opt.Lenient, Workers: opt.Workers, Limits: opt.Limits, Prepare: imp.prepare}
 	sum, err := events.ReadRequests(ctx, r, opt.File, popt, func(b *events.RequestBlock) error {
 		if err := imp.add(ctx, b); err != nil {
@@ -601,15 +608,17 @@ func (imp *importer) finish(ctx context.Context) ([]string, error) {
 		sv = imp.o.City.Services
 	}
 	window := sv.RepeatWindow()
-	back := measures.Month(window/(28*86400)) + 1
 	first, last := touched[0], touched[len(touched)-1]
-	for m := first - back; m <= last+back; m++ {
+	// the months whose requests can make one of first on a repeat, and
+	// those whose flags a change up to the end of last can change
+	lo, hi := measures.MonthOfUnix(first.Start()-window), measures.MonthOfUnix(last.End()-1+window)
+	for m := lo; m <= hi; m++ {
 		if _, err := imp.partition(ctx, m); err != nil {
 			return nil, err
 		}
 	}
 	var all []*measures.Partition
-	for m := first - back; m <= last+back; m++ {
+	for m := lo; m <= hi; m++ {
 		all = append(all, imp.parts[m])
 	}
 	changed := measures.MarkRepeats(all, first, window, measures.Canon(imp.dict, sv))
@@ -621,7 +630,7 @@ func (imp *importer) finish(ctx context.Context) ([]string, error) {
 		write[m] = true
 	}
 	var todo []*measures.Partition
-	for m := first - back; m <= last+back; m++ {
+	for m := lo; m <= hi; m++ {
 		if write[m] {
 			todo = append(todo, imp.parts[m])
 		}

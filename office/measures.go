@@ -219,7 +219,12 @@ func (o *Office) areaFrame(ctx context.Context, name string, tiers int, run int6
 	if tiers <= 0 {
 		tiers = 5
 	}
-	fr, err := analysis.BuildFrame(l, geo.NewIndex(l), r, small, nil, tiers)
+	// the index is for locating another layer's small areas in l only
+	var ix *geo.Index
+	if small != nil && small.Name != l.Name {
+		ix = geo.NewIndex(l)
+	}
+	fr, err := analysis.BuildFrame(l, ix, r, small, nil, tiers)
 	if err != nil {
 		return nil, nil, err
 	}

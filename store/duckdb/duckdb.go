@@ -41,6 +41,9 @@ type Store struct {
 	// auditMu serialises the writes that append to the audit log, so that
 	// each entry's hash follows the one before it (see audit.go).
 	auditMu sync.Mutex
+	// feedOnce registers the events feed (event_feed.go) on first use.
+	feedOnce sync.Once
+	feedErr  error
 }
 
 var _ store.Store = (*Store)(nil)

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -22,13 +23,9 @@ type eventTx struct {
 	conn   *sql.Conn
 	dict   *measures.Dictionary
 	stored [measures.NameKinds]int // names stored when the dictionary was read
+	codes  *eventCodes             // request-number prefixes and area codes
 	id     int64                   // this import's id
 	done   bool
-	// app is the appender of new requests, open across Insert calls (one
-	// per import: an appender per batch costs a flush each) and flushed
-	// before anything else reads or writes through the connection.
-	app  *duck.Appender
-	vals []driver.Value
 	// months are the months read or written, as they were stored.
 	months map[measures.Month]*store.MonthState
 	// the names numbered last, by kind
@@ -41,6 +38,11 @@ type eventTx struct {
 func (s *Store) BeginEvents(ctx context.Context) (store.EventTx, error) {
 	if s.readOnly {
 		return nil, budget.Errorf(budget.EINVALID, "store %s is open read-only: events cannot be written", s.path)
+	}
+	// registered before the transaction begins: it sees the catalog as
+	// it was then
+	if err := s.registerFeed(ctx); err != nil {
+		return nil, err
 	}
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -64,10 +66,6 @@ func (tx *eventTx) Rollback() error {
 		return nil
 	}
 	tx.done = true
-	if tx.app != nil {
-		tx.conn.Raw(func(any) error { tx.app.Close(); return nil })
-		tx.app = nil
-	}
 	_, err := tx.conn.ExecContext(context.Background(), "ROLLBACK")
 	tx.conn.Close()
 	return err
@@ -149,33 +147,6 @@ func (tx *eventTx) SaveDictionary(ctx context.Context, d *measures.Dictionary) e
 	return nil
 }
 
-func nullText(s string) driver.Value {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// eventRow fills vals with the appender row of a request.
-func eventRow(vals []driver.Value, e *events.Stored, ids [4]uint16) []driver.Value {
-	var closed, lon, lat driver.Value
-	if !e.Closed.IsZero() {
-		closed = e.Closed
-	}
-	if e.HasPoint {
-		lon, lat = e.Lon, e.Lat
-	}
-	flags := uint8(0)
-	if e.ClosedByUpdate {
-		flags |= 1
-	}
-	if e.Synthetic {
-		flags |= 2
-	}
-	return append(vals[:0], e.Seq, e.ID, ids[0], ids[1], ids[2], ids[3], flags, e.Created, closed,
-		lon, lat, nullText(e.Address), nullText(e.CD), nullText(e.NC), nullText(e.NCName))
-}
-
 // ids numbers a request's names (adding new ones to the dictionary).
 func (tx *eventTx) ids(e *events.Stored) ([4]uint16, error) {
 	var out [4]uint16
@@ -194,9 +165,20 @@ func (tx *eventTx) ids(e *events.Stored) ([4]uint16, error) {
 	return out, nil
 }
 
-// Insert appends new requests through the transaction's appender (rows
-// reach the table when it is flushed: before any other statement on the
-// connection, and at commit).
+// eventCodes returns the transaction's prefixes and codes (read the first
+// time).
+func (tx *eventTx) eventCodes(ctx context.Context) (*eventCodes, error) {
+	if tx.codes == nil {
+		c, err := readEventCodes(ctx, tx.conn)
+		if err != nil {
+			return nil, err
+		}
+		tx.codes = c
+	}
+	return tx.codes, nil
+}
+
+// Insert writes new requests through the store's feed (event_feed.go).
 func (tx *eventTx) Insert(ctx context.Context, evs []events.Stored) error {
 	if len(evs) == 0 {
 		return nil
@@ -204,66 +186,30 @@ func (tx *eventTx) Insert(ctx context.Context, evs []events.Stored) error {
 	if _, err := tx.Dictionary(ctx); err != nil {
 		return err
 	}
-	return tx.conn.Raw(func(dc any) error {
-		if tx.app == nil {
-			c, ok := dc.(driver.Conn)
-			if !ok {
-				return fmt.Errorf("store: unexpected driver connection %T", dc)
-			}
-			a, err := duck.NewAppenderFromConn(c, "", "events")
-			if err != nil {
-				return fmt.Errorf("store: unable to append events: %w", err)
-			}
-			tx.app = a
-		}
-		for i := range evs {
-			ids, err := tx.ids(&evs[i])
-			if err != nil {
-				return err
-			}
-			tx.vals = eventRow(tx.vals, &evs[i], ids)
-			if err := tx.app.AppendRow(tx.vals...); err != nil {
-				return fmt.Errorf("store: unable to append request %s: %w", evs[i].ID, err)
-			}
-		}
-		return nil
-	})
-}
-
-// flush closes the appender, so that the requests appended are in the
-// table before the next statement.
-func (tx *eventTx) flush() error {
-	if tx.app == nil {
-		return nil
-	}
-	err := tx.conn.Raw(func(any) error { return tx.app.Close() })
-	tx.app = nil
-	if err != nil {
-		return fmt.Errorf("store: unable to append events: %w", err)
-	}
-	return nil
-}
-
-// stage fills a temporary table of one column with values.
-func (tx *eventTx) stage(ctx context.Context, table, col, typ string, n int, value func(i int) driver.Value) error {
-	if err := tx.flush(); err != nil {
+	if _, err := tx.eventCodes(ctx); err != nil {
 		return err
 	}
-	if _, err := tx.conn.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE IF NOT EXISTS %s (%s %s)`, table, col, typ)); err != nil {
-		return fmt.Errorf("store: unable to stage %s: %w", col, err)
+	return tx.feedRows(ctx, evs)
+}
+
+// stage fills a temporary table with rows (cols: its column
+// definitions).
+func (tx *eventTx) stage(ctx context.Context, table, cols string, n int, row func(i int) []driver.Value) error {
+	if _, err := tx.conn.ExecContext(ctx, fmt.Sprintf(`CREATE TEMP TABLE IF NOT EXISTS %s (%s)`, table, cols)); err != nil {
+		return fmt.Errorf("store: unable to stage %s: %w", table, err)
 	}
 	if _, err := tx.conn.ExecContext(ctx, `DELETE FROM `+table); err != nil {
-		return fmt.Errorf("store: unable to stage %s: %w", col, err)
+		return fmt.Errorf("store: unable to stage %s: %w", table, err)
 	}
 	return tx.conn.Raw(func(dc any) error {
 		a, err := duck.NewAppenderFromConn(dc.(driver.Conn), "", table)
 		if err != nil {
-			return fmt.Errorf("store: unable to stage %s: %w", col, err)
+			return fmt.Errorf("store: unable to stage %s: %w", table, err)
 		}
 		for i := 0; i < n; i++ {
-			if err := a.AppendRow(value(i)); err != nil {
+			if err := a.AppendRow(row(i)...); err != nil {
 				a.Close()
-				return fmt.Errorf("store: unable to stage %s: %w", col, err)
+				return fmt.Errorf("store: unable to stage %s: %w", table, err)
 			}
 		}
 		return a.Close()
@@ -275,28 +221,59 @@ func (tx *eventTx) Update(ctx context.Context, evs []events.Stored) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	if err := tx.stage(ctx, "_event_seqs", "seq", "BIGINT", len(evs), func(i int) driver.Value { return evs[i].Seq }); err != nil {
+	if err := tx.stage(ctx, "_event_seqs", "seq BIGINT", len(evs), func(i int) []driver.Value { return []driver.Value{evs[i].Seq} }); err != nil {
 		return err
 	}
-	if _, err := tx.conn.ExecContext(ctx, `DELETE FROM events WHERE seq IN (SELECT seq FROM _event_seqs)`); err != nil {
+	lo, hi := evs[0].Seq, evs[0].Seq
+	for i := range evs {
+		lo, hi = min(lo, evs[i].Seq), max(hi, evs[i].Seq)
+	}
+	// the range lets DuckDB skip the row groups outside it (requests are
+	// written in Seq order)
+	if _, err := tx.conn.ExecContext(ctx, `DELETE FROM events WHERE seq BETWEEN ? AND ? AND seq IN (SELECT seq FROM _event_seqs)`, lo, hi); err != nil {
 		return fmt.Errorf("store: unable to update events: %w", err)
 	}
 	return tx.Insert(ctx, evs)
 }
 
-const eventColumns = `e.seq, e.request_id, e.type_id, e.agency_id, e.source_id, e.status_id, e.flags, e.created, e.closed,
-	e.lon, e.lat, coalesce(e.address, ''), coalesce(e.cd, ''), coalesce(e.nc, ''), coalesce(e.nc_name, '')`
+const eventColumns = `e.seq, e.id_prefix, e.id_num, e.id_text, e.type_id, e.agency_id, e.source_id, e.status_id, e.flags, e.created, e.closed,
+	e.lon, e.lat, coalesce(e.address, ''), e.cd_id, e.nc_id, e.nc_name_id`
 
 // scanEvent reads one row of eventColumns.
-func scanEvent(rows *sql.Rows, d *measures.Dictionary, e *events.Stored) error {
+func scanEvent(rows *sql.Rows, d *measures.Dictionary, c *eventCodes, e *events.Stored) error {
 	var ids [4]uint16
+	var codes [codeKinds]uint16
 	var flags uint8
+	var pid sql.NullInt32
+	var num sql.NullInt64
+	var text sql.NullString
 	var closed sql.NullTime
 	var lon, lat sql.NullFloat64
 	*e = events.Stored{}
-	if err := rows.Scan(&e.Seq, &e.ID, &ids[0], &ids[1], &ids[2], &ids[3], &flags, &e.Created, &closed,
-		&lon, &lat, &e.Address, &e.CD, &e.NC, &e.NCName); err != nil {
+	if err := rows.Scan(&e.Seq, &pid, &num, &text, &ids[0], &ids[1], &ids[2], &ids[3], &flags, &e.Created, &closed,
+		&lon, &lat, &e.Address, &codes[codeCD], &codes[codeNC], &codes[codeNCName]); err != nil {
 		return fmt.Errorf("store: unable to read events: %w", err)
+	}
+	switch {
+	case text.Valid:
+		e.ID = text.String
+	case pid.Valid && num.Valid && int(pid.Int32) < len(c.prefixes) && pid.Int32 >= 0:
+		p := c.prefixes[pid.Int32]
+		e.ID = joinID(p.prefix, p.width, num.Int64)
+	default:
+		return budget.Errorf(budget.EINTERNAL, "store: request %d has no request number (id_prefix %v, id_num %v)", e.Seq, pid, num)
+	}
+	for k, id := range codes {
+		if int(id) < len(c.names[k]) {
+			switch k {
+			case codeCD:
+				e.CD = c.names[k][id]
+			case codeNC:
+				e.NC = c.names[k][id]
+			case codeNCName:
+				e.NCName = c.names[k][id]
+			}
+		}
 	}
 	e.ClosedByUpdate, e.Synthetic = flags&1 != 0, flags&2 != 0
 	e.Type, e.Agency = d.Name(measures.NameType, ids[0]), d.Name(measures.NameAgency, ids[1])
@@ -311,7 +288,9 @@ func scanEvent(rows *sql.Rows, d *measures.Dictionary, e *events.Stored) error {
 	return nil
 }
 
-// Existing returns the stored requests with these numbers.
+// Existing returns the stored requests with these numbers: those ending
+// in digits found by prefix and number (the range of numbers lets DuckDB
+// skip the row groups outside it), the others by their text.
 func (tx *eventTx) Existing(ctx context.Context, ids []string) ([]events.Stored, error) {
 	if len(ids) == 0 {
 		return nil, nil
@@ -320,23 +299,64 @@ func (tx *eventTx) Existing(ctx context.Context, ids []string) ([]events.Stored,
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.stage(ctx, "_event_ids", "request_id", "VARCHAR", len(ids), func(i int) driver.Value { return ids[i] }); err != nil {
+	c, err := tx.eventCodes(ctx)
+	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.conn.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e WHERE e.request_id IN (SELECT request_id FROM _event_ids)`)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read events: %w", err)
+	var pids []int32
+	var nums []int64
+	var texts []string
+	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	for _, id := range ids {
+		p, w, n, ok := splitID(id)
+		if !ok {
+			texts = append(texts, id)
+			continue
+		}
+		pid, known := c.prefixIDs[idPrefix{p, w}]
+		if !known {
+			if len(c.prefixes) >= maxPrefixes {
+				texts = append(texts, id) // a number the import would keep as text
+			}
+			continue // no stored number has this prefix
+		}
+		pids, nums = append(pids, pid), append(nums, n)
+		lo, hi = min(lo, n), max(hi, n)
 	}
-	defer rows.Close()
 	var out []events.Stored
-	for rows.Next() {
-		var e events.Stored
-		if err := scanEvent(rows, d, &e); err != nil {
+	read := func(q string, args ...any) error {
+		rows, err := tx.conn.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("store: unable to read events: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var e events.Stored
+			if err := scanEvent(rows, d, c, &e); err != nil {
+				return err
+			}
+			out = append(out, e)
+		}
+		return rows.Err()
+	}
+	if len(nums) > 0 {
+		if err := tx.stage(ctx, "_event_nums", "pid INTEGER, num BIGINT", len(nums), func(i int) []driver.Value { return []driver.Value{pids[i], nums[i]} }); err != nil {
 			return nil, err
 		}
-		out = append(out, e)
+		if err := read(`SELECT `+eventColumns+` FROM events e SEMI JOIN _event_nums s ON s.pid = e.id_prefix AND s.num = e.id_num
+			WHERE e.id_num BETWEEN ? AND ?`, lo, hi); err != nil {
+			return nil, err
+		}
 	}
-	return out, rows.Err()
+	if len(texts) > 0 {
+		if err := tx.stage(ctx, "_event_ids", "request_id VARCHAR", len(texts), func(i int) []driver.Value { return []driver.Value{texts[i]} }); err != nil {
+			return nil, err
+		}
+		if err := read(`SELECT ` + eventColumns + ` FROM events e WHERE e.id_text IN (SELECT request_id FROM _event_ids)`); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // loadMonth reads a month's base and deltas within the transaction.
@@ -395,9 +415,6 @@ func decodeDelta(data, rem, sum []byte) (store.StoredDelta, error) {
 // with its deltas applied), and remembers them as they were for
 // PutPartition.
 func (tx *eventTx) Partition(ctx context.Context, m measures.Month) (*measures.Partition, error) {
-	if err := tx.flush(); err != nil {
-		return nil, err
-	}
 	sm, err := tx.loadMonth(ctx, m)
 	if err != nil {
 		return nil, err
@@ -419,9 +436,6 @@ func (tx *eventTx) Partition(ctx context.Context, m measures.Month) (*measures.P
 // what was stored (the rows that changed) or whole, by
 // store.MonthState.Put.
 func (tx *eventTx) PutPartition(ctx context.Context, p *measures.Partition, s *measures.Summary) error {
-	if err := tx.flush(); err != nil {
-		return err
-	}
 	st := tx.months[p.Month]
 	if st == nil {
 		if _, err := tx.Partition(ctx, p.Month); err != nil {
@@ -477,9 +491,6 @@ func (tx *eventTx) insertEventImport(ctx context.Context, rec *events.ImportInfo
 // and draws import numbers until the sequence is past them (DuckDB
 // sequences cannot be set; see store.EventImportRestorer).
 func (tx *eventTx) RestoreEventImports(ctx context.Context, recs []events.ImportInfo) error {
-	if err := tx.flush(); err != nil {
-		return err
-	}
 	last := tx.id
 	for i := range recs {
 		if err := tx.insertEventImport(ctx, &recs[i]); err != nil {
@@ -500,12 +511,14 @@ func (tx *eventTx) Commit(ctx context.Context, rec *events.ImportInfo) (int64, e
 	if tx.done {
 		return 0, budget.Errorf(budget.EINTERNAL, "store: the events transaction is over")
 	}
-	if err := tx.flush(); err != nil {
-		tx.Rollback()
-		return 0, err
-	}
 	if tx.dict != nil {
 		if err := tx.SaveDictionary(ctx, tx.dict); err != nil {
+			tx.Rollback()
+			return 0, err
+		}
+	}
+	if tx.codes != nil {
+		if err := tx.codes.save(ctx, tx.conn); err != nil {
 			tx.Rollback()
 			return 0, err
 		}
@@ -670,6 +683,10 @@ func (s *Store) EachEvent(ctx context.Context, fn func(*events.Stored) error) er
 	if err != nil {
 		return err
 	}
+	c, err := readEventCodes(ctx, s.db)
+	if err != nil {
+		return err
+	}
 	rows, err := s.db.QueryContext(ctx, `SELECT `+eventColumns+` FROM events e ORDER BY e.seq`)
 	if err != nil {
 		return fmt.Errorf("store: unable to read events: %w", err)
@@ -677,7 +694,7 @@ func (s *Store) EachEvent(ctx context.Context, fn func(*events.Stored) error) er
 	defer rows.Close()
 	var e events.Stored
 	for rows.Next() {
-		if err := scanEvent(rows, d, &e); err != nil {
+		if err := scanEvent(rows, d, c, &e); err != nil {
 			return err
 		}
 		if err := fn(&e); err != nil {
