@@ -160,8 +160,10 @@ func (p *Partition) Grow(n int) {
 }
 
 // Update replaces the rows whose Seq is in rows (the others are kept) and
-// appends the rest, keeping Seq ascending. It reports how many rows were
-// replaced.
+// appends the rest, keeping Seq ascending. A replaced row whose time,
+// type and place are unchanged keeps its repeat flag (the flag rests on
+// them and on other requests; MarkRepeats recomputes it when those
+// change). It reports how many rows were replaced.
 func (p *Partition) Update(rows []Row) int {
 	at := make(map[int64]int, len(p.Seq))
 	for i, s := range p.Seq {
@@ -172,6 +174,9 @@ func (p *Partition) Update(rows []Row) int {
 	for k := range rows {
 		r := &rows[k]
 		if i, ok := at[r.Seq]; ok {
+			if p.Created[i] == r.Created && p.Type[i] == r.Type && p.Place[i] == r.Place {
+				r.Flags = r.Flags&^FlagRepeat | p.Flags[i]&FlagRepeat
+			}
 			p.set(i, r)
 			replaced++
 			continue

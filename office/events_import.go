@@ -265,6 +265,9 @@ type importer struct {
 	next   int64 // next Seq
 	seen   events.IDSet
 	parts  map[measures.Month]*measures.Partition
+	// keyMonths are the months of requests added, or updated with a new
+	// time, type or place: the ones repeat flags must be computed from
+	keyMonths map[measures.Month]bool
 	// rows: read; counts of the ImportInfo
 	rows, added, updated, unchanged, dups, bad, synthetic, closedEarly int64
 	first, last                                                        time.Time
@@ -325,7 +328,7 @@ func (imp *importer) wait() error {
 }
 
 func newImporter(ctx context.Context, o *Office, tx store.EventTx, layers []placeLayer) (*importer, error) {
-	imp := &importer{o: o, tx: tx, layers: layers, parts: map[measures.Month]*measures.Partition{}, how: make([][6]int64, len(layers)),
+	imp := &importer{o: o, tx: tx, layers: layers, parts: map[measures.Month]*measures.Partition{}, keyMonths: map[measures.Month]bool{}, how: make([][6]int64, len(layers)),
 		free: make(chan []events.Stored, 4)}
 	for _, l := range layers {
 		imp.refs = append(imp.refs, l.ref)
@@ -441,6 +444,7 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 			at = append(at, i)
 			imp.next++
 			imp.added++
+			imp.keyMonths[measures.MonthOf(r.Created)] = true
 		}
 	}
 	for _, i := range keep {
@@ -454,6 +458,11 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 			upd = append(upd, events.Stored{Seq: old.Seq, Request: *r})
 			at = append(at, i)
 			imp.updated++
+			if !old.Created.Equal(r.Created) || old.Type != r.Type || measures.PlaceKey(old.Address, old.Lon, old.Lat, old.HasPoint) != p.place[i] {
+				// what repeat flags rest on changed (a closing does not)
+				imp.keyMonths[measures.MonthOf(old.Created)] = true
+				imp.keyMonths[measures.MonthOf(r.Created)] = true
+			}
 			if mo := measures.MonthOf(old.Created); mo != measures.MonthOf(r.Created) {
 				part, err := imp.partition(ctx, mo)
 				if err != nil {
@@ -588,52 +597,58 @@ func (imp *importer) partition(ctx context.Context, m measures.Month) (*measures
 	return p, nil
 }
 
-// finish marks repeats over the months touched (with the window before
-// them read, and the months after them whose flags may change), and writes
-// every partition that changed.
+// finish marks repeats from the first month whose requests' time, type
+// or place changed (with the window before it read, and the months after
+// the last whose flags may change; a closing changes no flag: a request
+// updated without such a change keeps its flag, Partition.Update), and
+// writes every partition that changed.
 func (imp *importer) finish(ctx context.Context) ([]string, error) {
 	if err := imp.wait(); err != nil {
 		return nil, err
 	}
-	touched := make([]measures.Month, 0, len(imp.parts))
-	for m := range imp.parts {
-		touched = append(touched, m)
-	}
-	slices.Sort(touched)
-	if len(touched) == 0 {
+	if len(imp.parts) == 0 {
 		return []string{}, nil
 	}
-	var sv *measures.Services
-	if imp.o.City != nil {
-		sv = imp.o.City.Services
-	}
-	window := sv.RepeatWindow()
-	first, last := touched[0], touched[len(touched)-1]
-	// the months whose requests can make one of first on a repeat, and
-	// those whose flags a change up to the end of last can change
-	lo, hi := measures.MonthOfUnix(first.Start()-window), measures.MonthOfUnix(last.End()-1+window)
-	for m := lo; m <= hi; m++ {
-		if _, err := imp.partition(ctx, m); err != nil {
-			return nil, err
-		}
-	}
-	var all []*measures.Partition
-	for m := lo; m <= hi; m++ {
-		all = append(all, imp.parts[m])
-	}
-	changed := measures.MarkRepeats(all, first, window, measures.Canon(imp.dict, sv))
 	write := map[measures.Month]bool{}
-	for _, m := range touched {
+	for m := range imp.parts {
 		write[m] = true
 	}
-	for _, m := range changed {
-		write[m] = true
+	keyed := make([]measures.Month, 0, len(imp.keyMonths))
+	for m := range imp.keyMonths {
+		keyed = append(keyed, m)
 	}
-	var todo []*measures.Partition
-	for m := lo; m <= hi; m++ {
-		if write[m] {
-			todo = append(todo, imp.parts[m])
+	slices.Sort(keyed)
+	if len(keyed) > 0 {
+		var sv *measures.Services
+		if imp.o.City != nil {
+			sv = imp.o.City.Services
 		}
+		window := sv.RepeatWindow()
+		first, last := keyed[0], keyed[len(keyed)-1]
+		// the months whose requests can make one of first on a repeat, and
+		// those whose flags a change up to the end of last can change
+		lo, hi := measures.MonthOfUnix(first.Start()-window), measures.MonthOfUnix(last.End()-1+window)
+		for m := lo; m <= hi; m++ {
+			if _, err := imp.partition(ctx, m); err != nil {
+				return nil, err
+			}
+		}
+		var all []*measures.Partition
+		for m := lo; m <= hi; m++ {
+			all = append(all, imp.parts[m])
+		}
+		for _, m := range measures.MarkRepeats(all, first, window, measures.Canon(imp.dict, sv)) {
+			write[m] = true
+		}
+	}
+	months := make([]measures.Month, 0, len(write))
+	for m := range write {
+		months = append(months, m)
+	}
+	slices.Sort(months)
+	todo := make([]*measures.Partition, len(months))
+	for k, m := range months {
+		todo[k] = imp.parts[m]
 	}
 	// the summaries are computed on every core, then written in order
 	sums := make([]*measures.Summary, len(todo))

@@ -1,0 +1,165 @@
+package office
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/budgetlens/budgetlens/city"
+	"github.com/budgetlens/budgetlens/events"
+	"github.com/budgetlens/budgetlens/geo"
+	"github.com/budgetlens/budgetlens/internal/fixture"
+	"github.com/budgetlens/budgetlens/measures"
+)
+
+// TestRepeatFlagsAfterUpdates imports requests at a few places, then a
+// file that closes most of them (an update that changes no flag's
+// inputs), moves some in time (one that does) and adds new ones; the
+// repeat flags stored must then be those computed afresh over every
+// month. (The import computes flags only from the first month whose
+// requests' time, type or place changed, and a closed request keeps its
+// flag.)
+func TestRepeatFlagsAfterUpdates(t *testing.T) {
+	ctx := context.Background()
+	la, err := city.Builtin("la")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := &Office{Store: newStore(t), City: la}
+	if _, _, err := o.ImportLayer(ctx, filepath.Join(fixture.Root(), "testdata", "la", "boundaries", "council_districts_2025.geojson"),
+		geo.ImportOptions{Layer: "council_districts", IDField: "District", NameField: "District_Name"}); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	type req struct {
+		id, typ         string
+		created, closed time.Time
+		lat, lon        float64
+	}
+	places := [][2]float64{{34.0485, -118.2582}, {34.0117, -118.2555}, {34.1, -118.3}, {34.2, -118.45}, {33.99, -118.3}, {34.06, -118.35}}
+	types := []string{"Bulky Items", "Graffiti Removal", "Illegal Dumping Pickup"}
+	start := time.Date(2018, 1, 1, 0, 0, 0, 0, time.UTC)
+	var reqs []req
+	for i := 0; i < 600; i++ {
+		p := places[r.IntN(len(places))]
+		c := start.Add(time.Duration(r.Int64N(int64(90 * 24 * time.Hour)))).Truncate(time.Second)
+		reqs = append(reqs, req{id: fmt.Sprintf("1-%09d", 100000+i), typ: types[r.IntN(len(types))], created: c, lat: p[0], lon: p[1]})
+	}
+	write := func(name string, rs []req) string {
+		path := filepath.Join(t.TempDir(), name)
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := csv.NewWriter(f)
+		w.Write(events.Header)
+		for _, q := range rs {
+			row := make([]string, len(events.Header))
+			set := func(col, v string) {
+				for i, h := range events.Header {
+					if h == col {
+						row[i] = v
+					}
+				}
+			}
+			set("SRNumber", q.id)
+			set("CreatedDate", q.created.Format("2006-01-02 15:04:05"))
+			set("UpdatedDate", q.created.Format("2006-01-02 15:04:05"))
+			set("RequestType", q.typ)
+			set("Status", "Open")
+			if !q.closed.IsZero() {
+				set("ClosedDate", q.closed.Format("2006-01-02 15:04:05"))
+				set("UpdatedDate", q.closed.Format("2006-01-02 15:04:05"))
+				set("Status", "Closed")
+			}
+			set("Latitude", fmt.Sprint(q.lat))
+			set("Longitude", fmt.Sprint(q.lon))
+			w.Write(row)
+		}
+		w.Flush()
+		f.Close()
+		return path
+	}
+	first := write("first.csv", reqs)
+	for i := range reqs {
+		switch {
+		case i%20 == 0: // moved in time: what its flag, and others', rest on
+			reqs[i].created = reqs[i].created.Add(-9 * 24 * time.Hour)
+		case i%20 == 10:
+			reqs[i].created = reqs[i].created.Add(12 * 24 * time.Hour)
+		case i%3 != 0: // closed since
+			reqs[i].closed = reqs[i].created.Add(50 * time.Hour)
+		}
+	}
+	for i := 0; i < 60; i++ {
+		p := places[r.IntN(len(places))]
+		c := start.Add(time.Duration(r.Int64N(int64(90 * 24 * time.Hour)))).Truncate(time.Second)
+		reqs = append(reqs, req{id: fmt.Sprintf("1-%09d", 900000+i), typ: types[r.IntN(len(types))], created: c, lat: p[0], lon: p[1]})
+	}
+	// a file of closings only (no flag is computed again: the requests
+	// keep theirs), then the rest
+	var closed []req
+	for i := 1; i < 600; i++ {
+		if i%10 != 0 {
+			closed = append(closed, reqs[i])
+		}
+	}
+	closings := write("closings.csv", closed)
+	// pairs at places of their own: B repeats A three days after it
+	for k := 0; k < 40; k++ {
+		lat, lon := 34.0+float64(k)*0.003, -118.40
+		a := time.Date(2018, 3, 25, 8, k, 0, 0, time.UTC)
+		reqs = append(reqs, req{id: fmt.Sprintf("1-%09d", 800000+2*k), typ: types[0], created: a, lat: lat, lon: lon},
+			req{id: fmt.Sprintf("1-%09d", 800001+2*k), typ: types[0], created: a.Add(72 * time.Hour), lat: lat, lon: lon})
+	}
+	second := write("second.csv", reqs)
+	// then only each pair's A moved into April: B, left in March, no
+	// longer repeats, so the month A leaves must be computed again too
+	var later []req
+	for _, q := range reqs {
+		if q.id >= "1-000800000" && q.id < "1-000900000" && (q.id[len(q.id)-1]-'0')%2 == 0 {
+			q.created = q.created.Add(12 * 24 * time.Hour)
+			later = append(later, q)
+		}
+	}
+	moved := write("moved.csv", later)
+	for _, f := range []string{first, closings, second, moved} {
+		rep, err := o.ImportEvents(ctx, EventImportOptions{File: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%s: added %d, updated %d, months written %v", filepath.Base(f), rep.Added, rep.Updated, rep.Months)
+		parts, err := o.Store.EventPartitions(ctx, 0, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := make([][]uint8, len(parts))
+		repeats := 0
+		for k, p := range parts {
+			stored[k] = append([]uint8(nil), p.Flags...)
+		}
+		dict, err := o.Store.EventDictionary(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		measures.MarkRepeats(parts, parts[0].Month, la.Services.RepeatWindow(), measures.Canon(dict, la.Services))
+		for k, p := range parts {
+			for i := range p.Flags {
+				if p.Flags[i]&measures.FlagRepeat != 0 {
+					repeats++
+				}
+				if got, want := stored[k][i]&measures.FlagRepeat != 0, p.Flags[i]&measures.FlagRepeat != 0; got != want {
+					t.Fatalf("after %s: request %d of %s is stored as repeat=%v; computed afresh, %v", filepath.Base(f), p.Seq[i], p.Month, got, want)
+				}
+			}
+		}
+		if repeats < 100 {
+			t.Fatalf("after %s: %d repeats: the test does not reach what it tests", filepath.Base(f), repeats)
+		}
+	}
+}
