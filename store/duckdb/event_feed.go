@@ -99,9 +99,7 @@ type eventCodes struct {
 }
 
 // readEventCodes reads the stored prefixes and codes through q.
-func readEventCodes(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}) (*eventCodes, error) {
+func readEventCodes(ctx context.Context, q rowsQuerier) (*eventCodes, error) {
 	c := &eventCodes{prefixIDs: map[idPrefix]int32{}}
 	rows, err := q.QueryContext(ctx, `SELECT id, prefix, width FROM event_id_prefixes ORDER BY id`)
 	if err != nil {
@@ -130,31 +128,17 @@ func readEventCodes(ctx context.Context, q interface {
 		c.names[k] = []string{""}
 		c.ids[k] = map[string]uint16{"": 0}
 	}
-	rows, err = q.QueryContext(ctx, `SELECT kind, id, name FROM event_names WHERE kind IN ('cd', 'nc', 'nc_name') ORDER BY kind, id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read event names: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var kind, name string
-		var id int
-		if err := rows.Scan(&kind, &id, &name); err != nil {
-			return nil, fmt.Errorf("store: unable to read event names: %w", err)
+	err = eachEventName(ctx, q, codeKindLabels[:], func(k, id int, name string) {
+		for len(c.names[k]) <= id {
+			c.names[k] = append(c.names[k], "")
 		}
-		for k, l := range codeKindLabels {
-			if l == kind {
-				for len(c.names[k]) <= id {
-					c.names[k] = append(c.names[k], "")
-				}
-				c.names[k][id] = name
-				c.ids[k][name] = uint16(id)
-			}
-		}
-	}
+		c.names[k][id] = name
+		c.ids[k][name] = uint16(id)
+	})
 	for k := range c.names {
 		c.savedN[k] = len(c.names[k])
 	}
-	return c, rows.Err()
+	return c, err
 }
 
 // prefixID numbers a prefix (ok false when there are too many).

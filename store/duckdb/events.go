@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -89,29 +90,38 @@ func (tx *eventTx) NextSeq(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// readDictionary reads event_names through q.
-func readDictionary(ctx context.Context, q interface {
+// rowsQuerier is a connection, a transaction or the pool, for queries of
+// many rows.
+type rowsQuerier interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}) (*measures.Dictionary, error) {
-	d := measures.NewDictionary()
+}
+
+// eachEventName calls fn with every row of event_names whose kind is one
+// of labels, in order of kind and id; k is the kind's position in labels.
+func eachEventName(ctx context.Context, q rowsQuerier, labels []string, fn func(k, id int, name string)) error {
 	rows, err := q.QueryContext(ctx, `SELECT kind, id, name FROM event_names ORDER BY kind, id`)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to read event names: %w", err)
+		return fmt.Errorf("store: unable to read event names: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var kind, name string
 		var id int
 		if err := rows.Scan(&kind, &id, &name); err != nil {
-			return nil, fmt.Errorf("store: unable to read event names: %w", err)
+			return fmt.Errorf("store: unable to read event names: %w", err)
 		}
-		for k, l := range measures.NameKindLabels {
-			if l == kind {
-				d.Set(k, uint16(id), name)
-			}
+		if k := slices.Index(labels, kind); k >= 0 {
+			fn(k, id, name)
 		}
 	}
-	return d, rows.Err()
+	return rows.Err()
+}
+
+// readDictionary reads the measures' names of event_names through q.
+func readDictionary(ctx context.Context, q rowsQuerier) (*measures.Dictionary, error) {
+	d := measures.NewDictionary()
+	err := eachEventName(ctx, q, measures.NameKindLabels[:], func(k, id int, name string) { d.Set(k, uint16(id), name) })
+	return d, err
 }
 
 // Dictionary returns the stored names (one instance per transaction: the
