@@ -45,6 +45,10 @@ var (
 	data  = flag.String("data", "testdata", "the repository's testdata folder (layers)")
 	prof  = flag.String("cpuprofile", "", "write a CPU profile of the step")
 	mprof = flag.String("memprofile", "", "write a heap profile after the import (import step)")
+	// the synthetic files as before 2026-12-05: rows in no time order, a
+	// day's request numbers from 1 (real exports are in creation order and
+	// LA's numbers follow creation time; kept to compare with older runs)
+	unordered = flag.Bool("unordered", false, "synthetic files in no time order, a day's numbers from 1 (as before 2026-12-05)")
 )
 
 // goSysMB is the memory the Go runtime holds from the system (the rest of
@@ -94,8 +98,13 @@ func main() {
 	}
 }
 
-func storePath() string            { return filepath.Join(*dir, "store.duckdb") }
-func bigFile() string              { return filepath.Join(*dir, "synthetic-myla311-4-years.csv") }
+func storePath() string { return filepath.Join(*dir, "store.duckdb") }
+func bigFile() string {
+	if *unordered {
+		return filepath.Join(*dir, "synthetic-myla311-4-years.csv")
+	}
+	return filepath.Join(*dir, "synthetic-myla311-4-years-in-order.csv")
+}
 func dailyFile() string            { return filepath.Join(*dir, "synthetic-myla311-one-day.csv") }
 func placeFile() string            { return filepath.Join(*dir, "placements.csv") }
 func secs(d time.Duration) float64 { return math.Round(d.Seconds()*1000) / 1000 }
@@ -117,6 +126,7 @@ func openOffice(ctx context.Context) (*office.Office, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.CacheEvents(duckdb.DefaultEventCache) // as the command line opens it
 	p, err := city.Builtin("la")
 	if err != nil {
 		return nil, err
@@ -159,7 +169,7 @@ func prepare(ctx context.Context) error {
 		return err
 	}
 	start := time.Now()
-	rep, err := events.Generate(f, events.GenOptions{Rows: *rows, Seed: *seed, Places: pl, Year: 2014, Years: 4, NoCoordsShare: 0.02})
+	rep, err := events.Generate(f, events.GenOptions{Rows: *rows, Seed: *seed, Places: pl, Year: 2014, Years: 4, NoCoordsShare: 0.02, InOrder: !*unordered})
 	if err != nil {
 		return err
 	}
@@ -290,11 +300,16 @@ func writeDaily(ctx context.Context, o *office.Office) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	number := int(st.Requests) + 1 // the day's numbers follow the store's
+	if *unordered {
+		number = 1
+	}
 	f, err := os.Create(dailyFile())
 	if err != nil {
 		return "", err
 	}
-	if _, err := events.Generate(f, events.GenOptions{Rows: *daily - len(olds), Seed: *seed + 1, Places: pl, Start: day, Span: 24 * time.Hour}); err != nil {
+	if _, err := events.Generate(f, events.GenOptions{Rows: *daily - len(olds), Seed: *seed + 1, Places: pl, Start: day, Span: 24 * time.Hour, InOrder: !*unordered,
+		FirstNumber: number}); err != nil {
 		return "", err
 	}
 	w := csv.NewWriter(f)
@@ -334,9 +349,20 @@ func writeDaily(ctx context.Context, o *office.Office) (string, error) {
 // sameAsFull compares the measures of the months from `from` computed
 // alone with the same months of a computation over every month.
 func sameAsFull(ctx context.Context, o *office.Office, from string) (bool, error) {
+	// the full computation reads the file: a second Store on it that
+	// keeps nothing decoded (o's store may answer from its cache)
+	fs, err := duckdb.Open(storePath())
+	if err != nil {
+		return false, err
+	}
+	defer fs.Close()
+	fo, err := office.New(ctx, fs, o.City)
+	if err != nil {
+		return false, err
+	}
 	for _, l := range layers[:1] {
 		opt := office.MeasureOptions{Layer: l.name, By: []string{"request_type"}, Period: "month", Events: "synthetic", Measures: []string{"median_days", "backlog", "backlog_age_days", "repeat_share", "on_time_share"}}
-		full, err := o.MeasureTable(ctx, opt)
+		full, err := fo.MeasureTable(ctx, opt)
 		if err != nil {
 			return false, err
 		}
