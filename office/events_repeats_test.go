@@ -207,7 +207,7 @@ func TestRepeatFlagsAfterUpdates(t *testing.T) {
 }
 
 // sameMonths fails unless a and b hold the same months of requests with
-// the same summaries (compared as stored: encoded).
+// the same summaries (compared as stored: encoded) and counts.
 func sameMonths(t *testing.T, a, b store.Store, step string) {
 	t.Helper()
 	ctx := context.Background()
@@ -229,6 +229,17 @@ func sameMonths(t *testing.T, a, b store.Store, step string) {
 	}
 	if len(pa) != len(pb) || len(sa) != len(sb) || len(pa) == 0 {
 		t.Fatalf("after %s: %d months and %d summaries, against %d and %d read from the file", step, len(pa), len(sa), len(pb), len(sb))
+	}
+	sta, err := a.EventStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stb, err := b.EventStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sta != stb {
+		t.Fatalf("after %s: counts %+v, against %+v read from the file", step, sta, stb)
 	}
 	for k := range pa {
 		if !bytes.Equal(pa[k].Encode(), pb[k].Encode()) {

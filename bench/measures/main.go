@@ -6,6 +6,10 @@
 //	measures -step prepare -dir D -rows N   store with 3 layers, N requests over 4 years (not timed)
 //	measures -step import  -dir D           import the requests (parse, place in 3 layers, store) and
 //	                                        compute 20 measures by area x type x month for each layer
+//	measures -step measures -dir D          the same measures in a new process, which reads the
+//	                                        months back from the file (as budgetlens measures table
+//	                                        after budgetlens events import; the import step's
+//	                                        process answers from what its import kept)
 //	measures -step daily   -dir D           a day's 10,000 rows: import and update every measure
 //	measures -step sql     -dir D           the same measures in DuckDB SQL (read_csv, SQL)
 //	measures -step ratio   -dir D           the ratios of this run: budgetlens against DuckDB SQL
@@ -82,6 +86,8 @@ func main() {
 		err = prepare(ctx)
 	case "import":
 		err = importStep(ctx)
+	case "measures":
+		err = measuresStep(ctx)
 	case "daily":
 		err = dailyStep(ctx)
 	case "sql":
@@ -544,6 +550,22 @@ func writePlacements(ctx context.Context, o *office.Office) error {
 // compute: SQL is not charged for placement). A ratio under 1 means
 // budgetlens is faster. The cells computed must agree in number: both
 // count the (area, type, month) cells with at least one request.
+// measuresStep computes the import step's measures in a new process: the
+// months are read back from the file and decoded.
+func measuresStep(ctx context.Context) error {
+	o, err := openOffice(ctx)
+	if err != nil {
+		return err
+	}
+	defer o.Store.Close()
+	start := time.Now()
+	cells, err := compute(ctx, o, "", "")
+	if err != nil {
+		return err
+	}
+	return emit(map[string]any{"step": "measures", "cells": cells, "measures_seconds": secs(time.Since(start)), "go_sys_mb": goSysMB()})
+}
+
 func ratioStep() error {
 	read := func(name string) (map[string]any, error) {
 		b, err := os.ReadFile(filepath.Join(*dir, name+".json"))
@@ -581,6 +603,12 @@ func ratioStep() error {
 	if d, err := read("daily"); err == nil {
 		out["daily_total_seconds"] = num(d, "total_seconds")
 		out["daily_equal_to_full"] = d["equal_to_full"]
+	}
+	if m, err := read("measures"); err == nil {
+		// a new process: the import, then the measures read from the file
+		out["budgetlens_new_process_measures_seconds"] = num(m, "measures_seconds")
+		out["new_process_total_ratio"] = round3((num(imp, "import_seconds") + num(m, "measures_seconds")) / num(q, "total_seconds"))
+		out["new_process_cells_agree"] = num(m, "cells") == num(q, "cells")
 	}
 	return emit(out)
 }

@@ -8,14 +8,18 @@
 #      time order, as the files before 2026-12-05);
 #   2. import: budgetlens stores, places in the 3 layers and computes the
 #      20 LA measures by area x type x month for each layer;
-#   3. daily: a day's 10,000 rows (new requests numbered after the stored
+#   3. measures: the same measures in a new process, which reads the months
+#      back from the file (as `budgetlens measures table` after `budgetlens
+#      events import`; the import step's process answers from the months its
+#      import kept, duckdb.Store.CacheEvents);
+#   4. daily: a day's 10,000 rows (new requests numbered after the stored
 #      ones, and closings of requests of the month before) imported and
 #      every measure of the months touched computed again, checked equal to
 #      a full computation read from the file by a second store;
-#   4. sql: DuckDB reads the same CSV (read_csv) and computes the same
+#   5. sql: DuckDB reads the same CSV (read_csv) and computes the same
 #      measures with SQL (placements given: DuckDB has no point in polygon
 #      without its spatial extension, which budgetlens never downloads);
-#   5. ratio: budgetlens over SQL for the measures alone and end to end,
+#   6. ratio: budgetlens over SQL for the measures alone and end to end,
 #      and whether both computed the same number of cells.
 # Peak memory is /usr/bin/time's maximum resident set; the load average is
 # printed with each step (the machine may be shared).
@@ -35,6 +39,7 @@ step() {
 }
 step prepare
 step import
+step measures
 step daily
 step sql
 echo "== ratio (budgetlens time / DuckDB SQL time; under 1: budgetlens faster)"

@@ -3,9 +3,12 @@ package duckdb
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/budgetlens/budgetlens/events"
 	"github.com/budgetlens/budgetlens/measures"
 )
 
@@ -104,7 +107,7 @@ func TestEventCacheKeepsNothingStale(t *testing.T) {
 	}
 	c.enable(partBytes(p) * 3 / 2)
 	gen := c.generation()
-	c.commit(map[measures.Month]written{m + 1: {monthOf(m+1, 200, 10), nil}})
+	c.commit(map[measures.Month]written{m + 1: {monthOf(m+1, 200, 10), nil}}, txTimes{})
 	c.keep(gen, []*measures.Partition{p})
 	c.keepSummaries(gen, []*measures.Summary{p.Summary()})
 	if got := c.partitions([]measures.Month{m}); got[0] != nil {
@@ -128,4 +131,88 @@ func TestEventCacheKeepsNothingStale(t *testing.T) {
 	if _, ok := c.summaries(0); ok {
 		t.Fatal("a reset left summaries")
 	}
+}
+
+// TestEventTimesFollowEveryWrite: the earliest and latest creation and the
+// latest time a store keeps for EventStats stay those of the rows stored
+// through inserts, an update that takes the latest time away (a request
+// reopened), one that moves the earliest creation later, and writes
+// through another Store on the file.
+func TestEventTimesFollowEveryWrite(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.duckdb")
+	a, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.CacheEvents(DefaultEventCache)
+	b, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	at := func(s string) time.Time {
+		v, err := time.Parse(time.DateTime, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	req := func(seq int64, created, closed string) events.Stored {
+		e := events.Stored{Seq: seq, Request: events.Request{ID: fmt.Sprintf("1-%d", 1000+seq), Type: "Bulky Items", Status: "Open", Created: at(created)}}
+		if closed != "" {
+			e.Closed, e.Status = at(closed), "Closed"
+		}
+		return e
+	}
+	write := func(s *Store, ins, upd []events.Stored) {
+		t.Helper()
+		tx, err := s.BeginEvents(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer tx.Rollback()
+		if err := tx.Insert(ctx, ins); err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Update(ctx, upd); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Commit(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	same := func(step string, first, last, asOf string) {
+		t.Helper()
+		for _, s := range []*Store{a, b} {
+			st, err := s.EventStats(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !st.First.Equal(at(first)) || !st.Last.Equal(at(last)) || !st.AsOf.Equal(at(asOf)) {
+				t.Fatalf("%s (kept %v): first %s last %s as of %s; want %s, %s, %s", step, s == a, st.First, st.Last, st.AsOf, first, last, asOf)
+			}
+		}
+		if _, ok := a.cache.storedTimes(); !ok {
+			t.Logf("%s: the times are read again", step)
+		}
+	}
+	write(a, []events.Stored{req(1, "2018-01-01 08:00:00", "2018-01-02 00:00:00"), req(2, "2018-01-05 08:00:00", ""), req(3, "2018-02-01 08:00:00", "2018-03-01 00:00:00")}, nil)
+	same("first import", "2018-01-01 08:00:00", "2018-02-01 08:00:00", "2018-03-01 00:00:00")
+	write(a, []events.Stored{req(4, "2018-02-10 08:00:00", "")}, []events.Stored{req(2, "2018-01-05 08:00:00", "2018-02-20 00:00:00")})
+	same("a request added, one closed", "2018-01-01 08:00:00", "2018-02-10 08:00:00", "2018-03-01 00:00:00")
+	write(a, nil, []events.Stored{req(3, "2018-02-01 08:00:00", "")}) // reopened: its closing was the latest time
+	same("the latest closing undone", "2018-01-01 08:00:00", "2018-02-10 08:00:00", "2018-02-20 00:00:00")
+	write(a, nil, []events.Stored{req(1, "2018-01-04 08:00:00", "2018-01-05 00:00:00")}) // the earliest, made later
+	same("the earliest moved", "2018-01-04 08:00:00", "2018-02-10 08:00:00", "2018-02-20 00:00:00")
+	write(a, nil, []events.Stored{req(4, "2018-02-09 08:00:00", "")}) // the latest creation, made earlier
+	same("the latest creation moved", "2018-01-04 08:00:00", "2018-02-09 08:00:00", "2018-02-20 00:00:00")
+	write(b, []events.Stored{req(5, "2017-12-31 23:00:00", "2018-04-01 00:00:00")}, nil)
+	same("through another Store", "2017-12-31 23:00:00", "2018-02-09 08:00:00", "2018-04-01 00:00:00")
+	write(a, []events.Stored{req(6, "2018-03-05 08:00:00", "")}, nil)
+	if _, ok := a.cache.storedTimes(); !ok {
+		t.Fatal("a write that adds a request only made the kept times unknown")
+	}
+	same("a later request", "2017-12-31 23:00:00", "2018-03-05 08:00:00", "2018-04-01 00:00:00")
 }

@@ -33,7 +33,8 @@ type eventTx struct {
 	// wrote are the months written, as they are now: the store's cache
 	// takes them at the commit
 	wrote       map[measures.Month]written
-	wroteFailed bool // a write of months failed: the cache is dropped at a commit
+	wroteFailed bool    // a write of months failed: the cache is dropped at a commit
+	times       txTimes // of the rows written and replaced, for the cache
 	// the names numbered last, by kind
 	lastName [measures.NameKinds]string
 	lastID   [measures.NameKinds]uint16
@@ -44,6 +45,13 @@ type eventTx struct {
 func (s *Store) BeginEvents(ctx context.Context) (store.EventTx, error) {
 	if s.readOnly {
 		return nil, budget.Errorf(budget.EINVALID, "store %s is open read-only: events cannot be written", s.path)
+	}
+	if _, known := s.cache.storedTimes(); s.useCache && !known {
+		// the times EventStats keeps, read while DuckDB can answer them from
+		// its statistics (before this transaction's writes)
+		if _, err := s.EventStats(ctx); err != nil {
+			return nil, err
+		}
 	}
 	// registered before the transaction begins: it sees the catalog as
 	// it was then
@@ -204,6 +212,9 @@ func (tx *eventTx) Insert(ctx context.Context, evs []events.Stored) error {
 	if _, err := tx.eventCodes(ctx); err != nil {
 		return err
 	}
+	for i := range evs {
+		tx.times.add(evs[i].Created, evs[i].Closed, false)
+	}
 	return tx.feedRows(ctx, evs)
 }
 
@@ -231,24 +242,78 @@ func (tx *eventTx) stage(ctx context.Context, table, cols string, n int, row fun
 	})
 }
 
-// Update replaces stored requests by Seq (deleted, then appended).
+// Update replaces stored requests by Seq, in place: one UPDATE from the
+// feed (event_feed.go). Deleting the rows and appending them again, as
+// this did before, left DuckDB's table with deleted rows, and DuckDB then
+// read every row for min(created) and max(closed) (EventStats, which
+// measures ask for): 330 ms the first time in a process for ten million
+// requests, against 3 ms while the table has none. In place, the rows also
+// stay in Seq order.
 func (tx *eventTx) Update(ctx context.Context, evs []events.Stored) error {
 	if len(evs) == 0 {
 		return nil
 	}
-	if err := tx.stage(ctx, "_event_seqs", "seq BIGINT", len(evs), func(i int) []driver.Value { return []driver.Value{evs[i].Seq} }); err != nil {
+	if _, err := tx.Dictionary(ctx); err != nil {
+		return err
+	}
+	if _, err := tx.eventCodes(ctx); err != nil {
+		return err
+	}
+	b, err := tx.batch(evs)
+	if err != nil {
 		return err
 	}
 	lo, hi := evs[0].Seq, evs[0].Seq
 	for i := range evs {
 		lo, hi = min(lo, evs[i].Seq), max(hi, evs[i].Seq)
+		tx.times.add(evs[i].Created, evs[i].Closed, false)
 	}
-	// the range lets DuckDB skip the row groups outside it (requests are
-	// written in Seq order)
-	if _, err := tx.conn.ExecContext(ctx, `DELETE FROM events WHERE seq BETWEEN ? AND ? AND seq IN (SELECT seq FROM _event_seqs)`, lo, hi); err != nil {
+	if err := tx.replacedTimes(ctx, evs, lo, hi); err != nil {
+		return err
+	}
+	h := feedHandle.Add(1)
+	feeds.Store(h, b)
+	defer feeds.Delete(h)
+	text := `id_text = NULL, address = NULL`
+	if b.text {
+		text = `id_text = f.id_text, address = f.address`
+	}
+	// h is a number this process made, not input; the range lets DuckDB
+	// skip the row groups outside it (rows are in Seq order)
+	q := fmt.Sprintf(`UPDATE events SET id_prefix = f.id_prefix, id_num = f.id_num, type_id = f.type_id, agency_id = f.agency_id,
+		source_id = f.source_id, status_id = f.status_id, flags = f.flags, created = make_timestamp(f.created), closed = make_timestamp(f.closed),
+		lon = f.lon, lat = f.lat, cd_id = f.cd_id, nc_id = f.nc_id, nc_name_id = f.nc_name_id, %s
+		FROM budgetlens_event_feed(%d) f WHERE events.seq = f.seq AND events.seq BETWEEN ? AND ?`, text, h)
+	res, err := tx.conn.ExecContext(ctx, q, lo, hi)
+	if err != nil {
 		return fmt.Errorf("store: unable to update events: %w", err)
 	}
-	return tx.Insert(ctx, evs)
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(evs)) || b.pos != len(evs) {
+		return budget.Errorf(budget.EINTERNAL, "store: %d of %d requests were updated (%v)", n, len(evs), err)
+	}
+	return nil
+}
+
+// replacedTimes takes the times of the versions evs replace into
+// tx.times (for the kept times of EventStats; only when the store keeps
+// them).
+func (tx *eventTx) replacedTimes(ctx context.Context, evs []events.Stored, lo, hi int64) error {
+	if _, ok := tx.s.cache.storedTimes(); !ok {
+		return nil
+	}
+	if err := tx.stage(ctx, "_event_seqs", "seq BIGINT", len(evs), func(i int) []driver.Value { return []driver.Value{evs[i].Seq} }); err != nil {
+		return err
+	}
+	var first, last, asOf sql.NullTime
+	if err := tx.conn.QueryRowContext(ctx, `SELECT min(created), max(created), max(greatest(created, coalesce(closed, created))) FROM events
+		WHERE seq BETWEEN ? AND ? AND seq IN (SELECT seq FROM _event_seqs)`, lo, hi).Scan(&first, &last, &asOf); err != nil {
+		return fmt.Errorf("store: unable to update events: %w", err)
+	}
+	if first.Valid {
+		tx.times.add(first.Time.UTC(), time.Time{}, true)
+		tx.times.add(last.Time.UTC(), asOf.Time.UTC(), true)
+	}
+	return nil
 }
 
 const eventColumns = `e.seq, e.id_prefix, e.id_num, e.id_text, e.type_id, e.agency_id, e.source_id, e.status_id, e.flags, e.created, e.closed,
@@ -563,7 +628,7 @@ func (tx *eventTx) Commit(ctx context.Context, rec *events.ImportInfo) (int64, e
 	if tx.wroteFailed {
 		tx.s.cache.reset()
 	} else {
-		tx.s.cache.commit(tx.wrote)
+		tx.s.cache.commit(tx.wrote, tx.times)
 	}
 	tx.done = true
 	tx.conn.Close()
@@ -761,6 +826,9 @@ func (s *Store) EventSummaries(ctx context.Context, to measures.Month) ([]*measu
 func (s *Store) EventStats(ctx context.Context) (store.EventStats, error) {
 	var st store.EventStats
 	var first, last, asOf sql.NullTime
+	kept, known := s.cache.storedTimes()
+	known = known && s.useCache
+	gen := s.cache.generation()
 	// three statements in one transaction: the first DuckDB answers from
 	// the columns' statistics, without reading them (with the synthetic
 	// count among them it read every column: 36 ms for ten million
@@ -770,7 +838,16 @@ func (s *Store) EventStats(ctx context.Context) (store.EventStats, error) {
 		return st, fmt.Errorf("store: unable to count events: %w", err)
 	}
 	defer tx.Rollback()
-	err = tx.QueryRowContext(ctx, `SELECT count(*), min(created), max(created), greatest(max(created), max(closed)) FROM events`).Scan(&st.Requests, &first, &last, &asOf)
+	if known {
+		// the times kept (eventCache): DuckDB reads every row for them once
+		// the table changed in this process
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&st.Requests)
+		first = sql.NullTime{Time: kept.first, Valid: !kept.first.IsZero()}
+		last = sql.NullTime{Time: kept.last, Valid: !kept.last.IsZero()}
+		asOf = sql.NullTime{Time: kept.asOf, Valid: !kept.asOf.IsZero()}
+	} else {
+		err = tx.QueryRowContext(ctx, `SELECT count(*), min(created), max(created), greatest(max(created), max(closed)) FROM events`).Scan(&st.Requests, &first, &last, &asOf)
+	}
 	if err == nil {
 		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM events WHERE flags & 2 <> 0`).Scan(&st.Synthetic)
 	}
@@ -781,7 +858,18 @@ func (s *Store) EventStats(ctx context.Context) (store.EventStats, error) {
 		return st, fmt.Errorf("store: unable to count events: %w", err)
 	}
 	st.First, st.Last, st.AsOf = first.Time.UTC(), last.Time.UTC(), asOf.Time.UTC()
+	if !known && s.useCache {
+		s.cache.keepTimes(gen, eventTimes{first: times(first), last: times(last), asOf: times(asOf)})
+	}
 	return st, nil
+}
+
+// times is a nullable time as eventTimes keeps it (zero: none).
+func times(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
 }
 
 // EachEvent streams the stored requests in Seq order.
