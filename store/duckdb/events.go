@@ -6,8 +6,11 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
@@ -729,31 +732,42 @@ func (s *Store) EventPartitions(ctx context.Context, from, to measures.Month) ([
 }
 
 // readPartitions reads and decodes the requests of these months (int32
-// values): the bases decoded on every core, then the deltas applied.
+// values): the bases month by month on every core, each decoded as it
+// arrives (one statement reading every blob took DuckDB 4-6 s for the
+// 270 MB of ten million requests, on one core), then the deltas applied.
 func (s *Store) readPartitions(ctx context.Context, months []any) ([]*measures.Partition, error) {
 	fail := func(err error) error { return fmt.Errorf("store: unable to read event partitions: %w", err) }
 	in := "(?" + strings.Repeat(", ?", len(months)-1) + ")"
-	rows, err := s.db.QueryContext(ctx, `SELECT data FROM event_partitions WHERE month IN `+in+` ORDER BY month`, months...)
-	if err != nil {
-		return nil, fail(err)
+	bases := make([]*measures.Partition, len(months))
+	errs := make([]error, len(months))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := min(runtime.GOMAXPROCS(0), len(months)); w > 0; w-- {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := int(next.Add(1) - 1); k < len(months); k = int(next.Add(1) - 1) {
+				var b []byte
+				err := s.db.QueryRowContext(ctx, `SELECT data FROM event_partitions WHERE month = ?`, months[k]).Scan(&b)
+				switch {
+				case err == sql.ErrNoRows: // deltas only
+				case err != nil:
+					errs[k] = fail(err)
+				default:
+					bases[k], errs[k] = measures.DecodePartition(b)
+				}
+			}
+		}()
 	}
-	var blobs [][]byte
-	for rows.Next() {
-		var b []byte
-		if err := rows.Scan(&b); err != nil {
-			rows.Close()
-			return nil, fail(err)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
 		}
-		blobs = append(blobs, b)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fail(err)
-	}
-	bases, err := measures.DecodePartitions(blobs)
-	if err != nil {
-		return nil, err
-	}
+	bases = slices.DeleteFunc(bases, func(p *measures.Partition) bool { return p == nil })
+	var rows *sql.Rows
+	var err error
 	rows, err = s.db.QueryContext(ctx, `SELECT data, removed FROM event_partition_deltas WHERE month IN `+in+` ORDER BY month, import_id`, months...)
 	if err != nil {
 		return nil, fail(err)
