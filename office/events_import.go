@@ -247,6 +247,9 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 	if err != nil {
 		return nil, err
 	}
+	// the request numbers read are not needed any more: their memory (125
+	// MB for ten million) is free for what follows
+	imp.seen = events.IDSet{}
 	months, err := imp.finish(ctx)
 	if err != nil {
 		return nil, err
