@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
-	"math"
 	"runtime"
 	"slices"
 	"strings"
@@ -389,7 +388,9 @@ func (tx *eventTx) Existing(ctx context.Context, ids []string) ([]events.Stored,
 	var pids []int32
 	var nums []int64
 	var texts []string
-	lo, hi := int64(math.MaxInt64), int64(math.MinInt64)
+	// the range of numbers of each prefix: a file's new numbers under one
+	// prefix do not widen the range searched for another's
+	ranges := map[int32][2]int64{}
 	for _, id := range ids {
 		p, w, n, ok := splitID(id)
 		if !ok {
@@ -404,7 +405,11 @@ func (tx *eventTx) Existing(ctx context.Context, ids []string) ([]events.Stored,
 			continue // no stored number has this prefix
 		}
 		pids, nums = append(pids, pid), append(nums, n)
-		lo, hi = min(lo, n), max(hi, n)
+		if r, ok := ranges[pid]; ok {
+			ranges[pid] = [2]int64{min(r[0], n), max(r[1], n)}
+		} else {
+			ranges[pid] = [2]int64{n, n}
+		}
 	}
 	var out []events.Stored
 	read := func(q string, args ...any) error {
@@ -426,9 +431,11 @@ func (tx *eventTx) Existing(ctx context.Context, ids []string) ([]events.Stored,
 		if err := tx.stage(ctx, "_event_nums", "pid INTEGER, num BIGINT", len(nums), func(i int) []driver.Value { return []driver.Value{pids[i], nums[i]} }); err != nil {
 			return nil, err
 		}
-		if err := read(`SELECT `+eventColumns+` FROM events e SEMI JOIN _event_nums s ON s.pid = e.id_prefix AND s.num = e.id_num
-			WHERE e.id_num BETWEEN ? AND ?`, lo, hi); err != nil {
-			return nil, err
+		for pid, r := range ranges {
+			if err := read(`SELECT `+eventColumns+` FROM events e SEMI JOIN _event_nums s ON s.pid = e.id_prefix AND s.num = e.id_num
+				WHERE e.id_prefix = ? AND e.id_num BETWEEN ? AND ?`, pid, r[0], r[1]); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if len(texts) > 0 {
