@@ -100,6 +100,18 @@ type GenOptions struct {
 	// NoCoordsShare of rows (those whose place has a CD) are written without
 	// coordinates, to exercise placement by district code.
 	NoCoordsShare float64
+	// InOrder writes the rows in the order they were created, as the
+	// portal's exports are (sorted by CreatedDate) and with request numbers
+	// following creation time as LA's do: row i is created at a uniform
+	// time within the i-th of Rows equal slots of the span (stratified, so
+	// created times are still uniform over the span). Without it created
+	// times are drawn independently and the rows are in no time order.
+	InOrder bool
+	// FirstNumber is the number of the first row's request (default 1):
+	// a later day's file continues the numbers of the days before, as
+	// LA's request numbers do. Numbers are written zero-padded to the
+	// width of the last.
+	FirstNumber int
 }
 
 // GenReport says what Generate wrote.
@@ -148,7 +160,7 @@ func Generate(w io.Writer, opt GenOptions) (*GenReport, error) {
 		opt.Years = 1
 	}
 	g := &generator{opt: opt, kinds: kinds, placeCum: placeCum, kindCum: kindCum,
-		start: time.Date(opt.Year, 1, 1, 0, 0, 0, 0, time.UTC), width: len(strconv.Itoa(opt.Rows))}
+		start: time.Date(opt.Year, 1, 1, 0, 0, 0, 0, time.UTC), width: len(strconv.Itoa(max(opt.FirstNumber, 1) + opt.Rows - 1))}
 	g.yearSecs = time.Date(opt.Year+opt.Years, 1, 1, 0, 0, 0, 0, time.UTC).Sub(g.start).Seconds()
 	if opt.Span > 0 {
 		g.start, g.yearSecs = opt.Start, opt.Span.Seconds()
@@ -258,7 +270,11 @@ func (g *generator) block(blk int) genOut {
 		ki := pick(g.kindCum, rng.Float64())
 		k := &g.kinds[ki]
 		out.byKind[ki]++
-		created := g.start.Add(time.Duration(rng.Float64()*g.yearSecs) * time.Second)
+		u := rng.Float64()
+		if opt.InOrder {
+			u = (float64(i-1) + u) / float64(opt.Rows)
+		}
+		created := g.start.Add(time.Duration(u*g.yearSecs) * time.Second)
 		closed := time.Time{}
 		if rng.Float64() < k.ClosedShare {
 			h := k.MedianHours * math.Exp(k.Sigma*rng.NormFloat64())
@@ -275,7 +291,7 @@ func (g *generator) block(blk int) genOut {
 		b = strconv.AppendInt(b, int64(i), 10)
 		b = append(b, ',')
 		b = append(b, SyntheticPrefix...)
-		id := strconv.Itoa(i)
+		id := strconv.Itoa(max(opt.FirstNumber, 1) + i - 1)
 		for n := len(id); n < g.width; n++ {
 			b = append(b, '0')
 		}

@@ -325,3 +325,44 @@ func TestOverlapAreasExact(t *testing.T) {
 		t.Fatalf("only %d large overlaps", checked)
 	}
 }
+
+// TestNewIndexForAgrees: an index sized for few points gives the answers
+// of the full index, on random points and on every vertex (points exactly
+// on boundaries), for the three LA layers the requests are placed in.
+func TestNewIndexForAgrees(t *testing.T) {
+	for _, c := range []struct{ file, id string }{
+		{"la/boundaries/council_districts_2025.geojson", "District"},
+		{"la/boundaries/neighborhood_councils_2025.geojson", "Name"},
+		{"la/fire/lafd_first_in_districts.geojson", ""},
+	} {
+		l, _ := readFixture(t, c.file, ImportOptions{IDField: c.id})
+		full := NewIndex(l)
+		small := NewIndexFor(l, 10_000)
+		if small.nx*small.ny > 11_000 || small.nx*small.ny >= full.nx*full.ny {
+			t.Fatalf("%s: the index for 10,000 points has %dx%d cells, the full one %dx%d", c.file, small.nx, small.ny, full.nx, full.ny)
+		}
+		if ix := NewIndexFor(l, 0); ix.nx != full.nx || ix.ny != full.ny {
+			t.Fatalf("%s: NewIndexFor(l, 0) is not NewIndex", c.file)
+		}
+		same := func(x, y float64) {
+			a, okA := full.Locate(x, y)
+			b, okB := small.Locate(x, y)
+			if a != b || okA != okB {
+				t.Fatalf("%s: (%v, %v): full index %d %v, sized %d %v", c.file, x, y, a, okA, b, okB)
+			}
+		}
+		rng := rand.New(rand.NewSource(2))
+		for k := 0; k < 20000; k++ {
+			same(-118.67+rng.Float64()*0.52, 33.70+rng.Float64()*0.64)
+		}
+		for i := range l.Areas {
+			for _, p := range l.Areas[i].Geom {
+				for _, r := range p {
+					for _, v := range r {
+						same(v[0], v[1])
+					}
+				}
+			}
+		}
+	}
+}

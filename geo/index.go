@@ -155,14 +155,30 @@ func forEachEdge(mp orb.MultiPolygon, fn func(p, q orb.Point)) {
 // other): then the cells are shaped and, if need be, made fewer to stay
 // within that budget. Memory is therefore at most 16 MB of cells plus about
 // 60 bytes per entry of the budget.
-func NewIndex(l *Layer) *Index {
+func NewIndex(l *Layer) *Index { return newIndex(l, maxCells) }
+
+// NewIndexFor builds an index for locating about points points: the grid
+// has at most max(points, 4,096) cells. Building a cell costs about what
+// locating a point does, so a few thousand points (a day of requests) are
+// located sooner with a coarser grid than with NewIndex's: for Los
+// Angeles' council districts (33,000 edges) the build takes a fifth of the
+// time and locating 10,000 points about as long. The answers are the same
+// as NewIndex's (TestNewIndexForAgrees). points <= 0 gives NewIndex.
+func NewIndexFor(l *Layer, points int) *Index {
+	if points <= 0 {
+		return NewIndex(l)
+	}
+	return newIndex(l, min(max(points, 1<<12), maxCells))
+}
+
+func newIndex(l *Layer, cellCap int) *Index {
 	ix := &Index{layer: l}
 	s := measureLayer(l)
 	if !s.any || s.edges == 0 || !(s.b.Max[0] > s.b.Min[0]) || !(s.b.Max[1] > s.b.Min[1]) {
 		return ix
 	}
 	ix.minX, ix.minY, ix.maxX, ix.maxY = s.b.Min[0], s.b.Min[1], s.b.Max[0], s.b.Max[1]
-	nx, ny := gridShape(s)
+	nx, ny := gridShape(s, cellCap)
 	w, h := ix.maxX-ix.minX, ix.maxY-ix.minY
 	ix.nx, ix.ny = nx, ny
 	ix.invW, ix.invH = float64(nx)/w, float64(ny)/h
@@ -179,13 +195,13 @@ func NewIndex(l *Layer) *Index {
 }
 
 // gridShape chooses the grid's columns and rows (see NewIndex).
-func gridShape(s layerShape) (nx, ny int) {
+func gridShape(s layerShape, cellCap int) (nx, ny int) {
 	w, h := s.b.Max[0]-s.b.Min[0], s.b.Max[1]-s.b.Min[1]
 	aspect := w * math.Cos((s.b.Min[1]+s.b.Max[1])/2*deg) / h
 	if !(aspect > 0) || math.IsInf(aspect, 0) {
 		aspect = w / h
 	}
-	target := float64(min(max(64*s.edges, 1<<16), maxCells))
+	target := float64(min(max(64*s.edges, 1<<16), maxCells, cellCap))
 	nx = clampInt(math.Round(math.Sqrt(target*aspect)), 1, maxCells)
 	ny = clampInt(math.Round(target/float64(nx)), 1, maxCells)
 	for nx*ny > maxCells {

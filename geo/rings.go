@@ -64,7 +64,7 @@ func findCrossings(rings []orb.Ring) crossingReport {
 	}
 	s.sumBoxes = w * h
 	s.b.Max = orb.Point{b.Min[0] + w, b.Min[1] + h}
-	nx, ny := gridShape(s)
+	nx, ny := gridShape(s, maxCells)
 	// a coarser grid than the index's: about 4 cells per edge
 	for nx*ny > 4*len(edges) && nx*ny > 1 {
 		nx, ny = max(1, nx/2), max(1, ny/2)

@@ -67,7 +67,9 @@ type EventImportReport struct {
 // placeLayer is a stored layer requests are placed in.
 type placeLayer struct {
 	events.PlaceLayer
-	ref measures.LayerRef
+	ref    measures.LayerRef
+	layer  *geo.Layer
+	coarse bool // its index is sized for a few points (geo.NewIndexFor)
 }
 
 // layerRef fingerprints a layer: its file's hash, else a digest of its
@@ -85,7 +87,9 @@ func layerRef(l *geo.Layer) measures.LayerRef {
 
 // eventLayers returns the stored layers of areas requests are placed in
 // (with the profile's area codes), and the point-only layers left out.
-func (o *Office) eventLayers(ctx context.Context) ([]placeLayer, []string, error) {
+// points is about how many requests will be placed (0: unknown, or
+// many): a day's file gets indexes sized for it (geo.NewIndexFor).
+func (o *Office) eventLayers(ctx context.Context, points int) ([]placeLayer, []string, error) {
 	infos, err := o.Store.Layers(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -102,7 +106,7 @@ func (o *Office) eventLayers(ctx context.Context) ([]placeLayer, []string, error
 	pls, oks := make([]placeLayer, len(ls)), make([]bool, len(ls))
 	parallelEach(len(ls), func(k int) {
 		if !ls[k].NoGeometry {
-			pls[k], oks[k] = o.placeLayer(ls[k])
+			pls[k], oks[k] = o.placeLayer(ls[k], points)
 		}
 	})
 	var out []placeLayer
@@ -122,13 +126,14 @@ func (o *Office) eventLayers(ctx context.Context) ([]placeLayer, []string, error
 
 // placeLayer prepares a layer for placement; ok is false for a layer of
 // points.
-func (o *Office) placeLayer(l *geo.Layer) (placeLayer, bool) {
+func (o *Office) placeLayer(l *geo.Layer, points int) (placeLayer, bool) {
 	for i := range l.Areas {
 		if l.Areas[i].PointOnly() {
 			return placeLayer{}, false
 		}
 	}
-	pl := placeLayer{PlaceLayer: events.PlaceLayer{Name: l.Name, Locator: geo.NewIndex(l), CodeField: events.NoCode}, ref: layerRef(l)}
+	ix := geo.NewIndexFor(l, points)
+	pl := placeLayer{PlaceLayer: events.PlaceLayer{Name: l.Name, Locator: ix, CodeField: events.NoCode}, ref: layerRef(l), layer: l, coarse: points > 0}
 	var sv *measures.Services
 	if o.City != nil {
 		sv = o.City.Services
@@ -203,7 +208,9 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 		}
 	}
 	rep := &EventImportReport{}
-	layers, skipped, err := o.eventLayers(ctx)
+	// a row of a request file takes at least about 150 bytes
+	rows := int(min(size/150, 100_000_000))
+	layers, skipped, err := o.eventLayers(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -223,9 +230,9 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 		return nil, err
 	}
 	defer imp.wait() // before the rollback: the writer uses the transaction
-	// the set of request numbers is sized once for the file (a row of a
-	// request file takes at least about 150 bytes) instead of growing
-	imp.seen.Reserve(int(min(size/150, 100_000_000)))
+	// the set of request numbers is sized once for the file instead of
+	// growing
+	imp.seen.Reserve(rows)
 	popt := events.ReadOptions{Schema: sch, Lenient: opt.Lenient, Workers: opt.Workers, Limits: opt.Limits, Prepare: imp.prepare}
 	sum, err := events.ReadRequests(ctx, r, opt.File, popt, func(b *events.RequestBlock) error {
 		if err := imp.add(ctx, b); err != nil {
@@ -240,6 +247,9 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 	if err != nil {
 		return nil, err
 	}
+	// the request numbers read are not needed any more: their memory (125
+	// MB for ten million) is free for what follows
+	imp.seen = events.IDSet{}
 	months, err := imp.finish(ctx)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/budgetlens/budgetlens/budget"
 	"github.com/budgetlens/budgetlens/events"
+	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/measures"
 )
 
@@ -15,7 +16,7 @@ import (
 // drops the placements of layers no longer stored. It returns the layers
 // placed. With no request stored it does nothing.
 func (o *Office) ReplaceEvents(ctx context.Context, names []string) ([]string, error) {
-	layers, _, err := o.eventLayers(ctx)
+	layers, _, err := o.eventLayers(ctx, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -124,6 +125,10 @@ func (o *Office) placeStored(ctx context.Context, layers []placeLayer, redo []in
 	pls := make([]events.PlaceLayer, len(redo))
 	for k, l := range redo {
 		pls[k] = layers[l].PlaceLayer
+		if layers[l].coarse {
+			// every stored request: the full index
+			pls[k].Locator = geo.NewIndex(layers[l].layer)
+		}
 	}
 	area, how := make([][]int32, len(redo)), make([][]uint8, len(redo))
 	a, h := make([]int32, len(redo)), make([]uint8, len(redo))

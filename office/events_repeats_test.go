@@ -1,8 +1,10 @@
 package office
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -15,6 +17,8 @@ import (
 	"github.com/budgetlens/budgetlens/geo"
 	"github.com/budgetlens/budgetlens/internal/fixture"
 	"github.com/budgetlens/budgetlens/measures"
+	"github.com/budgetlens/budgetlens/store"
+	"github.com/budgetlens/budgetlens/store/duckdb"
 )
 
 // TestRepeatFlagsAfterUpdates imports requests at a few places, then a
@@ -24,13 +28,32 @@ import (
 // month. (The import computes flags only from the first month whose
 // requests' time, type or place changed, and a closed request keeps its
 // flag.)
+//
+// The imports go through a store that keeps the months decoded
+// (duckdb.Store.CacheEvents), with measures computed before each import so
+// that its cache holds months read as well as months written; after each
+// import, the months, summaries and measure tables it answers must be those
+// of a second Store on the same file that reads the file.
 func TestRepeatFlagsAfterUpdates(t *testing.T) {
 	ctx := context.Background()
 	la, err := city.Builtin("la")
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := &Office{Store: newStore(t), City: la}
+	path := filepath.Join(t.TempDir(), "o.duckdb")
+	cached, err := duckdb.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cached.Close()
+	cached.CacheEvents(duckdb.DefaultEventCache)
+	o := &Office{Store: cached, City: la}
+	fresh, err := duckdb.Open(path) // shares the file, keeps nothing
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	fo := &Office{Store: fresh, City: la}
 	if _, _, err := o.ImportLayer(ctx, filepath.Join(fixture.Root(), "testdata", "la", "boundaries", "council_districts_2025.geojson"),
 		geo.ImportOptions{Layer: "council_districts", IDField: "District", NameField: "District_Name"}); err != nil {
 		t.Fatal(err)
@@ -128,13 +151,32 @@ func TestRepeatFlagsAfterUpdates(t *testing.T) {
 		}
 	}
 	moved := write("moved.csv", later)
-	for _, f := range []string{first, closings, second, moved} {
+	tables := func(o *Office) string {
+		t.Helper()
+		ts, err := o.MeasureTables(ctx, MeasureOptions{By: []string{"request_type"}, Period: "month", Measures: []string{"requests", "median_days", "backlog", "repeat_share"}}, []string{"council_districts"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for k, f := range []string{first, closings, second, moved} {
+		if k > 0 {
+			tables(o) // the cache then holds months read too
+		}
 		rep, err := o.ImportEvents(ctx, EventImportOptions{File: f})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Logf("%s: added %d, updated %d, months written %v", filepath.Base(f), rep.Added, rep.Updated, rep.Months)
-		parts, err := o.Store.EventPartitions(ctx, 0, 0)
+		sameMonths(t, cached, fresh, filepath.Base(f))
+		if a, b := tables(o), tables(fo); a != b {
+			t.Fatalf("after %s: the measures of the store that keeps months differ from those read from the file:\n%s\n%s", filepath.Base(f), a, b)
+		}
+		parts, err := fresh.EventPartitions(ctx, 0, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -143,7 +185,7 @@ func TestRepeatFlagsAfterUpdates(t *testing.T) {
 		for k, p := range parts {
 			stored[k] = append([]uint8(nil), p.Flags...)
 		}
-		dict, err := o.Store.EventDictionary(ctx)
+		dict, err := fresh.EventDictionary(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,6 +202,51 @@ func TestRepeatFlagsAfterUpdates(t *testing.T) {
 		}
 		if repeats < 100 {
 			t.Fatalf("after %s: %d repeats: the test does not reach what it tests", filepath.Base(f), repeats)
+		}
+	}
+}
+
+// sameMonths fails unless a and b hold the same months of requests with
+// the same summaries (compared as stored: encoded) and counts.
+func sameMonths(t *testing.T, a, b store.Store, step string) {
+	t.Helper()
+	ctx := context.Background()
+	pa, err := a.EventPartitions(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pb, err := b.EventPartitions(ctx, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa, err := a.EventSummaries(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := b.EventSummaries(ctx, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pa) != len(pb) || len(sa) != len(sb) || len(pa) == 0 {
+		t.Fatalf("after %s: %d months and %d summaries, against %d and %d read from the file", step, len(pa), len(sa), len(pb), len(sb))
+	}
+	sta, err := a.EventStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stb, err := b.EventStats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sta != stb {
+		t.Fatalf("after %s: counts %+v, against %+v read from the file", step, sta, stb)
+	}
+	for k := range pa {
+		if !bytes.Equal(pa[k].Encode(), pb[k].Encode()) {
+			t.Fatalf("after %s: the requests of %s differ from those read from the file", step, pa[k].Month)
+		}
+		if !bytes.Equal(sa[k].Encode(), sb[k].Encode()) {
+			t.Fatalf("after %s: the summary of %s differs from the one read from the file", step, sa[k].Month)
 		}
 	}
 }

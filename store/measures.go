@@ -28,10 +28,12 @@ type EventStore interface {
 	// EventDictionary returns the names behind the partitions' numbers.
 	EventDictionary(ctx context.Context) (*measures.Dictionary, error)
 	// EventPartitions returns the decoded partitions of the months from to
-	// to (0 for either: unbounded), by month.
+	// to (0 for either: unbounded), by month. A store may keep them and
+	// hand the same ones to later calls (DuckDB's CacheEvents): the caller
+	// does not modify them (Clone first).
 	EventPartitions(ctx context.Context, from, to measures.Month) ([]*measures.Partition, error)
 	// EventSummaries returns the decoded summaries of every month up to to
-	// (0: all), by month.
+	// (0: all), by month; shared like EventPartitions'.
 	EventSummaries(ctx context.Context, to measures.Month) ([]*measures.Summary, error)
 	// EventStats counts the stored requests.
 	EventStats(ctx context.Context) (EventStats, error)

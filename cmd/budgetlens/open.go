@@ -71,7 +71,18 @@ func openRead(name string, upgrade bool) (store.Store, error) {
 	if postgres.IsURL(name) {
 		return postgres.Open(context.Background(), name, postgres.Options{ReadOnly: true, Upgrade: upgrade})
 	}
-	return duckdb.OpenReadOnly(name)
+	return cached(duckdb.OpenReadOnly(name))
+}
+
+// cached turns on a DuckDB store's cache of decoded months of requests
+// (duckdb.Store.CacheEvents): measures computed after an import in one
+// process (the server) do not read back what it wrote.
+func cached(s *duckdb.Store, err error) (store.Store, error) {
+	if err != nil {
+		return nil, err
+	}
+	s.CacheEvents(duckdb.DefaultEventCache)
+	return s, nil
 }
 
 // openWrite opens the store name for writing, creating a DuckDB file (and
@@ -83,7 +94,7 @@ func openWrite(name string, stderr io.Writer) (store.Store, error) {
 	}
 	_, statErr := os.Stat(name)
 	isNew := name != "" && name != ":memory:" && errors.Is(statErr, fs.ErrNotExist)
-	s, err := duckdb.Open(name)
+	s, err := cached(duckdb.Open(name))
 	if err != nil {
 		return nil, err
 	}
@@ -101,13 +112,13 @@ func openServedWrite(name string) (store.Store, error) {
 		return postgres.Open(context.Background(), name, postgres.Options{})
 	}
 	if _, err := os.Stat(name); err != nil {
-		return duckdb.OpenReadOnly(name)
+		return cached(duckdb.OpenReadOnly(name))
 	}
-	return duckdb.Open(name)
+	return cached(duckdb.Open(name))
 }
 
 // createStore opens (creating) a store file at path, for the demo.
-func createStore(path string) (store.Store, error) { return duckdb.Open(path) }
+func createStore(path string) (store.Store, error) { return cached(duckdb.Open(path)) }
 
 // isNewFile reports whether name is a DuckDB store file that does not
 // exist yet (so that a failed copy into it can remove it).

@@ -44,6 +44,10 @@ type Store struct {
 	// feedOnce registers the events feed (event_feed.go) on first use.
 	feedOnce sync.Once
 	feedErr  error
+	// cache keeps months of requests decoded (event_cache.go), shared by
+	// the Stores open on the file; reads use it once useCache is set.
+	cache    *eventCache
+	useCache bool
 }
 
 var _ store.Store = (*Store)(nil)
@@ -101,15 +105,15 @@ func open(path string, readOnly bool) (*Store, error) {
 		db.Close()
 		return nil, OpenError(path, err)
 	}
-	s := &Store{db: db, path: path, readOnly: readOnly}
+	s := &Store{db: db, path: path, readOnly: readOnly, cache: openCache(path)}
 	if readOnly {
 		pending, err := s.pendingMigrations(context.Background())
 		if err != nil {
-			db.Close()
+			s.Close()
 			return nil, err
 		}
 		if len(pending) > 0 {
-			db.Close()
+			s.Close()
 			return nil, budget.Errorf(eOUTDATED, "store %s needs migrations %s", path, strings.Join(pending, ", "))
 		}
 		// a read-only open succeeds only when no process holds the store
@@ -119,10 +123,22 @@ func open(path string, readOnly bool) (*Store, error) {
 	}
 	s.sweepTemp() // DuckDB's lock is held: no other process is importing here
 	if err := s.migrate(context.Background()); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// CacheEvents makes the store keep months of requests decoded, up to
+// maxBytes of columns, as it commits or reads them, and read them from
+// there (event_cache.go): measures computed after an import in the same
+// process then do not read back what it wrote. The command line calls it
+// with DefaultEventCache.
+func (s *Store) CacheEvents(maxBytes int64) {
+	if maxBytes > 0 {
+		s.useCache = true
+		s.cache.enable(maxBytes)
+	}
 }
 
 // ReadOnly reports whether the store was opened for reading only.
@@ -135,7 +151,13 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) DB() *sql.DB { return s.db }
 
 // Close closes the store.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	if s.cache != nil {
+		closeCache(s.path, s.cache)
+		s.cache = nil
+	}
+	return s.db.Close()
+}
 
 // WithTx runs fn in one transaction: committed when fn returns nil, rolled
 // back otherwise, so a failed write leaves the store exactly as it was.

@@ -173,6 +173,45 @@ func eventsSuite(t *testing.T, newStore Factory) {
 	if len(back) != 3 || back[1].Seq != 2 || !back[1].Closed.Equal(upd.Closed) || back[1].Status != "Closed" {
 		t.Fatalf("after update: %+v", back)
 	}
+	// Every field but the number changed: the first loses its address and
+	// point and gets other codes and a type, the second gets an address,
+	// a point and a later creation time, the third is closed no more.
+	moved := []events.Stored{back[0], back[1], back[2]}
+	moved[0].Address, moved[0].HasPoint, moved[0].Lon, moved[0].Lat = "", false, 0, 0
+	moved[0].CD, moved[0].NC, moved[0].NCName, moved[0].Type, moved[0].Agency = "14", "", "", "Graffiti Removal", ""
+	moved[1].Address, moved[1].HasPoint, moved[1].Lon, moved[1].Lat = "200 N SPRING ST, 90012", true, -118.2437, 34.0537
+	moved[1].Created, moved[1].ClosedByUpdate = moved[1].Created.Add(time.Hour), true
+	moved[2].Closed, moved[2].ClosedByUpdate, moved[2].Status = time.Time{}, false, "Open"
+	// the first alone (a write with no address or text number), then the
+	// others
+	for _, evs := range [][]events.Stored{moved[:1], moved[1:]} {
+		tx, err = s.BeginEvents(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tx.Update(ctx, evs); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tx.Commit(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	back = back[:0]
+	if err := s.EachEvent(ctx, func(e *events.Stored) error { back = append(back, *e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 3 {
+		t.Fatalf("after the second update: %d requests", len(back))
+	}
+	for i := range moved {
+		if back[i].Seq != moved[i].Seq || !back[i].Same(&moved[i].Request) {
+			t.Errorf("after the second update, request %d reads back as %+v, want %+v", i, back[i], moved[i])
+		}
+	}
+	// as of: the third's creation, now that its closing an hour later is gone
+	if st, err := s.EventStats(ctx); err != nil || st.Requests != 3 || !st.AsOf.Equal(moved[2].Created) {
+		t.Fatalf("stats after the updates: %+v %v (as of: the creation of the third request)", st, err)
+	}
 	if imps, _ := s.EventImports(ctx); len(imps) != 2 || imps[1].Updated != 1 || !imps[1].First.IsZero() {
 		t.Fatalf("second import record: %+v", imps)
 	}
