@@ -93,8 +93,8 @@ type class struct {
 	// that grow to pairChunk, so that ten million are never copied as one
 	// slice grows (append's doubling took a third of the measures' time)
 	pairs [][]uint64
-	dur                      []uint32 // seconds to close, by cell, ascending within each cell
-	off                      []int    // start of each cell's run in dur (len cells+1)
+	dur   []uint32 // seconds to close, by cell, ascending within each cell
+	off   []int    // start of each cell's run in dur (len cells+1)
 	// base, when set, is the class of every request: a filter by request
 	// types only, in a table split by type, passes whole cells (pass, by
 	// canonical type), so its figures are base's in the cells it passes.
