@@ -22,24 +22,31 @@ func monthOf(m measures.Month, seq int64, n int) *measures.Partition {
 	return p
 }
 
+// twoStores opens two Stores on one new file: a keeps months decoded
+// (CacheEvents), b reads the file.
+func twoStores(t *testing.T) (a, b *Store) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.duckdb")
+	a, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	a.CacheEvents(DefaultEventCache)
+	if b, err = Open(path); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	return a, b
+}
+
 // TestEventCacheFollowsEveryWrite: a store that keeps months decoded
 // answers from what it kept (the very partition its import wrote), and
 // answers what another Store on the same file committed, not what a
 // rolled-back transaction wrote; a month emptied is gone.
 func TestEventCacheFollowsEveryWrite(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "c.duckdb")
-	a, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	a.CacheEvents(DefaultEventCache)
-	b, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoStores(t)
 	m := measures.Month(2018 * 12)
 	put := func(s *Store, p *measures.Partition, commit bool) {
 		t.Helper()
@@ -140,18 +147,7 @@ func TestEventCacheKeepsNothingStale(t *testing.T) {
 // through another Store on the file.
 func TestEventTimesFollowEveryWrite(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "t.duckdb")
-	a, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	a.CacheEvents(DefaultEventCache)
-	b, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	a, b := twoStores(t)
 	at := func(s string) time.Time {
 		v, err := time.Parse(time.DateTime, s)
 		if err != nil {
