@@ -210,6 +210,9 @@ func (o *Office) ImportEvents(ctx context.Context, opt EventImportOptions) (*Eve
 	rep := &EventImportReport{}
 	// a row of a request file takes at least about 150 bytes
 	rows := int(min(size/150, 100_000_000))
+	if rows >= largeImport {
+		defer holdGC()()
+	}
 	layers, skipped, err := o.eventLayers(ctx, rows)
 	if err != nil {
 		return nil, err

@@ -167,24 +167,33 @@ func (o *Office) eventLabel(ctx context.Context, set measures.EventSet) (string,
 }
 
 // measureData reads what measures need for the months from..to.
-func (o *Office) measureData(ctx context.Context, from, to measures.Month) (*measures.Data, error) {
-	d := &measures.Data{}
-	var err error
-	if d.Dict, err = o.Store.EventDictionary(ctx); err != nil {
-		return nil, err
-	}
-	if d.Parts, err = o.Store.EventPartitions(ctx, from, to); err != nil {
-		return nil, err
-	}
-	if d.Sums, err = o.Store.EventSummaries(ctx, to); err != nil {
-		return nil, err
-	}
+func (o *Office) measureData(ctx context.Context, from, to measures.Month) (d *measures.Data, release func(), err error) {
 	st, err := o.Store.EventStats(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	// measures of many requests hold the collector's target low, as a large
+	// import does (holdGC): their heap is columns of numbers
+	release = func() {}
+	if st.Requests >= largeImport {
+		release = holdGC()
+	}
+	d = &measures.Data{}
+	if d.Dict, err = o.Store.EventDictionary(ctx); err == nil {
+		if d.Parts, err = o.Store.EventPartitions(ctx, from, to); err == nil {
+			if d.Sums, err = o.Store.EventSummaries(ctx, to); err == nil {
+				// the latest time as of the months read (an import may
+				// have committed since the count)
+				st, err = o.Store.EventStats(ctx)
+			}
+		}
+	}
+	if err != nil {
+		release()
+		return nil, nil, err
 	}
 	d.AsOf = st.AsOf.Unix()
-	return d, nil
+	return d, release, nil
 }
 
 // storedLayer is the layer stored under name (the profile's default layer
@@ -364,10 +373,11 @@ func (o *Office) MeasureTables(ctx context.Context, opt MeasureOptions, layers [
 			return nil, err
 		}
 	}
-	d, err := o.measureData(ctx, from, to)
+	d, release, err := o.measureData(ctx, from, to)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	label, err := o.eventLabel(ctx, tqs[0].q.Events)
 	if err != nil {
 		return nil, err

@@ -131,10 +131,11 @@ func (o *Office) eventGaps(ctx context.Context, opt GapsOptions, per measures.Pe
 	if err != nil {
 		return err
 	}
-	d, err := o.measureData(ctx, from, to)
+	d, release, err := o.measureData(ctx, from, to)
 	if err != nil {
 		return err
 	}
+	defer release()
 	t, err := measures.Compute(d, tq.q)
 	if err != nil {
 		return err

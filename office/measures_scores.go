@@ -178,11 +178,12 @@ func (o *Office) MeasureScores(ctx context.Context, opt ScoresOptions) (*ScoresR
 			if err != nil {
 				return nil, err
 			}
-			d, err := o.measureData(ctx, from, to)
+			d, release, err := o.measureData(ctx, from, to)
 			if err != nil {
 				return nil, err
 			}
 			t, err := measures.Compute(d, tq.q)
+			release()
 			if err != nil {
 				return nil, err
 			}

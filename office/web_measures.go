@@ -175,11 +175,12 @@ func (o *Office) serviceMap(ctx context.Context, layer, id string, vals []float6
 		if by == "city" {
 			poolAreas(&tq.q)
 		}
-		d, err := o.measureData(ctx, from, to)
+		d, release, err := o.measureData(ctx, from, to)
 		if err != nil {
 			return 0, err
 		}
 		t, err := measures.Compute(d, tq.q)
+		release()
 		if err != nil {
 			return 0, err
 		}

@@ -48,6 +48,13 @@ type Store struct {
 	// the Stores open on the file; reads use it once useCache is set.
 	cache    *eventCache
 	useCache bool
+	// threads is DuckDB's thread count held at one while large imports
+	// feed their rows (event_feed.go, holdOneThread)
+	threads struct {
+		sync.Mutex
+		held int   // transactions holding it
+		was  int64 // the setting before the first of them
+	}
 }
 
 var _ store.Store = (*Store)(nil)

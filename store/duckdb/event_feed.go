@@ -347,6 +347,47 @@ func (s feedSource) FillChunk(ch duck.DataChunk) error {
 	return ch.SetSize(hi - lo)
 }
 
+// holdOneThread sets DuckDB's thread count to one until as many
+// releaseThreads (the transactions' commits and rollbacks) set it back.
+//
+// An INSERT ... SELECT from the feed is one task. With more than one
+// thread a worker thread runs it while the thread that asked (duckdb-go's
+// duckdb_execute_pending) loops looking for tasks until it is done, taking
+// a core's worth of locking from the import's parsing: on two cores the
+// read of ten million requests took 17-22 s with DuckDB's two threads and
+// 15.4-16.2 s with one (bench/RESULTS.md, 2026-12-05 12:20). The setting
+// is the database's: other queries of this process run on one thread
+// while a large import writes.
+func (s *Store) holdOneThread(ctx context.Context) error {
+	s.threads.Lock()
+	defer s.threads.Unlock()
+	if s.threads.held == 0 {
+		if err := s.db.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&s.threads.was); err != nil {
+			return fmt.Errorf("store: unable to read DuckDB's threads: %w", err)
+		}
+		if s.threads.was > 1 {
+			if _, err := s.db.ExecContext(ctx, `SET threads = 1`); err != nil {
+				return fmt.Errorf("store: unable to set DuckDB's threads: %w", err)
+			}
+		}
+	}
+	s.threads.held++
+	return nil
+}
+
+// releaseThreads undoes one holdOneThread.
+func (s *Store) releaseThreads(ctx context.Context) error {
+	s.threads.Lock()
+	defer s.threads.Unlock()
+	if s.threads.held--; s.threads.held > 0 || s.threads.was <= 1 {
+		return nil
+	}
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(`SET threads = %d`, s.threads.was)); err != nil {
+		return fmt.Errorf("store: unable to set DuckDB's threads back: %w", err)
+	}
+	return nil
+}
+
 // registerFeed registers the table function with the store's database
 // (once: DuckDB keeps one function by name for all connections).
 func (s *Store) registerFeed(ctx context.Context) error {
@@ -374,12 +415,22 @@ func (s *Store) registerFeed(ctx context.Context) error {
 	return nil
 }
 
+// oneThreadRows is the number of requests fed after which a transaction
+// holds DuckDB at one thread (holdOneThread): a large import, not a day's.
+const oneThreadRows = 100_000
+
 // feedRows inserts evs through the feed: one INSERT ... SELECT over the
 // batch (the columns address and id_text only when some request has one).
 func (tx *eventTx) feedRows(ctx context.Context, evs []events.Stored) error {
 	b, err := tx.batch(evs)
 	if err != nil {
 		return err
+	}
+	if tx.fed += len(evs); tx.fed >= oneThreadRows && !tx.oneThread {
+		if err := tx.s.holdOneThread(ctx); err != nil {
+			return err
+		}
+		tx.oneThread = true
 	}
 	h := feedHandle.Add(1)
 	feeds.Store(h, b)

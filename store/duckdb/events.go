@@ -38,6 +38,8 @@ type eventTx struct {
 	wroteFailed bool    // a write of months failed: the cache is dropped at a commit
 	times       txTimes // of the rows written and replaced, for the cache
 	blobBytes   int64   // bytes of months' blobs written (see commit)
+	fed         int     // requests written through the feed
+	oneThread   bool    // holds DuckDB at one thread (holdOneThread)
 	// the names numbered last, by kind
 	lastName [measures.NameKinds]string
 	lastID   [measures.NameKinds]uint16
@@ -84,6 +86,12 @@ func (tx *eventTx) Rollback() error {
 	}
 	tx.done = true
 	_, err := tx.conn.ExecContext(context.Background(), "ROLLBACK")
+	if tx.oneThread {
+		tx.oneThread = false
+		if rerr := tx.s.releaseThreads(context.Background()); err == nil {
+			err = rerr
+		}
+	}
 	tx.conn.Close()
 	return err
 }
@@ -240,6 +248,24 @@ func (tx *eventTx) stage(ctx context.Context, table, cols string, n int, row fun
 				a.Close()
 				return fmt.Errorf("store: unable to stage %s: %w", table, err)
 			}
+		}
+		return a.Close()
+	})
+}
+
+// appendRow appends one row to table through DuckDB's appender. For a
+// month's blob an INSERT with parameters copied it four times (the bound
+// value, the VALUES list, its chunk, the table); the appender copies it
+// into its chunk and then into the table.
+func (tx *eventTx) appendRow(table string, vals ...driver.Value) error {
+	return tx.conn.Raw(func(dc any) error {
+		a, err := duck.NewAppenderFromConn(dc.(driver.Conn), "", table)
+		if err != nil {
+			return err
+		}
+		if err := a.AppendRow(vals...); err != nil {
+			a.Close()
+			return err
 		}
 		return a.Close()
 	})
@@ -563,14 +589,13 @@ func (tx *eventTx) PutPartition(ctx context.Context, p *measures.Partition, s *m
 		}
 		data, sum := p.Encode(), s.Encode()
 		tx.blobBytes += int64(len(data) + len(sum))
-		if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_partitions VALUES (?, ?, ?, ?)`, int32(p.Month), int64(p.Len()), data, sum); err != nil {
+		if err := tx.appendRow("event_partitions", int32(p.Month), int64(p.Len()), data, sum); err != nil {
 			return fail(err)
 		}
 	case rows != nil:
 		data, rem, sumData := rows.Encode(), measures.EncodeRemoved(removed), sum.Encode()
 		tx.blobBytes += int64(len(data) + len(rem) + len(sumData))
-		if _, err := tx.conn.ExecContext(ctx, `INSERT INTO event_partition_deltas VALUES (?, ?, ?, ?, ?, ?)`,
-			int32(p.Month), tx.id, int64(rows.Len()), data, rem, sumData); err != nil {
+		if err := tx.appendRow("event_partition_deltas", int32(p.Month), tx.id, int64(rows.Len()), data, rem, sumData); err != nil {
 			return fail(err)
 		}
 		st.WroteDelta = true
@@ -677,6 +702,13 @@ func (tx *eventTx) commit(ctx context.Context) error {
 			return fmt.Errorf("DuckDB's checkpoint_threshold: %w", err)
 		}
 		large = tx.blobBytes >= bytes
+	}
+	if tx.oneThread {
+		// the checkpoint a commit may do compresses on every thread
+		tx.oneThread = false
+		if err := tx.s.releaseThreads(ctx); err != nil {
+			return err
+		}
 	}
 	if large {
 		if _, err := tx.conn.ExecContext(ctx, `SET checkpoint_threshold = '1B'`); err != nil {
