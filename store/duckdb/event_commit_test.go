@@ -2,11 +2,15 @@ package duckdb
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/budgetlens/budgetlens/events"
 	"github.com/budgetlens/budgetlens/measures"
+	"github.com/budgetlens/budgetlens/store"
 )
 
 // TestLargeCommitCheckpoints: a commit whose months' blobs pass DuckDB's
@@ -90,5 +94,110 @@ func TestParseByteSize(t *testing.T) {
 		if _, err := parseByteSize(in); err == nil {
 			t.Errorf("parseByteSize(%q): no error", in)
 		}
+	}
+}
+
+// TestLargeImportHoldsOneThread: a transaction that has fed a large
+// import's rows holds DuckDB at one thread until its commit or rollback,
+// and two such transactions set it back once both are done.
+func TestLargeImportHoldsOneThread(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "t.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.db.ExecContext(ctx, `SET threads = 3`); err != nil {
+		t.Fatal(err)
+	}
+	threads := func() int64 {
+		t.Helper()
+		var n int64
+		if err := s.db.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	created := time.Date(2018, 1, 1, 8, 0, 0, 0, time.UTC)
+	rows := func(from int64, n int) []events.Stored {
+		evs := make([]events.Stored, n)
+		for i := range evs {
+			seq := from + int64(i)
+			evs[i] = events.Stored{Seq: seq, Request: events.Request{ID: fmt.Sprintf("1-%d", seq), Type: "Bulky Items", Status: "Open", Created: created}}
+		}
+		return evs
+	}
+	insert := func(tx store.EventTx, from int64, n int) {
+		t.Helper()
+		if err := tx.Insert(ctx, rows(from, n)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// a day's file: DuckDB keeps its threads
+	tx, err := s.BeginEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(tx, 1, 10_000)
+	if n := threads(); n != 3 {
+		t.Fatalf("threads %d while a day's rows are written; want 3", n)
+	}
+	if _, err := tx.Commit(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	// a large file: one thread until the commit
+	tx, err = s.BeginEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(tx, 10_001, oneThreadRows/2)
+	insert(tx, 10_001+oneThreadRows/2, oneThreadRows/2)
+	if n := threads(); n != 1 {
+		t.Fatalf("threads %d while a large import writes; want 1", n)
+	}
+	if _, err := tx.Commit(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := threads(); n != 3 {
+		t.Fatalf("threads %d after the commit; want 3 as before", n)
+	}
+	// and until a rollback
+	tx, err = s.BeginEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	insert(tx, 1_000_000, oneThreadRows)
+	if n := threads(); n != 1 {
+		t.Fatalf("threads %d while a large import writes; want 1", n)
+	}
+	tx.Rollback()
+	if n := threads(); n != 3 {
+		t.Fatalf("threads %d after a rollback; want 3 as before", n)
+	}
+	// two holders: the setting comes back when the second lets go
+	if err := s.holdOneThread(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.holdOneThread(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.releaseThreads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := threads(); n != 1 {
+		t.Fatalf("threads %d with one holder left; want 1", n)
+	}
+	if err := s.releaseThreads(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := threads(); n != 3 {
+		t.Fatalf("threads %d after both holders; want 3", n)
+	}
+	var n int64
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM events`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(10_000 + oneThreadRows); n != want {
+		t.Fatalf("%d requests stored; want %d (the rolled-back import's none)", n, want)
 	}
 }
