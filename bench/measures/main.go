@@ -30,6 +30,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"syscall"
 	"time"
 
 	"github.com/budgetlens/budgetlens/city"
@@ -252,6 +253,11 @@ func dailyStep(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// the store as a day after its import: on disk. Run straight after the
+	// import step (whose checkpoint leaves 440 MB in the page cache), the
+	// day's commit waited 0.3 s for the kernel to write them, a cost of
+	// running the steps back to back (bench/RESULTS.md, 2026-12-05 12:30)
+	syscall.Sync()
 	start := time.Now()
 	rep, err := o.ImportEvents(ctx, office.EventImportOptions{File: dailyFile()})
 	if err != nil {
