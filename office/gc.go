@@ -32,7 +32,7 @@ var gcHold struct {
 // grow to twice what is live before one. On a virtual machine where a
 // page's first write costs microseconds, that headroom is time as well
 // as memory: ten million requests imported and measured took 27.6 s and
-// 2.16 GB with the default, 23.7 s and 1.75 GB with 25
+// 2,106 MB with the default, 23.7 s and 1,712 MB with 25
 // (bench/RESULTS.md, 2026-12-05 12:00). Not for the whole program: the
 // demo, whose heap is pointers, took 20-40% more CPU with 25.
 func holdGC() (release func()) {

@@ -682,7 +682,7 @@ func (tx *eventTx) Commit(ctx context.Context, rec *events.ImportInfo) (int64, e
 // the file) instead of appending them to the WAL, from its estimate of
 // the transaction's size, which counts a blob as its fixed-size header.
 // An import of ten million requests (270 MB of blobs) was written to the
-// WAL whole: 3.2-3.6 s and 800 MB of memory to serialize it at the
+// WAL whole: 3.2-3.6 s and about 850 MB of memory to serialize it at the
 // commit, and the checkpoint still to come, at the next commit or when
 // the file was closed or opened again (bench/RESULTS.md, 2026-12-05
 // 11:50). Setting the threshold to its least for this commit makes DuckDB
