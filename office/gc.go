@@ -33,7 +33,7 @@ var gcHold struct {
 // page's first write costs microseconds, that headroom is time as well
 // as memory: ten million requests imported and measured took 27.6 s and
 // 2,106 MB with the default, 23.7 s and 1,712 MB with 25
-// (bench/RESULTS.md, 2026-12-05 12:00). Not for the whole program: the
+// (bench/RESULTS.md, 2026-12-05 11:45-12:40). Not for the whole program: the
 // demo, whose heap is pointers, took 20-40% more CPU with 25.
 func holdGC() (release func()) {
 	if os.Getenv("GOGC") != "" {

@@ -256,7 +256,7 @@ func dailyStep(ctx context.Context) error {
 	// the store as a day after its import: on disk. Run straight after the
 	// import step (whose checkpoint leaves 440 MB in the page cache), the
 	// day's commit waited 0.3 s for the kernel to write them, a cost of
-	// running the steps back to back (bench/RESULTS.md, 2026-12-05 12:30)
+	// running the steps back to back (bench/RESULTS.md, 2026-12-05 11:45-12:40)
 	syscall.Sync()
 	start := time.Now()
 	rep, err := o.ImportEvents(ctx, office.EventImportOptions{File: dailyFile()})

@@ -355,7 +355,7 @@ func (s feedSource) FillChunk(ch duck.DataChunk) error {
 // duckdb_execute_pending) loops looking for tasks until it is done, taking
 // a core's worth of locking from the import's parsing: on two cores the
 // read of ten million requests took 17-22 s with DuckDB's two threads and
-// 15.4-16.2 s with one (bench/RESULTS.md, 2026-12-05 12:20). The setting
+// 15.4-16.2 s with one (bench/RESULTS.md, 2026-12-05 11:45-12:40). The setting
 // is the database's: other queries of this process run on one thread
 // while a large import writes.
 func (s *Store) holdOneThread(ctx context.Context) error {

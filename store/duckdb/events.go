@@ -685,7 +685,7 @@ func (tx *eventTx) Commit(ctx context.Context, rec *events.ImportInfo) (int64, e
 // WAL whole: 3.2-3.6 s and about 850 MB of memory to serialize it at the
 // commit, and the checkpoint still to come, at the next commit or when
 // the file was closed or opened again (bench/RESULTS.md, 2026-12-05
-// 11:50). Setting the threshold to its least for this commit makes DuckDB
+// 11:45-12:40). Setting the threshold to its least for this commit makes DuckDB
 // checkpoint, as it would have if it had counted the blobs; the commit
 // took 0.6 s. DuckDB falls back to the WAL itself when it cannot
 // checkpoint (another transaction active that needs the data as it was).
