@@ -194,3 +194,30 @@ func TestMarkRepeatsByHand(t *testing.T) {
 		t.Fatal("the look-back's flags were changed")
 	}
 }
+
+// TestGrowKeepsRows: Grow makes room in every column without changing a
+// row, and rows appended after it read back.
+func TestGrowKeepsRows(t *testing.T) {
+	layers := []LayerRef{{Name: "a", Hash: "1"}, {Name: "b", Hash: "2"}}
+	p, q := NewPartition(2018*12, layers), NewPartition(2018*12, layers)
+	row := func(i int) Row {
+		return Row{Seq: int64(i + 1), Type: uint16(i % 7), Agency: uint16(i % 3), Source: uint16(i % 5), Status: uint16(i % 2),
+			Created: int64(1514764800 + i), Closed: int64(1514764800 + 2*i), Flags: uint8(i % 4), Place: uint64(i) * 2654435761,
+			Area: []int32{int32(i % 11), int32(i%13) - 1}, How: []uint8{uint8(i % 3), uint8(i % 2)}}
+	}
+	for i := 0; i < 1000; i++ {
+		r := row(i)
+		p.Append(&r)
+		q.Append(&r)
+		if i == 500 {
+			p.Grow(10_000)
+			if cap(p.Seq) < 10_501 || cap(p.Place) < 10_501 || cap(p.Area[1]) < 10_501 || cap(p.How[0]) < 10_501 {
+				t.Fatalf("after Grow(10000) at 501 rows: capacity %d; want at least 10,501 in every column", cap(p.Seq))
+			}
+		}
+	}
+	p.Grow(0)
+	if !reflect.DeepEqual(p, q) {
+		t.Fatal("a partition grown along the way differs from one that was not")
+	}
+}

@@ -603,14 +603,18 @@ func (imp *importer) partition(ctx context.Context, m measures.Month) (*measures
 	}
 	if p == nil {
 		p = measures.NewPartition(m, imp.refs)
-		// room for as many requests as the largest month so far: a file
-		// in creation order (the portal's exports) fills its months one
-		// after the other, and months of one city are of a size
-		largest := 0
-		for _, q := range imp.parts {
-			largest = max(largest, q.Len())
+		if imp.fresh {
+			// room for as many requests as the largest month so far: a
+			// file in creation order (the portal's exports) fills its
+			// months one after the other, and months of one city are of
+			// a size. Not into a store that has requests: a day's file
+			// reaching a new month brings it a few hundred.
+			largest := 0
+			for _, q := range imp.parts {
+				largest = max(largest, q.Len())
+			}
+			p.Grow(largest)
 		}
-		p.Grow(largest)
 	} else if !p.Align(imp.refs) {
 		return nil, budget.Errorf(budget.EINTERNAL, "the stored requests of %s are placed in other layers than those stored; run budgetlens events place", m)
 	}
