@@ -704,9 +704,10 @@ func (tx *eventTx) commit(ctx context.Context) error {
 		large = tx.blobBytes >= bytes
 	}
 	if tx.oneThread {
-		// the checkpoint a commit may do compresses on every thread
+		// the checkpoint a commit may do compresses on every thread (set
+		// back even when ctx is done, as the rollback does)
 		tx.oneThread = false
-		if err := tx.s.releaseThreads(ctx); err != nil {
+		if err := tx.s.releaseThreads(context.Background()); err != nil {
 			return err
 		}
 	}
@@ -718,8 +719,8 @@ func (tx *eventTx) commit(ctx context.Context) error {
 	_, err := tx.conn.ExecContext(ctx, "COMMIT")
 	if large {
 		// a setting of the database, not the transaction: set it back
-		// whatever the commit did
-		if _, serr := tx.conn.ExecContext(ctx, `SET checkpoint_threshold = '`+strings.ReplaceAll(threshold, "'", "")+`'`); serr != nil && err == nil {
+		// whatever the commit did, even when ctx is done
+		if _, serr := tx.conn.ExecContext(context.Background(), `SET checkpoint_threshold = '`+strings.ReplaceAll(threshold, "'", "")+`'`); serr != nil && err == nil {
 			err = serr
 		}
 	}
