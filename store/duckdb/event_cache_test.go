@@ -22,6 +22,27 @@ func monthOf(m measures.Month, seq int64, n int) *measures.Partition {
 	return p
 }
 
+// putMonth writes p with its summary in one events transaction of s,
+// committed or rolled back, and returns the transaction.
+func putMonth(t *testing.T, s *Store, p *measures.Partition, commit bool) *eventTx {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := s.BeginEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := tx.PutPartition(ctx, p, p.Summary()); err != nil {
+		t.Fatal(err)
+	}
+	if commit {
+		if _, err := tx.Commit(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return tx.(*eventTx)
+}
+
 // twoStores opens two Stores on one new file: a keeps months decoded
 // (CacheEvents), b reads the file.
 func twoStores(t *testing.T) (a, b *Store) {
@@ -48,22 +69,6 @@ func TestEventCacheFollowsEveryWrite(t *testing.T) {
 	ctx := context.Background()
 	a, b := twoStores(t)
 	m := measures.Month(2018 * 12)
-	put := func(s *Store, p *measures.Partition, commit bool) {
-		t.Helper()
-		tx, err := s.BeginEvents(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tx.Rollback()
-		if err := tx.PutPartition(ctx, p, p.Summary()); err != nil {
-			t.Fatal(err)
-		}
-		if commit {
-			if _, err := tx.Commit(ctx, nil); err != nil {
-				t.Fatal(err)
-			}
-		}
-	}
 	read := func(step string, want *measures.Partition) {
 		t.Helper()
 		for _, s := range []*Store{a, b} {
@@ -87,17 +92,17 @@ func TestEventCacheFollowsEveryWrite(t *testing.T) {
 		}
 	}
 	p1 := monthOf(m, 1, 50)
-	put(a, p1, true)
+	putMonth(t, a, p1, true)
 	if ps, _ := a.EventPartitions(ctx, 0, 0); len(ps) != 1 || ps[0] != p1 {
 		t.Fatal("the store does not answer from the month its commit kept")
 	}
 	read("first commit", p1)
 	p2 := monthOf(m, 1, 70) // through the other Store, which keeps nothing
-	put(b, p2, true)
+	putMonth(t, b, p2, true)
 	read("a commit through another Store", p2)
-	put(a, monthOf(m, 1, 90), false)
+	putMonth(t, a, monthOf(m, 1, 90), false)
 	read("a rollback", p2)
-	put(b, monthOf(m, 1, 0), true)
+	putMonth(t, b, monthOf(m, 1, 0), true)
 	read("the month emptied", nil)
 }
 

@@ -46,26 +46,11 @@ func TestLargeCommitCheckpoints(t *testing.T) {
 		return v
 	}
 	before := setting()
-	put := func(p *measures.Partition) int64 {
-		t.Helper()
-		tx, err := s.BeginEvents(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer tx.Rollback()
-		if err := tx.PutPartition(ctx, p, p.Summary()); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := tx.Commit(ctx, nil); err != nil {
-			t.Fatal(err)
-		}
-		return tx.(*eventTx).blobBytes
-	}
-	small := put(monthOf(measures.Month(2018*12), 1, 1000))
+	small := putMonth(t, s, monthOf(measures.Month(2018*12), 1, 1000), true).blobBytes
 	if w := wal(); w == 0 {
 		t.Errorf("a commit of %d bytes of blobs left no write-ahead log; want it logged", small)
 	}
-	large := put(monthOf(measures.Month(2018*12+1), 2000, 1_000_000))
+	large := putMonth(t, s, monthOf(measures.Month(2018*12+1), 2000, 1_000_000), true).blobBytes
 	if threshold, _ := parseByteSize(before); large < threshold {
 		t.Fatalf("the large month's blobs are %d bytes, under the threshold %s: the test needs more", large, before)
 	}
