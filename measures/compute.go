@@ -1,6 +1,7 @@
 package measures
 
 import (
+	"github.com/budgetlens/budgetlens/internal/hugemem"
 	"math"
 	"slices"
 	"sort"
@@ -443,7 +444,7 @@ func (t *Table) tally(p *Partition, i, ci int, lvl *ServiceLevel) {
 				if n > 0 {
 					size = min(2*cap(c.pairs[n-1]), pairChunk)
 				}
-				c.pairs, n = append(c.pairs, make([]uint64, 0, size)), n+1
+				c.pairs, n = append(c.pairs, hugemem.Make[uint64](size)[:0]), n+1
 			}
 			c.pairs[n-1] = append(c.pairs[n-1], uint64(ci)<<32|uint64(uint32(p.Closed[i]-p.Created[i])))
 		}
@@ -623,7 +624,7 @@ func (t *Table) finish() {
 		for i := 1; i <= n; i++ {
 			c.off[i] += c.off[i-1]
 		}
-		c.dur = make([]uint32, total)
+		c.dur = hugemem.Make[uint32](total)
 		next := slices.Clone(c.off[:n])
 		for _, chunk := range c.pairs {
 			for _, v := range chunk {

@@ -1,8 +1,11 @@
 package measures
 
 import (
+	"unsafe"
+
 	"encoding/binary"
 	"fmt"
+	"github.com/budgetlens/budgetlens/internal/hugemem"
 	"math"
 	"runtime"
 	"slices"
@@ -147,30 +150,66 @@ func (p *Partition) Append(r *Row) {
 	}
 }
 
-// Grow makes room for n more rows in every column. The new columns are
-// made, not appended to: memory the runtime has just taken from the
-// system is not written until rows are (slices.Grow clears the whole
-// new capacity, and on a machine where a page's first write costs
-// microseconds that was most of a month's cost of growing).
+// Grow makes room for n more rows in every column. The columns are
+// carved from one new block (columns), copied into it and left to the
+// collector: memory the runtime has just taken from the system is not
+// written until rows are (slices.Grow clears the whole new capacity, and
+// on a machine where a page's first write costs microseconds that was
+// most of a month's cost of growing).
 func (p *Partition) Grow(n int) {
-	p.Seq = growTo(p.Seq, n)
-	p.Type, p.Agency = growTo(p.Type, n), growTo(p.Agency, n)
-	p.Source, p.Status = growTo(p.Source, n), growTo(p.Status, n)
-	p.Created, p.Closed = growTo(p.Created, n), growTo(p.Closed, n)
-	p.Flags, p.Place = growTo(p.Flags, n), growTo(p.Place, n)
+	room := cap(p.Seq)-len(p.Seq) >= n && cap(p.Type)-len(p.Type) >= n && cap(p.Agency)-len(p.Agency) >= n &&
+		cap(p.Source)-len(p.Source) >= n && cap(p.Status)-len(p.Status) >= n && cap(p.Created)-len(p.Created) >= n &&
+		cap(p.Closed)-len(p.Closed) >= n && cap(p.Flags)-len(p.Flags) >= n && cap(p.Place)-len(p.Place) >= n
 	for l := range p.Area {
-		p.Area[l], p.How[l] = growTo(p.Area[l], n), growTo(p.How[l], n)
+		room = room && cap(p.Area[l])-len(p.Area[l]) >= n && cap(p.How[l])-len(p.How[l]) >= n
+	}
+	if room {
+		return
+	}
+	old := *p
+	old.Area, old.How = slices.Clone(p.Area), slices.Clone(p.How)
+	p.columns(len(p.Seq) + n)
+	p.Seq = append(p.Seq, old.Seq...)
+	p.Type, p.Agency = append(p.Type, old.Type...), append(p.Agency, old.Agency...)
+	p.Source, p.Status = append(p.Source, old.Source...), append(p.Status, old.Status...)
+	p.Created, p.Closed = append(p.Created, old.Created...), append(p.Closed, old.Closed...)
+	p.Flags, p.Place = append(p.Flags, old.Flags...), append(p.Place, old.Place...)
+	for l := range p.Area {
+		p.Area[l], p.How[l] = append(p.Area[l], old.Area[l]...), append(p.How[l], old.How[l]...)
 	}
 }
 
-// growTo returns s with room for n more elements.
-func growTo[T any](s []T, n int) []T {
-	if cap(s)-len(s) >= n {
-		return s
+// columns gives every column a new, empty backing of capacity n, all
+// carved from one block of memory (hugemem.Words: a month of a large city
+// is tens of megabytes, which the kernel can then map in a few huge pages
+// instead of thousands of small ones). Each column's capacity is exactly
+// n, so that an append past it moves that column alone.
+func (p *Partition) columns(n int) {
+	nl := len(p.Area)
+	// 8-byte columns first, then 4, 2 and 1, each rounded up to 8 bytes
+	words := 4*n + nl*((4*n+7)/8) + 4*((2*n+7)/8) + (1+nl)*((n+7)/8)
+	block := hugemem.Make[uint64](words)
+	at := unsafe.Pointer(unsafe.SliceData(block))
+	take := func(bytes int) unsafe.Pointer {
+		q := at
+		at = unsafe.Add(at, (bytes+7)&^7)
+		return q
 	}
-	t := make([]T, len(s), len(s)+n)
-	copy(t, s)
-	return t
+	p.Seq = unsafe.Slice((*int64)(take(8*n)), n)[:0]
+	p.Created = unsafe.Slice((*int64)(take(8*n)), n)[:0]
+	p.Closed = unsafe.Slice((*int64)(take(8*n)), n)[:0]
+	p.Place = unsafe.Slice((*uint64)(take(8*n)), n)[:0]
+	for l := 0; l < nl; l++ {
+		p.Area[l] = unsafe.Slice((*int32)(take(4*n)), n)[:0]
+	}
+	p.Type = unsafe.Slice((*uint16)(take(2*n)), n)[:0]
+	p.Agency = unsafe.Slice((*uint16)(take(2*n)), n)[:0]
+	p.Source = unsafe.Slice((*uint16)(take(2*n)), n)[:0]
+	p.Status = unsafe.Slice((*uint16)(take(2*n)), n)[:0]
+	p.Flags = unsafe.Slice((*uint8)(take(n)), n)[:0]
+	for l := 0; l < nl; l++ {
+		p.How[l] = unsafe.Slice((*uint8)(take(n)), n)[:0]
+	}
 }
 
 // Update replaces the rows whose Seq is in rows (the others are kept) and
@@ -451,11 +490,12 @@ func DecodePartition(b []byte) (*Partition, error) {
 		return nil, budget.Errorf(budget.EINTERNAL, "measures: event partition %s is damaged", m)
 	}
 	p := NewPartition(m, layers)
-	p.Seq, p.Created, p.Closed = make([]int64, n), make([]int64, n), make([]int64, n)
-	p.Type, p.Agency, p.Source, p.Status = make([]uint16, n), make([]uint16, n), make([]uint16, n), make([]uint16, n)
-	p.Flags, p.Place = make([]uint8, n), make([]uint64, n)
+	p.columns(n)
+	p.Seq, p.Created, p.Closed = p.Seq[:n], p.Created[:n], p.Closed[:n]
+	p.Type, p.Agency, p.Source, p.Status = p.Type[:n], p.Agency[:n], p.Source[:n], p.Status[:n]
+	p.Flags, p.Place = p.Flags[:n], p.Place[:n]
 	for l := range layers {
-		p.Area[l], p.How[l] = make([]int32, n), make([]uint8, n)
+		p.Area[l], p.How[l] = p.Area[l][:n], p.How[l][:n]
 	}
 	start := m.Start()
 	prev := int64(0)

@@ -1,6 +1,7 @@
 package measures
 
 import (
+	"github.com/budgetlens/budgetlens/internal/hugemem"
 	"runtime"
 	"slices"
 	"sync"
@@ -105,7 +106,7 @@ func MarkRepeats(parts []*Partition, from Month, window int64, canon []uint32) [
 		}
 	}
 	bstart[buckets] = pos
-	recs := make([]repeatRec, n)
+	recs := hugemem.Make[repeatRec](n)
 	eachPart(len(parts), func(k int) {
 		p := parts[k]
 		next := at[k]
