@@ -384,7 +384,11 @@ func (o *Office) MeasureTables(ctx context.Context, opt MeasureOptions, layers [
 	}
 	out := make([]*MeasureTable, len(layers))
 	errs := make([]error, len(layers))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	// up to twice as many layers as cores at once: the scheduler shares
+	// the cores among them, so that three layers on two cores end
+	// together instead of the third alone after the first two (each
+	// layer's table holds its closing times: the bound is for memory)
+	sem := make(chan struct{}, 2*runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for k := range layers {
 		wg.Add(1)
