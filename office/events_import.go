@@ -675,12 +675,14 @@ func (imp *importer) finish(ctx context.Context) ([]string, error) {
 	for k, m := range months {
 		todo[k] = imp.parts[m]
 	}
-	// the summaries are computed on every core, then written in order
-	sums := make([]*measures.Summary, len(todo))
-	parallelEach(len(todo), func(k int) { sums[k] = todo[k].Summary() })
+	// the summaries are computed on every core, in month order, while
+	// the months summarised are written in order (the store writes on one
+	// thread)
+	sums := aheadEach(len(todo), func(k int) *measures.Summary { return todo[k].Summary() })
+	defer sums.stop()
 	var out []string
 	for k, p := range todo {
-		if err := imp.tx.PutPartition(ctx, p, sums[k]); err != nil {
+		if err := imp.tx.PutPartition(ctx, p, sums.get(k)); err != nil {
 			return nil, err
 		}
 		if p.Len() > 0 {
@@ -715,6 +717,48 @@ func (imp *importer) placements() []LayerPlacement {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Layer < out[j].Layer })
 	return out
+}
+
+// ahead computes fn(0..n-1) on GOMAXPROCS goroutines, taking k in
+// ascending order, for a caller that uses the results in that order
+// (get) while the later ones are computed.
+type ahead[T any] struct {
+	out  []T
+	done []chan struct{}
+	next atomic.Int64
+	quit atomic.Bool
+	wg   sync.WaitGroup
+}
+
+func aheadEach[T any](n int, fn func(k int) T) *ahead[T] {
+	a := &ahead[T]{out: make([]T, n), done: make([]chan struct{}, n)}
+	for k := range a.done {
+		a.done[k] = make(chan struct{})
+	}
+	for w := 0; w < min(runtime.GOMAXPROCS(0), n); w++ {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			for k := int(a.next.Add(1) - 1); k < n && !a.quit.Load(); k = int(a.next.Add(1) - 1) {
+				a.out[k] = fn(k)
+				close(a.done[k])
+			}
+		}()
+	}
+	return a
+}
+
+// get waits for fn(k).
+func (a *ahead[T]) get(k int) T {
+	<-a.done[k]
+	return a.out[k]
+}
+
+// stop lets the workers end without computing the rest and waits for
+// them.
+func (a *ahead[T]) stop() {
+	a.quit.Store(true)
+	a.wg.Wait()
 }
 
 // parallelEach calls fn(0..n-1) on GOMAXPROCS goroutines.
