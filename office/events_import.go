@@ -289,7 +289,7 @@ type importer struct {
 	// writes are the store writes of new requests, done by one goroutine
 	// (writer) while the next blocks are parsed and placed; wait drains
 	// them before anything else uses the transaction.
-	writes  chan []events.Stored
+	writes  chan writeJob
 	written chan error
 	free    chan []events.Stored // buffers the writer is done with
 	failed  atomic.Bool          // the writer met an error (wait returns it)
@@ -299,33 +299,56 @@ type importer struct {
 	lastOK   [measures.NameKinds]bool
 }
 
-// write hands new requests to the writer goroutine (started on first use).
+// writeJob is new requests for the writer, staged when the store can
+// (store.EventStager).
+type writeJob struct {
+	evs    []events.Stored
+	staged store.StagedEvents
+}
+
+// write hands new requests to the writer goroutine (started on first
+// use). A store that stages its writes has them staged here, on the
+// calling goroutine, so that the writer (the longest stage of a large
+// import) only writes.
 func (imp *importer) write(ctx context.Context, ins []events.Stored) error {
 	if len(ins) == 0 {
 		return nil
 	}
+	if imp.failed.Load() {
+		return imp.wait() // stop reading: the store refused a write
+	}
+	job := writeJob{evs: ins}
+	stager, _ := imp.tx.(store.EventStager)
+	if stager != nil {
+		var err error
+		if job.staged, err = stager.Stage(ctx, ins); err != nil {
+			return err
+		}
+	}
 	if imp.writes == nil {
-		imp.writes, imp.written = make(chan []events.Stored, 2), make(chan error, 1)
-		go func(in <-chan []events.Stored, free chan<- []events.Stored) {
+		imp.writes, imp.written = make(chan writeJob, 2), make(chan error, 1)
+		go func(in <-chan writeJob, free chan<- []events.Stored) {
 			var err error
-			for evs := range in {
+			for job := range in {
 				if err == nil {
-					if err = imp.tx.Insert(ctx, evs); err != nil {
+					if job.staged != nil {
+						err = stager.InsertStaged(ctx, job.staged)
+					} else {
+						err = imp.tx.Insert(ctx, job.evs)
+					}
+					if err != nil {
 						imp.failed.Store(true)
 					}
 				}
 				select {
-				case free <- evs[:0]:
+				case free <- job.evs[:0]:
 				default:
 				}
 			}
 			imp.written <- err
 		}(imp.writes, imp.free)
 	}
-	if imp.failed.Load() {
-		return imp.wait() // stop reading: the store refused a write
-	}
-	imp.writes <- ins
+	imp.writes <- job
 	return nil
 }
 

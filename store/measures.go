@@ -83,6 +83,25 @@ type EventTx interface {
 	Rollback() error
 }
 
+// EventStager is an EventTx whose Insert is done in two steps, so that a
+// caller can prepare one batch of requests while the store writes the one
+// before: Stage prepares evs (numbers their names, codes and request
+// numbers as the store keeps them) and InsertStaged writes what Stage
+// prepared, in the order staged. Stage may run on one goroutine while
+// InsertStaged runs on another, once a first Stage has returned; nothing
+// else may use the transaction meanwhile. Insert is Stage then
+// InsertStaged.
+type EventStager interface {
+	Stage(ctx context.Context, evs []events.Stored) (StagedEvents, error)
+	InsertStaged(ctx context.Context, s StagedEvents) error
+}
+
+// StagedEvents is requests prepared by EventStager.Stage.
+type StagedEvents interface {
+	// Len is the number of requests.
+	Len() int
+}
+
 // PublishedStore keeps measures published by area (measures.PublishedSet).
 type PublishedStore interface {
 	// SavePublished stores a set, replacing one of the same name, in one

@@ -208,6 +208,9 @@ type feedBatch struct {
 	pos   int  // rows read so far
 }
 
+// Len is the number of requests (store.StagedEvents).
+func (b *feedBatch) Len() int { return len(b.evs) }
+
 // feeds are the batches being inserted, by handle (the table function's
 // argument).
 var (
@@ -419,13 +422,10 @@ func (s *Store) registerFeed(ctx context.Context) error {
 // holds DuckDB at one thread (holdOneThread): a large import, not a day's.
 const oneThreadRows = 100_000
 
-// feedRows inserts evs through the feed: one INSERT ... SELECT over the
-// batch (the columns address and id_text only when some request has one).
-func (tx *eventTx) feedRows(ctx context.Context, evs []events.Stored) error {
-	b, err := tx.batch(evs)
-	if err != nil {
-		return err
-	}
+// feedRows inserts a batch through the feed: one INSERT ... SELECT over
+// it (the columns address and id_text only when some request has one).
+func (tx *eventTx) feedRows(ctx context.Context, b *feedBatch) error {
+	evs := b.evs
 	if tx.fed += len(evs); tx.fed >= oneThreadRows && !tx.oneThread {
 		if err := tx.s.holdOneThread(ctx); err != nil {
 			return err

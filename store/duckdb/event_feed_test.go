@@ -3,6 +3,7 @@ package duckdb
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/budgetlens/budgetlens/events"
+	"github.com/budgetlens/budgetlens/store"
 )
 
 func TestSplitID(t *testing.T) {
@@ -208,5 +210,88 @@ func TestFeedText(t *testing.T) {
 		if g.ID != w.ID || g.Address != w.Address || g.CD != w.CD || g.Type != w.Type || !g.Created.Equal(w.Created) || !g.Closed.Equal(w.Closed) || g.HasPoint != w.HasPoint || g.Lon != w.Lon {
 			t.Errorf("request %d read back as %+v, want %+v", i+1, g, w)
 		}
+	}
+}
+
+// TestStageWhileInserting: batches staged on one goroutine while the
+// batch before is written on another (as an import's consumer and writer
+// do) read back as written, with the prefixes, codes and names they
+// brought numbered once.
+func TestStageWhileInserting(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "s.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	tx, err := s.BeginEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stager := tx.(store.EventStager)
+	created := time.Date(2022, 9, 19, 11, 7, 12, 0, time.UTC)
+	var want []events.Stored
+	batches := make([][]events.Stored, 40)
+	for b := range batches {
+		for i := 0; i < 500; i++ {
+			seq := int64(len(want) + 1)
+			e := events.Stored{Seq: seq}
+			e.ID = fmt.Sprintf("%c-%d", 'A'+b%5, seq)
+			if seq%97 == 0 {
+				e.ID = fmt.Sprintf("CASE-%d-X", seq) // kept as text
+			}
+			e.Type, e.Agency, e.CD, e.NC = fmt.Sprintf("Type %d", seq%13), fmt.Sprintf("Agency %d", b%3), fmt.Sprint(seq%15+1), fmt.Sprint(seq%99)
+			e.Created = created.Add(time.Duration(seq) * time.Minute)
+			batches[b] = append(batches[b], e)
+			want = append(want, e)
+		}
+	}
+	staged := make(chan store.StagedEvents, 2)
+	errs := make(chan error, 1)
+	go func() {
+		var err error
+		for st := range staged {
+			if err == nil {
+				err = stager.InsertStaged(ctx, st)
+			}
+		}
+		errs <- err
+	}()
+	for _, b := range batches {
+		st, err := stager.Stage(ctx, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Len() != len(b) {
+			t.Fatalf("staged %d requests, want %d", st.Len(), len(b))
+		}
+		staged <- st
+	}
+	close(staged)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Commit(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []events.Stored
+	if err := s.EachEvent(ctx, func(e *events.Stored) error { got = append(got, *e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d requests read back, want %d", len(got), len(want))
+	}
+	for i := range want {
+		w, g := want[i], got[i]
+		if g.Seq != w.Seq || g.ID != w.ID || g.Type != w.Type || g.Agency != w.Agency || g.CD != w.CD || g.NC != w.NC || !g.Created.Equal(w.Created) {
+			t.Fatalf("request %d read back as %+v, want %+v", i+1, g, w)
+		}
+	}
+	var prefixes, codes int
+	if err := s.db.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM event_id_prefixes), (SELECT count(*) FROM event_names WHERE kind = 'cd')`).Scan(&prefixes, &codes); err != nil {
+		t.Fatal(err)
+	}
+	if prefixes != 5 || codes != 15 {
+		t.Fatalf("%d prefixes and %d council district codes stored, want 5 and 15", prefixes, codes)
 	}
 }

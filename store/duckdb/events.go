@@ -20,6 +20,7 @@ import (
 )
 
 var _ store.EventImportRestorer = (*eventTx)(nil)
+var _ store.EventStager = (*eventTx)(nil)
 
 // eventTx is one write of events on one connection inside BEGIN/COMMIT.
 type eventTx struct {
@@ -214,19 +215,40 @@ func (tx *eventTx) eventCodes(ctx context.Context) (*eventCodes, error) {
 
 // Insert writes new requests through the store's feed (event_feed.go).
 func (tx *eventTx) Insert(ctx context.Context, evs []events.Stored) error {
-	if len(evs) == 0 {
-		return nil
-	}
-	if _, err := tx.Dictionary(ctx); err != nil {
+	b, err := tx.Stage(ctx, evs)
+	if err != nil {
 		return err
+	}
+	return tx.InsertStaged(ctx, b)
+}
+
+// Stage numbers the requests of evs for the feed (store.EventStager): the
+// names in the dictionary, the request numbers' prefixes and the area
+// codes. The first call reads what is stored of them; later ones use no
+// connection.
+func (tx *eventTx) Stage(ctx context.Context, evs []events.Stored) (store.StagedEvents, error) {
+	if _, err := tx.Dictionary(ctx); err != nil {
+		return nil, err
 	}
 	if _, err := tx.eventCodes(ctx); err != nil {
-		return err
+		return nil, err
 	}
 	for i := range evs {
 		tx.times.add(evs[i].Created, evs[i].Closed, false)
 	}
-	return tx.feedRows(ctx, evs)
+	return tx.batch(evs)
+}
+
+// InsertStaged writes requests Stage prepared.
+func (tx *eventTx) InsertStaged(ctx context.Context, s store.StagedEvents) error {
+	b, ok := s.(*feedBatch)
+	if !ok {
+		return budget.Errorf(budget.EINTERNAL, "store: requests staged by another store")
+	}
+	if len(b.evs) == 0 {
+		return nil
+	}
+	return tx.feedRows(ctx, b)
 }
 
 // stage fills a temporary table with rows (cols: its column
