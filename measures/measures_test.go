@@ -440,3 +440,31 @@ func TestPlaceKey(t *testing.T) {
 		t.Fatal("no place")
 	}
 }
+
+// TestWorkingDeadline: the deadline counted in days from the epoch is the
+// calendar's (the n-th weekday after the day of creation, in UTC), for
+// times before and after 1970, at any hour, from any weekday.
+func TestWorkingDeadline(t *testing.T) {
+	calendar := func(created int64, n int) int64 {
+		tm := time.Unix(created, 0).UTC()
+		d := time.Date(tm.Year(), tm.Month(), tm.Day(), 0, 0, 0, 0, time.UTC)
+		for k := 0; k < n; {
+			d = d.AddDate(0, 0, 1)
+			if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+				k++
+			}
+		}
+		return d.AddDate(0, 0, 1).Unix()
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := 0; i < 20_000; i++ {
+		created := r.Int64N(4_000_000_000) - 1_000_000_000 // 1938 to 2096
+		if i < 20 {
+			created = int64(i-10) * 43_200 // around the epoch
+		}
+		n := r.IntN(40)
+		if got, want := workingDeadline(created, n), calendar(created, n); got != want {
+			t.Fatalf("workingDeadline(%d (%s), %d) = %s, want %s", created, time.Unix(created, 0).UTC(), n, time.Unix(got, 0).UTC(), time.Unix(want, 0).UTC())
+		}
+	}
+}

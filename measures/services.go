@@ -3,7 +3,6 @@ package measures
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/budgetlens/budgetlens/budget"
 )
@@ -63,17 +62,22 @@ func (l *ServiceLevel) Text() string {
 }
 
 // workingDeadline is the first second after the n-th weekday following
-// the day of created.
+// the day of created (days in UTC). It counts in whole days from the Unix
+// epoch (a Thursday): it is called for every request closed and counted,
+// where calendar arithmetic took a sixth of the measures' time.
 func workingDeadline(created int64, n int) int64 {
-	t := time.Unix(created, 0).UTC()
-	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	day := created / 86400
+	if created%86400 < 0 {
+		day-- // the day before the epoch's, for a time before 1970
+	}
+	wd := ((day+4)%7 + 7) % 7 // 0 Sunday ... 6 Saturday
 	for k := 0; k < n; {
-		d = d.AddDate(0, 0, 1)
-		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
+		day++
+		if wd = (wd + 1) % 7; wd != 0 && wd != 6 {
 			k++
 		}
 	}
-	return d.AddDate(0, 0, 1).Unix()
+	return (day + 1) * 86400
 }
 
 // AreaCode places requests without usable coordinates in a layer by one
