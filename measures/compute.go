@@ -350,6 +350,9 @@ func (t *Table) count(d *Data) error {
 		base := Cell{Period: per, Type: -1, Agency: -1, Source: -1}
 		lastKey, lastCell := uint64(0), -1
 		nt := int32(len(t.Types) + 1)
+		// the earliest and latest creation times counted in the month (the
+		// period's span is widened once, after)
+		first, last, counted := int64(math.MaxInt64), int64(math.MinInt64), false
 		for i := range p.Seq {
 			syn := p.Flags[i]&FlagSynthetic != 0
 			if !t.Events.includes(syn) {
@@ -396,15 +399,19 @@ func (t *Table) count(d *Data) error {
 			t.Counted++
 			t.Synthetic = t.Synthetic || syn
 			cr := p.Created[i]
-			if t.First == 0 || cr < t.First {
-				t.First = cr
-			}
-			t.Last = max(t.Last, cr)
-			if sp, ok := t.span[per]; !ok {
-				t.span[per] = [2]int64{cr, cr}
-			} else {
-				t.span[per] = [2]int64{min(sp[0], cr), max(sp[1], cr)}
-			}
+			first, last, counted = min(first, cr), max(last, cr), true
+		}
+		if !counted {
+			continue
+		}
+		if t.First == 0 || first < t.First {
+			t.First = first
+		}
+		t.Last = max(t.Last, last)
+		if sp, ok := t.span[per]; !ok {
+			t.span[per] = [2]int64{first, last}
+		} else {
+			t.span[per] = [2]int64{min(sp[0], first), max(sp[1], last)}
 		}
 	}
 	return nil
