@@ -263,14 +263,40 @@ func fastTime(s []byte) (time.Time, bool) {
 		}
 		n[k] = v
 	}
-	if n[1] < 1 || n[1] > 12 || n[2] < 1 || n[2] > 31 || n[3] > 23 || n[4] > 59 || n[5] > 59 {
-		return time.Time{}, false
+	if n[1] < 1 || n[1] > 12 || n[2] < 1 || n[2] > daysIn(n[0], n[1]) || n[3] > 23 || n[4] > 59 || n[5] > 59 {
+		return time.Time{}, false // 31 February and the like included
 	}
-	t := time.Date(n[0], time.Month(n[1]), n[2], n[3], n[4], n[5], 0, time.UTC)
-	if t.Day() != n[2] { // 31 February and the like
-		return time.Time{}, false
+	// the time from its day's number since 1970-01-01 (the proleptic
+	// Gregorian calendar's arithmetic: March-based years, so that a leap
+	// day ends its year), without time.Date's normalisation
+	y, m := n[0], n[1]
+	if m <= 2 {
+		y--
 	}
-	return t, true
+	era := y / 400
+	if y < 0 {
+		era = (y - 399) / 400 // year 0000's January and February
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + n[2] - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	days := int64(era*146097+doe) - 719468
+	return time.Unix(days*86400+int64(n[3]*3600+n[4]*60+n[5]), 0).UTC(), true
+}
+
+// daysIn is the number of days of month m (1-12) of year y.
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }
 
 // pow10 holds the exactly representable powers of ten.
