@@ -9,7 +9,8 @@
 // a large buffer's interior in 2 MiB pages instead: one fault where there
 // were 512, and fewer misses of the processor's address cache. The kernel
 // does so only where transparent huge pages are "always" or "madvise"
-// (the usual default); elsewhere, and on other systems, Make is make.
+// (the usual default); elsewhere, and on other systems, Make is make. The
+// advice is taken back when the buffer is collected.
 package hugemem
 
 import (
@@ -43,7 +44,7 @@ func Make[T any](n int) []T {
 	}
 	words := make([]uint64, (bytes+7)/8)
 	p := unsafe.Pointer(unsafe.SliceData(words))
-	advise(p, uintptr(len(words))*8)
+	advise(&words[0], p, uintptr(len(words))*8)
 	return unsafe.Slice((*T)(p), n)
 }
 

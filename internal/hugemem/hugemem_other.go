@@ -4,4 +4,4 @@ package hugemem
 
 import "unsafe"
 
-func advise(unsafe.Pointer, uintptr) {}
+func advise[T any](*T, unsafe.Pointer, uintptr) {}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -66,7 +67,10 @@ func TestMakeRefusesPointers(t *testing.T) {
 }
 
 // TestMakeAdvises: on Linux the mapping holding a large buffer is marked
-// for huge pages (VmFlags "hg" in /proc/self/smaps).
+// for huge pages (VmFlags "hg" in /proc/self/smaps); once the buffer is
+// collected the advice is taken back ("nh": MADV_NOHUGEPAGE), so that the
+// kernel does not fill huge pages in memory the runtime reuses or gives
+// back.
 func TestMakeAdvises(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("huge pages are advised on Linux only")
@@ -74,16 +78,35 @@ func TestMakeAdvises(t *testing.T) {
 	if _, err := os.Stat("/sys/kernel/mm/transparent_hugepage/enabled"); err != nil {
 		t.Skip("this kernel has no transparent huge pages")
 	}
-	s := Make[uint64](8 << 20 / 8) // 8 MiB: at least three whole huge pages
-	mid := uintptr(unsafe.Pointer(&s[len(s)/2]))
-	flags, err := vmFlags(mid)
-	if err != nil {
-		t.Fatal(err)
+	has := func(flags, f string) bool { return strings.Contains(" "+flags+" ", " "+f+" ") }
+	mid := func() uintptr {
+		s := Make[uint64](8 << 20 / 8) // 8 MiB: at least three whole huge pages
+		mid := uintptr(unsafe.Pointer(&s[len(s)/2]))
+		flags, err := vmFlags(mid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !has(flags, "hg") {
+			t.Fatalf("the mapping holding the buffer has VmFlags %q, want hg (madvise MADV_HUGEPAGE)", flags)
+		}
+		runtime.KeepAlive(s)
+		return mid
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		runtime.GC()
+		flags, err := vmFlags(mid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if has(flags, "nh") && !has(flags, "hg") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the collected buffer's mapping has VmFlags %q, want nh and not hg", flags)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	if !strings.Contains(" "+flags+" ", " hg ") {
-		t.Fatalf("the mapping holding the buffer has VmFlags %q, want hg (madvise MADV_HUGEPAGE)", flags)
-	}
-	runtime.KeepAlive(s)
 }
 
 // vmFlags returns the VmFlags of the mapping holding addr.
