@@ -195,16 +195,7 @@ func TestFeedText(t *testing.T) {
 		}
 		want = append(want, b...)
 	}
-	if _, err := tx.Commit(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	var got []events.Stored
-	if err := s.EachEvent(ctx, func(e *events.Stored) error { got = append(got, *e); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != len(want) {
-		t.Fatalf("%d requests read back, want %d", len(got), len(want))
-	}
+	got := commitAndRead(t, s, tx, len(want))
 	for i := range want {
 		w, g := want[i], got[i]
 		if g.ID != w.ID || g.Address != w.Address || g.CD != w.CD || g.Type != w.Type || !g.Created.Equal(w.Created) || !g.Closed.Equal(w.Closed) || g.HasPoint != w.HasPoint || g.Lon != w.Lon {
@@ -271,16 +262,7 @@ func TestStageWhileInserting(t *testing.T) {
 	if err := <-errs; err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tx.Commit(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	var got []events.Stored
-	if err := s.EachEvent(ctx, func(e *events.Stored) error { got = append(got, *e); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != len(want) {
-		t.Fatalf("%d requests read back, want %d", len(got), len(want))
-	}
+	got := commitAndRead(t, s, tx, len(want))
 	for i := range want {
 		w, g := want[i], got[i]
 		if g.Seq != w.Seq || g.ID != w.ID || g.Type != w.Type || g.Agency != w.Agency || g.CD != w.CD || g.NC != w.NC || !g.Created.Equal(w.Created) {
@@ -294,4 +276,22 @@ func TestStageWhileInserting(t *testing.T) {
 	if prefixes != 5 || codes != 15 {
 		t.Fatalf("%d prefixes and %d council district codes stored, want 5 and 15", prefixes, codes)
 	}
+}
+
+// commitAndRead commits tx and returns every stored request in Seq order,
+// failing t unless there are n.
+func commitAndRead(t *testing.T, s *Store, tx store.EventTx, n int) []events.Stored {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := tx.Commit(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	var got []events.Stored
+	if err := s.EachEvent(ctx, func(e *events.Stored) error { got = append(got, *e); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != n {
+		t.Fatalf("%d requests read back, want %d", len(got), n)
+	}
+	return got
 }
