@@ -1,13 +1,13 @@
 package measures
 
 import (
-	"github.com/budgetlens/budgetlens/internal/hugemem"
 	"math"
 	"slices"
 	"sort"
 	"strings"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/hugemem"
 )
 
 // EventSet says which requests measures count: real ones, synthetic ones

@@ -1,11 +1,8 @@
 package measures
 
 import (
-	"unsafe"
-
 	"encoding/binary"
 	"fmt"
-	"github.com/budgetlens/budgetlens/internal/hugemem"
 	"math"
 	"runtime"
 	"slices"
@@ -13,8 +10,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/budgetlens/budgetlens/budget"
+	"github.com/budgetlens/budgetlens/internal/hugemem"
 )
 
 // Flags of an event.
@@ -180,7 +179,7 @@ func (p *Partition) Grow(n int) {
 }
 
 // columns gives every column a new, empty backing of capacity n, all
-// carved from one block of memory (hugemem.Words: a month of a large city
+// carved from one block of memory (hugemem.Make: a month of a large city
 // is tens of megabytes, which the kernel can then map in a few huge pages
 // instead of thousands of small ones). Each column's capacity is exactly
 // n, so that an append past it moves that column alone.

@@ -1,11 +1,12 @@
 package measures
 
 import (
-	"github.com/budgetlens/budgetlens/internal/hugemem"
 	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/budgetlens/budgetlens/internal/hugemem"
 )
 
 // MarkRepeats sets or clears FlagRepeat on the requests of parts (in
