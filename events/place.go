@@ -1,5 +1,7 @@
 package events
 
+import "math"
+
 // How a request was placed in a layer, or why it was not.
 const (
 	PlacedByPoint   uint8 = 1 // its coordinates lie in an area
@@ -56,18 +58,99 @@ func PlaceRequest(layers []PlaceLayer, r *Request, areas []int32, how []uint8) {
 			}
 			how[l] = UnplacedOutside
 		}
-		code := r.codeOf(pl.CodeField)
-		if code == "" {
-			continue
+		pl.placeByCode(r, &areas[l], &how[l])
+	}
+}
+
+// EachLocator is a Locator that also places many points at once
+// (*geo.Index): areas[i] is the area holding (lons[i], lats[i]), or -1.
+type EachLocator interface {
+	Locator
+	LocateEach(lons, lats []float64, areas []int32)
+}
+
+// PlaceRequests places each of rs as PlaceRequest does, request i's
+// layer l at areas[i*L+l] and how[i*L+l] (L layers). A layer whose
+// Locator is an EachLocator is given all the points at once, which is
+// several times faster for points in no order.
+func PlaceRequests(layers []PlaceLayer, rs []Request, areas []int32, how []uint8) {
+	(&Placer{Layers: layers}).Place(rs, areas, how)
+}
+
+// Placer is PlaceRequests with its working memory kept from one call to
+// the next (a block of requests after another, on one goroutine at a
+// time).
+type Placer struct {
+	Layers     []PlaceLayer
+	lons, lats []float64
+	got        []int32
+}
+
+// Place is PlaceRequests(pl.Layers, rs, areas, how).
+func (pl *Placer) Place(rs []Request, areas []int32, how []uint8) {
+	L := len(pl.Layers)
+	gathered := false
+	for l := range pl.Layers {
+		layer := &pl.Layers[l]
+		each, _ := layer.Locator.(EachLocator)
+		if each != nil {
+			if !gathered {
+				pl.lons, pl.lats, pl.got = resize(pl.lons, len(rs)), resize(pl.lats, len(rs)), resize(pl.got, len(rs))
+				for i := range rs {
+					if rs[i].HasPoint {
+						pl.lons[i], pl.lats[i] = rs[i].Lon, rs[i].Lat
+					} else {
+						pl.lons[i], pl.lats[i] = math.NaN(), math.NaN()
+					}
+				}
+				gathered = true
+			}
+			each.LocateEach(pl.lons, pl.lats, pl.got)
 		}
-		if pl.CodeKey != nil {
-			code = pl.CodeKey(code)
+		for i := range rs {
+			r, k := &rs[i], i*L+l
+			areas[k], how[k] = -1, UnplacedNoPlace
+			if r.HasPoint && layer.Locator != nil {
+				a, ok := 0, false
+				if each != nil {
+					a, ok = int(pl.got[i]), pl.got[i] >= 0
+				} else {
+					a, ok = layer.Locator.Locate(r.Lon, r.Lat)
+				}
+				if ok {
+					areas[k], how[k] = int32(a), PlacedByPoint
+					continue
+				}
+				how[k] = UnplacedOutside
+			}
+			layer.placeByCode(r, &areas[k], &how[k])
 		}
-		if a, ok := pl.Codes[code]; ok {
-			areas[l], how[l] = int32(a), PlacedByCode
-		} else if !r.HasPoint {
-			how[l] = UnplacedNoCode
-		}
+	}
+}
+
+// resize returns s with length n, reusing its array when it is large
+// enough (the values are not kept).
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
+}
+
+// placeByCode places r by its area code, for a request not placed by
+// its coordinates.
+func (pl *PlaceLayer) placeByCode(r *Request, area *int32, how *uint8) {
+	code := r.codeOf(pl.CodeField)
+	if code == "" {
+		return
+	}
+	if pl.CodeKey != nil {
+		code = pl.CodeKey(code)
+	}
+	if a, ok := pl.Codes[code]; ok {
+		*area, *how = int32(a), PlacedByCode
+	} else if !r.HasPoint {
+		*how = UnplacedNoCode
 	}
 }
 

@@ -46,3 +46,20 @@ func BenchmarkAssignCSV(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLocateEach: the same points, 4,096 at a time.
+func BenchmarkLocateEach(b *testing.B) {
+	ix := benchLayer(b)
+	rng := rand.New(rand.NewSource(1))
+	const n = 1 << 16
+	xs, ys := make([]float64, n), make([]float64, n)
+	for i := range xs {
+		xs[i], ys[i] = -118.67+rng.Float64()*0.52, 33.70+rng.Float64()*0.64
+	}
+	out := make([]int32, 4096)
+	b.ResetTimer()
+	for i := 0; i < b.N; i += len(out) {
+		k := i & (n - 1)
+		ix.LocateEach(xs[k:k+len(out)], ys[k:k+len(out)], out)
+	}
+}

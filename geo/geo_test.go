@@ -1,6 +1,7 @@
 package geo
 
 import (
+	"math"
 	"math/rand"
 	"os"
 	"strconv"
@@ -364,5 +365,64 @@ func TestNewIndexForAgrees(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestLocateEachMatchesLocate: the many-points path gives what Locate
+// gives, point by point, over random points in and around Los Angeles,
+// every vertex, points that are not finite numbers, and overlapping areas.
+func TestLocateEachMatchesLocate(t *testing.T) {
+	l, _ := readFixture(t, "la/boundaries/neighborhood_councils_2025.geojson", ImportOptions{IDField: "Name"})
+	overlap := &Layer{Name: "overlap", Areas: []Area{
+		{ID: "a", Geom: orb.MultiPolygon{square(0, 0, 2, 2)}},
+		{ID: "b", Geom: orb.MultiPolygon{square(1, 1, 3, 3)}},
+	}}
+	rng := rand.New(rand.NewSource(7))
+	for _, c := range []struct {
+		l    *Layer
+		x, y [2]float64
+	}{{l, [2]float64{-118.8, -118.0}, [2]float64{33.6, 34.4}}, {overlap, [2]float64{-1, 4}, [2]float64{-1, 4}}} {
+		ix := NewIndex(c.l)
+		var xs, ys []float64
+		for k := 0; k < 50000; k++ {
+			xs = append(xs, c.x[0]+rng.Float64()*(c.x[1]-c.x[0]))
+			ys = append(ys, c.y[0]+rng.Float64()*(c.y[1]-c.y[0]))
+		}
+		for i := range c.l.Areas {
+			for _, p := range c.l.Areas[i].Geom {
+				for _, r := range p {
+					for _, v := range r {
+						xs, ys = append(xs, v[0]), append(ys, v[1])
+					}
+				}
+			}
+		}
+		nan, inf := math.NaN(), math.Inf(1)
+		xs = append(xs, nan, 0, inf, -inf, 1.5, c.x[0]-1e9)
+		ys = append(ys, 0, nan, 0, 1, inf, 34)
+		got := make([]int32, len(xs))
+		ix.LocateEach(xs, ys, got)
+		placed := 0
+		for i := range xs {
+			want, ok := ix.Locate(xs[i], ys[i])
+			if !ok {
+				want = -1
+			}
+			if int(got[i]) != want {
+				t.Fatalf("%s: point (%v, %v): LocateEach %d, Locate %d", c.l.Name, xs[i], ys[i], got[i], want)
+			}
+			if ok {
+				placed++
+			}
+		}
+		if placed < len(xs)/4 {
+			t.Fatalf("%s: only %d of %d points placed", c.l.Name, placed, len(xs))
+		}
+	}
+	ix := NewIndex(overlap)
+	got := []int32{9}
+	ix.LocateEach([]float64{1.5}, []float64{1.5}, got)
+	if got[0] != 0 {
+		t.Fatalf("overlap: LocateEach gives area %d, want the first (0)", got[0])
 	}
 }

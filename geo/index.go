@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 
+	"github.com/budgetlens/budgetlens/internal/hugemem"
 	"github.com/paulmach/orb"
 )
 
@@ -279,7 +280,9 @@ func (m *markList) add(cell int, c cand) {
 
 func (ix *Index) build() {
 	n := ix.nx * ix.ny
-	owner := make([]int32, n)
+	// a grid of millions of cells read at random: in huge pages, a read
+	// misses the processor's address cache less often
+	owner := hugemem.Make[int32](n)
 	for i := range owner {
 		owner[i] = -1
 	}
@@ -526,6 +529,48 @@ func (ix *Index) Locate(lon, lat float64) (area int, ok bool) {
 		}
 	}
 	return -1, false
+}
+
+// LocateEach places many points at once: areas[i] is the position of the
+// area holding (lons[i], lats[i]), as Locate gives it, or -1 when none
+// does (a point that is not a finite number included). The slices have
+// one length.
+//
+// It gives what Locate gives, faster on points in no order: the grid's
+// cells are read first for all points, in a loop whose reads do not wait
+// for one another, so that the processor fetches many from memory at a
+// time; the few points in boundary cells are resolved after. Placed one
+// by one among other work, each point waits for its cell (an import of
+// ten million placed in three layers spent 2.5 s on it, bench/RESULTS.md).
+func (ix *Index) LocateEach(lons, lats []float64, areas []int32) {
+	if len(lats) != len(lons) || len(areas) != len(lons) {
+		panic("geo: LocateEach of slices of different lengths")
+	}
+	nx, cells := ix.nx, ix.cells
+	for i, lon := range lons {
+		lat := lats[i]
+		if !(lon >= ix.minX && lon < ix.maxX && lat >= ix.minY && lat < ix.maxY) {
+			areas[i] = -1
+			continue
+		}
+		x := min(int((lon-ix.minX)*ix.invW), nx-1)
+		y := min(int((lat-ix.minY)*ix.invH), ix.ny-1)
+		areas[i] = cells[y*nx+x]
+	}
+	for i, v := range areas {
+		if v >= -1 {
+			continue
+		}
+		areas[i] = -1
+		k := -(v + 2)
+		cs := ix.cands[ix.start[k]:ix.start[k+1]]
+		for j := range cs {
+			if ix.holds(&cs[j], lons[i], lats[i]) {
+				areas[i] = cs[j].area
+				break
+			}
+		}
+	}
 }
 
 // LocateAll returns every area holding the point (more than one only

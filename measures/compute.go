@@ -641,8 +641,13 @@ func (t *Table) finish() {
 			}
 		}
 		c.pairs = nil
+		longest := 0
 		for k := 0; k < n; k++ {
-			slices.Sort(c.dur[c.off[k]:c.off[k+1]])
+			longest = max(longest, c.off[k+1]-c.off[k])
+		}
+		tmp := make([]uint32, longest)
+		for k := 0; k < n; k++ {
+			sortU32(c.dur[c.off[k]:c.off[k+1]], tmp)
 		}
 	}
 }

@@ -188,10 +188,13 @@ func (p *Partition) columns(n int) {
 	// 8-byte columns first, then 4, 2 and 1, each rounded up to 8 bytes
 	words := 4*n + nl*((4*n+7)/8) + 4*((2*n+7)/8) + (1+nl)*((n+7)/8)
 	block := hugemem.Make[uint64](words)
-	at := unsafe.Pointer(unsafe.SliceData(block))
+	at := 0 // words taken
 	take := func(bytes int) unsafe.Pointer {
-		q := at
-		at = unsafe.Add(at, (bytes+7)&^7)
+		if bytes == 0 {
+			return nil // never a pointer past the block's end
+		}
+		q := unsafe.Pointer(&block[at])
+		at += (bytes + 7) / 8
 		return q
 	}
 	p.Seq = unsafe.Slice((*int64)(take(8*n)), n)[:0]

@@ -171,6 +171,7 @@ type placed struct {
 	how   []uint8
 	place []uint64
 	ids   []events.IDKey // of each request number (events.KeyOf)
+	pl    events.Placer
 }
 
 // ImportEvents stores a file of service requests in one transaction:
@@ -293,6 +294,11 @@ type importer struct {
 	written chan error
 	free    chan []events.Stored // buffers the writer is done with
 	failed  atomic.Bool          // the writer met an error (wait returns it)
+	// buffers of add and prepare, used again block after block
+	keep, at   []int
+	ids        []string
+	newBuf     []bool
+	placedFree sync.Pool
 	// the names numbered last, by kind
 	lastName [measures.NameKinds]string
 	lastID   [measures.NameKinds]uint16
@@ -384,16 +390,25 @@ func newImporter(ctx context.Context, o *Office, tx store.EventTx, layers []plac
 
 // prepare places a block's requests in every layer (on the parsing
 // goroutines).
+//
+// Its buffers are used again once the block is added (imp.placedFree): a
+// block's are about 50 bytes a request, half a gigabyte for ten million,
+// which the collector would otherwise take back and the kernel map again
+// page by page.
 func (imp *importer) prepare(_ int, b *events.RequestBlock) error {
 	n, L := len(b.Requests), len(imp.layers)
-	p := &placed{area: make([]int32, n*L), how: make([]uint8, n*L), place: make([]uint64, n), ids: make([]events.IDKey, n)}
-	pls := make([]events.PlaceLayer, L)
-	for l := range imp.layers {
-		pls[l] = imp.layers[l].PlaceLayer
+	p, _ := imp.placedFree.Get().(*placed)
+	if p == nil {
+		p = &placed{pl: events.Placer{Layers: make([]events.PlaceLayer, L)}}
+		for l := range imp.layers {
+			p.pl.Layers[l] = imp.layers[l].PlaceLayer
+		}
 	}
+	p.area, p.how = resize(p.area, n*L), resize(p.how, n*L)
+	p.place, p.ids = resize(p.place, n), resize(p.ids, n)
+	p.pl.Place(b.Requests, p.area, p.how)
 	for i := range b.Requests {
 		r := &b.Requests[i]
-		events.PlaceRequest(pls, r, p.area[i*L:(i+1)*L], p.how[i*L:(i+1)*L])
 		p.place[i] = measures.PlaceKey(r.Address, r.Lon, r.Lat, r.HasPoint)
 		p.ids[i] = events.KeyOf(r.ID)
 	}
@@ -414,12 +429,12 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 	}
 	p := b.Extra.(*placed)
 	L := len(imp.layers)
-	keep := make([]int, 0, len(b.Requests))
-	ids := make([]string, len(b.Requests))
+	keep := imp.keep[:0]
+	ids := resize(imp.ids, len(b.Requests))
 	for i := range b.Requests {
 		ids[i] = b.Requests[i].ID
 	}
-	fresh := make([]bool, len(b.Requests))
+	fresh := resize(imp.newBuf, len(b.Requests))
 	imp.seen.AddBlock(ids, p.ids, fresh)
 	for i := range b.Requests {
 		r := &b.Requests[i]
@@ -472,7 +487,7 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 	}
 	ins = slices.Grow(ins[:0], len(keep)-len(stored))
 	var upd []events.Stored
-	at := make([]int, 0, len(keep)) // block position of ins then upd
+	at := imp.at[:0] // block position of ins then upd
 	for _, i := range keep {
 		r := &b.Requests[i]
 		if old := stored[r.ID]; old == nil {
@@ -522,7 +537,22 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 	if err := imp.rowsToParts(ctx, p, upd, at[len(ins):]); err != nil {
 		return err
 	}
+	// the block's buffers are free for the next blocks (their strings are
+	// not: ins holds them)
+	clear(ids)
+	imp.keep, imp.ids, imp.newBuf, imp.at = keep, ids, fresh, at
+	b.Extra = nil
+	imp.placedFree.Put(p)
 	return imp.write(ctx, ins)
+}
+
+// resize returns s with length n, reusing its array when it is large
+// enough (the values are not kept).
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // rowsToParts adds the written requests to their months' partitions.

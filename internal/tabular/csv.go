@@ -2,7 +2,9 @@ package tabular
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"math/bits"
 )
 
 // The CSV grammar of every reader (RFC 4180 with the latitude files need):
@@ -137,6 +139,9 @@ type RecordReader struct {
 	start   int // offset of the last record
 	Fields  [][]byte
 	scratch []byte
+	// bytewise makes every record read by slow (the tests compare the
+	// two ways)
+	bytewise bool
 }
 
 // Reset makes r read data, whose first byte is on file line firstLine.
@@ -180,31 +185,87 @@ func (r *RecordReader) Next() (line int, ok bool, err *SyntaxError) {
 	}
 	line, r.start = r.line, r.pos
 	r.Fields, r.scratch = r.Fields[:0], r.scratch[:0]
-	i := r.pos
-	end := bytes.IndexByte(d[i:], '\n')
-	if end < 0 {
-		end = len(d)
-	} else {
-		end += i
-	}
-	if ln := d[i:end]; bytes.IndexByte(ln, '"') < 0 && bytes.IndexByte(ln, 0) < 0 {
-		ln = bytes.TrimSuffix(ln, []byte{'\r'})
-		for {
-			j := bytes.IndexByte(ln, r.Delim)
-			if j < 0 {
-				r.Fields = append(r.Fields, ln)
-				break
-			}
-			r.Fields = append(r.Fields, ln[:j])
-			ln = ln[j+1:]
-		}
-		r.pos = min(end+1, len(d))
-		if end < len(d) {
-			r.line++
-		}
+	if !r.bytewise && r.plain() {
 		return line, true, nil
 	}
-	return line, true, r.slow(i)
+	r.Fields = r.Fields[:0]
+	return line, true, r.slow(r.start)
+}
+
+// Bytes of a word, for finding bytes eight at a time.
+const (
+	ones  = 0x0101010101010101
+	low7s = 0x7f7f7f7f7f7f7f7f
+)
+
+// zeroBytes has the high bit set in each byte of w that is 0, and no
+// other bit (exact: no borrow carries from one byte into the next).
+func zeroBytes(w uint64) uint64 {
+	return ^((w&low7s + low7s) | w | low7s)
+}
+
+// plain reads the record at r.pos when it holds no quote and no NUL byte
+// (most records of most files): its fields are the slices between the
+// delimiters. It reads eight bytes at a time, finding the delimiters, the
+// line end and any quote or NUL of a word together, which takes a third
+// of the time of looking for each byte in turn (bench/RESULTS.md,
+// 2026-12-05 17:00-). It returns false, having consumed nothing, for a
+// record that slow must read.
+func (r *RecordReader) plain() bool {
+	d, i, from := r.data, r.pos, r.pos
+	fields := r.Fields // kept in a register, stored back at the end
+	delims, quote, nl := uint64(r.Delim)*ones, uint64('"')*ones, uint64('\n')*ones
+	for ; i+8 <= len(d); i += 8 {
+		w := binary.LittleEndian.Uint64(d[i:])
+		ends := zeroBytes(w ^ nl)
+		odd := zeroBytes(w^quote) | zeroBytes(w)
+		seps := zeroBytes(w ^ delims)
+		if ends != 0 {
+			// only what precedes the line end is this record's
+			before := ends&-ends - 1
+			odd &= before
+			seps &= before
+		}
+		if odd != 0 {
+			return false
+		}
+		for ; seps != 0; seps &= seps - 1 {
+			k := i + bits.TrailingZeros64(seps)/8
+			fields = append(fields, d[from:k])
+			from = k + 1
+		}
+		if ends != 0 {
+			r.Fields = fields
+			r.last(from, i+bits.TrailingZeros64(ends)/8)
+			return true
+		}
+	}
+	for ; i < len(d) && d[i] != '\n'; i++ {
+		switch d[i] {
+		case '"', 0:
+			return false
+		case r.Delim:
+			fields = append(fields, d[from:i])
+			from = i + 1
+		}
+	}
+	r.Fields = fields
+	r.last(from, i)
+	return true
+}
+
+// last ends a plain record with its last field, d[from:end] less a CR
+// before the line end; end is the line end's offset, or len(d).
+func (r *RecordReader) last(from, end int) {
+	f := r.data[from:end]
+	if len(f) > 0 && f[len(f)-1] == '\r' {
+		f = f[:len(f)-1]
+	}
+	r.Fields = append(r.Fields, f)
+	r.pos = min(end+1, len(r.data))
+	if end < len(r.data) {
+		r.line++
+	}
 }
 
 // slow reads a record holding quotes or NUL bytes field by field.

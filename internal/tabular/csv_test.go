@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -257,5 +258,53 @@ func TestParallelOrderAndFirstError(t *testing.T) {
 	}, func(*Block, int) error { return nil })
 	if !errors.Is(err, context.Canceled) || blocks.Load() > 1000 {
 		t.Fatalf("cancelled: %v after %d blocks", err, blocks.Load())
+	}
+}
+
+// TestPlainMatchesBytewise: records read eight bytes at a time are those
+// read byte by byte (fields, lines, errors), over random texts of
+// delimiters, line ends (LF, CRLF, a lone CR), quotes, NULs and UTF-8,
+// of lengths on both sides of a word, with each delimiter.
+func TestPlainMatchesBytewise(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	common := []byte("ab1 ,;\t|\n\n\r\xc3\xa9")
+	rare := []byte{'"', 0}
+	read := func(data []byte, delim byte, bytewise bool) string {
+		rr := RecordReader{Delim: delim, bytewise: bytewise}
+		rr.Reset(data, 1)
+		var out []string
+		for {
+			line, ok, serr := rr.Next()
+			if !ok {
+				return strings.Join(out, "|") + fmt.Sprintf(" end line %d", rr.line)
+			}
+			msg := ""
+			if serr != nil {
+				msg = serr.Error()
+			}
+			out = append(out, fmt.Sprintf("%d:%q:%s:%q", line, rr.Fields, msg, rr.Raw()))
+		}
+	}
+	plain := 0
+	for n := 0; n < 30000; n++ {
+		data := make([]byte, rng.Intn(70))
+		for i := range data {
+			if rng.Intn(40) == 0 {
+				data[i] = rare[rng.Intn(len(rare))]
+			} else {
+				data[i] = common[rng.Intn(len(common))]
+			}
+		}
+		if bytes.IndexByte(data, '"') < 0 && bytes.IndexByte(data, 0) < 0 {
+			plain++
+		}
+		for _, delim := range []byte{',', ';', '\t', '|'} {
+			if got, want := read(data, delim, false), read(data, delim, true); got != want {
+				t.Fatalf("%q, delimiter %q:\n  by words %s\n  by bytes %s", data, delim, got, want)
+			}
+		}
+	}
+	if plain < 5000 {
+		t.Fatalf("only %d texts without a quote or NUL", plain)
 	}
 }

@@ -41,6 +41,9 @@ type eventTx struct {
 	blobBytes   int64   // bytes of months' blobs written (see commit)
 	fed         int     // requests written through the feed
 	oneThread   bool    // holds DuckDB at one thread (holdOneThread)
+	// batchFree are inserted batches whose buffers the next use (Stage
+	// on one goroutine, InsertStaged on another)
+	batchFree chan *feedBatch
 	// the names numbered last, by kind
 	lastName [measures.NameKinds]string
 	lastID   [measures.NameKinds]uint16
@@ -72,7 +75,7 @@ func (s *Store) BeginEvents(ctx context.Context) (store.EventTx, error) {
 		conn.Close()
 		return nil, fmt.Errorf("store: unable to begin transaction: %w", err)
 	}
-	tx := &eventTx{s: s, conn: conn}
+	tx := &eventTx{s: s, conn: conn, batchFree: make(chan *feedBatch, 4)}
 	if err := conn.QueryRowContext(ctx, `SELECT nextval('event_import_ids')`).Scan(&tx.id); err != nil {
 		tx.Rollback()
 		return nil, fmt.Errorf("store: unable to number the import: %w", err)
@@ -248,7 +251,11 @@ func (tx *eventTx) InsertStaged(ctx context.Context, s store.StagedEvents) error
 	if len(b.evs) == 0 {
 		return nil
 	}
-	return tx.feedRows(ctx, b)
+	if err := tx.feedRows(ctx, b); err != nil {
+		return err
+	}
+	tx.release(b)
+	return nil
 }
 
 // stage fills a temporary table with rows (cols: its column
