@@ -75,6 +75,9 @@ type Definition struct {
 	// count, per_1000 and share_of (they are not scored).
 	Better      string `yaml:"better" json:"better,omitempty"`
 	Description string `yaml:"description" json:"description,omitempty"`
+	// Names is the name in the dashboard's other languages, by language
+	// code (es); a language without one shows Name.
+	Names map[string]string `yaml:"names" json:"names,omitempty"`
 	// Line is where the definition starts in its file.
 	Line int `yaml:"-" json:"-"`
 }
@@ -207,6 +210,9 @@ func (d *Definition) check(file string) error {
 	if !slices.Contains(kinds, d.Kind) {
 		return bad("kind", d.Kind, "one of "+strings.Join(kinds, ", "))
 	}
+	if err := CheckNames(d.Names); err != nil {
+		return bad("names", err.Error(), "names by language code, such as es: Mediana de días hasta el cierre")
+	}
 	switch {
 	case d.Kind == KindDays && !(d.Quantile > 0 && d.Quantile <= 1):
 		return bad("quantile", fmt.Sprint(d.Quantile), "the quantile of a days_to_close measure, above 0 and at most 1 (0.5 for the median)")
@@ -242,4 +248,27 @@ func itemLines(data []byte, key string) []int {
 		}
 	}
 	return nil
+}
+
+// CheckNames checks a measure's names in other languages: each keyed by a
+// language code of two lower-case letters and not empty. The error names
+// the faulty entry.
+func CheckNames(names map[string]string) error {
+	for lang, n := range names {
+		if len(lang) != 2 || strings.Trim(lang, "abcdefghijklmnopqrstuvwxyz") != "" {
+			return fmt.Errorf("%s: %s", lang, n)
+		}
+		if strings.TrimSpace(n) == "" {
+			return fmt.Errorf("%s: (empty)", lang)
+		}
+	}
+	return nil
+}
+
+// NameIn is a name in language lang when names has one, else name.
+func NameIn(name string, names map[string]string, lang string) string {
+	if n := names[lang]; n != "" {
+		return n
+	}
+	return name
 }

@@ -123,6 +123,9 @@ func ParsePublishedSpec(file string, data []byte) (*PublishedSpec, error) {
 		case m.Better != "" && m.Better != Higher && m.Better != Lower:
 			return nil, bad(f+".better", m.Better, "higher or lower")
 		}
+		if err := CheckNames(m.Names); err != nil {
+			return nil, bad(f+".names", err.Error(), "names by language code, such as es: Tiempo medio de viaje")
+		}
 		if m.ColumnPattern != "" {
 			if _, err := regexp.Compile(m.ColumnPattern); err != nil {
 				return nil, bad(f+".column_pattern", m.ColumnPattern, "a regular expression with groups from and to")

@@ -50,6 +50,8 @@ type PublishedMeasure struct {
 	// WeightOf is the count measure a mean is an average over (EMS
 	// incidents for the EMS travel time); its values weight the mean.
 	WeightOf string `json:"weight_of,omitempty" yaml:"weight_of"`
+	// Names is the name in the dashboard's other languages (es).
+	Names map[string]string `json:"names,omitempty" yaml:"names"`
 }
 
 // PublishedValue is one published figure: a measure in one area (the

@@ -21,6 +21,9 @@ type MeasureChoice struct {
 	Kind    string `json:"kind"` // service, published, score
 	Label   string `json:"label"`
 	Derived bool   `json:"derived"`
+	// Names is the name in other languages, by code (es), when the
+	// measure's definition gives them.
+	Names map[string]string `json:"names,omitempty"`
 }
 
 // MeasureChoices lists what the dashboard offers: every service measure
@@ -44,20 +47,36 @@ func (o *Office) MeasureChoices(ctx context.Context) ([]MeasureChoice, error) {
 			if m.Kind == measures.KindCount || m.Kind == measures.KindBacklog {
 				continue
 			}
-			out = append(out, MeasureChoice{Key: m.ID, Name: m.Name, Unit: m.Unit(), Kind: "service", Label: label})
+			out = append(out, MeasureChoice{Key: m.ID, Name: m.Name, Unit: m.Unit(), Kind: "service", Label: label, Names: m.Names})
 		}
 	}
 	sets, err := o.Store.PublishedSets(ctx)
 	if err != nil {
 		return nil, err
 	}
+	// the names in other languages of a set that ships with budgetlens are
+	// its spec's (the store keeps a measure's name, unit and kind)
+	shipped := map[string]map[string]string{}
+	if specs, err := measures.PublishedSpecs(); err == nil {
+		for _, sp := range specs {
+			for _, c := range sp.Measures {
+				shipped[sp.Name+"/"+c.ID] = c.Names
+			}
+		}
+	}
 	for _, s := range sets {
 		for _, m := range s.Measures {
-			unit, name := m.Unit, m.Name
+			if m.Names == nil {
+				m.Names = shipped[s.Name+"/"+m.ID]
+			}
+			unit, name, names := m.Unit, m.Name, m.Names
 			if m.Kind == measures.PublishedCount {
 				unit, name = "per 1,000 residents", m.Name+" per 1,000 residents"
+				if es := m.Names["es"]; es != "" {
+					names = map[string]string{"es": es + " por cada 1.000 habitantes"}
+				}
 			}
-			out = append(out, MeasureChoice{Key: s.Name + "/" + m.ID, Name: name, Unit: unit, Kind: "published", Label: s.Label(), Derived: s.Derived})
+			out = append(out, MeasureChoice{Key: s.Name + "/" + m.ID, Name: name, Unit: unit, Kind: "published", Label: s.Label(), Derived: s.Derived, Names: names})
 		}
 	}
 	if len(out) > 0 {

@@ -348,7 +348,7 @@ func (s *Server) pageCapital(w http.ResponseWriter, r *http.Request) error {
 		if pop := totalResidents(pd.Analysis); pop > 0 {
 			ref = pd.Analysis.Totals.Placed.Float() / pop
 		}
-		pd.Chart = barChart("capital-tiers", t.Get("cap.chart", p.Name), bars, ref, t.Get("cap.city"), func(x float64) string { return "$" + t.Number(x, 0) })
+		pd.Chart = barChart(t, "capital-tiers", t.Get("cap.chart", p.Name), bars, ref, t.Get("cap.city"), func(x float64) string { return "$" + t.Number(x, 0) })
 	}
 	return s.render(w, r, "capital", t.Get("cap.title"), "capital", pd)
 }

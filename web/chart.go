@@ -19,7 +19,7 @@ type bar struct {
 // saying the values are in the table beside it. Colours are from the
 // Okabe-Ito palette (safe for colour-blind readers); no style attributes
 // (the CSP forbids inline styles). Values are written with format.
-func barChart(id, title string, bars []bar, ref float64, refLabel string, format func(float64) string) template.HTML {
+func barChart(t T, id, title string, bars []bar, ref float64, refLabel string, format func(float64) string) template.HTML {
 	const width, labelW, rowH, top = 640.0, 220.0, 28.0, 28.0
 	plotW := width - labelW - 110
 	lo, hi := 0.0, 0.0
@@ -41,7 +41,7 @@ func barChart(id, title string, bars []bar, ref float64, refLabel string, format
 	var b strings.Builder
 	esc := template.HTMLEscapeString
 	fmt.Fprintf(&b, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s-t %s-d">`, width, height, id, id)
-	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%d bars; the values are in the table that follows.</desc>`, id, esc(title), id, len(bars))
+	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(t.Get("chart.bars", len(bars))))
 	zero := x(0)
 	for i, br := range bars {
 		y := top + float64(i)*rowH

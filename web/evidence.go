@@ -65,7 +65,7 @@ func newEvidencePanel(t T, r *analysis.Result) *evidencePanel {
 	}
 	p.Rows = append(p.Rows, evidenceRow{Key: "unattributed", Label: t.Get("ev.unattributed"), Amount: tt.Unattributed, PlacedShare: nan, PhaseShare: ratioNum(tt.Unattributed, tt.PhaseTotal)})
 	bars = append(bars, bar{Label: t.Get("ev.short.unattributed"), Value: tt.Unattributed.Float(), Low: math.NaN(), High: math.NaN()})
-	p.Chart = barChart("evidence", t.Get("ev.chart"), bars, math.NaN(), "", t.Money)
+	p.Chart = barChart(t, "evidence", t.Get("ev.chart"), bars, math.NaN(), "", t.Money)
 	for i, st := range r.Evidence {
 		p.Steps = append(p.Steps, evidenceStep{EvidenceStep: st, Name: t.Get("ev.step." + strconv.Itoa(i))})
 	}

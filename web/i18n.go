@@ -61,6 +61,16 @@ func (t T) Get(key string, args ...any) string {
 	return fmt.Sprintf(m, args...)
 }
 
+// Unit is a measure's unit (as measures and published sets name it, in
+// English) in the page's language; a unit the catalogue does not know is
+// shown as it is (a city's own).
+func (t T) Unit(u string) string {
+	if m, ok := catalogue[t.Lang]["unit."+u]; ok {
+		return m
+	}
+	return u
+}
+
 // Number formats v with d decimals and thousands separators of the
 // language (en 1,234.5; es 1.234,5, as the CLDR's "es").
 func (t T) Number(v float64, d int) string {
@@ -136,6 +146,8 @@ func (t T) Date(d time.Time) string {
 // catalogue holds every text of the pages, by language and key.
 var catalogue = map[string]map[string]string{
 	"en": {
+		"chart.bars": "%d bars; the values are in the table that follows.", "chart.periods": "%d periods; the values and intervals are in the table that follows.",
+		"unit.requests": "requests", "unit.per 1,000 residents": "per 1,000 residents", "unit.days": "days", "unit.share": "share", "unit.minutes": "minutes", "unit.incidents": "incidents", "unit.score": "score",
 		"ev.title": "What the placed dollars rest on", "ev.lead": "Every placed dollar says what places it: its own place (a site, a project, a district the budget names), measured service (requests, incidents, park acres), a proxy (population, land area) or an assumption. The headline from location and service evidence alone stands beside that of every placed dollar, as in the council report.",
 		"ev.location": "Location (the dollars' own place)", "ev.service": "Measured service (requests, incidents, park acres)", "ev.proxy": "Proxies (population, land area, residents in poverty)",
 		"ev.assumed": "Assumptions", "ev.unattributed": "Not placed in areas", "ev.short.location": "Location", "ev.short.service": "Service", "ev.short.proxy": "Proxy",
@@ -241,6 +253,8 @@ var catalogue = map[string]map[string]string{
 		"api": "API (OpenAPI)",
 	},
 	"es": {
+		"chart.bars": "%d barras; los valores están en la tabla que sigue.", "chart.periods": "%d periodos; los valores y sus intervalos están en la tabla que sigue.",
+		"unit.requests": "solicitudes", "unit.per 1,000 residents": "por cada 1.000 habitantes", "unit.days": "días", "unit.share": "proporción", "unit.minutes": "minutos", "unit.incidents": "incidentes", "unit.score": "puntuación",
 		"ev.title": "En qué se basan los dólares ubicados", "ev.lead": "Cada dólar ubicado dice qué lo ubica: su propio lugar (un sitio, un proyecto, un distrito que nombra el presupuesto), el servicio medido (solicitudes, incidentes, acres de parque), un indicador sustituto (población, superficie) o un supuesto. El resultado con solo evidencia de lugar y de servicio figura junto al de todos los dólares ubicados, como en el informe al concejo.",
 		"ev.location": "Lugar (el propio lugar de los dólares)", "ev.service": "Servicio medido (solicitudes, incidentes, acres de parque)", "ev.proxy": "Indicadores sustitutos (población, superficie, residentes en pobreza)",
 		"ev.assumed": "Supuestos", "ev.unattributed": "No ubicados en áreas", "ev.short.location": "Lugar", "ev.short.service": "Servicio", "ev.short.proxy": "Sustituto",

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,22 +16,23 @@ import (
 
 // measuresPage is the performance page's data.
 type measuresPage struct {
-	Layers   []layerInfo
-	Layer    string
-	Groups   []choiceGroup
-	Measure  string
-	Choice   office.MeasureChoice
-	View     string // value or gap
-	Period   string
-	Periods  []string
-	Map      *office.MeasureMap
-	GeoURL   string
-	Trend    []measures.Gap
-	Chart    template.HTML
-	Verdicts []string
-	Programs []ProgramRow
-	ProgFY   string
-	Empty    bool
+	Layers     []layerInfo
+	Layer      string
+	LayerTitle string // for people (captions)
+	Groups     []choiceGroup
+	Measure    string
+	Choice     office.MeasureChoice
+	View       string // value or gap
+	Period     string
+	Periods    []string
+	Map        *office.MeasureMap
+	GeoURL     string
+	Trend      []measures.Gap
+	Chart      template.HTML
+	Verdicts   []string
+	Programs   []ProgramRow
+	ProgFY     string
+	Empty      bool
 }
 
 // choiceGroup is an optgroup of the measure selector.
@@ -72,9 +74,21 @@ func (s *Server) pageMeasures(w http.ResponseWriter, r *http.Request) error {
 	if ok, _ := v.isMoneyLayer(ctx, pd.Layer); !ok {
 		return budget.Errorf(budget.ENOTFOUND, "no such layer")
 	}
+	pd.LayerTitle = pd.Layer
+	for _, l := range pd.Layers {
+		if l.Layer == pd.Layer && l.Title != "" {
+			pd.LayerTitle = l.Title
+		}
+	}
 	choices, err := v.measureChoices(ctx)
 	if err != nil {
 		return err
+	}
+	// in the page's language (a copy: the view's list is shared)
+	choices = slices.Clone(choices)
+	for i := range choices {
+		choices[i].Name = measures.NameIn(choices[i].Name, choices[i].Names, t.Lang)
+		choices[i].Unit = t.Unit(choices[i].Unit)
 	}
 	pd.Groups = groupChoices(t, choices)
 	pd.Measure = q.Get("measure")
@@ -204,8 +218,12 @@ func trendChart(t T, c office.MeasureChoice, gs []measures.Gap) template.HTML {
 	fmtv := func(x float64) string { return t.Number(x, digits) }
 	if len(gs) == 1 {
 		var bars []bar
+		tiers := 0
 		for _, tr := range gs[0].Tiers {
-			b := bar{Label: tr.Label, Value: math.NaN(), Low: math.NaN(), High: math.NaN()}
+			tiers = max(tiers, tr.Tier)
+		}
+		for _, tr := range gs[0].Tiers {
+			b := bar{Label: tierLabel(t, tr.Tier, tiers), Value: math.NaN(), Low: math.NaN(), High: math.NaN()}
 			if tr.Value != nil {
 				b.Value = *tr.Value
 			}
@@ -214,15 +232,15 @@ func trendChart(t T, c office.MeasureChoice, gs []measures.Gap) template.HTML {
 			}
 			bars = append(bars, b)
 		}
-		return barChart("trend", t.Get("meas.trend_chart", c.Name, gs[0].Period+" ("+gs[0].Coverage+")"), bars, math.NaN(), "", fmtv)
+		return barChart(t, "trend", t.Get("meas.trend_chart", c.Name, gs[0].Period+" ("+gs[0].Coverage+")"), bars, math.NaN(), "", fmtv)
 	}
-	return lineChart("trend", t.Get("meas.trend_chart", c.Name, gs[0].Period+" – "+gs[len(gs)-1].Period), gs, t.Get("meas.tier_low"), t.Get("meas.tier_high"), fmtv)
+	return lineChart(t, "trend", t.Get("meas.trend_chart", c.Name, gs[0].Period+" – "+gs[len(gs)-1].Period), gs, t.Get("meas.tier_low"), t.Get("meas.tier_high"), fmtv)
 }
 
 // lineChart draws two series (lowest and highest tier) over the periods,
 // with interval whiskers; colours from Okabe-Ito, presentation attributes
 // only (no style: the CSP forbids it).
-func lineChart(id, title string, gs []measures.Gap, loName, hiName string, format func(float64) string) template.HTML {
+func lineChart(t T, id, title string, gs []measures.Gap, loName, hiName string, format func(float64) string) template.HTML {
 	const width, height, left, right, top, bottom = 640.0, 300.0, 64.0, 16.0, 40.0, 48.0
 	lo, hi := math.Inf(1), math.Inf(-1)
 	val := func(tr measures.TierValue) []float64 {
@@ -255,7 +273,7 @@ func lineChart(id, title string, gs []measures.Gap, loName, hiName string, forma
 	esc := template.HTMLEscapeString
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="%s-t %s-d">`, width, height, id, id)
-	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%d periods; the values and intervals are in the table that follows.</desc>`, id, esc(title), id, n)
+	fmt.Fprintf(&b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(title), id, esc(t.Get("chart.periods", n)))
 	fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#444444"/>`, left, top, left, height-bottom)
 	for k := 0; k <= 4; k++ {
 		v := lo + (hi-lo)*float64(k)/4

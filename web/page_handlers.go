@@ -79,6 +79,8 @@ type overviewPage struct {
 	Rows      []OverviewPhase
 	Chart     template.HTML
 	Title     string
+	// LayerTitle is the layer's name for people (the lead's "by ...").
+	LayerTitle string
 }
 
 func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
@@ -118,16 +120,20 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	pd.LayerTitle = layer
 	for _, l := range ls {
 		if ok, _ := v.isMoneyLayer(ctx, l.Layer); ok {
 			pd.Layers = append(pd.Layers, l)
+		}
+		if l.Layer == layer && l.Title != "" {
+			pd.LayerTitle = l.Title
 		}
 	}
 	var bars []bar
 	for _, tr := range a.Result.TierRows {
 		bars = append(bars, bar{Label: tierLabel(t, tr.Tier, a.Result.Tiers), Value: float64(tr.PerCapita), Low: math.NaN(), High: math.NaN()})
 	}
-	pd.Chart = barChart("tiers", t.Get("ov.tier_chart"), bars, float64(a.Result.City.PerCapita), t.Get("ov.city_avg"), func(x float64) string { return "$" + t.Number(x, 0) })
+	pd.Chart = barChart(t, "tiers", t.Get("ov.tier_chart"), bars, float64(a.Result.City.PerCapita), t.Get("ov.city_avg"), func(x float64) string { return "$" + t.Number(x, 0) })
 	return s.render(w, r, "overview", t.Get("ov.title"), "overview", pd)
 }
 
@@ -323,7 +329,7 @@ func (s *Server) pageBudget(w http.ResponseWriter, r *http.Request) error {
 	if len(rows) > 0 && pd.Dept != "" {
 		title = rows[0].Name
 	}
-	pd.Chart = barChart("explorer", t.Get("budget.chart", title), bars, math.NaN(), "", t.Money)
+	pd.Chart = barChart(t, "explorer", t.Get("budget.chart", title), bars, math.NaN(), "", t.Money)
 	return s.render(w, r, "budget", t.Get("budget.title"), "budget", pd)
 }
 
