@@ -399,11 +399,22 @@ func TestDefinitions(t *testing.T) {
 		{"version: 1\nmeasures:\n  - {id: a, kind: share_of}\n", "filter"},
 		{"version: 2\nmeasures: []\n", "version"},
 		{"version: 1\nmeasures:\n  - {id: a, kind: count, extra: 1}\n", "extra"},
+		{"version: 1\nmeasures:\n  - {id: a, kind: count, names: {spanish: Solicitudes}}\n", "measures.names"},
+		{"version: 1\nmeasures:\n  - {id: a, kind: count, names: {es: \" \"}}\n", "es: (empty)"},
 	} {
 		_, err := ParseSet("m.yaml", []byte(c.yaml))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: %v, want %q", c.yaml, err, c.want)
 		}
+	}
+	for _, m := range d.Measures {
+		if m.Names["es"] == "" {
+			t.Errorf("shipped measure %s has no Spanish name", m.ID)
+		}
+	}
+	if s, err := ParseSet("m.yaml", []byte("version: 1\nmeasures:\n  - {id: a, name: Requests, kind: count, names: {es: Solicitudes}}\n")); err != nil ||
+		NameIn(s.Measures[0].Name, s.Measures[0].Names, "es") != "Solicitudes" || NameIn(s.Measures[0].Name, s.Measures[0].Names, "fr") != "Requests" {
+		t.Errorf("names: %v", err)
 	}
 	_, err := ParseSet("m.yaml", []byte("version: 1\nmeasures:\n  - {id: a, kind: count}\n  - {id: b, kind: wrong}\n"))
 	if err == nil || !strings.Contains(err.Error(), "m.yaml:4") {
