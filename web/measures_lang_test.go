@@ -16,8 +16,8 @@ func TestMeasuresInSpanish(t *testing.T) {
 	page := string(es)
 	for _, want := range []string{
 		"Solicitudes por cada 1.000 habitantes (por cada 1.000 habitantes)", // the shipped measure and its unit
-		"Grafiti: mediana de días hasta el cierre",                         // Los Angeles' profile
-		"Tiempo medio de viaje a emergencias médicas",                      // LAFD's published set
+		"Grafiti: mediana de días hasta el cierre",                          // Los Angeles' profile
+		"Tiempo medio de viaje a emergencias médicas",                       // LAFD's published set
 		"Incidentes de emergencias médicas por cada 1.000 habitantes",
 		"Nivel 1 (menor necesidad)", "Nivel 5 (mayor necesidad)", // the chart's tiers
 		"barras; los valores están en la tabla que sigue",
