@@ -2,8 +2,8 @@
 # Runs budgetlens' whole test suite on a fresh Debian machine that has Go, gcc
 # and apt. It installs what the tests compare against (PostGIS, PROJ's cs2cs,
 # Chromium, poppler, CBC, GDAL's ogrinfo, pandas with openpyxl), starts a throw-away PostgreSQL server on a private port,
-# then runs gofmt, go mod tidy -diff, go vet, staticcheck and go test (skipped
-# tests listed at the end). Everything it starts is stopped on exit.
+# then runs gofmt, go mod tidy -diff, go vet, staticcheck, go test (skipped
+# tests listed at the end) and the race detector over the concurrent code. Everything it starts is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,6 +63,16 @@ set -e
 report_rc=${PIPESTATUS[0]}
 echo "test.sh: the report and go test's JSON are in $out"
 if [ "$test_rc" -ne 0 ] || [ "$report_rc" -ne 0 ]; then exit 1; fi
+# The race detector (and its pointer checks, which caught a pointer past a
+# block's end in measures' column carving) over the code that runs on
+# several goroutines or uses unsafe: the import's pipeline, its parsers,
+# placement, the months' columns and huge-page buffers, the store's feed.
+# About two minutes on two cores.
+echo "test.sh: go test -race (the import's concurrent and unsafe code)"
+go test -race -count=1 ./internal/hugemem ./internal/tabular ./measures ./events
+go test -race -count=1 ./geo -run 'TestLocateEach|TestLocateMatches|TestHalfOpen'
+go test -race -count=1 ./office -run 'TestRepeatFlagsAfterUpdates|TestAhead|TestHoldGC'
+go test -race -count=1 ./store/duckdb -run 'TestStageWhileInserting|TestFeed|TestEventCache'
 # Every fuzz target's seeds (real files and the generated attack files) ran
 # above; in CI each target also fuzzes briefly. A longer run: scripts/fuzz.sh.
 if [ "${CI:-}" = true ] || [ -n "${BUDGETLENS_FUZZTIME:-}" ]; then
