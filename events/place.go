@@ -1,6 +1,9 @@
 package events
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // How a request was placed in a layer, or why it was not.
 const (
@@ -95,7 +98,8 @@ func (pl *Placer) Place(rs []Request, areas []int32, how []uint8) {
 		each, _ := layer.Locator.(EachLocator)
 		if each != nil {
 			if !gathered {
-				pl.lons, pl.lats, pl.got = resize(pl.lons, len(rs)), resize(pl.lats, len(rs)), resize(pl.got, len(rs))
+				n := len(rs) // the buffers are reused, their values not kept
+				pl.lons, pl.lats, pl.got = slices.Grow(pl.lons[:0], n)[:n], slices.Grow(pl.lats[:0], n)[:n], slices.Grow(pl.got[:0], n)[:n]
 				for i := range rs {
 					if rs[i].HasPoint {
 						pl.lons[i], pl.lats[i] = rs[i].Lon, rs[i].Lat
@@ -126,15 +130,6 @@ func (pl *Placer) Place(rs []Request, areas []int32, how []uint8) {
 			layer.placeByCode(r, &areas[k], &how[k])
 		}
 	}
-}
-
-// resize returns s with length n, reusing its array when it is large
-// enough (the values are not kept).
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }
 
 // placeByCode places r by its area code, for a request not placed by

@@ -13,15 +13,21 @@ func benchLayer(b *testing.B) *Index {
 	return NewIndex(l)
 }
 
-// BenchmarkLocate: random points over Los Angeles, 99 councils.
-func BenchmarkLocate(b *testing.B) {
-	ix := benchLayer(b)
+// randomLA is n random points over Los Angeles' extent.
+func randomLA(n int) (xs, ys []float64) {
 	rng := rand.New(rand.NewSource(1))
-	const n = 1 << 16
-	xs, ys := make([]float64, n), make([]float64, n)
+	xs, ys = make([]float64, n), make([]float64, n)
 	for i := range xs {
 		xs[i], ys[i] = -118.67+rng.Float64()*0.52, 33.70+rng.Float64()*0.64
 	}
+	return xs, ys
+}
+
+// BenchmarkLocate: random points over Los Angeles, 99 councils.
+func BenchmarkLocate(b *testing.B) {
+	ix := benchLayer(b)
+	const n = 1 << 16
+	xs, ys := randomLA(n)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		ix.Locate(xs[i&(n-1)], ys[i&(n-1)])
@@ -50,12 +56,8 @@ func BenchmarkAssignCSV(b *testing.B) {
 // BenchmarkLocateEach: the same points, 4,096 at a time.
 func BenchmarkLocateEach(b *testing.B) {
 	ix := benchLayer(b)
-	rng := rand.New(rand.NewSource(1))
 	const n = 1 << 16
-	xs, ys := make([]float64, n), make([]float64, n)
-	for i := range xs {
-		xs[i], ys[i] = -118.67+rng.Float64()*0.52, 33.70+rng.Float64()*0.64
-	}
+	xs, ys := randomLA(n)
 	out := make([]int32, 4096)
 	b.ResetTimer()
 	for i := 0; i < b.N; i += len(out) {

@@ -404,8 +404,8 @@ func (imp *importer) prepare(_ int, b *events.RequestBlock) error {
 			p.pl.Layers[l] = imp.layers[l].PlaceLayer
 		}
 	}
-	p.area, p.how = resize(p.area, n*L), resize(p.how, n*L)
-	p.place, p.ids = resize(p.place, n), resize(p.ids, n)
+	p.area, p.how = slices.Grow(p.area[:0], n*L)[:n*L], slices.Grow(p.how[:0], n*L)[:n*L]
+	p.place, p.ids = slices.Grow(p.place[:0], n)[:n], slices.Grow(p.ids[:0], n)[:n]
 	p.pl.Place(b.Requests, p.area, p.how)
 	for i := range b.Requests {
 		r := &b.Requests[i]
@@ -430,11 +430,12 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 	p := b.Extra.(*placed)
 	L := len(imp.layers)
 	keep := imp.keep[:0]
-	ids := resize(imp.ids, len(b.Requests))
+	n := len(b.Requests)
+	ids := slices.Grow(imp.ids[:0], n)[:n]
 	for i := range b.Requests {
 		ids[i] = b.Requests[i].ID
 	}
-	fresh := resize(imp.newBuf, len(b.Requests))
+	fresh := slices.Grow(imp.newBuf[:0], n)[:n]
 	imp.seen.AddBlock(ids, p.ids, fresh)
 	for i := range b.Requests {
 		r := &b.Requests[i]
@@ -544,15 +545,6 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 	b.Extra = nil
 	imp.placedFree.Put(p)
 	return imp.write(ctx, ins)
-}
-
-// resize returns s with length n, reusing its array when it is large
-// enough (the values are not kept).
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }
 
 // rowsToParts adds the written requests to their months' partitions.

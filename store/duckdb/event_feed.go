@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -459,7 +460,7 @@ func (tx *eventTx) batch(evs []events.Stored) (*feedBatch, error) {
 		b = &feedBatch{}
 	}
 	n := len(evs)
-	b.evs, b.pid, b.num, b.names, b.codes = evs, resize(b.pid, n), resize(b.num, n), resize(b.names, n), resize(b.codes, n)
+	b.evs, b.pid, b.num, b.names, b.codes = evs, slices.Grow(b.pid[:0], n)[:n], slices.Grow(b.num[:0], n)[:n], slices.Grow(b.names[:0], n)[:n], slices.Grow(b.codes[:0], n)[:n]
 	c := tx.codes
 	for i := range evs {
 		e := &evs[i]
@@ -483,15 +484,6 @@ func (tx *eventTx) batch(evs []events.Stored) (*feedBatch, error) {
 		}
 	}
 	return b, nil
-}
-
-// resize returns s with length n, reusing its array when it is large
-// enough (the values are not kept).
-func resize[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
 }
 
 // release gives an inserted batch's buffers back for the next (batch):
