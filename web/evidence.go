@@ -55,7 +55,11 @@ func newEvidencePanel(t T, r *analysis.Result) *evidencePanel {
 	if tt.Attributed == 0 || len(tt.ByEvidence) == 0 {
 		return nil
 	}
-	p := &evidencePanel{Layer: r.Layer.Name, Total: tt.PhaseTotal, Placed: tt.Attributed, StrongShare: tt.StrongShare}
+	layer := r.Layer.Name
+	if r.Layer.Title != "" {
+		layer = r.Layer.Title // for people (the caption)
+	}
+	p := &evidencePanel{Layer: layer, Total: tt.PhaseTotal, Placed: tt.Attributed, StrongShare: tt.StrongShare}
 	nan := budget.Num(math.NaN())
 	var bars []bar
 	for _, c := range attribute.EvidenceClasses {

@@ -40,4 +40,13 @@ func TestMeasuresInSpanish(t *testing.T) {
 	if p := string(ov); !strings.Contains(p, "por council districts.") || !strings.Contains(p, `<th scope="row">Nivel 1 (menor necesidad)</th>`) || strings.Contains(p, "no need score") {
 		t.Errorf("the Spanish overview names the layer by its id or the tiers in English")
 	}
+	// captions name the layer by its title on every page
+	for _, path := range []string{"/?layer=council_districts", "/map?layer=council_districts", "/budget?layer=council_districts"} {
+		_, b := get(t, ts, path)
+		for _, id := range []string{" council_districts</caption>", "(council_districts)</caption>", ": council_districts, FY"} {
+			if i := strings.Index(string(b), id); i >= 0 {
+				t.Errorf("%s: a caption names the layer by its id: %q", path, b[max(0, i-80):i+len(id)])
+			}
+		}
+	}
 }

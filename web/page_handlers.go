@@ -260,9 +260,11 @@ type budgetPage struct {
 	Rows    []ExplorerRow
 	Chart   template.HTML
 	Layer   string
-	CmpVal  string
-	APIURL  string
-	Level   string
+	// LayerTitle is the layer's name for people (captions).
+	LayerTitle string
+	CmpVal     string
+	APIURL     string
+	Level      string
 	// Evidence is what the phase's placed dollars rest on, by the default
 	// layer (nil without one).
 	Evidence *evidencePanel
@@ -292,7 +294,14 @@ func (s *Server) pageBudget(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	layer, _ := v.defaultLayer(r.Context())
-	pd := &budgetPage{Cur: p, Compare: cref, Dept: q.Get("department"), Prog: q.Get("program"), Rows: rows, Layer: layer, CmpVal: cmp}
+	pd := &budgetPage{Cur: p, Compare: cref, Dept: q.Get("department"), Prog: q.Get("program"), Rows: rows, Layer: layer, LayerTitle: layer, CmpVal: cmp}
+	if ls, err := v.layers(r.Context()); err == nil {
+		for _, l := range ls {
+			if l.Layer == layer && l.Title != "" {
+				pd.LayerTitle = l.Title
+			}
+		}
+	}
 	if ok, _ := v.isMoneyLayer(r.Context(), layer); ok && pd.Dept == "" {
 		a, err := v.analysis(r.Context(), p, layer)
 		if err != nil {

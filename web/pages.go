@@ -51,6 +51,16 @@ func newPages() (*pages, error) {
 			return *p
 		},
 		"tierName": tierLabel,
+		// layerTitle names a layer for people: its title among layers,
+		// else its id
+		"layerTitle": func(layers []layerInfo, id string) string {
+			for _, l := range layers {
+				if l.Layer == id && l.Title != "" {
+					return l.Title
+				}
+			}
+			return id
+		},
 		"derefF": func(p *float64) float64 {
 			if p == nil {
 				return math.NaN()
