@@ -53,15 +53,11 @@ const NoCode = nFields
 func PlaceRequest(layers []PlaceLayer, r *Request, areas []int32, how []uint8) {
 	for l := range layers {
 		pl := &layers[l]
-		areas[l], how[l] = -1, UnplacedNoPlace
+		a, ok := -1, false
 		if r.HasPoint && pl.Locator != nil {
-			if a, ok := pl.Locator.Locate(r.Lon, r.Lat); ok {
-				areas[l], how[l] = int32(a), PlacedByPoint
-				continue
-			}
-			how[l] = UnplacedOutside
+			a, ok = pl.Locator.Locate(r.Lon, r.Lat)
 		}
-		pl.placeByCode(r, &areas[l], &how[l])
+		pl.place(r, a, ok, &areas[l], &how[l])
 	}
 }
 
@@ -113,28 +109,32 @@ func (pl *Placer) Place(rs []Request, areas []int32, how []uint8) {
 		}
 		for i := range rs {
 			r, k := &rs[i], i*L+l
-			areas[k], how[k] = -1, UnplacedNoPlace
-			if r.HasPoint && layer.Locator != nil {
-				a, ok := 0, false
-				if each != nil {
-					a, ok = int(pl.got[i]), pl.got[i] >= 0
-				} else {
-					a, ok = layer.Locator.Locate(r.Lon, r.Lat)
-				}
-				if ok {
-					areas[k], how[k] = int32(a), PlacedByPoint
-					continue
-				}
-				how[k] = UnplacedOutside
+			a, ok := -1, false
+			switch {
+			case !r.HasPoint || layer.Locator == nil:
+			case each != nil:
+				a, ok = int(pl.got[i]), pl.got[i] >= 0
+			default:
+				a, ok = layer.Locator.Locate(r.Lon, r.Lat)
 			}
-			layer.placeByCode(r, &areas[k], &how[k])
+			layer.place(r, a, ok, &areas[k], &how[k])
 		}
 	}
 }
 
-// placeByCode places r by its area code, for a request not placed by
-// its coordinates.
-func (pl *PlaceLayer) placeByCode(r *Request, area *int32, how *uint8) {
+// place sets r's area in the layer and how it was placed: by its point
+// when the layer's locator found it in area a (ok), else by its area
+// code. a and ok are asked of the locator only for a request with a point
+// in a layer with a locator.
+func (pl *PlaceLayer) place(r *Request, a int, ok bool, area *int32, how *uint8) {
+	*area, *how = -1, UnplacedNoPlace
+	if r.HasPoint && pl.Locator != nil {
+		if ok {
+			*area, *how = int32(a), PlacedByPoint
+			return
+		}
+		*how = UnplacedOutside
+	}
 	code := r.codeOf(pl.CodeField)
 	if code == "" {
 		return

@@ -521,14 +521,21 @@ func (ix *Index) Locate(lon, lat float64) (area int, ok bool) {
 	if v >= -1 {
 		return int(v), v >= 0
 	}
+	a := ix.boundary(v, lon, lat)
+	return int(a), a >= 0
+}
+
+// boundary resolves a point of a boundary cell (cell value v <= -2): the
+// first candidate holding it, or -1.
+func (ix *Index) boundary(v int32, lon, lat float64) int32 {
 	k := -(v + 2)
 	cs := ix.cands[ix.start[k]:ix.start[k+1]]
 	for i := range cs {
 		if ix.holds(&cs[i], lon, lat) {
-			return int(cs[i].area), true
+			return cs[i].area
 		}
 	}
-	return -1, false
+	return -1
 }
 
 // LocateEach places many points at once: areas[i] is the position of the
@@ -546,29 +553,12 @@ func (ix *Index) LocateEach(lons, lats []float64, areas []int32) {
 	if len(lats) != len(lons) || len(areas) != len(lons) {
 		panic("geo: LocateEach of slices of different lengths")
 	}
-	nx, cells := ix.nx, ix.cells
 	for i, lon := range lons {
-		lat := lats[i]
-		if !(lon >= ix.minX && lon < ix.maxX && lat >= ix.minY && lat < ix.maxY) {
-			areas[i] = -1
-			continue
-		}
-		x := min(int((lon-ix.minX)*ix.invW), nx-1)
-		y := min(int((lat-ix.minY)*ix.invH), ix.ny-1)
-		areas[i] = cells[y*nx+x]
+		areas[i], _ = ix.cellOf(lon, lats[i]) // -1 outside the grid
 	}
 	for i, v := range areas {
-		if v >= -1 {
-			continue
-		}
-		areas[i] = -1
-		k := -(v + 2)
-		cs := ix.cands[ix.start[k]:ix.start[k+1]]
-		for j := range cs {
-			if ix.holds(&cs[j], lons[i], lats[i]) {
-				areas[i] = cs[j].area
-				break
-			}
+		if v <= -2 {
+			areas[i] = ix.boundary(v, lons[i], lats[i])
 		}
 	}
 }

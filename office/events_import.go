@@ -297,8 +297,8 @@ type importer struct {
 	// buffers of add and prepare, used again block after block
 	keep, at   []int
 	ids        []string
-	newBuf     []bool
-	placedFree sync.Pool
+	isNew      []bool
+	placedFree chan *placed // a channel, not a sync.Pool (emptied by collections), as events keeps its blocks
 	// the names numbered last, by kind
 	lastName [measures.NameKinds]string
 	lastID   [measures.NameKinds]uint16
@@ -371,7 +371,7 @@ func (imp *importer) wait() error {
 
 func newImporter(ctx context.Context, o *Office, tx store.EventTx, layers []placeLayer) (*importer, error) {
 	imp := &importer{o: o, tx: tx, layers: layers, parts: map[measures.Month]*measures.Partition{}, keyMonths: map[measures.Month]bool{}, how: make([][6]int64, len(layers)),
-		free: make(chan []events.Stored, 4)}
+		free: make(chan []events.Stored, 4), placedFree: make(chan *placed, 8)}
 	for _, l := range layers {
 		imp.refs = append(imp.refs, l.ref)
 	}
@@ -397,7 +397,11 @@ func newImporter(ctx context.Context, o *Office, tx store.EventTx, layers []plac
 // page by page.
 func (imp *importer) prepare(_ int, b *events.RequestBlock) error {
 	n, L := len(b.Requests), len(imp.layers)
-	p, _ := imp.placedFree.Get().(*placed)
+	var p *placed
+	select {
+	case p = <-imp.placedFree:
+	default:
+	}
 	if p == nil {
 		p = &placed{pl: events.Placer{Layers: make([]events.PlaceLayer, L)}}
 		for l := range imp.layers {
@@ -435,7 +439,7 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 	for i := range b.Requests {
 		ids[i] = b.Requests[i].ID
 	}
-	fresh := slices.Grow(imp.newBuf[:0], n)[:n]
+	fresh := slices.Grow(imp.isNew[:0], n)[:n]
 	imp.seen.AddBlock(ids, p.ids, fresh)
 	for i := range b.Requests {
 		r := &b.Requests[i]
@@ -541,9 +545,12 @@ func (imp *importer) add(ctx context.Context, b *events.RequestBlock) error {
 	// the block's buffers are free for the next blocks (their strings are
 	// not: ins holds them)
 	clear(ids)
-	imp.keep, imp.ids, imp.newBuf, imp.at = keep, ids, fresh, at
+	imp.keep, imp.ids, imp.isNew, imp.at = keep, ids, fresh, at
 	b.Extra = nil
-	imp.placedFree.Put(p)
+	select {
+	case imp.placedFree <- p:
+	default:
+	}
 	return imp.write(ctx, ins)
 }
 

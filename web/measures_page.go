@@ -16,23 +16,22 @@ import (
 
 // measuresPage is the performance page's data.
 type measuresPage struct {
-	Layers     []layerInfo
-	Layer      string
-	LayerTitle string // for people (captions)
-	Groups     []choiceGroup
-	Measure    string
-	Choice     office.MeasureChoice
-	View       string // value or gap
-	Period     string
-	Periods    []string
-	Map        *office.MeasureMap
-	GeoURL     string
-	Trend      []measures.Gap
-	Chart      template.HTML
-	Verdicts   []string
-	Programs   []ProgramRow
-	ProgFY     string
-	Empty      bool
+	Layers   []layerInfo
+	Layer    string
+	Groups   []choiceGroup
+	Measure  string
+	Choice   office.MeasureChoice
+	View     string // value or gap
+	Period   string
+	Periods  []string
+	Map      *office.MeasureMap
+	GeoURL   string
+	Trend    []measures.Gap
+	Chart    template.HTML
+	Verdicts []string
+	Programs []ProgramRow
+	ProgFY   string
+	Empty    bool
 }
 
 // choiceGroup is an optgroup of the measure selector.
@@ -73,12 +72,6 @@ func (s *Server) pageMeasures(w http.ResponseWriter, r *http.Request) error {
 	}
 	if ok, _ := v.isMoneyLayer(ctx, pd.Layer); !ok {
 		return budget.Errorf(budget.ENOTFOUND, "no such layer")
-	}
-	pd.LayerTitle = pd.Layer
-	for _, l := range pd.Layers {
-		if l.Layer == pd.Layer && l.Title != "" {
-			pd.LayerTitle = l.Title
-		}
 	}
 	choices, err := v.measureChoices(ctx)
 	if err != nil {

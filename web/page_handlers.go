@@ -79,8 +79,6 @@ type overviewPage struct {
 	Rows      []OverviewPhase
 	Chart     template.HTML
 	Title     string
-	// LayerTitle is the layer's name for people (the lead's "by ...").
-	LayerTitle string
 }
 
 func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
@@ -120,13 +118,9 @@ func (s *Server) pageOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	pd.LayerTitle = layer
 	for _, l := range ls {
 		if ok, _ := v.isMoneyLayer(ctx, l.Layer); ok {
 			pd.Layers = append(pd.Layers, l)
-		}
-		if l.Layer == layer && l.Title != "" {
-			pd.LayerTitle = l.Title
 		}
 	}
 	var bars []bar
@@ -296,11 +290,7 @@ func (s *Server) pageBudget(w http.ResponseWriter, r *http.Request) error {
 	layer, _ := v.defaultLayer(r.Context())
 	pd := &budgetPage{Cur: p, Compare: cref, Dept: q.Get("department"), Prog: q.Get("program"), Rows: rows, Layer: layer, LayerTitle: layer, CmpVal: cmp}
 	if ls, err := v.layers(r.Context()); err == nil {
-		for _, l := range ls {
-			if l.Layer == layer && l.Title != "" {
-				pd.LayerTitle = l.Title
-			}
-		}
+		pd.LayerTitle = layerTitle(ls, layer)
 	}
 	if ok, _ := v.isMoneyLayer(r.Context(), layer); ok && pd.Dept == "" {
 		a, err := v.analysis(r.Context(), p, layer)

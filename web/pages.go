@@ -50,17 +50,8 @@ func newPages() (*pages, error) {
 			}
 			return *p
 		},
-		"tierName": tierLabel,
-		// layerTitle names a layer for people: its title among layers,
-		// else its id
-		"layerTitle": func(layers []layerInfo, id string) string {
-			for _, l := range layers {
-				if l.Layer == id && l.Title != "" {
-					return l.Title
-				}
-			}
-			return id
-		},
+		"tierName":   tierLabel,
+		"layerTitle": layerTitle,
 		"derefF": func(p *float64) float64 {
 			if p == nil {
 				return math.NaN()
@@ -279,4 +270,15 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// layerTitle names a layer for people: its title among layers, else its
+// id.
+func layerTitle(layers []layerInfo, id string) string {
+	for _, l := range layers {
+		if l.Layer == id && l.Title != "" {
+			return l.Title
+		}
+	}
+	return id
 }
