@@ -67,7 +67,12 @@ func LayerColumns(l *Layer) []Column {
 		for i := range l.Areas {
 			vals[i] = l.Areas[i].props()[k]
 		}
-		cols = append(cols, typedColumn(k, vals))
+		c := typedColumn(k, vals)
+		if c.Name == "" {
+			c.Name = "property" // a property named "" (GeoJSON allows it)
+		}
+		// names that differ only in case are one name to GIS formats
+		cols = AppendColumns(cols, c)
 	}
 	return AppendColumns(cols, AreaColumns(l)...)
 }
